@@ -1,0 +1,48 @@
+/** Printing diagnostics and errors for people. The only place that decides how an error looks. */
+import { isXformError, type Diagnostic } from '@xform/core';
+
+const useColor = process.stderr.isTTY === true && process.env.NO_COLOR === undefined;
+const paint = (code: string) => (s: string) => (useColor ? `\u001b[${code}m${s}\u001b[0m` : s);
+export const red = paint('31');
+export const yellow = paint('33');
+export const green = paint('32');
+export const dim = paint('2');
+export const bold = paint('1');
+
+export function formatLocation(d: Diagnostic): string {
+  const loc = d.location;
+  if (!loc) return '';
+  let text = loc.file;
+  if (loc.line !== undefined) text += `:${loc.line}`;
+  if (loc.line !== undefined && loc.column !== undefined) text += `:${loc.column}`;
+  return text;
+}
+
+export function formatDiagnostic(d: Diagnostic): string {
+  const label = d.severity === 'error' ? red('error') : yellow('warning');
+  const where = formatLocation(d);
+  const lines = [`${where ? `${bold(where)}: ` : ''}${label} ${dim(`[${d.code}]`)} ${d.message}`];
+  if (d.location?.yamlPath) lines.push(`  at ${d.location.yamlPath}`);
+  if (d.hint) lines.push(`  ${d.hint}`);
+  return lines.join('\n');
+}
+
+export function printDiagnostics(diagnostics: readonly Diagnostic[]): void {
+  for (const d of diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
+}
+
+/** Prints any error without a stack trace for user mistakes; unexpected errors keep theirs for bug reports. */
+export function printError(err: unknown): void {
+  if (isXformError(err)) {
+    if (err.diagnostics.length > 0) {
+      printDiagnostics(err.diagnostics);
+      const n = err.diagnostics.filter((d) => d.severity === 'error').length;
+      if (n > 1) process.stderr.write(`${red(`${n} errors`)}\n`);
+    } else {
+      printDiagnostics([err.toDiagnostic()]);
+    }
+    return;
+  }
+  const message = err instanceof Error ? (err.stack ?? err.message) : String(err);
+  process.stderr.write(`${red('internal error')} ${message}\nThis is a bug in xform; please report it with the text above.\n`);
+}

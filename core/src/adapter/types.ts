@@ -1,0 +1,186 @@
+/**
+ * The adapter contract. An adapter is three small parts:
+ * - a Connection: runs one statement at a time, transactions, cancel, close;
+ * - a Dialect: pure, synchronous SQL generation (quoting, names, DDL, merge...). Core's materializations
+ *   build their statements from it; an adapter overrides only what its warehouse does differently
+ *   (extend `DialectBase`);
+ * - a Catalog: what exists in the warehouse (schemas, relations, columns).
+ * Core never imports a driver: adapters are loaded by the profile's `type`.
+ */
+import type { TargetConfig } from '../project/types.js';
+
+export interface Relation {
+  database?: string;
+  schema: string;
+  identifier: string;
+}
+
+export type RelationKind = 'table' | 'view' | 'external' | 'materialized_view';
+
+export interface CatalogRelation extends Relation {
+  kind: RelationKind;
+}
+
+export interface ColumnInfo {
+  name: string;
+  /** Warehouse type as the warehouse spells it (`VARCHAR`, `integer`, `NUMERIC(10,2)`...). */
+  dataType: string;
+  nullable?: boolean;
+  comment?: string;
+}
+
+export interface QueryColumn {
+  name: string;
+  type: string;
+}
+
+export interface QueryResult {
+  columns: QueryColumn[];
+  rows: Record<string, unknown>[];
+  /** Rows inserted/updated/deleted, where the warehouse reports it. */
+  rowsAffected?: number;
+  /** Warehouse-specific facts for run results (query id, bytes processed...). */
+  info?: Record<string, unknown>;
+}
+
+export interface ExecuteOptions {
+  /** Positional parameters ($1.. on PostgreSQL, ? on DuckDB); avoid for DDL. */
+  params?: unknown[];
+  /** Unique label shown in errors and logs (usually the node's unique_id). */
+  label?: string;
+}
+
+export interface Connection {
+  /** Runs exactly one statement. Errors are XformError with code XFORM_SQL_ERROR and the SQL attached. */
+  execute(sql: string, options?: ExecuteOptions): Promise<QueryResult>;
+  begin(): Promise<void>;
+  commit(): Promise<void>;
+  rollback(): Promise<void>;
+  /** Cancels the statement running on this connection, if any. */
+  cancel(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface Capabilities {
+  /** DDL (create/rename/drop) can be rolled back inside a transaction. PostgreSQL, DuckDB: yes. */
+  transactionalDdl: boolean;
+  /** `CREATE OR REPLACE TABLE` swaps atomically (BigQuery, Snowflake). */
+  atomicReplaceTable: boolean;
+  /** `ALTER TABLE a SWAP WITH b` (Snowflake). */
+  swapTables: boolean;
+  /** SQL MERGE statement available. */
+  merge: boolean;
+  /** Views can be dropped/replaced inside a transaction with the previous definition restored on rollback. */
+  transactionalViews: boolean;
+  /** A rename keeps the relation in its schema, given just the new identifier. */
+  renameTakesIdentifierOnly: boolean;
+}
+
+export interface Catalog {
+  listSchemas(database?: string): Promise<string[]>;
+  /** Relations of one schema; an unknown schema gives an empty list. */
+  listRelations(schema: string, database?: string): Promise<CatalogRelation[]>;
+  getRelation(relation: Relation): Promise<CatalogRelation | undefined>;
+  getColumns(relation: Relation): Promise<ColumnInfo[]>;
+  /** Row count and size in bytes where the warehouse can tell cheaply. */
+  getStats?(relation: Relation): Promise<{ rowCount?: number; bytes?: number }>;
+}
+
+export interface SeedColumn {
+  name: string;
+  /** Warehouse type to create the column with. */
+  dataType: string;
+}
+
+export interface SeedLoadRequest {
+  /** Absolute path of the CSV file. */
+  file: string;
+  /** Relation to load into (usually a staging relation that is swapped in afterwards). */
+  relation: Relation;
+  columns: SeedColumn[];
+  delimiter: string;
+}
+
+export interface Adapter {
+  readonly type: string;
+  readonly dialect: Dialect;
+  readonly capabilities: Capabilities;
+  readonly catalog: Catalog;
+  readonly target: TargetConfig;
+  /** A connection from the pool; give it back with release(). */
+  acquire(): Promise<Connection>;
+  release(connection: Connection): void;
+  /** Runs fn with a pooled connection, releasing it afterwards. */
+  withConnection<T>(fn: (connection: Connection) => Promise<T>): Promise<T>;
+  /**
+   * Infers column types of a CSV with the warehouse's own reader where it has one (DuckDB), else undefined
+   * and core infers them.
+   */
+  inferSeedTypes?(file: string, delimiter: string): Promise<SeedColumn[] | undefined>;
+  /** Loads a CSV file into an existing, empty table with the given columns, natively (COPY, read_csv...). */
+  loadSeed(connection: Connection, request: SeedLoadRequest): Promise<number>;
+  /** Cancels every running statement (Ctrl-C). */
+  cancelAll(): Promise<void>;
+  /** What `xform debug` prints: server version, database, user... (never a password). */
+  describe(): Promise<Record<string, string>>;
+  close(): Promise<void>;
+}
+
+export interface AdapterFactoryOptions {
+  /** Absolute project root (for relative DuckDB paths). */
+  projectRoot: string;
+  /** Pool size; default the target's threads. */
+  threads?: number;
+}
+
+/** What an adapter package exports as `createAdapter`. */
+export type AdapterFactory = (target: TargetConfig, options: AdapterFactoryOptions) => Promise<Adapter>;
+
+export interface MergeOptions {
+  target: Relation;
+  source: Relation;
+  /** Columns to insert/update, in order. */
+  columns: string[];
+  uniqueKey: string[];
+  /** Extra predicates limiting the target side (incremental_predicates), already rendered. */
+  predicates: string[];
+}
+
+/**
+ * Pure SQL generation. Every method returns SQL text (one statement each) and must not touch the network.
+ * Core's DialectBase implements ANSI/PostgreSQL-flavoured defaults; adapters override the differences.
+ */
+export interface Dialect {
+  readonly name: string;
+  quoteIdentifier(identifier: string): string;
+  quoteString(value: string): string;
+  /** Fully qualified, quoted name. */
+  relationName(relation: Relation): string;
+  createSchema(schema: string, database?: string): string;
+  dropSchema(schema: string, database?: string): string;
+  createViewAs(relation: Relation, sql: string): string;
+  createTableAs(relation: Relation, sql: string, options?: { temporary?: boolean }): string;
+  /** Renames a relation within its schema to a new identifier. */
+  renameRelation(from: Relation, kind: RelationKind, toIdentifier: string): string;
+  dropRelation(relation: Relation, kind: RelationKind): string;
+  createTable(relation: Relation, columns: { name: string; dataType: string }[]): string;
+  insertInto(target: Relation, columns: string[], sourceSql: string): string;
+  merge(options: MergeOptions): string;
+  /** delete+insert: the DELETE of target rows whose key appears in source. */
+  deleteMatching(target: Relation, source: Relation, uniqueKey: string[], predicates: string[]): string;
+  addColumn(relation: Relation, column: { name: string; dataType: string }): string;
+  dropColumn(relation: Relation, column: string): string;
+  alterColumnType(relation: Relation, column: string, dataType: string): string;
+  /** A query returning zero rows with the columns of `sql` (to learn its schema). */
+  limitZero(sql: string): string;
+  /** `select count(*) as failures from (...)` style wrapper used by tests. */
+  countRows(sql: string, alias: string): string;
+  /** Type used for seed columns that are plain text. */
+  readonly stringType: string;
+  /** Maps a core seed type (integer|bigint|double|boolean|date|timestamp|text) to the warehouse type. */
+  seedType(kind: SeedTypeKind): string;
+  /** now() in UTC as a timestamp expression. */
+  currentTimestamp(): string;
+}
+
+export type SeedTypeKind = 'integer' | 'bigint' | 'double' | 'boolean' | 'date' | 'timestamp' | 'text';

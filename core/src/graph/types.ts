@@ -1,0 +1,95 @@
+/**
+ * Graph nodes. Field names follow dbt's manifest.json (snake_case) so that the manifest is these objects
+ * serialised as they are, and so that tools that read dbt manifests find familiar keys.
+ */
+import type { ColumnDef, FreshnessConfig, NodeConfig } from '../project/types.js';
+
+export type ResourceType = 'model' | 'seed' | 'source' | 'test' | 'snapshot' | 'unit_test';
+
+/** A fully qualified warehouse relation. */
+export interface RelationRef {
+  database?: string;
+  schema: string;
+  identifier: string;
+}
+
+export interface NodeBase {
+  /** e.g. `model.shop.stg_orders`, `seed.shop.raw_customers`, `source.shop.raw.orders`, `test.shop.not_null_orders_id.1a2b3c4d5e`. */
+  unique_id: string;
+  resource_type: ResourceType;
+  name: string;
+  package_name: string;
+  /** File the node comes from, relative to the project root (schema YAML for sources and generic tests). */
+  original_file_path: string;
+  /** 1-based line of the definition inside original_file_path, where known. */
+  line?: number;
+  /** Path parts used by folder config and `path:`/fqn selection, e.g. ['shop', 'staging', 'stg_orders']. */
+  fqn: string[];
+  description: string;
+  tags: string[];
+  meta: Record<string, unknown>;
+  config: NodeConfig;
+  layer?: string;
+  columns: Record<string, ColumnDef>;
+  /** Upstream unique_ids (nodes) and macro unique_ids it calls. */
+  depends_on: { nodes: string[]; macros: string[] };
+}
+
+/** model, seed, snapshot: nodes that become relations in the warehouse. */
+export interface ExecutableNode extends NodeBase {
+  resource_type: 'model' | 'seed' | 'snapshot';
+  raw_code: string;
+  compiled_code?: string;
+  /** Path of the compiled SQL under target/compiled. */
+  compiled_path?: string;
+  checksum: { name: 'sha256'; checksum: string };
+  database?: string;
+  schema: string;
+  alias: string;
+  /** Quoted, fully qualified name as the warehouse sees it. */
+  relation_name?: string;
+  /** `ref()` calls as written: [name] or [package, name]. */
+  refs: { name: string; package?: string }[];
+  /** `source()` calls as written: [source, table]. */
+  sources: [string, string][];
+}
+
+export interface SourceNode extends NodeBase {
+  resource_type: 'source';
+  source_name: string;
+  database?: string;
+  schema: string;
+  identifier: string;
+  relation_name: string;
+  loaded_at_field?: string;
+  freshness?: FreshnessConfig | null;
+  source_description: string;
+}
+
+export interface TestNode extends NodeBase {
+  resource_type: 'test' | 'unit_test';
+  raw_code: string;
+  compiled_code?: string;
+  /** For generic tests: the test name, kwargs and the node/column it is attached to. */
+  test_metadata?: { name: string; namespace?: string; kwargs: Record<string, unknown> };
+  column_name?: string;
+  /** unique_id of the node the test is attached to (generic tests). */
+  attached_node?: string;
+  checksum: { name: 'sha256'; checksum: string };
+  refs: { name: string; package?: string }[];
+  sources: [string, string][];
+}
+
+export type GraphNode = ExecutableNode | SourceNode | TestNode;
+
+export interface MacroNode {
+  unique_id: string;
+  name: string;
+  package_name: string;
+  original_file_path: string;
+  line: number;
+  /** Argument names, in order. */
+  arguments: string[];
+  macro_sql: string;
+  description: string;
+}

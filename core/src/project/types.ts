@@ -1,0 +1,295 @@
+/**
+ * What loading a project produces: validated project settings, the chosen target, every discovered file
+ * and every schema-YAML entry, each with the location it came from. Later phases (template, graph,
+ * compile) read these and never touch the file system for project files again.
+ */
+import type { Diagnostic, SourceLocation } from '../errors.js';
+
+/** Config keys a node can carry (dbt names, snake_case). Unknown keys are kept so that user macros can read them. */
+export interface NodeConfig {
+  enabled?: boolean;
+  materialized?: string;
+  schema?: string;
+  database?: string;
+  alias?: string;
+  tags?: string[];
+  /** bronze / silver / gold (or whatever `layers:` lists). */
+  layer?: string;
+  unique_key?: string | string[];
+  incremental_strategy?: 'merge' | 'delete+insert' | 'append' | 'insert_overwrite';
+  on_schema_change?: 'ignore' | 'fail' | 'append_new_columns' | 'sync_all_columns';
+  incremental_predicates?: string[];
+  pre_hook?: string[];
+  post_hook?: string[];
+  full_refresh?: boolean;
+  meta?: Record<string, unknown>;
+  docs?: { show?: boolean; node_color?: string };
+  persist_docs?: Record<string, boolean>;
+  /** Seeds: per-column type overrides. */
+  column_types?: Record<string, string>;
+  quote_columns?: boolean;
+  delimiter?: string;
+  /** Tests. */
+  severity?: 'error' | 'warn';
+  warn_if?: string;
+  error_if?: string;
+  where?: string;
+  limit?: number;
+  store_failures?: boolean;
+  [key: string]: unknown;
+}
+
+/**
+ * A folder-level config tree from xform_project.yml, e.g. `models: { shop: { staging: { +materialized: view } } }`.
+ * `config` holds the keys that apply at this level; `children` are sub-folders.
+ */
+export interface FolderConfigTree {
+  config: NodeConfig;
+  children: Record<string, FolderConfigTree>;
+  location?: SourceLocation;
+}
+
+export interface LayerRules {
+  /** Forbid an edge from a later layer back to an earlier one (silver reading gold). Default false. */
+  forbidBackward: boolean;
+  /** Forbid an edge that skips a layer (gold reading bronze). Default false. */
+  forbidSkip: boolean;
+}
+
+export interface ProjectConfig {
+  name: string;
+  version: string;
+  profile?: string;
+  modelPaths: string[];
+  seedPaths: string[];
+  testPaths: string[];
+  macroPaths: string[];
+  snapshotPaths: string[];
+  targetPath: string;
+  vars: Record<string, unknown>;
+  /** Ordered layer names; default ['bronze', 'silver', 'gold']. */
+  layers: string[];
+  layerRules?: LayerRules;
+  models: FolderConfigTree;
+  seeds: FolderConfigTree;
+  tests: FolderConfigTree;
+  snapshots: FolderConfigTree;
+  onRunStart: string[];
+  onRunEnd: string[];
+  /** Location of xform_project.yml (relative to the project root). */
+  file: string;
+}
+
+/** One output of profiles.yml, after env_var() rendering and validation. */
+export type TargetConfig =
+  | DuckDBTargetConfig
+  | PostgresTargetConfig
+  | BigQueryTargetConfig
+  | SnowflakeTargetConfig;
+
+interface TargetCommon {
+  /** The target's name in profiles.yml (`dev`, `prod`...). */
+  name: string;
+  /** Default schema (dataset on BigQuery) for models without a custom schema. */
+  schema: string;
+  /** Default database (project on BigQuery). */
+  database?: string;
+  /** Default number of concurrent nodes. Default 4. */
+  threads: number;
+}
+
+export interface DuckDBTargetConfig extends TargetCommon {
+  type: 'duckdb';
+  /** Database file, relative to the project root, or ':memory:'. Default `<target-path>/xform.duckdb`. */
+  path: string;
+  extensions?: string[];
+  settings?: Record<string, string | number | boolean>;
+}
+
+export interface PostgresTargetConfig extends TargetCommon {
+  type: 'postgres';
+  host: string;
+  port: number;
+  user: string;
+  password?: string;
+  dbname: string;
+  sslmode?: 'disable' | 'allow' | 'prefer' | 'require' | 'verify-ca' | 'verify-full';
+  /** Milliseconds; 0 = none. */
+  statement_timeout?: number;
+  connect_timeout?: number;
+  search_path?: string;
+  role?: string;
+  application_name?: string;
+}
+
+export interface BigQueryTargetConfig extends TargetCommon {
+  type: 'bigquery';
+  method: 'oauth' | 'service-account' | 'service-account-json';
+  project: string;
+  dataset: string;
+  location?: string;
+  keyfile?: string;
+  keyfile_json?: Record<string, unknown> | string;
+  job_timeout_seconds?: number;
+  job_retries?: number;
+  maximum_bytes_billed?: number;
+  priority?: 'interactive' | 'batch';
+  labels?: Record<string, string>;
+  api_endpoint?: string;
+}
+
+export interface SnowflakeTargetConfig extends TargetCommon {
+  type: 'snowflake';
+  account: string;
+  user: string;
+  password?: string;
+  private_key_path?: string;
+  private_key?: string;
+  private_key_passphrase?: string;
+  authenticator?: string;
+  role?: string;
+  warehouse?: string;
+  query_tag?: string;
+  transient?: boolean;
+  client_session_keep_alive?: boolean;
+  host?: string;
+}
+
+/** A discovered project file (model, seed, singular test, macro file, snapshot). */
+export interface ProjectFile {
+  /** Path relative to the project root, posix separators, e.g. `models/staging/stg_orders.sql`. */
+  path: string;
+  absPath: string;
+  /** File contents (seeds: not read here — large CSVs are streamed by the adapter). */
+  contents: string;
+  /** sha256 of the contents (seeds: of the file bytes). */
+  checksum: string;
+  /** Which configured path it was found under, e.g. `models` — used for fqn and folder config. */
+  rootDir: string;
+}
+
+export interface ColumnTestDef {
+  /** Test name, e.g. `not_null`, `accepted_values`, `my_pkg.my_test`. */
+  name: string;
+  /** Arguments given in YAML (for `accepted_values`: `{ values: [...] }`). */
+  args: Record<string, unknown>;
+  config: NodeConfig;
+  location: SourceLocation;
+}
+
+export interface ColumnDef {
+  name: string;
+  description: string;
+  data_type?: string;
+  meta: Record<string, unknown>;
+  tags: string[];
+  tests: ColumnTestDef[];
+  quote?: boolean;
+  location: SourceLocation;
+}
+
+/** A `models:` or `seeds:` (or `snapshots:`) entry in a schema YAML file. */
+export interface NodePatch {
+  name: string;
+  description: string;
+  config: NodeConfig;
+  columns: ColumnDef[];
+  /** Model-level tests. */
+  tests: ColumnTestDef[];
+  meta: Record<string, unknown>;
+  tags: string[];
+  docs?: { show?: boolean };
+  location: SourceLocation;
+}
+
+export interface FreshnessRule {
+  count: number;
+  period: 'minute' | 'hour' | 'day';
+}
+
+export interface FreshnessConfig {
+  warn_after?: FreshnessRule;
+  error_after?: FreshnessRule;
+  filter?: string;
+}
+
+export interface SourceTableDef {
+  name: string;
+  identifier?: string;
+  description: string;
+  loaded_at_field?: string;
+  freshness?: FreshnessConfig | null;
+  columns: ColumnDef[];
+  tests: ColumnTestDef[];
+  meta: Record<string, unknown>;
+  tags: string[];
+  config: NodeConfig;
+  location: SourceLocation;
+}
+
+export interface SourceDef {
+  name: string;
+  description: string;
+  database?: string;
+  schema: string;
+  loaded_at_field?: string;
+  freshness?: FreshnessConfig | null;
+  tables: SourceTableDef[];
+  meta: Record<string, unknown>;
+  tags: string[];
+  config: NodeConfig;
+  location: SourceLocation;
+}
+
+export interface UnitTestDef {
+  name: string;
+  model: string;
+  description: string;
+  given: { input: string; rows?: Record<string, unknown>[]; format?: 'dict' | 'csv'; fixture?: string }[];
+  expect: { rows?: Record<string, unknown>[]; format?: 'dict' | 'csv' };
+  overrides?: { vars?: Record<string, unknown>; macros?: Record<string, unknown> };
+  config: NodeConfig;
+  location: SourceLocation;
+}
+
+export interface SchemaFile {
+  path: string;
+  models: NodePatch[];
+  seeds: NodePatch[];
+  snapshots: NodePatch[];
+  sources: SourceDef[];
+  unitTests: UnitTestDef[];
+}
+
+export interface LoadedProject {
+  /** Absolute project directory. */
+  root: string;
+  config: ProjectConfig;
+  target: TargetConfig;
+  /** Where profiles.yml came from, or undefined for the built-in embedded DuckDB default. */
+  profilesFile?: string;
+  /** Vars from the command line (`--vars`), which win over project vars. */
+  cliVars: Record<string, unknown>;
+  models: ProjectFile[];
+  seeds: ProjectFile[];
+  /** Singular data tests (`tests/**.sql`), and generic test definitions under tests/generic. */
+  tests: ProjectFile[];
+  macros: ProjectFile[];
+  snapshots: ProjectFile[];
+  schemaFiles: SchemaFile[];
+  /** Warnings found while loading (unknown keys...). Errors are thrown instead. */
+  diagnostics: Diagnostic[];
+}
+
+export interface LoadProjectOptions {
+  /** Project directory; default cwd. */
+  projectDir?: string;
+  /** Target name from profiles.yml; default the profile's `target:`. */
+  target?: string;
+  /** Directory holding profiles.yml; overrides the lookup order. */
+  profilesDir?: string;
+  /** Vars from the command line. */
+  vars?: Record<string, unknown>;
+  /** Environment used for env_var(); default process.env. */
+  env?: Record<string, string | undefined>;
+}

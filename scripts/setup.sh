@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs what xform's development and tests need on a fresh Debian machine with Node 20 and npm:
+# pnpm, the workspace's packages, PostgreSQL 15 binaries (tests start their own throw-away server) and
+# Chromium (docs site tests), then builds every package. Safe to run again: it skips what is there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+if ! command -v pnpm >/dev/null 2>&1 || ! pnpm --version 2>/dev/null | grep -q '^10\.'; then
+  say "installing pnpm 10 with npm"
+  npm install -g pnpm@10 >/dev/null
+fi
+
+need_apt=()
+if [ "${XFORM_SKIP_SYSTEM_PACKAGES:-}" != "1" ]; then
+  if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null 2>&1; then
+    need_apt+=(postgresql)
+  fi
+  if [ "${1:-}" = "--with-browser" ] && ! command -v chromium >/dev/null 2>&1; then
+    need_apt+=(chromium)
+  fi
+fi
+if [ ${#need_apt[@]} -gt 0 ]; then
+  say "installing ${need_apt[*]} with apt-get"
+  SUDO=""
+  if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+  # The Debian package starts a cluster of its own; xform's tests start their own servers and need none.
+  if command -v pg_lsclusters >/dev/null 2>&1; then
+    $SUDO service postgresql stop >/dev/null 2>&1 || true
+  fi
+fi
+
+say "installing packages (pnpm install)"
+pnpm install --frozen-lockfile --reporter=silent
+say "building (tsc -b)"
+pnpm -s build
