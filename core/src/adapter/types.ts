@@ -146,6 +146,14 @@ export interface MergeOptions {
   predicates: string[];
 }
 
+/** What `Dialect.incrementalSource` needs (a MergeOptions without predicates fits). */
+export interface IncrementalSourceOptions {
+  target: Relation;
+  source: Relation;
+  columns: string[];
+  uniqueKey: string[];
+}
+
 /**
  * Pure SQL generation. Every method returns SQL text (one statement each) and must not touch the network.
  * Core's DialectBase implements ANSI/PostgreSQL-flavoured defaults; adapters override the differences.
@@ -168,6 +176,12 @@ export interface Dialect {
   merge(options: MergeOptions): string;
   /** delete+insert: the DELETE of target rows whose key appears in source. */
   deleteMatching(target: Relation, source: Relation, uniqueKey: string[], predicates: string[]): string;
+  /**
+   * (Additive.) A SELECT of the source rows to merge/insert into target: NULL-keyed rows that the target
+   * already holds identically are left out, so re-running a load does not duplicate them. delete+insert
+   * inserts from this query after `deleteMatching`. DialectBase implements it.
+   */
+  incrementalSource?(options: IncrementalSourceOptions): string;
   addColumn(relation: Relation, column: { name: string; dataType: string }): string;
   dropColumn(relation: Relation, column: string): string;
   alterColumnType(relation: Relation, column: string, dataType: string): string;

@@ -1,0 +1,245 @@
+/**
+ * ANSI/PostgreSQL-flavoured SQL generation shared by every adapter. An adapter's dialect extends this
+ * class and overrides only what its warehouse spells differently (DuckDB overrides a handful of type
+ * names; PostgreSQL nothing of substance). Every method is pure and returns exactly one statement.
+ */
+import type {
+  Dialect,
+  IncrementalSourceOptions,
+  MergeOptions,
+  Relation,
+  RelationKind,
+  SeedTypeKind,
+} from './types.js';
+
+/** Alias of the target relation inside MERGE / delete+insert statements (incremental_predicates use it). */
+export const TARGET_ALIAS = 'xform_target';
+/** Alias of the source (new rows) inside MERGE / delete+insert statements. */
+export const SOURCE_ALIAS = 'xform_source';
+
+const SEED_TYPES: Record<SeedTypeKind, string> = {
+  integer: 'integer',
+  bigint: 'bigint',
+  double: 'double precision',
+  boolean: 'boolean',
+  date: 'date',
+  timestamp: 'timestamp',
+  text: 'text',
+};
+
+const KIND_KEYWORD: Record<RelationKind, string> = {
+  table: 'table',
+  view: 'view',
+  external: 'table',
+  materialized_view: 'materialized view',
+};
+
+/**
+ * Default Dialect.
+ *
+ * Unique keys and NULL (merge and delete+insert follow ONE rule): key columns are compared with `=`, so a
+ * row with a NULL in any key column never matches another row by key. That is what dbt users expect (two
+ * rows with an unknown key are not "the same row"), and it keeps the key join a plain equi-join that every
+ * warehouse can hash. The catch with plain `=` is that re-running a load that still contains a NULL-keyed
+ * row inserts it again; to avoid that, `incrementalSource()` drops a NULL-keyed source row when the target
+ * already holds an identical row (every column `IS NOT DISTINCT FROM`). So NULL-keyed rows are inserted
+ * once, never update or delete other rows, and are not duplicated by a re-run.
+ */
+export class DialectBase implements Dialect {
+  readonly name: string = 'ansi';
+  readonly stringType: string = 'text';
+
+  quoteIdentifier(identifier: string): string {
+    return `"${identifier.replaceAll('"', '""')}"`;
+  }
+
+  quoteString(value: string): string {
+    return `'${value.replaceAll("'", "''")}'`;
+  }
+
+  relationName(relation: Relation): string {
+    const parts = [relation.database, relation.schema, relation.identifier].filter(
+      (part): part is string => part !== undefined && part !== '',
+    );
+    return parts.map((part) => this.quoteIdentifier(part)).join('.');
+  }
+
+  createSchema(schema: string, database?: string): string {
+    return `create schema if not exists ${this.schemaName(schema, database)}`;
+  }
+
+  dropSchema(schema: string, database?: string): string {
+    return `drop schema if exists ${this.schemaName(schema, database)} cascade`;
+  }
+
+  createViewAs(relation: Relation, sql: string): string {
+    return `create or replace view ${this.relationName(relation)} as (\n${stripTrailingSemicolons(sql)}\n)`;
+  }
+
+  /**
+   * `create table ... as`. A temporary table is named by its identifier only: PostgreSQL and DuckDB keep
+   * temporary tables in a session schema of their own and reject a schema-qualified name.
+   */
+  createTableAs(relation: Relation, sql: string, options: { temporary?: boolean } = {}): string {
+    const name = options.temporary ? this.quoteIdentifier(relation.identifier) : this.relationName(relation);
+    const temporary = options.temporary ? 'temporary ' : '';
+    return `create ${temporary}table ${name} as (\n${stripTrailingSemicolons(sql)}\n)`;
+  }
+
+  renameRelation(from: Relation, kind: RelationKind, toIdentifier: string): string {
+    return `alter ${KIND_KEYWORD[kind]} ${this.relationName(from)} rename to ${this.quoteIdentifier(toIdentifier)}`;
+  }
+
+  dropRelation(relation: Relation, kind: RelationKind): string {
+    return `drop ${KIND_KEYWORD[kind]} if exists ${this.relationName(relation)} cascade`;
+  }
+
+  createTable(relation: Relation, columns: { name: string; dataType: string }[]): string {
+    const body = columns.map((column) => `  ${this.quoteIdentifier(column.name)} ${column.dataType}`).join(',\n');
+    return `create table ${this.relationName(relation)} (\n${body}\n)`;
+  }
+
+  insertInto(target: Relation, columns: string[], sourceSql: string): string {
+    const list = this.columnList(columns);
+    return (
+      `insert into ${this.relationName(target)} (${list})\n` +
+      `select ${list}\nfrom (\n${stripTrailingSemicolons(sourceSql)}\n) as xform_insert_source`
+    );
+  }
+
+  /**
+   * MERGE on the unique key (see the class comment for the NULL rule). Matched rows get every non-key
+   * column updated; rows without a match are inserted. `predicates` are ANDed to the ON clause and may
+   * refer to the target as `xform_target` (and the source as `xform_source`).
+   */
+  merge(options: MergeOptions): string {
+    const { target, columns, uniqueKey, predicates } = options;
+    const on = [...this.keyOrNothing(uniqueKey), ...predicates.map((p) => `(${p})`)];
+    const keys = new Set(uniqueKey);
+    // Without a key nothing matches, so an update clause would be dead code.
+    const updates = (uniqueKey.length === 0 ? [] : columns)
+      .filter((column) => !keys.has(column))
+      .map((column) => `${this.quoteIdentifier(column)} = ${SOURCE_ALIAS}.${this.quoteIdentifier(column)}`);
+    const lines = [
+      `merge into ${this.relationName(target)} as ${TARGET_ALIAS}`,
+      `using (\n${this.incrementalSource(options)}\n) as ${SOURCE_ALIAS}`,
+      `on ${on.join('\n  and ')}`,
+    ];
+    if (updates.length > 0) lines.push(`when matched then update set\n  ${updates.join(',\n  ')}`);
+    lines.push(
+      `when not matched then insert (${this.columnList(columns)})`,
+      `  values (${columns.map((column) => `${SOURCE_ALIAS}.${this.quoteIdentifier(column)}`).join(', ')})`,
+    );
+    return lines.join('\n');
+  }
+
+  /**
+   * The rows of `source` to merge into (or insert into, after deleteMatching) `target`: every row whose key
+   * has no NULL, plus each NULL-keyed row the target does not already hold identically. Written as a
+   * UNION ALL so that the common case (no NULL keys) costs one extra predicate, and the identity check only
+   * compares NULL-keyed rows of both sides.
+   */
+  incrementalSource(options: IncrementalSourceOptions): string {
+    const { target, source, columns, uniqueKey } = options;
+    const src = this.relationName(source);
+    if (uniqueKey.length === 0) return `select * from ${src} as ${SOURCE_ALIAS}`;
+    const existing = 'xform_existing';
+    const srcNotNull = uniqueKey.map((key) => `${SOURCE_ALIAS}.${this.quoteIdentifier(key)} is not null`);
+    const srcHasNull = this.anyNull(uniqueKey, SOURCE_ALIAS);
+    const identical = unique([...uniqueKey, ...columns]).map(
+      (column) =>
+        `${existing}.${this.quoteIdentifier(column)} is not distinct from ${SOURCE_ALIAS}.${this.quoteIdentifier(column)}`,
+    );
+    return [
+      `select * from ${src} as ${SOURCE_ALIAS}`,
+      `where ${srcNotNull.join(' and ')}`,
+      'union all',
+      `select * from ${src} as ${SOURCE_ALIAS}`,
+      `where ${srcHasNull}`,
+      `  and not exists (`,
+      `    select 1 from ${this.relationName(target)} as ${existing}`,
+      `    where ${this.anyNull(uniqueKey, existing)}`,
+      `      and ${identical.join('\n      and ')}`,
+      '  )',
+    ].join('\n');
+  }
+
+  /**
+   * delete+insert's DELETE: target rows whose (non-NULL) key appears in source — the same NULL rule as
+   * merge(); insert `incrementalSource()` afterwards so NULL-keyed rows are not duplicated.
+   */
+  deleteMatching(target: Relation, source: Relation, uniqueKey: string[], predicates: string[]): string {
+    const where = [
+      `exists (\n  select 1 from ${this.relationName(source)} as ${SOURCE_ALIAS}\n` +
+        `  where ${this.keyOrNothing(uniqueKey).join('\n    and ')}\n)`,
+      ...predicates.map((p) => `(${p})`),
+    ];
+    return `delete from ${this.relationName(target)} as ${TARGET_ALIAS}\nwhere ${where.join('\n  and ')}`;
+  }
+
+  addColumn(relation: Relation, column: { name: string; dataType: string }): string {
+    return `alter table ${this.relationName(relation)} add column ${this.quoteIdentifier(column.name)} ${column.dataType}`;
+  }
+
+  dropColumn(relation: Relation, column: string): string {
+    return `alter table ${this.relationName(relation)} drop column ${this.quoteIdentifier(column)}`;
+  }
+
+  alterColumnType(relation: Relation, column: string, dataType: string): string {
+    const quoted = this.quoteIdentifier(column);
+    return `alter table ${this.relationName(relation)} alter column ${quoted} type ${dataType} using cast(${quoted} as ${dataType})`;
+  }
+
+  limitZero(sql: string): string {
+    return `select * from (\n${stripTrailingSemicolons(sql)}\n) as xform_limit_zero\nlimit 0`;
+  }
+
+  countRows(sql: string, alias: string): string {
+    return `select count(*) as ${this.quoteIdentifier(alias)}\nfrom (\n${stripTrailingSemicolons(sql)}\n) as xform_count`;
+  }
+
+  seedType(kind: SeedTypeKind): string {
+    return SEED_TYPES[kind];
+  }
+
+  currentTimestamp(): string {
+    return `(current_timestamp at time zone 'UTC')`;
+  }
+
+  protected schemaName(schema: string, database?: string): string {
+    return database ? `${this.quoteIdentifier(database)}.${this.quoteIdentifier(schema)}` : this.quoteIdentifier(schema);
+  }
+
+  protected columnList(columns: string[]): string {
+    return columns.map((column) => this.quoteIdentifier(column)).join(', ');
+  }
+
+  protected keyEquals(uniqueKey: string[], left: string, right: string): string[] {
+    return uniqueKey.map((key) => {
+      const quoted = this.quoteIdentifier(key);
+      return `${left}.${quoted} = ${right}.${quoted}`;
+    });
+  }
+
+  /** Key equality between target and source; without a key nothing matches (dbt inserts every row too). */
+  protected keyOrNothing(uniqueKey: string[]): string[] {
+    return uniqueKey.length > 0 ? this.keyEquals(uniqueKey, TARGET_ALIAS, SOURCE_ALIAS) : ['1 = 0'];
+  }
+
+  protected anyNull(uniqueKey: string[], alias: string): string {
+    const parts = uniqueKey.map((key) => `${alias}.${this.quoteIdentifier(key)} is null`);
+    return parts.length === 1 ? parts[0]! : `(${parts.join(' or ')})`;
+  }
+}
+
+/**
+ * Removes trailing semicolons (and whitespace) so a model's SQL can be wrapped in a subquery; a trailing
+ * line comment stays harmless because wrappers always close on a new line.
+ */
+export function stripTrailingSemicolons(sql: string): string {
+  return sql.replace(/[\s;]+$/u, '');
+}
+
+function unique(values: string[]): string[] {
+  return [...new Set(values)];
+}

@@ -1,0 +1,12 @@
+export { DialectBase, SOURCE_ALIAS, TARGET_ALIAS, stripTrailingSemicolons } from './dialect-base.js';
+export { adapterPackageName, loadAdapter, type LoadAdapterOptions } from './load-adapter.js';
+export {
+  isSqlError,
+  redact,
+  SQL_ERROR_CODE,
+  SQL_ERROR_MAX_SQL,
+  SqlError,
+  sqlError,
+  type SqlErrorOptions,
+} from './sql-error.js';
+export { dialectSamples, readGolden, renderDialectSamples, UPDATE_GOLDEN_ENV } from './dialect-golden.js';

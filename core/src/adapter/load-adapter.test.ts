@@ -1,0 +1,67 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TargetConfig } from '../project/types.js';
+import { loadAdapter } from './load-adapter.js';
+
+/** A throw-away project with fake adapter packages in its node_modules. */
+let root: string;
+
+function fakePackage(name: string, source: string): void {
+  const dir = join(root, 'node_modules', '@xform', `adapter-${name}`);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify({ name: `@xform/adapter-${name}`, type: 'module', exports: { '.': { default: './index.js' } } }),
+  );
+  writeFileSync(join(dir, 'index.js'), source);
+}
+
+function target(type: string): TargetConfig {
+  return { type, name: 'dev', schema: 'main', threads: 1 } as unknown as TargetConfig;
+}
+
+beforeAll(() => {
+  root = mkdtempSync(join(tmpdir(), 'xform-load-adapter-'));
+  fakePackage('fake', `export async function createAdapter(target, options) { return { type: 'fake', target, options }; }`);
+  fakePackage('broken', `import 'xform-no-such-dependency';\nexport async function createAdapter() {}`);
+  fakePackage('nofactory', `export const nothing = 1;`);
+});
+
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+describe('loadAdapter', () => {
+  it("imports @xform/adapter-<type> from the project and calls its createAdapter", async () => {
+    const adapter = (await loadAdapter(target('fake'), { projectRoot: root, threads: 3 })) as unknown as {
+      type: string;
+      options: { threads: number };
+    };
+    expect(adapter.type).toBe('fake');
+    expect(adapter.options.threads).toBe(3);
+  });
+
+  it('tells how to install a missing adapter', async () => {
+    const err = await loadAdapter(target('postgresx'), { projectRoot: root }).catch((e: unknown) => e);
+    expect(err).toMatchObject({
+      code: 'XFORM_ADAPTER_NOT_INSTALLED',
+      message: 'the postgresx adapter is not installed: npm install @xform/adapter-postgresx',
+    });
+  });
+
+  it("reports a broken adapter's own missing dependency as a load failure, with its cause", async () => {
+    const err = (await loadAdapter(target('broken'), { projectRoot: root }).catch((e: unknown) => e)) as {
+      code: string;
+      message: string;
+      cause: { code: string };
+    };
+    expect(err.code).toBe('XFORM_ADAPTER_LOAD_FAILED');
+    expect(err.message).toContain('xform-no-such-dependency');
+    expect(err.cause.code).toBe('ERR_MODULE_NOT_FOUND');
+  });
+
+  it('rejects a package without createAdapter', async () => {
+    const err = await loadAdapter(target('nofactory'), { projectRoot: root }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'XFORM_ADAPTER_INVALID' });
+  });
+});

@@ -1,0 +1,97 @@
+/**
+ * Loads an adapter package by the profile's `type` (`postgres` -> `@xform/adapter-postgres`), so that core
+ * never depends on a driver and a project installs only the adapters it uses.
+ */
+import { realpathSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { XformError } from '../errors.js';
+import type { TargetConfig } from '../project/types.js';
+import type { Adapter, AdapterFactory, AdapterFactoryOptions } from './types.js';
+
+export interface LoadAdapterOptions {
+  /**
+   * Folders the adapter package is looked up from, in order (node_modules resolution upwards from each).
+   * Default: the project root, then the folder of the running program (the installed xform CLI); the
+   * last resort is a plain `import()` from core's own location.
+   */
+  searchPaths?: string[];
+}
+
+/** npm package name of the adapter for a target type. */
+export function adapterPackageName(type: string): string {
+  return `@xform/adapter-${type}`;
+}
+
+export async function loadAdapter(
+  target: TargetConfig,
+  options: AdapterFactoryOptions,
+  loadOptions: LoadAdapterOptions = {},
+): Promise<Adapter> {
+  const type = String(target.type);
+  const packageName = adapterPackageName(type);
+  const module = await importAdapterModule(type, packageName, loadOptions.searchPaths ?? defaultSearchPaths(options));
+  const factory = (module as { createAdapter?: unknown }).createAdapter;
+  if (typeof factory !== 'function') {
+    throw new XformError('XFORM_ADAPTER_INVALID', `${packageName} does not export a createAdapter function`, {
+      hint: `check that the installed ${packageName} matches this version of xform`,
+    });
+  }
+  return (factory as AdapterFactory)(target, options);
+}
+
+async function importAdapterModule(type: string, packageName: string, searchPaths: string[]): Promise<unknown> {
+  const resolved = resolveFrom(packageName, searchPaths);
+  try {
+    return await import(resolved ?? packageName);
+  } catch (err) {
+    if (isMissing(err, packageName)) {
+      throw new XformError(
+        'XFORM_ADAPTER_NOT_INSTALLED',
+        `the ${type} adapter is not installed: npm install ${packageName}`,
+        { hint: `profiles.yml asks for type '${type}'; install ${packageName} next to xform` },
+      );
+    }
+    // The package is there but broken (a missing dependency, a syntax error...): say so, keep the cause.
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new XformError('XFORM_ADAPTER_LOAD_FAILED', `the ${type} adapter (${packageName}) failed to load: ${reason}`, {
+      cause: err,
+    });
+  }
+}
+
+/** The package's entry as a file URL, from the first search path that has it; undefined if none does. */
+function resolveFrom(packageName: string, searchPaths: string[]): string | undefined {
+  for (const dir of searchPaths) {
+    try {
+      // createRequire needs a file name; it does not have to exist.
+      const entry = createRequire(join(dir, '__xform_resolve__.js')).resolve(packageName);
+      return pathToFileURL(entry).href;
+    } catch {
+      // Not under this folder (or only importable, not resolvable by require): try the next one.
+    }
+  }
+  return undefined;
+}
+
+/** True only when the adapter package itself is missing, not one of its own dependencies. */
+function isMissing(err: unknown, packageName: string): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (code !== 'ERR_MODULE_NOT_FOUND' && code !== 'MODULE_NOT_FOUND') return false;
+  const message = err instanceof Error ? err.message : '';
+  return message.includes(`'${packageName}'`) && !message.includes(`'${packageName}/`);
+}
+
+function defaultSearchPaths(options: AdapterFactoryOptions): string[] {
+  const paths = [options.projectRoot];
+  const program = process.argv[1];
+  if (program) {
+    try {
+      paths.push(dirname(realpathSync(program)));
+    } catch {
+      // A program path that does not exist (node -e) has nothing to resolve from.
+    }
+  }
+  return paths;
+}
