@@ -10,3 +10,5 @@ export {
   type SqlErrorOptions,
 } from './sql-error.js';
 export { dialectSamples, readGolden, renderDialectSamples, UPDATE_GOLDEN_ENV } from './dialect-golden.js';
+export { Pool, type PoolOptions } from './pool.js';
+export { isoTimestamp, safeInteger } from './values.js';
