@@ -1,0 +1,40 @@
+/**
+ * `materialize(ctx)`: runs one model according to its `materialized` config. Each algorithm is written once
+ * in this folder from Dialect SQL and the adapter's declared capabilities; adapters never re-implement them.
+ */
+import { didYouMeanHint, XformError } from '../errors.js';
+import { buildIncremental } from './incremental.js';
+import { withNodeLocation } from './relations.js';
+import { buildTable, buildView } from './table.js';
+import type { MaterializeContext, MaterializeResult } from './types.js';
+
+export const MATERIALIZATIONS = ['view', 'table', 'incremental', 'ephemeral'] as const;
+
+/** Default materialization when a model configures none (dbt: view). */
+export const DEFAULT_MATERIALIZATION = 'view';
+
+export async function materialize(ctx: MaterializeContext): Promise<MaterializeResult> {
+  const { node } = ctx;
+  const kind = node.config.materialized ?? DEFAULT_MATERIALIZATION;
+  const env = { adapter: ctx.adapter, connection: ctx.connection, node, signal: ctx.signal, audit: ctx.audit, renderHook: ctx.renderHook };
+  try {
+    switch (kind) {
+      case 'view':
+        return await buildView(env, ctx.renderSql(false));
+      case 'table':
+        return await buildTable(env, ctx.renderSql(false));
+      case 'incremental':
+        return await buildIncremental({ ...env, fullRefresh: ctx.fullRefresh, renderSql: (inc) => ctx.renderSql(inc) });
+      case 'ephemeral':
+        // Inlined into its consumers by the compiler; callers leave it out of runs (dbt lists none).
+        return { status: 'success', message: 'EPHEMERAL (not materialized)' };
+      default:
+        throw new XformError('XFORM_MATERIALIZATION_UNKNOWN', `${node.name}: unknown materialization '${kind}'; expected one of ${MATERIALIZATIONS.join(', ')}`, {
+          location: { file: node.original_file_path },
+          hint: didYouMeanHint(kind, MATERIALIZATIONS),
+        });
+    }
+  } catch (err) {
+    throw withNodeLocation(err, node);
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * Publishing a fully built staging relation under the node's name, so that readers never see a missing or
+ * half-built relation. Which path is taken depends only on the adapter's declared capabilities:
+ *
+ * - transactional DDL (PostgreSQL, DuckDB): one transaction renames the old relation (table or view) to
+ *   `<alias>__xform_backup`, the staging relation to `<alias>`, drops the backup, runs post-hooks, commits;
+ * - `swapTables` (Snowflake): `ALTER TABLE <alias> SWAP WITH <staging>`, then drop the staging name;
+ * - `atomicReplaceTable` (BigQuery): `createTableAs(<alias>, select * from <staging>)`, whose dialect
+ *   statement is a CREATE OR REPLACE on such warehouses;
+ * - otherwise: the same renames without a transaction, renaming the old relation back if the second fails.
+ */
+import type { Dialect, Relation, RelationKind } from '../adapter/types.js';
+import { XformError } from '../errors.js';
+import { BACKUP_SUFFIX, dropIfExists, dropQuietly, exec, inTransaction, suffixedRelation, type StepEnv } from './relations.js';
+
+/**
+ * Optional dialect method for warehouses whose capabilities declare `swapTables`. Not (yet) part of the
+ * shared Dialect contract; a dialect that declares the capability provides it.
+ */
+export interface SwapTablesDialect extends Dialect {
+  swapTables(target: Relation, other: Relation): string;
+}
+
+function hasSwapTables(dialect: Dialect): dialect is SwapTablesDialect {
+  return typeof (dialect as Partial<SwapTablesDialect>).swapTables === 'function';
+}
+
+export interface PublishOptions {
+  staged: Relation;
+  stagedKind: 'table' | 'view';
+  target: Relation;
+  /** Runs just before the publish commits (post-hooks); inside the transaction where there is one. */
+  beforeCommit?: () => Promise<void>;
+}
+
+export async function publish(env: StepEnv, options: PublishOptions): Promise<void> {
+  const { staged, stagedKind, target } = options;
+  const { adapter } = env;
+  const { dialect, capabilities } = adapter;
+  const existing = await adapter.catalog.getRelation(target);
+  const backup = suffixedRelation(target, BACKUP_SUFFIX);
+
+  if (capabilities.transactionalDdl) {
+    await dropIfExists(env, backup);
+    await inTransaction(env, async () => {
+      if (existing) await exec(env, dialect.renameRelation(target, existing.kind, backup.identifier));
+      await exec(env, dialect.renameRelation(staged, stagedKind, target.identifier));
+      if (existing) await exec(env, dialect.dropRelation(backup, existing.kind));
+      await options.beforeCommit?.();
+    });
+    return;
+  }
+
+  if (stagedKind === 'table' && capabilities.swapTables && existing?.kind === 'table') {
+    if (!hasSwapTables(dialect)) {
+      throw new XformError('XFORM_ADAPTER_CONTRACT', `adapter '${adapter.type}' declares swapTables but its dialect has no swapTables()`);
+    }
+    await exec(env, dialect.swapTables(target, staged));
+    // After the swap the staging name holds the previous table.
+    await exec(env, dialect.dropRelation(staged, 'table'));
+    await options.beforeCommit?.();
+    return;
+  }
+
+  if (stagedKind === 'table' && capabilities.atomicReplaceTable) {
+    if (existing && existing.kind !== 'table') await exec(env, dialect.dropRelation(target, existing.kind));
+    await exec(env, dialect.createTableAs(target, `select * from ${dialect.relationName(staged)}`));
+    await exec(env, dialect.dropRelation(staged, 'table'));
+    await options.beforeCommit?.();
+    return;
+  }
+
+  await renameWithoutTransaction(env, { staged, stagedKind, target, backup, existingKind: existing?.kind });
+  await options.beforeCommit?.();
+}
+
+async function renameWithoutTransaction(
+  env: StepEnv,
+  r: { staged: Relation; stagedKind: RelationKind; target: Relation; backup: Relation; existingKind?: RelationKind },
+): Promise<void> {
+  const { dialect } = env.adapter;
+  await dropIfExists(env, r.backup);
+  if (r.existingKind) await exec(env, dialect.renameRelation(r.target, r.existingKind, r.backup.identifier));
+  try {
+    await exec(env, dialect.renameRelation(r.staged, r.stagedKind, r.target.identifier));
+  } catch (err) {
+    if (r.existingKind) {
+      try {
+        await env.connection.execute(dialect.renameRelation(r.backup, r.existingKind, r.target.identifier), { label: env.node.unique_id });
+      } catch {
+        // The original error explains what happened; the backup is still there under its name.
+      }
+    }
+    throw err;
+  }
+  if (r.existingKind) await dropQuietly(env, r.backup);
+}

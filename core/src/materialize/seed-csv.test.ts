@@ -1,0 +1,103 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isXformError, type XformError } from '../errors.js';
+import { scanSeedCsv } from './seed-csv.js';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'xform-seedcsv-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function scan(name: string, text: string, delimiter = ',') {
+  const file = path.join(dir, name);
+  await writeFile(file, text);
+  return scanSeedCsv(file, `seeds/${name}`, delimiter);
+}
+
+async function scanError(name: string, text: string): Promise<XformError> {
+  try {
+    await scan(name, text);
+  } catch (err) {
+    if (isXformError(err)) return err;
+    throw err;
+  }
+  throw new Error('expected an error');
+}
+
+describe('scanSeedCsv', () => {
+  it('infers a type per column; empty fields do not decide it', async () => {
+    const result = await scan(
+      'types.csv',
+      [
+        'id,big,price,flag,day,at,name,empty,mixed_num,zone',
+        '1,3000000000,1.5,true,2024-01-31,2024-01-31 10:00:00,"Smith, J",,1,2024-01-01T00:00:00Z',
+        '2,,2,FALSE,2024-02-29,2024-02-01T10:00:00.123,"say ""hi""",,2.5,x',
+        ',5,-3e2,,,2024-03-01,ünïcödé,,,',
+      ].join('\n'),
+    );
+    expect(result.header).toEqual(['id', 'big', 'price', 'flag', 'day', 'at', 'name', 'empty', 'mixed_num', 'zone']);
+    expect(result.kinds).toEqual(['integer', 'bigint', 'double', 'boolean', 'date', 'timestamp', 'text', 'text', 'double', 'text']);
+    expect(result.rows).toBe(3);
+  });
+
+  it('keeps text for values that would change on load: invalid dates, padded numbers, > 64-bit integers', async () => {
+    const result = await scan('text.csv', 'a,b,c\n2023-02-29, 12,123456789012345678901\n');
+    expect(result.kinds).toEqual(['text', 'text', 'text']);
+  });
+
+  it('honours a delimiter, a BOM, CRLF line ends and quoted line breaks', async () => {
+    const result = await scan('semi.csv', '\uFEFFa;b\r\n1;"two\r\nlines"\r\n3;x\r\n', ';');
+    expect(result.header).toEqual(['a', 'b']);
+    expect(result.rows).toBe(2);
+    expect(result.kinds).toEqual(['integer', 'text']);
+  });
+
+  it('reports a wrong field count with the file and the line', async () => {
+    const err = await scanError('count.csv', 'id,name\n1,a\n2,b\n3,c,extra\n4,d\n');
+    expect(err.code).toBe('XFORM_SEED_MALFORMED');
+    expect(err.location).toEqual({ file: 'seeds/count.csv', line: 4 });
+    expect(err.message).toContain('seeds/count.csv:4');
+    expect(err.message).toContain('expected 2 fields');
+  });
+
+  it('reports an unclosed quote at the line where the field starts', async () => {
+    const err = await scanError('quote.csv', 'id,name\n1,a\n2,"never closed\n3,c\n4,d\n');
+    expect(err.code).toBe('XFORM_SEED_MALFORMED');
+    expect(err.location).toEqual({ file: 'seeds/quote.csv', line: 3 });
+  });
+
+  it('reports a stray quote inside an unquoted field', async () => {
+    const err = await scanError('stray.csv', 'id,name\n1,a\n2,ab"c\n');
+    expect(err.code).toBe('XFORM_SEED_MALFORMED');
+    expect(err.location?.line).toBe(3);
+  });
+
+  it('rejects an empty file, a blank header name and duplicate columns', async () => {
+    expect((await scanError('empty.csv', '')).message).toContain('empty');
+    expect((await scanError('blank.csv', 'a,,c\n1,2,3\n')).message).toContain('column 2 of the header has no name');
+    const dup = await scanError('dup.csv', 'id,name,ID\n1,2,3\n');
+    expect(dup.message).toContain("'ID' appears twice");
+    expect(dup.location?.line).toBe(1);
+  });
+
+  it('names a missing file', async () => {
+    await expect(scanSeedCsv(path.join(dir, 'nope.csv'), 'seeds/nope.csv', ',')).rejects.toMatchObject({ code: 'XFORM_SEED_NOT_FOUND' });
+  });
+
+  it('streams a large file in constant memory and reasonable time', async () => {
+    const file = path.join(dir, 'big.csv');
+    const lines = ['id,amount,label'];
+    for (let i = 0; i < 200_000; i++) lines.push(`${i},${i}.25,row ${i}`);
+    await writeFile(file, lines.join('\n'));
+    const started = Date.now();
+    const result = await scanSeedCsv(file, 'seeds/big.csv', ',');
+    expect(result.rows).toBe(200_000);
+    expect(result.kinds).toEqual(['integer', 'double', 'text']);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+});

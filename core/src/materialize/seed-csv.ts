@@ -1,0 +1,172 @@
+/**
+ * One streaming pass over a seed CSV: checks that it is well formed (a user mistake there must name the
+ * file and the line, not surface as a driver error halfway through a COPY) and infers a type per column.
+ * Memory stays constant whatever the file size.
+ *
+ * Inference: each non-empty value narrows the column's candidate kinds; the first remaining candidate in
+ * the order integer, bigint, double, boolean, date, timestamp wins; no candidate left (or no value at all)
+ * means text. Empty fields are NULL. Values with surrounding spaces, time zones or beyond 64-bit integers
+ * stay text rather than being altered on load.
+ */
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { parse, type CsvError } from 'csv-parse';
+import type { SeedTypeKind } from '../adapter/types.js';
+import { XformError } from '../errors.js';
+
+export interface SeedCsvScan {
+  header: string[];
+  /** One per header column. */
+  kinds: SeedTypeKind[];
+  /** Data rows (the header excluded). */
+  rows: number;
+}
+
+const INTEGER = 1;
+const BIGINT = 2;
+const DOUBLE = 4;
+const BOOLEAN = 8;
+const DATE = 16;
+const TIMESTAMP = 32;
+const ALL = INTEGER | BIGINT | DOUBLE | BOOLEAN | DATE | TIMESTAMP;
+const ORDER: [number, SeedTypeKind][] = [
+  [INTEGER, 'integer'],
+  [BIGINT, 'bigint'],
+  [DOUBLE, 'double'],
+  [BOOLEAN, 'boolean'],
+  [DATE, 'date'],
+  [TIMESTAMP, 'timestamp'],
+];
+
+const INT_RE = /^[+-]?\d+$/;
+const DOUBLE_RE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+const BOOL_RE = /^(true|false)$/i;
+const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const TIMESTAMP_RE = /^(\d{4})-(\d{2})-(\d{2})[ T]([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,9})?)?$/;
+const INT32_MAX = 2n ** 31n - 1n;
+const INT64_MAX = 2n ** 63n - 1n;
+
+function validDate(y: string, m: string, d: string): boolean {
+  const month = Number(m);
+  const day = Number(d);
+  if (month < 1 || month > 12 || day < 1) return false;
+  return day <= new Date(Date.UTC(Number(y), month, 0)).getUTCDate();
+}
+
+/** The kinds a single non-empty value is compatible with. */
+export function kindsOf(value: string): number {
+  if (INT_RE.test(value)) {
+    const n = BigInt(value);
+    const abs = n < 0n ? -n - 1n : n;
+    if (abs <= INT32_MAX) return INTEGER | BIGINT | DOUBLE;
+    if (abs <= INT64_MAX) return BIGINT | DOUBLE;
+    return 0;
+  }
+  if (DOUBLE_RE.test(value)) return DOUBLE;
+  if (BOOL_RE.test(value)) return BOOLEAN;
+  const date = DATE_RE.exec(value);
+  if (date) return validDate(date[1]!, date[2]!, date[3]!) ? DATE | TIMESTAMP : 0;
+  const ts = TIMESTAMP_RE.exec(value);
+  if (ts) return validDate(ts[1]!, ts[2]!, ts[3]!) ? TIMESTAMP : 0;
+  return 0;
+}
+
+function kindFromMask(mask: number, seen: boolean): SeedTypeKind {
+  if (!seen) return 'text';
+  for (const [bit, kind] of ORDER) if (mask & bit) return kind;
+  return 'text';
+}
+
+function malformed(file: string, line: number | undefined, message: string, cause?: unknown): XformError {
+  return new XformError('XFORM_SEED_MALFORMED', `${file}${line === undefined ? '' : `:${line}`}: ${message}`, {
+    location: { file, ...(line === undefined ? {} : { line }) },
+    cause,
+    hint: 'seeds are CSV files: a header line naming the columns, the same number of fields on every line, fields with commas, quotes or line breaks in double quotes ("" for a quote)',
+  });
+}
+
+/**
+ * Reads `absFile` once. `file` is the project-relative path used in errors.
+ */
+export async function scanSeedCsv(absFile: string, file: string, delimiter: string): Promise<SeedCsvScan> {
+  try {
+    await stat(absFile);
+  } catch (err) {
+    throw new XformError('XFORM_SEED_NOT_FOUND', `${file}: seed file not found`, { location: { file }, cause: err });
+  }
+  let header: string[] | undefined;
+  let masks: number[] = [];
+  let seen: boolean[] = [];
+  let rows = 0;
+  try {
+    // csv-parse's per-record `info` would give line numbers but costs more than the parse itself; the
+    // errors carry their line, and the one that does not (an unclosed quote) is located by a second pass.
+    for await (const record of openParser(absFile, delimiter, false) as AsyncIterable<string[]>) {
+      if (header === undefined) {
+        header = checkHeader(record, file);
+        masks = header.map(() => ALL);
+        seen = header.map(() => false);
+        continue;
+      }
+      rows++;
+      for (let i = 0; i < record.length; i++) {
+        const value = record[i]!;
+        if (value === '' || masks[i] === 0) continue;
+        seen[i] = true;
+        masks[i]! &= kindsOf(value);
+      }
+    }
+  } catch (err) {
+    throw await mapCsvError(err, absFile, file, delimiter);
+  }
+  if (header === undefined) throw malformed(file, 1, 'the file is empty; its first line must name the columns');
+  return { header, kinds: header.map((_, i) => kindFromMask(masks[i]!, seen[i]!)), rows };
+}
+
+function openParser(absFile: string, delimiter: string, info: boolean) {
+  return createReadStream(absFile).pipe(parse({ delimiter, bom: true, info, skip_empty_lines: true, relax_column_count: false }));
+}
+
+/** The line after the last complete record: where a never-closed quoted field starts. */
+async function unclosedQuoteLine(absFile: string, delimiter: string): Promise<number | undefined> {
+  let lastLine = 0;
+  try {
+    for await (const { info } of openParser(absFile, delimiter, true) as AsyncIterable<{ info: { lines: number } }>) lastLine = info.lines;
+  } catch {
+    return lastLine + 1;
+  }
+  return undefined;
+}
+
+function checkHeader(record: string[], file: string): string[] {
+  const line = 1;
+  const names = new Map<string, number>();
+  record.forEach((raw, i) => {
+    const name = raw.trim();
+    if (name === '') throw malformed(file, line, `column ${i + 1} of the header has no name`);
+    const key = name.toLowerCase();
+    if (names.has(key)) throw malformed(file, line, `column '${name}' appears twice in the header (columns ${names.get(key)! + 1} and ${i + 1})`);
+    names.set(key, i);
+  });
+  return record.map((r) => r.trim());
+}
+
+async function mapCsvError(err: unknown, absFile: string, file: string, delimiter: string): Promise<unknown> {
+  const csv = err as Partial<CsvError> & { lines?: number; record?: unknown[] };
+  if (typeof csv?.code !== 'string' || (!csv.code.startsWith('CSV_') && csv.code !== 'INVALID_OPENING_QUOTE')) return err;
+  switch (csv.code) {
+    case 'CSV_QUOTE_NOT_CLOSED':
+      return malformed(file, await unclosedQuoteLine(absFile, delimiter), 'a quoted field starting on this line is never closed', err);
+    case 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH': {
+      const got = Array.isArray(csv.record) ? csv.record.length : undefined;
+      const detail = (csv.message ?? '').match(/expect (\d+)/);
+      const expected = detail ? detail[1] : 'the header\'s number of';
+      return malformed(file, csv.lines, `expected ${expected} fields like the header, found ${got ?? 'a different number'}`, err);
+    }
+    case 'CSV_INVALID_CLOSING_QUOTE':
+    case 'INVALID_OPENING_QUOTE':
+      return malformed(file, csv.lines, 'a double quote inside a field must be written "" and the field itself quoted', err);
+    default:
+      return malformed(file, csv.lines, csv.message ?? String(err), err);
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * `table` and `view`: build the new relation under a staging name beside the live one, let the audit hook
+ * look at it, then publish it in one step (see publish.ts). A build that fails (bad SQL, failed audit)
+ * leaves the previous relation exactly as it was and removes the staging relation.
+ */
+import type { Relation } from '../adapter/types.js';
+import { XformError } from '../errors.js';
+import { runHooks, type HookEnv } from './hooks.js';
+import { publish } from './publish.js';
+import { dropIfExists, dropQuietly, exec, nodeRelation, suffixedRelation, TMP_SUFFIX, type StepEnv } from './relations.js';
+import type { AuditHook, MaterializeResult } from './types.js';
+
+export interface BuildEnv extends HookEnv {
+  audit?: AuditHook;
+}
+
+/** Calls the audit hook, if any; a rejection becomes XFORM_AUDIT_FAILED naming the node's file. */
+export async function runAudit(env: StepEnv & { audit?: AuditHook }, staging: Relation): Promise<void> {
+  if (!env.audit) return;
+  const verdict = await env.audit(staging);
+  if (!verdict.ok) {
+    throw new XformError('XFORM_AUDIT_FAILED', `${env.node.name}: audit failed, not published${verdict.message ? `: ${verdict.message}` : ''}`, {
+      location: { file: env.node.original_file_path },
+      hint: 'the previously published relation was left unchanged',
+    });
+  }
+}
+
+/** Row count of a relation, as a number (drivers return bigint or string for count(*)). */
+export async function countRows(env: StepEnv, relation: Relation): Promise<number> {
+  const result = await exec(env, `select count(*) as row_count from ${env.adapter.dialect.relationName(relation)}`);
+  const row = result.rows[0] ?? {};
+  const value = row['row_count'] ?? Object.values(row)[0];
+  return Number(value ?? 0);
+}
+
+export function adapterResponse(message: string, rowsAffected: number | undefined, info?: Record<string, unknown>): Record<string, unknown> {
+  return { ...(info ?? {}), _message: message, ...(rowsAffected === undefined ? {} : { rows_affected: rowsAffected }) };
+}
+
+/**
+ * Builds `sql` into `<alias>__xform_tmp` and publishes it as the node's table. Pre-hooks run first;
+ * post-hooks run inside the publishing transaction.
+ */
+export async function buildTable(env: BuildEnv, sql: string): Promise<MaterializeResult> {
+  const target = nodeRelation(env.node);
+  const tmp = suffixedRelation(target, TMP_SUFFIX);
+  await runHooks(env, 'pre_hook');
+  await dropIfExists(env, tmp);
+  try {
+    const created = await exec(env, env.adapter.dialect.createTableAs(tmp, sql));
+    const rows = created.rowsAffected ?? (await countRows(env, tmp));
+    await runAudit(env, tmp);
+    await publish(env, { staged: tmp, stagedKind: 'table', target, beforeCommit: () => runHooks(env, 'post_hook') });
+    const message = `CREATE TABLE (${rows} rows)`;
+    return { status: 'success', rowsAffected: rows, message, adapterResponse: adapterResponse(message, rows, created.info) };
+  } catch (err) {
+    await dropQuietly(env, tmp);
+    throw err;
+  }
+}
+
+/**
+ * Views. Where views and DDL are transactional the view is created under the staging name and swapped in
+ * like a table; this also replaces a table of the same name atomically and avoids CREATE OR REPLACE VIEW's
+ * refusal (PostgreSQL) to drop or retype columns. Elsewhere the dialect's createViewAs replaces in place.
+ */
+export async function buildView(env: BuildEnv, sql: string): Promise<MaterializeResult> {
+  const { dialect, capabilities, catalog } = env.adapter;
+  const target = nodeRelation(env.node);
+  const tmp = suffixedRelation(target, TMP_SUFFIX);
+  const result: MaterializeResult = { status: 'success', message: 'CREATE VIEW', adapterResponse: adapterResponse('CREATE VIEW', undefined) };
+  await runHooks(env, 'pre_hook');
+  await dropIfExists(env, tmp);
+
+  if (capabilities.transactionalDdl && capabilities.transactionalViews) {
+    try {
+      await exec(env, dialect.createViewAs(tmp, sql));
+      await runAudit(env, tmp);
+      await publish(env, { staged: tmp, stagedKind: 'view', target, beforeCommit: () => runHooks(env, 'post_hook') });
+      return result;
+    } catch (err) {
+      await dropQuietly(env, tmp);
+      throw err;
+    }
+  }
+
+  if (env.audit) {
+    // No swap available: audit a throw-away view of the same SQL, then replace the live one.
+    try {
+      await exec(env, dialect.createViewAs(tmp, sql));
+      await runAudit(env, tmp);
+    } finally {
+      await dropQuietly(env, tmp);
+    }
+  }
+  const existing = await catalog.getRelation(target);
+  if (existing && existing.kind !== 'view') await exec(env, dialect.dropRelation(target, existing.kind));
+  await exec(env, dialect.createViewAs(target, sql));
+  await runHooks(env, 'post_hook');
+  return result;
+}

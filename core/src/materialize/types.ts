@@ -1,0 +1,54 @@
+/**
+ * What a materialization needs and what it reports. The run engine builds a context per node (one pooled
+ * connection, the node, how to render its SQL) and the materialization does the rest from Dialect SQL.
+ */
+import type { Adapter, Connection, Relation } from '../adapter/types.js';
+import type { ExecutableNode } from '../graph/types.js';
+
+/** The write-audit-publish seam: inspect a fully built staging relation before it replaces the live one. */
+export type AuditHook = (staging: Relation) => Promise<{ ok: boolean; message?: string }>;
+
+export interface MaterializeContext {
+  adapter: Adapter;
+  /** One pooled connection for this node; every statement of the node runs on it. */
+  connection: Connection;
+  /** The node; its relation is {database, schema, identifier: alias}. */
+  node: ExecutableNode;
+  /** `--full-refresh` given. A node's own `full_refresh` config wins over it (dbt semantics). */
+  fullRefresh: boolean;
+  /**
+   * The node's SQL rendered for this run. Incremental models are re-rendered with is_incremental() true only
+   * when the target exists, is a table, and full refresh is off.
+   */
+  renderSql(isIncremental: boolean): string;
+  /** Renders a hook template (pre_hook/post_hook) for this node. */
+  renderHook(sql: string): string;
+  /**
+   * Called with the fully built staging relation before it is published. Returning {ok:false} aborts the
+   * publish, leaving the published relation untouched. Absent = publish.
+   */
+  audit?: AuditHook;
+  /** Aborts between statements (the caller cancels the running query through the adapter). */
+  signal?: AbortSignal;
+}
+
+export interface MaterializeResult {
+  status: 'success';
+  rowsAffected?: number;
+  /** Short summary for the run log, e.g. "CREATE TABLE (120 rows)", "MERGE 12". */
+  message: string;
+  adapterResponse?: Record<string, unknown>;
+}
+
+export interface SeedContext {
+  adapter: Adapter;
+  connection: Connection;
+  /** resource_type seed; `original_file_path` is the CSV path relative to `projectRoot`. */
+  node: ExecutableNode;
+  /** Absolute project root. */
+  projectRoot: string;
+  fullRefresh: boolean;
+  /** Same seam as MaterializeContext.audit, called with the loaded staging table. */
+  audit?: AuditHook;
+  signal?: AbortSignal;
+}
