@@ -78,6 +78,20 @@ export interface ProjectConfig {
   onRunEnd: string[];
   /** Location of xform_project.yml (relative to the project root). */
   file: string;
+  /** `sources:` folder config tree (`sources: { shop: { raw: { +enabled: false } } }`). */
+  sources?: FolderConfigTree;
+  /** `analysis-paths`; default ['analyses']. */
+  analysisPaths?: string[];
+  /** `docs-paths`; default [] (docs blocks are read from the model paths). */
+  docsPaths?: string[];
+  /** `clean-targets`: what `xform clean` deletes; default [target-path]. */
+  cleanTargets?: string[];
+  /** `quoting:` as written (database/schema/identifier booleans). */
+  quoting?: Record<string, unknown>;
+  /** `flags:` as written. */
+  flags?: Record<string, unknown>;
+  /** `require-xform-version` ranges (already checked against the running version). */
+  requireXformVersion?: string[];
 }
 
 /** One output of profiles.yml, after env_var() rendering and validation. */
@@ -175,6 +189,8 @@ export interface ColumnTestDef {
   args: Record<string, unknown>;
   config: NodeConfig;
   location: SourceLocation;
+  /** The user's own name for this test (`name:` beside `test_name:`, or inside the test's mapping). */
+  customName?: string;
 }
 
 export interface ColumnDef {
@@ -186,6 +202,8 @@ export interface ColumnDef {
   tests: ColumnTestDef[];
   quote?: boolean;
   location: SourceLocation;
+  /** dbt model-contract constraints, as written (`[{type: not_null}, ...]`). */
+  constraints?: Record<string, unknown>[];
 }
 
 /** A `models:` or `seeds:` (or `snapshots:`) entry in a schema YAML file. */
@@ -200,6 +218,8 @@ export interface NodePatch {
   tags: string[];
   docs?: { show?: boolean };
   location: SourceLocation;
+  /** Model-level contract constraints, as written. */
+  constraints?: Record<string, unknown>[];
 }
 
 export interface FreshnessRule {
@@ -247,7 +267,7 @@ export interface UnitTestDef {
   description: string;
   given: { input: string; rows?: Record<string, unknown>[]; format?: 'dict' | 'csv'; fixture?: string }[];
   expect: { rows?: Record<string, unknown>[]; format?: 'dict' | 'csv' };
-  overrides?: { vars?: Record<string, unknown>; macros?: Record<string, unknown> };
+  overrides?: { vars?: Record<string, unknown>; macros?: Record<string, unknown>; env_vars?: Record<string, unknown> };
   config: NodeConfig;
   location: SourceLocation;
 }
@@ -292,4 +312,6 @@ export interface LoadProjectOptions {
   vars?: Record<string, unknown>;
   /** Environment used for env_var(); default process.env. */
   env?: Record<string, string | undefined>;
+  /** Home directory whose `.xform/` is the last place profiles.yml is looked for; default os.homedir(). */
+  homeDir?: string;
 }

@@ -1,0 +1,13 @@
+/**
+ * Loading and validating a project: xform_project.yml, profiles.yml, schema YAML and file discovery.
+ */
+export { loadProject } from './load-project.js';
+export { resolveFolderConfig } from './folder-config.js';
+export { mergeConfig, normalizeConfig, canonicalConfigKey, KNOWN_CONFIG_KEYS, type ConfigLocation } from './node-config.js';
+export { parseVarsArg } from './vars.js';
+export { fileFqn } from './discovery.js';
+export { fileNodeName } from './cross-checks.js';
+export { defaultTarget, isSecretKey } from './profiles.js';
+export { TEST_CONFIG_KEYS } from './test-entries.js';
+export { DEFAULT_LAYERS, PROJECT_FILE } from './project-config.js';
+export type * from './types.js';

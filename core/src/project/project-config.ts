@@ -1,0 +1,207 @@
+/**
+ * xform_project.yml: the dbt-compatible project settings (kebab-case keys), validated with zod, with
+ * folder config trees and layers.
+ */
+import { z } from 'zod';
+import { didYouMean, type DiagnosticBag } from '../errors.js';
+import { checkLayerValue, emptyFolderTree, parseFolderConfigTree, walkFolderTree } from './folder-config.js';
+import type { FolderConfigTree, ProjectConfig } from './types.js';
+import { satisfiesVersion, xformVersion } from './version.js';
+import { parseYaml, validateYaml, type YamlSource } from './yaml-doc.js';
+
+export const PROJECT_FILE = 'xform_project.yml';
+export const DEFAULT_LAYERS: readonly string[] = ['bronze', 'silver', 'gold'];
+const INVALID = 'XFORM_PROJECT_CONFIG_INVALID';
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+const pathList = z.union([z.string(), z.array(z.string())]).nullable().optional();
+const stringOrList = z.union([z.string(), z.array(z.string())]).nullable().optional();
+const tree = z.record(z.string(), z.unknown()).nullable().optional();
+const anyMap = z.record(z.string(), z.unknown()).nullable().optional();
+
+const projectSchema = z.strictObject({
+  name: z.string(),
+  version: z.union([z.string(), z.number()]).optional(),
+  'config-version': z.number().optional(),
+  profile: z.string().optional(),
+  'model-paths': pathList,
+  'seed-paths': pathList,
+  'test-paths': pathList,
+  'macro-paths': pathList,
+  'snapshot-paths': pathList,
+  'analysis-paths': pathList,
+  'docs-paths': pathList,
+  'asset-paths': pathList,
+  'target-path': z.string().optional(),
+  'clean-targets': pathList,
+  'packages-install-path': z.string().optional(),
+  vars: anyMap,
+  layers: z.array(z.string()).optional(),
+  'layer-rules': z
+    .strictObject({ 'forbid-backward': z.boolean().optional(), 'forbid-skip': z.boolean().optional() })
+    .nullable()
+    .optional(),
+  models: tree,
+  seeds: tree,
+  tests: tree,
+  data_tests: tree,
+  snapshots: tree,
+  sources: tree,
+  'on-run-start': stringOrList,
+  'on-run-end': stringOrList,
+  'require-xform-version': stringOrList,
+  quoting: anyMap,
+  flags: anyMap,
+  'query-comment': z.unknown().optional(),
+  dispatch: z.unknown().optional(),
+});
+
+type RawProject = z.infer<typeof projectSchema>;
+
+function list(value: string | string[] | null | undefined, fallback: string[]): string[] {
+  if (value === null || value === undefined) return fallback;
+  return (Array.isArray(value) ? value : [value]).map(cleanPath);
+}
+
+/** Posix separators, no `./` prefix, no trailing slash: these become path prefixes of ProjectFile.path. */
+function cleanPath(p: string): string {
+  const posix = p.replaceAll('\\', '/').replace(/^(\.\/)+/, '').replace(/\/+$/, '');
+  return posix === '' ? '.' : posix;
+}
+
+/**
+ * Parses and validates xform_project.yml text. Problems go to `bag`; the result is undefined when the file
+ * cannot be used at all (syntax error, wrong types, missing name).
+ */
+export function parseProjectConfig(text: string, bag: DiagnosticBag, file = PROJECT_FILE): ProjectConfig | undefined {
+  const src = parseYaml(text, file, bag);
+  if (!src) return undefined;
+  if (src.value === undefined) {
+    bag.error(INVALID, `${file} is empty: it needs at least a 'name'`, { file, line: 1, column: 1 });
+    return undefined;
+  }
+  const raw = validateYaml(projectSchema, { src, bag, errorCode: INVALID });
+  if (!raw) return undefined;
+  const errorsBefore = bag.errors.length;
+
+  if (!IDENTIFIER.test(raw.name)) {
+    const fixed = raw.name.replace(/[^A-Za-z0-9_]/g, '_').replace(/^(\d)/, '_$1');
+    bag.error(
+      INVALID,
+      `project name '${raw.name}' in ${file} must be an identifier (letters, digits and underscores, not starting with a digit)`,
+      src.locate(['name']),
+      `did you mean '${fixed}'?`,
+    );
+  }
+  const layers = raw.layers ?? [...DEFAULT_LAYERS];
+  checkLayers(layers, src, bag);
+  checkRequiredVersion(raw, src, bag);
+
+  const trees = {} as Record<'models' | 'seeds' | 'tests' | 'snapshots' | 'sources', FolderConfigTree>;
+  for (const key of ['models', 'seeds', 'tests', 'snapshots', 'sources'] as const) {
+    // dbt 1.8 renamed `tests:` to `data_tests:`; both configure the same tree.
+    const yamlKey = key === 'tests' && raw.data_tests != null ? 'data_tests' : key;
+    trees[key] = raw[yamlKey] == null ? emptyFolderTree() : parseFolderConfigTree(raw[yamlKey], src, [yamlKey], bag, INVALID);
+    checkTreeLayers(trees[key], yamlKey, layers, src, bag);
+    checkFirstLevel(trees[key], yamlKey, raw.name, src, bag);
+  }
+  if (bag.errors.length > errorsBefore) return undefined;
+
+  return {
+    name: raw.name,
+    version: raw.version === undefined ? '1.0.0' : String(raw.version),
+    profile: raw.profile,
+    modelPaths: list(raw['model-paths'], ['models']),
+    seedPaths: list(raw['seed-paths'], ['seeds']),
+    testPaths: list(raw['test-paths'], ['tests']),
+    macroPaths: list(raw['macro-paths'], ['macros']),
+    snapshotPaths: list(raw['snapshot-paths'], ['snapshots']),
+    analysisPaths: list(raw['analysis-paths'], ['analyses']),
+    docsPaths: list(raw['docs-paths'], []),
+    targetPath: cleanPath(raw['target-path'] ?? 'target'),
+    cleanTargets: list(raw['clean-targets'], [cleanPath(raw['target-path'] ?? 'target')]),
+    vars: raw.vars ?? {},
+    layers,
+    layerRules: {
+      forbidBackward: raw['layer-rules']?.['forbid-backward'] ?? false,
+      forbidSkip: raw['layer-rules']?.['forbid-skip'] ?? false,
+    },
+    models: trees.models,
+    seeds: trees.seeds,
+    tests: trees.tests,
+    snapshots: trees.snapshots,
+    sources: trees.sources,
+    onRunStart: asHooks(raw['on-run-start']),
+    onRunEnd: asHooks(raw['on-run-end']),
+    quoting: raw.quoting ?? undefined,
+    flags: raw.flags ?? undefined,
+    requireXformVersion: raw['require-xform-version'] == null ? undefined : asHooks(raw['require-xform-version']),
+    file,
+  };
+}
+
+/** Hook SQL must keep its text as written (cleanPath is for paths only). */
+function asHooks(value: string | string[] | null | undefined): string[] {
+  if (value === null || value === undefined) return [];
+  return Array.isArray(value) ? [...value] : [value];
+}
+
+function checkLayers(layers: string[], src: YamlSource, bag: DiagnosticBag): void {
+  const seen = new Set<string>();
+  layers.forEach((layer, i) => {
+    if (!IDENTIFIER.test(layer)) {
+      bag.error(INVALID, `layer '${layer}' in ${src.file} must be an identifier`, src.locate(['layers', i]));
+    } else if (seen.has(layer)) {
+      bag.error(INVALID, `layer '${layer}' is listed twice in ${src.file}; layers are an ordered list of distinct names`, src.locate(['layers', i]));
+    }
+    seen.add(layer);
+  });
+}
+
+function checkTreeLayers(tree: FolderConfigTree, key: string, layers: string[], src: YamlSource, bag: DiagnosticBag): void {
+  walkFolderTree(tree, [key], (node, path) => {
+    const problem = checkLayerValue(node.config.layer, layers);
+    if (!problem) return;
+    const keyName = Object.keys((valueAtPath(src.value, path) as Record<string, unknown>) ?? {}).find((k) => k.replace(/^\+/, '') === 'layer') ?? '+layer';
+    const suggestion = didYouMean(String(node.config.layer), layers);
+    bag.error('XFORM_LAYER_UNKNOWN', `${problem} in ${src.file}`, src.locate([...path, keyName]), suggestion ? `did you mean '${suggestion}'?` : undefined);
+  });
+}
+
+function valueAtPath(value: unknown, path: readonly (string | number)[]): unknown {
+  let cur = value;
+  for (const segment of path) cur = cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[segment] : undefined;
+  return cur;
+}
+
+/** The first level under `models:` is the project (or a package) name; a near-miss of the project's name is a typo. */
+function checkFirstLevel(tree: FolderConfigTree, key: string, projectName: string, src: YamlSource, bag: DiagnosticBag): void {
+  for (const name of Object.keys(tree.children)) {
+    if (name === projectName) continue;
+    const suggestion = didYouMean(name, [projectName]);
+    if (suggestion) {
+      bag.warning(
+        'XFORM_CONFIG_UNUSED_PATH',
+        `'${key}.${name}' in ${src.file} is not the project name '${projectName}' (nor a known package) — did you mean '${projectName}'?`,
+        src.locate([key, name], 'key'),
+        `did you mean '${projectName}'?`,
+      );
+    }
+  }
+}
+
+function checkRequiredVersion(raw: RawProject, src: YamlSource, bag: DiagnosticBag): void {
+  const required = raw['require-xform-version'];
+  if (required == null) return;
+  const ranges = Array.isArray(required) ? required : [required];
+  const current = xformVersion();
+  ranges.forEach((range, i) => {
+    const path = Array.isArray(required) ? ['require-xform-version', i] : ['require-xform-version'];
+    const result = satisfiesVersion(current, range);
+    if (result === 'invalid') {
+      bag.error(INVALID, `'require-xform-version' in ${src.file}: cannot read version range '${range}' (expected e.g. ">=0.1.0" or ">=0.1.0, <1.0.0")`, src.locate(path));
+    } else if (!result) {
+      bag.error('XFORM_VERSION_MISMATCH', `this project requires xform ${range}, but this is xform ${current}`, src.locate(path));
+    }
+  });
+}
