@@ -1,35 +1,52 @@
 /**
  * The lineage DAG: one vertex per node, an edge parent -> child for every `depends_on` entry.
  *
- * A graphlib Graph is built for consumers that want its API, but traversals here use sorted adjacency
- * arrays of our own: graphlib's algorithms recurse (a 10,000-model chain overflows the stack) and its
- * predecessors()/successors() allocate a new array per call. Every operation is O(V+E), or
- * O((V+E) log V) where a deterministic order needs a heap.
+ * Traversals use sorted adjacency arrays of our own rather than graphlib: graphlib's algorithms recurse
+ * (a 10,000-model chain overflows the stack), its predecessors()/successors() allocate per call, and
+ * building its Graph costs ~150 ms per 30,000 edges. So the graphlib Graph is built only when a consumer
+ * first reads `graph`. Every operation is O(V+E), or O((V+E) log V) where a deterministic order needs a
+ * heap.
  */
 import { Graph, type Label } from '@dagrejs/graphlib';
 import { XformError, type Diagnostic } from '../errors.js';
 import { findCycleDiagnostics } from './cycles.js';
-import { describeNode, nodeLocation } from './describe.js';
+import { describeNode, isEnabled, nodeLocation } from './describe.js';
 import { MinHeap } from './min-heap.js';
 import type { GraphNode } from './types.js';
 
 const EMPTY: readonly string[] = Object.freeze([]);
 
 export class LineageGraph {
-  /** The same graph as a @dagrejs/graphlib Graph (directed, node label = the GraphNode). */
-  readonly graph: Graph<Label, GraphNode>;
+  private graphlib?: Graph<Label, GraphNode>;
   private readonly nodeMap: Map<string, GraphNode>;
   private readonly parentIds: Map<string, string[]>;
   private readonly childIds: Map<string, string[]>;
+  private readonly disabled: ReadonlySet<string>;
   private topo?: string[];
 
   private constructor(nodeMap: Map<string, GraphNode>, parentIds: Map<string, string[]>, childIds: Map<string, string[]>) {
     this.nodeMap = nodeMap;
     this.parentIds = parentIds;
     this.childIds = childIds;
-    this.graph = new Graph<Label, GraphNode>({ directed: true, multigraph: false, compound: false });
-    for (const [id, node] of nodeMap) this.graph.setNode(id, node);
-    for (const [child, parents] of parentIds) for (const parent of parents) this.graph.setEdge(parent, child);
+    const disabled = new Set<string>();
+    for (const [id, node] of nodeMap) if (!isEnabled(node)) disabled.add(id);
+    this.disabled = disabled;
+  }
+
+  /** Ids of nodes with `enabled: false` (usually none), which selection never returns. */
+  disabledIds(): ReadonlySet<string> {
+    return this.disabled;
+  }
+
+  /** The same graph as a @dagrejs/graphlib Graph (directed, node label = the GraphNode, edges parent -> child). Built on first use. */
+  get graph(): Graph<Label, GraphNode> {
+    if (this.graphlib === undefined) {
+      const g = new Graph<Label, GraphNode>({ directed: true, multigraph: false, compound: false });
+      for (const [id, node] of this.nodeMap) g.setNode(id, node);
+      for (const [child, parents] of this.parentIds) for (const parent of parents) g.setEdge(parent, child);
+      this.graphlib = g;
+    }
+    return this.graphlib;
   }
 
   /**
@@ -147,12 +164,8 @@ export class LineageGraph {
 
   /** Topological order (parents before children); ties broken by unique_id. Throws XFORM_CYCLE on a cycle. */
   topoOrder(): string[] {
-    if (this.topo === undefined) {
-      const order = this.kahn();
-      if (order.length < this.nodeMap.size) this.assertAcyclic();
-      this.topo = order;
-    }
-    return [...this.topo];
+    this.assertAcyclic();
+    return [...this.topo!];
   }
 
   /**
@@ -161,6 +174,11 @@ export class LineageGraph {
    */
   cycleDiagnostics(): Diagnostic[] {
     if (this.topo !== undefined) return [];
+    const order = this.kahn();
+    if (order.length === this.nodeMap.size) {
+      this.topo = order;
+      return [];
+    }
     return findCycleDiagnostics(this.nodeMap, this.parentIds, this.childIds);
   }
 

@@ -6,7 +6,7 @@
  * `resourceTypes`. Disabled nodes are never selected. Each selector atom costs O(V) and each graph
  * operator O(V+E) over the whole matched set at once, never per node.
  */
-import { isEnabled, isTestNode } from './describe.js';
+import { isTestNode } from './describe.js';
 import type { LineageGraph } from './lineage-graph.js';
 import { matchAtom, type MatchContext } from './selector-methods.js';
 import { parseSelector, type SelectorAtom, type SelectorExpr } from './selector-parse.js';
@@ -115,7 +115,7 @@ function addIndirectTests(graph: LineageGraph, selected: Set<string>, mode: 'eag
 }
 
 function dropDisabled(graph: LineageGraph, ids: Set<string>): void {
-  for (const id of ids) if (!isEnabled(graph.node(id)!)) ids.delete(id);
+  for (const id of graph.disabledIds()) ids.delete(id);
 }
 
 function nonEmpty(args: string[] | undefined): string[] {
