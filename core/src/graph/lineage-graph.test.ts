@@ -181,4 +181,15 @@ describe('LineageGraph cycles', () => {
       'cycle: model m (models/m.sql) -> source raw.events (models/_sources.yml) -> model m (models/m.sql)',
     );
   });
+
+  it('stays bounded on a dense tangle: capped cycles plus a note naming the nodes', () => {
+    const names = Array.from({ length: 40 }, (_, i) => `t${String(i).padStart(2, '0')}`);
+    const graph = LineageGraph.build(names.map((n) => model(n, { deps: names.filter((o) => o !== n).map(id.model) })));
+    const start = Date.now();
+    const diagnostics = graph.cycleDiagnostics();
+    expect(Date.now() - start).toBeLessThan(2000);
+    expect(diagnostics.length).toBe(26);
+    expect(diagnostics[25]!.message).toContain('more cycles among these 40 nodes');
+    expect(diagnostics[0]!.message).toBe('cycle: model t00 (models/t00.sql) -> model t01 (models/t01.sql) -> model t00 (models/t00.sql)');
+  });
 });
