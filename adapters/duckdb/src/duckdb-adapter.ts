@@ -1,0 +1,202 @@
+/**
+ * The DuckDB adapter: ONE DuckDBInstance per adapter (per run), shared by every thread; each thread gets a
+ * connection (a DuckDB session) from a lazy pool of at most `threads`. DuckDB runs in-process, so there is
+ * no server to connect to: "connection failures" are files that cannot be opened.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import {
+  Pool,
+  XformError,
+  type Adapter,
+  type AdapterFactoryOptions,
+  type Capabilities,
+  type Connection,
+  type DuckDBTargetConfig,
+  type SeedColumn,
+  type SeedLoadRequest,
+  type TargetConfig,
+} from '@xform/core';
+import { DuckDBCatalog } from './duckdb-catalog.js';
+import { DuckDBSession } from './duckdb-connection.js';
+import { DuckDBDialect } from './duckdb-dialect.js';
+import { describeCsvSql, loadCsvSql, seedColumnsFromDescribe, seedError } from './duckdb-seeds.js';
+
+/** Verified by the adapter suite: renames, drops and view replacement inside a rolled-back transaction are undone. */
+export const DUCKDB_CAPABILITIES: Capabilities = {
+  transactionalDdl: true,
+  atomicReplaceTable: false,
+  swapTables: false,
+  merge: true,
+  transactionalViews: true,
+  renameTakesIdentifierOnly: true,
+};
+
+const SETTING_NAME = /^[A-Za-z_][A-Za-z0-9_.]*$/u;
+
+export class DuckDBAdapter implements Adapter {
+  readonly type = 'duckdb';
+  readonly dialect = new DuckDBDialect();
+  readonly capabilities = DUCKDB_CAPABILITIES;
+  readonly catalog: DuckDBCatalog;
+  private readonly pool: Pool<DuckDBSession>;
+
+  private constructor(
+    readonly target: DuckDBTargetConfig,
+    private readonly instance: DuckDBInstance,
+    /** Absolute database file, or ':memory:'. */
+    readonly databasePath: string,
+    private readonly projectRoot: string,
+    threads: number,
+  ) {
+    this.pool = new Pool<DuckDBSession>({
+      max: threads,
+      create: () => this.openSession(),
+      reset: async (session) => {
+        if (session.inTransaction) await session.rollback();
+      },
+      destroy: (session) => session.close(),
+    });
+    this.catalog = new DuckDBCatalog((sql, params) =>
+      this.withConnection(async (connection) => (await connection.execute(sql, { params, label: 'catalog' })).rows),
+    );
+  }
+
+  static async open(target: DuckDBTargetConfig, options: AdapterFactoryOptions): Promise<DuckDBAdapter> {
+    const path = databasePath(target.path, options.projectRoot);
+    let instance: DuckDBInstance;
+    try {
+      if (!path.startsWith(':memory:')) mkdirSync(dirname(path), { recursive: true });
+      instance = await DuckDBInstance.create(path);
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      throw new XformError('XFORM_CONNECTION_FAILED', `could not open the DuckDB database ${path}: ${reason}`, {
+        hint: 'another process (a running xform, a DuckDB shell) may hold the file open; close it and retry',
+        cause: err,
+      });
+    }
+    const adapter = new DuckDBAdapter(target, instance, path, options.projectRoot, options.threads ?? target.threads);
+    try {
+      await adapter.loadExtensions(target.extensions ?? []);
+    } catch (err) {
+      await adapter.close();
+      throw err;
+    }
+    return adapter;
+  }
+
+  acquire(): Promise<Connection> {
+    return this.pool.acquire();
+  }
+
+  release(connection: Connection): void {
+    this.pool.release(connection as DuckDBSession);
+  }
+
+  async withConnection<T>(fn: (connection: Connection) => Promise<T>): Promise<T> {
+    const connection = await this.acquire();
+    try {
+      return await fn(connection);
+    } finally {
+      this.release(connection);
+    }
+  }
+
+  async inferSeedTypes(file: string, delimiter: string): Promise<SeedColumn[] | undefined> {
+    return this.withConnection(async (connection) => {
+      try {
+        const result = await connection.execute(describeCsvSql(this.dialect, file, delimiter), { label: 'seed' });
+        return seedColumnsFromDescribe(result.rows);
+      } catch (err) {
+        throw seedError(err, file, this.projectRoot);
+      }
+    });
+  }
+
+  async loadSeed(connection: Connection, request: SeedLoadRequest): Promise<number> {
+    try {
+      const result = await connection.execute(loadCsvSql(this.dialect, request), { label: 'seed' });
+      return result.rowsAffected ?? 0;
+    } catch (err) {
+      throw seedError(err, request.file, this.projectRoot);
+    }
+  }
+
+  async cancelAll(): Promise<void> {
+    await Promise.all(this.pool.inUse.map((session) => session.cancel()));
+  }
+
+  async describe(): Promise<Record<string, string>> {
+    const rows = await this.withConnection(
+      async (connection) =>
+        (await connection.execute('select version() as version, current_database() as database', { label: 'debug' })).rows,
+    );
+    return {
+      type: 'duckdb',
+      version: String(rows[0]?.version),
+      path: this.databasePath,
+      database: String(rows[0]?.database),
+      schema: this.target.schema,
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.cancelAll();
+    await this.pool.close();
+    this.instance.closeSync();
+  }
+
+  private async openSession(): Promise<DuckDBSession> {
+    const session = new DuckDBSession(await this.instance.connect());
+    // Settings are applied per session: some (search_path...) are session-local in DuckDB.
+    for (const [name, value] of Object.entries(this.target.settings ?? {})) {
+      if (!SETTING_NAME.test(name)) {
+        await session.close();
+        throw new XformError('XFORM_DUCKDB_SETTING_INVALID', `'${name}' is not a valid DuckDB setting name`, {
+          hint: 'settings: in profiles.yml takes DuckDB setting names such as memory_limit or threads',
+        });
+      }
+      const literal = typeof value === 'string' ? this.dialect.quoteString(value) : String(value);
+      await session.execute(`set ${name} = ${literal}`, { label: `settings.${name}` });
+    }
+    return session;
+  }
+
+  /** LOAD each extension; INSTALL first only when it is missing (that needs network access). */
+  private async loadExtensions(extensions: string[]): Promise<void> {
+    if (extensions.length === 0) return;
+    await this.withConnection(async (connection) => {
+      for (const name of extensions) {
+        const { rows } = await connection.execute(
+          'select installed, loaded from duckdb_extensions() where extension_name = ?',
+          { params: [name], label: `extensions.${name}` },
+        );
+        if (rows[0]?.loaded === true) continue;
+        const quoted = this.dialect.quoteIdentifier(name);
+        try {
+          if (rows[0]?.installed !== true) await connection.execute(`install ${quoted}`, { label: `extensions.${name}` });
+          await connection.execute(`load ${quoted}`, { label: `extensions.${name}` });
+        } catch (err) {
+          throw new XformError('XFORM_DUCKDB_EXTENSION', `could not load the DuckDB extension '${name}': ${(err as Error).message}`, {
+            hint: rows[0] === undefined ? `'${name}' is not a known DuckDB extension` : 'installing an extension needs network access once',
+            cause: err,
+          });
+        }
+      }
+    });
+  }
+}
+
+function databasePath(path: string, projectRoot: string): string {
+  if (path === '') return ':memory:';
+  if (path.startsWith(':memory:')) return path;
+  return isAbsolute(path) ? path : resolve(projectRoot, path);
+}
+
+export async function createAdapter(target: TargetConfig, options: AdapterFactoryOptions): Promise<Adapter> {
+  if (target.type !== 'duckdb') {
+    throw new XformError('XFORM_ADAPTER_MISMATCH', `the DuckDB adapter cannot run a ${target.type} target`);
+  }
+  return DuckDBAdapter.open(target, options);
+}

@@ -1,0 +1,68 @@
+/**
+ * One DuckDB connection (a session on the adapter's single DuckDBInstance) behind xform's Connection.
+ * Statements run on DuckDB's worker threads, so `cancel()` (connection.interrupt) works from the event loop
+ * while a statement is running.
+ */
+import { type DuckDBConnection, type DuckDBValue, ResultReturnType } from '@duckdb/node-api';
+import { sqlError, type Connection, type ExecuteOptions, type QueryResult } from '@xform/core';
+import { xformValueConverter } from './duckdb-values.js';
+
+export class DuckDBSession implements Connection {
+  /** True between begin() and commit()/rollback(): the pool rolls back a session returned mid-transaction. */
+  inTransaction = false;
+  private closed = false;
+
+  constructor(private readonly connection: DuckDBConnection) {}
+
+  async execute(sql: string, options: ExecuteOptions = {}): Promise<QueryResult> {
+    try {
+      const result = await this.connection.run(sql, options.params as DuckDBValue[] | undefined);
+      if (result.returnType === ResultReturnType.CHANGED_ROWS) {
+        return { columns: [], rows: [], rowsAffected: Number(result.rowsChanged) };
+      }
+      const names = result.deduplicatedColumnNames();
+      const types = result.columnTypes();
+      const values = await result.convertRows(xformValueConverter);
+      const rows = values.map((row) => Object.fromEntries(names.map((name, i) => [name, row[i] ?? null])));
+      if (result.returnType === ResultReturnType.NOTHING) {
+        // DDL answers with a one-row `Count` (rows written by CREATE TABLE AS) or `Success`; not a result set.
+        const count = names.length === 1 && names[0] === 'Count' ? rows[0]?.Count : undefined;
+        return { columns: [], rows: [], rowsAffected: typeof count === 'number' ? count : undefined };
+      }
+      return { columns: names.map((name, i) => ({ name, type: types[i]!.toString() })), rows };
+    } catch (err) {
+      throw sqlError(err, sql, { label: options.label, adapter: 'duckdb' });
+    }
+  }
+
+  async begin(): Promise<void> {
+    await this.execute('begin transaction');
+    this.inTransaction = true;
+  }
+
+  async commit(): Promise<void> {
+    try {
+      await this.execute('commit');
+    } finally {
+      this.inTransaction = false;
+    }
+  }
+
+  async rollback(): Promise<void> {
+    try {
+      await this.execute('rollback');
+    } finally {
+      this.inTransaction = false;
+    }
+  }
+
+  async cancel(): Promise<void> {
+    if (!this.closed) this.connection.interrupt();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.connection.closeSync();
+  }
+}
