@@ -111,7 +111,9 @@ export async function discoverFiles(root: string, config: ProjectConfig, bag: Di
       }),
     );
   };
-  const isYaml = (abs: string) => ['yml', 'yaml'].includes(extOf(abs));
+  // A model path of "." must not read the project's own settings files as schema YAML.
+  const rootFiles = new Set(['xform_project.yml', 'profiles.yml', 'dbt_project.yml', 'packages.yml', 'dependencies.yml', 'selectors.yml'].map((f) => path.join(root, f)));
+  const isYaml = (abs: string) => ['yml', 'yaml'].includes(extOf(abs)) && !rootFiles.has(abs);
   await Promise.all([
     scan(config.modelPaths, (abs, rootDir) => {
       const ext = extOf(abs);

@@ -156,6 +156,8 @@ export function resolveTarget(options: ResolveTargetOptions): TargetConfig | und
     bag,
     errorCode: 'XFORM_PROFILE_INVALID',
     isSecret: isSecretKey,
+    // A secret pasted under the wrong key must not be echoed either.
+    quoteValues: false,
   });
   if (!parsed) return undefined;
   const result = toTargetConfig(parsed, targetName, options.targetPath);

@@ -159,6 +159,8 @@ export interface ValidateYamlOptions {
   errorCode: string;
   /** Keys whose values must never be quoted in a message (passwords). Default: none. */
   isSecret?: (key: string) => boolean;
+  /** Quote offending values in messages (`got 'x'`). Default true; profiles.yml turns it off. */
+  quoteValues?: boolean;
 }
 
 /**
@@ -175,7 +177,13 @@ export function validateYaml<T>(schema: z.ZodType<T>, options: ValidateYamlOptio
 
   let failed = false;
   const unknown: { path: YamlPath; key: string }[] = [];
-  for (const issue of first.error.issues) {
+  // zod reports inner objects first; report in file order instead.
+  const issues = [...first.error.issues].sort((a, b) => {
+    const la = src.locate([...basePath, ...(a.path as (string | number)[])]);
+    const lb = src.locate([...basePath, ...(b.path as (string | number)[])]);
+    return (la.line ?? 0) - (lb.line ?? 0) || (la.column ?? 0) - (lb.column ?? 0);
+  });
+  for (const issue of issues) {
     const path = [...basePath, ...(issue.path as (string | number)[])];
     if (issue.code === 'unrecognized_keys') {
       const known = objectKeysAt(schema, issue.path as (string | number)[]) ?? [];
@@ -260,7 +268,7 @@ function reportIssue(issue: z.core.$ZodIssue, path: YamlPath, options: ValidateY
   }
   if (issue.code === 'invalid_value') {
     const allowed = issue.values.map((v) => `'${String(v)}'`).join(', ');
-    const got = secret || actual === undefined ? '' : `, got '${String(actual)}'`;
+    const got = secret || options.quoteValues === false || actual === undefined ? '' : `, got '${String(actual)}'`;
     const suggestion = !secret && typeof actual === 'string' ? didYouMean(actual, issue.values.map(String)) : undefined;
     bag.error(
       errorCode,
@@ -269,6 +277,25 @@ function reportIssue(issue: z.core.$ZodIssue, path: YamlPath, options: ValidateY
       suggestion ? `did you mean '${suggestion}'?` : undefined,
     );
     return;
+  }
+  if (issue.code === 'invalid_union' && issue.errors.length > 0) {
+    // Each alternative failed; when all failed on the value's type, say which types are allowed.
+    const expected = issue.errors.map((branch) => {
+      const top = branch.find((i) => i.path.length === 0);
+      return top?.code === 'invalid_type' ? (ARTICLE[top.expected] ?? top.expected) : undefined;
+    });
+    if (expected.every((e) => e !== undefined)) {
+      bag.error(errorCode, `'${where}' in ${src.file} must be ${[...new Set(expected)].join(' or ')}, got ${typeWord(actual)}`, src.locate(path));
+      return;
+    }
+    // Otherwise report the alternative that got furthest (its issue is the deepest).
+    const deepest = issue.errors
+      .flat()
+      .reduce<z.core.$ZodIssue | undefined>((best, i) => (best === undefined || i.path.length > best.path.length ? i : best), undefined);
+    if (deepest && deepest.path.length > 0) {
+      reportIssue(deepest, [...path, ...(deepest.path as (string | number)[])], options, input, basePath);
+      return;
+    }
   }
   bag.error(errorCode, `'${where}' in ${src.file}: ${issue.message}`, src.locate(path));
 }

@@ -1,0 +1,100 @@
+import { createHash } from 'node:crypto';
+import { afterEach, describe, expect, test } from 'vitest';
+import { DiagnosticBag } from '../errors.js';
+import { makeProject, type Fixture } from './__fixtures__/make-project.js';
+import { discoverFiles, fileFqn } from './discovery.js';
+import { parseProjectConfig } from './project-config.js';
+
+const fixtures: Fixture[] = [];
+afterEach(async () => {
+  await Promise.all(fixtures.splice(0).map((f) => f.cleanup()));
+});
+
+async function discover(files: Record<string, string | object>, projectYml = 'name: shop\n') {
+  const fx = await makeProject({ ...files, 'xform_project.yml': projectYml });
+  fixtures.push(fx);
+  const bag = new DiagnosticBag();
+  const config = parseProjectConfig(projectYml, bag)!;
+  const found = await discoverFiles(fx.dir, config, bag);
+  return { fx, found, bag };
+}
+
+const paths = (list: { path: string }[]) => list.map((f) => f.path);
+
+describe('discovery', () => {
+  test('classifies files by configured path and extension, sorted by path', async () => {
+    const { fx, found, bag } = await discover({
+      'models/staging/stg_b.sql': 'select 2',
+      'models/staging/stg_a.sql': 'select 1',
+      'models/marts/orders.sql': 'select 3',
+      'models/schema.yml': 'version: 2\n',
+      'models/marts/marts.yaml': 'version: 2\n',
+      'models/README.md': '# docs',
+      'models/py_model.py': 'def model(dbt, session): ...',
+      'seeds/countries.csv': 'code,name\nNL,Netherlands\n',
+      'seeds/seeds.yml': 'version: 2\n',
+      'tests/assert_positive.sql': 'select 1 where false',
+      'tests/generic/is_even.sql': '{% test is_even(model, column_name) %}select 1{% endtest %}',
+      'macros/cents.sql': '{% macro cents(x) %}{{ x }} * 100{% endmacro %}',
+      'snapshots/orders_snapshot.sql': '{% snapshot orders_snapshot %}select 1{% endsnapshot %}',
+      'snapshots/snapshots.yml': 'version: 2\n',
+    });
+    expect(paths(found.models)).toEqual(['models/marts/orders.sql', 'models/staging/stg_a.sql', 'models/staging/stg_b.sql']);
+    expect(paths(found.seeds)).toEqual(['seeds/countries.csv']);
+    expect(paths(found.tests)).toEqual(['tests/assert_positive.sql']);
+    expect(paths(found.macros)).toEqual(['macros/cents.sql', 'tests/generic/is_even.sql']);
+    expect(paths(found.snapshots)).toEqual(['snapshots/orders_snapshot.sql']);
+    expect(paths(found.schemaYaml)).toEqual(['models/marts/marts.yaml', 'models/schema.yml', 'seeds/seeds.yml', 'snapshots/snapshots.yml']);
+    expect(bag.warnings).toEqual([
+      expect.objectContaining({ code: 'XFORM_PYTHON_MODEL_UNSUPPORTED', message: 'python models are not supported; ignoring models/py_model.py', location: { file: 'models/py_model.py' } }),
+    ]);
+    const a = found.models[1]!;
+    expect(a).toEqual({
+      path: 'models/staging/stg_a.sql',
+      absPath: fx.file('models/staging/stg_a.sql'),
+      contents: 'select 1',
+      checksum: createHash('sha256').update('select 1').digest('hex'),
+      rootDir: 'models',
+    });
+    expect(found.macros[1]!.rootDir).toBe('tests');
+  });
+
+  test('seeds are hashed but not read into memory', async () => {
+    const csv = 'id,name\n1,a\n'.repeat(1000);
+    const { found } = await discover({ 'seeds/big.csv': csv });
+    expect(found.seeds[0]).toMatchObject({ contents: '', checksum: createHash('sha256').update(csv).digest('hex') });
+  });
+
+  test('skips hidden files and folders, node_modules, dbt_packages and the target path', async () => {
+    const { found } = await discover(
+      {
+        'models/.hidden.sql': 'x',
+        'models/.scratch/a.sql': 'x',
+        'models/node_modules/b.sql': 'x',
+        'models/dbt_packages/c.sql': 'x',
+        'build/compiled/d.sql': 'x',
+        'build/e.yml': 'x',
+        'kept.sql': 'select 1',
+        'profiles.yml': 'shop: {}\n',
+      },
+      'name: shop\nmodel-paths: ["."]\ntarget-path: build\n',
+    );
+    expect(paths(found.models)).toEqual(['kept.sql']);
+    // A model path of "." does not take the project's own settings for schema YAML.
+    expect(paths(found.schemaYaml)).toEqual([]);
+  });
+
+  test('several configured paths; a missing path is simply empty', async () => {
+    const { found } = await discover({ 'a/x.sql': '1', 'b/sub/y.sql': '2' }, 'name: shop\nmodel-paths: [a, b, missing]\n');
+    expect(found.models.map((f) => [f.path, f.rootDir])).toEqual([
+      ['a/x.sql', 'a'],
+      ['b/sub/y.sql', 'b'],
+    ]);
+    expect(fileFqn('shop', found.models[1]!)).toEqual(['shop', 'sub', 'y']);
+  });
+
+  test('a UTF-8 byte order mark is not part of the contents', async () => {
+    const { found } = await discover({ 'models/bom.sql': '\uFEFFselect 1' });
+    expect(found.models[0]!.contents).toBe('select 1');
+  });
+});
