@@ -1,0 +1,209 @@
+-- Golden file for the postgres dialect. Regenerate with XFORM_UPDATE_GOLDEN=1.
+
+-- quoteIdentifier
+"weird ""name""";
+
+-- quoteString
+'it''s';
+
+-- relationName
+"analytics"."fct_orders";
+
+-- relationName with database and quotes
+"warehouse"."Sales ""EU"""."o'rders";
+
+-- createSchema
+create schema if not exists "analytics";
+
+-- createSchema with database
+create schema if not exists "warehouse"."analytics";
+
+-- dropSchema
+drop schema if exists "analytics" cascade;
+
+-- createViewAs
+create or replace view "analytics"."fct_orders" as (
+select order_id, customer_id, amount
+from "analytics"."stg_orders"
+where amount > 0
+);
+
+-- createTableAs
+create table "analytics"."fct_orders" as (
+select order_id, customer_id, amount
+from "analytics"."stg_orders"
+where amount > 0
+);
+
+-- createTableAs temporary
+create temporary table "fct_orders__xform_tmp" as (
+select order_id, customer_id, amount
+from "analytics"."stg_orders"
+where amount > 0
+);
+
+-- renameRelation table
+alter table "analytics"."fct_orders__xform_tmp" rename to "fct_orders";
+
+-- renameRelation view
+alter view "analytics"."fct_orders" rename to "fct_orders__xform_old";
+
+-- dropRelation table
+drop table if exists "analytics"."fct_orders" cascade;
+
+-- dropRelation view
+drop view if exists "analytics"."fct_orders" cascade;
+
+-- dropRelation materialized_view
+drop materialized view if exists "analytics"."fct_orders" cascade;
+
+-- createTable
+create table "analytics"."fct_orders" (
+  "order_id" bigint,
+  "note" text
+);
+
+-- insertInto
+insert into "analytics"."fct_orders" ("order_id", "amount")
+select "order_id", "amount"
+from (
+select order_id, customer_id, amount
+from "analytics"."stg_orders"
+where amount > 0
+) as xform_insert_source;
+
+-- merge composite key with predicate
+merge into "analytics"."fct_orders" as xform_target
+using (
+select * from "analytics"."fct_orders__xform_tmp" as xform_source
+where xform_source."order_id" is not null and xform_source."line_no" is not null
+union all
+select * from "analytics"."fct_orders__xform_tmp" as xform_source
+where (xform_source."order_id" is null or xform_source."line_no" is null)
+  and not exists (
+    select 1 from "analytics"."fct_orders" as xform_existing
+    where (xform_existing."order_id" is null or xform_existing."line_no" is null)
+      and xform_existing."order_id" is not distinct from xform_source."order_id"
+      and xform_existing."line_no" is not distinct from xform_source."line_no"
+      and xform_existing."amount" is not distinct from xform_source."amount"
+      and xform_existing."status" is not distinct from xform_source."status"
+  )
+) as xform_source
+on xform_target."order_id" = xform_source."order_id"
+  and xform_target."line_no" = xform_source."line_no"
+  and (xform_target.order_date > current_date - 7)
+when matched then update set
+  "amount" = xform_source."amount",
+  "status" = xform_source."status"
+when not matched then insert ("order_id", "line_no", "amount", "status")
+  values (xform_source."order_id", xform_source."line_no", xform_source."amount", xform_source."status");
+
+-- merge single key, every column a key
+merge into "analytics"."fct_orders" as xform_target
+using (
+select * from "analytics"."fct_orders__xform_tmp" as xform_source
+where xform_source."order_id" is not null
+union all
+select * from "analytics"."fct_orders__xform_tmp" as xform_source
+where xform_source."order_id" is null
+  and not exists (
+    select 1 from "analytics"."fct_orders" as xform_existing
+    where xform_existing."order_id" is null
+      and xform_existing."order_id" is not distinct from xform_source."order_id"
+  )
+) as xform_source
+on xform_target."order_id" = xform_source."order_id"
+when not matched then insert ("order_id")
+  values (xform_source."order_id");
+
+-- merge without unique key
+merge into "analytics"."fct_orders" as xform_target
+using (
+select * from "analytics"."fct_orders__xform_tmp" as xform_source
+) as xform_source
+on 1 = 0
+when not matched then insert ("order_id", "line_no", "amount", "status")
+  values (xform_source."order_id", xform_source."line_no", xform_source."amount", xform_source."status");
+
+-- deleteMatching
+delete from "analytics"."fct_orders" as xform_target
+where exists (
+  select 1 from "analytics"."fct_orders__xform_tmp" as xform_source
+  where xform_target."order_id" = xform_source."order_id"
+    and xform_target."line_no" = xform_source."line_no"
+)
+  and (xform_target.order_date > current_date - 7);
+
+-- deleteMatching single key
+delete from "analytics"."fct_orders" as xform_target
+where exists (
+  select 1 from "analytics"."fct_orders__xform_tmp" as xform_source
+  where xform_target."order_id" = xform_source."order_id"
+);
+
+-- incrementalSource
+select * from "analytics"."fct_orders__xform_tmp" as xform_source
+where xform_source."order_id" is not null and xform_source."line_no" is not null
+union all
+select * from "analytics"."fct_orders__xform_tmp" as xform_source
+where (xform_source."order_id" is null or xform_source."line_no" is null)
+  and not exists (
+    select 1 from "analytics"."fct_orders" as xform_existing
+    where (xform_existing."order_id" is null or xform_existing."line_no" is null)
+      and xform_existing."order_id" is not distinct from xform_source."order_id"
+      and xform_existing."line_no" is not distinct from xform_source."line_no"
+      and xform_existing."amount" is not distinct from xform_source."amount"
+      and xform_existing."status" is not distinct from xform_source."status"
+  );
+
+-- addColumn
+alter table "analytics"."fct_orders" add column "discount" double precision;
+
+-- dropColumn
+alter table "analytics"."fct_orders" drop column "discount";
+
+-- alterColumnType
+alter table "analytics"."fct_orders" alter column "amount" type double precision using cast("amount" as double precision);
+
+-- limitZero
+select * from (
+select order_id, customer_id, amount
+from "analytics"."stg_orders"
+where amount > 0
+) as xform_limit_zero
+limit 0;
+
+-- countRows
+select count(*) as "failures"
+from (
+select order_id, customer_id, amount
+from "analytics"."stg_orders"
+where amount > 0
+) as xform_count;
+
+-- currentTimestamp
+(current_timestamp at time zone 'UTC');
+
+-- stringType
+text;
+
+-- seedType integer
+integer;
+
+-- seedType bigint
+bigint;
+
+-- seedType double
+double precision;
+
+-- seedType boolean
+boolean;
+
+-- seedType date
+date;
+
+-- seedType timestamp
+timestamp;
+
+-- seedType text
+text;
