@@ -21,26 +21,24 @@ export async function loadProject(options: LoadProjectOptions = {}): Promise<Loa
 
   const text = await readProjectFile(root);
   const config = parseProjectConfig(text, bag);
-  if (!config) throwIfErrors(bag);
+  if (!config) throwIfErrors(bag, 'XFORM_PROJECT_CONFIG_INVALID');
 
-  const [target, files] = await Promise.all([
-    loadTarget(root, config!, options, env, bag),
-    discoverFiles(root, config!, bag),
-  ]);
+  const [target, files] = await Promise.all([loadTarget(root, config, options, env, bag), discoverFiles(root, config, bag)]);
   const schemaFiles: SchemaFile[] = [];
   for (const file of files.schemaYaml) {
     const parsed = parseSchemaFile(file.contents, file.path, bag);
     if (parsed) schemaFiles.push(parsed);
   }
   checkDuplicateFiles(files, bag);
-  checkSchemaEntries(schemaFiles, files, config!, bag);
-  checkUnusedFolderConfigs(config!, files, bag);
+  checkSchemaEntries(schemaFiles, files, config, bag);
+  checkUnusedFolderConfigs(config, files, bag);
+  if (!target.target) throwIfErrors(bag, 'XFORM_PROFILE_INVALID');
   throwIfErrors(bag);
 
   return {
     root,
-    config: config!,
-    target: target.target!,
+    config,
+    target: target.target,
     profilesFile: target.file,
     cliVars: options.vars ?? {},
     models: files.models,
@@ -90,7 +88,12 @@ async function loadTarget(
     }
     return { target: defaultTarget(config.targetPath) };
   }
-  const text = await readFile(file, 'utf8');
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new XformError('XFORM_PROFILES_UNREADABLE', `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`, { location: { file } });
+  }
   const relative = path.relative(root, file);
   const shown = relative.startsWith('..') || path.isAbsolute(relative) ? file : relative.split(path.sep).join('/');
   const target = resolveTarget({
@@ -119,11 +122,17 @@ function sortDiagnostics(items: Diagnostic[]): Diagnostic[] {
 
 /**
  * One error: thrown with its own code. Several: XFORM_PROJECT_INVALID carrying all of them, so that the
- * CLI can print every problem at once.
+ * CLI can print every problem at once. With `always`, throws even without errors (a phase produced no
+ * result, which only happens after an error — this guards the assumption).
  */
-function throwIfErrors(bag: DiagnosticBag): void {
+function throwIfErrors(bag: DiagnosticBag): void;
+function throwIfErrors(bag: DiagnosticBag, always: string): never;
+function throwIfErrors(bag: DiagnosticBag, always?: string): void {
   const errors = sortDiagnostics(bag.errors);
-  if (errors.length === 0) return;
+  if (errors.length === 0) {
+    if (always) throw new XformError(always, 'the project could not be loaded', {});
+    return;
+  }
   const first = errors[0]!;
   if (errors.length === 1) throw new XformError(first.code, first.message, { location: first.location, hint: first.hint, diagnostics: errors });
   throw new XformError('XFORM_PROJECT_INVALID', `${errors.length} problems in the project; the first: ${first.message}`, {
