@@ -1,0 +1,223 @@
+/**
+ * incremental: merge (single and composite keys, NULL keys), delete+insert, append, idempotence,
+ * on_schema_change, incremental_predicates, full refresh. Models read a source table the tests change
+ * between runs, like a real pipeline.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Adapter } from '../../../core/src/adapter/types.js';
+import type { NodeConfig } from '../../../core/src/project/types.js';
+import type { ConformanceContext } from './suite.js';
+import { columnNames, execute, modelNode, rejection, relationNames, relationOf, rowsOf, runModel, valuesSql } from './helpers.js';
+
+type Row = Record<string, number | string | null>;
+const cols = { id: 'integer', name: 'text', amount: 'integer' };
+
+/** A schema with a `src` table holding `rows`, and a model reading it. */
+async function setup(ctx: ConformanceContext, label: string, rows: Row[], config: NodeConfig, types: Record<string, string> = cols) {
+  const adapter = ctx.adapter();
+  const schema = await ctx.schema(label);
+  const src = adapter.dialect.relationName({ schema, identifier: 'src' });
+  await execute(adapter, `create table ${src} as ${valuesSql(rows, types)}`);
+  const node = modelNode(schema, 'inc', { materialized: 'incremental', ...config });
+  const renders: boolean[] = [];
+  const run = (options: { sql?: (isIncremental: boolean, self: string) => string; fullRefresh?: boolean; nodeConfig?: NodeConfig } = {}) =>
+    runModel(adapter, options.nodeConfig ? { ...node, config: { ...node.config, ...options.nodeConfig } } : node, {
+      sql: options.sql ?? (() => `select * from ${src}`),
+      fullRefresh: options.fullRefresh,
+      renders,
+    });
+  const rows_ = (order: string[] = ['id']) => rowsOf(adapter, relationOf(node), order);
+  const sql = (statement: string) => execute(adapter, statement.replaceAll('{src}', src));
+  return { adapter, schema, src, node, renders, run, rows: rows_, sql };
+}
+
+async function tidy(adapter: Adapter, schema: string): Promise<void> {
+  expect(await relationNames(adapter, schema)).toEqual(['inc', 'src']);
+}
+
+export function defineIncrementalTests(ctx: ConformanceContext): void {
+  describe('incremental', () => {
+    it('merge on a single key: first run builds, later runs update and insert, re-runs change nothing', async () => {
+      const t = await setup(ctx, 'merge', [{ id: 1, name: 'a', amount: 10 }, { id: 2, name: 'b', amount: 20 }], { unique_key: 'id' });
+      const first = await t.run();
+      expect(first.message).toBe('CREATE TABLE (2 rows)');
+      await t.sql(`update {src} set amount = 25 where id = 2`);
+      await t.sql(`insert into {src} values (3, 'c', 30)`);
+      const second = await t.run();
+      expect(second.message).toMatch(/^MERGE/);
+      expect(second.rowsAffected).toBe(3);
+      const expected = [{ id: 1, name: 'a', amount: 10 }, { id: 2, name: 'b', amount: 25 }, { id: 3, name: 'c', amount: 30 }];
+      expect(await t.rows()).toEqual(expected);
+      await t.run();
+      expect(await t.rows()).toEqual(expected);
+      expect(t.renders).toEqual([false, true, true]);
+      await tidy(t.adapter, t.schema);
+    });
+
+    it('merge on a composite key: NULL key components never create duplicates on re-runs', async () => {
+      const types = { region: 'text', id: 'integer', amount: 'integer' };
+      const t = await setup(
+        ctx,
+        'mergenull',
+        [
+          { region: 'eu', id: 1, amount: 10 },
+          { region: 'us', id: 1, amount: 11 },
+          { region: null, id: 2, amount: 12 },
+          { region: 'eu', id: null, amount: 13 },
+        ],
+        { unique_key: ['region', 'id'] },
+        types,
+      );
+      await t.run();
+      await t.run();
+      await t.run();
+      const order = ['region', 'id'];
+      expect(await t.rows(order)).toEqual([
+        { region: null, id: 2, amount: 12 },
+        { region: 'eu', id: null, amount: 13 },
+        { region: 'eu', id: 1, amount: 10 },
+        { region: 'us', id: 1, amount: 11 },
+      ]);
+      await t.sql(`update {src} set amount = 15 where region = 'eu' and id = 1`);
+      await t.run();
+      expect((await t.rows(order)).map((r) => r.amount)).toEqual([12, 13, 15, 11]);
+    });
+
+    it('delete+insert replaces rows by key and is idempotent, NULL keys included', async () => {
+      const t = await setup(ctx, 'delins', [{ id: 1, name: 'a', amount: 10 }, { id: 2, name: 'b', amount: 20 }, { id: null, name: 'n', amount: 0 }], {
+        unique_key: 'id',
+        incremental_strategy: 'delete+insert',
+      });
+      await t.run();
+      await t.sql(`update {src} set amount = 21 where id = 2`);
+      await t.sql(`insert into {src} values (3, 'c', 30)`);
+      const second = await t.run();
+      expect(second.message).toMatch(/^DELETE\+INSERT/);
+      const expected = [{ id: null, name: 'n', amount: 0 }, { id: 1, name: 'a', amount: 10 }, { id: 2, name: 'b', amount: 21 }, { id: 3, name: 'c', amount: 30 }];
+      expect(await t.rows()).toEqual(expected);
+      await t.run();
+      expect(await t.rows()).toEqual(expected);
+      await tidy(t.adapter, t.schema);
+    });
+
+    it('append inserts the rows the model selects; with an is_incremental() filter re-runs are idempotent', async () => {
+      const t = await setup(ctx, 'append', [{ id: 1, name: 'a', amount: 10 }, { id: 2, name: 'b', amount: 20 }], {});
+      const sql = (isIncremental: boolean, self: string) =>
+        `select * from ${t.src}` + (isIncremental ? ` where id > (select coalesce(max(id), 0) from ${self})` : '');
+      await t.run({ sql });
+      await t.sql(`insert into {src} values (3, 'c', 30)`);
+      const second = await t.run({ sql });
+      expect(second).toMatchObject({ message: 'INSERT 1', rowsAffected: 1 });
+      await t.run({ sql });
+      expect((await t.rows()).map((r) => r.id)).toEqual([1, 2, 3]);
+      // Without a filter, append appends everything again (that is what append means).
+      await t.run();
+      expect((await t.rows()).map((r) => r.id)).toEqual([1, 1, 2, 2, 3, 3]);
+    });
+
+    it('incremental_predicates limit which target rows a merge or delete+insert touches', async () => {
+      for (const strategy of ['merge', 'delete+insert'] as const) {
+        const t = await setup(ctx, `pred_${strategy}`, [{ id: 1, name: 'a', amount: 10 }, { id: 2, name: 'b', amount: 20 }], {
+          unique_key: 'id',
+          incremental_strategy: strategy,
+          incremental_predicates: ['xform_target.id >= 2'],
+        });
+        await t.run();
+        await t.sql(`update {src} set amount = amount + 1`);
+        await t.run();
+        // id 1 lies outside the predicate: the old row is not matched, so the new one is added beside it.
+        expect(await t.rows(['id', 'amount'])).toEqual([
+          { id: 1, name: 'a', amount: 10 },
+          { id: 1, name: 'a', amount: 11 },
+          { id: 2, name: 'b', amount: 21 },
+        ]);
+      }
+    });
+
+    it('full refresh rebuilds from scratch; a model full_refresh: false ignores the flag; a view target is rebuilt', async () => {
+      const t = await setup(ctx, 'refresh', [{ id: 1, name: 'a', amount: 10 }, { id: 2, name: 'b', amount: 20 }], { unique_key: 'id' });
+      await t.run();
+      await t.sql(`delete from {src} where id = 1`);
+      await t.run();
+      expect((await t.rows()).map((r) => r.id)).toEqual([1, 2]);
+      await t.run({ nodeConfig: { full_refresh: false }, fullRefresh: true });
+      expect((await t.rows()).map((r) => r.id)).toEqual([1, 2]);
+      const refreshed = await t.run({ fullRefresh: true });
+      expect(refreshed.message).toBe('CREATE TABLE (1 rows)');
+      expect((await t.rows()).map((r) => r.id)).toEqual([2]);
+      expect(t.renders).toEqual([false, true, true, false]);
+
+      await runModel(t.adapter, { ...t.node, config: { materialized: 'view' } }, { sql: `select * from ${t.src}` });
+      await t.run();
+      expect(t.renders.at(-1)).toBe(false);
+      expect((await t.adapter.catalog.getRelation(relationOf(t.node)))?.kind).toBe('table');
+      await tidy(t.adapter, t.schema);
+    });
+
+    describe('on_schema_change', () => {
+      const start = [{ id: 1, name: 'a', amount: 10 }];
+      const changed = (src: string) => () => `select id, amount + 1 as amount, cast('x' as text) as extra from ${src}`;
+
+      it('ignore: the target keeps its columns; removed ones get NULL, new ones are dropped', async () => {
+        const t = await setup(ctx, 'osc_ignore', start, { unique_key: 'id' });
+        await t.run();
+        await t.sql(`insert into {src} values (2, 'b', 20)`);
+        await t.run({ sql: changed(t.src) });
+        expect(await columnNames(t.adapter, relationOf(t.node))).toEqual(['id', 'name', 'amount']);
+        expect(await t.rows()).toEqual([{ id: 1, name: 'a', amount: 11 }, { id: 2, name: null, amount: 21 }]);
+      });
+
+      it('fail: stops with XFORM_SCHEMA_CHANGE listing the columns and leaves the target untouched', async () => {
+        const t = await setup(ctx, 'osc_fail', start, { unique_key: 'id', on_schema_change: 'fail' });
+        await t.run();
+        await t.run(); // unchanged columns are fine
+        const err = await rejection(t.run({ sql: changed(t.src) }));
+        expect(err).toMatchObject({ code: 'XFORM_SCHEMA_CHANGE', location: { file: 'models/inc.sql' } });
+        expect(err.message).toContain('added: extra');
+        expect(err.message).toContain('removed: name');
+        expect(await t.rows()).toEqual([{ id: 1, name: 'a', amount: 10 }]);
+        await tidy(t.adapter, t.schema);
+      });
+
+      it('append_new_columns: adds the new columns and keeps the removed ones', async () => {
+        const t = await setup(ctx, 'osc_append', start, { unique_key: 'id', on_schema_change: 'append_new_columns' });
+        await t.run();
+        await t.sql(`insert into {src} values (2, 'b', 20)`);
+        await t.run({ sql: changed(t.src) });
+        expect(await columnNames(t.adapter, relationOf(t.node))).toEqual(['id', 'name', 'amount', 'extra']);
+        expect(await t.rows()).toEqual([
+          { id: 1, name: 'a', amount: 11, extra: 'x' },
+          { id: 2, name: null, amount: 21, extra: 'x' },
+        ]);
+      });
+
+      it('sync_all_columns: adds new, drops removed and retypes changed columns', async () => {
+        const t = await setup(ctx, 'osc_sync', start, { unique_key: 'id', on_schema_change: 'sync_all_columns' });
+        await t.run();
+        await t.run({ sql: () => `select id, cast(amount as double precision) / 4 as amount, cast('x' as text) as extra from ${t.src}` });
+        const columns = await t.adapter.catalog.getColumns(relationOf(t.node));
+        expect(columns.map((c) => c.name)).toEqual(['id', 'amount', 'extra']);
+        expect(columns[1]!.dataType).toMatch(/double/i);
+        expect(await t.rows()).toEqual([{ id: 1, amount: 2.5, extra: 'x' }]);
+      });
+    });
+
+    it('rejects configuration mistakes with the model file: unknown strategy, missing or unknown unique_key', async () => {
+      const t = await setup(ctx, 'mistakes', [{ id: 1, name: 'a', amount: 10 }], { unique_key: 'id' });
+      expect(await rejection(t.run({ nodeConfig: { incremental_strategy: 'mrege' as never } }))).toMatchObject({
+        code: 'XFORM_INCREMENTAL_STRATEGY_UNKNOWN',
+        location: { file: 'models/inc.sql' },
+        hint: "did you mean 'merge'?",
+      });
+      expect(await rejection(t.run({ nodeConfig: { incremental_strategy: 'delete+insert', unique_key: [] } }))).toMatchObject({
+        code: 'XFORM_UNIQUE_KEY_REQUIRED',
+      });
+      await t.run();
+      expect(await rejection(t.run({ nodeConfig: { unique_key: 'idd' } }))).toMatchObject({
+        code: 'XFORM_UNIQUE_KEY_NOT_FOUND',
+        hint: "did you mean 'id'?",
+      });
+      await tidy(t.adapter, t.schema);
+    });
+  });
+}

@@ -1,0 +1,81 @@
+/**
+ * The adapter conformance suite: every materialization and incremental strategy, seeds, hooks and the
+ * scheduler, run against a real database through core's algorithms. Each adapter's test file calls
+ * `defineConformanceSuite` with a factory; every test works in a schema of its own.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe } from 'vitest';
+import type { Adapter } from '../../../core/src/adapter/types.js';
+import { ensureSchemas } from '../../../core/src/materialize/index.js';
+import { defineIncrementalTests } from './incremental-tests.js';
+import { defineRunTests } from './run-tests.js';
+import { defineSeedTests } from './seed-tests.js';
+import { defineTableTests } from './table-tests.js';
+
+export interface ConformanceContext {
+  /** The adapter under test (available inside tests). */
+  adapter(): Adapter;
+  /** A new, empty schema for one test. */
+  schema(label: string): Promise<string>;
+  /** A scratch directory for CSV files. */
+  tmpDir(): string;
+}
+
+export interface ConformanceOptions {
+  /** Called once after the adapter is closed (stop a server...). */
+  teardown?(): Promise<void>;
+}
+
+export function defineConformanceSuite(name: string, makeAdapter: () => Promise<Adapter>, options: ConformanceOptions = {}): void {
+  describe(`conformance: ${name}`, () => {
+    let adapter: Adapter | undefined;
+    let dir = '';
+    const schemas: string[] = [];
+    let counter = 0;
+
+    beforeAll(async () => {
+      dir = await mkdtemp(path.join(os.tmpdir(), `xform-conformance-${name}-`));
+      adapter = await makeAdapter();
+    });
+
+    afterAll(async () => {
+      if (adapter) {
+        const current = adapter;
+        const drop = current.withConnection(async (connection) => {
+          for (const schema of schemas) await connection.execute(current.dialect.dropSchema(schema));
+        });
+        // A failed test may have left the pool exhausted; closing the adapter must not wait on it forever.
+        let timer: NodeJS.Timeout | undefined;
+        const timeout = new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, 20_000);
+        });
+        await Promise.race([drop, timeout]).finally(() => clearTimeout(timer));
+        await current.close();
+        await drop.catch(() => undefined);
+      }
+      await rm(dir, { recursive: true, force: true });
+      await options.teardown?.();
+    });
+
+    const context: ConformanceContext = {
+      adapter() {
+        if (!adapter) throw new Error('adapter not ready');
+        return adapter;
+      },
+      async schema(label: string) {
+        const schema = `xf${++counter}_${label}`.toLowerCase().replace(/[^a-z0-9_]/g, '_');
+        schemas.push(schema);
+        await ensureSchemas(context.adapter(), [{ schema, identifier: 'x' }]);
+        return schema;
+      },
+      tmpDir: () => dir,
+    };
+
+    defineTableTests(context);
+    defineIncrementalTests(context);
+    defineSeedTests(context);
+    defineRunTests(context);
+  });
+}
