@@ -41,6 +41,12 @@ export class DuckDBAdapter implements Adapter {
   readonly capabilities = DUCKDB_CAPABILITIES;
   readonly catalog: DuckDBCatalog;
   private readonly pool: Pool<DuckDBSession>;
+  /**
+   * Sessions for the adapter's own questions (catalog, seed type inference, describe). Kept apart from the
+   * node pool: a node holding one of `threads` sessions may ask the catalog, and if the catalog borrowed
+   * from the same pool, `threads` such nodes would wait on each other forever.
+   */
+  private readonly metaPool: Pool<DuckDBSession>;
 
   private constructor(
     readonly target: DuckDBTargetConfig,
@@ -50,16 +56,17 @@ export class DuckDBAdapter implements Adapter {
     private readonly projectRoot: string,
     threads: number,
   ) {
-    this.pool = new Pool<DuckDBSession>({
-      max: threads,
+    const poolOptions = {
       create: () => this.openSession(),
-      reset: async (session) => {
+      reset: async (session: DuckDBSession) => {
         if (session.inTransaction) await session.rollback();
       },
-      destroy: (session) => session.close(),
-    });
-    this.catalog = new DuckDBCatalog((sql, params) =>
-      this.withConnection(async (connection) => (await connection.execute(sql, { params, label: 'catalog' })).rows),
+      destroy: (session: DuckDBSession) => session.close(),
+    };
+    this.pool = new Pool<DuckDBSession>({ ...poolOptions, max: threads });
+    this.metaPool = new Pool<DuckDBSession>({ ...poolOptions, max: 2 });
+    this.catalog = new DuckDBCatalog(async (sql, params) =>
+      (await this.meta((session) => session.execute(sql, { params, label: 'catalog' }))).rows,
     );
   }
 
@@ -104,7 +111,7 @@ export class DuckDBAdapter implements Adapter {
   }
 
   async inferSeedTypes(file: string, delimiter: string): Promise<SeedColumn[] | undefined> {
-    return this.withConnection(async (connection) => {
+    return this.meta(async (connection) => {
       try {
         const result = await connection.execute(describeCsvSql(this.dialect, file, delimiter), { label: 'seed' });
         return seedColumnsFromDescribe(result.rows);
@@ -128,7 +135,7 @@ export class DuckDBAdapter implements Adapter {
   }
 
   async describe(): Promise<Record<string, string>> {
-    const rows = await this.withConnection(
+    const rows = await this.meta(
       async (connection) =>
         (await connection.execute('select version() as version, current_database() as database', { label: 'debug' })).rows,
     );
@@ -144,7 +151,17 @@ export class DuckDBAdapter implements Adapter {
   async close(): Promise<void> {
     await this.cancelAll();
     await this.pool.close();
+    await this.metaPool.close();
     this.instance.closeSync();
+  }
+
+  private async meta<T>(fn: (session: DuckDBSession) => Promise<T>): Promise<T> {
+    const session = await this.metaPool.acquire();
+    try {
+      return await fn(session);
+    } finally {
+      this.metaPool.release(session);
+    }
   }
 
   private async openSession(): Promise<DuckDBSession> {
@@ -166,7 +183,7 @@ export class DuckDBAdapter implements Adapter {
   /** LOAD each extension; INSTALL first only when it is missing (that needs network access). */
   private async loadExtensions(extensions: string[]): Promise<void> {
     if (extensions.length === 0) return;
-    await this.withConnection(async (connection) => {
+    await this.meta(async (connection) => {
       for (const name of extensions) {
         const { rows } = await connection.execute(
           'select installed, loaded from duckdb_extensions() where extension_name = ?',

@@ -43,6 +43,12 @@ export class PostgresAdapter implements Adapter {
   readonly capabilities = POSTGRES_CAPABILITIES;
   readonly catalog: PostgresCatalog;
   private readonly pool: pg.Pool;
+  /**
+   * Connections for the adapter's own questions (catalog, describe). Kept apart from the node pool: a node
+   * holding one of `threads` connections may ask the catalog, and if the catalog borrowed from the same
+   * pool, `threads` such nodes would wait on each other forever.
+   */
+  private readonly metaPool: pg.Pool;
   private readonly inUse = new Set<PostgresSession>();
   private readonly broken = new WeakSet<pg.PoolClient>();
   private readonly hooks: SessionHooks;
@@ -53,28 +59,25 @@ export class PostgresAdapter implements Adapter {
     threads: number,
   ) {
     this.pool = new pg.Pool({ ...clientConfig(target), max: Math.max(1, threads), types: xformTypes });
-    // A client whose server went away emits 'error' (via the pool while idle, on the client while checked
-    // out); without listeners that would crash the process. A broken client is destroyed on release.
-    this.pool.on('error', () => undefined);
-    this.pool.on('connect', (client) => client.on('error', () => this.broken.add(client)));
+    this.metaPool = new pg.Pool({ ...clientConfig(target), max: 2, types: xformTypes });
+    for (const pool of [this.pool, this.metaPool]) {
+      // A client whose server went away emits 'error' (via the pool while idle, on the client while checked
+      // out); without listeners that would crash the process. A broken client is destroyed on release.
+      pool.on('error', () => undefined);
+      pool.on('connect', (client) => client.on('error', () => this.broken.add(client)));
+    }
     this.hooks = {
       cancelBackend: (pid) => this.cancelBackend(pid),
       secrets: [target.password],
       typeNames: new Map(),
     };
-    this.catalog = new PostgresCatalog((sql, params) =>
-      this.withConnection(async (connection) => (await connection.execute(sql, { params, label: 'catalog' })).rows),
+    this.catalog = new PostgresCatalog(async (sql, params) =>
+      (await this.meta((session) => session.execute(sql, { params, label: 'catalog' }))).rows,
     );
   }
 
   async acquire(): Promise<Connection> {
-    let client: pg.PoolClient;
-    try {
-      client = await this.pool.connect();
-    } catch (err) {
-      throw connectionError(this.target, err);
-    }
-    const session = new PostgresSession(client, this.hooks);
+    const session = await this.connect(this.pool);
     this.inUse.add(session);
     return session;
   }
@@ -125,7 +128,7 @@ export class PostgresAdapter implements Adapter {
   }
 
   async describe(): Promise<Record<string, string>> {
-    const rows = await this.withConnection(
+    const rows = await this.meta(
       async (c) =>
         (
           await c.execute(
@@ -146,7 +149,24 @@ export class PostgresAdapter implements Adapter {
 
   async close(): Promise<void> {
     await this.cancelAll();
-    await this.pool.end();
+    await Promise.all([this.pool.end(), this.metaPool.end()]);
+  }
+
+  private async connect(pool: pg.Pool): Promise<PostgresSession> {
+    try {
+      return new PostgresSession(await pool.connect(), this.hooks);
+    } catch (err) {
+      throw connectionError(this.target, err);
+    }
+  }
+
+  private async meta<T>(fn: (session: PostgresSession) => Promise<T>): Promise<T> {
+    const session = await this.connect(this.metaPool);
+    try {
+      return await fn(session);
+    } finally {
+      session.client.release(this.broken.has(session.client) ? true : undefined);
+    }
   }
 
   /** From a separate, unpooled connection (the pool may be full) without the role: cancelling needs the login user. */
