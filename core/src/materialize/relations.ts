@@ -132,16 +132,18 @@ export async function ensureSchemas(adapter: Adapter, relations: Iterable<Relati
     list.push(w);
     byDatabase.set(w.database, list);
   }
+  // Catalog questions first, without holding a connection: the catalog may need one from the same pool.
+  const missing: { database?: string; schema: string }[] = [];
+  for (const [database, list] of byDatabase) {
+    const present = new Set(await adapter.catalog.listSchemas(database));
+    for (const w of list) if (!present.has(w.schema)) missing.push(w);
+  }
   const created: string[] = [];
+  if (missing.length === 0) return created;
   await adapter.withConnection(async (connection) => {
-    for (const [database, list] of byDatabase) {
-      const existing = await adapter.catalog.listSchemas(database);
-      const present = new Set(existing);
-      for (const { schema } of list) {
-        if (present.has(schema)) continue;
-        await connection.execute(adapter.dialect.createSchema(schema, database), { label: `schema ${schema}` });
-        created.push(database === undefined ? schema : `${database}.${schema}`);
-      }
+    for (const { database, schema } of missing) {
+      await connection.execute(adapter.dialect.createSchema(schema, database), { label: `schema ${schema}` });
+      created.push(database === undefined ? schema : `${database}.${schema}`);
     }
   });
   return created;

@@ -43,6 +43,22 @@ export function defineRunTests(ctx: ConformanceContext): void {
       expect(await rowsOf(adapter, relationOf(models[5]!.node), ['id'])).toEqual([{ id: 20 }]);
     });
 
+    it('ensureSchemas creates each missing schema once and leaves existing ones alone', async () => {
+      const adapter = ctx.adapter();
+      const existing = await ctx.schema('schemas');
+      const fresh = `${existing}_new`;
+      const created = await ensureSchemas(adapter, [
+        { schema: fresh, identifier: 'a' },
+        { schema: fresh, identifier: 'b' },
+        { schema: existing, identifier: 'c' },
+      ]);
+      expect(created).toEqual([fresh]);
+      expect(await ensureSchemas(adapter, [{ schema: fresh, identifier: 'a' }])).toEqual([]);
+      await runModel(adapter, modelNode(fresh, 'works'), { sql: 'select 1 as id' });
+      expect(await relationNames(adapter, fresh)).toEqual(['works']);
+      await adapter.withConnection((c) => c.execute(adapter.dialect.dropSchema(fresh)));
+    });
+    // Last: if it fails, the pool may stay exhausted for the tests after it.
     it('runs as many models at once as the adapter has threads without starving for connections', async () => {
       const adapter = ctx.adapter();
       const schema = await ctx.schema('wide');
@@ -67,20 +83,5 @@ export function defineRunTests(ctx: ConformanceContext): void {
       expect(await relationNames(adapter, schema)).toHaveLength(12);
     }, 30_000);
 
-    it('ensureSchemas creates each missing schema once and leaves existing ones alone', async () => {
-      const adapter = ctx.adapter();
-      const existing = await ctx.schema('schemas');
-      const fresh = `${existing}_new`;
-      const created = await ensureSchemas(adapter, [
-        { schema: fresh, identifier: 'a' },
-        { schema: fresh, identifier: 'b' },
-        { schema: existing, identifier: 'c' },
-      ]);
-      expect(created).toEqual([fresh]);
-      expect(await ensureSchemas(adapter, [{ schema: fresh, identifier: 'a' }])).toEqual([]);
-      await runModel(adapter, modelNode(fresh, 'works'), { sql: 'select 1 as id' });
-      expect(await relationNames(adapter, fresh)).toEqual(['works']);
-      await adapter.withConnection((c) => c.execute(adapter.dialect.dropSchema(fresh)));
-    });
   });
 }

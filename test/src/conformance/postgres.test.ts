@@ -1,0 +1,28 @@
+/** The conformance suite on a throw-away PostgreSQL server (started here, stopped after the suite). */
+import { createAdapter } from '@xform/adapter-postgres';
+import { startPostgres, type PostgresServer } from '../postgres-server.js';
+import { defineConformanceSuite } from './suite.js';
+
+let server: PostgresServer | undefined;
+
+defineConformanceSuite(
+  'postgres',
+  async () => {
+    server = await startPostgres();
+    return createAdapter(
+      {
+        type: 'postgres',
+        name: 'conformance',
+        schema: 'public',
+        threads: 4,
+        host: server.host,
+        port: server.port,
+        user: server.user,
+        password: server.password,
+        dbname: server.database,
+      },
+      { projectRoot: process.cwd() },
+    );
+  },
+  { teardown: async () => server?.stop() },
+);
