@@ -40,7 +40,9 @@ const CONNECTION_STATES = /^(08|28|3D|53|57P0[123])/u;
 export class PostgresAdapter implements Adapter {
   readonly type = 'postgres';
   readonly dialect = new PostgresDialect();
-  readonly capabilities = POSTGRES_CAPABILITIES;
+  /** A copy: MERGE is switched off on the first connection when the server is older than 15. */
+  readonly capabilities: Capabilities = { ...POSTGRES_CAPABILITIES };
+  private versionChecked = false;
   readonly catalog: PostgresCatalog;
   private readonly pool: pg.Pool;
   /**
@@ -153,11 +155,24 @@ export class PostgresAdapter implements Adapter {
   }
 
   private async connect(pool: pg.Pool): Promise<PostgresSession> {
+    let client: pg.PoolClient;
     try {
-      return new PostgresSession(await pool.connect(), this.hooks);
+      client = await pool.connect();
     } catch (err) {
       throw connectionError(this.target, err);
     }
+    if (!this.versionChecked) {
+      this.versionChecked = true;
+      try {
+        const { rows } = await client.query<{ v: number }>(`select current_setting('server_version_num')::int as v`);
+        if ((rows[0]?.v ?? 150000) < 150000) this.capabilities.merge = false;
+      } catch (err) {
+        client.release(true);
+        this.versionChecked = false;
+        throw connectionError(this.target, err);
+      }
+    }
+    return new PostgresSession(client, this.hooks);
   }
 
   private async meta<T>(fn: (session: PostgresSession) => Promise<T>): Promise<T> {
@@ -183,11 +198,14 @@ export class PostgresAdapter implements Adapter {
 
   /** COPY's CSV errors carry the line in `where` ("COPY t, line 3: ..."): report them against the file. */
   private seedError(err: unknown, sql: string, file: string, session: PostgresSession): unknown {
+    const path = relative(this.projectRoot, file).split('\\').join('/');
+    if ((err as { code?: string }).code === 'ENOENT') {
+      return new XformError('XFORM_SEED_NOT_FOUND', `seed file ${path} does not exist`, { location: { file: path } });
+    }
     const where = (err as { where?: string }).where ?? '';
     const line = /line (\d+)/u.exec(where);
     const wrapped = isXformError(err) ? err : session.wrap(err, sql, 'seed');
     if (!line) return wrapped;
-    const path = relative(this.projectRoot, file).split('\\').join('/');
     return new XformError('XFORM_SEED_MALFORMED', `${path}: CSV error on line ${line[1]}: ${(err as Error).message}`, {
       location: { file: path, line: Number(line[1]) },
       hint: 'quote fields that contain the delimiter, quotes (doubled: "") or line breaks',
