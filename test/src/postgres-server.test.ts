@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { startPostgres } from './postgres-server.js';
+import { startPostgres, withPostgres } from './postgres-server.js';
 
 describe('startPostgres', () => {
   it('starts a server with password auth, answers select 1, and stop() removes everything', async () => {
@@ -27,5 +27,17 @@ describe('startPostgres', () => {
     await expect(after.connect()).rejects.toThrow();
     // Informational: the brief's budget is < 3 s on a warm machine.
     console.log(`throw-away PostgreSQL started in ${startupMs} ms`);
+  });
+});
+
+describe('withPostgres', () => {
+  const server = withPostgres({ database: 'xform_other' });
+
+  it('gives the tests of a file one running server', async () => {
+    const client = new pg.Client({ connectionString: server().url });
+    await client.connect();
+    const { rows } = await client.query('select current_database() as db');
+    await client.end();
+    expect(rows).toEqual([{ db: 'xform_other' }]);
   });
 });
