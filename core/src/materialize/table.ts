@@ -52,7 +52,7 @@ export async function buildTable(env: BuildEnv, sql: string): Promise<Materializ
     const rows = created.rowsAffected ?? (await countRows(env, tmp));
     await runAudit(env, tmp);
     await publish(env, { staged: tmp, stagedKind: 'table', target, beforeCommit: () => runHooks(env, 'post_hook') });
-    const message = `CREATE TABLE (${rows} rows)`;
+    const message = `CREATE TABLE (${rows} ${rows === 1 ? 'row' : 'rows'})`;
     return { status: 'success', rowsAffected: rows, message, adapterResponse: adapterResponse(message, rows, created.info) };
   } catch (err) {
     await dropQuietly(env, tmp);

@@ -143,7 +143,7 @@ export function defineIncrementalTests(ctx: ConformanceContext): void {
       await t.run({ nodeConfig: { full_refresh: false }, fullRefresh: true });
       expect((await t.rows()).map((r) => r.id)).toEqual([1, 2]);
       const refreshed = await t.run({ fullRefresh: true });
-      expect(refreshed.message).toBe('CREATE TABLE (1 rows)');
+      expect(refreshed.message).toBe('CREATE TABLE (1 row)');
       expect((await t.rows()).map((r) => r.id)).toEqual([2]);
       expect(t.renders).toEqual([false, true, true, false]);
 
