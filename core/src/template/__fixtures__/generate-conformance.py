@@ -1,0 +1,59 @@
+#!/usr/bin/env python3
+"""Renders every conformance case with Python Jinja2 3.1 and writes jinja-conformance.json.
+
+Environment: Jinja2 defaults (autoescape off, trim_blocks/lstrip_blocks off, keep_trailing_newline off)
+plus the `do` and `loopcontrols` extensions -- what xform's TemplateEngine must reproduce.
+
+Each case: name, template, optional context (JSON values), and optionally `xform`: "unsupported" when the
+construct is deliberately not supported by xform (the test then expects a clear error instead of output).
+Cases Jinja2 itself rejects record the error, and xform must reject them too.
+
+Run from anywhere:  python3 core/src/template/__fixtures__/generate-conformance.py
+"""
+import json
+import os
+import sys
+
+import jinja2
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from conformance_cases import CASES  # noqa: E402
+
+ENV = jinja2.Environment(extensions=["jinja2.ext.do", "jinja2.ext.loopcontrols"])
+
+
+def render(case):
+    try:
+        template = ENV.from_string(case["template"])
+        return {"output": template.render(**case.get("context", {}))}
+    except jinja2.TemplateSyntaxError as err:
+        return {"error": f"{type(err).__name__}: {err.message}", "errorLine": err.lineno}
+    except Exception as err:  # the runtime errors a user can cause: UndefinedError, TypeError...
+        return {"error": f"{type(err).__name__}: {err}"}
+
+
+def main():
+    names = set()
+    out = []
+    for case in CASES:
+        if case["name"] in names:
+            raise SystemExit(f"duplicate case name {case['name']}")
+        names.add(case["name"])
+        entry = {"name": case["name"], "template": case["template"]}
+        if "context" in case:
+            entry["context"] = case["context"]
+        if "xform" in case:
+            entry["xform"] = case["xform"]
+        if "line" in case:
+            entry["line"] = case["line"]
+        entry.update(render(case))
+        out.append(entry)
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "jinja-conformance.json")
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump({"jinja2": jinja2.__version__, "cases": out}, f, indent=1, ensure_ascii=False)
+        f.write("\n")
+    print(f"wrote {len(out)} cases to {path}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,191 @@
+/**
+ * The template engine the compile layer uses: compiles every macro file once, compiles templates once, and
+ * renders them any number of times. Per-render names (ref, this, config...) sit in one swappable slot that
+ * templates and macros read through `env.resolve`, so a render creates no environment and re-exports no
+ * macros, and a macro called from model A sees A's names (dbt semantics).
+ *
+ * Name lookup order: per-render context, then macros, then `globals`, then the builtins.
+ */
+import { XformError, didYouMeanHint, isXformError, type Diagnostic } from '../errors.js';
+import { generate } from './compiler/codegen.js';
+import { dbtGlobals, type LogFn } from './dbt/dbt-globals.js';
+import { toRenderError } from './render-errors.js';
+import { BUILTIN_GLOBALS } from './runtime/builtins.js';
+import { PY_CALL } from './runtime/callables.js';
+import { FILTERS } from './runtime/filters.js';
+import { Macro } from './runtime/macro.js';
+import { rt } from './runtime/rt.js';
+import { TESTS } from './runtime/tests.js';
+import { hasOwn, undef } from './runtime/values.js';
+import type { TemplateAst } from './syntax/ast.js';
+import { parseTemplate } from './syntax/parser.js';
+import { prepareSource } from './syntax/source.js';
+
+export interface MacroFile {
+  path: string;
+  contents: string;
+}
+
+export interface TemplateEngineOptions {
+  /** Macro files (macros/**.sql and tests/generic/**.sql). Every macro is callable from every template
+   *  without import, and from other macros. */
+  macroFiles: MacroFile[];
+  /** Adapter type for adapter.dispatch(): `duckdb`, `postgres`, ... */
+  adapterType: string;
+  /** Values visible to every template and macro (dbt globals that never change between models, e.g.
+   *  `target`, `run_started_at`, `invocation_id`, `var`, `env_var`). Default: none. */
+  globals?: Record<string, unknown>;
+  /** Receives `log()`, `print()` and `exceptions.warn()` messages. Default: they are dropped. */
+  log?: LogFn;
+}
+
+/** A compiled template; render it with `TemplateEngine.render`. */
+export interface CompiledTemplate {
+  readonly path: string;
+  /** @internal */
+  readonly run: () => string;
+}
+
+export interface MacroInfo {
+  /** `generate_schema_name`, or `test_not_null` for a `{% test not_null %}` block. */
+  name: string;
+  path: string;
+  line: number;
+  arguments: string[];
+  /** The macro's source, from `{% macro` to `{% endmacro %}`. */
+  sql: string;
+}
+
+interface RenderEnv {
+  ctx: Record<string, unknown> | null;
+  resolve: (name: string) => unknown;
+}
+
+type Factory = (rtArg: typeof rt, env: RenderEnv, filters: typeof FILTERS, tests: typeof TESTS) => () => unknown;
+
+function sliceSpan(source: string, span: TemplateAst['body'][number] & { kind: 'macro' }): string {
+  const lines = prepareSource(source).split('\n');
+  const { startLine, startCol, endLine, endCol } = span.span;
+  if (startLine === endLine) return lines[startLine]!.slice(startCol, endCol);
+  return [lines[startLine]!.slice(startCol), ...lines.slice(startLine + 1, endLine), lines[endLine]!.slice(0, endCol)].join('\n');
+}
+
+export class TemplateEngine {
+  readonly macros: MacroInfo[] = [];
+  readonly diagnostics: Diagnostic[] = [];
+  private readonly registry = new Map<string, Macro>();
+  private readonly globals: Record<string, unknown>;
+  private readonly env: RenderEnv;
+
+  constructor(options: TemplateEngineOptions) {
+    const registry = this.registry;
+    this.globals = {
+      ...BUILTIN_GLOBALS,
+      ...dbtGlobals({ adapterType: options.adapterType, macros: registry, log: options.log }),
+      ...(options.globals ?? {}),
+    };
+    const globals = this.globals;
+    const env: RenderEnv = {
+      ctx: null,
+      resolve: (name) => {
+        const ctx = env.ctx;
+        if (ctx !== null && hasOwn(ctx, name)) return ctx[name];
+        const macro = registry.get(name);
+        if (macro !== undefined) return macro;
+        if (hasOwn(globals, name)) return globals[name];
+        return undef(name);
+      },
+    };
+    this.env = env;
+    for (const file of options.macroFiles) this.loadMacroFile(file);
+  }
+
+  private build(path: string, source: string, macroFile: boolean): { ast: TemplateAst; run: () => unknown } {
+    const ast = parseTemplate(source, path);
+    const code = generate(ast, { file: path, macroFile });
+    let factory: Factory;
+    try {
+      factory = new Function('rt', 'env', 'F', 'T', code) as Factory;
+    } catch (err) {
+      throw new XformError('XFORM_INTERNAL', `could not compile template: ${(err as Error).message}`, { location: { file: path }, cause: err });
+    }
+    return { ast, run: factory(rt, this.env, FILTERS, TESTS) };
+  }
+
+  private loadMacroFile(file: MacroFile): void {
+    let built: { ast: TemplateAst; run: () => unknown };
+    try {
+      built = this.build(file.path, file.contents, true);
+    } catch (err) {
+      this.diagnostics.push(toRenderError(err, file.path, () => []).toDiagnostic());
+      return;
+    }
+    const defined = built.run() as Macro[];
+    const nodes = built.ast.body.filter((s): s is Extract<typeof s, { kind: 'macro' }> => s.kind === 'macro');
+    defined.forEach((macro, i) => {
+      const node = nodes[i]!;
+      const existing = this.macros.find((m) => m.name === macro.name);
+      if (existing) {
+        this.diagnostics.push({
+          severity: 'error',
+          code: 'XFORM_MACRO_DUPLICATE',
+          message: `macro '${macro.name}' is defined twice: in ${existing.path}:${existing.line} and in ${file.path}:${node.line}`,
+          location: { file: file.path, line: node.line, column: node.col },
+          hint: 'rename or remove one of them',
+        });
+        return;
+      }
+      this.registry.set(macro.name, macro);
+      this.macros.push({ name: macro.name, path: file.path, line: node.line, arguments: node.params.map((p) => p.name), sql: sliceSpan(file.contents, node) });
+    });
+  }
+
+  /** Compiles a template once. Throws XformError XFORM_TEMPLATE_SYNTAX (or XFORM_TEMPLATE_UNSUPPORTED). */
+  compile(path: string, source: string): CompiledTemplate {
+    const { run } = this.build(path, source, false);
+    return { path, run: run as () => string };
+  }
+
+  /** Renders a compiled template with per-render names. Throws XformError with the failing file and line. */
+  render(template: CompiledTemplate, context: Record<string, unknown>): string {
+    return this.withContext(context, template.path, template.run);
+  }
+
+  renderString(path: string, source: string, context: Record<string, unknown>): string {
+    return this.render(this.compile(path, source), context);
+  }
+
+  /** Calls a macro by name with positional arguments; returns its `return()` value or its text. */
+  callMacro(name: string, args: unknown[], context: Record<string, unknown>): unknown {
+    const macro = this.registry.get(name);
+    if (!macro) {
+      throw new XformError('XFORM_MACRO_NOT_FOUND', `macro '${name}' is not defined`, {
+        hint: didYouMeanHint(name, this.registry.keys()),
+      });
+    }
+    return this.withContext(context, macro.meta.file, () => macro[PY_CALL](args, null));
+  }
+
+  hasMacro(name: string): boolean {
+    return this.registry.has(name);
+  }
+
+  private withContext<R>(context: Record<string, unknown>, file: string, fn: () => R): R {
+    const saved = this.env.ctx;
+    this.env.ctx = context;
+    try {
+      return fn();
+    } catch (err) {
+      if (isXformError(err) && err.location) throw err;
+      throw toRenderError(err, file, () => this.knownNames(context));
+    } finally {
+      this.env.ctx = saved;
+    }
+  }
+
+  private *knownNames(context: Record<string, unknown>): Iterable<string> {
+    yield* Object.keys(context);
+    yield* this.registry.keys();
+    yield* Object.keys(this.globals);
+  }
+}

@@ -1,0 +1,13 @@
+/**
+ * Jinja2-faithful templating for models and macros. nunjucks' tokenizer reads the source; the parser,
+ * code generator and runtime follow Jinja2's grammar and Python's semantics (see the README-style notes at
+ * the top of each file under syntax/, compiler/ and runtime/).
+ */
+export { TemplateEngine } from './engine.js';
+export type { CompiledTemplate, MacroFile, MacroInfo, TemplateEngineOptions } from './engine.js';
+export type { LogFn } from './dbt/dbt-globals.js';
+export { pyFunction, toJs } from './runtime/callables.js';
+export { pyStr } from './runtime/repr.js';
+export { PyFloat, Undefined, isUndefined, tuple } from './runtime/values.js';
+export { TEMPLATE_ERROR } from './render-errors.js';
+export { SYNTAX_ERROR as TEMPLATE_SYNTAX_ERROR, UNSUPPORTED as TEMPLATE_UNSUPPORTED } from './syntax/token-stream.js';

@@ -1,0 +1,181 @@
+/**
+ * The token stream: nunjucks' tokenizer, with the few places where it departs from Jinja2's lexer fixed.
+ *
+ * nunjucks tokenizes `{{ }}`, `{% %}`, `{# #}`, whitespace control (`{%-`, `-%}`) and data exactly as we need,
+ * but (a) it unescapes string literals its own way (`'\d'` becomes `d`; Python keeps `\d`, which matters for
+ * regexes handed to `modules.re`), and (b) it reads `r/.../` as a JavaScript regex literal, so `r/2` breaks.
+ */
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+
+export interface Token {
+  type: string;
+  value: string;
+  /** 0-based, as nunjucks reports it. */
+  lineno: number;
+  /** 0-based. */
+  colno: number;
+}
+
+/** The parts of nunjucks' Tokenizer that we use or override. */
+interface NunjucksTokenizer {
+  str: string;
+  index: number;
+  lineno: number;
+  colno: number;
+  in_code: boolean;
+  nextToken(): Token | null;
+  current(): string;
+  forward(): void;
+  _extractUntil(chars: string): string | null;
+  _extractRegex(regex: RegExp): RegExpMatchArray | null;
+}
+
+interface NunjucksLexerModule {
+  lex(src: string, opts?: object): NunjucksTokenizer;
+  TOKEN_STRING: string;
+  TOKEN_SYMBOL: string;
+}
+
+const lexer = require('nunjucks/src/lexer.js') as NunjucksLexerModule;
+const BaseTokenizer = lexer.lex('').constructor as new (src: string, opts?: object) => NunjucksTokenizer;
+
+export const T = {
+  STRING: 'string',
+  DATA: 'data',
+  BLOCK_START: 'block-start',
+  BLOCK_END: 'block-end',
+  VARIABLE_START: 'variable-start',
+  VARIABLE_END: 'variable-end',
+  COMMENT: 'comment',
+  LEFT_PAREN: 'left-paren',
+  RIGHT_PAREN: 'right-paren',
+  LEFT_BRACKET: 'left-bracket',
+  RIGHT_BRACKET: 'right-bracket',
+  LEFT_CURLY: 'left-curly',
+  RIGHT_CURLY: 'right-curly',
+  OPERATOR: 'operator',
+  COMMA: 'comma',
+  COLON: 'colon',
+  TILDE: 'tilde',
+  PIPE: 'pipe',
+  INT: 'int',
+  FLOAT: 'float',
+  BOOLEAN: 'boolean',
+  NONE: 'none',
+  SYMBOL: 'symbol',
+  WHITESPACE: 'whitespace',
+} as const;
+
+const DELIMITERS = ' \n\t\r\u00a0()[]{}%*-+~/#,:|.<>=!';
+
+const SIMPLE_ESCAPES: Record<string, string> = {
+  '\\': '\\',
+  "'": "'",
+  '"': '"',
+  n: '\n',
+  t: '\t',
+  r: '\r',
+  a: '\x07',
+  b: '\b',
+  f: '\f',
+  v: '\v',
+  '\n': '',
+};
+
+class JinjaTokenizer extends BaseTokenizer {
+  /** Open `{` inside the current tag: Jinja2 balances braces, so `{'a': {'b': 1}}` does not end a `{{ }}`. */
+  private curlyDepth = 0;
+
+  override nextToken(): Token | null {
+    if (this.in_code) {
+      const { lineno, colno } = this;
+      if (this.curlyDepth > 0 && this.current() === '}') {
+        this.forward();
+        this.curlyDepth--;
+        return { type: T.RIGHT_CURLY, value: '}', lineno, colno };
+      }
+      if (this.current() === 'r' && this.str.charAt(this.index + 1) === '/') {
+        // nunjucks would start a regex literal here; Jinja2 has none, so `r` is just a name.
+        const value = this._extractUntil(DELIMITERS) ?? 'r';
+        return { type: T.SYMBOL, value, lineno, colno };
+      }
+    }
+    const tok = super.nextToken();
+    if (tok) {
+      if (tok.type === T.LEFT_CURLY) this.curlyDepth++;
+      else if (tok.type === T.RIGHT_CURLY) this.curlyDepth = Math.max(0, this.curlyDepth - 1);
+      else if (tok.type === T.BLOCK_START || tok.type === T.VARIABLE_START) this.curlyDepth = 0;
+    }
+    return tok;
+  }
+
+  /** Python string-literal unescaping: unknown escapes keep their backslash (`'\d'` is two characters). */
+  _parseString(delimiter: string): string {
+    this.forward();
+    let out = '';
+    while (this.index < this.str.length && this.current() !== delimiter) {
+      const ch = this.current();
+      if (ch !== '\\') {
+        out += ch;
+        this.forward();
+        continue;
+      }
+      this.forward();
+      const esc = this.current();
+      const simple = SIMPLE_ESCAPES[esc];
+      if (simple !== undefined) {
+        out += simple;
+        this.forward();
+      } else if (esc === 'x' || esc === 'u' || esc === 'U') {
+        const width = esc === 'x' ? 2 : esc === 'u' ? 4 : 8;
+        const hex = this.str.slice(this.index + 1, this.index + 1 + width);
+        if (/^[0-9a-fA-F]+$/.test(hex) && hex.length === width) {
+          out += String.fromCodePoint(parseInt(hex, 16));
+          for (let i = 0; i <= width; i++) this.forward();
+        } else {
+          out += '\\';
+        }
+      } else if (esc >= '0' && esc <= '7') {
+        let digits = '';
+        while (digits.length < 3 && this.current() >= '0' && this.current() <= '7') {
+          digits += this.current();
+          this.forward();
+        }
+        out += String.fromCharCode(parseInt(digits, 8));
+      } else {
+        out += '\\';
+      }
+    }
+    this.forward();
+    return out;
+  }
+}
+
+/**
+ * Jinja2 normalises every newline to `\n` and, with keep_trailing_newline=False (its default), drops one
+ * trailing newline of the template source.
+ */
+export function prepareSource(source: string): string {
+  let src = source.includes('\r') ? source.replace(/\r\n?/g, '\n') : source;
+  if (src.endsWith('\n')) src = src.slice(0, -1);
+  return src;
+}
+
+export interface TokenSource {
+  nextToken(): Token | null;
+  /** Consumes a regex match at the current position (used for `{% raw %}`). */
+  extractRegex(regex: RegExp): RegExpMatchArray | null;
+  /** The current 0-based line and column. */
+  position(): { lineno: number; colno: number };
+}
+
+export function tokenize(source: string): TokenSource {
+  const tokenizer = new JinjaTokenizer(source, {});
+  return {
+    nextToken: () => tokenizer.nextToken(),
+    extractRegex: (regex) => tokenizer._extractRegex(regex),
+    position: () => ({ lineno: tokenizer.lineno, colno: tokenizer.colno }),
+  };
+}
