@@ -10,9 +10,12 @@ Cases Jinja2 itself rejects record the error, and xform must reject them too.
 
 Run from anywhere:  python3 core/src/template/__fixtures__/generate-conformance.py
 """
+import datetime
 import json
 import os
+import re
 import sys
+from types import SimpleNamespace
 
 import jinja2
 
@@ -22,10 +25,30 @@ from conformance_cases import CASES  # noqa: E402
 ENV = jinja2.Environment(extensions=["jinja2.ext.do", "jinja2.ext.loopcontrols"])
 
 
+def _with_default(fn):
+    def wrapper(value, default=None, *args, **kwargs):
+        try:
+            return fn(value, *args, **kwargs)
+        except (ValueError, TypeError):
+            return default
+    return wrapper
+
+
+# What dbt's context adds (dbt/context/base.py) for the cases marked dbt=True.
+DBT_CONTEXT = {
+    "modules": SimpleNamespace(datetime=datetime, re=re),
+    "tojson": _with_default(lambda value, sort_keys=False: json.dumps(value, sort_keys=sort_keys)),
+    "fromjson": _with_default(lambda value: json.loads(value)),
+    "zip": lambda *args: list(zip(*args)),
+}
+
+
 def render(case):
     try:
         template = ENV.from_string(case["template"])
-        return {"output": template.render(**case.get("context", {}))}
+        context = dict(DBT_CONTEXT) if case.get("dbt") else {}
+        context.update(case.get("context", {}))
+        return {"output": template.render(**context)}
     except jinja2.TemplateSyntaxError as err:
         return {"error": f"{type(err).__name__}: {err.message}", "errorLine": err.lineno}
     except Exception as err:  # the runtime errors a user can cause: UndefinedError, TypeError...

@@ -258,7 +258,7 @@ export class ExpressionParser extends TokenStream {
 
   private parseSubscript(node: Expr): Expr {
     const tok = this.next()!;
-    const at = this.pos(tok);
+    const at = { line: node.line, col: node.col };
     if (tok.type === T.OPERATOR) {
       const attr = this.next();
       if (attr && attr.type === T.INT) return { kind: 'getitem', obj: node, index: { kind: 'const', value: Number(attr.value), ...this.pos(attr) }, ...at };
