@@ -19,7 +19,7 @@ describe('didYouMean', () => {
 });
 
 describe('DiagnosticBag', () => {
-  it('throws one error carrying every error, with the first location', () => {
+  it('throws one error carrying every error, then the warnings, with the first error\'s location', () => {
     const bag = new DiagnosticBag();
     bag.warning('XFORM_UNKNOWN_KEY', 'unknown key', { file: 'a.yml', line: 3 });
     bag.error('XFORM_REF_NOT_FOUND', 'no model x', { file: 'models/a.sql', line: 2 });
@@ -32,7 +32,7 @@ describe('DiagnosticBag', () => {
     }
     expect(isXformError(thrown)).toBe(true);
     const err = thrown as XformError;
-    expect(err.diagnostics.map((d) => d.message)).toEqual(['no model x', 'no model y']);
+    expect(err.diagnostics.map((d) => d.message)).toEqual(['no model x', 'no model y', 'unknown key']);
     expect(err.location).toEqual({ file: 'models/a.sql', line: 2 });
   });
 });

@@ -95,13 +95,16 @@ export class DiagnosticBag {
     return this.items.some((d) => d.severity === 'error');
   }
 
-  /** Throws one XformError carrying every error diagnostic, if there is any. */
+  /**
+   * Throws one XformError carrying every error diagnostic, if there is any, followed by the warnings (an
+   * unknown key is often why something required is missing).
+   */
   throwIfErrors(code: string, summary: string): void {
     const errors = this.errors;
     if (errors.length === 0) return;
     const first = errors[0]!;
     const message = errors.length === 1 ? first.message : `${summary}: ${errors.length} errors`;
-    throw new XformError(code, message, { location: first.location, hint: first.hint, diagnostics: errors });
+    throw new XformError(code, message, { location: first.location, hint: first.hint, diagnostics: [...errors, ...this.warnings] });
   }
 }
 

@@ -1,5 +1,11 @@
 export * from './errors.js';
+export { XFORM_CORE_VERSION } from './version.js';
 export type * from './project/types.js';
 export type * from './graph/types.js';
 export type * from './adapter/types.js';
+export * from './project/index.js';
+export * from './graph/index.js';
+export * from './compile/index.js';
 export * from './adapter/index.js';
+export * from './materialize/index.js';
+export * from './run/index.js';

@@ -2,3 +2,11 @@ export { createAdapter, DuckDBAdapter, DUCKDB_CAPABILITIES } from './duckdb-adap
 export { DuckDBCatalog } from './duckdb-catalog.js';
 export { DuckDBSession } from './duckdb-connection.js';
 export { DuckDBDialect } from './duckdb-dialect.js';
+
+import type { Dialect } from '@xform/core';
+import { DuckDBDialect as Dialect_ } from './duckdb-dialect.js';
+
+/** The pure SQL dialect, for compiling without a connection. */
+export function createDialect(): Dialect {
+  return new Dialect_();
+}

@@ -1,7 +1,13 @@
 import type { Command } from 'commander';
+import { registerCompile } from './compile.js';
+import { registerDebug } from './debug.js';
+import { registerLs } from './ls.js';
+import { registerRun } from './run.js';
 
 /** Each command lives in its own file and registers itself here. `setExitCode` reports the command's outcome. */
 export function registerCommands(program: Command, setExitCode: (code: number) => void): void {
-  void program;
-  void setExitCode;
+  registerCompile(program, setExitCode);
+  registerLs(program, setExitCode);
+  registerRun(program, setExitCode);
+  registerDebug(program, setExitCode);
 }

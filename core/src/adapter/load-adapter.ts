@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { XformError } from '../errors.js';
 import type { TargetConfig } from '../project/types.js';
-import type { Adapter, AdapterFactory, AdapterFactoryOptions } from './types.js';
+import type { Adapter, AdapterFactory, AdapterFactoryOptions, Dialect } from './types.js';
 
 export interface LoadAdapterOptions {
   /**
@@ -39,6 +39,26 @@ export async function loadAdapter(
     });
   }
   return (factory as AdapterFactory)(target, options);
+}
+
+/**
+ * The adapter's pure SQL dialect (quoting, relation names), for compiling without a warehouse connection.
+ * Loaded from the same package as the adapter, so a missing adapter is reported the same way.
+ */
+export async function loadDialect(
+  type: string,
+  options: Pick<AdapterFactoryOptions, 'projectRoot'>,
+  loadOptions: LoadAdapterOptions = {},
+): Promise<Dialect> {
+  const packageName = adapterPackageName(type);
+  const module = await importAdapterModule(type, packageName, loadOptions.searchPaths ?? defaultSearchPaths(options));
+  const factory = (module as { createDialect?: unknown }).createDialect;
+  if (typeof factory !== 'function') {
+    throw new XformError('XFORM_ADAPTER_INVALID', `${packageName} does not export a createDialect function`, {
+      hint: `check that the installed ${packageName} matches this version of xform`,
+    });
+  }
+  return (factory as () => Dialect)();
 }
 
 async function importAdapterModule(type: string, packageName: string, searchPaths: string[]): Promise<unknown> {
@@ -83,7 +103,7 @@ function isMissing(err: unknown, packageName: string): boolean {
   return message.includes(`'${packageName}'`) && !message.includes(`'${packageName}/`);
 }
 
-function defaultSearchPaths(options: AdapterFactoryOptions): string[] {
+function defaultSearchPaths(options: Pick<AdapterFactoryOptions, 'projectRoot'>): string[] {
   const paths = [options.projectRoot];
   const program = process.argv[1];
   if (program) {

@@ -40,7 +40,7 @@ export interface ExecutableNode extends NodeBase {
   resource_type: 'model' | 'seed' | 'snapshot';
   raw_code: string;
   compiled_code?: string;
-  /** Path of the compiled SQL under target/compiled. */
+  /** Path of the compiled SQL relative to the target folder (e.g. `compiled/models/stg_orders.sql`). */
   compiled_path?: string;
   checksum: { name: 'sha256'; checksum: string };
   database?: string;
@@ -75,6 +75,8 @@ export interface TestNode extends NodeBase {
   column_name?: string;
   /** unique_id of the node the test is attached to (generic tests). */
   attached_node?: string;
+  /** Path of the compiled SQL under target (e.g. `compiled/tests/assert_positive.sql`). */
+  compiled_path?: string;
   checksum: { name: 'sha256'; checksum: string };
   refs: { name: string; package?: string }[];
   sources: [string, string][];

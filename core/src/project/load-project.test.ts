@@ -130,9 +130,15 @@ describe('loadProject', () => {
     });
     const err = await loadError(fx);
     expect(err.code).toBe('XFORM_PROJECT_INVALID');
-    expect(err.diagnostics.map((d) => [d.code, d.location?.file, d.location?.line])).toEqual([
+    const errors = err.diagnostics.filter((d) => d.severity === 'error');
+    expect(errors.map((d) => [d.code, d.location?.file, d.location?.line])).toEqual([
       ['XFORM_SCHEMA_YAML_INVALID', 'models/schema.yml', 5],
       ['XFORM_DUPLICATE_RESOURCE', 'seeds/stg_orders.csv', 1],
+    ]);
+    // The near miss travels with the errors, so the CLI shows it next to them.
+    expect(err.diagnostics.filter((d) => d.severity === 'warning').map((d) => [d.code, d.location?.line])).toContainEqual([
+      'XFORM_CONFIG_UNUSED_PATH',
+      4,
     ]);
     expect(err.diagnostics[0]!.message).toBe("'sources[0].tables' in models/schema.yml must be a list, got a mapping");
     expect(err.diagnostics[1]!.message).toBe("two resources are named 'stg_orders': models/staging/stg_orders.sql and seeds/stg_orders.csv");

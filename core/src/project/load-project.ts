@@ -134,10 +134,12 @@ function throwIfErrors(bag: DiagnosticBag, always?: string): void {
     return;
   }
   const first = errors[0]!;
-  if (errors.length === 1) throw new XformError(first.code, first.message, { location: first.location, hint: first.hint, diagnostics: errors });
+  // Warnings travel with the errors: an unknown key is often the reason for a missing one ('nmae' -> 'name').
+  const diagnostics = sortDiagnostics([...errors, ...bag.warnings]);
+  if (errors.length === 1) throw new XformError(first.code, first.message, { location: first.location, hint: first.hint, diagnostics });
   throw new XformError('XFORM_PROJECT_INVALID', `${errors.length} problems in the project; the first: ${first.message}`, {
     location: first.location,
     hint: first.hint,
-    diagnostics: errors,
+    diagnostics,
   });
 }

@@ -1,2 +1,3 @@
 export * from './scheduler.js';
 export * from './run-results.js';
+export * from './execute-run.js';

@@ -16,7 +16,7 @@
 create schema if not exists "analytics";
 
 -- createSchema with database
-create schema if not exists "warehouse"."analytics";
+create schema if not exists "analytics";
 
 -- dropSchema
 drop schema if exists "analytics" cascade;

@@ -1,0 +1,46 @@
+import path from 'node:path';
+import type { Command } from 'commander';
+import { selectNodes, writeCompileArtifacts } from '@xform/core';
+import { addProjectOptions, addSelectionOptions, compileFromOptions, type ProjectOptions, type SelectionOptions } from '../project-options.js';
+import { dim, green } from '../output.js';
+
+interface CompileOptions extends ProjectOptions, SelectionOptions {
+  inline?: string;
+}
+
+export function registerCompile(program: Command, setExitCode: (code: number) => void): void {
+  const command = program
+    .command('compile')
+    .description('render every model and test to SQL and write target/manifest.json (no warehouse connection needed)')
+    .option('--inline <sql>', 'compile one SQL snippet against the project and print it');
+  addSelectionOptions(addProjectOptions(command)).action(async (options: CompileOptions) => {
+    const started = performance.now();
+    const compiled = await compileFromOptions(options);
+    if (options.inline !== undefined) {
+      process.stdout.write(`${compiled.compileInline(options.inline).trim()}\n`);
+      setExitCode(0);
+      return;
+    }
+    const { manifest, project } = compiled;
+    if (options.select?.length || options.exclude?.length) {
+      const keep = selectNodes(compiled.graph, { select: options.select, exclude: options.exclude });
+      for (const id of Object.keys(manifest.nodes)) {
+        if (!keep.has(id)) delete manifest.nodes[id]?.compiled_code;
+      }
+    }
+    const targetDir = path.resolve(project.root, project.config.targetPath);
+    await writeCompileArtifacts(targetDir, manifest);
+    const counts = new Map<string, number>();
+    for (const node of [...Object.values(manifest.nodes), ...Object.values(manifest.sources)]) {
+      counts.set(node.resource_type, (counts.get(node.resource_type) ?? 0) + 1);
+    }
+    const summary = ['model', 'seed', 'snapshot', 'test', 'source']
+      .filter((t) => counts.has(t))
+      .map((t) => `${counts.get(t)} ${t}${counts.get(t) === 1 ? '' : 's'}`)
+      .join(', ');
+    const seconds = ((performance.now() - started) / 1000).toFixed(2);
+    const where = path.relative(process.cwd(), targetDir) || '.';
+    process.stdout.write(`${green('Compiled')} ${summary} in ${seconds}s ${dim(`-> ${where}/manifest.json, ${where}/compiled/`)}\n`);
+    setExitCode(0);
+  });
+}

@@ -1,0 +1,104 @@
+import path from 'node:path';
+import type { Command } from 'commander';
+import {
+  executeRun,
+  loadAdapter,
+  selectNodes,
+  writeCompileArtifacts,
+  writeRunResults,
+  XFORM_CORE_VERSION,
+  XformError,
+  type ResourceType,
+} from '@xform/core';
+import { addProjectOptions, addSelectionOptions, compileFromOptions, type ProjectOptions, type SelectionOptions } from '../project-options.js';
+import { RunPrinter, type LogFormat } from '../run-printer.js';
+import { yellow } from '../output.js';
+
+interface RunOptions extends ProjectOptions, SelectionOptions {
+  fullRefresh?: boolean;
+  threads?: string;
+  failFast?: boolean;
+  logFormat: LogFormat;
+}
+
+const COMMANDS: { name: string; description: string; kinds: ResourceType[] }[] = [
+  { name: 'run', description: 'build the selected models in the warehouse, in DAG order', kinds: ['model'] },
+  { name: 'seed', description: 'load the CSV seeds into the warehouse', kinds: ['seed'] },
+  { name: 'build', description: 'load seeds, build models and run their tests, in DAG order', kinds: ['seed', 'model', 'test', 'snapshot'] },
+];
+
+function parseThreads(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new XformError('XFORM_BAD_ARGUMENT', `--threads expects a whole number of at least 1, got '${text}'`);
+  }
+  return n;
+}
+
+export function registerRun(program: Command, setExitCode: (code: number) => void): void {
+  for (const spec of COMMANDS) {
+    const command = program
+      .command(spec.name)
+      .description(spec.description)
+      .option('--full-refresh', 'rebuild incremental models and reload seeds from scratch')
+      .option('--threads <n>', 'how many nodes to build at once (default: the profile\'s threads, else 4)')
+      .option('-x, --fail-fast', 'stop starting new nodes after the first failure')
+      .option('--log-format <format>', 'text | json (one JSON object per event)', 'text');
+    addSelectionOptions(addProjectOptions(command)).action(async (options: RunOptions) => {
+      setExitCode(await runCommand(spec.name, spec.kinds, options));
+    });
+  }
+}
+
+async function runCommand(which: string, kinds: ResourceType[], options: RunOptions): Promise<number> {
+  const started = performance.now();
+  const threads = parseThreads(options.threads);
+  const compiled = await compileFromOptions(options);
+  const { project, manifest } = compiled;
+  const targetDir = path.resolve(project.root, project.config.targetPath);
+  await writeCompileArtifacts(targetDir, manifest);
+  const selected = selectNodes(compiled.graph, { select: options.select, exclude: options.exclude, resourceTypes: kinds });
+  const snapshots = [...selected].filter((id) => manifest.nodes[id]?.resource_type === 'snapshot');
+  if (snapshots.length > 0) {
+    process.stderr.write(`${yellow('warning')} ${snapshots.length} snapshot(s) selected: snapshots are not run by this version of xform\n`);
+  }
+  const printer = new RunPrinter(manifest, options.logFormat === 'json' ? 'json' : 'text');
+  const poolSize = threads ?? project.target.threads;
+  const adapter = await loadAdapter(project.target, { projectRoot: project.root, threads: poolSize });
+  const abort = new AbortController();
+  const onSigint = () => {
+    if (abort.signal.aborted) return;
+    process.stderr.write(`\n${yellow('cancelling')}: stopping running queries; nothing half-built is published\n`);
+    abort.abort();
+    void adapter.cancelAll();
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    const { results } = await executeRun({
+      compiled,
+      adapter,
+      selected,
+      threads: poolSize,
+      fullRefresh: options.fullRefresh === true,
+      failFast: options.failFast === true,
+      signal: abort.signal,
+      onEvent: (e) => printer.event(e),
+    });
+    const elapsed = (performance.now() - started) / 1000;
+    await writeRunResults(targetDir, results, {
+      invocationId: manifest.metadata.invocation_id,
+      generatedAt: new Date(),
+      elapsed,
+      args: { which, select: options.select ?? [], exclude: options.exclude ?? [], full_refresh: options.fullRefresh === true, threads: poolSize, target: project.target.name },
+      xformVersion: XFORM_CORE_VERSION,
+    });
+    if (results.length === 0) process.stderr.write(`${yellow('warning')} nothing to ${which}: no nodes match the selection\n`);
+    printer.summary(results, elapsed);
+    if (abort.signal.aborted) return 130;
+    return results.some((r) => r.status === 'error' || r.status === 'fail') ? 1 : 0;
+  } finally {
+    process.off('SIGINT', onSigint);
+    await adapter.close();
+  }
+}

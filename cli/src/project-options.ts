@@ -1,0 +1,58 @@
+/** Options shared by every command that reads a project, and the load + compile step they share. */
+import path from 'node:path';
+import type { Command } from 'commander';
+import {
+  compileProject,
+  loadDialect,
+  loadProject,
+  parseVarsArg,
+  type CompiledProject,
+  type LoadedProject,
+} from '@xform/core';
+import { printDiagnostics } from './output.js';
+
+export interface ProjectOptions {
+  projectDir?: string;
+  profilesDir?: string;
+  target?: string;
+  vars?: string;
+}
+
+export interface SelectionOptions {
+  select?: string[];
+  exclude?: string[];
+}
+
+export function addProjectOptions(command: Command): Command {
+  return command
+    .option('--project-dir <dir>', 'the folder holding xform_project.yml (default: the current folder)')
+    .option('--profiles-dir <dir>', 'the folder holding profiles.yml (default: project folder, $XFORM_PROFILES_DIR, ~/.xform)')
+    .option('-t, --target <name>', 'the profile target to use (default: the profile\'s target:)')
+    .option('--vars <yaml>', "variables for var(), as YAML or JSON, e.g. '{start_date: 2024-01-01}'");
+}
+
+export function addSelectionOptions(command: Command): Command {
+  return command
+    .option('-s, --select <selector...>', "nodes to include, e.g. 'stg_orders+', 'tag:daily', 'layer:gold'")
+    .option('--exclude <selector...>', 'nodes to leave out (same syntax as --select)');
+}
+
+export async function loadProjectFromOptions(options: ProjectOptions): Promise<LoadedProject> {
+  const project = await loadProject({
+    projectDir: path.resolve(options.projectDir ?? '.'),
+    profilesDir: options.profilesDir === undefined ? undefined : path.resolve(options.profilesDir),
+    target: options.target,
+    vars: options.vars === undefined ? undefined : parseVarsArg(options.vars),
+  });
+  printDiagnostics(project.diagnostics);
+  return project;
+}
+
+/** Loads and compiles the project, printing warnings; errors propagate to the CLI's error printer. */
+export async function compileFromOptions(options: ProjectOptions): Promise<CompiledProject> {
+  const project = await loadProjectFromOptions(options);
+  const dialect = await loadDialect(project.target.type, { projectRoot: project.root });
+  const compiled = compileProject(project, { dialect });
+  printDiagnostics(compiled.diagnostics.filter((d) => !project.diagnostics.includes(d)));
+  return compiled;
+}

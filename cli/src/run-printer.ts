@@ -1,0 +1,98 @@
+/** Progress lines and the summary of a run, for people (text) or machines (--log-format json). */
+import type { ExecutableNode, Manifest, RunEvent, RunResult } from '@xform/core';
+import { bold, dim, green, red, yellow } from './output.js';
+
+export type LogFormat = 'text' | 'json';
+
+const useColor = process.stdout.isTTY === true && process.env.NO_COLOR === undefined;
+const color = (f: (s: string) => string) => (s: string) => (useColor ? f(s) : s);
+const okText = color(green);
+const errText = color(red);
+const warnText = color(yellow);
+const dimText = color(dim);
+const boldText = color(bold);
+
+function statusLabel(status: string): string {
+  switch (status) {
+    case 'success':
+      return okText('OK');
+    case 'pass':
+      return okText('PASS');
+    case 'warn':
+      return warnText('WARN');
+    case 'fail':
+      return errText('FAIL');
+    case 'error':
+      return errText('ERROR');
+    case 'skipped':
+      return warnText('SKIP');
+    default:
+      return status.toUpperCase();
+  }
+}
+
+function errorText(result: RunResult): string {
+  const err = result.error as { message?: string; hint?: string; location?: { file?: string; line?: number } } | undefined;
+  if (!err || typeof err !== 'object') return result.message;
+  const where = err.location?.file ? `${err.location.file}${err.location.line ? `:${err.location.line}` : ''}: ` : '';
+  return `${where}${err.message ?? result.message}${err.hint ? `\n      ${err.hint}` : ''}`;
+}
+
+export class RunPrinter {
+  private readonly width: number;
+
+  constructor(
+    private readonly manifest: Manifest,
+    private readonly format: LogFormat,
+    private readonly out: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
+  ) {
+    this.width = String(Object.keys(manifest.nodes).length).length;
+  }
+
+  private label(id: string): { kind: string; what: string } {
+    const node = this.manifest.nodes[id];
+    if (!node) return { kind: '', what: id };
+    if (node.resource_type === 'test' || node.resource_type === 'unit_test') return { kind: 'test', what: node.name };
+    const exec = node as ExecutableNode;
+    const kind = exec.resource_type === 'model' ? String(exec.config.materialized ?? 'view') : exec.resource_type;
+    return { kind, what: `${exec.schema}.${exec.alias}` };
+  }
+
+  event(event: RunEvent): void {
+    if (this.format === 'json') {
+      const { result, ...rest } = event as RunEvent & { result?: RunResult };
+      const payload: Record<string, unknown> = { ...rest, ts: new Date().toISOString() };
+      if (event.type === 'run_finish') payload.results = undefined;
+      if (result) {
+        payload.rows_affected = result.rows_affected;
+        payload.failures = result.failures;
+        payload.relation_name = result.relation_name;
+        if (result.status === 'error') payload.error = errorText(result);
+      }
+      this.out(JSON.stringify(payload));
+      return;
+    }
+    if (event.type !== 'node_finish') return;
+    const { kind, what } = this.label(event.id);
+    const index = `${String(event.index).padStart(this.width)} of ${event.total}`;
+    const rows = event.result.rows_affected !== undefined ? dimText(` ${event.result.rows_affected} rows`) : '';
+    const seconds = event.status === 'skipped' ? '' : dimText(` in ${event.seconds.toFixed(2)}s`);
+    const line = `${index}  ${statusLabel(event.status).padEnd(useColor ? 14 : 5)} ${kind.padEnd(11)} ${boldText(what)}${rows}${seconds}`;
+    this.out(line);
+    if (event.status === 'error') this.out(`      ${errText(errorText(event.result))}`);
+    else if (event.status === 'skipped' || event.status === 'fail' || event.status === 'warn') this.out(`      ${dimText(event.message)}`);
+  }
+
+  summary(results: RunResult[], elapsed: number): void {
+    const count = (s: string) => results.filter((r) => r.status === s).length;
+    const ok = count('success') + count('pass');
+    const parts = [`${ok} ok`, `${count('error')} error`, `${count('fail')} failed test${count('fail') === 1 ? '' : 's'}`, `${count('warn')} warn`, `${count('skipped')} skipped`];
+    if (this.format === 'json') {
+      this.out(JSON.stringify({ type: 'summary', ok, error: count('error'), fail: count('fail'), warn: count('warn'), skipped: count('skipped'), elapsed }));
+      return;
+    }
+    const bad = count('error') + count('fail') > 0;
+    this.out('');
+    this.out(`${bad ? errText('Finished with errors') : okText('Done')}: ${parts.join(', ')} in ${elapsed.toFixed(2)}s`);
+  }
+}

@@ -1,0 +1,180 @@
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DialectBase } from '../adapter/dialect-base.js';
+import { isXformError, type XformError } from '../errors.js';
+import type { ExecutableNode, TestNode } from '../graph/types.js';
+import { loadProject } from '../project/index.js';
+import { compileProject, type CompiledProject } from './compiler.js';
+
+const dirs: string[] = [];
+afterAll(async () => {
+  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+});
+
+async function compile(files: Record<string, string>, env: Record<string, string> = {}): Promise<CompiledProject> {
+  const root = await mkdtemp(path.join(tmpdir(), 'xform-compile-'));
+  dirs.push(root);
+  const all = { 'xform_project.yml': 'name: shop\nversion: "1"\n', ...files };
+  for (const [file, text] of Object.entries(all)) {
+    await mkdir(path.dirname(path.join(root, file)), { recursive: true });
+    await writeFile(path.join(root, file), text);
+  }
+  const project = await loadProject({ projectDir: root, env: { ...env } });
+  return compileProject(project, { dialect: new DialectBase(), env });
+}
+
+async function compileError(files: Record<string, string>): Promise<XformError> {
+  try {
+    await compile(files);
+  } catch (err) {
+    if (isXformError(err)) return err;
+    throw err;
+  }
+  throw new Error('expected compilation to fail');
+}
+
+const model = (c: CompiledProject, name: string) => c.manifest.nodes[`model.shop.${name}`] as ExecutableNode;
+
+describe('config precedence', () => {
+  it('applies folder config < schema YAML config < in-file config(), accumulating tags', async () => {
+    const c = await compile({
+      'xform_project.yml': [
+        'name: shop',
+        'version: "1"',
+        'models:',
+        '  shop:',
+        '    +tags: [all]',
+        '    marts:',
+        '      +materialized: table',
+        '      +schema: marts',
+        '      +tags: [marts]',
+      ].join('\n'),
+      'models/marts/a.sql': 'select 1 as id',
+      'models/marts/b.sql': 'select 1 as id',
+      'models/marts/c.sql': "{{ config(materialized='incremental', tags=['hourly']) }}select 1 as id",
+      'models/marts/schema.yml': 'version: 2\nmodels:\n  - name: b\n    config:\n      materialized: view\n  - name: c\n    config:\n      materialized: view\n',
+    });
+    expect(model(c, 'a').config.materialized).toBe('table');
+    expect(model(c, 'b').config.materialized).toBe('view');
+    expect(model(c, 'c').config.materialized).toBe('incremental');
+    expect(model(c, 'c').tags).toEqual(['all', 'marts', 'hourly']);
+    expect(model(c, 'a').schema).toBe('main_marts');
+  });
+
+  it('lets a generate_schema_name macro decide schemas', async () => {
+    const c = await compile({
+      'models/a.sql': "{{ config(schema='finance') }}select 1 as id",
+      'macros/naming.sql':
+        '{% macro generate_schema_name(custom_schema_name, node) %}{{ custom_schema_name or target.schema }}{% endmacro %}',
+    });
+    expect(model(c, 'a').schema).toBe('finance');
+    expect(model(c, 'a').relation_name).toBe('"finance"."a"');
+  });
+});
+
+describe('rendering', () => {
+  it('renders is_incremental() false at compile time and true for an incremental run', async () => {
+    const c = await compile({
+      'models/events.sql': [
+        "{{ config(materialized='incremental', unique_key='id') }}",
+        'select * from {{ ref("raw_events") }}',
+        '{% if is_incremental() %}where ts > (select max(ts) from {{ this }}){% endif %}',
+      ].join('\n'),
+      'models/raw_events.sql': 'select 1 as id, now() as ts',
+    });
+    const events = model(c, 'events');
+    expect(events.compiled_code).not.toContain('where ts');
+    expect(c.renderForRun(events, { isIncremental: true })).toContain('where ts > (select max(ts) from "main"."events")');
+  });
+
+  it('gives macros the calling model’s context', async () => {
+    const c = await compile({
+      'models/a.sql': 'select {{ whoami() }} as who',
+      'models/b.sql': 'select {{ whoami() }} as who',
+      'macros/who.sql': "{% macro whoami() %}'{{ this.identifier }}'{% endmacro %}",
+    });
+    expect(model(c, 'a').compiled_code).toBe("select 'a' as who");
+    expect(model(c, 'b').compiled_code).toBe("select 'b' as who");
+  });
+
+  it('reads vars and env vars, failing clearly when one is missing', async () => {
+    const c = await compile(
+      {
+        'xform_project.yml': 'name: shop\nversion: "1"\nvars:\n  region: eu\n',
+        'models/a.sql': "select '{{ var('region') }}' as r, '{{ env_var('XF_TEST_TEAM') }}' as t, {{ var('missing', 7) }} as d",
+      },
+      { XF_TEST_TEAM: 'data' },
+    );
+    expect(model(c, 'a').compiled_code).toBe("select 'eu' as r, 'data' as t, 7 as d");
+    const err = await compileError({ 'models/a.sql': "select 1\nwhere x = {{ var('start_dte') }}" });
+    expect(err.diagnostics[0]).toMatchObject({ code: 'XFORM_VAR_NOT_FOUND', location: { file: 'models/a.sql', line: 2 } });
+  });
+});
+
+describe('generic tests from schema YAML', () => {
+  it('creates named test nodes depending on the models they test', async () => {
+    const c = await compile({
+      'models/orders.sql': 'select 1 as id, 1 as customer_id',
+      'models/customers.sql': 'select 1 as id',
+      'models/schema.yml': [
+        'version: 2',
+        'models:',
+        '  - name: orders',
+        '    columns:',
+        '      - name: id',
+        '        tests: [not_null, unique]',
+        '      - name: customer_id',
+        '        data_tests:',
+        "          - relationships: {to: ref('customers'), field: id}",
+      ].join('\n'),
+    });
+    const tests = Object.values(c.manifest.nodes).filter((n): n is TestNode => n.resource_type === 'test');
+    expect(tests.map((t) => t.name).sort()).toEqual([
+      'not_null_orders_id',
+      'relationships_orders_customer_id__id__ref_customers_',
+      'unique_orders_id',
+    ]);
+    const rel = tests.find((t) => t.name.startsWith('relationships'))!;
+    expect(rel.depends_on.nodes.sort()).toEqual(['model.shop.customers', 'model.shop.orders']);
+    expect(rel.compiled_code).toContain('from "main"."customers"');
+    expect(tests.find((t) => t.name === 'not_null_orders_id')!.compiled_code).toContain('where id is null');
+  });
+
+  it('reports an unknown test with a suggestion', async () => {
+    const err = await compileError({
+      'models/orders.sql': 'select 1 as id',
+      'models/schema.yml': 'version: 2\nmodels:\n  - name: orders\n    columns:\n      - name: id\n        tests: [not_nul]\n',
+    });
+    expect(err.diagnostics[0]).toMatchObject({ code: 'XFORM_TEST_NOT_FOUND', hint: "did you mean 'not_null'?" });
+    expect(err.diagnostics[0]!.location?.file).toBe('models/schema.yml');
+  });
+});
+
+describe('graph errors', () => {
+  it('rejects an unknown materialization with a suggestion', async () => {
+    const err = await compileError({ 'models/a.sql': "{{ config(materialized='tabel') }}select 1" });
+    expect(err.diagnostics[0]).toMatchObject({ code: 'XFORM_UNKNOWN_MATERIALIZATION', hint: "did you mean 'table'?" });
+  });
+
+  it('enforces layer rules, naming the edge and both files', async () => {
+    const err = await compileError({
+      'xform_project.yml': [
+        'name: shop',
+        'version: "1"',
+        'layer-rules:',
+        '  forbid-skip: true',
+        'models:',
+        '  shop:',
+        '    bronze: {+layer: bronze}',
+        '    gold: {+layer: gold}',
+      ].join('\n'),
+      'models/bronze/raw.sql': 'select 1 as id',
+      'models/gold/report.sql': "select * from {{ ref('raw') }}",
+    });
+    const d = err.diagnostics.find((x) => x.code === 'XFORM_LAYER_VIOLATION')!;
+    expect(d.message).toContain('models/gold/report.sql');
+    expect(d.message).toContain('models/bronze/raw.sql');
+  });
+});

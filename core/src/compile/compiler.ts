@@ -1,0 +1,441 @@
+/**
+ * Compiles a loaded project: renders every model, seed, snapshot and test once, resolves refs and sources
+ * into a lineage graph, names every relation, inlines ephemeral models and produces the manifest. Every
+ * problem of the project is collected and reported together. No warehouse connection is needed.
+ */
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { DiagnosticBag, XformError, didYouMeanHint, isXformError, type Diagnostic } from '../errors.js';
+import { mergeConfig } from '../project/index.js';
+import type { LoadedProject } from '../project/types.js';
+import { LineageGraph, NodeIndex, checkLayerRules } from '../graph/index.js';
+import type { ExecutableNode, GraphNode, MacroNode, RelationRef, SourceNode, TestNode } from '../graph/types.js';
+import { TemplateEngine, type CompiledTemplate } from '../template/index.js';
+import type { Dialect } from '../adapter/types.js';
+import { BUILTIN_TESTS_PATH, BUILTIN_TESTS_SQL } from '../quality/builtin-tests.js';
+import { buildGenericTests } from '../quality/generic-tests.js';
+import { buildSourceNodes, fileStem, newExecutableNode, newSingularTest, patchesByName } from './build-nodes.js';
+import { EPHEMERAL_PREFIX, injectCtes, type Cte } from './ephemeral.js';
+import type { Manifest } from './manifest.js';
+import { TOKEN_PATTERN } from './relation.js';
+import { locateCall } from './source-lines.js';
+import { RenderContext, type RelationResolver } from './render-context.js';
+import { nameRelations } from './naming.js';
+import { findSnapshotBlock } from './snapshots.js';
+import { XFORM_CORE_VERSION } from '../version.js';
+
+export const MODEL_MATERIALIZATIONS = ['view', 'table', 'incremental', 'ephemeral'] as const;
+
+export interface CompileOptions {
+  /** Quoting and relation names of the target warehouse (adapter dialects are pure; no connection). */
+  dialect: Pick<Dialect, 'relationName' | 'quoteIdentifier'>;
+  invocationId?: string;
+  runStartedAt?: Date;
+  /** Environment for env_var(); default process.env. */
+  env?: Record<string, string | undefined>;
+  /** Receives log() output from templates. */
+  log?: (message: string) => void;
+}
+
+export interface CompiledProject {
+  project: LoadedProject;
+  manifest: Manifest;
+  graph: LineageGraph;
+  /** Warnings (errors are thrown). */
+  diagnostics: Diagnostic[];
+  /** Renders a node's SQL for a run: is_incremental() as given, `execute` true, ephemeral CTEs inlined. */
+  renderForRun(node: ExecutableNode, options: { isIncremental: boolean }): string;
+  /** Renders a hook (pre_hook/post_hook/on-run-*) in a node's context (or the project's when node is undefined). */
+  renderHook(sql: string, node?: ExecutableNode): string;
+  /** Compiles a one-off snippet (`xform compile --inline`) against the project. */
+  compileInline(sql: string): string;
+  /** Fully qualified name of a relation in the target's dialect. */
+  relationName(relation: RelationRef): string;
+}
+
+export function compileProject(project: LoadedProject, options: CompileOptions): CompiledProject {
+  return new Compiler(project, options).compile();
+}
+
+class Compiler implements RelationResolver {
+  private readonly bag = new DiagnosticBag();
+  private readonly index: NodeIndex;
+  private readonly engine: TemplateEngine;
+  private readonly ctx: RenderContext;
+  private readonly templates = new Map<string, CompiledTemplate>();
+  private readonly executables: ExecutableNode[] = [];
+  private readonly singularTests: TestNode[] = [];
+  private readonly sources: SourceNode[] = [];
+  private readonly bodies = new Map<string, string>();
+  private readonly needsFinal = new Set<string>();
+  private readonly quote = (r: RelationRef) => this.options.dialect.relationName(r);
+  private readonly invocationId: string;
+  private readonly runStartedAt: Date;
+
+  constructor(
+    private readonly project: LoadedProject,
+    private readonly options: CompileOptions,
+  ) {
+    this.invocationId = options.invocationId ?? randomUUID();
+    this.runStartedAt = options.runStartedAt ?? new Date();
+    this.index = new NodeIndex(project.config.name);
+    this.ctx = new RenderContext(project, this.quote, this, this.bag, {
+      invocationId: this.invocationId,
+      runStartedAt: this.runStartedAt,
+      env: options.env ?? process.env,
+    });
+    this.engine = new TemplateEngine({
+      macroFiles: [{ path: BUILTIN_TESTS_PATH, contents: BUILTIN_TESTS_SQL }, ...project.macros],
+      adapterType: project.target.type,
+      globals: this.ctx.globals,
+      log: options.log,
+    });
+    for (const d of this.engine.diagnostics) this.bag.add(d);
+  }
+
+  compile(): CompiledProject {
+    const { project } = this;
+    this.collectNodes();
+    for (const node of [...this.executables, ...this.singularTests]) this.renderParse(node);
+    this.finishConfigs();
+    nameRelations(project, this.executables, this.engine, this.ctx, this.bag);
+    this.resolveDependencies();
+    const genericTests = buildGenericTests({
+      project,
+      engine: this.engine,
+      ctx: this.ctx,
+      bag: this.bag,
+      index: this.index,
+      models: this.executables,
+      sources: this.sources,
+    });
+    this.finalizeSql();
+    const enabled = (n: GraphNode) => n.config.enabled !== false;
+    const tests = [...this.singularTests, ...genericTests].filter(enabled);
+    const graphNodes: GraphNode[] = [...this.executables.filter(enabled), ...this.sources, ...tests];
+    let graph: LineageGraph | undefined;
+    if (!this.bag.hasErrors()) {
+      graph = LineageGraph.build(graphNodes);
+      for (const d of graph.cycleDiagnostics()) this.bag.add(d);
+      if (project.config.layerRules) {
+        for (const d of checkLayerRules(graph, project.config.layers, project.config.layerRules)) this.bag.add(d);
+      }
+    }
+    this.bag.throwIfErrors('XFORM_COMPILE_FAILED', 'compilation failed');
+    const manifest = this.buildManifest(graph!, tests);
+    return {
+      project,
+      manifest,
+      graph: graph!,
+      diagnostics: [...project.diagnostics, ...this.bag.warnings],
+      renderForRun: (node, opts) => this.renderForRun(node, opts.isIncremental),
+      renderHook: (sql, node) => this.renderHook(sql, node),
+      compileInline: (sql) => this.compileInline(sql),
+      relationName: this.quote,
+    };
+  }
+
+  // ---- RelationResolver -------------------------------------------------------------------------
+
+  resolveRef(name: string, pkg: string | undefined, from: ExecutableNode | TestNode): ExecutableNode {
+    return this.index.resolveRef(name, pkg, { file: from.original_file_path });
+  }
+
+  resolveSource(sourceName: string, table: string, from: ExecutableNode | TestNode): RelationRef {
+    const node = this.index.resolveSource(sourceName, table, { file: from.original_file_path });
+    return { database: node.database, schema: node.schema, identifier: node.identifier };
+  }
+
+  relationOf(node: ExecutableNode): RelationRef | string {
+    if (node.config.materialized === 'ephemeral') return `${EPHEMERAL_PREFIX}${node.name}`;
+    return { database: node.database, schema: node.schema, identifier: node.alias };
+  }
+
+  // ---- phases --------------------------------------------------------------------------------------
+
+  private collectNodes(): void {
+    const { project } = this;
+    const { config } = project;
+    const modelPatches = patchesByName(project.schemaFiles.flatMap((f) => f.models));
+    const seedPatches = patchesByName(project.schemaFiles.flatMap((f) => f.seeds));
+    const snapshotPatches = patchesByName(project.schemaFiles.flatMap((f) => f.snapshots));
+    const add = (node: GraphNode) => {
+      try {
+        this.index.add(node);
+      } catch (err) {
+        this.bag.addError(err);
+      }
+    };
+    for (const schemaFile of project.schemaFiles) {
+      for (const source of schemaFile.sources) {
+        for (const node of buildSourceNodes(project, source, schemaFile.path)) {
+          node.relation_name = this.quote(node);
+          this.sources.push(node);
+          add(node);
+        }
+      }
+    }
+    for (const file of project.seeds) {
+      const name = fileStem(file.path);
+      const node = newExecutableNode(project, file, 'seed', name, config.seeds, seedPatches.get(name));
+      node.config = mergeConfig({ materialized: 'seed' }, node.config);
+      this.executables.push(node);
+      add(node);
+    }
+    for (const file of project.models) {
+      const name = fileStem(file.path);
+      const node = newExecutableNode(project, file, 'model', name, config.models, modelPatches.get(name));
+      this.executables.push(node);
+      add(node);
+    }
+    for (const file of project.snapshots) {
+      const block = findSnapshotBlock(file);
+      if (isXformError(block)) {
+        this.bag.addError(block);
+        continue;
+      }
+      const node = newExecutableNode(project, file, 'snapshot', block.name, config.snapshots, snapshotPatches.get(block.name));
+      node.raw_code = block.body;
+      node.line = block.line;
+      node.config = mergeConfig({ materialized: 'snapshot' }, node.config);
+      this.executables.push(node);
+      add(node);
+    }
+    for (const file of project.tests) {
+      const node = newSingularTest(project, file);
+      this.singularTests.push(node);
+      add(node);
+    }
+  }
+
+  private templateFor(node: ExecutableNode | TestNode): CompiledTemplate {
+    let template = this.templates.get(node.unique_id);
+    if (!template) {
+      template = this.engine.compile(node.original_file_path, node.raw_code);
+      this.templates.set(node.unique_id, template);
+    }
+    return template;
+  }
+
+  private renderParse(node: ExecutableNode | TestNode): void {
+    if (node.resource_type === 'seed') return;
+    try {
+      const template = this.templateFor(node);
+      const names = this.ctx.begin({ node, mode: 'parse' });
+      this.bodies.set(node.unique_id, this.engine.render(template, names));
+    } catch (err) {
+      this.bag.addError(err, { file: node.original_file_path });
+    }
+    node.config = mergeConfig(node.config, this.ctx.inFileConfig);
+    if (this.ctx.needsFinalRender) this.needsFinal.add(node.unique_id);
+  }
+
+  private finishConfigs(): void {
+    const { layers } = this.project.config;
+    for (const node of [...this.executables, ...this.singularTests]) {
+      const config = node.config;
+      if (node.resource_type === 'model') {
+        config.materialized ??= 'view';
+        if (!(MODEL_MATERIALIZATIONS as readonly string[]).includes(config.materialized)) {
+          this.bag.error(
+            'XFORM_UNKNOWN_MATERIALIZATION',
+            `model '${node.name}' has materialized='${config.materialized}', expected one of ${MODEL_MATERIALIZATIONS.join(', ')}`,
+            { file: node.original_file_path, line: 1 },
+            didYouMeanHint(config.materialized, MODEL_MATERIALIZATIONS),
+          );
+        }
+      }
+      if (node.resource_type === 'test') config.severity ??= 'error';
+      node.tags = [...(config.tags ?? [])];
+      node.meta = { ...(config.meta ?? {}) };
+      if (typeof config.layer === 'string') {
+        node.layer = config.layer;
+        if (!layers.includes(config.layer)) {
+          this.bag.error(
+            'XFORM_UNKNOWN_LAYER',
+            `${node.resource_type} '${node.name}' is in layer '${config.layer}', which is not one of the project's layers (${layers.join(', ')})`,
+            { file: node.original_file_path, line: 1 },
+            didYouMeanHint(config.layer, layers) ?? `add it to layers: in ${this.project.config.file}`,
+          );
+        }
+      }
+    }
+  }
+
+  private resolveDependencies(): void {
+    for (const node of [...this.executables, ...this.singularTests]) {
+      const deps = new Set<string>();
+      for (const ref of node.refs) {
+        try {
+          deps.add(this.index.resolveRef(ref.name, ref.package, this.refLocation(node, ref.name)).unique_id);
+        } catch (err) {
+          this.bag.addError(err);
+        }
+      }
+      for (const [source, table] of node.sources) {
+        try {
+          deps.add(this.index.resolveSource(source, table, this.refLocation(node, table, 'source')).unique_id);
+        } catch {
+          // Already reported while rendering.
+        }
+      }
+      node.depends_on.nodes = [...deps];
+    }
+  }
+
+  private refLocation(node: ExecutableNode | TestNode, name: string, fn = 'ref') {
+    return locateCall(node.original_file_path, node.raw_code, fn, name);
+  }
+
+  /** Swaps relation tokens for final names, re-renders nodes that needed final relations, inlines ephemerals. */
+  private finalizeSql(): void {
+    if (this.bag.hasErrors()) return;
+    const replacements = this.ctx.tokenKeys.map((key) => this.tokenReplacement(key));
+    for (const node of [...this.executables, ...this.singularTests]) {
+      let body = this.bodies.get(node.unique_id);
+      if (body === undefined) continue;
+      if (this.needsFinal.has(node.unique_id)) {
+        try {
+          body = this.engine.render(this.templateFor(node), this.ctx.begin({ node, mode: 'final' }));
+        } catch (err) {
+          this.bag.addError(err, { file: node.original_file_path });
+          continue;
+        }
+      }
+      this.bodies.set(node.unique_id, body!.replace(TOKEN_PATTERN, (_, i: string) => replacements[Number(i)]!));
+    }
+    for (const node of [...this.executables, ...this.singularTests]) {
+      const body = this.bodies.get(node.unique_id);
+      if (body === undefined) continue;
+      node.compiled_code = injectCtes(body, this.ephemeralCtes(node));
+      node.compiled_path = path.posix.join('compiled', node.original_file_path);
+      if (node.resource_type !== 'test') {
+        const rel = this.relationOf(node as ExecutableNode);
+        (node as ExecutableNode).relation_name = typeof rel === 'string' ? undefined : this.quote(rel);
+      }
+    }
+  }
+
+  private tokenReplacement(key: string): string {
+    const [kind, a, b] = key.split(':') as [string, string, string];
+    try {
+      const node =
+        kind === 'this'
+          ? (this.index.get(key.slice(5)) as ExecutableNode)
+          : this.index.resolveRef(b, a === '' ? undefined : a, { file: '' });
+      const rel = this.relationOf(node);
+      return typeof rel === 'string' ? rel : this.quote(rel);
+    } catch {
+      return `__unresolved__${b ?? a}`;
+    }
+  }
+
+  /** CTEs for every ephemeral model reachable through ephemeral refs, dependencies first. */
+  private ephemeralCtes(node: ExecutableNode | TestNode): Cte[] {
+    const ctes: Cte[] = [];
+    const seen = new Set<string>();
+    const visit = (n: ExecutableNode | TestNode) => {
+      for (const dep of n.depends_on.nodes) {
+        const parent = this.index.get(dep);
+        if (!parent || parent.resource_type !== 'model' || parent.config.materialized !== 'ephemeral') continue;
+        if (seen.has(dep)) continue;
+        seen.add(dep);
+        visit(parent as ExecutableNode);
+        ctes.push({ name: `${EPHEMERAL_PREFIX}${parent.name}`, sql: this.bodies.get(dep) ?? '' });
+      }
+    };
+    visit(node);
+    return ctes;
+  }
+
+  private renderForRun(node: ExecutableNode, isIncremental: boolean): string {
+    const names = this.ctx.begin({ node, mode: 'final', isIncremental, execute: true });
+    const body = this.engine.render(this.templateFor(node), names);
+    return injectCtes(body, this.ephemeralCtes(node));
+  }
+
+  private renderHook(sql: string, node?: ExecutableNode): string {
+    const host = node ?? this.inlineNode(sql);
+    const names = this.ctx.begin({ node: host, mode: 'final', execute: true });
+    return this.engine.renderString(node ? `${node.original_file_path} (hook)` : this.project.config.file, sql, names);
+  }
+
+  private inlineNode(sql: string): ExecutableNode {
+    const pkg = this.project.config.name;
+    return {
+      unique_id: `model.${pkg}.inline_query`,
+      resource_type: 'model',
+      name: 'inline_query',
+      package_name: pkg,
+      original_file_path: '<inline>',
+      fqn: [pkg, 'inline_query'],
+      description: '',
+      tags: [],
+      meta: {},
+      config: { materialized: 'view' },
+      columns: {},
+      depends_on: { nodes: [], macros: [] },
+      raw_code: sql,
+      checksum: { name: 'sha256', checksum: '' },
+      schema: this.project.target.schema,
+      alias: 'inline_query',
+      refs: [],
+      sources: [],
+    };
+  }
+
+  private compileInline(sql: string): string {
+    const node = this.inlineNode(sql);
+    const names = this.ctx.begin({ node, mode: 'final' });
+    const body = this.engine.renderString('<inline>', sql, names);
+    const deps = new Set<string>();
+    const parse = this.ctx.begin({ node, mode: 'parse' });
+    this.engine.renderString('<inline>', sql, parse);
+    for (const ref of node.refs) deps.add(this.index.resolveRef(ref.name, ref.package, { file: '<inline>' }).unique_id);
+    node.depends_on.nodes = [...deps];
+    return injectCtes(body, this.ephemeralCtes(node));
+  }
+
+  private buildManifest(graph: LineageGraph, tests: TestNode[]): Manifest {
+    const { project } = this;
+    const nodes: Manifest['nodes'] = {};
+    const disabled: Manifest['disabled'] = {};
+    for (const node of [...this.executables, ...tests, ...this.singularTests]) {
+      (node.config.enabled === false ? disabled : nodes)[node.unique_id] = node;
+    }
+    const sources: Manifest['sources'] = {};
+    for (const s of this.sources) sources[s.unique_id] = s;
+    const macros: Record<string, MacroNode> = {};
+    for (const m of this.engine.macros) {
+      const pkg = m.path === BUILTIN_TESTS_PATH ? 'xform' : project.config.name;
+      const id = `macro.${pkg}.${m.name}`;
+      macros[id] = {
+        unique_id: id,
+        name: m.name,
+        package_name: pkg,
+        original_file_path: m.path,
+        line: m.line,
+        arguments: m.arguments,
+        macro_sql: m.sql,
+        description: '',
+      };
+    }
+    return {
+      metadata: {
+        xform_version: XFORM_CORE_VERSION,
+        generated_at: new Date().toISOString(),
+        invocation_id: this.invocationId,
+        project_name: project.config.name,
+        adapter_type: project.target.type,
+        target_name: project.target.name,
+      },
+      nodes,
+      sources,
+      macros,
+      disabled,
+      parent_map: graph.parentMap(),
+      child_map: graph.childMap(),
+      layers: project.config.layers,
+    };
+  }
+}

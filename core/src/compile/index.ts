@@ -1,0 +1,4 @@
+export { compileProject, MODEL_MATERIALIZATIONS, type CompileOptions, type CompiledProject } from './compiler.js';
+export { writeCompileArtifacts, type Manifest, type ManifestMetadata } from './manifest.js';
+export { injectCtes, EPHEMERAL_PREFIX } from './ephemeral.js';
+export { RelationValue } from './relation.js';

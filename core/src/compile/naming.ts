@@ -1,0 +1,62 @@
+/**
+ * Where each node is built: database, schema and alias, with dbt's rules. A custom schema is appended to the
+ * target schema (`analytics` + `marts` -> `analytics_marts`) unless the project defines its own
+ * `generate_schema_name` macro; likewise `generate_alias_name` and `generate_database_name`.
+ */
+import type { DiagnosticBag } from '../errors.js';
+import type { ExecutableNode } from '../graph/types.js';
+import type { LoadedProject } from '../project/types.js';
+import type { TemplateEngine } from '../template/index.js';
+import type { RenderContext } from './render-context.js';
+
+function macroText(value: unknown): string {
+  return String(value ?? '').trim();
+}
+
+export function nameRelations(
+  project: LoadedProject,
+  nodes: readonly ExecutableNode[],
+  engine: TemplateEngine,
+  ctx: RenderContext,
+  bag: DiagnosticBag,
+): void {
+  const target = project.target;
+  const schemaMacro = engine.hasMacro('generate_schema_name');
+  const aliasMacro = engine.hasMacro('generate_alias_name');
+  const databaseMacro = engine.hasMacro('generate_database_name');
+  const owners = new Map<string, ExecutableNode>();
+  for (const node of nodes) {
+    const custom = node.config;
+    try {
+      const names = schemaMacro || aliasMacro || databaseMacro ? ctx.begin({ node, mode: 'final' }) : {};
+      node.schema = schemaMacro
+        ? macroText(engine.callMacro('generate_schema_name', [custom.schema ?? null, node], names))
+        : custom.schema
+          ? `${target.schema}_${custom.schema.trim()}`
+          : target.schema;
+      node.alias = aliasMacro
+        ? macroText(engine.callMacro('generate_alias_name', [custom.alias ?? null, node], names))
+        : (custom.alias ?? node.name);
+      const database = databaseMacro
+        ? macroText(engine.callMacro('generate_database_name', [custom.database ?? null, node], names))
+        : (custom.database ?? target.database);
+      node.database = database === '' ? undefined : database;
+    } catch (err) {
+      bag.addError(err, { file: node.original_file_path });
+      continue;
+    }
+    if (node.config.enabled === false || node.config.materialized === 'ephemeral') continue;
+    const key = `${node.database ?? ''}.${node.schema}.${node.alias}`.toLowerCase();
+    const owner = owners.get(key);
+    if (owner) {
+      bag.error(
+        'XFORM_DUPLICATE_RELATION',
+        `${node.resource_type} '${node.name}' and ${owner.resource_type} '${owner.name}' (${owner.original_file_path}) would both be built as ${node.schema}.${node.alias}`,
+        { file: node.original_file_path, line: 1 },
+        'give one of them another alias or schema in config()',
+      );
+    } else {
+      owners.set(key, node);
+    }
+  }
+}

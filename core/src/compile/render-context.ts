@@ -1,0 +1,219 @@
+/**
+ * The dbt names a template sees: ref, source, config, this, model, is_incremental, execute, and the
+ * run-wide var, env_var, target, run_started_at, invocation_id. One RenderContext serves a whole compile:
+ * functions are created once, and `begin()` points them at the node being rendered (rendering is
+ * synchronous, so one current node at a time), which keeps the 10,000-model path free of per-model setup.
+ */
+import { XformError, didYouMeanHint, type DiagnosticBag } from '../errors.js';
+import type { LoadedProject, NodeConfig } from '../project/types.js';
+import { normalizeConfig, mergeConfig } from '../project/index.js';
+import type { ExecutableNode, GraphNode, RelationRef, TestNode } from '../graph/types.js';
+import { pyFunction } from '../template/index.js';
+import { PendingRelation, RelationValue, type QuoteRelation } from './relation.js';
+import { locateCall, locateFunction } from './source-lines.js';
+
+/**
+ * parse: first render of every node; ref() returns tokens and records calls.
+ * final: configs and names are known; ref() returns real relations.
+ */
+export type RenderMode = 'parse' | 'final';
+
+export interface RenderTarget {
+  node: ExecutableNode | TestNode;
+  mode: RenderMode;
+  isIncremental?: boolean;
+  execute?: boolean;
+}
+
+export interface RelationResolver {
+  /** Final relation of a ref (throws XformError for unknown/disabled refs). */
+  resolveRef(name: string, pkg: string | undefined, from: ExecutableNode | TestNode): ExecutableNode;
+  resolveSource(sourceName: string, table: string, from: ExecutableNode | TestNode): RelationRef;
+  /** Relation of an executable node; for ephemeral nodes a CTE name. */
+  relationOf(node: ExecutableNode): RelationRef | string;
+}
+
+export class RenderContext {
+  private current: RenderTarget | undefined;
+  /** Config given by the current node's own `config()` calls. */
+  inFileConfig: NodeConfig = {};
+  /** Set when a template read attributes of a pending relation: that node needs a second, final render. */
+  needsFinalRender = false;
+  readonly tokenKeys: string[] = [];
+  private readonly tokenIndex = new Map<string, number>();
+  readonly globals: Record<string, unknown>;
+  private readonly functions: Record<string, unknown>;
+
+  constructor(
+    private readonly project: LoadedProject,
+    private readonly quote: QuoteRelation,
+    private readonly resolver: RelationResolver,
+    private readonly diagnostics: DiagnosticBag,
+    meta: { invocationId: string; runStartedAt: Date; env: Record<string, string | undefined> },
+  ) {
+    const target = project.target;
+    this.globals = {
+      var: pyFunction((args) => this.lookupVar(String(args[0]), args.length > 1, args[1])),
+      env_var: pyFunction((args) => {
+        const name = String(args[0]);
+        const value = meta.env[name];
+        if (value !== undefined) return value;
+        if (args.length > 1) return args[1];
+        throw new XformError('XFORM_ENV_VAR_NOT_FOUND', `environment variable '${name}' is not set and has no default`, {
+          location: this.callLocation('env_var', name),
+          hint: `set ${name}, or give a default: env_var('${name}', 'value')`,
+        });
+      }),
+      target: {
+        name: target.name,
+        type: target.type,
+        schema: target.schema,
+        database: target.database,
+        threads: target.threads,
+        profile_name: project.config.profile ?? project.config.name,
+      },
+      run_started_at: meta.runStartedAt,
+      invocation_id: meta.invocationId,
+      project_name: project.config.name,
+    };
+    const configFn = pyFunction((args, kwargs) => {
+      const given: Record<string, unknown> = { ...kwargs };
+      for (const arg of args) if (arg && typeof arg === 'object') Object.assign(given, arg);
+      const node = this.node();
+      const location = locateFunction(node.original_file_path, node.raw_code, 'config');
+      // Unknown-key warnings once per node: only on the first (parse) render.
+      const warnings = this.current?.mode === 'parse' ? this.diagnostics : undefined;
+      const normalized = normalizeConfig(given, location, warnings);
+      this.inFileConfig = mergeConfig(this.inFileConfig, normalized);
+      return '';
+    });
+    Object.assign(configFn as object, {
+      get: pyFunction((args) => {
+        const key = String(args[0]);
+        const value = this.effectiveConfig()[key];
+        return value === undefined ? (args[1] ?? null) : value;
+      }),
+      require: pyFunction((args) => {
+        const key = String(args[0]);
+        const value = this.effectiveConfig()[key];
+        if (value === undefined) {
+          throw new XformError('XFORM_CONFIG_REQUIRED', `config '${key}' is required by ${this.node().name}`, {
+            location: { file: this.node().original_file_path },
+          });
+        }
+        return value;
+      }),
+    });
+    this.functions = {
+      ref: pyFunction((args) => this.ref(args)),
+      source: pyFunction((args) => this.source(String(args[0]), String(args[1]))),
+      config: configFn,
+      is_incremental: pyFunction(() => this.current?.isIncremental === true),
+    };
+  }
+
+  /** Starts rendering `target.node`; returns the per-render names for the template engine. */
+  begin(target: RenderTarget): Record<string, unknown> {
+    this.current = target;
+    this.inFileConfig = {};
+    this.needsFinalRender = false;
+    const node = target.node;
+    const thisRelation =
+      target.mode === 'parse'
+        ? this.pending(`this:${node.unique_id}`, () => this.provisionalOf(node))
+        : node.resource_type === 'test'
+          ? undefined
+          : this.relationValue(node as ExecutableNode);
+    return {
+      ...this.functions,
+      this: thisRelation,
+      model: node,
+      execute: target.execute === true,
+    };
+  }
+
+  private node(): ExecutableNode | TestNode {
+    if (!this.current) throw new XformError('XFORM_INTERNAL', 'ref()/config() called outside of a render');
+    return this.current.node;
+  }
+
+  private effectiveConfig(): NodeConfig {
+    return mergeConfig(this.node().config, this.inFileConfig);
+  }
+
+  private callLocation(fn: string, arg: string) {
+    const node = this.current?.node;
+    if (!node) return undefined;
+    return locateCall(node.original_file_path, node.raw_code, fn, arg);
+  }
+
+  private lookupVar(name: string, hasDefault: boolean, fallback: unknown): unknown {
+    const { cliVars, config } = this.project;
+    if (Object.hasOwn(cliVars, name)) return cliVars[name];
+    const scoped = config.vars[config.name];
+    if (scoped && typeof scoped === 'object' && Object.hasOwn(scoped, name)) return (scoped as Record<string, unknown>)[name];
+    if (Object.hasOwn(config.vars, name)) return config.vars[name];
+    if (hasDefault) return fallback;
+    const known = [...Object.keys(cliVars), ...Object.keys(config.vars)];
+    throw new XformError('XFORM_VAR_NOT_FOUND', `var '${name}' is not defined and has no default`, {
+      location: this.callLocation('var', name),
+      hint: didYouMeanHint(name, known) ?? `define it under vars: in ${config.file}, pass --vars '{${name}: ...}', or give a default: var('${name}', ...)`,
+    });
+  }
+
+  private ref(args: unknown[]): unknown {
+    const node = this.node();
+    const [pkg, name] = args.length >= 2 ? [String(args[0]), String(args[1])] : [undefined, String(args[0])];
+    if (this.current!.mode === 'parse') {
+      node.refs.push(pkg === undefined ? { name } : { name, package: pkg });
+      return this.pending(`ref:${pkg ?? ''}:${name}`, () => {
+        const target = this.resolver.resolveRef(name, pkg, node);
+        return this.provisionalOf(target);
+      });
+    }
+    return this.relationValue(this.resolver.resolveRef(name, pkg, node));
+  }
+
+  private source(sourceName: string, table: string): unknown {
+    const node = this.node();
+    if (this.current!.mode === 'parse' && !node.sources.some(([s, t]) => s === sourceName && t === table)) {
+      node.sources.push([sourceName, table]);
+    }
+    try {
+      return new RelationValue(this.resolver.resolveSource(sourceName, table, node), this.quote);
+    } catch (err) {
+      // Keep rendering to find every problem in one compile; the error is reported once per call site.
+      this.diagnostics.addError(err);
+      return `__unknown_source__${sourceName}__${table}`;
+    }
+  }
+
+  relationValue(node: ExecutableNode): RelationValue {
+    const relation = this.resolver.relationOf(node);
+    if (typeof relation === 'string') {
+      return new RelationValue({ schema: '', identifier: relation }, () => relation);
+    }
+    return new RelationValue(relation, this.quote);
+  }
+
+  /** Best current guess of a node's relation (final once the node has been rendered and named). */
+  private provisionalOf(node: ExecutableNode | TestNode): RelationRef {
+    if (node.resource_type === 'test') return { schema: this.project.target.schema, identifier: node.name };
+    const relation = this.resolver.relationOf(node as ExecutableNode);
+    return typeof relation === 'string' ? { schema: '', identifier: relation } : relation;
+  }
+
+  private pending(key: string, provisional: () => RelationRef): PendingRelation {
+    let index = this.tokenIndex.get(key);
+    if (index === undefined) {
+      index = this.tokenKeys.length;
+      this.tokenKeys.push(key);
+      this.tokenIndex.set(key, index);
+    }
+    return new PendingRelation(index, provisional, () => {
+      this.needsFinalRender = true;
+    });
+  }
+}
+
+export type AnyRenderable = GraphNode;

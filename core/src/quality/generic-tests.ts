@@ -1,0 +1,204 @@
+/**
+ * Generic tests declared in schema YAML (`tests:` / `data_tests:` on models, seeds, snapshots, sources and
+ * their columns) become test nodes: a call of the `test_<name>` macro with the attached relation as `model`,
+ * the column as `column_name` and the YAML arguments. Names and ids follow dbt's scheme so that they are
+ * stable across runs: `not_null_orders_order_id`, `test.shop.not_null_orders_order_id.<hash>`.
+ */
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { XformError, didYouMeanHint, type DiagnosticBag } from '../errors.js';
+import { mergeConfig, resolveFolderConfig } from '../project/index.js';
+import type { ColumnTestDef, LoadedProject, NodePatch } from '../project/types.js';
+import type { ExecutableNode, GraphNode, SourceNode, TestNode } from '../graph/types.js';
+import type { NodeIndex } from '../graph/index.js';
+import type { TemplateEngine } from '../template/index.js';
+import type { RenderContext } from '../compile/render-context.js';
+
+export interface GenericTestInput {
+  project: LoadedProject;
+  engine: TemplateEngine;
+  ctx: RenderContext;
+  bag: DiagnosticBag;
+  index: NodeIndex;
+  models: readonly ExecutableNode[];
+  sources: readonly SourceNode[];
+}
+
+const REF_OR_SOURCE = /^\s*(ref|source)\s*\(\s*(['"])([^'"]+)\2\s*(?:,\s*(['"])([^'"]+)\4\s*)?\)\s*$/;
+
+function sha(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+function flatArgValues(value: unknown): string[] {
+  if (Array.isArray(value)) return value.flatMap(flatArgValues);
+  if (value && typeof value === 'object') return Object.values(value).flatMap(flatArgValues);
+  return value === undefined || value === null ? [] : [String(value)];
+}
+
+/**
+ * dbt's synthesised test name: `<test>_<target>_<argument values, sorted by argument name, joined by __>`
+ * (`column_name` counts as an argument), hashed when 64+ characters.
+ */
+export function testNodeName(testName: string, target: string, column: string | undefined, args: Record<string, unknown>): string {
+  const all: Record<string, unknown> = column === undefined ? { ...args } : { ...args, column_name: column };
+  const values = Object.keys(all)
+    .sort()
+    .flatMap((k) => flatArgValues(all[k]))
+    .map((v) => v.replace(/[^0-9a-zA-Z_]+/g, '_'));
+  const full = `${testName}_${target}_${values.join('__')}`;
+  if (full.length < 64) return full;
+  return `${testName.slice(0, 30)}_${createHash('md5').update(full).digest('hex')}`;
+}
+
+class SubqueryRelation {
+  constructor(
+    private readonly relation: string,
+    private readonly where: string,
+  ) {}
+
+  toString(): string {
+    return `(select * from ${this.relation} where ${this.where}) xform_subquery`;
+  }
+}
+
+export function buildGenericTests(input: GenericTestInput): TestNode[] {
+  const { project, bag } = input;
+  const tests: TestNode[] = [];
+  const byKind = new Map<string, ExecutableNode>();
+  for (const node of input.models) byKind.set(`${node.resource_type}:${node.name}`, node);
+  const templates = new Map<string, ReturnType<TemplateEngine['compile']>>();
+  const sourcesById = new Map(input.sources.map((s) => [s.unique_id, s]));
+  const testMacros = input.engine.macros.filter((m) => m.name.startsWith('test_')).map((m) => m.name.slice(5));
+
+  const make = (def: ColumnTestDef, attached: GraphNode, column: string | undefined, file: string) => {
+    try {
+      const node = buildOne(input, def, attached, column, file, templates, testMacros);
+      if (node) tests.push(node);
+    } catch (err) {
+      bag.addError(err, def.location);
+    }
+  };
+
+  const fromPatch = (patch: NodePatch, kind: 'model' | 'seed' | 'snapshot', file: string) => {
+    const node = byKind.get(`${kind}:${patch.name}`);
+    if (!node || node.config.enabled === false) return;
+    for (const def of patch.tests) make(def, node, undefined, file);
+    for (const column of patch.columns) for (const def of column.tests) make(def, node, column.name, file);
+  };
+
+  for (const schemaFile of project.schemaFiles) {
+    for (const patch of schemaFile.models) fromPatch(patch, 'model', schemaFile.path);
+    for (const patch of schemaFile.seeds) fromPatch(patch, 'seed', schemaFile.path);
+    for (const patch of schemaFile.snapshots) fromPatch(patch, 'snapshot', schemaFile.path);
+    for (const source of schemaFile.sources) {
+      for (const table of source.tables) {
+        const node = sourcesById.get(`source.${project.config.name}.${source.name}.${table.name}`);
+        if (!node) continue;
+        for (const def of table.tests) make(def, node, undefined, schemaFile.path);
+        for (const column of table.columns) for (const def of column.tests) make(def, node, column.name, schemaFile.path);
+      }
+    }
+  }
+  return tests;
+}
+
+function buildOne(
+  input: GenericTestInput,
+  def: ColumnTestDef,
+  attached: GraphNode,
+  column: string | undefined,
+  file: string,
+  templates: Map<string, ReturnType<TemplateEngine['compile']>>,
+  testMacros: string[],
+): TestNode | undefined {
+  const { project, engine, ctx, index } = input;
+  const pkg = project.config.name;
+  const dot = def.name.lastIndexOf('.');
+  const namespace = dot === -1 ? undefined : def.name.slice(0, dot);
+  const testName = dot === -1 ? def.name : def.name.slice(dot + 1);
+  const macro = `test_${testName}`;
+  if (!engine.hasMacro(macro)) {
+    throw new XformError('XFORM_TEST_NOT_FOUND', `unknown test '${def.name}' on ${attached.resource_type} '${attached.name}'`, {
+      location: def.location,
+      hint: didYouMeanHint(testName, testMacros) ?? `define it with {% test ${testName}(model, column_name) %} ... {% endtest %}`,
+    });
+  }
+  const customName = def.customName;
+  const args: Record<string, unknown> = { ...def.args };
+  const targetName = attached.resource_type === 'source' ? `${(attached as SourceNode).source_name}_${attached.name}` : attached.name;
+  const name = customName ?? testNodeName(namespace ? `${namespace}_${testName}` : testName, targetName, column, args);
+  const hash = sha(`${file}|${attached.unique_id}|${column ?? ''}|${def.name}|${JSON.stringify(args)}`).slice(0, 10);
+  const fqn = [pkg, name];
+  const config = mergeConfig(mergeConfig(resolveFolderConfig(project.config.tests, fqn), { severity: 'error' }), def.config);
+  if (config.enabled === false) return undefined;
+
+  const deps = new Set<string>([attached.unique_id]);
+  const refs: TestNode['refs'] = [];
+  const sources: [string, string][] = [];
+  const node: TestNode = {
+    unique_id: `test.${pkg}.${name}.${hash}`,
+    resource_type: 'test',
+    name,
+    package_name: pkg,
+    original_file_path: file,
+    line: def.location.line,
+    fqn,
+    description: '',
+    tags: [...(config.tags ?? [])],
+    meta: { ...(config.meta ?? {}) },
+    config,
+    columns: {},
+    depends_on: { nodes: [], macros: [`macro.${pkg}.${macro}`] },
+    raw_code: '',
+    test_metadata: { name: testName, namespace, kwargs: { ...args, ...(column ? { column_name: column } : {}) } },
+    column_name: column,
+    attached_node: attached.unique_id,
+    compiled_path: path.posix.join('compiled', path.posix.dirname(file), `${name}.sql`),
+    checksum: { name: 'sha256', checksum: hash },
+    refs,
+    sources,
+  };
+
+  // Arguments written as ref('x') / source('a', 'b') are relations, and dependencies of the test.
+  const values: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(args)) {
+    const m = typeof value === 'string' ? REF_OR_SOURCE.exec(value) : null;
+    if (!m) {
+      values[key] = value;
+      continue;
+    }
+    const loc = def.location;
+    if (m[1] === 'ref') {
+      const [refPkg, refName] = m[5] !== undefined ? [m[3], m[5]] : [undefined, m[3]!];
+      const target = index.resolveRef(refName, refPkg, loc);
+      refs.push(refPkg ? { name: refName, package: refPkg } : { name: refName });
+      deps.add(target.unique_id);
+      values[key] = ctx.relationValue(target);
+    } else {
+      if (m[5] === undefined) {
+        throw new XformError('XFORM_BAD_TEST_ARGUMENT', `source() in test argument '${key}' needs a source and a table name`, { location: loc });
+      }
+      const target = index.resolveSource(m[3]!, m[5], loc);
+      sources.push([m[3]!, m[5]]);
+      deps.add(target.unique_id);
+      values[key] = target.relation_name;
+    }
+  }
+  node.depends_on.nodes = [...deps];
+
+  const rendered = attached.resource_type === 'source' ? (attached as SourceNode).relation_name : String(ctx.relationValue(attached as ExecutableNode));
+  const model = typeof config.where === 'string' && config.where.trim() !== '' ? new SubqueryRelation(rendered, config.where) : rendered;
+  const keys = Object.keys(values).sort();
+  const shape = `${macro}|${column ? 'c' : ''}|${keys.join(',')}`;
+  const call = `{{ ${macro}(model=__xform_model${column ? ', column_name=__xform_column' : ''}${keys.map((k) => `, ${k}=__xform_args[${JSON.stringify(k)}]`).join('')}) }}`;
+  node.raw_code = call;
+  let template = templates.get(shape);
+  if (!template) {
+    template = engine.compile(`${file} (test ${def.name})`, call);
+    templates.set(shape, template);
+  }
+  const names = ctx.begin({ node, mode: 'final' });
+  node.compiled_code = engine.render(template, { ...names, __xform_model: model, __xform_column: column, __xform_args: values });
+  return node;
+}
