@@ -75,7 +75,8 @@ export class RunPrinter {
     if (event.type !== 'node_finish') return;
     const { kind, what } = this.label(event.id);
     const index = `${String(event.index).padStart(this.width)} of ${event.total}`;
-    const rows = event.result.rows_affected !== undefined ? dimText(` ${event.result.rows_affected} rows`) : '';
+    const n = event.result.rows_affected;
+    const rows = n !== undefined ? dimText(` ${n} row${n === 1 ? "" : "s"}`) : '';
     const seconds = event.status === 'skipped' ? '' : dimText(` in ${event.seconds.toFixed(2)}s`);
     const line = `${index}  ${statusLabel(event.status).padEnd(useColor ? 14 : 5)} ${kind.padEnd(11)} ${boldText(what)}${rows}${seconds}`;
     this.out(line);
