@@ -239,15 +239,26 @@ export class CodeGenerator extends ExpressionGenerator {
     this.filterItems(s, items);
     const usesLoop = mentions(s.body, 'loop');
     if (usesLoop) this.w(`const ${loop} = new rt.Loop(${items}, 0, null);`);
+    this.loop(s, items, i, usesLoop ? loop : null);
+    this.w('}');
+  }
+
+  /**
+   * The loop itself and its `else`. As in Jinja2, `else` runs when no iteration reached the end of the body
+   * (an empty sequence, or every iteration left by `continue`).
+   */
+  private loop(s: ForNode, items: string, i: string, loop: string | null): void {
+    const noIteration = `n${++this.uid}`;
+    if (s.else_.length > 0) this.w(`let ${noIteration} = true;`);
     this.w(`for (let ${i} = 0; ${i} < ${items}.length; ${i}++) {`);
-    this.loopBody(s, `${items}[${i}]`, usesLoop ? loop : null, i);
+    this.loopBody(s, `${items}[${i}]`, loop, i);
+    if (s.else_.length > 0) this.w(`${noIteration} = false;`);
     this.w('}');
     if (s.else_.length > 0) {
-      this.w(`if (${items}.length === 0) {`);
+      this.w(`if (${noIteration}) {`);
       this.scoped(() => (this.declareStored(s.else_), this.body(s.else_)));
       this.w('}');
     }
-    this.w('}');
   }
 
   /** `for x in items if cond`: the condition sees the loop target, and filters before `loop.length`. */
@@ -285,14 +296,7 @@ export class CodeGenerator extends ExpressionGenerator {
       this.w(`${items} = rt.iterate(${items});`);
       this.filterItems(s, items);
       this.w(`const ${loop} = new rt.Loop(${items}, ${depth}, ${fn});`);
-      this.w(`for (let ${i} = 0; ${i} < ${items}.length; ${i}++) {`);
-      this.loopBody(s, `${items}[${i}]`, loop, i);
-      this.w('}');
-      if (s.else_.length > 0) {
-        this.w(`if (${items}.length === 0) {`);
-        this.scoped(() => (this.declareStored(s.else_), this.body(s.else_)));
-        this.w('}');
-      }
+      this.loop(s, items, i, loop);
     });
     this.w(`const ${fn} = ${code};`);
     this.w(`${this.buf} += ${fn}(${this.expr(s.iter)}, 0);`);

@@ -4,7 +4,7 @@ import { formatPercent, toFixedHalfEven } from './format.js';
 import { iterate } from './operators.js';
 import { pyRepr, pyStr } from './repr.js';
 import { STR_METHODS } from './str-methods.js';
-import { PyError, Undefined, isDict, isUndefined, num, tuple, typeError } from './values.js';
+import { PyError, isDict, isUndefined, num, tuple, typeError, undefinedError } from './values.js';
 
 const s = (value: unknown) => pyStr(value);
 
@@ -22,6 +22,7 @@ function splitlines(text: string): string[] {
 }
 
 function indent(value: unknown, width: unknown = 4, first: unknown = false, blank: unknown = false): string {
+  if (isUndefined(value)) throw undefinedError(value);
   const unit = typeof width === 'string' ? width : ' '.repeat(Number(num(width)));
   const text = s(value) + '\n';
   let rv: string;
@@ -143,7 +144,7 @@ export const TEXT_FILTERS: Record<string, FilterFn> = {
   filesizeformat: filter('filesizeformat', ['binary'], filesizeformat),
   urlencode: filter('urlencode', [], urlencode),
   xmlattr: filter('xmlattr', ['autospace'], xmlattr),
-  pprint: filter('pprint', [], (v) => (v instanceof Undefined ? '' : pyRepr(v))),
+  pprint: filter('pprint', [], (v) => pyRepr(v)),
   format: (value, args, kwargs) => {
     const hasKwargs = kwargs !== null && Object.keys(kwargs).length > 0;
     if (args.length > 0 && hasKwargs) throw new PyError('FilterArgumentError', "can't handle positional and keyword arguments at the same time");

@@ -14,7 +14,7 @@ import { htmlSafeJson } from './json.js';
 import { add, eq, iterate, length, compare } from './operators.js';
 import { pyStr } from './repr.js';
 import { runTest, setFilterNames } from './tests.js';
-import { PyError, PyFloat, Undefined, hasOwn, isDict, isFloat, isUndefined, makeFloat, num, truthy, tuple, typeError, typeName } from './values.js';
+import { PyError, PyFloat, Undefined, hasOwn, isDict, isFloat, isUndefined, makeFloat, num, truthy, tuple, typeError, typeName, undefinedError } from './values.js';
 
 const argError = (message: string) => new PyError('FilterArgumentError', message);
 
@@ -28,6 +28,7 @@ function keyFor(caseSensitive: unknown, attribute: unknown): (item: unknown) => 
 }
 
 function toFloat(value: unknown, fallback: unknown = new PyFloat(0)): unknown {
+  if (isUndefined(value)) throw undefinedError(value);
   if (typeof value === 'number') return makeFloat(value);
   if (value instanceof PyFloat) return value;
   if (typeof value === 'boolean') return new PyFloat(value ? 1 : 0);
@@ -43,6 +44,7 @@ function toFloat(value: unknown, fallback: unknown = new PyFloat(0)): unknown {
 }
 
 function toInt(value: unknown, fallback: unknown = 0, base: unknown = 10): unknown {
+  if (isUndefined(value)) throw undefinedError(value);
   if (typeof value === 'string') {
     const text = value.trim().replace(/(\d)_(?=\d)/g, '$1');
     const b = Number(num(base));
@@ -69,7 +71,7 @@ function round(value: unknown, precision: unknown = 0, method: unknown = 'common
   const p = Number(num(precision));
   if (method === 'common') {
     // round() keeps an int an int; a float comes back as a float.
-    return isFloat(value) ? makeFloat(roundHalfEven(x, p)) : x;
+    return isFloat(value) ? makeFloat(roundHalfEven(x, p)) : p >= 0 ? x : roundHalfEven(x, p);
   }
   const factor = 10 ** p;
   return makeFloat((method === 'ceil' ? Math.ceil(x * factor) : Math.floor(x * factor)) / factor);

@@ -93,7 +93,7 @@ function formatNumber(value: number, floaty: boolean, spec: Spec): string {
   let type = spec.type;
   if (type === '' && spec.precision === null && !floaty) type = 'd';
   if (type === 'n') type = floaty ? 'g' : 'd';
-  if ('bcdoxX'.includes(type) && floaty) throw valueError(`Unknown format code '${type}' for object of type 'float'`);
+  if (type !== '' && 'bcdoxX'.includes(type) && floaty) throw valueError(`Unknown format code '${type}' for object of type 'float'`);
   const negative = value < 0 || Object.is(value, -0);
   const abs = Math.abs(value);
   let body: string;

@@ -222,7 +222,9 @@ export function contains(container: unknown, item: unknown): boolean {
     return false;
   }
   if (isDict(container)) {
-    if (item !== null && typeof item === 'object') return false;
+    if (Array.isArray(item) && !isTuple(item)) throw typeError("unhashable type: 'list'");
+    if (isDict(item)) throw typeError("unhashable type: 'dict'");
+    if (item !== null && typeof item === 'object' && !(item instanceof PyFloat)) return false;
     return hasOwn(container, dictKey(item));
   }
   if (container instanceof Map) return container.has(item);

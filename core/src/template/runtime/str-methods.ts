@@ -55,7 +55,7 @@ function splitWhitespace(s: string, maxsplit: number): string[] {
     while (i < s.length && WS.includes(s[i]!)) i++;
     if (i >= s.length) break;
     if (maxsplit >= 0 && out.length === maxsplit) {
-      out.push(s.slice(i).replace(/[\s\x1c-\x1f\x85]+$/, ''));
+      out.push(s.slice(i));
       return out;
     }
     let j = i;

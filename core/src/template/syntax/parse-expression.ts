@@ -26,7 +26,7 @@ const CONSTANT_NAMES: Record<string, boolean | null> = {
   False: false,
   None: null,
 };
-const INT_RE = /^\d+(_\d+)*$/;
+const INT_RE = /^(0b(_?[01])+|0o(_?[0-7])+|0x(_?[\da-f])+|[1-9](_?\d)*|0(_?0)*)$/i;
 const FLOAT_RE = /^\d+(_\d+)*((\.\d+(_\d+)*)?[eE][+-]?\d+(_\d+)*|\.\d*(_\d+)*)$/;
 /** Tokens that may start the single argument of a test written without parentheses (`x is divisibleby 3`). */
 const TEST_ARG_START = new Set<string>([T.SYMBOL, T.STRING, T.INT, T.FLOAT, T.LEFT_PAREN, T.LEFT_BRACKET, T.LEFT_CURLY, T.BOOLEAN, T.NONE]);
@@ -190,19 +190,28 @@ export class ExpressionParser extends TokenStream {
 
   /** nunjucks splits `1e3`, `1.5e-3`, `1_000` into several tokens; glue the adjacent pieces back. */
   private parseNumber(first: Token): Expr {
+    if (first.type === T.FLOAT && first.value.endsWith('.')) {
+      // nunjucks reads `1.x` as the float `1.` and a name; Jinja2 reads an attribute of the integer 1.
+      this.push({ type: T.OPERATOR, value: '.', lineno: first.lineno, colno: first.colno + first.value.length - 1 });
+      first = { ...first, type: T.INT, value: first.value.slice(0, -1) };
+    }
     let text = first.value;
     let end = first.colno + first.value.length;
     for (;;) {
       const tok = this.peek();
       if (!tok || tok.lineno !== first.lineno || tok.colno !== end) break;
-      const signAfterE = tok.type === T.OPERATOR && (tok.value === '-' || tok.value === '+') && /[eE]$/.test(text);
+      const signAfterE = tok.type === T.OPERATOR && (tok.value === '-' || tok.value === '+') && /^\d[\d_.]*[eE]$/.test(text);
       if (!(tok.type === T.SYMBOL || tok.type === T.INT || signAfterE)) break;
       this.next();
       text += tok.value;
       end += tok.value.length;
     }
     const at = this.pos(first);
-    if (INT_RE.test(text)) return { kind: 'const', value: Number(text.replace(/_/g, '')), ...at };
+    if (INT_RE.test(text)) {
+      const digits = text.replace(/_/g, '');
+      const value = /^0[box]/i.test(digits) ? Number(digits.toLowerCase()) : Number(digits);
+      return { kind: 'const', value, ...at };
+    }
     if (FLOAT_RE.test(text)) return { kind: 'const', value: Number(text.replace(/_/g, '')), isFloat: true, ...at };
     throw this.error(`invalid number literal '${text}'`, first);
   }
@@ -415,6 +424,7 @@ export class ExpressionParser extends TokenStream {
     while (!this.skipType(T.RIGHT_PAREN)) {
       if (params.length > 0) this.expectType(T.COMMA, "','");
       const name = this.expectName('argument name');
+      if (params.some((p) => p.name === name.value)) throw this.error(`duplicate argument '${name.value}' in macro definition`, name);
       let def: Expr | null = null;
       if (this.isOp(this.peek(), '=')) {
         this.next();
