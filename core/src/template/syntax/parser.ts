@@ -4,7 +4,7 @@
  * xform does not support fail here, at their line, instead of rendering something different.
  */
 import type { Expr, FilterNode, MacroNode, Param, Stmt, TemplateAst, Target } from './ast.js';
-import { ExpressionParser } from './parse-expression.js';
+import { TargetParser } from './targets.js';
 import { T, prepareSource, type Token } from './source.js';
 
 const SUPPORTED_TAGS = ['for', 'if', 'macro', 'call', 'set', 'filter', 'with', 'do', 'break', 'continue', 'raw', 'test', 'print'];
@@ -32,7 +32,7 @@ interface OpenBlock {
   tok: Token;
 }
 
-export class TemplateParser extends ExpressionParser {
+export class TemplateParser extends TargetParser {
   private readonly open: OpenBlock[] = [];
   private loopDepth = 0;
   /** The `{%` of the statement being parsed (macro blocks keep their source text). */
