@@ -3,12 +3,39 @@
  * renames, MERGE (15+), `alter column ... type ... using` are all its defaults. What differs: the name, and
  * schema statements, which PostgreSQL only accepts unqualified (a session works inside one database).
  */
-import { DialectBase } from '@xform/core';
+import { DialectBase, type Relation } from '@xform/core';
 
 export class PostgresDialect extends DialectBase {
   override readonly name: string = 'postgres';
 
   protected override schemaName(schema: string): string {
     return this.quoteIdentifier(schema);
+  }
+
+  /** Views (and materialized views) reading `relation`, transitively, deepest last, with definitions. */
+  dependentViewsQuery(relation: Relation): string {
+    const target = `${this.quoteString(relation.schema)}, ${this.quoteString(relation.identifier)}`;
+    return `with recursive root as (
+  select c.oid from pg_class c join pg_namespace n on n.oid = c.relnamespace
+  where (n.nspname, c.relname) = (${target})
+), deps(oid, depth) as (
+  select r.ev_class, 1
+  from pg_depend d join pg_rewrite r on r.oid = d.objid
+  where d.refobjid = (select oid from root) and d.classid = 'pg_rewrite'::regclass
+    and d.refclassid = 'pg_class'::regclass and r.ev_class <> d.refobjid
+  union
+  select r.ev_class, deps.depth + 1
+  from deps join pg_depend d on d.refobjid = deps.oid
+  join pg_rewrite r on r.oid = d.objid
+  where d.classid = 'pg_rewrite'::regclass and d.refclassid = 'pg_class'::regclass
+    and r.ev_class <> deps.oid and deps.depth < 64
+)
+select n.nspname as schema_name, c.relname as view_name,
+  case c.relkind when 'm' then 'materialized_view' else 'view' end as kind,
+  pg_get_viewdef(c.oid) as definition, max(deps.depth) as depth
+from deps join pg_class c on c.oid = deps.oid join pg_namespace n on n.oid = c.relnamespace
+where c.relkind in ('v', 'm')
+group by n.nspname, c.relname, c.relkind, c.oid
+order by depth, schema_name, view_name`;
   }
 }

@@ -195,6 +195,14 @@ export interface Dialect {
   seedType(kind: SeedTypeKind): string;
   /** now() in UTC as a timestamp expression. */
   currentTimestamp(): string;
+  /**
+   * Warehouses whose views are bound to the relations they read (PostgreSQL) lose those views when the
+   * relation is dropped. This query lists the views depending on `relation`, directly or through other views,
+   * with their definitions, so that publishing a rebuilt relation can recreate them in the same transaction.
+   * Rows: `schema_name`, `view_name`, `kind` ('view' | 'materialized_view'), `definition`, ordered so that a
+   * view comes after every view it reads. Absent where views are resolved by name at query time (DuckDB).
+   */
+  dependentViewsQuery?(relation: Relation): string;
 }
 
 export type SeedTypeKind = 'integer' | 'bigint' | 'double' | 'boolean' | 'date' | 'timestamp' | 'text';

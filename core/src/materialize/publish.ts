@@ -3,7 +3,8 @@
  * half-built relation. Which path is taken depends only on the adapter's declared capabilities:
  *
  * - transactional DDL (PostgreSQL, DuckDB): one transaction renames the old relation (table or view) to
- *   `<alias>__xform_backup`, the staging relation to `<alias>`, drops the backup, runs post-hooks, commits;
+ *   `<alias>__xform_backup`, the staging relation to `<alias>`, drops the backup, recreates the views that
+ *   were bound to the old relation (PostgreSQL: `Dialect.dependentViewsQuery`), runs post-hooks, commits;
  * - `swapTables` (Snowflake): `ALTER TABLE <alias> SWAP WITH <staging>`, then drop the staging name;
  * - `atomicReplaceTable` (BigQuery): `createTableAs(<alias>, select * from <staging>)`, whose dialect
  *   statement is a CREATE OR REPLACE on such warehouses;
@@ -11,6 +12,7 @@
  */
 import type { Dialect, Relation, RelationKind } from '../adapter/types.js';
 import { XformError } from '../errors.js';
+import { stripTrailingSemicolons } from '../adapter/dialect-base.js';
 import { BACKUP_SUFFIX, dropIfExists, dropQuietly, exec, inTransaction, suffixedRelation, type StepEnv } from './relations.js';
 
 /**
@@ -43,9 +45,13 @@ export async function publish(env: StepEnv, options: PublishOptions): Promise<vo
   if (capabilities.transactionalDdl) {
     await dropIfExists(env, backup);
     await inTransaction(env, async () => {
+      // Views bound to the old relation would go with it (drop ... cascade): read their definitions first,
+      // while they still name the relation as `<alias>`, and recreate them on the new one before commit.
+      const dependents = existing && dialect.dependentViewsQuery ? (await exec(env, dialect.dependentViewsQuery(target))).rows : [];
       if (existing) await exec(env, dialect.renameRelation(target, existing.kind, backup.identifier));
       await exec(env, dialect.renameRelation(staged, stagedKind, target.identifier));
       if (existing) await exec(env, dialect.dropRelation(backup, existing.kind));
+      for (const view of dependents) await exec(env, recreateViewSql(dialect, view));
       await options.beforeCommit?.();
     });
     return;
@@ -72,6 +78,13 @@ export async function publish(env: StepEnv, options: PublishOptions): Promise<vo
 
   await renameWithoutTransaction(env, { staged, stagedKind, target, backup, existingKind: existing?.kind });
   await options.beforeCommit?.();
+}
+
+function recreateViewSql(dialect: Dialect, row: Record<string, unknown>): string {
+  const relation: Relation = { schema: String(row.schema_name), identifier: String(row.view_name) };
+  const definition = stripTrailingSemicolons(String(row.definition));
+  if (row.kind === 'materialized_view') return `create materialized view ${dialect.relationName(relation)} as ${definition}`;
+  return dialect.createViewAs(relation, definition);
 }
 
 async function renameWithoutTransaction(

@@ -79,6 +79,24 @@ export function defineTableTests(ctx: ConformanceContext): void {
       expect(seen.size).toBeGreaterThan(0);
     });
 
+    it('keeps views that read a rebuilt relation working, including views on those views', async () => {
+      const adapter = ctx.adapter();
+      const schema = await ctx.schema('dependents');
+      const node = modelNode(schema, 'base');
+      await runModel(adapter, node, { sql: valuesSql([{ id: 1, amount: 10 }], ints) });
+      const name = (identifier: string) => adapter.dialect.relationName({ schema, identifier });
+      await execute(adapter, `create view ${name('doubled')} as select id, amount * 2 as doubled from ${name('base')}`);
+      await execute(adapter, `create view ${name('total')} as select sum(doubled) as total from ${name('doubled')}`);
+      await runModel(adapter, node, { sql: valuesSql([{ id: 1, amount: 10 }, { id: 2, amount: 5 }], ints) });
+      expect(await query(adapter, `select cast(total as integer) as total from ${name('total')}`)).toEqual([{ total: 30 }]);
+      // Rebuilt as a view, and again as a table: the dependent views follow each time.
+      await runModel(adapter, { ...node, config: { materialized: 'view' } }, { sql: valuesSql([{ id: 3, amount: 1 }], ints) });
+      expect(await query(adapter, `select cast(total as integer) as total from ${name('total')}`)).toEqual([{ total: 2 }]);
+      await runModel(adapter, node, { sql: valuesSql([{ id: 4, amount: 4 }], ints) });
+      expect(await query(adapter, `select cast(total as integer) as total from ${name('total')}`)).toEqual([{ total: 8 }]);
+      expect(await relationNames(adapter, schema)).toEqual(['base', 'doubled', 'total']);
+    });
+
     it('keeps the previous table exactly when the new SQL fails, and cleans up the staging table', async () => {
       const adapter = ctx.adapter();
       const schema = await ctx.schema('failing');
