@@ -97,7 +97,8 @@ export function dbtGlobals(options: DbtGlobalsOptions): Record<string, unknown> 
     toyaml: withDefault((value, kwargs, args) => {
       const sortKeys = truthy(arg(args, kwargs, 2, 'sort_keys', false));
       const plain = toJs(value);
-      return stringifyYaml(sortKeys ? sortKeysDeep(plain) : plain);
+      // PyYAML's block style: sequences inside mappings are not indented.
+      return stringifyYaml(sortKeys ? sortKeysDeep(plain) : plain, { indentSeq: false });
     }),
     fromyaml: withDefault((value) => parseYaml(pyStr(value)) ?? null),
     local_md5: nativeFunction((args: unknown[]) => createHash('md5').update(pyStr(args[0]), 'utf8').digest('hex')),

@@ -6,7 +6,7 @@
  */
 import { PY_GETATTR, nativeFunction, type Kwargs } from '../runtime/callables.js';
 import { arg } from '../runtime/str-methods.js';
-import { Undefined, makeFloat, num, typeError, typeName, valueError } from '../runtime/values.js';
+import { Undefined, dateBridge, makeFloat, num, typeError, typeName, valueError } from '../runtime/values.js';
 
 const US_PER_DAY = 86_400_000_000;
 const DAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
@@ -371,3 +371,4 @@ export const datetimeModule = {
   }, { utc: UTC }),
 };
 
+dateBridge.wrap = (date) => PyDateTime.fromEpochUs(date.getTime() * 1000, UTC);

@@ -6,7 +6,7 @@
 import { BoundMethod, PY_GETATTR, callValue, isPyFunction, type Kwargs } from './callables.js';
 import { DICT_METHODS, LIST_METHODS, TUPLE_METHODS, type MethodImpl } from './collection-methods.js';
 import { STR_METHODS } from './str-methods.js';
-import { PyFloat, Undefined, dictKey, hasOwn, isDict, isTuple, isUndefined, tuple, typeError, typeName, undefinedError, num, valueError } from './values.js';
+import { PyFloat, Undefined, dictKey, hasOwn, isDict, isTuple, isUndefined, tuple, typeError, typeName, undefinedError, num, valueError, fromJsDate } from './values.js';
 
 const BLOCKED = new Set(['constructor', '__proto__', 'prototype', '__defineGetter__', '__defineSetter__']);
 
@@ -26,6 +26,7 @@ function methodTable(obj: unknown): Record<string, MethodImpl> | null {
 }
 
 export function getattr(obj: unknown, name: string): unknown {
+  if (obj instanceof Date) obj = fromJsDate(obj);
   if (obj === null) return new Undefined(`'None' has no attribute '${name}'`);
   if (obj === undefined || obj instanceof Undefined) throw undefinedError(obj);
   if (BLOCKED.has(name)) return missingAttribute(obj, name);
@@ -125,7 +126,7 @@ export function callMethod(obj: unknown, name: string, args: unknown[], kwargs: 
     const method = hasOwn(table, name) ? table[name] : undefined;
     if (method) return method(obj as never, args, kwargs);
   }
-  if (obj !== null && typeof obj === 'object' && !isDict(obj) && !BLOCKED.has(name) && !(PY_GETATTR in obj) && name in obj) {
+  if (obj !== null && typeof obj === 'object' && !isDict(obj) && !(obj instanceof Date) && !BLOCKED.has(name) && !(PY_GETATTR in obj) && name in obj) {
     const fn = (obj as Record<string, unknown>)[name];
     if (typeof fn === 'function') return callValue(fn, args, kwargs, obj);
   }

@@ -20,6 +20,7 @@ import {
   typeName,
   undefinedError,
   PyError,
+  fromJsDate,
 } from './values.js';
 
 /** Objects that take part in arithmetic (datetime, timedelta) implement these. */
@@ -57,6 +58,8 @@ function intOrFloat(value: number, floaty: boolean): number | PyFloat {
 }
 
 function dunder(a: unknown, b: unknown, name: '__add__' | '__sub__', rname: '__radd__' | '__rsub__'): { value: unknown } | null {
+  a = fromJsDate(a);
+  b = fromJsDate(b);
   if (a !== null && typeof a === 'object' && typeof (a as PyOperand)[name] === 'function') {
     return { value: (a as PyOperand)[name]!(b) };
   }
@@ -181,6 +184,7 @@ export function eq(a: unknown, b: unknown): boolean {
     if (keys.length !== Object.keys(b).length) return false;
     return keys.every((k) => hasOwn(b, k) && eq(a[k], b[k]));
   }
+  if (a instanceof Date || b instanceof Date) return eq(fromJsDate(a), fromJsDate(b));
   if (a !== null && typeof a === 'object' && typeof (a as PyOperand).__eq__ === 'function') return (a as PyOperand).__eq__!(b);
   return false;
 }
@@ -198,6 +202,7 @@ export function compare(a: unknown, b: unknown, op: string): number {
     }
     return a.length - b.length;
   }
+  if (a instanceof Date || b instanceof Date) return compare(fromJsDate(a), fromJsDate(b), op);
   if (a !== null && typeof a === 'object' && typeof (a as PyOperand).__lt__ === 'function') {
     return (a as PyOperand).__lt__!(b) ? -1 : eq(a, b) ? 0 : 1;
   }

@@ -3,7 +3,7 @@
  * `['a', 1, None]`, `{'a': 1}`, `(1,)`, `2.0`, `1e+16`. Objects with their own toString (a Relation returned
  * by ref()) print with it.
  */
-import { PyFloat, TUPLE, Undefined, VIEW, isDict, isTuple } from './values.js';
+import { PyFloat, TUPLE, Undefined, VIEW, fromJsDate, isDict, isTuple } from './values.js';
 
 /** Python's repr() of a float: shortest round-trip digits, exponent below 1e-4 and from 1e16. */
 export function floatRepr(x: number): string {
@@ -94,6 +94,7 @@ export function pyRepr(value: unknown): string {
       break;
   }
   if (value === null) return 'None';
+  if (value instanceof Date) return String(fromJsDate(value));
   if (value instanceof PyFloat) return floatRepr(value.value);
   if (value instanceof Undefined) return 'Undefined';
   if (Array.isArray(value)) {

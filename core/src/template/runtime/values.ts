@@ -105,6 +105,16 @@ export function num(value: unknown): unknown {
   return value;
 }
 
+/**
+ * How a JavaScript Date behaves in templates: as an aware UTC datetime (dbt's `run_started_at` is one), so
+ * `.strftime()`, `.isoformat()`, printing and date arithmetic work. Installed by the datetime module.
+ */
+export const dateBridge: { wrap: ((date: Date) => unknown) | null } = { wrap: null };
+
+export function fromJsDate(value: unknown): unknown {
+  return value instanceof Date && dateBridge.wrap !== null ? dateBridge.wrap(value) : value;
+}
+
 /** A plain object literal: what templates see as a dict. Class instances are objects with attributes. */
 export function isDict(value: unknown): value is Record<string, unknown> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
