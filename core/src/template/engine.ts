@@ -6,12 +6,12 @@
  *
  * Name lookup order: per-render context, then macros, then `globals`, then the builtins.
  */
-import { XformError, didYouMeanHint, isXformError, type Diagnostic } from '../errors.js';
+import { XformError, didYouMeanHint, type Diagnostic } from '../errors.js';
 import { generate } from './compiler/codegen.js';
 import { dbtGlobals, type LogFn } from './dbt/dbt-globals.js';
 import { toRenderError } from './render-errors.js';
 import { BUILTIN_GLOBALS } from './runtime/builtins.js';
-import { PY_CALL } from './runtime/callables.js';
+import { PY_CALL, toJs } from './runtime/callables.js';
 import { FILTERS } from './runtime/filters.js';
 import { Macro } from './runtime/macro.js';
 import { rt } from './runtime/rt.js';
@@ -155,7 +155,10 @@ export class TemplateEngine {
     return this.render(this.compile(path, source), context);
   }
 
-  /** Calls a macro by name with positional arguments; returns its `return()` value or its text. */
+  /**
+   * Calls a macro by name with positional arguments; returns its `return()` value (as plain JavaScript:
+   * numbers, arrays, objects; Undefined becomes `undefined`) or its rendered text.
+   */
   callMacro(name: string, args: unknown[], context: Record<string, unknown>): unknown {
     const macro = this.registry.get(name);
     if (!macro) {
@@ -163,7 +166,7 @@ export class TemplateEngine {
         hint: didYouMeanHint(name, this.registry.keys()),
       });
     }
-    return this.withContext(context, macro.meta.file, () => macro[PY_CALL](args, null));
+    return toJs(this.withContext(context, macro.meta.file, () => macro[PY_CALL](args, null)));
   }
 
   hasMacro(name: string): boolean {
@@ -176,7 +179,6 @@ export class TemplateEngine {
     try {
       return fn();
     } catch (err) {
-      if (isXformError(err) && err.location) throw err;
       throw toRenderError(err, file, () => this.knownNames(context));
     } finally {
       this.env.ctx = saved;

@@ -672,3 +672,13 @@ c("more.undefined-in-filters.42", "[{{ [none, true] | join(',') }}]")
 c("more.undefined-in-filters.43", "[{{ m.x | default('d') }}]")
 c("more.undefined-in-filters.44", "[{{ (m or {}).x | default('d') }}]")
 c("more.undefined-in-filters.45", "[{{ m | default({}) | length }}]")
+
+# ------------------------------------------------------------------ runtime errors on the right line
+c("line.undefined-attr-in-loop", "select\n{% for c in cols %}\n  {{ c.name }},\n  {{ c.type.missing.x }}\n{% endfor %}", {"cols": [{"name": "a", "type": {}}]})
+c("line.error-inside-macro", "{% macro bad(x) %}\n\n{{ x + 'a' }}\n{% endmacro %}\nselect 1\n{{ bad(1) }}")
+c("line.error-in-nested-macro", "{% macro inner() %}{{ none.x.y }}{% endmacro %}\n{% macro outer() %}\n{{ inner() }}\n{% endmacro %}\n\n{{ outer() }}")
+c("line.error-in-set", "a\nb\n{% set x = 1 / 0 %}")
+c("line.error-in-if-test", "{% if true %}\nok\n{% elif 1 < 'a' %}\n{% endif %}\n{% if missing.attr %}x{% endif %}")
+c("line.error-in-filter-arg", "x\n{{ [1, 2] | join(1 + none) }}")
+c("line.error-in-call-block", "{% macro m() %}{{ caller() }}{% endmacro %}\n{% call m() %}\n\n{{ 1 + [] }}\n{% endcall %}")
+c("line.error-after-multiline-tag", "{{\n  'a'\n}}\n{{ 1 - 'x' }}")

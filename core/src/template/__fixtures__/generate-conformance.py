@@ -15,6 +15,7 @@ import json
 import os
 import re
 import sys
+import traceback
 from types import SimpleNamespace
 
 import jinja2
@@ -52,7 +53,12 @@ def render(case):
     except jinja2.TemplateSyntaxError as err:
         return {"error": f"{type(err).__name__}: {err.message}", "errorLine": err.lineno}
     except Exception as err:  # the runtime errors a user can cause: UndefinedError, TypeError...
-        return {"error": f"{type(err).__name__}: {err}"}
+        result = {"error": f"{type(err).__name__}: {err}"}
+        # Jinja2 rewrites tracebacks so that template frames carry template line numbers.
+        lines = [f.lineno for f in traceback.extract_tb(err.__traceback__) if f.filename == "<template>"]
+        if lines:
+            result["errorLine"] = lines[-1]
+        return result
 
 
 def main():
