@@ -23,7 +23,8 @@ export function formatDiagnostic(d: Diagnostic): string {
   const where = formatLocation(d);
   const lines = [`${where ? `${bold(where)}: ` : ''}${label} ${dim(`[${d.code}]`)} ${d.message}`];
   if (d.location?.yamlPath) lines.push(`  at ${d.location.yamlPath}`);
-  if (d.hint) lines.push(`  ${d.hint}`);
+  // Some messages already end with their suggestion; print it once.
+  if (d.hint && !d.message.includes(d.hint)) lines.push(`  ${d.hint}`);
   return lines.join('\n');
 }
 
