@@ -134,6 +134,12 @@ describe('TemplateEngine', () => {
     expect(err.location).toMatchObject({ file: 'macros/dispatch.sql', line: 4 });
   });
 
+  it('keeps adapter.dispatch when the caller supplies its own adapter object', () => {
+    const adapter = { quote: pyFunction((args) => `"${String(args[0])}"`) };
+    const e = engine({ globals: { adapter } });
+    expect(e.renderString('q.sql', "{{ adapter.quote('x') }} {{ cast_text('c') }}", {})).toBe('"x" c::varchar');
+  });
+
   it('names the macro file and line of a runtime error inside a macro, and where it was called from', () => {
     const err = error(() => engine().renderString('models/e.sql', 'select\n{{ bad({}) }}', {}));
     expect(err.code).toBe('XFORM_TEMPLATE_ERROR');

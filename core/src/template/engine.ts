@@ -16,7 +16,7 @@ import { FILTERS } from './runtime/filters.js';
 import { Macro } from './runtime/macro.js';
 import { rt } from './runtime/rt.js';
 import { TESTS } from './runtime/tests.js';
-import { hasOwn, undef } from './runtime/values.js';
+import { hasOwn, isDict, undef } from './runtime/values.js';
 import type { TemplateAst } from './syntax/ast.js';
 import { parseTemplate } from './syntax/parser.js';
 import { prepareSource } from './syntax/source.js';
@@ -79,11 +79,13 @@ export class TemplateEngine {
 
   constructor(options: TemplateEngineOptions) {
     const registry = this.registry;
-    this.globals = {
-      ...BUILTIN_GLOBALS,
-      ...dbtGlobals({ adapterType: options.adapterType, macros: registry, log: options.log }),
-      ...(options.globals ?? {}),
-    };
+    const dbt = dbtGlobals({ adapterType: options.adapterType, macros: registry, log: options.log });
+    const given = options.globals ?? {};
+    this.globals = { ...BUILTIN_GLOBALS, ...dbt, ...given };
+    // A caller-supplied `adapter` object (quote, get_columns_in_relation...) keeps `adapter.dispatch`.
+    if (isDict(given.adapter) && !hasOwn(given.adapter, 'dispatch')) {
+      this.globals.adapter = { ...given.adapter, dispatch: (dbt.adapter as { dispatch: unknown }).dispatch };
+    }
     const globals = this.globals;
     const env: RenderEnv = {
       ctx: null,

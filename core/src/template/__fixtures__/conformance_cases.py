@@ -330,6 +330,7 @@ c("dbt.re-escape", RE + "{{ re.escape('a.b*c (x)') }}", dbt=True)
 c("dbt.re-dollar", RE + "{{ re.search('x$', 'ax\\n') is not none }}", dbt=True)
 c("dbt.tojson", "{{ tojson({'b': 1, 'a': [1.5, none, 'é']}) }} {{ tojson({'b': 1, 'a': 2}, sort_keys=true) }}", dbt=True)
 c("dbt.fromjson", "{% set d = fromjson('{\"a\": [1, \"x\", null, true]}') %}{{ d.a }} {{ d['a'][1] }} {{ fromjson('not json', 'dflt') }}", dbt=True)
+c("dbt.as-filters", "{{ 1 | as_text }} {{ 'false' | as_bool }} {{ '2' | as_number }} {{ [1] | as_native }} {{ ('false' | as_bool) is string }}", dbt=True)
 c("dbt.zip", "{% for a, b in zip([1, 2, 3], 'ab') %}{{ a }}{{ b }};{% endfor %}", dbt=True)
 
 # ------------------------------------------------------------------ differential batches (xform vs Jinja2 found equal)

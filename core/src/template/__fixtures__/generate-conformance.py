@@ -24,6 +24,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from conformance_cases import CASES  # noqa: E402
 
 ENV = jinja2.Environment(extensions=["jinja2.ext.do", "jinja2.ext.loopcontrols"])
+# dbt's text-rendering environment adds four filters, each of which returns a str subclass of its input.
+DBT_ENV = jinja2.Environment(extensions=["jinja2.ext.do", "jinja2.ext.loopcontrols"])
+DBT_ENV.filters.update({name: str for name in ("as_text", "as_bool", "as_number", "as_native")})
 
 
 def _with_default(fn):
@@ -46,7 +49,7 @@ DBT_CONTEXT = {
 
 def render(case):
     try:
-        template = ENV.from_string(case["template"])
+        template = (DBT_ENV if case.get("dbt") else ENV).from_string(case["template"])
         context = dict(DBT_CONTEXT) if case.get("dbt") else {}
         context.update(case.get("context", {}))
         return {"output": template.render(**context)}

@@ -150,6 +150,11 @@ export const TEXT_FILTERS: Record<string, FilterFn> = {
     if (args.length > 0 && hasKwargs) throw new PyError('FilterArgumentError', "can't handle positional and keyword arguments at the same time");
     return formatPercent(s(value), hasKwargs ? kwargs : tuple([...args]));
   },
+  // dbt's filters: markers for native rendering; in SQL (text) rendering each is just str(value).
+  as_text: filter('as_text', [], (v) => s(v)),
+  as_bool: filter('as_bool', [], (v) => s(v)),
+  as_number: filter('as_number', [], (v) => s(v)),
+  as_native: filter('as_native', [], (v) => s(v)),
   wordwrap: unsupported('wordwrap', 'Python textwrap semantics are not reproduced'),
   urlize: unsupported('urlize', 'not useful for SQL'),
 };
