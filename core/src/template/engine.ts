@@ -63,9 +63,9 @@ interface RenderEnv {
 
 type Factory = (rtArg: typeof rt, env: RenderEnv, filters: typeof FILTERS, tests: typeof TESTS) => () => unknown;
 
-function sliceSpan(source: string, span: TemplateAst['body'][number] & { kind: 'macro' }): string {
-  const lines = prepareSource(source).split('\n');
-  const { startLine, startCol, endLine, endCol } = span.span;
+/** The source text of a macro block, from the prepared source's lines. */
+function sliceSpan(lines: string[], node: Extract<TemplateAst['body'][number], { kind: 'macro' }>): string {
+  const { startLine, startCol, endLine, endCol } = node.span;
   if (startLine === endLine) return lines[startLine]!.slice(startCol, endCol);
   return [lines[startLine]!.slice(startCol), ...lines.slice(startLine + 1, endLine), lines[endLine]!.slice(0, endCol)].join('\n');
 }
@@ -74,6 +74,7 @@ export class TemplateEngine {
   readonly macros: MacroInfo[] = [];
   readonly diagnostics: Diagnostic[] = [];
   private readonly registry = new Map<string, Macro>();
+  private readonly macroInfo = new Map<string, MacroInfo>();
   private readonly globals: Record<string, unknown>;
   private readonly env: RenderEnv;
 
@@ -124,9 +125,10 @@ export class TemplateEngine {
     }
     const defined = built.run() as Macro[];
     const nodes = built.ast.body.filter((s): s is Extract<typeof s, { kind: 'macro' }> => s.kind === 'macro');
+    const lines = prepareSource(file.contents).split('\n');
     defined.forEach((macro, i) => {
       const node = nodes[i]!;
-      const existing = this.macros.find((m) => m.name === macro.name);
+      const existing = this.macroInfo.get(macro.name);
       if (existing) {
         this.diagnostics.push({
           severity: 'error',
@@ -137,8 +139,10 @@ export class TemplateEngine {
         });
         return;
       }
+      const info: MacroInfo = { name: macro.name, path: file.path, line: node.line, arguments: node.params.map((p) => p.name), sql: sliceSpan(lines, node) };
       this.registry.set(macro.name, macro);
-      this.macros.push({ name: macro.name, path: file.path, line: node.line, arguments: node.params.map((p) => p.name), sql: sliceSpan(file.contents, node) });
+      this.macroInfo.set(macro.name, info);
+      this.macros.push(info);
     });
   }
 
