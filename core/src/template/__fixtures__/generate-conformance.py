@@ -20,8 +20,10 @@ from types import SimpleNamespace
 
 import jinja2
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from conformance_cases import CASES  # noqa: E402
+import runpy
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+CASES = runpy.run_path(os.path.join(HERE, "conformance-cases.py"))["CASES"]
 
 ENV = jinja2.Environment(extensions=["jinja2.ext.do", "jinja2.ext.loopcontrols"])
 # dbt's text-rendering environment adds four filters, each of which returns a str subclass of its input.
@@ -80,7 +82,7 @@ def main():
             entry["line"] = case["line"]
         entry.update(render(case))
         out.append(entry)
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "jinja-conformance.json")
+    path = os.path.join(HERE, "jinja-conformance.json")
     with open(path, "w", encoding="utf-8") as f:
         json.dump({"jinja2": jinja2.__version__, "cases": out}, f, indent=1, ensure_ascii=False)
         f.write("\n")
