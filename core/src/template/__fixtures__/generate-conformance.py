@@ -14,13 +14,11 @@ import datetime
 import json
 import os
 import re
-import sys
+import runpy
 import traceback
 from types import SimpleNamespace
 
 import jinja2
-
-import runpy
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CASES = runpy.run_path(os.path.join(HERE, "conformance-cases.py"))["CASES"]
