@@ -1,0 +1,64 @@
+/**
+ * Compile speed: `xform compile` on generated projects (test/src/fixtures/generate-project.ts: refs to 1-3
+ * earlier models, folder and in-file configs, macros, loops, vars, schema YAML with tests).
+ * - cold: no target/ folder at all (a fresh clone): wall time and peak RSS;
+ * - warm: the same project compiled again with nothing changed (partial-parse cache hit);
+ * - one model changed: a different model edited before each compile.
+ */
+import { appendFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { writeTree, duckdbProfile } from '../lib/files.mjs';
+import { CACHE_DIR, importTs } from '../lib/load-ts.mjs';
+import { timeXform } from '../lib/measure.mjs';
+
+const TARGETS = {
+  10000: { cold: 1.0, coldRss: 300, warm: 0.15 },
+};
+
+function checkOutput(result, models) {
+  if (!result.stdout.includes(`Compiled ${models} models`)) {
+    throw new Error(`xform compile did not report ${models} models:\n${result.stdout}\n${result.stderr}`);
+  }
+}
+
+export async function compileSuite({ sizes, runs, record }) {
+  const { generateProject } = await importTs('test/src/fixtures/generate-project.ts');
+  for (const models of sizes) {
+    const dir = path.join(CACHE_DIR, `compile-${models}`);
+    const { files } = generateProject({ models });
+    await writeTree(dir, { ...files, 'profiles.yml': duckdbProfile('gen', { dbFile: ':memory:' }) });
+    const targets = TARGETS[models] ?? {};
+    const label = `${models.toLocaleString('en-US')} models`;
+
+    const cold = [];
+    const rss = [];
+    for (let i = 0; i < runs; i++) {
+      await rm(path.join(dir, 'target'), { recursive: true, force: true });
+      const result = await timeXform(['compile'], { cwd: dir });
+      checkOutput(result, models);
+      cold.push(result.ms / 1000);
+      rss.push(result.rssMb);
+    }
+    record({ id: `compile.cold.${models}`, label: `compile, cold, ${label}`, unit: 's', samples: cold, target: targets.cold });
+    record({ id: `compile.cold_rss.${models}`, label: `compile, cold, ${label}: peak RSS`, unit: 'MB', samples: rss, target: targets.coldRss, digits: 0 });
+
+    const warm = [];
+    for (let i = 0; i < runs; i++) {
+      const result = await timeXform(['compile'], { cwd: dir });
+      checkOutput(result, models);
+      warm.push(result.ms / 1000);
+    }
+    record({ id: `compile.warm.${models}`, label: `compile, nothing changed, ${label}`, unit: 's', samples: warm, target: targets.warm });
+
+    const changed = [];
+    const modelFiles = Object.keys(files).filter((f) => f.endsWith('.sql') && f.startsWith('models/'));
+    for (let i = 0; i < runs; i++) {
+      const file = modelFiles[Math.floor(((i + 1) * modelFiles.length) / (runs + 1))];
+      await appendFile(path.join(dir, file), `\n-- edited by the benchmark, run ${i}\n`);
+      const result = await timeXform(['compile'], { cwd: dir });
+      checkOutput(result, models);
+      changed.push(result.ms / 1000);
+    }
+    record({ id: `compile.one_changed.${models}`, label: `compile, one model changed, ${label}`, unit: 's', samples: changed });
+  }
+}
