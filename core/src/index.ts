@@ -9,3 +9,5 @@ export * from './compile/index.js';
 export * from './adapter/index.js';
 export * from './materialize/index.js';
 export * from './run/index.js';
+export * from './quality/freshness.js';
+export * from './quality/sources-json.js';

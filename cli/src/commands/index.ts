@@ -3,6 +3,7 @@ import { registerCompile } from './compile.js';
 import { registerDebug } from './debug.js';
 import { registerLs } from './ls.js';
 import { registerRun } from './run.js';
+import { registerSource } from './source.js';
 
 /** Each command lives in its own file and registers itself here. `setExitCode` reports the command's outcome. */
 export function registerCommands(program: Command, setExitCode: (code: number) => void): void {
@@ -10,4 +11,5 @@ export function registerCommands(program: Command, setExitCode: (code: number) =
   registerLs(program, setExitCode);
   registerRun(program, setExitCode);
   registerDebug(program, setExitCode);
+  registerSource(program, setExitCode);
 }
