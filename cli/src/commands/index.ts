@@ -1,12 +1,14 @@
 import type { Command } from 'commander';
 import { registerCompile } from './compile.js';
 import { registerDebug } from './debug.js';
+import { registerInit } from './init.js';
 import { registerLs } from './ls.js';
 import { registerRun } from './run.js';
 import { registerSource } from './source.js';
 
 /** Each command lives in its own file and registers itself here. `setExitCode` reports the command's outcome. */
 export function registerCommands(program: Command, setExitCode: (code: number) => void): void {
+  registerInit(program, setExitCode);
   registerCompile(program, setExitCode);
   registerLs(program, setExitCode);
   registerRun(program, setExitCode);
