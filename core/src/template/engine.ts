@@ -61,7 +61,13 @@ interface RenderEnv {
   resolve: (name: string) => unknown;
 }
 
-type Factory = (rtArg: typeof rt, env: RenderEnv, filters: typeof FILTERS, tests: typeof TESTS) => () => unknown;
+type Factory = (
+  rtArg: typeof rt,
+  env: RenderEnv,
+  filters: typeof FILTERS,
+  tests: typeof TESTS,
+  consts: readonly string[],
+) => () => unknown;
 
 /** The source text of a macro block, from the prepared source's lines. */
 function sliceSpan(lines: string[], node: Extract<TemplateAst['body'][number], { kind: 'macro' }>): string {
@@ -77,6 +83,8 @@ export class TemplateEngine {
   private readonly macroInfo = new Map<string, MacroInfo>();
   private readonly globals: Record<string, unknown>;
   private readonly env: RenderEnv;
+  /** Compiled factories by generated code: templates of the same shape share one (see codegen `consts`). */
+  private readonly factories = new Map<string, Factory>();
 
   constructor(options: TemplateEngineOptions) {
     const registry = this.registry;
@@ -105,14 +113,17 @@ export class TemplateEngine {
 
   private build(path: string, source: string, macroFile: boolean): { ast: TemplateAst; run: () => unknown } {
     const ast = parseTemplate(source, path);
-    const code = generate(ast, { file: path, macroFile });
-    let factory: Factory;
-    try {
-      factory = new Function('rt', 'env', 'F', 'T', code) as Factory;
-    } catch (err) {
-      throw new XformError('XFORM_INTERNAL', `could not compile template: ${(err as Error).message}`, { location: { file: path }, cause: err });
+    const { code, consts } = generate(ast, { file: path, macroFile });
+    let factory = this.factories.get(code);
+    if (factory === undefined) {
+      try {
+        factory = new Function('rt', 'env', 'F', 'T', 'K', code) as Factory;
+      } catch (err) {
+        throw new XformError('XFORM_INTERNAL', `could not compile template: ${(err as Error).message}`, { location: { file: path }, cause: err });
+      }
+      this.factories.set(code, factory);
     }
-    return { ast, run: factory(rt, this.env, FILTERS, TESTS) };
+    return { ast, run: factory(rt, this.env, FILTERS, TESTS, consts) };
   }
 
   private loadMacroFile(file: MacroFile): void {

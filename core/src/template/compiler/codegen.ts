@@ -4,8 +4,9 @@
  * each iteration starts from the enclosing value, as in Jinja2); a macro becomes a closure. Each function
  * tracks the current template line in `ln`/`cn` and tags errors with it on the way out.
  *
- * The generated code is the body of `new Function('rt', 'env', 'F', 'T', code)`: runtime helpers, the
- * engine (`env.resolve(name)` finds context values, macros and globals), filters and tests.
+ * The generated code is the body of `new Function('rt', 'env', 'F', 'T', 'K', code)`: runtime helpers, the
+ * engine (`env.resolve(name)` finds context values, macros and globals), filters, tests and the template's
+ * string constants.
  */
 import type { CallBlockNode, ForNode, MacroNode, Param, Pos, Stmt, Target, TemplateAst } from '../syntax/ast.js';
 import type { MacroMeta } from '../runtime/macro.js';
@@ -29,13 +30,14 @@ export class CodeGenerator extends ExpressionGenerator {
     super(options.file);
   }
 
-  generate(ast: TemplateAst): string {
+  generate(ast: TemplateAst): GeneratedCode {
     const root = this.options.macroFile
       ? this.func([], { line: 1, col: 1 }, 'M', () => this.w('const M = [];'), () => {
           for (const stmt of ast.body) if (stmt.kind === 'macro') this.w(`M.push(${this.macro(stmt, false)});`);
         })
       : this.func([], { line: 1, col: 1 }, 'o', () => this.declareStored(ast.body), () => this.body(ast.body));
-    return `"use strict";\nconst R = env.resolve;\nconst FILE = ${q(this.options.file)};\nreturn ${root};\n`;
+    const code = `"use strict";\nconst R = env.resolve;\nconst FILE = ${this.lit(this.options.file)};\nreturn ${root};\n`;
+    return { code, consts: this.consts };
   }
 
   private w(code: string): void {
@@ -110,7 +112,7 @@ export class CodeGenerator extends ExpressionGenerator {
     switch (s.kind) {
       case 'output':
         for (const node of s.nodes) {
-          if (typeof node === 'string') this.w(`${this.buf} += ${q(node)};`);
+          if (typeof node === 'string') this.w(`${this.buf} += ${this.lit(node)};`);
           else {
             this.pos(node);
             this.w(`${this.buf} += rt.str(${this.expr(node)});`);
@@ -352,6 +354,12 @@ export class CodeGenerator extends ExpressionGenerator {
   }
 }
 
-export function generate(ast: TemplateAst, options: GenerateOptions): string {
+/** The body of `new Function('rt', 'env', 'F', 'T', 'K', code)`, and the constants to pass as `K`. */
+export interface GeneratedCode {
+  code: string;
+  consts: readonly string[];
+}
+
+export function generate(ast: TemplateAst, options: GenerateOptions): GeneratedCode {
   return new CodeGenerator(options).generate(ast);
 }
