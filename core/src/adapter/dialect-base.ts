@@ -4,6 +4,7 @@
  * names; PostgreSQL nothing of substance). Every method is pure and returns exactly one statement.
  */
 import type {
+  CreateTableOptions,
   Dialect,
   IncrementalSourceOptions,
   MergeOptions,
@@ -80,7 +81,7 @@ export class DialectBase implements Dialect {
    * `create table ... as`. A temporary table is named by its identifier only: PostgreSQL and DuckDB keep
    * temporary tables in a session schema of their own and reject a schema-qualified name.
    */
-  createTableAs(relation: Relation, sql: string, options: { temporary?: boolean } = {}): string {
+  createTableAs(relation: Relation, sql: string, options: CreateTableOptions = {}): string {
     const name = options.temporary ? this.quoteIdentifier(relation.identifier) : this.relationName(relation);
     const temporary = options.temporary ? 'temporary ' : '';
     return `create ${temporary}table ${name} as (\n${stripTrailingSemicolons(sql)}\n)`;

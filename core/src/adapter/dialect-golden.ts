@@ -13,11 +13,14 @@ export const UPDATE_GOLDEN_ENV = 'XFORM_UPDATE_GOLDEN';
 const orders: Relation = { schema: 'analytics', identifier: 'fct_orders' };
 const staging: Relation = { schema: 'analytics', identifier: 'fct_orders__xform_tmp' };
 const withDatabase: Relation = { database: 'warehouse', schema: 'Sales "EU"', identifier: "o'rders" };
-const model = 'select order_id, customer_id, amount\nfrom "analytics"."stg_orders"\nwhere amount > 0;';
+/** The model's SQL, naming its input the way the dialect quotes (identical text on double-quoting dialects). */
+const modelSql = (dialect: Dialect) =>
+  `select order_id, customer_id, amount\nfrom ${dialect.relationName({ schema: 'analytics', identifier: 'stg_orders' })}\nwhere amount > 0;`;
 const seedKinds: SeedTypeKind[] = ['integer', 'bigint', 'double', 'boolean', 'date', 'timestamp', 'text'];
 
 /** [title, sql] for every Dialect method, with awkward inputs (quotes in names, a trailing semicolon). */
 export function dialectSamples(dialect: Dialect): [string, string][] {
+  const model = modelSql(dialect);
   const mergeOptions = {
     target: orders,
     source: staging,
@@ -25,36 +28,38 @@ export function dialectSamples(dialect: Dialect): [string, string][] {
     uniqueKey: ['order_id', 'line_no'],
     predicates: [`xform_target.order_date > current_date - 7`],
   };
-  const samples: [string, string][] = [
-    ['quoteIdentifier', dialect.quoteIdentifier('weird "name"')],
-    ['quoteString', dialect.quoteString("it's")],
-    ['relationName', dialect.relationName(orders)],
-    ['relationName with database and quotes', dialect.relationName(withDatabase)],
-    ['createSchema', dialect.createSchema('analytics')],
-    ['createSchema with database', dialect.createSchema('analytics', 'warehouse')],
-    ['dropSchema', dialect.dropSchema('analytics')],
-    ['createViewAs', dialect.createViewAs(orders, model)],
-    ['createTableAs', dialect.createTableAs(orders, model)],
-    ['createTableAs temporary', dialect.createTableAs(staging, model, { temporary: true })],
-    ['renameRelation table', dialect.renameRelation(staging, 'table', 'fct_orders')],
-    ['renameRelation view', dialect.renameRelation(orders, 'view', 'fct_orders__xform_old')],
-    ['dropRelation table', dialect.dropRelation(orders, 'table')],
-    ['dropRelation view', dialect.dropRelation(orders, 'view')],
-    ['dropRelation materialized_view', dialect.dropRelation(orders, 'materialized_view')],
+  const samples: [string, string][] = [];
+  const add = (title: string, make: () => string) => samples.push([title, sampleOrUnsupported(make)]);
+  for (const [title, make] of [
+    ['quoteIdentifier', () => dialect.quoteIdentifier('weird "name"')],
+    ['quoteString', () => dialect.quoteString("it's")],
+    ['relationName', () => dialect.relationName(orders)],
+    ['relationName with database and quotes', () => dialect.relationName(withDatabase)],
+    ['createSchema', () => dialect.createSchema('analytics')],
+    ['createSchema with database', () => dialect.createSchema('analytics', 'warehouse')],
+    ['dropSchema', () => dialect.dropSchema('analytics')],
+    ['createViewAs', () => dialect.createViewAs(orders, model)],
+    ['createTableAs', () => dialect.createTableAs(orders, model)],
+    ['createTableAs temporary', () => dialect.createTableAs(staging, model, { temporary: true })],
+    ['renameRelation table', () => dialect.renameRelation(staging, 'table', 'fct_orders')],
+    ['renameRelation view', () => dialect.renameRelation(orders, 'view', 'fct_orders__xform_old')],
+    ['dropRelation table', () => dialect.dropRelation(orders, 'table')],
+    ['dropRelation view', () => dialect.dropRelation(orders, 'view')],
+    ['dropRelation materialized_view', () => dialect.dropRelation(orders, 'materialized_view')],
     [
       'createTable',
-      dialect.createTable(orders, [
+      () => dialect.createTable(orders, [
         { name: 'order_id', dataType: dialect.seedType('bigint') },
         { name: 'note', dataType: dialect.stringType },
       ]),
     ],
-    ['insertInto', dialect.insertInto(orders, ['order_id', 'amount'], model)],
-    ['merge composite key with predicate', dialect.merge(mergeOptions)],
-    ['merge single key, every column a key', dialect.merge({ ...mergeOptions, columns: ['order_id'], uniqueKey: ['order_id'], predicates: [] })],
-    ['merge without unique key', dialect.merge({ ...mergeOptions, uniqueKey: [], predicates: [] })],
-    ['deleteMatching', dialect.deleteMatching(orders, staging, ['order_id', 'line_no'], mergeOptions.predicates)],
-    ['deleteMatching single key', dialect.deleteMatching(orders, staging, ['order_id'], [])],
-  ];
+    ['insertInto', () => dialect.insertInto(orders, ['order_id', 'amount'], model)],
+    ['merge composite key with predicate', () => dialect.merge(mergeOptions)],
+    ['merge single key, every column a key', () => dialect.merge({ ...mergeOptions, columns: ['order_id'], uniqueKey: ['order_id'], predicates: [] })],
+    ['merge without unique key', () => dialect.merge({ ...mergeOptions, uniqueKey: [], predicates: [] })],
+    ['deleteMatching', () => dialect.deleteMatching(orders, staging, ['order_id', 'line_no'], mergeOptions.predicates)],
+    ['deleteMatching single key', () => dialect.deleteMatching(orders, staging, ['order_id'], [])],
+  ] as [string, () => string][]) add(title, make);
   if (dialect.incrementalSource) samples.push(['incrementalSource', dialect.incrementalSource(mergeOptions)]);
   samples.push(
     ['addColumn', dialect.addColumn(orders, { name: 'discount', dataType: dialect.seedType('double') })],
@@ -67,6 +72,19 @@ export function dialectSamples(dialect: Dialect): [string, string][] {
     ...seedKinds.map((kind): [string, string] => [`seedType ${kind}`, dialect.seedType(kind)]),
   );
   return samples;
+}
+
+/** Code a dialect throws (as an XformError) for a statement its warehouse has no form of. */
+export const DIALECT_UNSUPPORTED = 'XFORM_DIALECT_UNSUPPORTED';
+
+/** The statement, or `-- not supported: <why>` when the dialect refuses it with DIALECT_UNSUPPORTED. */
+function sampleOrUnsupported(make: () => string): string {
+  try {
+    return make();
+  } catch (err) {
+    if ((err as { code?: unknown }).code !== DIALECT_UNSUPPORTED) throw err;
+    return `-- not supported: ${(err as Error).message}`;
+  }
 }
 
 /** The samples as one SQL file: a `-- title` comment, the statement and a `;` each. */

@@ -50,6 +50,32 @@ export interface ExecuteOptions {
   label?: string;
 }
 
+/** Options of `Dialect.createTableAs`. */
+export interface CreateTableOptions {
+  /** A session-scoped table where the warehouse has them (PostgreSQL, DuckDB); elsewhere a short-lived one. */
+  temporary?: boolean;
+  /**
+   * The model's config. Dialects read the warehouse settings they know from it (`partition_by`, `cluster_by`,
+   * `labels` on BigQuery; `transient`, `cluster_by` on Snowflake) and ignore the rest. Default: none.
+   */
+  config?: Readonly<Record<string, unknown>>;
+  /**
+   * The table is a staging relation (`<alias>__xform_tmp`) that core reads, swaps, renames or copies into
+   * place. Warehouses that copy into place (BigQuery) leave the settings to the final table.
+   */
+  staging?: boolean;
+}
+
+/** What `Dialect.insertOverwrite` needs: replace the partitions of `target` that `source` has rows for. */
+export interface InsertOverwriteOptions {
+  target: Relation;
+  source: Relation;
+  /** Columns to insert, in order. */
+  columns: string[];
+  /** The model's config (its `partition_by` says how rows map to partitions). */
+  config: Readonly<Record<string, unknown>>;
+}
+
 export interface Connection {
   /** Runs exactly one statement. Errors are XformError with code XFORM_SQL_ERROR and the SQL attached. */
   execute(sql: string, options?: ExecuteOptions): Promise<QueryResult>;
@@ -121,6 +147,12 @@ export interface Adapter {
   loadSeed(connection: Connection, request: SeedLoadRequest): Promise<number>;
   /** Cancels every running statement (Ctrl-C). */
   cancelAll(): Promise<void>;
+  /**
+   * (Optional.) Validates a query without running it (BigQuery dry-run jobs) and reports what running it
+   * would cost, e.g. `{ bytes_processed }`. Errors are XFORM_SQL_ERROR like execute()'s. Used by
+   * `xform compile --dry-run`.
+   */
+  dryRun?(sql: string, label?: string): Promise<Record<string, unknown>>;
   /** What `xform debug` prints: server version, database, user... (never a password). */
   describe(): Promise<Record<string, string>>;
   close(): Promise<void>;
@@ -167,7 +199,7 @@ export interface Dialect {
   createSchema(schema: string, database?: string): string;
   dropSchema(schema: string, database?: string): string;
   createViewAs(relation: Relation, sql: string): string;
-  createTableAs(relation: Relation, sql: string, options?: { temporary?: boolean }): string;
+  createTableAs(relation: Relation, sql: string, options?: CreateTableOptions): string;
   /** Renames a relation within its schema to a new identifier. */
   renameRelation(from: Relation, kind: RelationKind, toIdentifier: string): string;
   dropRelation(relation: Relation, kind: RelationKind): string;
@@ -182,6 +214,12 @@ export interface Dialect {
    * inserts from this query after `deleteMatching`. DialectBase implements it.
    */
   incrementalSource?(options: IncrementalSourceOptions): string;
+  /**
+   * (Optional.) The `insert_overwrite` incremental strategy: one statement (or one script, where the
+   * warehouse runs scripts as a single job) that deletes the target's partitions present in source and
+   * inserts source. Absent where the warehouse has no partitions; core then rejects the strategy.
+   */
+  insertOverwrite?(options: InsertOverwriteOptions): string;
   addColumn(relation: Relation, column: { name: string; dataType: string }): string;
   dropColumn(relation: Relation, column: string): string;
   alterColumnType(relation: Relation, column: string, dataType: string): string;

@@ -8,7 +8,9 @@
  *   nothing, and a NULL-keyed row the target already holds identically is not inserted again, so re-running
  *   on the same input never duplicates rows;
  * - delete+insert: delete target rows whose key appears in staging, insert staging (unique_key required);
- * - append: insert staging.
+ * - append: insert staging;
+ * - insert_overwrite (adapters whose dialect has `insertOverwrite`, e.g. BigQuery): replace every partition
+ *   (`partition_by`) that staging has rows for with staging's rows.
  * Default: merge when unique_key is set, else append.
  */
 import type { Relation } from '../adapter/types.js';
@@ -21,7 +23,9 @@ import { adapterResponse, buildTable, runAudit, type BuildEnv } from './table.js
 import type { MaterializeResult } from './types.js';
 
 export const INCREMENTAL_STRATEGIES = ['merge', 'delete+insert', 'append'] as const;
-export type IncrementalStrategy = (typeof INCREMENTAL_STRATEGIES)[number];
+/** Strategies only some adapters support (their dialect says so). */
+export const OPTIONAL_INCREMENTAL_STRATEGIES = ['insert_overwrite'] as const;
+export type IncrementalStrategy = (typeof INCREMENTAL_STRATEGIES)[number] | (typeof OPTIONAL_INCREMENTAL_STRATEGIES)[number];
 
 export interface IncrementalPlan {
   strategy: IncrementalStrategy;
@@ -46,19 +50,23 @@ function stringList(node: ExecutableNode, key: 'unique_key' | 'incremental_predi
   });
 }
 
-/** Validates strategy, unique_key and predicates before any SQL runs, so mistakes surface on the first run. */
-export function resolveIncrementalPlan(node: ExecutableNode, adapterType: string): IncrementalPlan {
+/**
+ * Validates strategy, unique_key and predicates before any SQL runs, so mistakes surface on the first run.
+ * `extraStrategies`: the optional strategies this adapter supports (OPTIONAL_INCREMENTAL_STRATEGIES).
+ */
+export function resolveIncrementalPlan(node: ExecutableNode, adapterType: string, extraStrategies: readonly IncrementalStrategy[] = []): IncrementalPlan {
   const uniqueKey = stringList(node, 'unique_key');
   const predicates = stringList(node, 'incremental_predicates');
   const raw: unknown = node.config.incremental_strategy;
+  const supported: readonly IncrementalStrategy[] = [...INCREMENTAL_STRATEGIES, ...extraStrategies];
   let strategy: IncrementalStrategy;
   if (raw === undefined || raw === null) strategy = uniqueKey.length > 0 ? 'merge' : 'append';
-  else if ((INCREMENTAL_STRATEGIES as readonly unknown[]).includes(raw)) strategy = raw as IncrementalStrategy;
+  else if ((supported as readonly unknown[]).includes(raw)) strategy = raw as IncrementalStrategy;
   else {
     throw new XformError(
       'XFORM_INCREMENTAL_STRATEGY_UNKNOWN',
-      `${node.name}: incremental_strategy '${String(raw)}' is not supported by the ${adapterType} adapter; expected one of ${INCREMENTAL_STRATEGIES.join(', ')}`,
-      { location: location(node), hint: didYouMeanHint(String(raw), INCREMENTAL_STRATEGIES) },
+      `${node.name}: incremental_strategy '${String(raw)}' is not supported by the ${adapterType} adapter; expected one of ${supported.join(', ')}`,
+      { location: location(node), hint: didYouMeanHint(String(raw), supported) },
     );
   }
   if (strategy === 'delete+insert' && uniqueKey.length === 0) {
@@ -83,7 +91,7 @@ export interface IncrementalEnv extends BuildEnv {
 export async function buildIncremental(env: IncrementalEnv): Promise<MaterializeResult> {
   const { node, adapter } = env;
   const { dialect, catalog } = adapter;
-  const plan = resolveIncrementalPlan(node, adapter.type);
+  const plan = resolveIncrementalPlan(node, adapter.type, dialect.insertOverwrite ? ['insert_overwrite'] : []);
   const onSchemaChange = resolveOnSchemaChange(node);
   const target = nodeRelation(node);
   const existing = await catalog.getRelation(target);
@@ -95,7 +103,7 @@ export async function buildIncremental(env: IncrementalEnv): Promise<Materialize
   await runHooks(env, 'pre_hook');
   await dropIfExists(env, tmp);
   try {
-    await exec(env, dialect.createTableAs(tmp, env.renderSql(true)));
+    await exec(env, dialect.createTableAs(tmp, env.renderSql(true), { config: node.config, staging: true }));
     const stagingColumns = await catalog.getColumns(tmp);
     const targetColumns = await catalog.getColumns(target);
     const uniqueKey = resolveKeyColumns(node, plan.uniqueKey, new ColumnLookup(stagingColumns));
@@ -140,6 +148,10 @@ async function applyStrategy(env: IncrementalEnv, plan: IncrementalPlan, target:
     return { rows: r.rowsAffected, message: `${label} ${r.rowsAffected ?? ''}`.trim(), info: r.info };
   };
 
+  if (plan.strategy === 'insert_overwrite' && dialect.insertOverwrite) {
+    const r = await exec(env, dialect.insertOverwrite({ target, source: staging, columns, config: env.node.config }));
+    return { rows: r.rowsAffected, message: `INSERT OVERWRITE ${r.rowsAffected ?? ''}`.trim(), info: r.info };
+  }
   if (plan.strategy === 'append' || plan.uniqueKey.length === 0) {
     // append, or merge without a key (dbt: every staged row is new).
     return insertFrom('INSERT', `select * from ${dialect.relationName(staging)}`);

@@ -47,6 +47,10 @@ describe('resolveIncrementalPlan', () => {
     expect(() => resolveIncrementalPlan(model({ incremental_strategy: 'insert_overwrite' }), 'postgres')).toThrow(/not supported by the postgres adapter/);
   });
 
+  it('accepts an optional strategy only from an adapter that supports it', () => {
+    expect(resolveIncrementalPlan(model({ incremental_strategy: 'insert_overwrite' }), 'bigquery', ['insert_overwrite']).strategy).toBe('insert_overwrite');
+  });
+
   it('requires a unique_key for delete+insert', () => {
     expect(() => resolveIncrementalPlan(model({ incremental_strategy: 'delete+insert' }), 'duckdb')).toThrow(
       expect.objectContaining({ code: 'XFORM_UNIQUE_KEY_REQUIRED', location: { file: 'models/orders.sql' } }),

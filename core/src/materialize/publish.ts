@@ -70,7 +70,8 @@ export async function publish(env: StepEnv, options: PublishOptions): Promise<vo
 
   if (stagedKind === 'table' && capabilities.atomicReplaceTable) {
     if (existing && existing.kind !== 'table') await exec(env, dialect.dropRelation(target, existing.kind));
-    await exec(env, dialect.createTableAs(target, `select * from ${dialect.relationName(staged)}`));
+    // The node's config carries the warehouse's table settings (partitioning, clustering) to the live table.
+    await exec(env, dialect.createTableAs(target, `select * from ${dialect.relationName(staged)}`, { config: env.node.config }));
     await exec(env, dialect.dropRelation(staged, 'table'));
     await options.beforeCommit?.();
     return;

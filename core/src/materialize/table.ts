@@ -48,7 +48,7 @@ export async function buildTable(env: BuildEnv, sql: string): Promise<Materializ
   await runHooks(env, 'pre_hook');
   await dropIfExists(env, tmp);
   try {
-    const created = await exec(env, env.adapter.dialect.createTableAs(tmp, sql));
+    const created = await exec(env, env.adapter.dialect.createTableAs(tmp, sql, { config: env.node.config, staging: true }));
     const rows = created.rowsAffected ?? (await countRows(env, tmp));
     await runAudit(env, tmp);
     await publish(env, { staged: tmp, stagedKind: 'table', target, beforeCommit: () => runHooks(env, 'post_hook') });

@@ -1,0 +1,300 @@
+-- Golden file for the bigquery dialect. Regenerate with XFORM_UPDATE_GOLDEN=1.
+
+-- quoteIdentifier
+`weird "name"`;
+
+-- quoteString
+'it\'s';
+
+-- relationName
+`analytics`.`fct_orders`;
+
+-- relationName with database and quotes
+`warehouse`.`Sales "EU"`.`o'rders`;
+
+-- createSchema
+create schema if not exists `analytics`;
+
+-- createSchema with database
+create schema if not exists `warehouse`.`analytics`;
+
+-- dropSchema
+drop schema if exists `analytics` cascade;
+
+-- createViewAs
+create or replace view `analytics`.`fct_orders` as (
+select order_id, customer_id, amount
+from `analytics`.`stg_orders`
+where amount > 0
+);
+
+-- createTableAs
+create or replace table `analytics`.`fct_orders`
+as (
+select order_id, customer_id, amount
+from `analytics`.`stg_orders`
+where amount > 0
+);
+
+-- createTableAs temporary
+create or replace table `analytics`.`fct_orders__xform_tmp`
+options(expiration_timestamp=timestamp_add(current_timestamp(), interval 12 hour))
+as (
+select order_id, customer_id, amount
+from `analytics`.`stg_orders`
+where amount > 0
+);
+
+-- renameRelation table
+alter table `analytics`.`fct_orders__xform_tmp` rename to `fct_orders`;
+
+-- renameRelation view
+-- not supported: BigQuery cannot rename a view;
+
+-- dropRelation table
+drop table if exists `analytics`.`fct_orders`;
+
+-- dropRelation view
+drop view if exists `analytics`.`fct_orders`;
+
+-- dropRelation materialized_view
+drop materialized view if exists `analytics`.`fct_orders`;
+
+-- createTable
+create table `analytics`.`fct_orders` (
+  `order_id` int64,
+  `note` string
+);
+
+-- insertInto
+insert into `analytics`.`fct_orders` (`order_id`, `amount`)
+select `order_id`, `amount`
+from (
+select order_id, customer_id, amount
+from `analytics`.`stg_orders`
+where amount > 0
+) as xform_insert_source;
+
+-- merge composite key with predicate
+merge into `analytics`.`fct_orders` as xform_target
+using (
+select * from `analytics`.`fct_orders__xform_tmp` as xform_source
+where xform_source.`order_id` is not null and xform_source.`line_no` is not null
+union all
+select * from `analytics`.`fct_orders__xform_tmp` as xform_source
+where (xform_source.`order_id` is null or xform_source.`line_no` is null)
+  and not exists (
+    select 1 from `analytics`.`fct_orders` as xform_existing
+    where (xform_existing.`order_id` is null or xform_existing.`line_no` is null)
+      and xform_existing.`order_id` is not distinct from xform_source.`order_id`
+      and xform_existing.`line_no` is not distinct from xform_source.`line_no`
+      and xform_existing.`amount` is not distinct from xform_source.`amount`
+      and xform_existing.`status` is not distinct from xform_source.`status`
+  )
+) as xform_source
+on xform_target.`order_id` = xform_source.`order_id`
+  and xform_target.`line_no` = xform_source.`line_no`
+  and (xform_target.order_date > current_date - 7)
+when matched then update set
+  `amount` = xform_source.`amount`,
+  `status` = xform_source.`status`
+when not matched then insert (`order_id`, `line_no`, `amount`, `status`)
+  values (xform_source.`order_id`, xform_source.`line_no`, xform_source.`amount`, xform_source.`status`);
+
+-- merge single key, every column a key
+merge into `analytics`.`fct_orders` as xform_target
+using (
+select * from `analytics`.`fct_orders__xform_tmp` as xform_source
+where xform_source.`order_id` is not null
+union all
+select * from `analytics`.`fct_orders__xform_tmp` as xform_source
+where xform_source.`order_id` is null
+  and not exists (
+    select 1 from `analytics`.`fct_orders` as xform_existing
+    where xform_existing.`order_id` is null
+      and xform_existing.`order_id` is not distinct from xform_source.`order_id`
+  )
+) as xform_source
+on xform_target.`order_id` = xform_source.`order_id`
+when not matched then insert (`order_id`)
+  values (xform_source.`order_id`);
+
+-- merge without unique key
+merge into `analytics`.`fct_orders` as xform_target
+using (
+select * from `analytics`.`fct_orders__xform_tmp` as xform_source
+) as xform_source
+on 1 = 0
+when not matched then insert (`order_id`, `line_no`, `amount`, `status`)
+  values (xform_source.`order_id`, xform_source.`line_no`, xform_source.`amount`, xform_source.`status`);
+
+-- deleteMatching
+delete from `analytics`.`fct_orders` as xform_target
+where exists (
+  select 1 from `analytics`.`fct_orders__xform_tmp` as xform_source
+  where xform_target.`order_id` = xform_source.`order_id`
+    and xform_target.`line_no` = xform_source.`line_no`
+)
+  and (xform_target.order_date > current_date - 7);
+
+-- deleteMatching single key
+delete from `analytics`.`fct_orders` as xform_target
+where exists (
+  select 1 from `analytics`.`fct_orders__xform_tmp` as xform_source
+  where xform_target.`order_id` = xform_source.`order_id`
+);
+
+-- incrementalSource
+select * from `analytics`.`fct_orders__xform_tmp` as xform_source
+where xform_source.`order_id` is not null and xform_source.`line_no` is not null
+union all
+select * from `analytics`.`fct_orders__xform_tmp` as xform_source
+where (xform_source.`order_id` is null or xform_source.`line_no` is null)
+  and not exists (
+    select 1 from `analytics`.`fct_orders` as xform_existing
+    where (xform_existing.`order_id` is null or xform_existing.`line_no` is null)
+      and xform_existing.`order_id` is not distinct from xform_source.`order_id`
+      and xform_existing.`line_no` is not distinct from xform_source.`line_no`
+      and xform_existing.`amount` is not distinct from xform_source.`amount`
+      and xform_existing.`status` is not distinct from xform_source.`status`
+  );
+
+-- addColumn
+alter table `analytics`.`fct_orders` add column `discount` float64;
+
+-- dropColumn
+alter table `analytics`.`fct_orders` drop column `discount`;
+
+-- alterColumnType
+alter table `analytics`.`fct_orders` alter column `amount` set data type float64;
+
+-- limitZero
+select * from (
+select order_id, customer_id, amount
+from `analytics`.`stg_orders`
+where amount > 0
+) as xform_limit_zero
+limit 0;
+
+-- countRows
+select count(*) as `failures`
+from (
+select order_id, customer_id, amount
+from `analytics`.`stg_orders`
+where amount > 0
+) as xform_count;
+
+-- currentTimestamp
+current_datetime('UTC');
+
+-- stringType
+string;
+
+-- seedType integer
+int64;
+
+-- seedType bigint
+int64;
+
+-- seedType double
+float64;
+
+-- seedType boolean
+bool;
+
+-- seedType date
+date;
+
+-- seedType timestamp
+datetime;
+
+-- seedType text
+string;
+
+-- createTableAs partitioned by date, clustered, labelled
+create or replace table `my-project`.`analytics`.`fct_orders`
+partition by `order_date`
+cluster by `customer_id`, `status`
+options(labels=[('team', 'finance')], require_partition_filter=true, partition_expiration_days=30)
+as (
+select * from `my-project`.`analytics`.`stg_orders`
+);
+
+-- createTableAs partitioned by timestamp hour
+create or replace table `my-project`.`analytics`.`fct_orders`
+partition by timestamp_trunc(`created_at`, hour)
+as (
+select * from `my-project`.`analytics`.`stg_orders`
+);
+
+-- createTableAs partitioned by date month, expiring, encrypted
+create or replace table `my-project`.`analytics`.`fct_orders`
+partition by date_trunc(`order_date`, month)
+options(expiration_timestamp=timestamp_add(current_timestamp(), interval 6 hour), kms_key_name='projects/p/locations/eu/keyRings/r/cryptoKeys/k')
+as (
+select * from `my-project`.`analytics`.`stg_orders`
+);
+
+-- createTableAs partitioned by datetime year
+create or replace table `my-project`.`analytics`.`fct_orders`
+partition by datetime_trunc(`updated`, year)
+as (
+select * from `my-project`.`analytics`.`stg_orders`
+);
+
+-- createTableAs partitioned by int64 range
+create or replace table `my-project`.`analytics`.`fct_orders`
+partition by range_bucket(`customer_id`, generate_array(0, 100000, 1000))
+cluster by `order_id`
+as (
+select * from `my-project`.`analytics`.`stg_orders`
+);
+
+-- createTableAs staging (settings left to the final table)
+create or replace table `my-project`.`analytics`.`fct_orders__xform_tmp`
+options(expiration_timestamp=timestamp_add(current_timestamp(), interval 12 hour))
+as (
+select * from `my-project`.`analytics`.`stg_orders`
+);
+
+-- insertOverwrite by date partition
+merge into `my-project`.`analytics`.`fct_orders` as xform_target
+using (
+select * from `my-project`.`analytics`.`fct_orders__xform_tmp`
+) as xform_source
+on false
+when not matched by source and xform_target.`order_date` in (
+  select distinct `order_date` from `my-project`.`analytics`.`fct_orders__xform_tmp`
+) then delete
+when not matched then insert (`order_id`, `order_date`, `amount`)
+  values (xform_source.`order_id`, xform_source.`order_date`, xform_source.`amount`);
+
+-- insertOverwrite by timestamp day
+merge into `my-project`.`analytics`.`fct_orders` as xform_target
+using (
+select * from `my-project`.`analytics`.`fct_orders__xform_tmp`
+) as xform_source
+on false
+when not matched by source and timestamp_trunc(xform_target.`created_at`, day) in (
+  select distinct timestamp_trunc(`created_at`, day) from `my-project`.`analytics`.`fct_orders__xform_tmp`
+) then delete
+when not matched then insert (`order_id`, `order_date`, `amount`)
+  values (xform_source.`order_id`, xform_source.`order_date`, xform_source.`amount`);
+
+-- insertOverwrite by int64 range
+merge into `my-project`.`analytics`.`fct_orders` as xform_target
+using (
+select * from `my-project`.`analytics`.`fct_orders__xform_tmp`
+) as xform_source
+on false
+when not matched by source and range_bucket(xform_target.`order_id`, generate_array(0, 1000, 10)) in (
+  select distinct range_bucket(`order_id`, generate_array(0, 1000, 10)) from `my-project`.`analytics`.`fct_orders__xform_tmp`
+) then delete
+when not matched then insert (`order_id`, `order_date`, `amount`)
+  values (xform_source.`order_id`, xform_source.`order_date`, xform_source.`amount`);
+
+-- createSchema in a location
+create schema if not exists `my-project`.`analytics` options(location='EU');
+
+-- quoteString with backslash and newline
+'a\\b\nc';

@@ -1,0 +1,11 @@
+export { BigQueryDialect, type BigQueryDialectOptions } from './bigquery-dialect.js';
+export { BIGQUERY_CAPABILITIES } from './bigquery-capabilities.js';
+export { partitionBy, type PartitionBy } from './bigquery-table-options.js';
+
+import type { Dialect } from '@xform/core';
+import { BigQueryDialect as Dialect_ } from './bigquery-dialect.js';
+
+/** The pure SQL dialect, for compiling without a connection. */
+export function createDialect(): Dialect {
+  return new Dialect_();
+}

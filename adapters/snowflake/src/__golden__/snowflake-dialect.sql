@@ -1,0 +1,247 @@
+-- Golden file for the snowflake dialect. Regenerate with XFORM_UPDATE_GOLDEN=1.
+
+-- quoteIdentifier
+"weird ""name""";
+
+-- quoteString
+'it''s';
+
+-- relationName
+analytics.fct_orders;
+
+-- relationName with database and quotes
+warehouse."Sales ""EU"""."o'rders";
+
+-- createSchema
+create schema if not exists analytics;
+
+-- createSchema with database
+create schema if not exists warehouse.analytics;
+
+-- dropSchema
+drop schema if exists analytics cascade;
+
+-- createViewAs
+create or replace view analytics.fct_orders as (
+select order_id, customer_id, amount
+from analytics.stg_orders
+where amount > 0
+);
+
+-- createTableAs
+create or replace transient table analytics.fct_orders
+as (
+select order_id, customer_id, amount
+from analytics.stg_orders
+where amount > 0
+);
+
+-- createTableAs temporary
+create or replace temporary table analytics.fct_orders__xform_tmp
+as (
+select order_id, customer_id, amount
+from analytics.stg_orders
+where amount > 0
+);
+
+-- renameRelation table
+alter table analytics.fct_orders__xform_tmp rename to analytics.fct_orders;
+
+-- renameRelation view
+alter view analytics.fct_orders rename to analytics.fct_orders__xform_old;
+
+-- dropRelation table
+drop table if exists analytics.fct_orders cascade;
+
+-- dropRelation view
+drop view if exists analytics.fct_orders;
+
+-- dropRelation materialized_view
+drop materialized view if exists analytics.fct_orders;
+
+-- createTable
+create table analytics.fct_orders (
+  order_id bigint,
+  note varchar
+);
+
+-- insertInto
+insert into analytics.fct_orders (order_id, amount)
+select order_id, amount
+from (
+select order_id, customer_id, amount
+from analytics.stg_orders
+where amount > 0
+) as xform_insert_source;
+
+-- merge composite key with predicate
+merge into analytics.fct_orders as xform_target
+using (
+select * from analytics.fct_orders__xform_tmp as xform_source
+where xform_source.order_id is not null and xform_source.line_no is not null
+union all
+select * from analytics.fct_orders__xform_tmp as xform_source
+where (xform_source.order_id is null or xform_source.line_no is null)
+  and not exists (
+    select 1 from analytics.fct_orders as xform_existing
+    where (xform_existing.order_id is null or xform_existing.line_no is null)
+      and xform_existing.order_id is not distinct from xform_source.order_id
+      and xform_existing.line_no is not distinct from xform_source.line_no
+      and xform_existing.amount is not distinct from xform_source.amount
+      and xform_existing.status is not distinct from xform_source.status
+  )
+) as xform_source
+on xform_target.order_id = xform_source.order_id
+  and xform_target.line_no = xform_source.line_no
+  and (xform_target.order_date > current_date - 7)
+when matched then update set
+  amount = xform_source.amount,
+  status = xform_source.status
+when not matched then insert (order_id, line_no, amount, status)
+  values (xform_source.order_id, xform_source.line_no, xform_source.amount, xform_source.status);
+
+-- merge single key, every column a key
+merge into analytics.fct_orders as xform_target
+using (
+select * from analytics.fct_orders__xform_tmp as xform_source
+where xform_source.order_id is not null
+union all
+select * from analytics.fct_orders__xform_tmp as xform_source
+where xform_source.order_id is null
+  and not exists (
+    select 1 from analytics.fct_orders as xform_existing
+    where xform_existing.order_id is null
+      and xform_existing.order_id is not distinct from xform_source.order_id
+  )
+) as xform_source
+on xform_target.order_id = xform_source.order_id
+when not matched then insert (order_id)
+  values (xform_source.order_id);
+
+-- merge without unique key
+merge into analytics.fct_orders as xform_target
+using (
+select * from analytics.fct_orders__xform_tmp as xform_source
+) as xform_source
+on 1 = 0
+when not matched then insert (order_id, line_no, amount, status)
+  values (xform_source.order_id, xform_source.line_no, xform_source.amount, xform_source.status);
+
+-- deleteMatching
+delete from analytics.fct_orders xform_target
+where exists (
+  select 1 from analytics.fct_orders__xform_tmp as xform_source
+  where xform_target.order_id = xform_source.order_id
+    and xform_target.line_no = xform_source.line_no
+)
+  and (xform_target.order_date > current_date - 7);
+
+-- deleteMatching single key
+delete from analytics.fct_orders xform_target
+where exists (
+  select 1 from analytics.fct_orders__xform_tmp as xform_source
+  where xform_target.order_id = xform_source.order_id
+);
+
+-- incrementalSource
+select * from analytics.fct_orders__xform_tmp as xform_source
+where xform_source.order_id is not null and xform_source.line_no is not null
+union all
+select * from analytics.fct_orders__xform_tmp as xform_source
+where (xform_source.order_id is null or xform_source.line_no is null)
+  and not exists (
+    select 1 from analytics.fct_orders as xform_existing
+    where (xform_existing.order_id is null or xform_existing.line_no is null)
+      and xform_existing.order_id is not distinct from xform_source.order_id
+      and xform_existing.line_no is not distinct from xform_source.line_no
+      and xform_existing.amount is not distinct from xform_source.amount
+      and xform_existing.status is not distinct from xform_source.status
+  );
+
+-- addColumn
+alter table analytics.fct_orders add column discount float;
+
+-- dropColumn
+alter table analytics.fct_orders drop column discount;
+
+-- alterColumnType
+alter table analytics.fct_orders alter column amount set data type float;
+
+-- limitZero
+select * from (
+select order_id, customer_id, amount
+from analytics.stg_orders
+where amount > 0
+) as xform_limit_zero
+limit 0;
+
+-- countRows
+select count(*) as failures
+from (
+select order_id, customer_id, amount
+from analytics.stg_orders
+where amount > 0
+) as xform_count;
+
+-- currentTimestamp
+convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+
+-- stringType
+varchar;
+
+-- seedType integer
+integer;
+
+-- seedType bigint
+bigint;
+
+-- seedType double
+float;
+
+-- seedType boolean
+boolean;
+
+-- seedType date
+date;
+
+-- seedType timestamp
+timestamp_ntz;
+
+-- seedType text
+varchar;
+
+-- createTableAs clustered (transient by default)
+create or replace transient table analytics_db.marts.fct_orders
+cluster by (order_date, customer_id)
+as (
+select * from analytics_db.staging.stg_orders
+);
+
+-- createTableAs transient: false, copy_grants
+create or replace table analytics_db.marts.fct_orders
+copy grants
+as (
+select * from analytics_db.staging.stg_orders
+);
+
+-- createTableAs with the target default transient: false
+create or replace table analytics_db.marts.fct_orders
+cluster by (order_date)
+as (
+select * from analytics_db.staging.stg_orders
+);
+
+-- swapTables
+alter table analytics_db.marts.fct_orders swap with analytics_db.marts.fct_orders__xform_tmp;
+
+-- renameRelation with database
+alter table analytics_db.marts.fct_orders__xform_tmp rename to analytics_db.marts.fct_orders;
+
+-- dropRelation external
+drop external table if exists analytics_db.marts.fct_orders;
+
+-- quoteIdentifier reserved word and mixed case
+"order", "OrderId", order_id;
+
+-- quoteString with backslash
+'C:\\temp\\it''s';

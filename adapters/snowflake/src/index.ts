@@ -1,0 +1,10 @@
+export { displayName, SnowflakeDialect, storedName, type SnowflakeDialectOptions } from './snowflake-dialect.js';
+export { SNOWFLAKE_CAPABILITIES } from './snowflake-capabilities.js';
+
+import type { Dialect } from '@xform/core';
+import { SnowflakeDialect as Dialect_ } from './snowflake-dialect.js';
+
+/** The pure SQL dialect, for compiling without a connection. */
+export function createDialect(): Dialect {
+  return new Dialect_();
+}

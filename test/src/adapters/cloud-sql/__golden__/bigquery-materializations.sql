@@ -1,0 +1,253 @@
+-- Statements core sends to bigquery for each materialization path (regenerate with XFORM_UPDATE_GOLDEN=1).
+
+-- view
+create or replace view `analytics`.`fct_orders` as (
+select order_id, order_date, amount
+from `staging`.`orders`
+);
+
+-- view replacing a table
+drop table if exists `analytics`.`fct_orders`;
+create or replace view `analytics`.`fct_orders` as (
+select order_id, order_date, amount
+from `staging`.`orders`
+);
+
+-- table, first build
+create or replace table `analytics`.`fct_orders__xform_tmp`
+options(expiration_timestamp=timestamp_add(current_timestamp(), interval 12 hour))
+as (
+select order_id, order_date, amount
+from `staging`.`orders`
+);
+create or replace table `analytics`.`fct_orders`
+as (
+select * from `analytics`.`fct_orders__xform_tmp`
+);
+drop table if exists `analytics`.`fct_orders__xform_tmp`;
+
+-- table, rebuild
+create or replace table `analytics`.`fct_orders__xform_tmp`
+options(expiration_timestamp=timestamp_add(current_timestamp(), interval 12 hour))
+as (
+select order_id, order_date, amount
+from `staging`.`orders`
+);
+create or replace table `analytics`.`fct_orders`
+as (
+select * from `analytics`.`fct_orders__xform_tmp`
+);
+drop table if exists `analytics`.`fct_orders__xform_tmp`;
+
+-- table replacing a view
+create or replace table `analytics`.`fct_orders__xform_tmp`
+options(expiration_timestamp=timestamp_add(current_timestamp(), interval 12 hour))
+as (
+select order_id, order_date, amount
+from `staging`.`orders`
+);
+drop view if exists `analytics`.`fct_orders`;
+create or replace table `analytics`.`fct_orders`
+as (
+select * from `analytics`.`fct_orders__xform_tmp`
+);
+drop table if exists `analytics`.`fct_orders__xform_tmp`;
+
+-- incremental, first build
+create or replace table `analytics`.`fct_orders__xform_tmp`
+options(expiration_timestamp=timestamp_add(current_timestamp(), interval 12 hour))
+as (
+select order_id, order_date, amount
+from `staging`.`orders`
+);
+create or replace table `analytics`.`fct_orders`
+as (
+select * from `analytics`.`fct_orders__xform_tmp`
+);
+drop table if exists `analytics`.`fct_orders__xform_tmp`;
+
+-- incremental, --full-refresh
+create or replace table `analytics`.`fct_orders__xform_tmp`
+options(expiration_timestamp=timestamp_add(current_timestamp(), interval 12 hour))
+as (
+select order_id, order_date, amount
+from `staging`.`orders`
+);
+create or replace table `analytics`.`fct_orders`
+as (
+select * from `analytics`.`fct_orders__xform_tmp`
+);
+drop table if exists `analytics`.`fct_orders__xform_tmp`;
+
+-- incremental merge, composite key and predicate
+create or replace table `analytics`.`fct_orders__xform_tmp`
+options(expiration_timestamp=timestamp_add(current_timestamp(), interval 12 hour))
+as (
+select order_id, order_date, amount
+from `staging`.`orders`
+);
+-- begin
+merge into `analytics`.`fct_orders` as xform_target
+using (
+select * from `analytics`.`fct_orders__xform_tmp` as xform_source
+where xform_source.`order_id` is not null and xform_source.`order_date` is not null
+union all
+select * from `analytics`.`fct_orders__xform_tmp` as xform_source
+where (xform_source.`order_id` is null or xform_source.`order_date` is null)
+  and not exists (
+    select 1 from `analytics`.`fct_orders` as xform_existing
+    where (xform_existing.`order_id` is null or xform_existing.`order_date` is null)
+      and xform_existing.`order_id` is not distinct from xform_source.`order_id`
+      and xform_existing.`order_date` is not distinct from xform_source.`order_date`
+      and xform_existing.`amount` is not distinct from xform_source.`amount`
+  )
+) as xform_source
+on xform_target.`order_id` = xform_source.`order_id`
+  and xform_target.`order_date` = xform_source.`order_date`
+  and (xform_target.order_date >= '2024-01-01')
+when matched then update set
+  `amount` = xform_source.`amount`
+when not matched then insert (`order_id`, `order_date`, `amount`)
+  values (xform_source.`order_id`, xform_source.`order_date`, xform_source.`amount`);
+-- commit
+
+-- incremental delete+insert
+create or replace table `analytics`.`fct_orders__xform_tmp`
+options(expiration_timestamp=timestamp_add(current_timestamp(), interval 12 hour))
+as (
+select order_id, order_date, amount
+from `staging`.`orders`
+);
+-- begin
+delete from `analytics`.`fct_orders` as xform_target
+where exists (
+  select 1 from `analytics`.`fct_orders__xform_tmp` as xform_source
+  where xform_target.`order_id` = xform_source.`order_id`
+);
+insert into `analytics`.`fct_orders` (`order_id`, `order_date`, `amount`)
+select `order_id`, `order_date`, `amount`
+from (
+select * from `analytics`.`fct_orders__xform_tmp` as xform_source
+where xform_source.`order_id` is not null
+union all
+select * from `analytics`.`fct_orders__xform_tmp` as xform_source
+where xform_source.`order_id` is null
+  and not exists (
+    select 1 from `analytics`.`fct_orders` as xform_existing
+    where xform_existing.`order_id` is null
+      and xform_existing.`order_id` is not distinct from xform_source.`order_id`
+      and xform_existing.`order_date` is not distinct from xform_source.`order_date`
+      and xform_existing.`amount` is not distinct from xform_source.`amount`
+  )
+) as xform_insert_source;
+-- commit
+
+-- incremental append
+create or replace table `analytics`.`fct_orders__xform_tmp`
+options(expiration_timestamp=timestamp_add(current_timestamp(), interval 12 hour))
+as (
+select order_id, order_date, amount
+from `staging`.`orders`
+);
+-- begin
+insert into `analytics`.`fct_orders` (`order_id`, `order_date`, `amount`)
+select `order_id`, `order_date`, `amount`
+from (
+select * from `analytics`.`fct_orders__xform_tmp`
+) as xform_insert_source;
+-- commit
+
+-- incremental merge, on_schema_change append_new_columns
+create or replace table `analytics`.`fct_orders__xform_tmp`
+options(expiration_timestamp=timestamp_add(current_timestamp(), interval 12 hour))
+as (
+select order_id, order_date, amount
+from `staging`.`orders`
+);
+-- begin
+alter table `analytics`.`fct_orders` add column `order_date` string;
+merge into `analytics`.`fct_orders` as xform_target
+using (
+select * from `analytics`.`fct_orders__xform_tmp` as xform_source
+where xform_source.`order_id` is not null
+union all
+select * from `analytics`.`fct_orders__xform_tmp` as xform_source
+where xform_source.`order_id` is null
+  and not exists (
+    select 1 from `analytics`.`fct_orders` as xform_existing
+    where xform_existing.`order_id` is null
+      and xform_existing.`order_id` is not distinct from xform_source.`order_id`
+      and xform_existing.`order_date` is not distinct from xform_source.`order_date`
+      and xform_existing.`amount` is not distinct from xform_source.`amount`
+  )
+) as xform_source
+on xform_target.`order_id` = xform_source.`order_id`
+when matched then update set
+  `order_date` = xform_source.`order_date`,
+  `amount` = xform_source.`amount`
+when not matched then insert (`order_id`, `order_date`, `amount`)
+  values (xform_source.`order_id`, xform_source.`order_date`, xform_source.`amount`);
+-- commit
+
+-- incremental insert_overwrite by day
+create or replace table `analytics`.`fct_orders__xform_tmp`
+options(expiration_timestamp=timestamp_add(current_timestamp(), interval 12 hour))
+as (
+select order_id, order_date, amount
+from `staging`.`orders`
+);
+-- begin
+merge into `analytics`.`fct_orders` as xform_target
+using (
+select * from `analytics`.`fct_orders__xform_tmp`
+) as xform_source
+on false
+when not matched by source and xform_target.`order_date` in (
+  select distinct `order_date` from `analytics`.`fct_orders__xform_tmp`
+) then delete
+when not matched then insert (`order_id`, `order_date`, `amount`)
+  values (xform_source.`order_id`, xform_source.`order_date`, xform_source.`amount`);
+-- commit
+
+-- table with warehouse settings
+create or replace table `analytics`.`fct_orders__xform_tmp`
+options(expiration_timestamp=timestamp_add(current_timestamp(), interval 12 hour))
+as (
+select order_id, order_date, amount
+from `staging`.`orders`
+);
+create or replace table `analytics`.`fct_orders`
+partition by `order_date`
+cluster by `order_id`
+as (
+select * from `analytics`.`fct_orders__xform_tmp`
+);
+drop table if exists `analytics`.`fct_orders__xform_tmp`;
+
+-- seed, first load
+create table `analytics`.`countries__xform_tmp` (
+  `code` string,
+  `name` string,
+  `population` float64,
+  `joined` date
+);
+-- load the CSV into `analytics`.`countries__xform_tmp` (code string, name string, population float64, joined date)
+create or replace table `analytics`.`countries`
+as (
+select * from `analytics`.`countries__xform_tmp`
+);
+drop table if exists `analytics`.`countries__xform_tmp`;
+
+-- seed, reload
+create table `analytics`.`countries__xform_tmp` (
+  `code` string,
+  `name` string,
+  `population` float64,
+  `joined` date
+);
+-- load the CSV into `analytics`.`countries__xform_tmp` (code string, name string, population float64, joined date)
+create or replace table `analytics`.`countries`
+as (
+select * from `analytics`.`countries__xform_tmp`
+);
+drop table if exists `analytics`.`countries__xform_tmp`;
