@@ -81,7 +81,9 @@ export class RunPrinter {
     const line = `${index}  ${statusLabel(event.status).padEnd(useColor ? 14 : 5)} ${kind.padEnd(11)} ${boldText(what)}${rows}${seconds}`;
     this.out(line);
     if (event.status === 'error') this.out(`      ${errText(errorText(event.result))}`);
-    else if (event.status === 'skipped' || event.status === 'fail' || event.status === 'warn') this.out(`      ${dimText(event.message)}`);
+    else if (event.status === 'skipped' || event.status === 'fail' || event.status === 'warn') {
+      for (const line of event.message.split('\n')) this.out(`      ${dimText(line)}`);
+    }
   }
 
   summary(results: RunResult[], elapsed: number): void {

@@ -11,3 +11,5 @@ export * from './materialize/index.js';
 export * from './run/index.js';
 export * from './quality/freshness.js';
 export * from './quality/sources-json.js';
+export * from './quality/unit-tests.js';
+export * from './quality/unit-diff.js';

@@ -24,6 +24,7 @@ interface RunOptions extends ProjectOptions, SelectionOptions {
 const COMMANDS: { name: string; description: string; kinds: ResourceType[] }[] = [
   { name: 'run', description: 'build the selected models in the warehouse, in DAG order', kinds: ['model'] },
   { name: 'seed', description: 'load the CSV seeds into the warehouse', kinds: ['seed'] },
+  { name: 'test', description: 'run the selected tests and unit tests; selecting a model selects its tests', kinds: ['test', 'unit_test'] },
   { name: 'build', description: 'load seeds, build models and run their tests, in DAG order', kinds: ['seed', 'model', 'test', 'snapshot'] },
 ];
 

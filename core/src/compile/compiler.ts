@@ -14,12 +14,14 @@ import { TemplateEngine, type CompiledTemplate } from '../template/index.js';
 import type { Dialect } from '../adapter/types.js';
 import { BUILTIN_TESTS_PATH, BUILTIN_TESTS_SQL } from '../quality/builtin-tests.js';
 import { buildGenericTests } from '../quality/generic-tests.js';
+import { buildUnitTests } from '../quality/unit-test-nodes.js';
 import { buildSourceNodes, fileStem, newExecutableNode, newSingularTest, patchesByName } from './build-nodes.js';
 import { EPHEMERAL_PREFIX, injectCtes, type Cte } from './ephemeral.js';
 import type { Manifest } from './manifest.js';
 import { TOKEN_PATTERN } from './relation.js';
 import { locateCall } from './source-lines.js';
-import { RenderContext, type RelationResolver } from './render-context.js';
+import { RenderContext, type RelationResolver, type RenderOverrides } from './render-context.js';
+import { pyFunction } from '../template/index.js';
 import { nameRelations } from './naming.js';
 import { findSnapshotBlock } from './snapshots.js';
 import { XFORM_CORE_VERSION } from '../version.js';
@@ -45,12 +47,25 @@ export interface CompiledProject {
   diagnostics: Diagnostic[];
   /** Renders a node's SQL for a run: is_incremental() as given, `execute` true, ephemeral CTEs inlined. */
   renderForRun(node: ExecutableNode, options: { isIncremental: boolean }): string;
+  /**
+   * Renders a model for a unit test: ref()/source()/this of the inputs in `overrides.relations` render as
+   * those names (fixture CTEs), vars/env_vars and macros as overridden. No ephemeral CTEs are inlined: a
+   * unit test gives every parent of its model.
+   */
+  renderUnitTest(node: ExecutableNode, options: UnitTestRenderOptions): string;
   /** Renders a hook (pre_hook/post_hook/on-run-*) in a node's context (or the project's when node is undefined). */
   renderHook(sql: string, node?: ExecutableNode): string;
   /** Compiles a one-off snippet (`xform compile --inline`) against the project. */
   compileInline(sql: string): string;
   /** Fully qualified name of a relation in the target's dialect. */
   relationName(relation: RelationRef): string;
+}
+
+export interface UnitTestRenderOptions {
+  overrides: RenderOverrides;
+  isIncremental: boolean;
+  /** Macro name -> the value a call returns instead (dbt's `overrides: macros:`). */
+  macros?: Record<string, unknown>;
 }
 
 export function compileProject(project: LoadedProject, options: CompileOptions): CompiledProject {
@@ -109,9 +124,10 @@ class Compiler implements RelationResolver {
       models: this.executables,
       sources: this.sources,
     });
+    const unitTests = this.bag.hasErrors() ? [] : buildUnitTests({ project, index: this.index, bag: this.bag, executables: this.executables });
     this.finalizeSql();
     const enabled = (n: GraphNode) => n.config.enabled !== false;
-    const tests = [...this.singularTests, ...genericTests].filter(enabled);
+    const tests = [...this.singularTests, ...genericTests, ...unitTests].filter(enabled);
     const graphNodes: GraphNode[] = [...this.executables.filter(enabled), ...this.sources, ...tests];
     let graph: LineageGraph | undefined;
     if (!this.bag.hasErrors()) {
@@ -129,6 +145,7 @@ class Compiler implements RelationResolver {
       graph: graph!,
       diagnostics: [...project.diagnostics, ...this.bag.warnings],
       renderForRun: (node, opts) => this.renderForRun(node, opts.isIncremental),
+      renderUnitTest: (node, opts) => this.renderUnitTest(node, opts),
       renderHook: (sql, node) => this.renderHook(sql, node),
       compileInline: (sql) => this.compileInline(sql),
       relationName: this.quote,
@@ -141,9 +158,9 @@ class Compiler implements RelationResolver {
     return this.index.resolveRef(name, pkg, { file: from.original_file_path });
   }
 
-  resolveSource(sourceName: string, table: string, from: ExecutableNode | TestNode): RelationRef {
+  resolveSource(sourceName: string, table: string, from: ExecutableNode | TestNode): RelationRef & { unique_id: string } {
     const node = this.index.resolveSource(sourceName, table, { file: from.original_file_path });
-    return { database: node.database, schema: node.schema, identifier: node.identifier };
+    return { database: node.database, schema: node.schema, identifier: node.identifier, unique_id: node.unique_id };
   }
 
   relationOf(node: ExecutableNode): RelationRef | string {
@@ -352,6 +369,14 @@ class Compiler implements RelationResolver {
     const names = this.ctx.begin({ node, mode: 'final', isIncremental, execute: true });
     const body = this.engine.render(this.templateFor(node), names);
     return injectCtes(body, this.ephemeralCtes(node));
+  }
+
+  private renderUnitTest(node: ExecutableNode, options: UnitTestRenderOptions): string {
+    const names = this.ctx.begin({ node, mode: 'final', isIncremental: options.isIncremental, execute: true, overrides: options.overrides });
+    for (const [macro, value] of Object.entries(options.macros ?? {})) {
+      if (macro !== 'is_incremental') names[macro] = pyFunction(() => value);
+    }
+    return this.engine.render(this.templateFor(node), names);
   }
 
   private renderHook(sql: string, node?: ExecutableNode): string {

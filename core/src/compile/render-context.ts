@@ -23,12 +23,21 @@ export interface RenderTarget {
   mode: RenderMode;
   isIncremental?: boolean;
   execute?: boolean;
+  /** Unit tests: what ref()/source()/this render as instead of real relations, and var/env overrides. */
+  overrides?: RenderOverrides;
+}
+
+export interface RenderOverrides {
+  /** unique_id of a ref'd model/seed or of a source (or `this`) -> the SQL name to render instead (a CTE). */
+  relations: ReadonlyMap<string, string>;
+  vars?: Record<string, unknown>;
+  env?: Record<string, unknown>;
 }
 
 export interface RelationResolver {
   /** Final relation of a ref (throws XformError for unknown/disabled refs). */
   resolveRef(name: string, pkg: string | undefined, from: ExecutableNode | TestNode): ExecutableNode;
-  resolveSource(sourceName: string, table: string, from: ExecutableNode | TestNode): RelationRef;
+  resolveSource(sourceName: string, table: string, from: ExecutableNode | TestNode): RelationRef & { unique_id?: string };
   /** Relation of an executable node; for ephemeral nodes a CTE name. */
   relationOf(node: ExecutableNode): RelationRef | string;
 }
@@ -56,6 +65,8 @@ export class RenderContext {
       var: pyFunction((args) => this.lookupVar(String(args[0]), args.length > 1, args[1])),
       env_var: pyFunction((args) => {
         const name = String(args[0]);
+        const overridden = this.current?.overrides?.env;
+        if (overridden && Object.hasOwn(overridden, name)) return overridden[name];
         const value = meta.env[name];
         if (value !== undefined) return value;
         if (args.length > 1) return args[1];
@@ -118,8 +129,11 @@ export class RenderContext {
     this.inFileConfig = {};
     this.needsFinalRender = false;
     const node = target.node;
+    const fixtureThis = target.overrides?.relations.get('this');
     const thisRelation =
-      target.mode === 'parse'
+      fixtureThis !== undefined
+        ? fixtureRelation(fixtureThis)
+        : target.mode === 'parse'
         ? this.pending(`this:${node.unique_id}`, () => this.provisionalOf(node))
         : node.resource_type === 'test'
           ? undefined
@@ -149,6 +163,8 @@ export class RenderContext {
 
   private lookupVar(name: string, hasDefault: boolean, fallback: unknown): unknown {
     const { cliVars, config } = this.project;
+    const overridden = this.current?.overrides?.vars;
+    if (overridden && Object.hasOwn(overridden, name)) return overridden[name];
     if (Object.hasOwn(cliVars, name)) return cliVars[name];
     const scoped = config.vars[config.name];
     if (scoped && typeof scoped === 'object' && Object.hasOwn(scoped, name)) return (scoped as Record<string, unknown>)[name];
@@ -171,7 +187,9 @@ export class RenderContext {
         return this.provisionalOf(target);
       });
     }
-    return this.relationValue(this.resolver.resolveRef(name, pkg, node));
+    const target = this.resolver.resolveRef(name, pkg, node);
+    const fixture = this.current!.overrides?.relations.get(target.unique_id);
+    return fixture !== undefined ? fixtureRelation(fixture) : this.relationValue(target);
   }
 
   private source(sourceName: string, table: string): unknown {
@@ -180,7 +198,10 @@ export class RenderContext {
       node.sources.push([sourceName, table]);
     }
     try {
-      return new RelationValue(this.resolver.resolveSource(sourceName, table, node), this.quote);
+      const relation = this.resolver.resolveSource(sourceName, table, node);
+      const fixture = relation.unique_id === undefined ? undefined : this.current!.overrides?.relations.get(relation.unique_id);
+      if (fixture !== undefined) return fixtureRelation(fixture);
+      return new RelationValue(relation, this.quote);
     } catch (err) {
       // Keep rendering to find every problem in one compile; the error is reported once per call site.
       this.diagnostics.addError(err);
@@ -217,3 +238,8 @@ export class RenderContext {
 }
 
 export type AnyRenderable = GraphNode;
+
+/** A relation that renders as a bare name (a unit test's fixture CTE). */
+function fixtureRelation(name: string): RelationValue {
+  return new RelationValue({ schema: '', identifier: name }, () => name);
+}

@@ -158,6 +158,13 @@ describe('selectNodes: methods', () => {
     ]);
     expect(only('test_type:singular')).toEqual(['assert_revenue_positive']);
     expect(only('test_type:unit')).toEqual(['fct_orders_totals']);
+    expect(only('test_type:data')).toEqual([
+      'assert_revenue_positive',
+      'not_null_shop_orders_id',
+      'not_null_stg_orders_order_id',
+      'relationships_fct_orders_customer_id',
+      'unique_fct_orders_order_id',
+    ]);
     expect(only('test_name:not_null')).toEqual(['not_null_shop_orders_id', 'not_null_stg_orders_order_id']);
   });
 

@@ -171,8 +171,10 @@ function testTypePredicate(value: string): Predicate {
     case 'schema':
       return (node) => node.resource_type === 'test' && node.test_metadata !== undefined;
     case 'singular':
-    case 'data':
       return (node) => node.resource_type === 'test' && node.test_metadata === undefined;
+    case 'data':
+      // dbt 1.8: every data test (generic and singular), as opposed to unit tests.
+      return (node) => node.resource_type === 'test';
     default:
       return (node) => node.resource_type === 'unit_test';
   }

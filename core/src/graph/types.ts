@@ -80,6 +80,28 @@ export interface TestNode extends NodeBase {
   checksum: { name: 'sha256'; checksum: string };
   refs: { name: string; package?: string }[];
   sources: [string, string][];
+  /** Unit tests (`resource_type: unit_test`): the model under test, its fixture inputs and expected rows. */
+  unit_test?: UnitTestSpec;
+}
+
+/** One `given:` input of a unit test, resolved. */
+export interface UnitTestInput {
+  /** As written: `ref('stg_orders')`, `source('shop', 'orders')`, `this`. */
+  input: string;
+  /** unique_id of the node it stands for, or `this` (the model's own relation, for incremental runs). */
+  node: string;
+  /** Fixture rows; a column left out of a row is NULL. */
+  rows: Record<string, unknown>[];
+  /** `csv` when the rows were CSV text (every cell a string; types are then read from the text). */
+  format?: 'dict' | 'csv';
+}
+
+export interface UnitTestSpec {
+  /** unique_id of the model under test. */
+  model: string;
+  given: UnitTestInput[];
+  expect: { rows: Record<string, unknown>[] };
+  overrides?: { vars?: Record<string, unknown>; macros?: Record<string, unknown>; env_vars?: Record<string, unknown> };
 }
 
 export type GraphNode = ExecutableNode | SourceNode | TestNode;

@@ -95,15 +95,7 @@ export function checkSchemaEntries(schemaFiles: SchemaFile[], files: DiscoveredF
     }
     for (const test of schema.unitTests) {
       once(`unit\u0000${test.model}\u0000${test.name}`, `unit test '${test.name}' of model '${test.model}'`, test.location, 'XFORM_DUPLICATE_UNIT_TEST');
-      if (!modelNames.has(test.model)) {
-        const suggestion = didYouMean(test.model, modelNames);
-        bag.warning(
-          'XFORM_PATCH_NO_NODE',
-          `unit test '${test.name}' in ${schema.path} is for model '${test.model}', which does not exist` + (suggestion ? ` — did you mean '${suggestion}'?` : ''),
-          test.location,
-          suggestion ? `did you mean '${suggestion}'?` : undefined,
-        );
-      }
+      // An unknown model is a compile error (quality/unit-test-nodes.ts), where the model names are final.
     }
   }
 }

@@ -9,6 +9,7 @@ import type { ExecutableNode, GraphNode, TestNode } from '../graph/types.js';
 import { materialize } from '../materialize/materialize.js';
 import { materializeSeed } from '../materialize/seed.js';
 import { ensureSchemas, nodeRelation } from '../materialize/relations.js';
+import { runUnitTest } from '../quality/unit-tests.js';
 import { runScheduler, type NodeOutcome, type RunEvent, type RunResult, type SchedulerNode } from './scheduler.js';
 
 export interface ExecuteRunOptions {
@@ -56,6 +57,12 @@ async function runTest(connection: Connection, node: TestNode): Promise<NodeOutc
   };
 }
 
+/** A unit test as a run outcome: its diff travels in the message, one line each. */
+async function runUnitTestNode(compiled: CompiledProject, adapter: Adapter, connection: Connection, test: TestNode): Promise<NodeOutcome> {
+  const r = await runUnitTest({ compiled, adapter, connection, test });
+  return { status: r.status, message: r.message, failures: r.failures };
+}
+
 export async function executeRun(options: ExecuteRunOptions): Promise<ExecuteRunResult> {
   const { compiled, adapter } = options;
   const { manifest, project } = compiled;
@@ -85,7 +92,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecuteRun
   await runHooks(adapter, project.config.onRunStart, (sql) => compiled.renderHook(sql), 'on-run-start');
   const relations = ids
     .map((id) => manifest.nodes[id]!)
-    .filter((n): n is ExecutableNode => n.resource_type !== 'test' && !isEphemeral(n))
+    .filter((n): n is ExecutableNode => n.resource_type !== 'test' && n.resource_type !== 'unit_test' && !isEphemeral(n))
     .map((n) => nodeRelation(n));
   await ensureSchemas(adapter, relations);
 
@@ -107,6 +114,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecuteRun
         signal.addEventListener('abort', onAbort, { once: true });
         try {
           if (node.resource_type === 'test') return await runTest(connection, node as TestNode);
+          if (node.resource_type === 'unit_test') return await runUnitTestNode(compiled, adapter, connection, node as TestNode);
           const exec = node as ExecutableNode;
           if (exec.resource_type === 'seed') {
             const r = await materializeSeed({ adapter, connection, node: exec, projectRoot: project.root, fullRefresh: options.fullRefresh === true, signal });
@@ -130,7 +138,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecuteRun
   });
   for (const r of results) {
     const node = manifest.nodes[r.unique_id];
-    if (node && node.resource_type !== 'test' && !isEphemeral(node)) r.relation_name = (node as ExecutableNode).relation_name;
+    if (node && node.resource_type !== 'test' && node.resource_type !== 'unit_test' && !isEphemeral(node)) r.relation_name = (node as ExecutableNode).relation_name;
   }
   if (!options.signal?.aborted) {
     await runHooks(adapter, project.config.onRunEnd, (sql) => compiled.renderHook(sql), 'on-run-end');
