@@ -8,6 +8,7 @@ import {
   writeRunResults,
   XFORM_CORE_VERSION,
   XformError,
+  didYouMeanHint,
   type ResourceType,
 } from '@xform/core';
 import { addProjectOptions, addSelectionOptions, compileFromOptions, type ProjectOptions, type SelectionOptions } from '../project-options.js';
@@ -18,15 +19,53 @@ interface RunOptions extends ProjectOptions, SelectionOptions {
   fullRefresh?: boolean;
   threads?: string;
   failFast?: boolean;
+  storeFailures?: boolean;
+  indirectSelection?: string;
   logFormat: LogFormat;
 }
 
-const COMMANDS: { name: string; description: string; kinds: ResourceType[] }[] = [
-  { name: 'run', description: 'build the selected models in the warehouse, in DAG order', kinds: ['model'] },
-  { name: 'seed', description: 'load the CSV seeds into the warehouse', kinds: ['seed'] },
-  { name: 'test', description: 'run the selected tests and unit tests; selecting a model selects its tests', kinds: ['test', 'unit_test'] },
-  { name: 'build', description: 'load seeds, build models and run their tests, in DAG order', kinds: ['seed', 'model', 'test', 'snapshot'] },
+interface CommandSpec {
+  name: string;
+  description: string;
+  kinds: ResourceType[];
+  /** Builds relations (--full-refresh applies). */
+  builds: boolean;
+  /** Runs tests (--store-failures, --indirect-selection apply). */
+  tests: boolean;
+  /** Write-audit-publish: tests run against staging relations before publishing. */
+  audit: boolean;
+}
+
+const COMMANDS: CommandSpec[] = [
+  { name: 'run', description: 'build the selected models in the warehouse, in DAG order', kinds: ['model'], builds: true, tests: false, audit: false },
+  { name: 'seed', description: 'load the CSV seeds into the warehouse', kinds: ['seed'], builds: true, tests: false, audit: false },
+  {
+    name: 'test',
+    description: "run the selected data tests (and unit tests); selecting a model selects its tests",
+    kinds: ['test', 'unit_test'],
+    builds: false,
+    tests: true,
+    audit: false,
+  },
+  {
+    name: 'build',
+    description: 'load seeds, build models and snapshots, and test each one before publishing it (write-audit-publish), in DAG order',
+    kinds: ['seed', 'model', 'test', 'unit_test', 'snapshot'],
+    builds: true,
+    tests: true,
+    audit: true,
+  },
 ];
+
+const INDIRECT_SELECTION = ['eager', 'cautious', 'empty'] as const;
+
+function parseIndirectSelection(text: string | undefined): (typeof INDIRECT_SELECTION)[number] | undefined {
+  if (text === undefined) return undefined;
+  if ((INDIRECT_SELECTION as readonly string[]).includes(text)) return text as (typeof INDIRECT_SELECTION)[number];
+  throw new XformError('XFORM_BAD_ARGUMENT', `--indirect-selection expects one of ${INDIRECT_SELECTION.join(', ')}, got '${text}'`, {
+    hint: didYouMeanHint(text, INDIRECT_SELECTION),
+  });
+}
 
 function parseThreads(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
@@ -39,27 +78,33 @@ function parseThreads(text: string | undefined): number | undefined {
 
 export function registerRun(program: Command, setExitCode: (code: number) => void): void {
   for (const spec of COMMANDS) {
-    const command = program
-      .command(spec.name)
-      .description(spec.description)
-      .option('--full-refresh', 'rebuild incremental models and reload seeds from scratch')
-      .option('--threads <n>', 'how many nodes to build at once (default: the profile\'s threads, else 4)')
+    const command = program.command(spec.name).description(spec.description);
+    if (spec.builds) command.option('--full-refresh', 'rebuild incremental models and reload seeds from scratch');
+    if (spec.tests) {
+      command
+        .option('--store-failures', 'keep the failing rows of every failing test in <schema>_audit.<test name> (appended per run)')
+        .option('--indirect-selection <mode>', "how tests follow the selected nodes: eager (a parent selected), cautious (all parents), empty", 'eager');
+    }
+    command
+      .option('--threads <n>', 'how many nodes to run at once (default: the profile\'s threads, else 4)')
       .option('-x, --fail-fast', 'stop starting new nodes after the first failure')
       .option('--log-format <format>', 'text | json (one JSON object per event)', 'text');
     addSelectionOptions(addProjectOptions(command)).action(async (options: RunOptions) => {
-      setExitCode(await runCommand(spec.name, spec.kinds, options));
+      setExitCode(await runCommand(spec, options));
     });
   }
 }
 
-async function runCommand(which: string, kinds: ResourceType[], options: RunOptions): Promise<number> {
+async function runCommand(spec: CommandSpec, options: RunOptions): Promise<number> {
+  const which = spec.name;
   const started = performance.now();
   const threads = parseThreads(options.threads);
+  const indirectSelection = parseIndirectSelection(options.indirectSelection);
   const compiled = await compileFromOptions(options);
   const { project, manifest } = compiled;
   const targetDir = path.resolve(project.root, project.config.targetPath);
   await writeCompileArtifacts(targetDir, manifest);
-  const selected = selectNodes(compiled.graph, { select: options.select, exclude: options.exclude, resourceTypes: kinds });
+  const selected = selectNodes(compiled.graph, { select: options.select, exclude: options.exclude, resourceTypes: spec.kinds, indirectSelection });
   const snapshots = [...selected].filter((id) => manifest.nodes[id]?.resource_type === 'snapshot');
   if (snapshots.length > 0) {
     process.stderr.write(`${yellow('warning')} ${snapshots.length} snapshot(s) selected: snapshots are not run by this version of xform\n`);
@@ -83,6 +128,8 @@ async function runCommand(which: string, kinds: ResourceType[], options: RunOpti
       threads: poolSize,
       fullRefresh: options.fullRefresh === true,
       failFast: options.failFast === true,
+      audit: spec.audit,
+      storeFailures: options.storeFailures === true,
       signal: abort.signal,
       onEvent: (e) => printer.event(e),
     });
@@ -91,7 +138,15 @@ async function runCommand(which: string, kinds: ResourceType[], options: RunOpti
       invocationId: manifest.metadata.invocation_id,
       generatedAt: new Date(),
       elapsed,
-      args: { which, select: options.select ?? [], exclude: options.exclude ?? [], full_refresh: options.fullRefresh === true, threads: poolSize, target: project.target.name },
+      args: {
+        which,
+        select: options.select ?? [],
+        exclude: options.exclude ?? [],
+        full_refresh: options.fullRefresh === true,
+        store_failures: options.storeFailures === true,
+        threads: poolSize,
+        target: project.target.name,
+      },
       xformVersion: XFORM_CORE_VERSION,
     });
     if (results.length === 0) process.stderr.write(`${yellow('warning')} nothing to ${which}: no nodes match the selection\n`);

@@ -4,6 +4,7 @@
  */
 import { XformError, didYouMean, type DiagnosticBag, type SourceLocation } from '../errors.js';
 import type { NodeConfig } from './types.js';
+import { parseThreshold, THRESHOLD_EXPECTED } from '../quality/thresholds.js';
 
 /**
  * Config keys xform knows (dbt names, snake_case). Unknown keys are kept — user macros may read them — but
@@ -84,6 +85,7 @@ const hooks: Check = (v) => {
   }
   return { value: out };
 };
+const threshold: Check = (v) => (typeof v === 'string' && parseThreshold(v) ? { value: v } : { expected: THRESHOLD_EXPECTED });
 const limit: Check = (v) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? { value: v } : { expected: 'a whole number >= 0' });
 const recordOf =
   (inner: 'string' | 'boolean'): Check =>
@@ -119,8 +121,9 @@ const CHECKS: Record<string, Check> = {
   quote_columns: bool,
   delimiter: str,
   severity: oneOf(['error', 'warn'], true),
-  warn_if: str,
-  error_if: str,
+  warn_if: threshold,
+  error_if: threshold,
+  fail_calc: str,
   where: str,
   limit,
   store_failures: bool,

@@ -36,6 +36,8 @@ export interface NodeConfig {
   where?: string;
   limit?: number;
   store_failures?: boolean;
+  /** Aggregate over the failing rows that warn_if/error_if compare (default count(*)). */
+  fail_calc?: string;
   [key: string]: unknown;
 }
 

@@ -69,4 +69,51 @@ from (select count(*) as row_count from {{ model }}) counted
 where {% if min is not none %}row_count < {{ min }}{% else %}false{% endif %}
    or {% if max is not none %}row_count > {{ max }}{% else %}false{% endif %}
 {% endtest %}
+
+{% test recency(model, field, datepart, interval, ignore_time_component=false, group_by_columns=[]) %}
+{%- set threshold = xform_dateadd(datepart, -1 * interval, xform_current_timestamp_utc()) -%}
+{%- if ignore_time_component -%}{%- set threshold = 'cast(' ~ threshold ~ ' as date)' -%}{%- endif -%}
+{%- set groups = group_by_columns | join(', ') -%}
+with recency as (
+    select {% if groups %}{{ groups }}, {% endif %}max({% if ignore_time_component %}cast({{ field }} as date){% else %}{{ field }}{% endif %}) as most_recent
+    from {{ model }}
+    {% if groups %}group by {{ groups }}{% endif %}
+)
+select {% if groups %}{{ groups }}, {% endif %}most_recent, {{ threshold }} as threshold
+from recency
+where most_recent is null or most_recent < {{ threshold }}
+{% endtest %}
+
+{#- Helpers of the built-in tests; projects may override them per adapter (<adapter>__xform_dateadd). -#}
+{% macro xform_dateadd(datepart, interval, from_expression) -%}
+{{ return(adapter.dispatch('xform_dateadd')(datepart, interval, from_expression)) }}
+{%- endmacro %}
+
+{% macro default__xform_dateadd(datepart, interval, from_expression) -%}
+({{ from_expression }} + interval '{{ interval }} {{ datepart }}')
+{%- endmacro %}
+
+{% macro bigquery__xform_dateadd(datepart, interval, from_expression) -%}
+datetime_add({{ from_expression }}, interval {{ interval }} {{ datepart }})
+{%- endmacro %}
+
+{% macro snowflake__xform_dateadd(datepart, interval, from_expression) -%}
+dateadd({{ datepart }}, {{ interval }}, {{ from_expression }})
+{%- endmacro %}
+
+{% macro xform_current_timestamp_utc() -%}
+{{ return(adapter.dispatch('xform_current_timestamp_utc')()) }}
+{%- endmacro %}
+
+{% macro default__xform_current_timestamp_utc() -%}
+(current_timestamp at time zone 'UTC')
+{%- endmacro %}
+
+{% macro bigquery__xform_current_timestamp_utc() -%}
+current_datetime('UTC')
+{%- endmacro %}
+
+{% macro snowflake__xform_current_timestamp_utc() -%}
+convert_timezone('UTC', current_timestamp())::timestamp_ntz
+{%- endmacro %}
 `;

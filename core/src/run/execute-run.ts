@@ -9,7 +9,10 @@ import type { ExecutableNode, GraphNode, TestNode } from '../graph/types.js';
 import { materialize } from '../materialize/materialize.js';
 import { materializeSeed } from '../materialize/seed.js';
 import { ensureSchemas, nodeRelation } from '../materialize/relations.js';
+import type { AuditHook } from '../materialize/types.js';
+import { auditRelation, runDataTest } from '../quality/run-test.js';
 import { runUnitTest } from '../quality/unit-tests.js';
+import { planAudits } from './audit-plan.js';
 import { runScheduler, type NodeOutcome, type RunEvent, type RunResult, type SchedulerNode } from './scheduler.js';
 
 export interface ExecuteRunOptions {
@@ -20,6 +23,13 @@ export interface ExecuteRunOptions {
   threads: number;
   fullRefresh?: boolean;
   failFast?: boolean;
+  /**
+   * Write-audit-publish (`xform build`): a model's selected tests run against its staging relation before it
+   * is published; an error-severity failure leaves the published relation untouched and skips descendants.
+   */
+  audit?: boolean;
+  /** Quarantine every failing test's rows (`--store-failures`), not only those configured store_failures. */
+  storeFailures?: boolean;
   signal?: AbortSignal;
   onEvent?(event: RunEvent): void;
 }
@@ -44,17 +54,13 @@ async function runHooks(adapter: Adapter, hooks: string[], render: (sql: string)
   });
 }
 
-async function runTest(connection: Connection, node: TestNode): Promise<NodeOutcome> {
-  const sql = node.compiled_code ?? '';
-  const result = await connection.execute(`select count(*) as failures from (\n${sql}\n) xform_test`, { label: node.unique_id });
-  const failures = Number(result.rows[0]?.failures ?? 0);
-  if (failures === 0) return { status: 'pass', message: 'PASS', failures };
-  const warn = node.config.severity === 'warn';
-  return {
-    status: warn ? 'warn' : 'fail',
-    message: `${warn ? 'WARN' : 'FAIL'} ${failures} failing row${failures === 1 ? '' : 's'}`,
-    failures,
-  };
+function errorOutcome(err: unknown, settled?: NodeOutcome['settled']): NodeOutcome {
+  return { status: 'error', message: err instanceof Error ? err.message : String(err), error: err, ...(settled ? { settled } : {}) };
+}
+
+/** The test's SQL reading `staging` wherever it read the model's published relation. */
+function againstStaging(sql: string, published: string, staging: string): string {
+  return sql.split(published).join(staging);
 }
 
 /** A unit test as a run outcome: its diff travels in the message, one line each. */
@@ -87,13 +93,34 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecuteRun
     }
     return out;
   };
-  const nodes: SchedulerNode[] = ids.map((id) => ({ id, parents: [...new Set(parentsOf(id))] }));
+  const audits = options.audit ? planAudits(compiled, idSet) : new Map<string, TestNode[]>();
+  const auditOwner = new Map<string, string>();
+  for (const [owner, tests] of audits) for (const t of tests) auditOwner.set(t.unique_id, owner);
+  // An audited test is settled by its model's execution; it waits on that model only.
+  const nodes: SchedulerNode[] = ids.map((id) => ({ id, parents: auditOwner.has(id) ? [auditOwner.get(id)!] : [...new Set(parentsOf(id))] }));
+
+  const storeFor = (test: TestNode) => {
+    if (options.storeFailures !== true && test.config.store_failures !== true) return undefined;
+    const attached = test.attached_node ? manifest.nodes[test.attached_node] : undefined;
+    return { invocationId: manifest.metadata.invocation_id, storedAt: new Date(), relation: auditRelation(test, attached, project.target.schema) };
+  };
+  const runTest = async (connection: Connection, test: TestNode, signal: AbortSignal, sql?: string): Promise<NodeOutcome> => {
+    const r = await runDataTest({ adapter, connection, test, sql, store: storeFor(test), signal });
+    return { status: r.status, message: r.message, failures: r.failures };
+  };
 
   await runHooks(adapter, project.config.onRunStart, (sql) => compiled.renderHook(sql), 'on-run-start');
   const relations = ids
     .map((id) => manifest.nodes[id]!)
     .filter((n): n is ExecutableNode => n.resource_type !== 'test' && n.resource_type !== 'unit_test' && !isEphemeral(n))
     .map((n) => nodeRelation(n));
+  for (const id of ids) {
+    const test = manifest.nodes[id];
+    if (test?.resource_type === 'test') {
+      const store = storeFor(test as TestNode);
+      if (store) relations.push(store.relation);
+    }
+  }
   await ensureSchemas(adapter, relations);
 
   const results = await runScheduler({
@@ -113,23 +140,49 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecuteRun
         const onAbort = () => void connection.cancel();
         signal.addEventListener('abort', onAbort, { once: true });
         try {
-          if (node.resource_type === 'test') return await runTest(connection, node as TestNode);
+          if (node.resource_type === 'test') return await runTest(connection, node as TestNode, signal);
           if (node.resource_type === 'unit_test') return await runUnitTestNode(compiled, adapter, connection, node as TestNode);
           const exec = node as ExecutableNode;
-          if (exec.resource_type === 'seed') {
-            const r = await materializeSeed({ adapter, connection, node: exec, projectRoot: project.root, fullRefresh: options.fullRefresh === true, signal });
-            return { status: 'success', message: r.message, rowsAffected: r.rowsAffected, adapterResponse: r.adapterResponse };
+          const auditTests = audits.get(id);
+          const settled: NonNullable<NodeOutcome['settled']> = [];
+          const audit: AuditHook | undefined = auditTests
+            ? async (staging) => {
+                const published = exec.relation_name ?? adapter.dialect.relationName(nodeRelation(exec));
+                const stagingName = adapter.dialect.relationName(staging);
+                const blocking: string[] = [];
+                for (const test of auditTests) {
+                  const t0 = performance.now();
+                  let outcome: NodeOutcome;
+                  try {
+                    outcome = await runTest(connection, test, signal, againstStaging(test.compiled_code ?? '', published, stagingName));
+                  } catch (err) {
+                    outcome = errorOutcome(err);
+                  }
+                  settled.push({ id: test.unique_id, outcome, seconds: (performance.now() - t0) / 1000 });
+                  if (outcome.status === 'fail') blocking.push(`${test.name} (${outcome.failures} failing row${outcome.failures === 1 ? '' : 's'})`);
+                  else if (outcome.status === 'error') blocking.push(`${test.name} (error: ${outcome.message})`);
+                }
+                return blocking.length === 0 ? { ok: true } : { ok: false, message: `blocked by test ${blocking.join(', ')}` };
+              }
+            : undefined;
+          try {
+            const r =
+              exec.resource_type === 'seed'
+                ? await materializeSeed({ adapter, connection, node: exec, projectRoot: project.root, fullRefresh: options.fullRefresh === true, audit, signal })
+                : await materialize({
+                    adapter,
+                    connection,
+                    node: exec,
+                    fullRefresh: options.fullRefresh === true,
+                    renderSql: (isIncremental) => compiled.renderForRun(exec, { isIncremental }),
+                    renderHook: (sql) => compiled.renderHook(sql, exec),
+                    audit,
+                    signal,
+                  });
+            return { status: 'success', message: r.message, rowsAffected: r.rowsAffected, adapterResponse: r.adapterResponse, settled };
+          } catch (err) {
+            return errorOutcome(err, settled);
           }
-          const r = await materialize({
-            adapter,
-            connection,
-            node: exec,
-            fullRefresh: options.fullRefresh === true,
-            renderSql: (isIncremental) => compiled.renderForRun(exec, { isIncremental }),
-            renderHook: (sql) => compiled.renderHook(sql, exec),
-            signal,
-          });
-          return { status: 'success', message: r.message, rowsAffected: r.rowsAffected, adapterResponse: r.adapterResponse };
         } finally {
           signal.removeEventListener('abort', onAbort);
         }

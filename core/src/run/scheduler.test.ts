@@ -196,4 +196,45 @@ describe('runScheduler', () => {
     });
     expect(results[0]!.status).toBe('success');
   });
+  it('finishes the nodes an execution settled (audited tests) with their outcomes, right after the node itself', async () => {
+    const nodes: SchedulerNode[] = [
+      ...graph({ m: [], child: ['m'], other: [] }),
+      { id: 'test.p.unique_m.1', parents: ['model.p.m'] },
+      { id: 'test.p.not_null_m.2', parents: ['model.p.m'] },
+    ];
+    const executed: string[] = [];
+    const events: RunEvent[] = [];
+    const results = await runScheduler({
+      nodes,
+      threads: 2,
+      onEvent: (e) => events.push(e),
+      async execute(id): Promise<NodeOutcome> {
+        executed.push(id);
+        if (id !== 'model.p.m') return { status: 'success', message: 'OK' };
+        return {
+          status: 'error',
+          message: 'not published: blocked by test unique_m',
+          settled: [
+            { id: 'test.p.unique_m.1', outcome: { status: 'fail', message: 'FAIL 2 failing rows', failures: 2 }, seconds: 0.01 },
+            { id: 'test.p.not_null_m.2', outcome: { status: 'pass', message: 'PASS', failures: 0 }, seconds: 0.01 },
+          ],
+        };
+      },
+    });
+    // The audited tests were never executed on their own; the child of the blocked model was skipped.
+    expect(executed.sort()).toEqual(['model.p.m', 'model.p.other']);
+    const status = Object.fromEntries(results.map((r) => [r.unique_id, r.status]));
+    expect(status).toEqual({
+      'model.p.m': 'error',
+      'model.p.child': 'skipped',
+      'model.p.other': 'success',
+      'test.p.unique_m.1': 'fail',
+      'test.p.not_null_m.2': 'pass',
+    });
+    expect(results.find((r) => r.unique_id === 'test.p.unique_m.1')!.failures).toBe(2);
+    const order = events.filter((e) => e.type === 'node_finish').map((e) => (e as { id: string }).id);
+    expect(order.indexOf('test.p.unique_m.1')).toBe(order.indexOf('model.p.m') + 1);
+    const indexes = events.filter((e) => e.type === 'node_finish').map((e) => (e as { index: number }).index);
+    expect([...indexes].sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5]);
+  });
 });

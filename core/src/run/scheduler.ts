@@ -25,6 +25,12 @@ export interface NodeOutcome {
   failures?: number;
   error?: unknown;
   adapterResponse?: Record<string, unknown>;
+  /**
+   * Other nodes this execution settled too (write-audit-publish: a model's audit runs its tests). Each listed
+   * node that is part of the run and not finished yet is finished with its outcome right after this node,
+   * instead of being executed on its own (even when this node failed); its failure skips its descendants.
+   */
+  settled?: { id: string; outcome: NodeOutcome; seconds: number }[];
 }
 
 export interface TimingInfo {
@@ -209,13 +215,11 @@ export async function runScheduler(options: RunSchedulerOptions): Promise<RunRes
       resolve(results);
     };
 
-    const complete = (i: number, threadId: string, slot: number, index: number, started: number, outcome: NodeOutcome): void => {
-      const completed = Date.now();
+    /** Records a finished node and releases (or skips) its children. */
+    const finish = (i: number, threadId: string | undefined, index: number, started: number, completed: number, outcome: NodeOutcome): void => {
       const state = states[i]!;
       state.done = true;
       finished++;
-      running--;
-      freeSlots.push(slot);
       const result: RunResult = {
         unique_id: nodes[i]!.id,
         status: outcome.status,
@@ -243,6 +247,23 @@ export async function runScheduler(options: RunSchedulerOptions): Promise<RunRes
           if (--child.pendingParents === 0 && !child.done) ready.push(c);
         }
       }
+    };
+
+    const complete = (i: number, threadId: string, slot: number, index: number, started: number, outcome: NodeOutcome): void => {
+      const completed = Date.now();
+      running--;
+      freeSlots.push(slot);
+      const { settled, ...own } = outcome;
+      // Settled nodes are claimed first (a failure of this node must not skip them), reported right after it.
+      const claimed: { j: number; seconds: number; outcome: NodeOutcome }[] = [];
+      for (const s of settled ?? []) {
+        const j = indexOf.get(s.id);
+        if (j === undefined || states[j]!.done) continue;
+        states[j]!.done = true;
+        claimed.push({ j, seconds: s.seconds, outcome: s.outcome });
+      }
+      finish(i, threadId, index, started, completed, own);
+      for (const c of claimed) finish(c.j, threadId, nextIndex++, Math.max(started, completed - c.seconds * 1000), completed, c.outcome);
       pump();
     };
 
