@@ -1,9 +1,10 @@
 /**
  * Write-audit-publish planning: which selected tests audit which model before it is published. A test audits
- * the model it is attached to (generic tests) or, for singular tests, the one model it reads that every other
- * model it reads is upstream of. It can only run against the staging relation when everything else it reads
- * is already built by then: each other selected dependency must be an ancestor of that model. Tests that
- * don't qualify run as ordinary nodes after all their parents.
+ * the model it is attached to (generic tests) or, for singular tests, the one model it reads that no other
+ * model it reads is downstream of. It runs against the staging relation once everything else it reads is
+ * built: other selected dependencies that are not upstream of the model already (the `to` of a relationships
+ * test, say) become extra parents of the model in the run. A test reading something downstream of the
+ * model can't audit it and runs as an ordinary node after all its parents.
  */
 import type { CompiledProject } from '../compile/compiler.js';
 import type { ExecutableNode, GraphNode, TestNode } from '../graph/types.js';
@@ -16,10 +17,18 @@ function isAuditable(node: GraphNode | undefined): node is ExecutableNode {
   return node.resource_type === 'model' && AUDITABLE.has(String(node.config.materialized ?? 'view'));
 }
 
-/** owner unique_id -> the tests that audit it, for the run's selected ids. */
-export function planAudits(compiled: CompiledProject, selected: ReadonlySet<string>): Map<string, TestNode[]> {
+export interface AuditPlan {
+  /** owner unique_id -> the tests that audit it. */
+  tests: Map<string, TestNode[]>;
+  /** owner unique_id -> nodes it must wait for so that its audit tests can read them. */
+  waitFor: Map<string, Set<string>>;
+}
+
+/** The write-audit-publish plan of a run's selected ids. */
+export function planAudits(compiled: CompiledProject, selected: ReadonlySet<string>): AuditPlan {
   const { manifest, graph } = compiled;
   const plan = new Map<string, TestNode[]>();
+  const waitFor = new Map<string, Set<string>>();
   const ancestorsCache = new Map<string, Set<string>>();
   const ancestors = (id: string) => {
     let set = ancestorsCache.get(id);
@@ -34,13 +43,21 @@ export function planAudits(compiled: CompiledProject, selected: ReadonlySet<stri
     let owner: string | undefined = (test as TestNode).attached_node;
     if (owner === undefined || manifest.nodes[owner] === undefined) {
       if (deps.length === 0) continue;
-      owner = deps.length === 1 ? deps[0] : deps.find((d) => deps.every((o) => o === d || ancestors(d).has(o)));
+      owner = deps.length === 1 ? deps[0] : deps.find((d) => deps.every((o) => o === d || !ancestors(o).has(d)));
     }
-    if (owner === undefined || !selected.has(owner) || !isAuditable(manifest.nodes[owner])) continue;
-    if (!deps.every((d) => d === owner || ancestors(owner!).has(d))) continue;
-    let list = plan.get(owner);
-    if (!list) plan.set(owner, (list = []));
+    const o = owner;
+    if (o === undefined || !selected.has(o) || !isAuditable(manifest.nodes[o])) continue;
+    // Nothing the test reads may be downstream of the model (that would wait on the model itself).
+    if (deps.some((d) => d !== o && ancestors(d).has(o))) continue;
+    for (const d of deps) {
+      if (d === o || ancestors(o).has(d)) continue;
+      let wait = waitFor.get(o);
+      if (!wait) waitFor.set(o, (wait = new Set()));
+      wait.add(d);
+    }
+    let list = plan.get(o);
+    if (!list) plan.set(o, (list = []));
     list.push(test as TestNode);
   }
-  return plan;
+  return { tests: plan, waitFor };
 }

@@ -93,11 +93,17 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecuteRun
     }
     return out;
   };
-  const audits = options.audit ? planAudits(compiled, idSet) : new Map<string, TestNode[]>();
+  const plan = options.audit ? planAudits(compiled, idSet) : { tests: new Map<string, TestNode[]>(), waitFor: new Map<string, Set<string>>() };
+  const audits = plan.tests;
   const auditOwner = new Map<string, string>();
   for (const [owner, tests] of audits) for (const t of tests) auditOwner.set(t.unique_id, owner);
-  // An audited test is settled by its model's execution; it waits on that model only.
-  const nodes: SchedulerNode[] = ids.map((id) => ({ id, parents: auditOwner.has(id) ? [auditOwner.get(id)!] : [...new Set(parentsOf(id))] }));
+  // An audited test is settled by its model's execution; it waits on that model only, and the model waits
+  // for whatever else its tests read.
+  const nodes: SchedulerNode[] = ids.map((id) => {
+    const owner = auditOwner.get(id);
+    if (owner !== undefined) return { id, parents: [owner] };
+    return { id, parents: [...new Set([...parentsOf(id), ...(plan.waitFor.get(id) ?? [])])] };
+  });
 
   const storeFor = (test: TestNode) => {
     if (options.storeFailures !== true && test.config.store_failures !== true) return undefined;

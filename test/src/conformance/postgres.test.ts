@@ -24,5 +24,29 @@ defineConformanceSuite(
       { projectRoot: process.cwd() },
     );
   },
-  { teardown: async () => server?.stop() },
+  {
+    teardown: async () => server?.stop(),
+    cliTarget: (adapter, _root, schema) => {
+      const s = server!;
+      return {
+        profile: [
+          'shop:',
+          '  target: dev',
+          '  outputs:',
+          '    dev:',
+          '      type: postgres',
+          `      host: ${s.host}`,
+          `      port: ${s.port}`,
+          `      user: ${s.user}`,
+          "      password: \"{{ env_var('XFORM_TEST_PG_PASSWORD') }}\"",
+          `      dbname: ${s.database}`,
+          `      schema: ${schema}`,
+          '      threads: 4',
+          '',
+        ].join('\n'),
+        env: { XFORM_TEST_PG_PASSWORD: s.password },
+        query: async (sql) => (await adapter.withConnection((c) => c.execute(sql))).rows,
+      };
+    },
+  },
 );

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe } from 'vitest';
 import type { Adapter } from '../../../core/src/adapter/types.js';
 import { ensureSchemas } from '../../../core/src/materialize/index.js';
 import { defineIncrementalTests } from './incremental-tests.js';
+import { defineQualityTests } from './quality-tests.js';
 import { defineRunTests } from './run-tests.js';
 import { defineSeedTests } from './seed-tests.js';
 import { defineTableTests } from './table-tests.js';
@@ -21,14 +22,27 @@ export interface ConformanceContext {
   schema(label: string): Promise<string>;
   /** A scratch directory for CSV files. */
   tmpDir(): string;
+  /** How the CLI reaches this warehouse from a project at `root` building into `schema`. */
+  cliTarget(root: string, schema: string): CliTarget;
+}
+
+export interface CliTarget {
+  /** profiles.yml text (profile `shop`, whose target builds into the schema). */
+  profile: string;
+  /** Environment for the CLI (secrets go here, not into the profile). */
+  env?: Record<string, string>;
+  /** Rows of a query on the warehouse the CLI wrote to; count(*) comes back as a number. */
+  query(sql: string): Promise<Record<string, unknown>[]>;
 }
 
 export interface ConformanceOptions {
   /** Called once after the adapter is closed (stop a server...). */
   teardown?(): Promise<void>;
+  /** See ConformanceContext.cliTarget; `adapter` is the suite's adapter. */
+  cliTarget(adapter: Adapter, root: string, schema: string): CliTarget;
 }
 
-export function defineConformanceSuite(name: string, makeAdapter: () => Promise<Adapter>, options: ConformanceOptions = {}): void {
+export function defineConformanceSuite(name: string, makeAdapter: () => Promise<Adapter>, options: ConformanceOptions): void {
   describe(`conformance: ${name}`, () => {
     let adapter: Adapter | undefined;
     let dir = '';
@@ -71,11 +85,13 @@ export function defineConformanceSuite(name: string, makeAdapter: () => Promise<
         return schema;
       },
       tmpDir: () => dir,
+      cliTarget: (root, schema) => options.cliTarget(context.adapter(), root, schema),
     };
 
     defineTableTests(context);
     defineIncrementalTests(context);
     defineSeedTests(context);
     defineRunTests(context);
+    defineQualityTests(context);
   });
 }
