@@ -233,7 +233,7 @@ describe('runScheduler', () => {
     });
     expect(results.find((r) => r.unique_id === 'test.p.unique_m.1')!.failures).toBe(2);
     const order = events.filter((e) => e.type === 'node_finish').map((e) => (e as { id: string }).id);
-    expect(order.indexOf('test.p.unique_m.1')).toBe(order.indexOf('model.p.m') + 1);
+    expect(order.indexOf('test.p.unique_m.1')).toBeGreaterThan(order.indexOf('model.p.m'));
     const indexes = events.filter((e) => e.type === 'node_finish').map((e) => (e as { index: number }).index);
     expect([...indexes].sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5]);
   });
