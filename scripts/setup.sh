@@ -6,10 +6,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+export PATH="$HOME/.local/bin:$PATH" # a pnpm installed for this user only (below)
 
 if ! command -v pnpm >/dev/null 2>&1 || ! pnpm --version 2>/dev/null | grep -q '^10\.'; then
   say "installing pnpm 10 with npm"
-  npm install -g pnpm@10 >/dev/null
+  # Without write access to npm's global folder (Node installed system-wide, not root), install for this user.
+  if ! npm install -g pnpm@10 >/dev/null 2>&1; then
+    npm install -g --prefix "$HOME/.local" pnpm@10 >/dev/null
+    export PATH="$HOME/.local/bin:$PATH"
+    say "pnpm is in $HOME/.local/bin; add it to your PATH to use pnpm yourself"
+  fi
 fi
 
 need_apt=()
