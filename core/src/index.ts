@@ -13,3 +13,4 @@ export * from './quality/freshness.js';
 export * from './quality/sources-json.js';
 export * from './quality/unit-tests.js';
 export * from './quality/unit-diff.js';
+export * from './docs/index.js';

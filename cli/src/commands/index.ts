@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { registerCompile } from './compile.js';
 import { registerDebug } from './debug.js';
 import { registerInit } from './init.js';
+import { registerDocs } from './docs.js';
 import { registerLs } from './ls.js';
 import { registerRun } from './run.js';
 import { registerSource } from './source.js';
@@ -14,4 +15,5 @@ export function registerCommands(program: Command, setExitCode: (code: number) =
   registerRun(program, setExitCode);
   registerDebug(program, setExitCode);
   registerSource(program, setExitCode);
+  registerDocs(program, setExitCode);
 }

@@ -1,0 +1,300 @@
+/**
+ * Column-level lineage: for each output column of a compiled model, the upstream (node, column) pairs it is
+ * computed from. The compiled SQL is parsed with node-sql-parser; scopes (CTEs, subqueries, joins, aliases,
+ * `*`, set operations) are resolved on its AST. Whatever cannot be resolved with certainty (a parse failure,
+ * a relation outside the project, an ambiguous unqualified column, `*` over a relation of unknown shape) is
+ * marked untraceable with the reason, never guessed.
+ */
+import nodeSqlParser from 'node-sql-parser';
+
+const { Parser } = nodeSqlParser;
+
+export interface ColumnSource {
+  /** unique_id of the upstream node. */
+  node: string;
+  column: string;
+}
+
+export interface ColumnLineage {
+  /** `direct`: the column is an upstream column passed through; `derived`: computed from its sources; `constant`: reads no column. */
+  kind: 'direct' | 'derived' | 'constant';
+  sources: ColumnSource[];
+  /** Set when the column cannot be (fully) traced: why. Sources found so far are still listed. */
+  untraceable?: string;
+}
+
+export interface ModelLineage {
+  /** By output column name, in select order. */
+  columns: Record<string, ColumnLineage>;
+  /** Set when the SQL could not be parsed (then `columns` is empty). */
+  error?: string;
+}
+
+/** A relation of the project as the SQL names it. */
+export interface ResolvedRelation {
+  uniqueId: string;
+  /** Its columns as the warehouse spells them, when known (catalog, else schema YAML). */
+  columns?: string[];
+}
+
+export interface TraceOptions {
+  /** Finds the project node a relation name refers to: parts are the name's parts, lower-cased, e.g. ['main', 'orders']. */
+  resolve: (parts: string[]) => ResolvedRelation | undefined;
+  /** node-sql-parser dialect. Default 'postgresql'. */
+  database?: string;
+}
+
+interface Lin {
+  sources: Map<string, ColumnSource>;
+  derived: boolean;
+  untraceable?: string;
+}
+
+/** A relation in scope: a project node, a CTE/subquery (with its own lineage), or something opaque. */
+type ScopeItem =
+  | { kind: 'node'; rel: ResolvedRelation; lower?: Map<string, string> }
+  | { kind: 'derived'; table: Derived }
+  | { kind: 'opaque'; reason: string };
+
+interface Derived {
+  names: string[];
+  cols: Map<string, Lin>;
+}
+
+type Ast = Record<string, unknown>;
+
+const parser = new Parser();
+
+function text(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (value && typeof value === 'object') {
+    const v = value as Ast;
+    if (typeof v.value === 'string') return v.value;
+    if (v.expr) return text(v.expr);
+  }
+  return undefined;
+}
+
+function newLin(): Lin {
+  return { sources: new Map(), derived: false };
+}
+
+function merge(into: Lin, from: Lin): void {
+  for (const [k, s] of from.sources) into.sources.set(k, s);
+  if (from.derived) into.derived = true;
+  if (from.untraceable && !into.untraceable) into.untraceable = from.untraceable;
+}
+
+function lowerColumns(item: { rel: ResolvedRelation; lower?: Map<string, string> }): Map<string, string> | undefined {
+  if (!item.rel.columns) return undefined;
+  item.lower ??= new Map(item.rel.columns.map((c) => [c.toLowerCase(), c]));
+  return item.lower;
+}
+
+class Tracer {
+  constructor(private readonly options: TraceOptions) {}
+
+  select(stmt: Ast, outerCtes: Map<string, Derived>): Derived {
+    let ctes = outerCtes;
+    if (Array.isArray(stmt.with)) {
+      ctes = new Map(outerCtes);
+      for (const cte of stmt.with as Ast[]) {
+        const name = text(cte.name)?.toLowerCase();
+        const body = cte.stmt as Ast | undefined;
+        const inner = body && (body.ast as Ast | undefined) ? (body.ast as Ast) : body;
+        if (!name || !inner) continue;
+        ctes.set(name, this.select(inner, ctes));
+      }
+    }
+    const first = this.simpleSelect(stmt, ctes);
+    // UNION / INTERSECT / EXCEPT: the n-th column of every branch feeds the n-th output column.
+    let next = stmt._next as Ast | undefined;
+    while (next) {
+      const branch = this.simpleSelect(next, ctes);
+      first.names.forEach((name, i) => {
+        const other = branch.names[i];
+        const lin = first.cols.get(name.toLowerCase());
+        if (!lin) return;
+        if (other === undefined) lin.untraceable ??= 'set operation branches have different column counts';
+        else {
+          const from = branch.cols.get(other.toLowerCase());
+          if (from) merge(lin, from);
+        }
+        lin.derived = true;
+      });
+      next = next._next as Ast | undefined;
+    }
+    return first;
+  }
+
+  private simpleSelect(stmt: Ast, ctes: Map<string, Derived>): Derived {
+    const scope = new Map<string, ScopeItem>();
+    const order: ScopeItem[] = [];
+    for (const from of (Array.isArray(stmt.from) ? stmt.from : []) as Ast[]) {
+      const { alias, item } = this.fromItem(from, ctes);
+      if (alias) scope.set(alias.toLowerCase(), item);
+      order.push(item);
+    }
+    const out: Derived = { names: [], cols: new Map() };
+    const add = (name: string, lin: Lin) => {
+      if (out.cols.has(name.toLowerCase())) return;
+      out.names.push(name);
+      out.cols.set(name.toLowerCase(), lin);
+    };
+    const columns = stmt.columns;
+    if (!Array.isArray(columns)) return out;
+    columns.forEach((col: Ast, i) => {
+      const expr = col.expr as Ast | undefined;
+      if (!expr) return;
+      if (expr.type === 'column_ref' && text(expr.column) === '*') {
+        const qualifier = text(expr.table)?.toLowerCase();
+        const items = qualifier ? [scope.get(qualifier)] : order;
+        for (const item of items) this.expandStar(item, qualifier, add);
+        return;
+      }
+      const name = text(col.as) ?? (expr.type === 'column_ref' ? text(expr.column) : undefined) ?? `column_${i + 1}`;
+      const lin = newLin();
+      this.walk(expr, scope, order, ctes, lin);
+      lin.derived = expr.type !== 'column_ref' || lin.derived;
+      add(name, lin);
+    });
+    return out;
+  }
+
+  private expandStar(item: ScopeItem | undefined, qualifier: string | undefined, add: (name: string, lin: Lin) => void): void {
+    if (!item) {
+      add(`${qualifier ?? ''}.*`, { sources: new Map(), derived: false, untraceable: `'${qualifier}.*' names no relation in scope` });
+    } else if (item.kind === 'derived') {
+      for (const name of item.table.names) add(name, { ...item.table.cols.get(name.toLowerCase())!, sources: new Map(item.table.cols.get(name.toLowerCase())!.sources) });
+    } else if (item.kind === 'node' && item.rel.columns) {
+      for (const name of item.rel.columns) {
+        add(name, { sources: new Map([[`${item.rel.uniqueId}\u0000${name}`, { node: item.rel.uniqueId, column: name }]]), derived: false });
+      }
+    } else {
+      const reason = item.kind === 'opaque' ? item.reason : `the columns of ${item.rel.uniqueId} are unknown (build it, then generate the docs again)`;
+      add(`${qualifier ?? ''}*`, { sources: new Map(), derived: false, untraceable: `'*' over a relation of unknown shape: ${reason}` });
+    }
+  }
+
+  private fromItem(from: Ast, ctes: Map<string, Derived>): { alias?: string; item: ScopeItem } {
+    const alias = text(from.as);
+    const expr = from.expr as Ast | undefined;
+    if (expr && expr.ast) return { alias, item: { kind: 'derived', table: this.select(expr.ast as Ast, ctes) } };
+    if (typeof from.table === 'string') {
+      const table = from.table;
+      const qualifiers = [from.db, from.schema].filter((p): p is string => typeof p === 'string' && p.length > 0);
+      if (qualifiers.length === 0) {
+        const cte = ctes.get(table.toLowerCase());
+        if (cte) return { alias: alias ?? table, item: { kind: 'derived', table: cte } };
+      }
+      const parts = [...qualifiers, table].map((p) => p.toLowerCase());
+      const rel = this.options.resolve(parts);
+      const item: ScopeItem = rel ? { kind: 'node', rel } : { kind: 'opaque', reason: `${parts.join('.')} is not a relation of this project` };
+      return { alias: alias ?? table, item };
+    }
+    return { alias, item: { kind: 'opaque', reason: 'reads a table function or VALUES list' } };
+  }
+
+  /** Collects every column reference of an expression (including scalar subqueries) into `lin`. */
+  private walk(node: unknown, scope: Map<string, ScopeItem>, order: ScopeItem[], ctes: Map<string, Derived>, lin: Lin): void {
+    if (Array.isArray(node)) {
+      for (const n of node) this.walk(n, scope, order, ctes, lin);
+      return;
+    }
+    if (!node || typeof node !== 'object') return;
+    const ast = node as Ast;
+    if (ast.type === 'column_ref') {
+      this.resolveRef(ast, scope, order, lin);
+      return;
+    }
+    if (ast.ast && typeof ast.ast === 'object') {
+      const sub = this.select(ast.ast as Ast, ctes);
+      for (const l of sub.cols.values()) merge(lin, l);
+      lin.derived = true;
+      return;
+    }
+    if (ast.type === 'select') {
+      const sub = this.select(ast, ctes);
+      for (const l of sub.cols.values()) merge(lin, l);
+      lin.derived = true;
+      return;
+    }
+    for (const [k, v] of Object.entries(ast)) {
+      if (k === 'loc') continue;
+      if (v && typeof v === 'object') this.walk(v, scope, order, ctes, lin);
+    }
+  }
+
+  private resolveRef(ref: Ast, scope: Map<string, ScopeItem>, order: ScopeItem[], lin: Lin): void {
+    const column = text(ref.column);
+    if (!column) return;
+    if (column === '*') {
+      // count(*) and friends: computed from rows, not from a column.
+      lin.derived = true;
+      return;
+    }
+    const qualifier = text(ref.table)?.toLowerCase();
+    let item: ScopeItem | undefined;
+    if (qualifier) {
+      item = scope.get(qualifier);
+      if (!item) {
+        lin.untraceable ??= `'${qualifier}.${column}' names no relation in scope`;
+        return;
+      }
+    } else if (order.length === 1) {
+      item = order[0];
+    } else {
+      const having = order.filter((it) => this.has(it, column) !== false);
+      const sure = having.filter((it) => this.has(it, column) === true);
+      if (sure.length === 1 && having.length === 1) item = sure[0];
+      else {
+        lin.untraceable ??= order.length === 0 ? `'${column}' reads no relation` : `'${column}' is not qualified and more than one relation in scope may hold it`;
+        return;
+      }
+    }
+    if (!item) return;
+    if (item.kind === 'opaque') {
+      lin.untraceable ??= item.reason;
+    } else if (item.kind === 'derived') {
+      const from = item.table.cols.get(column.toLowerCase());
+      if (from) merge(lin, from);
+      else lin.untraceable ??= `'${column}' is not a column of the subquery or CTE it reads`;
+    } else {
+      const spelled = lowerColumns(item)?.get(column.toLowerCase()) ?? column;
+      lin.sources.set(`${item.rel.uniqueId}\u0000${spelled}`, { node: item.rel.uniqueId, column: spelled });
+    }
+  }
+
+  /** true / false when the item's columns are known, undefined when not. */
+  private has(item: ScopeItem, column: string): boolean | undefined {
+    if (item.kind === 'derived') return item.table.cols.has(column.toLowerCase());
+    if (item.kind === 'node') return lowerColumns(item)?.has(column.toLowerCase());
+    return undefined;
+  }
+}
+
+/** Parses one compiled model's SQL and traces each of its output columns to upstream columns. */
+export function traceColumns(sql: string, options: TraceOptions): ModelLineage {
+  let ast: unknown;
+  try {
+    ast = parser.astify(sql, { database: options.database ?? 'postgresql' });
+  } catch (err) {
+    const message = err instanceof Error ? err.message.split('\n')[0]! : String(err);
+    return { columns: {}, error: `the SQL parser could not read this model: ${message}` };
+  }
+  const statements = (Array.isArray(ast) ? ast : [ast]) as Ast[];
+  const stmt = statements.find((s) => s && s.type === 'select');
+  if (!stmt) return { columns: {}, error: 'the compiled SQL holds no SELECT statement' };
+  const derived = new Tracer(options).select(stmt, new Map());
+  const columns: Record<string, ColumnLineage> = {};
+  for (const name of derived.names) {
+    const lin = derived.cols.get(name.toLowerCase())!;
+    const sources = [...lin.sources.values()];
+    columns[name] = {
+      kind: sources.length === 0 && !lin.untraceable && !lin.derived ? 'constant' : lin.derived ? 'derived' : 'direct',
+      sources,
+      ...(lin.untraceable ? { untraceable: lin.untraceable } : {}),
+    };
+  }
+  return { columns };
+}

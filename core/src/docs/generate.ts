@@ -1,0 +1,49 @@
+/** `xform docs generate`: catalog.json from the warehouse, then the static site under target/docs. */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Catalog } from '../adapter/types.js';
+import type { Manifest } from '../compile/manifest.js';
+import type { RunResultsFile } from '../run/run-results.js';
+import { buildCatalog, writeCatalog, type CatalogFile } from './catalog.js';
+import { buildSiteData } from './site-data.js';
+import { writeSite } from './write-site.js';
+
+export interface GenerateDocsOptions {
+  manifest: Manifest;
+  /** The warehouse catalog; without one the site documents the project from its files alone. */
+  catalog?: Catalog;
+  /** The project's target folder (catalog.json, run_results.json, docs/). */
+  targetDir: string;
+  /** Folder holding the built front-end (index.html, app.js, app.css). */
+  assetsDir: string;
+}
+
+export interface GenerateDocsResult {
+  catalogFile?: string;
+  catalog?: CatalogFile;
+  indexFile: string;
+  nodes: number;
+  /** Models whose columns the SQL parser could not trace at all. */
+  lineageErrors: number;
+  hasRunResults: boolean;
+}
+
+async function readRunResults(targetDir: string): Promise<RunResultsFile | undefined> {
+  try {
+    return JSON.parse(await readFile(path.join(targetDir, 'run_results.json'), 'utf8')) as RunResultsFile;
+  } catch {
+    // No run yet (or an unreadable file): the site simply shows no run status.
+    return undefined;
+  }
+}
+
+export async function generateDocs(options: GenerateDocsOptions): Promise<GenerateDocsResult> {
+  const catalog = options.catalog ? await buildCatalog(options.manifest, options.catalog) : undefined;
+  const catalogFile = catalog ? await writeCatalog(options.targetDir, catalog) : undefined;
+  const runResults = await readRunResults(options.targetDir);
+  const data = buildSiteData(options.manifest, { catalog, runResults });
+  const indexFile = await writeSite(path.join(options.targetDir, 'docs'), options.assetsDir, data);
+  let lineageErrors = 0;
+  for (const chunk of data.chunks) for (const d of chunk) if (d.lineageError) lineageErrors++;
+  return { catalogFile, catalog, indexFile, nodes: data.graph.nodes.length, lineageErrors, hasRunResults: runResults !== undefined };
+}

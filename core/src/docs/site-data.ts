@@ -1,0 +1,261 @@
+/**
+ * Turns the manifest, the catalog and the last run's results into the docs site's data: nodes in swimlanes
+ * with their layout, tests, column lineage and a timeline of the last run. All the heavy work (layout,
+ * lineage) happens here, once, so that the page only draws.
+ */
+import type { Manifest } from '../compile/manifest.js';
+import type { ExecutableNode, SourceNode, TestNode } from '../graph/types.js';
+import type { RunResultsFile } from '../run/run-results.js';
+import type { CatalogEntry, CatalogFile } from './catalog.js';
+import { traceColumns, type ModelLineage, type ResolvedRelation } from './column-lineage.js';
+import { layeredLayout } from './layout.js';
+import type { ColumnRef, SiteColumn, SiteDetail, SiteGraph, SiteNode, SiteRun, SiteTest } from './site-types.js';
+
+export interface SiteData {
+  graph: SiteGraph;
+  /** Detail chunks, `graph.chunkSize` nodes each, in node order. */
+  chunks: SiteDetail[][];
+}
+
+export interface BuildSiteDataOptions {
+  catalog?: CatalogFile;
+  runResults?: RunResultsFile;
+  /** Nodes per detail chunk. Default 200. */
+  chunkSize?: number;
+}
+
+type DrawnNode = ExecutableNode | SourceNode;
+
+const SQL_DIALECT: Record<string, string> = { bigquery: 'bigquery', snowflake: 'snowflake', mysql: 'mysql' };
+
+const SOURCES_LANE = 'sources & seeds';
+
+function folderOf(node: DrawnNode): string {
+  if (node.resource_type === 'source') return node.source_name;
+  const parts = node.original_file_path.split('/');
+  return parts.length > 2 ? parts.slice(1, -1).join('/') : parts[0] ?? '';
+}
+
+function ownerOf(node: DrawnNode): string | undefined {
+  const owner = node.meta.owner ?? (node.config.meta as Record<string, unknown> | undefined)?.owner;
+  return typeof owner === 'string' ? owner : undefined;
+}
+
+export function buildSiteData(manifest: Manifest, options: BuildSiteDataOptions = {}): SiteData {
+  const chunkSize = options.chunkSize ?? 200;
+  const drawn: DrawnNode[] = [];
+  const tests: TestNode[] = [];
+  for (const node of Object.values(manifest.nodes)) {
+    if (node.resource_type === 'test' || node.resource_type === 'unit_test') tests.push(node as TestNode);
+    else drawn.push(node as ExecutableNode);
+  }
+  drawn.push(...Object.values(manifest.sources));
+
+  // Lanes: sources and seeds first, then the project's layers in order, then models without a layer.
+  const lanes = [SOURCES_LANE, ...manifest.layers];
+  const laneOf = (node: DrawnNode): number => {
+    if (node.resource_type === 'source' || node.resource_type === 'seed') return 0;
+    const layer = node.layer ?? node.config.layer;
+    const name = layer ?? (manifest.layers.length ? 'other models' : 'models');
+    let i = lanes.indexOf(name);
+    if (i < 0) i = lanes.push(name) - 1;
+    return i;
+  };
+  const withLane = drawn.map((node) => ({ node, lane: laneOf(node), folder: folderOf(node) }));
+  withLane.sort((a, b) => a.lane - b.lane || (a.folder < b.folder ? -1 : a.folder > b.folder ? 1 : 0) || (a.node.name < b.node.name ? -1 : 1));
+  const index = new Map<string, number>(withLane.map((w, i) => [w.node.unique_id, i]));
+
+  const groups: SiteGraph['groups'] = [];
+  const groupIndex = new Map<string, number>();
+  const groupOf = (lane: number, folder: string) => {
+    const k = `${lane}\u0000${folder}`;
+    let g = groupIndex.get(k);
+    if (g === undefined) {
+      g = groups.push({ name: folder || lanes[lane]!, lane, folder }) - 1;
+      groupIndex.set(k, g);
+    }
+    return g;
+  };
+
+  const catalogEntry = (id: string): CatalogEntry | undefined => options.catalog?.nodes[id] ?? options.catalog?.sources[id];
+
+  // Column names: the warehouse's first (in its order), then documented columns it does not hold.
+  const columnNames = withLane.map(({ node }) => {
+    const names = Object.values(catalogEntry(node.unique_id)?.columns ?? {}).sort((a, b) => a.index - b.index).map((c) => c.name);
+    const lower = new Set(names.map((n) => n.toLowerCase()));
+    for (const c of Object.values(node.columns)) if (!lower.has(c.name.toLowerCase())) names.push(c.name);
+    return names;
+  });
+
+  // Relations by the names compiled SQL uses for them: schema.identifier and database.schema.identifier.
+  const relations = new Map<string, ResolvedRelation>();
+  const byIdentifier = new Map<string, ResolvedRelation | null>();
+  withLane.forEach(({ node }, i) => {
+    if (node.config.materialized === 'ephemeral') return;
+    const identifier = (node.resource_type === 'source' ? node.identifier : node.alias).toLowerCase();
+    const rel: ResolvedRelation = {
+      uniqueId: node.unique_id,
+      ...(catalogEntry(node.unique_id) || Object.keys(node.columns).length ? { columns: columnNames[i] } : {}),
+    };
+    const schema = node.schema.toLowerCase();
+    relations.set(`${schema}.${identifier}`, rel);
+    if (node.database) relations.set(`${node.database.toLowerCase()}.${schema}.${identifier}`, rel);
+    byIdentifier.set(identifier, byIdentifier.has(identifier) ? null : rel);
+  });
+  const resolve = (parts: string[]): ResolvedRelation | undefined =>
+    parts.length === 1 ? byIdentifier.get(parts[0]!) ?? undefined : relations.get(parts.join('.')) ?? relations.get(parts.slice(-2).join('.'));
+  const sqlDialect = SQL_DIALECT[manifest.metadata.adapter_type] ?? 'postgresql';
+
+  const lineages: (ModelLineage | undefined)[] = withLane.map(({ node }) => {
+    if (node.resource_type !== 'model' && node.resource_type !== 'snapshot') return undefined;
+    if (!node.compiled_code) return { columns: {}, error: 'not compiled' };
+    return traceColumns(node.compiled_code, { resolve, database: sqlDialect });
+  });
+
+  // Tests, per node they are attached to, with their last status.
+  const runById = new Map((options.runResults?.results ?? []).map((r) => [r.unique_id, r]));
+  const testsOf = new Map<string, SiteTest[]>();
+  for (const test of tests) {
+    const targets = test.attached_node ? [test.attached_node] : test.depends_on.nodes;
+    const run = runById.get(test.unique_id);
+    const entry: SiteTest = {
+      name: test.test_metadata?.name ?? test.name,
+      ...(test.column_name ? { column: test.column_name } : {}),
+      ...(run ? { status: run.status } : {}),
+      ...(run?.failures != null ? { failures: run.failures } : {}),
+    };
+    for (const t of targets) {
+      let list = testsOf.get(t);
+      if (!list) testsOf.set(t, (list = []));
+      list.push(entry);
+    }
+  }
+
+  const parents = withLane.map(({ node }) => {
+    const ps: number[] = [];
+    for (const p of node.depends_on.nodes) {
+      const i = index.get(p);
+      if (i !== undefined) ps.push(i);
+    }
+    return ps;
+  });
+  const layout = layeredLayout({ lanes: withLane.map((w) => w.lane), parents });
+
+  const toRefs = (sources: { node: string; column: string }[]): ColumnRef[] =>
+    sources.flatMap((s) => {
+      const i = index.get(s.node);
+      return i === undefined ? [] : [[i, s.column] as ColumnRef];
+    });
+
+  const nodes: SiteNode[] = [];
+  const chunks: SiteDetail[][] = [];
+  withLane.forEach(({ node, lane, folder }, i) => {
+    const lineage = lineages[i];
+    const names = columnNames[i]!;
+    const nodeTests = testsOf.get(node.unique_id) ?? [];
+    const run = runById.get(node.unique_id);
+    const byLower = new Map(Object.entries(lineage?.columns ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+    const untraceable: number[] = [];
+    const lineageRefs = names.map((name, c) => {
+      if (!lineage) return null;
+      const l = byLower.get(name.toLowerCase());
+      if (!l || l.untraceable) untraceable.push(c);
+      return l ? toRefs(l.sources) : null;
+    });
+    const failed = nodeTests.filter((t) => t.status === 'fail' || t.status === 'error').length;
+    nodes.push({
+      id: node.unique_id,
+      name: node.name,
+      type: node.resource_type,
+      mat: node.resource_type === 'model' || node.resource_type === 'snapshot' ? String(node.config.materialized ?? 'view') : node.resource_type,
+      lane,
+      group: groupOf(lane, folder),
+      x: Math.round(layout.x[i]!),
+      y: Math.round(layout.y[i]!),
+      parents: parents[i]!,
+      tests: nodeTests.length,
+      testsFailed: failed,
+      ...(run ? { status: run.status } : {}),
+      description: node.description,
+      tags: node.tags,
+      columns: names,
+      lineage: lineageRefs,
+      untraceable,
+      chunk: Math.floor(i / chunkSize),
+      slot: i % chunkSize,
+    });
+    const entry = catalogEntry(node.unique_id);
+    const columns: SiteColumn[] = names.map((name) => {
+      const doc = node.columns[name] ?? Object.values(node.columns).find((c) => c.name.toLowerCase() === name.toLowerCase());
+      const cat = entry?.columns[name];
+      const l = byLower.get(name.toLowerCase());
+      return {
+        name,
+        ...(cat?.type ?? doc?.data_type ? { type: cat?.type ?? doc?.data_type } : {}),
+        description: doc?.description || cat?.comment || '',
+        tests: [...(doc?.tests.map((t) => t.name) ?? []), ...nodeTests.filter((t) => t.column?.toLowerCase() === name.toLowerCase() && !doc?.tests.some((d) => d.name === t.name)).map((t) => t.name)],
+        ...(l ? { lineage: { kind: l.kind, sources: toRefs(l.sources), ...(l.untraceable ? { untraceable: l.untraceable } : {}) } } : {}),
+      };
+    });
+    const detail: SiteDetail = {
+      path: node.original_file_path,
+      ...(node.relation_name ? { relation: node.relation_name } : {}),
+      ...(node.layer ?? node.config.layer ? { layer: node.layer ?? node.config.layer } : {}),
+      meta: { ...((node.config.meta as Record<string, unknown> | undefined) ?? {}), ...node.meta },
+      ...(ownerOf(node) ? { owner: ownerOf(node) } : {}),
+      ...(node.resource_type !== 'source' && node.resource_type !== 'seed' ? { raw: node.raw_code } : {}),
+      ...(node.resource_type !== 'source' && node.compiled_code ? { compiled: node.compiled_code } : {}),
+      columns,
+      tests: nodeTests,
+      stats: { rowCount: entry?.stats.row_count, bytes: entry?.stats.bytes, kind: entry?.metadata.type },
+      ...(run ? { run: { status: run.status, seconds: run.execution_time, ...(run.rows_affected != null ? { rows: run.rows_affected } : {}), ...(run.message ? { message: run.message } : {}) } } : {}),
+      ...(lineage?.error ? { lineageError: lineage.error } : {}),
+    };
+    (chunks[Math.floor(i / chunkSize)] ??= []).push(detail);
+  });
+
+  return {
+    graph: {
+      project: manifest.metadata.project_name,
+      generatedAt: new Date().toISOString(),
+      adapter: manifest.metadata.adapter_type,
+      lanes,
+      laneBoxes: layout.lanes,
+      width: layout.width,
+      height: layout.height,
+      groups,
+      nodes,
+      chunkSize,
+      chunks: chunks.length,
+      hasCatalog: options.catalog !== undefined,
+      ...(options.runResults ? { run: buildRun(options.runResults, index, manifest) } : {}),
+    },
+    chunks,
+  };
+}
+
+function buildRun(file: RunResultsFile, index: Map<string, number>, manifest: Manifest): SiteRun {
+  const timed = file.results.flatMap((r) => {
+    const t = r.timing.find((x) => x.name === 'execute') ?? r.timing[0];
+    if (!t?.started_at || !t.completed_at) return [];
+    return [{ r, start: Date.parse(t.started_at), end: Date.parse(t.completed_at) }];
+  });
+  const origin = timed.reduce((m, t) => Math.min(m, t.start), Infinity);
+  const nameOf = (id: string) => manifest.nodes[id]?.name ?? manifest.sources[id]?.name ?? id;
+  return {
+    generatedAt: file.metadata.generated_at,
+    elapsed: file.elapsed_time,
+    ...(typeof file.args.which === 'string' ? { command: file.args.which } : {}),
+    items: timed
+      .sort((a, b) => a.start - b.start)
+      .map(({ r, start, end }) => ({
+        node: index.get(r.unique_id) ?? -1,
+        name: nameOf(r.unique_id),
+        start: start - origin,
+        end: end - origin,
+        thread: r.thread_id ?? 'main',
+        status: r.status,
+        ...(r.rows_affected != null ? { rows: r.rows_affected } : {}),
+      })),
+  };
+}

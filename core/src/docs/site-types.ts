@@ -1,0 +1,119 @@
+/**
+ * The data the docs site reads, written by `xform docs generate`. The graph (everything needed to draw,
+ * search and trace columns) loads with the page; each node's details (SQL, column docs, tests, run) sit in
+ * chunks that load when a node is opened. Pure types: the site's bundle imports them too.
+ */
+
+export type SiteNodeType = 'model' | 'seed' | 'source' | 'snapshot';
+
+/** An upstream column: [node index, column name]. */
+export type ColumnRef = [number, string];
+
+export interface SiteNode {
+  id: string;
+  name: string;
+  type: SiteNodeType;
+  /** Materialization for models/snapshots (`view`, `table`, `incremental`, `ephemeral`...), else the type. */
+  mat: string;
+  lane: number;
+  group: number;
+  /** Top-left corner in the full graph. */
+  x: number;
+  y: number;
+  parents: number[];
+  /** Tests attached to the node, and how many of them failed or errored in the last run. */
+  tests: number;
+  testsFailed: number;
+  /** Last run status (success, error, skipped...), if it ran. */
+  status?: string;
+  description: string;
+  tags: string[];
+  /** Column names: the warehouse's, then documented ones the warehouse does not have. */
+  columns: string[];
+  /** Per column (aligned with `columns`): upstream columns it derives from; null when not traced. */
+  lineage: (ColumnRef[] | null)[];
+  /** Indexes of columns whose lineage could not be (fully) traced. */
+  untraceable: number[];
+  /** Detail chunk holding this node's details, and its position in it. */
+  chunk: number;
+  slot: number;
+}
+
+export interface SiteGroup {
+  name: string;
+  lane: number;
+  /** Folder (models/seeds) or source name. */
+  folder: string;
+}
+
+export interface SiteRunItem {
+  node: number;
+  name: string;
+  /** Milliseconds since the run's first start. */
+  start: number;
+  end: number;
+  thread: string;
+  status: string;
+  rows?: number;
+}
+
+export interface SiteRun {
+  generatedAt: string;
+  elapsed: number;
+  command?: string;
+  items: SiteRunItem[];
+}
+
+export interface SiteGraph {
+  project: string;
+  generatedAt: string;
+  adapter: string;
+  /** Lane names, left to right. */
+  lanes: string[];
+  laneBoxes: { lane: number; x0: number; x1: number }[];
+  width: number;
+  height: number;
+  groups: SiteGroup[];
+  nodes: SiteNode[];
+  chunkSize: number;
+  chunks: number;
+  hasCatalog: boolean;
+  run?: SiteRun;
+}
+
+export interface SiteColumnLineage {
+  kind: 'direct' | 'derived' | 'constant';
+  sources: ColumnRef[];
+  untraceable?: string;
+}
+
+export interface SiteColumn {
+  name: string;
+  type?: string;
+  description: string;
+  tests: string[];
+  lineage?: SiteColumnLineage;
+}
+
+export interface SiteTest {
+  name: string;
+  column?: string;
+  status?: string;
+  failures?: number;
+}
+
+export interface SiteDetail {
+  path: string;
+  relation?: string;
+  layer?: string;
+  meta: Record<string, unknown>;
+  owner?: string;
+  raw?: string;
+  compiled?: string;
+  columns: SiteColumn[];
+  tests: SiteTest[];
+  stats: { rowCount?: number; bytes?: number; kind?: string };
+  run?: { status: string; seconds: number; rows?: number; message?: string };
+  /** Why column lineage is missing for the whole model (parse failure...). */
+  lineageError?: string;
+}

@@ -1,0 +1,241 @@
+/** The docs site: routes (`#/`, `#/all`, `#/group/<n>`, `#/focus/<name>/<depth>`, `#/model/<name>[/<column>]`, `#/timeline`). */
+import { DocsData } from './data.ts';
+import { colorOf, TYPE_COLORS } from './colors.ts';
+import { $, h } from './dom.ts';
+import { GraphCanvas, type Highlight } from './graph-canvas.ts';
+import { renderPanel } from './panel.ts';
+import { setupSearch } from './search.ts';
+import { renderTimeline } from './timeline.ts';
+import { fullView, overviewView, subsetView, type View } from './views.ts';
+
+/** Above this many nodes the site opens on the grouped overview and opens models in focus views. */
+const LARGE = 400;
+/** Views with at most this many boxes are mirrored as a list for keyboard and screen-reader users. */
+const LISTED = 2000;
+
+function start(): void {
+  const graph = window.XFORM_DOCS_GRAPH;
+  if (!graph) {
+    document.body.replaceChildren(h('p', { class: 'fatal' }, 'data/graph.js is missing: run `xform docs generate` again.'));
+    return;
+  }
+  const data = new DocsData(graph);
+  const large = data.nodes.length > LARGE;
+  document.title = `${graph.project} · xform docs`;
+  $('project-name').textContent = graph.project;
+  const stage = $('stage');
+  const panel = $('panel');
+  const timeline = $('timeline');
+  const tooltip = $('tooltip');
+  const list = h('ul', { id: 'graph-nodes', class: 'sr-only', 'aria-label': 'Nodes in this view' });
+  stage.append(list);
+  let viewKey = '';
+  let route = { node: undefined as number | undefined, column: undefined as string | undefined };
+
+  const canvas = new GraphCanvas($('graph') as HTMLCanvasElement, data, {
+    onClick(box) {
+      if (box.kind === 'group') location.hash = `#/group/${box.ref}`;
+      else location.hash = data.linkTo(box.ref);
+    },
+    onHover(box, x, y) {
+      if (!box) {
+        tooltip.hidden = true;
+        return;
+      }
+      const title = box.kind === 'group' ? data.graph.groups[box.ref]!.name : data.nodes[box.ref]!.name;
+      const body = box.kind === 'group' ? 'Click to open this group' : data.nodes[box.ref]!.description;
+      tooltip.replaceChildren(h('strong', null, title), body ? h('div', null, body.length > 180 ? `${body.slice(0, 180)}…` : body) : '');
+      tooltip.hidden = false;
+      const rect = stage.getBoundingClientRect();
+      tooltip.style.left = `${Math.min(x - rect.left + 14, rect.width - 300)}px`;
+      tooltip.style.top = `${y - rect.top + 14}px`;
+    },
+  });
+
+  const mirror = (view: View, hl: Highlight) => {
+    list.replaceChildren();
+    if (view.boxes.length > LISTED) return;
+    for (const b of view.boxes) {
+      const name = b.kind === 'group' ? data.graph.groups[b.ref]!.name : data.nodes[b.ref]!.name;
+      const state = b.kind === 'node' && hl.selected === b.ref ? 'selected' : b.kind === 'node' && hl.columns?.has(b.ref) ? 'column' : b.kind === 'node' && hl.related?.has(b.ref) ? 'related' : hl.related ? 'dim' : 'normal';
+      list.append(
+        h('li', { 'data-kind': b.kind, 'data-name': name, 'data-state': state, 'data-columns': b.kind === 'node' ? hl.columns?.get(b.ref)?.join(',') : undefined },
+          h('a', { href: b.kind === 'group' ? `#/group/${b.ref}` : data.linkTo(b.ref) }, name)),
+      );
+    }
+  };
+
+  const showView = (key: string, make: () => View, hl: Highlight) => {
+    timeline.hidden = true;
+    $('graph').hidden = false;
+    $('toolbar').hidden = false;
+    $('legend').hidden = false;
+    if (key !== viewKey) {
+      viewKey = key;
+      const view = make();
+      canvas.setView(view, hl);
+      $('view-title').textContent = view.title;
+    } else canvas.setHighlight(hl);
+    mirror(canvas.currentView!, hl);
+  };
+
+  const closePanel = () => {
+    panel.hidden = true;
+    panel.replaceChildren();
+  };
+
+  const openPanel = (i: number, column: string | undefined) => {
+    // Show the panel at once so that the canvas fits the graph to the room that is left.
+    panel.hidden = false;
+    const token = `${i}:${column ?? ''}`;
+    panel.dataset.loading = token;
+    void data.detail(i).then(
+      (detail) => {
+        if (panel.dataset.loading !== token) return;
+        renderPanel(panel, data, i, detail, column, {
+          selectColumn: (n, c) => (location.hash = c ? `${data.linkTo(n)}/${encodeURIComponent(c)}` : data.linkTo(n)),
+          focus: (n) => (location.hash = `#/focus/${encodeURIComponent(data.nodes[n]!.name)}/2`),
+          close: () => (location.hash = viewKey.startsWith('focus:') || viewKey.startsWith('group:') ? location.hash.replace(/^#\/model\/.*/, '#/') : '#/'),
+        });
+        if (column) panel.querySelector('#column-trace')?.scrollIntoView({ block: 'nearest' });
+        else panel.scrollTop = 0;
+      },
+      (err: Error) => {
+        panel.hidden = false;
+        panel.replaceChildren(h('p', { class: 'untraceable' }, err.message));
+      },
+    );
+  };
+
+  const lineageOf = (i: number): Set<number> => data.neighbourhood(i, Infinity, Infinity);
+
+  const selectNode = (i: number, column: string | undefined) => {
+    let hl: Highlight;
+    let members: Set<number>;
+    if (column) {
+      const up = data.upstreamColumns(i, column);
+      const down = data.downstreamColumnsOf(i, column);
+      const columns = new Map<number, string[]>([[i, [column]]]);
+      for (const e of [...up.values(), ...down.values()]) {
+        const list = columns.get(e.node) ?? [];
+        if (!list.includes(e.column)) list.push(e.column);
+        columns.set(e.node, list);
+      }
+      members = new Set(columns.keys());
+      hl = { selected: i, related: members, columns };
+    } else {
+      members = lineageOf(i);
+      hl = { selected: i, related: members };
+    }
+    const current = canvas.currentView;
+    const fits = current && !viewKey.startsWith('overview') && viewKey !== 'timeline' && [...members].every((m) => current.boxOfNode.has(m));
+    if (fits) showView(viewKey, () => current, hl);
+    else if (column) showView(`column:${i}:${column}`, () => subsetView(data, members, `Column lineage of ${data.nodes[i]!.name}.${column}`), hl);
+    else if (!large) showView('all', () => fullView(data), hl);
+    else {
+      const near = data.neighbourhood(i, 2, 2);
+      showView(`focus:${i}:2`, () => subsetView(data, near, `+${data.nodes[i]!.name}+ (depth 2)`), { selected: i, related: near });
+    }
+    if (column) canvas.fitNodes(members);
+    else canvas.centerOn(i);
+    openPanel(i, column);
+  };
+
+  const onRoute = () => {
+    const parts = location.hash.replace(/^#\/?/, '').split('/').map((p) => {
+      try {
+        return decodeURIComponent(p);
+      } catch {
+        return p;
+      }
+    });
+    const [kind, a, b] = parts;
+    $('focus-controls').hidden = kind !== 'focus';
+    document.querySelectorAll('.views a').forEach((el) => el.classList.remove('active'));
+    if (kind === 'timeline') {
+      viewKey = 'timeline';
+      $('graph').hidden = true;
+      $('toolbar').hidden = true;
+      $('legend').hidden = true;
+      timeline.hidden = false;
+      list.replaceChildren();
+      closePanel();
+      renderTimeline(timeline, data, (n) => (location.hash = data.linkTo(n)));
+      $('nav-timeline').classList.add('active');
+      $('view-title').textContent = 'Timeline of the last build';
+      return;
+    }
+    if ((kind === 'model' || kind === 'focus') && a) {
+      const i = data.find(a);
+      if (i === undefined) {
+        closePanel();
+        panel.hidden = false;
+        panel.append(h('p', { class: 'untraceable' }, `No node named “${a}” in this project.`));
+        return;
+      }
+      if (kind === 'focus') {
+        const depth = Math.max(1, Math.min(20, Number(b) || 2));
+        $('depth-value').textContent = String(depth);
+        const near = data.neighbourhood(i, depth, depth);
+        showView(`focus:${i}:${depth}`, () => subsetView(data, near, `+${data.nodes[i]!.name}+ (depth ${depth}, ${near.size} nodes)`), { selected: i, related: near });
+        openPanel(i, undefined);
+        return;
+      }
+      selectNode(i, b);
+      return;
+    }
+    closePanel();
+    if (kind === 'group' && a !== undefined && data.graph.groups[Number(a)]) {
+      const g = Number(a);
+      const members = new Set<number>();
+      data.nodes.forEach((n, k) => n.group === g && members.add(k));
+      showView(`group:${g}`, () => subsetView(data, members, `${data.graph.groups[g]!.name} (${members.size} nodes)`), {});
+      return;
+    }
+    if (kind === 'all' || !large) {
+      $('nav-all').classList.add('active');
+      showView('all', () => fullView(data), {});
+      return;
+    }
+    $('nav-overview').classList.add('active');
+    showView('overview', () => overviewView(data), {});
+  };
+
+  $('zoom-in').addEventListener('click', () => canvas.zoom(1.25));
+  $('zoom-out').addEventListener('click', () => canvas.zoom(0.8));
+  $('fit').addEventListener('click', () => canvas.fit());
+  const depthBy = (d: number) => {
+    const m = /^#\/focus\/([^/]+)\/?(\d*)/.exec(location.hash);
+    if (m) location.hash = `#/focus/${m[1]}/${Math.max(1, (Number(m[2]) || 2) + d)}`;
+  };
+  $('depth-minus').addEventListener('click', () => depthBy(-1));
+  $('depth-plus').addEventListener('click', () => depthBy(1));
+  window.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape' && !panel.hidden && document.activeElement?.id !== 'search') location.hash = large ? '#/' : '#/all';
+  });
+  if (!large) $('nav-overview').hidden = true;
+  if (!data.graph.run) $('nav-timeline').classList.add('muted');
+
+  const mats = [...new Set(data.nodes.map((n) => n.mat))].sort((x, y) => Object.keys(TYPE_COLORS).indexOf(x) - Object.keys(TYPE_COLORS).indexOf(y));
+  $('legend').append(
+    ...mats.map((m) => {
+      const sw = h('i', { class: 'swatch' });
+      sw.style.background = colorOf(m);
+      return h('span', { class: 'legend-item' }, sw, m);
+    }),
+    h('span', { class: 'legend-item' }, h('b', { class: 'badge-ok' }, '✓3'), 'tests'),
+  );
+
+  setupSearch($('search') as HTMLInputElement, $('search-results'), data, (hit) => {
+    location.hash = hit.column ? `${data.linkTo(hit.node)}/${encodeURIComponent(hit.column)}` : data.linkTo(hit.node);
+  });
+  // A small automation surface (used by the browser tests): where a node's box is on screen.
+  (window as unknown as { xformDocs: unknown }).xformDocs = {
+    locate: (name: string) => canvas.screenPosition(data.find(name) ?? -1),
+  };
+  window.addEventListener('hashchange', onRoute);
+  onRoute();
+  document.body.dataset.ready = 'true';
+}
+
+start();

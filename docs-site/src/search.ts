@@ -1,0 +1,128 @@
+/**
+ * Search over names, descriptions, columns and tags, as you type. The lower-cased texts are prepared once;
+ * a query is a linear scan (10,000 nodes take a few milliseconds), ranked: exact name, name prefix, name
+ * substring, column, tag, description.
+ */
+import type { DocsData } from './data.ts';
+import { colorOf } from './colors.ts';
+import { h } from './dom.ts';
+
+export interface SearchHit {
+  node: number;
+  score: number;
+  /** What matched, when not the name: `column order_id`, `tag daily`, `description`. */
+  why?: string;
+  column?: string;
+}
+
+export class SearchIndex {
+  private readonly names: string[];
+  private readonly columns: string[][];
+  private readonly tags: string[][];
+  private readonly descriptions: string[];
+
+  constructor(private readonly data: DocsData) {
+    this.names = data.nodes.map((n) => n.name.toLowerCase());
+    this.columns = data.nodes.map((n) => n.columns.map((c) => c.toLowerCase()));
+    this.tags = data.nodes.map((n) => n.tags.map((t) => t.toLowerCase()));
+    this.descriptions = data.nodes.map((n) => n.description.toLowerCase());
+  }
+
+  query(text: string, limit = 50): SearchHit[] {
+    const q = text.trim().toLowerCase();
+    if (!q) return [];
+    const hits: SearchHit[] = [];
+    for (let i = 0; i < this.names.length; i++) {
+      const name = this.names[i]!;
+      let hit: SearchHit | undefined;
+      if (name === q) hit = { node: i, score: 0 };
+      else if (name.startsWith(q)) hit = { node: i, score: 1 };
+      else if (name.includes(q)) hit = { node: i, score: 2 };
+      if (!hit) {
+        const cols = this.columns[i]!;
+        let c = cols.indexOf(q);
+        let exact = c >= 0;
+        if (c < 0) c = cols.findIndex((x) => x.includes(q));
+        if (c >= 0) hit = { node: i, score: exact ? 3 : 4, why: 'column', column: this.data.nodes[i]!.columns[c]! };
+      }
+      if (!hit) {
+        const t = this.tags[i]!.find((x) => x.includes(q));
+        if (t !== undefined) hit = { node: i, score: 5, why: `tag ${t}` };
+      }
+      if (!hit && this.descriptions[i]!.includes(q)) hit = { node: i, score: 6, why: 'description' };
+      if (hit) hits.push(hit);
+    }
+    hits.sort((a, b) => a.score - b.score || this.names[a.node]!.length - this.names[b.node]!.length);
+    return hits.slice(0, limit);
+  }
+}
+
+/** Wires the search box: `/` focuses it, results as you type, arrows + Enter to open. */
+export function setupSearch(input: HTMLInputElement, list: HTMLElement, data: DocsData, open: (hit: SearchHit) => void): void {
+  const index = new SearchIndex(data);
+  let hits: SearchHit[] = [];
+  let active = 0;
+  const render = () => {
+    list.replaceChildren();
+    if (!input.value.trim()) {
+      list.hidden = true;
+      return;
+    }
+    list.hidden = false;
+    if (!hits.length) {
+      list.append(h('div', { class: 'no-results' }, `Nothing matches “${input.value.trim()}”`));
+      return;
+    }
+    hits.forEach((hit, k) => {
+      const n = data.nodes[hit.node]!;
+      const row = h(
+        'button',
+        { class: `result${k === active ? ' active' : ''}`, onmousedown: (e: Event) => e.preventDefault(), onclick: () => choose(k) },
+        h('span', { class: 'dot' }),
+        h('span', { class: 'result-name' }, n.name),
+        hit.column ? h('span', { class: 'result-col' }, `.${hit.column}`) : null,
+        h('span', { class: 'result-why' }, hit.why === 'column' ? `column of ${n.type === 'model' ? n.mat : n.type}` : hit.why ?? (n.type === 'model' ? n.mat : n.type)),
+      );
+      (row.firstChild as HTMLElement).style.background = colorOf(n.mat);
+      list.append(row);
+    });
+  };
+  const choose = (k: number) => {
+    const hit = hits[k];
+    if (!hit) return;
+    input.blur();
+    list.hidden = true;
+    open(hit);
+  };
+  input.addEventListener('input', () => {
+    hits = index.query(input.value);
+    active = 0;
+    render();
+  });
+  input.addEventListener('focus', () => render());
+  input.addEventListener('blur', () => {
+    list.hidden = true;
+  });
+  input.addEventListener('keydown', (e) => {
+    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      e.preventDefault();
+      active = Math.max(0, Math.min(hits.length - 1, active + (e.key === 'ArrowDown' ? 1 : -1)));
+      render();
+      list.querySelector('.active')?.scrollIntoView({ block: 'nearest' });
+    } else if (e.key === 'Enter') {
+      choose(active);
+    } else if (e.key === 'Escape') {
+      input.value = '';
+      hits = [];
+      render();
+      input.blur();
+    }
+  });
+  window.addEventListener('keydown', (e) => {
+    if (e.key === '/' && document.activeElement !== input && !(document.activeElement instanceof HTMLInputElement)) {
+      e.preventDefault();
+      input.focus();
+      input.select();
+    }
+  });
+}

@@ -1,0 +1,231 @@
+/**
+ * `xform docs generate` + `xform docs serve`, and the site itself in Debian's Chromium: the graph, the side
+ * panel, search, column lineage, XSS safety, deep links with back/forward, file:// and the timeline.
+ * Screenshots land in .test-output/ for people to look at.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, serveDocs, TEST_OUTPUT, type ServedDocs } from '../helpers/browser.js';
+import { runXform } from '../helpers/cli.js';
+import { removeProject, writeProject } from '../helpers/project.js';
+import { DOCS_PROJECT } from '../fixtures/docs-project.js';
+
+let root: string;
+let served: ServedDocs;
+let browser: Browser;
+
+beforeAll(async () => {
+  root = await writeProject(DOCS_PROJECT);
+  const build = await runXform(['build'], { cwd: root });
+  expect(build.code, build.stdout + build.stderr).toBe(0);
+  const docs = await runXform(['docs', 'generate'], { cwd: root });
+  expect(docs.code, docs.stdout + docs.stderr).toBe(0);
+  served = await serveDocs(root);
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await served?.stop();
+  if (root) await removeProject(root);
+});
+
+async function open(hash = ''): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('requestfailed', (r) => errors.push(`${r.url()} failed`));
+  await page.goto(`${served.url}${hash}`);
+  await page.waitForSelector('body[data-ready=true]');
+  expect(errors).toEqual([]);
+  return page;
+}
+
+const shot = (page: Page, name: string) => page.screenshot({ path: path.join(TEST_OUTPUT, `docs-${name}.png`) });
+
+const graphNodes = (page: Page) => page.$$eval('#graph-nodes li', (lis) => lis.map((li) => ({ name: li.getAttribute('data-name'), state: li.getAttribute('data-state'), columns: li.getAttribute('data-columns') })));
+
+describe('xform docs generate', () => {
+  it('writes catalog.json with columns, types and row counts from the warehouse, and a self-contained site', async () => {
+    const catalog = JSON.parse(await readFile(path.join(root, 'target/catalog.json'), 'utf8')) as {
+      nodes: Record<string, { columns: Record<string, { type: string }>; stats: { row_count?: number } }>;
+    };
+    const slv = catalog.nodes['model.shop.slv_orders']!;
+    expect(Object.keys(slv.columns)).toEqual(['order_id', 'customer_id', 'amount_eur', 'country']);
+    expect(slv.columns.country!.type).toBe('VARCHAR');
+    expect(slv.stats.row_count).toBe(3);
+    expect(catalog.nodes['seed.shop.raw_orders']!.stats.row_count).toBe(4);
+    const html = await readFile(path.join(root, 'target/docs/index.html'), 'utf8');
+    // Nothing is fetched from elsewhere: every script and stylesheet is a relative path.
+    expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
+    await expect(readFile(path.join(root, 'target/docs/app.js'), 'utf8')).resolves.toContain('xformDocs');
+  });
+});
+
+describe('xform docs serve', () => {
+  it('binds to loopback, prints the URL and serves nothing outside target/docs', async () => {
+    expect(served.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    expect((await fetch(served.url)).status).toBe(200);
+    for (const evil of ['../catalog.json', '%2e%2e/catalog.json', '..%2fcatalog.json', 'data/..%2f..%2fcatalog.json', '%2e%2e%2f%2e%2e%2fxform_project.yml']) {
+      const res = await fetch(`${served.url}${evil}`);
+      expect(res.status, evil).toBe(404);
+    }
+    // fetch() normalises plain ../ itself; a raw request line must be refused too.
+    const { request } = await import('node:http');
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(`${served.url}`, { path: '/../catalog.json' }, (res) => resolve(res.statusCode ?? 0));
+      req.on('error', reject);
+      req.end();
+    });
+    expect(status).toBe(404);
+  });
+
+  it('explains what to do when the site was never generated', async () => {
+    const empty = await writeProject({ 'models/a.sql': 'select 1 as x' });
+    try {
+      const res = await runXform(['docs', 'serve', '--port', '0'], { cwd: empty });
+      expect(res.code).toBe(2);
+      expect(res.stderr).toContain('XFORM_DOCS_NOT_GENERATED');
+      expect(res.stderr).toContain('xform docs generate');
+      expect(res.stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      await removeProject(empty);
+    }
+  });
+});
+
+describe('the docs site in Chromium', () => {
+  it('draws every node of the project in its swimlane', async () => {
+    const page = await open();
+    const nodes = await graphNodes(page);
+    expect(nodes.map((n) => n.name).sort()).toEqual(['brz_customers', 'brz_orders', 'gld_revenue_by_country', 'raw_customers', 'raw_orders', 'slv_orders']);
+    await expect(page.textContent('#legend')).resolves.toContain('table');
+    await shot(page, 'overview');
+    await page.close();
+  });
+
+  it('opens the side panel of the node that was clicked', async () => {
+    const page = await open();
+    const where = await page.evaluate(() => (window as unknown as { xformDocs: { locate(n: string): { x: number; y: number } | undefined } }).xformDocs.locate('slv_orders'));
+    expect(where).toBeDefined();
+    await page.mouse.click(where!.x, where!.y);
+    await page.waitForSelector('#panel:not([hidden]) #panel-title');
+    expect(await page.textContent('#panel-title')).toBe('slv_orders');
+    const panel = (await page.textContent('#panel'))!;
+    expect(panel).toContain('Orders that were not cancelled');
+    expect(panel).toContain('data-platform');
+    expect(panel).toContain('success');
+    expect(panel).toContain('not_null');
+    expect(panel).toMatch(/Upstream \(2\)/);
+    expect(await page.$$eval('.column .name', (els) => els.map((e) => e.textContent))).toEqual(['order_id', 'customer_id', 'amount_eur', 'country']);
+    expect(await page.textContent('.column[data-column=country] .type')).toBe('varchar');
+    // Compiled SQL is highlighted and names the upstream relations.
+    expect(await page.$$eval('pre.sql .hljs-keyword', (els) => els.length)).toBeGreaterThan(3);
+    expect(await page.textContent('pre.sql')).toContain('brz_customers');
+    expect(page.url()).toMatch(/#\/model\/slv_orders$/);
+    await shot(page, 'panel');
+    await page.close();
+  });
+
+  it('finds a column from the search box as you type', async () => {
+    const page = await open();
+    await page.keyboard.press('/');
+    await page.keyboard.type('amount_e');
+    await page.waitForSelector('.search-results .result');
+    const first = await page.textContent('.search-results .result');
+    expect(first).toContain('slv_orders');
+    expect(first).toContain('.amount_eur');
+    await shot(page, 'search');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('.column.selected');
+    expect(page.url()).toMatch(/#\/model\/slv_orders\/amount_eur$/);
+    await page.close();
+  });
+
+  it("highlights a gold column's upstream columns through every layer", async () => {
+    const page = await open('#/model/gld_revenue_by_country/revenue');
+    await page.waitForSelector('#upstream-columns');
+    expect(await page.$$eval('#upstream-columns li', (lis) => lis.map((li) => li.textContent))).toEqual([
+      'slv_orders.amount_eur',
+      'brz_orders.amount',
+      'raw_orders.amount',
+    ]);
+    const nodes = Object.fromEntries((await graphNodes(page)).map((n) => [n.name, n]));
+    expect(nodes.gld_revenue_by_country!.state).toBe('selected');
+    expect(nodes.slv_orders).toMatchObject({ state: 'column', columns: 'amount_eur' });
+    expect(nodes.raw_orders).toMatchObject({ state: 'column', columns: 'amount' });
+    // Customers feed the country, not the revenue: they are not part of this column's lineage.
+    expect(nodes.raw_customers).toBeUndefined();
+    await shot(page, 'column-lineage');
+    // The country comes from the customers through the join.
+    await page.click('.column[data-column=country] .column-name');
+    await page.waitForFunction(() => location.hash.endsWith('/country'));
+    await page.waitForSelector('#upstream-columns');
+    expect(await page.$$eval('#upstream-columns li', (lis) => lis.map((li) => li.textContent))).toEqual([
+      'slv_orders.country',
+      'brz_customers.country',
+      'raw_customers.country',
+    ]);
+    await page.close();
+  });
+
+  it('shows a description holding markup as inert text', async () => {
+    const page = await open('#/model/gld_revenue_by_country');
+    await page.waitForSelector('#panel .description');
+    expect(await page.textContent('#panel .description')).toContain('<script>window.__xss=2</script>');
+    await page.mouse.move(10, 300);
+    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    expect(await page.$$('#panel img, #panel script')).toHaveLength(0);
+    await page.close();
+  });
+
+  it('follows deep links and the browser history', async () => {
+    const page = await open('#/model/brz_orders');
+    await page.waitForSelector('#panel-title');
+    expect(await page.textContent('#panel-title')).toBe('brz_orders');
+    await page.click('.neighbours a:text-is("slv_orders")');
+    await page.waitForFunction(() => document.querySelector('#panel-title')?.textContent === 'slv_orders');
+    await page.goBack();
+    await page.waitForFunction(() => document.querySelector('#panel-title')?.textContent === 'brz_orders');
+    await page.goForward();
+    await page.waitForFunction(() => document.querySelector('#panel-title')?.textContent === 'slv_orders');
+    await page.goto(`${served.url}#/model/no_such_model`);
+    await page.waitForSelector('#panel:not([hidden])');
+    expect(await page.textContent('#panel')).toContain('No node named');
+    await page.close();
+  });
+
+  it('focuses on +model+ with an adjustable depth', async () => {
+    const page = await open('#/focus/slv_orders/1');
+    await page.waitForSelector('#panel-title');
+    expect((await graphNodes(page)).map((n) => n.name).sort()).toEqual(['brz_customers', 'brz_orders', 'gld_revenue_by_country', 'slv_orders']);
+    await page.click('#depth-plus');
+    await page.waitForFunction(() => location.hash === '#/focus/slv_orders/2');
+    expect(await graphNodes(page)).toHaveLength(6);
+    await page.close();
+  });
+
+  it('shows the timeline of the last build', async () => {
+    const page = await open('#/timeline');
+    await page.waitForSelector('.gantt-bar');
+    const bars = await page.$$eval('.gantt-bar', (els) => els.map((e) => e.getAttribute('data-name')));
+    expect(bars).toEqual(expect.arrayContaining(['raw_orders', 'slv_orders', 'gld_revenue_by_country', 'unique_slv_orders_order_id']));
+    await shot(page, 'timeline');
+    await page.close();
+  });
+
+  it('works opened straight from disk (file://)', async () => {
+    const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${pathToFileURL(path.join(root, 'target/docs/index.html')).href}#/model/slv_orders`);
+    await page.waitForSelector('#panel-title');
+    expect(await page.textContent('#panel-title')).toBe('slv_orders');
+    expect(await graphNodes(page)).toHaveLength(6);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});

@@ -1,0 +1,61 @@
+/** Debian's Chromium driven by playwright-core, with the flags the tests run it with everywhere. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser } from 'playwright-core';
+import { XFORM_BIN } from './cli.js';
+
+export const CHROMIUM = process.env.XFORM_CHROMIUM ?? '/usr/bin/chromium';
+
+/** Screenshots go to <repo>/.test-output/ so that people can look at them after a run. */
+export const TEST_OUTPUT = fileURLToPath(new URL('../../../.test-output/', import.meta.url));
+
+export async function launchChromium(): Promise<Browser> {
+  await mkdir(TEST_OUTPUT, { recursive: true });
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+}
+
+export interface ServedDocs {
+  url: string;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Starts `xform docs serve --port 0` in a project and waits for the URL it prints. */
+export function serveDocs(cwd: string, extraArgs: string[] = []): Promise<ServedDocs> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [XFORM_BIN, 'docs', 'serve', '--port', '0', ...extraArgs], {
+      cwd,
+      env: { ...process.env, NO_COLOR: '1', XFORM_PROFILES_DIR: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`docs serve printed no URL: ${out}`)), 30_000);
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      const m = /(http:\/\/\S+\/)/.exec(out);
+      if (!m) return;
+      clearTimeout(timer);
+      child.stdout!.off('data', onData);
+      resolve({
+        url: m[1]!,
+        process: child,
+        stop: () =>
+          new Promise<void>((done) => {
+            if (child.exitCode !== null) return done();
+            child.once('exit', () => done());
+            child.kill('SIGTERM');
+          }),
+      });
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`docs serve exited with ${code}: ${out}`));
+    });
+  });
+}
