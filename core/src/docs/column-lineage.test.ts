@@ -19,6 +19,7 @@ describe('traceColumns', () => {
     expect(lineage.columns.customer_name).toEqual({ kind: 'direct', sources: [src('customers', 'name')] });
     expect(lineage.columns.revenue).toEqual({ kind: 'derived', sources: [src('orders', 'amount')] });
     expect(lineage.columns.tag).toEqual({ kind: 'constant', sources: [] });
+    expect(trace('select count(*) as n from main.orders').columns.n).toEqual({ kind: 'derived', sources: [] });
   });
 
   it('resolves CTEs, subqueries, star expansion and unions', () => {

@@ -47,6 +47,8 @@ export interface TraceOptions {
 interface Lin {
   sources: Map<string, ColumnSource>;
   derived: boolean;
+  /** Reads whole rows (`count(*)`) rather than columns. */
+  readsRows?: boolean;
   untraceable?: string;
 }
 
@@ -82,6 +84,7 @@ function newLin(): Lin {
 function merge(into: Lin, from: Lin): void {
   for (const [k, s] of from.sources) into.sources.set(k, s);
   if (from.derived) into.derived = true;
+  if (from.readsRows) into.readsRows = true;
   if (from.untraceable && !into.untraceable) into.untraceable = from.untraceable;
 }
 
@@ -207,6 +210,10 @@ class Tracer {
       this.resolveRef(ast, scope, order, lin);
       return;
     }
+    if (ast.type === 'star') {
+      lin.readsRows = true;
+      return;
+    }
     if (ast.ast && typeof ast.ast === 'object') {
       const sub = this.select(ast.ast as Ast, ctes);
       for (const l of sub.cols.values()) merge(lin, l);
@@ -230,7 +237,7 @@ class Tracer {
     if (!column) return;
     if (column === '*') {
       // count(*) and friends: computed from rows, not from a column.
-      lin.derived = true;
+      lin.readsRows = true;
       return;
     }
     const qualifier = text(ref.table)?.toLowerCase();
@@ -291,7 +298,7 @@ export function traceColumns(sql: string, options: TraceOptions): ModelLineage {
     const lin = derived.cols.get(name.toLowerCase())!;
     const sources = [...lin.sources.values()];
     columns[name] = {
-      kind: sources.length === 0 && !lin.untraceable && !lin.derived ? 'constant' : lin.derived ? 'derived' : 'direct',
+      kind: sources.length === 0 && !lin.untraceable && !lin.readsRows ? 'constant' : lin.derived ? 'derived' : 'direct',
       sources,
       ...(lin.untraceable ? { untraceable: lin.untraceable } : {}),
     };
