@@ -13,6 +13,7 @@ import type { AuditHook } from '../materialize/types.js';
 import { auditRelation, runDataTest } from '../quality/run-test.js';
 import { runUnitTest } from '../quality/unit-tests.js';
 import { planAudits } from './audit-plan.js';
+import { unitTestsBeforeModels } from './unit-test-order.js';
 import { runScheduler, type NodeOutcome, type RunEvent, type RunResult, type SchedulerNode } from './scheduler.js';
 
 export interface ExecuteRunOptions {
@@ -99,11 +100,14 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecuteRun
   for (const [owner, tests] of audits) for (const t of tests) auditOwner.set(t.unique_id, owner);
   // An audited test is settled by its model's execution; it waits on that model only, and the model waits
   // for whatever else its tests read.
-  const nodes: SchedulerNode[] = ids.map((id) => {
-    const owner = auditOwner.get(id);
-    if (owner !== undefined) return { id, parents: [owner] };
-    return { id, parents: [...new Set([...parentsOf(id), ...(plan.waitFor.get(id) ?? [])])] };
-  });
+  const nodes: SchedulerNode[] = unitTestsBeforeModels(
+    manifest,
+    ids.map((id) => {
+      const owner = auditOwner.get(id);
+      if (owner !== undefined) return { id, parents: [owner] };
+      return { id, parents: [...new Set([...parentsOf(id), ...(plan.waitFor.get(id) ?? [])])] };
+    }),
+  );
 
   const storeFor = (test: TestNode) => {
     if (options.storeFailures !== true && test.config.store_failures !== true) return undefined;

@@ -193,6 +193,43 @@ describe('unit tests on DuckDB', () => {
   });
 });
 
+describe('unit tests in xform build', () => {
+  it('run before their model; a failing one keeps the model and its children from being built', async () => {
+    const files = (expected: number) => ({
+      'models/base.sql': 'select 2 as n',
+      'models/doubled.sql': "select n * 2 as n from {{ ref('base') }}",
+      'models/report.sql': "select n from {{ ref('doubled') }}",
+      'models/schema.yml': [
+        'unit_tests:',
+        '  - name: doubles',
+        '    model: doubled',
+        "    given: [{input: \"ref('base')\", rows: [{n: 5}]}]",
+        `    expect: {rows: [{n: ${expected}}]}`,
+      ].join('\n'),
+    });
+    const root = await writeProject(files(11));
+    roots.push(root);
+    const failed = await runXform(['build'], { cwd: root });
+    expect(failed.code, failed.stdout + failed.stderr).toBe(1);
+    const lines = failed.stdout.split('\n');
+    const at = (re: RegExp) => lines.findIndex((l) => re.test(l));
+    expect(at(/OK\s+view\s+main\.base/)).toBeGreaterThanOrEqual(0);
+    expect(at(/FAIL\s+test\s+doubles/)).toBeGreaterThan(at(/OK\s+view\s+main\.base/));
+    expect(failed.stdout).toMatch(/SKIP\s+view\s+main\.doubled/);
+    expect(failed.stdout).toMatch(/SKIP\s+view\s+main\.report/);
+    expect(failed.stdout).toContain("skipped: upstream unit_test 'doubles' failed");
+
+    await writeProject(files(10), root);
+    const passed = await runXform(['build'], { cwd: root });
+    expect(passed.code, passed.stdout + passed.stderr).toBe(0);
+    const order = passed.stdout.split('\n');
+    const idx = (re: RegExp) => order.findIndex((l) => re.test(l));
+    expect(idx(/PASS\s+test\s+doubles/)).toBeGreaterThanOrEqual(0);
+    expect(idx(/PASS\s+test\s+doubles/)).toBeLessThan(idx(/OK\s+view\s+main\.doubled/));
+    expect(idx(/OK\s+view\s+main\.report/)).toBeGreaterThan(0);
+  });
+});
+
 describe('unit tests on PostgreSQL', () => {
   const server = withPostgres();
 
