@@ -1,10 +1,22 @@
-import { Command, CommanderError } from 'commander';
-import { printError } from './output.js';
-import { registerCommands } from './commands/index.js';
+import { setInvocation } from './invocation.js';
+import { compileIfUnchanged } from './unchanged-compile.js';
 import { XFORM_VERSION } from './version.js';
 
 /** Runs the CLI and returns the process exit code. Never throws. */
 export async function main(argv: string[]): Promise<number> {
+  setInvocation(argv);
+  // An unchanged project re-compiles without loading the compiler (which alone takes ~0.3 s).
+  try {
+    const unchanged = compileIfUnchanged(argv);
+    if (unchanged !== undefined) return unchanged;
+  } catch {
+    // Any doubt about the snapshot means a full compile.
+  }
+  const [{ Command, CommanderError }, { printError }, { registerCommands }] = await Promise.all([
+    import('commander'),
+    import('./output.js'),
+    import('./commands/index.js'),
+  ]);
   const program = new Command();
   program
     .name('xform')

@@ -1,13 +1,9 @@
 /** Printing diagnostics and errors for people. The only place that decides how an error looks. */
 import { isXformError, type Diagnostic } from '@xform/core';
 
-const useColor = process.stderr.isTTY === true && process.env.NO_COLOR === undefined;
-const paint = (code: string) => (s: string) => (useColor ? `\u001b[${code}m${s}\u001b[0m` : s);
-export const red = paint('31');
-export const yellow = paint('33');
-export const green = paint('32');
-export const dim = paint('2');
-export const bold = paint('1');
+import { bold, dim, green, red, yellow } from './colors.js';
+
+export { bold, dim, green, red, yellow };
 
 export function formatLocation(d: Diagnostic): string {
   const loc = d.location;

@@ -37,8 +37,12 @@ export function addSelectionOptions(command: Command): Command {
     .option('--exclude <selector...>', 'nodes to leave out (same syntax as --select)');
 }
 
-export async function loadProjectFromOptions(options: ProjectOptions): Promise<LoadedProject> {
+/** Environment for profiles.yml and env_var(); default process.env. */
+type Env = Record<string, string | undefined>;
+
+export async function loadProjectFromOptions(options: ProjectOptions, env?: Env): Promise<LoadedProject> {
   const project = await loadProject({
+    env,
     projectDir: path.resolve(options.projectDir ?? '.'),
     profilesDir: options.profilesDir === undefined ? undefined : path.resolve(options.profilesDir),
     target: options.target,
@@ -49,10 +53,10 @@ export async function loadProjectFromOptions(options: ProjectOptions): Promise<L
 }
 
 /** Loads and compiles the project, printing warnings; errors propagate to the CLI's error printer. */
-export async function compileFromOptions(options: ProjectOptions): Promise<CompiledProject> {
-  const project = await loadProjectFromOptions(options);
+export async function compileFromOptions(options: ProjectOptions, env?: Env): Promise<CompiledProject> {
+  const project = await loadProjectFromOptions(options, env);
   const dialect = await loadDialect(project.target.type, { projectRoot: project.root });
-  const compiled = compileProject(project, { dialect });
+  const compiled = compileProject(project, { dialect, env });
   printDiagnostics(compiled.diagnostics.filter((d) => !project.diagnostics.includes(d)));
   return compiled;
 }

@@ -1,21 +1,28 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { selectNodes, writeCompileArtifacts } from '@xform/core';
+import { recordingEnv } from '@xform/core/partial-parse';
 import { addProjectOptions, addSelectionOptions, compileFromOptions, type ProjectOptions, type SelectionOptions } from '../project-options.js';
-import { dim, green } from '../output.js';
+import { printCompileSummary } from '../compile-summary.js';
+import { saveCompileSnapshot } from '../compile-snapshot.js';
 
 interface CompileOptions extends ProjectOptions, SelectionOptions {
   inline?: string;
+  /** false with --no-partial-parse. */
+  partialParse: boolean;
 }
 
 export function registerCompile(program: Command, setExitCode: (code: number) => void): void {
   const command = program
     .command('compile')
     .description('render every model and test to SQL and write target/manifest.json (no warehouse connection needed)')
-    .option('--inline <sql>', 'compile one SQL snippet against the project and print it');
+    .option('--inline <sql>', 'compile one SQL snippet against the project and print it')
+    .option('--no-partial-parse', 'compile everything, even when target/partial_parse.json says nothing changed');
   addSelectionOptions(addProjectOptions(command)).action(async (options: CompileOptions) => {
     const started = performance.now();
-    const compiled = await compileFromOptions(options);
+    const startedAt = Date.now();
+    const recorder = recordingEnv(process.env);
+    const compiled = await compileFromOptions(options, recorder.env);
     if (options.inline !== undefined) {
       process.stdout.write(`${compiled.compileInline(options.inline).trim()}\n`);
       setExitCode(0);
@@ -29,6 +36,7 @@ export function registerCompile(program: Command, setExitCode: (code: number) =>
       }
     }
     const targetDir = path.resolve(project.root, project.config.targetPath);
+    const snapshot = saveCompileSnapshot(compiled, { targetDir, startedAt, envReads: recorder.reads });
     await writeCompileArtifacts(targetDir, manifest);
     const counts = new Map<string, number>();
     for (const node of [...Object.values(manifest.nodes), ...Object.values(manifest.sources)]) {
@@ -38,9 +46,8 @@ export function registerCompile(program: Command, setExitCode: (code: number) =>
       .filter((t) => counts.has(t))
       .map((t) => `${counts.get(t)} ${t}${counts.get(t) === 1 ? '' : 's'}`)
       .join(', ');
-    const seconds = ((performance.now() - started) / 1000).toFixed(2);
-    const where = path.relative(process.cwd(), targetDir) || '.';
-    process.stdout.write(`${green('Compiled')} ${summary} in ${seconds}s ${dim(`-> ${where}/manifest.json, ${where}/compiled/`)}\n`);
+    snapshot.write({ counts: summary, targetDir, warnings: compiled.diagnostics.length });
+    printCompileSummary({ counts: summary, targetDir, warnings: 0 }, started);
     setExitCode(0);
   });
 }

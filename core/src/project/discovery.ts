@@ -28,6 +28,11 @@ export interface DiscoveredFiles {
 export interface DiscoverOptions {
   /** Files read (and directories listed) at the same time. Default 64. */
   concurrency?: number;
+  /**
+   * Called for every directory searched with the names it held (null: it does not exist), so that the
+   * partial-parse cache can tell later whether a file was added or removed. Default: none.
+   */
+  onDirectory?: (dir: string, names: string[] | null) => void;
 }
 
 type Kind = keyof DiscoveredFiles;
@@ -71,9 +76,13 @@ export async function discoverFiles(root: string, config: ProjectConfig, bag: Di
       entries = await readdir(dir, { withFileTypes: true });
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ENOTDIR') return { dirs, files };
+      if (code === 'ENOENT' || code === 'ENOTDIR') {
+        options.onDirectory?.(dir, null);
+        return { dirs, files };
+      }
       throw err;
     }
+    options.onDirectory?.(dir, entries.map((e) => e.name));
     for (const entry of entries) {
       if (entry.name.startsWith('.')) continue;
       const abs = path.join(dir, entry.name);

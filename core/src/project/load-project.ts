@@ -3,6 +3,7 @@
  * the whole-project checks. Every problem is collected first; errors are thrown together at the end,
  * warnings are returned in `diagnostics`.
  */
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,7 +13,7 @@ import { discoverFiles } from './discovery.js';
 import { defaultTarget, findProfilesFile, resolveTarget } from './profiles.js';
 import { PROJECT_FILE, parseProjectConfig } from './project-config.js';
 import { parseSchemaFile } from './schema-yaml.js';
-import type { LoadedProject, LoadProjectOptions, ProjectConfig, SchemaFile, TargetConfig } from './types.js';
+import type { LoadedProject, LoadProjectOptions, ProjectConfig, ProjectInputs, SchemaFile, TargetConfig } from './types.js';
 
 export async function loadProject(options: LoadProjectOptions = {}): Promise<LoadedProject> {
   const root = path.resolve(options.projectDir ?? process.cwd());
@@ -23,9 +24,17 @@ export async function loadProject(options: LoadProjectOptions = {}): Promise<Loa
   const config = parseProjectConfig(text, bag);
   if (!config) throwIfErrors(bag, 'XFORM_PROJECT_CONFIG_INVALID');
 
-  const [target, files] = await Promise.all([loadTarget(root, config, options, env, bag), discoverFiles(root, config, bag)]);
+  const inputs: ProjectInputs = { files: { [path.join(root, PROJECT_FILE)]: sha256(text) }, dirs: {}, profilesProbes: [] };
+  const onDirectory = (dir: string, names: string[] | null) => {
+    inputs.dirs[dir] = names;
+  };
+  const [target, files] = await Promise.all([
+    loadTarget(root, config, options, env, bag, inputs),
+    discoverFiles(root, config, bag, { onDirectory }),
+  ]);
   const schemaFiles: SchemaFile[] = [];
   for (const file of files.schemaYaml) {
+    inputs.files[file.absPath] = file.checksum;
     const parsed = parseSchemaFile(file.contents, file.path, bag);
     if (parsed) schemaFiles.push(parsed);
   }
@@ -48,8 +57,11 @@ export async function loadProject(options: LoadProjectOptions = {}): Promise<Loa
     snapshots: files.snapshots,
     schemaFiles,
     diagnostics: sortDiagnostics(bag.warnings),
+    inputs,
   };
 }
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 async function readProjectFile(root: string): Promise<string> {
   const file = path.join(root, PROJECT_FILE);
@@ -79,8 +91,15 @@ async function loadTarget(
   options: LoadProjectOptions,
   env: Record<string, string | undefined>,
   bag: DiagnosticBag,
+  inputs: ProjectInputs,
 ): Promise<{ target?: TargetConfig; file?: string }> {
-  const file = await findProfilesFile({ projectDir: root, profilesDir: options.profilesDir, env, homeDir: options.homeDir ?? os.homedir() });
+  const file = await findProfilesFile({
+    projectDir: root,
+    profilesDir: options.profilesDir,
+    env,
+    homeDir: options.homeDir ?? os.homedir(),
+    probed: inputs.profilesProbes,
+  });
   if (file === undefined) {
     if (options.target !== undefined && options.target !== 'dev') {
       bag.error('XFORM_TARGET_NOT_FOUND', `target '${options.target}' requested, but there is no profiles.yml (only the built-in 'dev' DuckDB target exists)`, undefined, `create profiles.yml in ${root} or ~/.xform/`);
@@ -94,6 +113,7 @@ async function loadTarget(
   } catch (err) {
     throw new XformError('XFORM_PROFILES_UNREADABLE', `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`, { location: { file } });
   }
+  inputs.files[file] = sha256(text);
   const relative = path.relative(root, file);
   const shown = relative.startsWith('..') || path.isAbsolute(relative) ? file : relative.split(path.sep).join('/');
   const target = resolveTarget({

@@ -24,6 +24,8 @@ export interface ProfilesLookup {
   env: Record<string, string | undefined>;
   /** Home directory for `~/.xform/`; default os.homedir(). */
   homeDir: string;
+  /** Receives every location tried and whether a file was there (for the partial-parse cache). */
+  probed?: { path: string; exists: boolean }[];
 }
 
 async function exists(file: string): Promise<boolean> {
@@ -35,6 +37,12 @@ async function exists(file: string): Promise<boolean> {
   }
 }
 
+async function probe(lookup: ProfilesLookup, file: string): Promise<boolean> {
+  const found = await exists(file);
+  lookup.probed?.push({ path: file, exists: found });
+  return found;
+}
+
 /**
  * The profiles.yml to use: `profilesDir` if given, else the project dir, else `XFORM_PROFILES_DIR`, else
  * `~/.xform/`. Undefined when there is none (the built-in DuckDB default applies).
@@ -42,7 +50,7 @@ async function exists(file: string): Promise<boolean> {
 export async function findProfilesFile(lookup: ProfilesLookup): Promise<string | undefined> {
   if (lookup.profilesDir !== undefined) {
     const file = path.resolve(lookup.projectDir, lookup.profilesDir, PROFILES_FILE);
-    if (await exists(file)) return file;
+    if (await probe(lookup, file)) return file;
     throw new XformError('XFORM_PROFILES_NOT_FOUND', `no ${PROFILES_FILE} in the profiles directory ${path.dirname(file)}`, {
       location: { file: path.dirname(file) },
       hint: 'check --profiles-dir, or leave it out to use the project directory, XFORM_PROFILES_DIR or ~/.xform/',
@@ -54,7 +62,7 @@ export async function findProfilesFile(lookup: ProfilesLookup): Promise<string |
   candidates.push(path.join(lookup.homeDir, '.xform'));
   for (const dir of candidates) {
     const file = path.join(dir, PROFILES_FILE);
-    if (await exists(file)) return file;
+    if (await probe(lookup, file)) return file;
   }
   return undefined;
 }

@@ -301,6 +301,18 @@ export interface LoadedProject {
   schemaFiles: SchemaFile[];
   /** Warnings found while loading (unknown keys...). Errors are thrown instead. */
   diagnostics: Diagnostic[];
+  /** What was looked at besides the files above (for the partial-parse cache). */
+  inputs?: ProjectInputs;
+}
+
+/** The places loading looked at, so that a later run can tell whether anything changed. */
+export interface ProjectInputs {
+  /** sha256 by absolute path of the files read besides the node files: xform_project.yml, profiles.yml, schema YAML. */
+  files: Record<string, string>;
+  /** Every directory searched (absolute) with the names it held; null when it did not exist. */
+  dirs: Record<string, string[] | null>;
+  /** profiles.yml locations tried, in order, and whether each existed; the last existing one was used. */
+  profilesProbes: { path: string; exists: boolean }[];
 }
 
 export interface LoadProjectOptions {

@@ -1,0 +1,37 @@
+/**
+ * `xform compile` when nothing changed since the last compile: the partial-parse snapshot in
+ * `target/partial_parse.json` says whether any input (files, folders, profiles.yml, the environment
+ * variables read, the command line, the xform build) differs; if none does, the manifest and compiled SQL
+ * on disk are already what a compile would write. Runs before the compiler is even loaded.
+ */
+import path from 'node:path';
+import { compileKey, readSnapshot, unchangedSince } from '@xform/core/partial-parse';
+import { printCompileSummary, type CompileSummary } from './compile-summary.js';
+
+/** Flags after which the short cut never applies. */
+const BYPASS = new Set(['--inline', '--no-partial-parse', '-h', '--help']);
+
+/** The value of `--project-dir` in `args` (either `--project-dir x` or `--project-dir=x`). */
+function projectDirArg(args: readonly string[]): string | undefined {
+  let dir: string | undefined;
+  args.forEach((arg, i) => {
+    if (arg === '--project-dir') dir = args[i + 1];
+    else if (arg.startsWith('--project-dir=')) dir = arg.slice('--project-dir='.length);
+  });
+  return dir;
+}
+
+/** Exit code 0 when the last compile still stands (and its summary was printed); undefined otherwise. */
+export function compileIfUnchanged(argv: readonly string[]): number | undefined {
+  const started = performance.now();
+  if (argv[0] !== 'compile' || argv.some((a) => BYPASS.has(a.split('=')[0]!))) return undefined;
+  const projectDir = path.resolve(projectDirArg(argv) ?? '.');
+  // A project with another target-path keeps its snapshot there; it simply compiles in full.
+  const snapshot = readSnapshot(path.join(projectDir, 'target'));
+  if (!snapshot) return undefined;
+  const summary = snapshot.result as CompileSummary;
+  if (summary.warnings !== 0) return undefined;
+  if (!unchangedSince(snapshot, { key: compileKey(argv, process.cwd()), env: process.env })) return undefined;
+  printCompileSummary(summary, started);
+  return 0;
+}

@@ -1,0 +1,7 @@
+/**
+ * The partial-parse cache. Loaded on its own (`@xform/core/partial-parse`) by the CLI before the compiler:
+ * it imports only node built-ins.
+ */
+export { recordingEnv, type RecordingEnv } from './env-recorder.js';
+export { takeSnapshot, unchangedSince, type InputSnapshot, type SnapshotSources } from './input-snapshot.js';
+export { PARTIAL_PARSE_FILE, compileKey, readSnapshot, removeSnapshot, writeSnapshot } from './snapshot-file.js';

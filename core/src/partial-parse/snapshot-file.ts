@@ -1,0 +1,42 @@
+/** Where the partial-parse snapshot lives (`<target>/partial_parse.json`), and the key of a compile. */
+import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { XFORM_CORE_VERSION } from '../version.js';
+import { SNAPSHOT_FORMAT, sha256, type InputSnapshot } from './input-snapshot.js';
+
+export const PARTIAL_PARSE_FILE = 'partial_parse.json';
+
+/**
+ * The part of a compile's identity that is not a file: the xform build (its version, and in a development
+ * checkout the time of the last build, so that a rebuilt compiler never reuses results of the old one),
+ * the command line, the working directory and the home directory (`~/.xform/profiles.yml`).
+ * `--no-partial-parse` is left out: a compile with it leaves a snapshot the next plain compile can use.
+ */
+export function compileKey(argv: readonly string[], cwd: string): string {
+  const args = argv.filter((a) => a !== '--no-partial-parse');
+  let build = '';
+  try {
+    build = String(statSync(new URL('../../tsconfig.tsbuildinfo', import.meta.url)).mtimeMs);
+  } catch {
+    // An installed package has no build info; its version identifies it.
+  }
+  return sha256(JSON.stringify([SNAPSHOT_FORMAT, XFORM_CORE_VERSION, build, args, cwd, os.homedir()]));
+}
+
+export function readSnapshot(targetDir: string): InputSnapshot | undefined {
+  try {
+    return JSON.parse(readFileSync(path.join(targetDir, PARTIAL_PARSE_FILE), 'utf8')) as InputSnapshot;
+  } catch {
+    return undefined;
+  }
+}
+
+export function writeSnapshot(targetDir: string, snapshot: InputSnapshot): void {
+  writeFileSync(path.join(targetDir, PARTIAL_PARSE_FILE), JSON.stringify(snapshot));
+}
+
+/** Called before a compile writes its artifacts, so that a crash half-way never leaves a stale snapshot. */
+export function removeSnapshot(targetDir: string): void {
+  rmSync(path.join(targetDir, PARTIAL_PARSE_FILE), { force: true });
+}
