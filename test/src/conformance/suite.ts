@@ -14,6 +14,7 @@ import { defineQualityTests } from './quality-tests.js';
 import { defineRunTests } from './run-tests.js';
 import { defineSeedTests } from './seed-tests.js';
 import { defineTableTests } from './table-tests.js';
+import { defineUnitAndFreshnessTests } from './unit-freshness-tests.js';
 
 export interface ConformanceContext {
   /** The adapter under test (available inside tests). */
@@ -93,5 +94,6 @@ export function defineConformanceSuite(name: string, makeAdapter: () => Promise<
     defineSeedTests(context);
     defineRunTests(context);
     defineQualityTests(context);
+    defineUnitAndFreshnessTests(context);
   });
 }
