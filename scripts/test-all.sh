@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --with-browser
+export PATH="$HOME/.local/bin:$PATH" # where setup.sh puts pnpm when npm's global folder is not writable
 
 mkdir -p .test-output
 set +e
