@@ -140,17 +140,35 @@ export interface PostgresTargetConfig extends TargetCommon {
 
 export interface BigQueryTargetConfig extends TargetCommon {
   type: 'bigquery';
-  method: 'oauth' | 'service-account' | 'service-account-json';
+  /**
+   * How to authenticate. `oauth` (default): application default credentials (`gcloud auth
+   * application-default login`, GOOGLE_APPLICATION_CREDENTIALS, the metadata server); `service-account`:
+   * the key file at `keyfile`; `service-account-json`: the key in `keyfile_json` (a mapping or JSON text,
+   * usually `{{ env_var(...) }}`); `oauth-secrets`: an access `token`, or `refresh_token` + `client_id` +
+   * `client_secret`.
+   */
+  method: 'oauth' | 'oauth-secrets' | 'service-account' | 'service-account-json';
   project: string;
   dataset: string;
+  /** Location of jobs and of datasets xform creates (`US`, `EU`, `europe-west1`...). Default: BigQuery's. */
   location?: string;
   keyfile?: string;
   keyfile_json?: Record<string, unknown> | string;
+  token?: string;
+  refresh_token?: string;
+  client_id?: string;
+  client_secret?: string;
+  /** A query job still running after this many seconds is cancelled by BigQuery. Default: none. */
   job_timeout_seconds?: number;
+  /** Retries of a job that failed for a transient reason (backendError, rateLimitExceeded, 5xx). Default 1. */
   job_retries?: number;
+  /** Jobs that would bill more bytes fail without running. Default: no limit. */
   maximum_bytes_billed?: number;
+  /** Default interactive. */
   priority?: 'interactive' | 'batch';
+  /** Labels put on every job (cost attribution). */
   labels?: Record<string, string>;
+  /** Another endpoint for the BigQuery REST API (an emulator or a test server). Default Google's. */
   api_endpoint?: string;
 }
 
