@@ -24,19 +24,20 @@ export function registerInit(program: Command, setExitCode: (code: number) => vo
         const answers = await promptForInit({ name, adapter, defaultName: projectNameFrom(path.basename(path.resolve(dir ?? 'my_project'))) });
         ({ name, adapter } = answers);
       }
-      if (dir === undefined && name === undefined) {
+      const folder = dir ?? name;
+      if (folder === undefined) {
         throw new XformError('XFORM_BAD_ARGUMENT', 'xform init needs a folder or --name when it cannot ask (stdin is not a terminal)', {
           hint: 'e.g. xform init my_project --adapter duckdb',
         });
       }
-      const folder = dir ?? name!;
       name ??= projectNameFrom(path.basename(path.resolve(folder)));
       adapter ??= 'duckdb';
-      const files = await scaffoldProject({ dir: folder, name, adapter });
+      const { files, requiredEnv } = await scaffoldProject({ dir: folder, name, adapter });
       const shown = path.relative(process.cwd(), path.resolve(folder)) || '.';
       process.stdout.write(`${green('Created')} project ${bold(name)} (${adapter}) in ${shown}/ ${dim(`(${files.length} files)`)}\n`);
       for (const file of files) process.stdout.write(`  ${dim(file)}\n`);
-      const next = [`cd ${shown}`, ...(adapter === 'duckdb' ? [] : ['# set the env vars profiles.yml reads, then:']), 'xform build'];
+      const exports = requiredEnv.length === 0 ? [] : [`export ${requiredEnv.map((v) => `${v}=...`).join(' ')}   # read by profiles.yml`];
+      const next = [`cd ${shown}`, ...exports, 'xform build'];
       process.stdout.write(`\nNext:\n${next.map((l) => `  ${l}`).join('\n')}\n`);
       setExitCode(0);
     });

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkAdapter, checkProjectName, projectNameFrom, scaffoldProject } from './scaffold.js';
+import { checkAdapter, checkProjectName, projectNameFrom, requiredEnvVars, scaffoldProject } from './scaffold.js';
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -13,7 +13,8 @@ describe('scaffoldProject', () => {
   it('fills every placeholder and writes the profile of the chosen adapter', async () => {
     const root = await mkdtemp(path.join(tmpdir(), 'xform-scaffold-'));
     dirs.push(root);
-    const files = await scaffoldProject({ dir: path.join(root, 'p'), name: 'acme', adapter: 'snowflake' });
+    const { files, requiredEnv } = await scaffoldProject({ dir: path.join(root, 'p'), name: 'acme', adapter: 'snowflake' });
+    expect(requiredEnv).toEqual(['XFORM_SF_ACCOUNT', 'XFORM_SF_USER', 'XFORM_SF_PRIVATE_KEY_PATH', 'XFORM_SF_DATABASE']);
     expect(files).toContain('.gitignore');
     expect(files).not.toContain('gitignore');
     expect(files).toContain('profiles.yml');
@@ -36,6 +37,10 @@ describe('scaffoldProject', () => {
 });
 
 describe('names and adapters', () => {
+  it('lists the env vars a profile reads without a default, ignoring comments', () => {
+    expect(requiredEnvVars("a: \"{{ env_var('A') }}\"\nb: \"{{ env_var('B', 'x') }}\"\n# c: {{ env_var('C') }}\nd: 1 # {{ env_var('D') }}\n")).toEqual(['A']);
+  });
+
   it('turns a folder name into a project name', () => {
     expect(projectNameFrom('my-shop')).toBe('my_shop');
     expect(projectNameFrom('2024 data')).toBe('_2024_data');

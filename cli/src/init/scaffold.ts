@@ -83,8 +83,25 @@ async function listFiles(root: string, rel = ''): Promise<string[]> {
   return out;
 }
 
-/** Creates the project; returns the files written, relative to `dir`, sorted. */
-export async function scaffoldProject(options: ScaffoldOptions): Promise<string[]> {
+export interface ScaffoldResult {
+  /** The files written, relative to the project folder, sorted. */
+  files: string[];
+  /** Environment variables profiles.yml reads without a default (set them before `xform build`). */
+  requiredEnv: string[];
+}
+
+/** `env_var('NAME')` calls without a default, outside comments. */
+export function requiredEnvVars(profileText: string): string[] {
+  const names = new Set<string>();
+  for (const line of profileText.split('\n')) {
+    const code = line.replace(/^\s*#.*$/, '').replace(/\s#\s.*$/, '');
+    for (const m of code.matchAll(/env_var\(\s*'([^']+)'\s*\)/g)) names.add(m[1]!);
+  }
+  return [...names];
+}
+
+/** Creates the project from the templates. */
+export async function scaffoldProject(options: ScaffoldOptions): Promise<ScaffoldResult> {
   const adapter = options.adapter ?? 'duckdb';
   const name = checkProjectName(options.name);
   const dir = path.resolve(options.dir);
@@ -101,10 +118,13 @@ export async function scaffoldProject(options: ScaffoldOptions): Promise<string[
     to: rel === 'gitignore' ? '.gitignore' : rel,
   }));
   copies.push({ from: path.join(root, 'profiles', `${adapter}.yml`), to: 'profiles.yml' });
+  let requiredEnv: string[] = [];
   for (const { from, to } of copies) {
     const target = path.join(dir, to);
+    const text = fill(await readFile(from, 'utf8'));
+    if (to === 'profiles.yml') requiredEnv = requiredEnvVars(text);
     await mkdir(path.dirname(target), { recursive: true });
-    await writeFile(target, fill(await readFile(from, 'utf8')), { flag: 'wx' });
+    await writeFile(target, text, { flag: 'wx' });
   }
-  return copies.map((c) => c.to).sort();
+  return { files: copies.map((c) => c.to).sort(), requiredEnv };
 }

@@ -148,6 +148,7 @@ describe('xform init --adapter postgres', () => {
     const cwd = await tempDir();
     const init = await runXform(['init', 'pgdemo', '--adapter', 'postgres'], { cwd });
     expect(init.code, init.stderr).toBe(0);
+    expect(init.stdout).toContain('export XFORM_PG_USER=... XFORM_PG_PASSWORD=... XFORM_PG_DBNAME=...');
     const env = {
       XFORM_PG_HOST: pgServer.host,
       XFORM_PG_PORT: String(pgServer.port),
