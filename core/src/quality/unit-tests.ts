@@ -61,8 +61,11 @@ export async function runUnitTest(options: RunUnitTestOptions): Promise<UnitTest
     for (const input of spec.given) {
       const name = input.node === 'this' ? THIS_CTE : cteName(input, taken);
       relations.set(input.node, name);
-      const columns = await fixtureColumns(options, input, model);
-      const rows = alignRows(input.rows, columns, `input ${input.input}`);
+      const { columns, fromCatalog } = await fixtureColumns(options, input, model);
+      const rows = withHint(
+        () => alignRows(input.rows, columns, `input ${input.input}`),
+        fromCatalog ? `the columns come from its relation in the warehouse: if the model changed, build it again first` : undefined,
+      );
       ctes.push({ name, sql: fixtureSql(dialect, columns, rows) });
     }
     const overrides = spec.overrides ?? {};
@@ -115,8 +118,22 @@ function inputRelation(compiled: CompiledProject, input: UnitTestInput, model: E
   return nodeRelation(node);
 }
 
+/** Runs fn; an XformError without a did-you-mean gets `hint` instead. */
+function withHint<T>(fn: () => T, hint: string | undefined): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (hint === undefined || !isXformError(err) || err.hint !== undefined) throw err;
+    throw new XformError(err.code, err.message, { hint, cause: err });
+  }
+}
+
 /** The catalog's columns of the real upstream when it exists (reading metadata only), else inferred ones. */
-async function fixtureColumns(options: RunUnitTestOptions, input: UnitTestInput, model: ExecutableNode): Promise<FixtureColumn[]> {
+async function fixtureColumns(
+  options: RunUnitTestOptions,
+  input: UnitTestInput,
+  model: ExecutableNode,
+): Promise<{ columns: FixtureColumn[]; fromCatalog: boolean }> {
   const { adapter, compiled } = options;
   const relation = inputRelation(compiled, input, model);
   let catalog: FixtureColumn[] = [];
@@ -127,12 +144,12 @@ async function fixtureColumns(options: RunUnitTestOptions, input: UnitTestInput,
       catalog = [];
     }
   }
-  if (catalog.length > 0) return catalog;
+  if (catalog.length > 0) return { columns: catalog, fromCatalog: true };
   const inferred = inferColumns(adapter.dialect, input.rows, input.format);
   if (inferred.length === 0) {
     throw new XformError('XFORM_UNIT_TEST_NO_COLUMNS', `the columns of input ${input.input} are unknown: it has no rows and no relation in the warehouse`, {
       hint: `give at least one row (NULLs are fine), or build ${input.input} once so that its columns can be read from the catalog`,
     });
   }
-  return inferred;
+  return { columns: inferred, fromCatalog: false };
 }
