@@ -13,19 +13,28 @@ import { median } from '../lib/stats.mjs';
 
 const DUCKDB_EXEC = new URL('../lib/duckdb-exec.mjs', import.meta.url).pathname;
 
-/** N view models: a few base models, then each reads one or two of the 50 models before it. */
+/**
+ * N view models in four layers of N/4, like staging -> intermediate -> marts: layer 0 reads a generated
+ * range, every later model reads one or two models of the layer below. DuckDB expands a view's nested view
+ * definitions when it is created, so the depth stays fixed (a chain of 1,000 views joining two earlier
+ * ones each would measure DuckDB's binder, not xform, and takes minutes with the driver alone).
+ */
 export function viewProject(models) {
   const files = { 'xform_project.yml': 'name: views\nversion: "1.0"\nmodels:\n  views:\n    +materialized: view\n' };
+  const perLayer = Math.max(1, Math.ceil(models / 4));
+  const name = (i) => `v${String(i).padStart(5, '0')}`;
   for (let i = 0; i < models; i++) {
-    const name = `v${String(i).padStart(5, '0')}`;
-    if (i < 5) {
-      files[`models/${name}.sql`] = `select range as id, range * ${i + 1} as amount from range(100)\n`;
+    const layer = Math.floor(i / perLayer);
+    const pos = i % perLayer;
+    if (layer === 0) {
+      files[`models/${name(i)}.sql`] = `select range as id, range * ${(i % 7) + 1} as amount from range(100)\n`;
       continue;
     }
-    const a = `v${String(i - 1 - (i % 50 === 0 ? 0 : (i * 7) % Math.min(i, 50))).padStart(5, '0')}`;
-    const b = `v${String(i - 1 - ((i * 13) % Math.min(i, 50))).padStart(5, '0')}`;
-    files[`models/${name}.sql`] =
-      a === b
+    const below = (layer - 1) * perLayer;
+    const a = name(below + pos);
+    const b = name(below + ((pos * 7 + 3) % perLayer));
+    files[`models/${name(i)}.sql`] =
+      a === b || i % 3 === 0
         ? `select id, amount + 1 as amount from {{ ref('${a}') }}\n`
         : `select a.id, a.amount + b.amount as amount\nfrom {{ ref('${a}') }} as a\njoin {{ ref('${b}') }} as b using (id)\n`;
   }
