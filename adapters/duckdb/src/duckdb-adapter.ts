@@ -31,6 +31,7 @@ export const DUCKDB_CAPABILITIES: Capabilities = {
   merge: true,
   transactionalViews: true,
   renameTakesIdentifierOnly: true,
+  replaceViewInPlace: true,
 };
 
 const SETTING_NAME = /^[A-Za-z_][A-Za-z0-9_.]*$/u;

@@ -100,6 +100,12 @@ export interface Capabilities {
   transactionalViews: boolean;
   /** A rename keeps the relation in its schema, given just the new identifier. */
   renameTakesIdentifierOnly: boolean;
+  /**
+   * The dialect's createViewAs (`create or replace view`) replaces an existing view atomically whatever its
+   * old and new columns, and views reading it keep working (DuckDB: views are bound when queried). A view
+   * is then rebuilt with that one statement instead of staging and swapping. Default false.
+   */
+  replaceViewInPlace?: boolean;
 }
 
 export interface Catalog {

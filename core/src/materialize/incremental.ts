@@ -17,7 +17,7 @@ import type { Relation } from '../adapter/types.js';
 import { didYouMeanHint, XformError } from '../errors.js';
 import type { ExecutableNode } from '../graph/types.js';
 import { runHooks } from './hooks.js';
-import { dropIfExists, dropQuietly, exec, inTransaction, nodeRelation, suffixedRelation, TMP_SUFFIX } from './relations.js';
+import { dropIfExists, dropQuietly, exec, inTransaction, lookupRelation, nodeRelation, suffixedRelation, TMP_SUFFIX } from './relations.js';
 import { ColumnLookup, planSchemaChange, resolveOnSchemaChange } from './schema-change.js';
 import { adapterResponse, buildTable, runAudit, type BuildEnv } from './table.js';
 import type { MaterializeResult } from './types.js';
@@ -94,7 +94,7 @@ export async function buildIncremental(env: IncrementalEnv): Promise<Materialize
   const plan = resolveIncrementalPlan(node, adapter.type, dialect.insertOverwrite ? ['insert_overwrite'] : []);
   const onSchemaChange = resolveOnSchemaChange(node);
   const target = nodeRelation(node);
-  const existing = await catalog.getRelation(target);
+  const existing = await lookupRelation(env, target);
   if (!existing || existing.kind !== 'table' || isFullRefresh(node, env.fullRefresh)) {
     return buildTable(env, env.renderSql(false));
   }
@@ -104,6 +104,7 @@ export async function buildIncremental(env: IncrementalEnv): Promise<Materialize
   await dropIfExists(env, tmp);
   try {
     await exec(env, dialect.createTableAs(tmp, env.renderSql(true), { config: node.config, staging: true }));
+    env.relations?.created(tmp, 'table');
     const stagingColumns = await catalog.getColumns(tmp);
     const targetColumns = await catalog.getColumns(target);
     const uniqueKey = resolveKeyColumns(node, plan.uniqueKey, new ColumnLookup(stagingColumns));

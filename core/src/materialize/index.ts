@@ -6,3 +6,4 @@ export { ensureSchemas, nodeRelation, suffixedRelation, TMP_SUFFIX, BACKUP_SUFFI
 export { resolveIncrementalPlan, isFullRefresh, INCREMENTAL_STRATEGIES, OPTIONAL_INCREMENTAL_STRATEGIES, type IncrementalStrategy } from './incremental.js';
 export { diffColumns, ON_SCHEMA_CHANGE_MODES, type OnSchemaChange, type SchemaDiff } from './schema-change.js';
 export type { SwapTablesDialect } from './publish.js';
+export { RelationCache } from './relation-cache.js';

@@ -13,7 +13,7 @@
 import type { Dialect, Relation, RelationKind } from '../adapter/types.js';
 import { XformError } from '../errors.js';
 import { stripTrailingSemicolons } from '../adapter/dialect-base.js';
-import { BACKUP_SUFFIX, dropIfExists, dropQuietly, exec, inTransaction, suffixedRelation, type StepEnv } from './relations.js';
+import { BACKUP_SUFFIX, dropIfExists, dropQuietly, exec, inTransaction, lookupRelation, suffixedRelation, type StepEnv } from './relations.js';
 
 /**
  * Optional dialect method for warehouses whose capabilities declare `swapTables`. Not (yet) part of the
@@ -39,8 +39,14 @@ export async function publish(env: StepEnv, options: PublishOptions): Promise<vo
   const { staged, stagedKind, target } = options;
   const { adapter } = env;
   const { dialect, capabilities } = adapter;
-  const existing = await adapter.catalog.getRelation(target);
+  const existing = await lookupRelation(env, target);
   const backup = suffixedRelation(target, BACKUP_SUFFIX);
+  // Recorded once the publish went through; a failure makes the run forget the node's relations instead.
+  const published = (): void => {
+    env.relations?.dropped(staged);
+    env.relations?.dropped(backup);
+    env.relations?.created(target, stagedKind);
+  };
 
   if (capabilities.transactionalDdl) {
     await dropIfExists(env, backup);
@@ -54,6 +60,7 @@ export async function publish(env: StepEnv, options: PublishOptions): Promise<vo
       for (const view of dependents) await exec(env, recreateViewSql(dialect, view));
       await options.beforeCommit?.();
     });
+    published();
     return;
   }
 
@@ -64,6 +71,7 @@ export async function publish(env: StepEnv, options: PublishOptions): Promise<vo
     await exec(env, dialect.swapTables(target, staged));
     // After the swap the staging name holds the previous table.
     await exec(env, dialect.dropRelation(staged, 'table'));
+    published();
     await options.beforeCommit?.();
     return;
   }
@@ -73,11 +81,13 @@ export async function publish(env: StepEnv, options: PublishOptions): Promise<vo
     // The node's config carries the warehouse's table settings (partitioning, clustering) to the live table.
     await exec(env, dialect.createTableAs(target, `select * from ${dialect.relationName(staged)}`, { config: env.node.config }));
     await exec(env, dialect.dropRelation(staged, 'table'));
+    published();
     await options.beforeCommit?.();
     return;
   }
 
   await renameWithoutTransaction(env, { staged, stagedKind, target, backup, existingKind: existing?.kind });
+  published();
   await options.beforeCommit?.();
 }
 

@@ -4,9 +4,10 @@
  * attaching the model's file to errors.
  */
 import { createHash } from 'node:crypto';
-import type { Adapter, Connection, QueryResult, Relation } from '../adapter/types.js';
+import type { Adapter, CatalogRelation, Connection, QueryResult, Relation } from '../adapter/types.js';
 import { isXformError, XformError } from '../errors.js';
 import type { ExecutableNode } from '../graph/types.js';
+import type { RelationCache } from './relation-cache.js';
 
 export const TMP_SUFFIX = '__xform_tmp';
 export const BACKUP_SUFFIX = '__xform_backup';
@@ -42,6 +43,19 @@ export interface StepEnv {
   connection: Connection;
   node: ExecutableNode;
   signal?: AbortSignal;
+  /** The run's knowledge of which relations exist; without it every question goes to the catalog. */
+  relations?: RelationCache;
+}
+
+/** Whether `relation` exists, and as what: from the run's relation cache when there is one. */
+export function lookupRelation(env: StepEnv, relation: Relation): Promise<CatalogRelation | undefined> {
+  return env.relations ? env.relations.get(relation) : env.adapter.catalog.getRelation(relation);
+}
+
+/** The relations a node may leave behind: its own, its staging and its backup relation. */
+export function nodeRelations(node: ExecutableNode): Relation[] {
+  const target = nodeRelation(node);
+  return [target, suffixedRelation(target, TMP_SUFFIX), suffixedRelation(target, BACKUP_SUFFIX)];
 }
 
 export function throwIfCancelled(env: StepEnv): void {
@@ -58,14 +72,19 @@ export async function exec(env: StepEnv, sql: string): Promise<QueryResult> {
 
 /** Drops `relation` if it exists, whatever its kind (leftovers of an interrupted run). */
 export async function dropIfExists(env: StepEnv, relation: Relation): Promise<void> {
-  const found = await env.adapter.catalog.getRelation(relation);
-  if (found) await exec(env, env.adapter.dialect.dropRelation(relation, found.kind));
+  const found = await lookupRelation(env, relation);
+  if (found) {
+    await exec(env, env.adapter.dialect.dropRelation(relation, found.kind));
+    env.relations?.dropped(relation);
+  }
 }
 
 /** Best-effort cleanup on a failure path: the original error matters more than a cleanup error. */
 export async function dropQuietly(env: StepEnv, relation: Relation): Promise<void> {
+  // On a failure path the connection may sit in an aborted transaction: what exists is asked afresh.
+  env.relations?.forget(relation);
   try {
-    const found = await env.adapter.catalog.getRelation(relation);
+    const found = await lookupRelation(env, relation);
     if (found) await env.connection.execute(env.adapter.dialect.dropRelation(relation, found.kind), { label: env.node.unique_id });
   } catch {
     // ignored on purpose, see above

@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { SeedColumn } from '../adapter/types.js';
 import { didYouMeanHint, XformError } from '../errors.js';
 import { publish } from './publish.js';
-import { dropIfExists, dropQuietly, exec, nodeRelation, suffixedRelation, throwIfCancelled, TMP_SUFFIX, withNodeLocation } from './relations.js';
+import { dropIfExists, dropQuietly, exec, nodeRelation, nodeRelations, suffixedRelation, throwIfCancelled, TMP_SUFFIX, withNodeLocation } from './relations.js';
 import { ColumnLookup } from './schema-change.js';
 import { scanSeedCsv } from './seed-csv.js';
 import { adapterResponse, runAudit } from './table.js';
@@ -18,13 +18,14 @@ export async function materializeSeed(ctx: SeedContext): Promise<MaterializeResu
   try {
     return await loadSeed(ctx);
   } catch (err) {
+    for (const relation of nodeRelations(ctx.node)) ctx.relations?.forget(relation);
     throw withNodeLocation(err, ctx.node);
   }
 }
 
 async function loadSeed(ctx: SeedContext): Promise<MaterializeResult> {
   const { adapter, node } = ctx;
-  const env = { adapter, connection: ctx.connection, node, signal: ctx.signal, audit: ctx.audit };
+  const env = { adapter, connection: ctx.connection, node, signal: ctx.signal, audit: ctx.audit, relations: ctx.relations };
   const file = path.resolve(ctx.projectRoot, node.original_file_path);
   const delimiter = typeof node.config.delimiter === 'string' && node.config.delimiter !== '' ? node.config.delimiter : ',';
   const scan = await scanSeedCsv(file, node.original_file_path, delimiter);
@@ -36,6 +37,7 @@ async function loadSeed(ctx: SeedContext): Promise<MaterializeResult> {
   await dropIfExists(env, tmp);
   try {
     await exec(env, adapter.dialect.createTable(tmp, columns));
+    env.relations?.created(tmp, 'table');
     throwIfCancelled(env);
     const rows = await adapter.loadSeed(ctx.connection, { file, relation: tmp, columns, delimiter });
     await runAudit(env, tmp);

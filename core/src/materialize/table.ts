@@ -5,9 +5,9 @@
  */
 import type { Relation } from '../adapter/types.js';
 import { XformError } from '../errors.js';
-import { runHooks, type HookEnv } from './hooks.js';
+import { hookTemplates, runHooks, type HookEnv } from './hooks.js';
 import { publish } from './publish.js';
-import { dropIfExists, dropQuietly, exec, nodeRelation, suffixedRelation, TMP_SUFFIX, type StepEnv } from './relations.js';
+import { dropIfExists, dropQuietly, exec, inTransaction, lookupRelation, nodeRelation, suffixedRelation, TMP_SUFFIX, type StepEnv } from './relations.js';
 import type { AuditHook, MaterializeResult } from './types.js';
 
 export interface BuildEnv extends HookEnv {
@@ -49,6 +49,7 @@ export async function buildTable(env: BuildEnv, sql: string): Promise<Materializ
   await dropIfExists(env, tmp);
   try {
     const created = await exec(env, env.adapter.dialect.createTableAs(tmp, sql, { config: env.node.config, staging: true }));
+    env.relations?.created(tmp, 'table');
     const rows = created.rowsAffected ?? (await countRows(env, tmp));
     await runAudit(env, tmp);
     await publish(env, { staged: tmp, stagedKind: 'table', target, beforeCommit: () => runHooks(env, 'post_hook') });
@@ -63,7 +64,10 @@ export async function buildTable(env: BuildEnv, sql: string): Promise<Materializ
 /**
  * Views. Where views and DDL are transactional the view is created under the staging name and swapped in
  * like a table; this also replaces a table of the same name atomically and avoids CREATE OR REPLACE VIEW's
- * refusal (PostgreSQL) to drop or retype columns. Elsewhere the dialect's createViewAs replaces in place.
+ * refusal (PostgreSQL) to drop or retype columns. Where the warehouse replaces a view atomically in one
+ * statement (capability replaceViewInPlace, DuckDB) and there is no audit, an existing view (or none) is
+ * replaced by that statement, with the post-hooks in the same transaction. Elsewhere the dialect's
+ * createViewAs replaces in place.
  */
 export async function buildView(env: BuildEnv, sql: string): Promise<MaterializeResult> {
   const { dialect, capabilities, catalog } = env.adapter;
@@ -73,9 +77,24 @@ export async function buildView(env: BuildEnv, sql: string): Promise<Materialize
   await runHooks(env, 'pre_hook');
   await dropIfExists(env, tmp);
 
+  if (capabilities.replaceViewInPlace && !env.audit) {
+    const existing = await lookupRelation(env, target);
+    if (!existing || existing.kind === 'view') {
+      const replace = async (): Promise<void> => {
+        await exec(env, dialect.createViewAs(target, sql));
+        await runHooks(env, 'post_hook');
+      };
+      if (capabilities.transactionalDdl && hookTemplates(env.node, 'post_hook').length > 0) await inTransaction(env, replace);
+      else await replace();
+      env.relations?.created(target, 'view');
+      return result;
+    }
+  }
+
   if (capabilities.transactionalDdl && capabilities.transactionalViews) {
     try {
       await exec(env, dialect.createViewAs(tmp, sql));
+      env.relations?.created(tmp, 'view');
       await runAudit(env, tmp);
       await publish(env, { staged: tmp, stagedKind: 'view', target, beforeCommit: () => runHooks(env, 'post_hook') });
       return result;
@@ -89,14 +108,16 @@ export async function buildView(env: BuildEnv, sql: string): Promise<Materialize
     // No swap available: audit a throw-away view of the same SQL, then replace the live one.
     try {
       await exec(env, dialect.createViewAs(tmp, sql));
+      env.relations?.created(tmp, 'view');
       await runAudit(env, tmp);
     } finally {
       await dropQuietly(env, tmp);
     }
   }
-  const existing = await catalog.getRelation(target);
+  const existing = await lookupRelation(env, target);
   if (existing && existing.kind !== 'view') await exec(env, dialect.dropRelation(target, existing.kind));
   await exec(env, dialect.createViewAs(target, sql));
+  env.relations?.created(target, 'view');
   await runHooks(env, 'post_hook');
   return result;
 }

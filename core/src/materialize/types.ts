@@ -4,6 +4,7 @@
  */
 import type { Adapter, Connection, Relation } from '../adapter/types.js';
 import type { ExecutableNode } from '../graph/types.js';
+import type { RelationCache } from './relation-cache.js';
 
 /** The write-audit-publish seam: inspect a fully built staging relation before it replaces the live one. */
 export type AuditHook = (staging: Relation) => Promise<{ ok: boolean; message?: string }>;
@@ -30,6 +31,8 @@ export interface MaterializeContext {
   audit?: AuditHook;
   /** Aborts between statements (the caller cancels the running query through the adapter). */
   signal?: AbortSignal;
+  /** The run's relation cache (see relation-cache.ts). Absent: every question goes to the catalog. */
+  relations?: RelationCache;
 }
 
 export interface MaterializeResult {
@@ -51,4 +54,6 @@ export interface SeedContext {
   /** Same seam as MaterializeContext.audit, called with the loaded staging table. */
   audit?: AuditHook;
   signal?: AbortSignal;
+  /** The run's relation cache (see relation-cache.ts). */
+  relations?: RelationCache;
 }

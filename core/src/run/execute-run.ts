@@ -9,6 +9,7 @@ import type { ExecutableNode, GraphNode, TestNode } from '../graph/types.js';
 import { materialize } from '../materialize/materialize.js';
 import { materializeSeed } from '../materialize/seed.js';
 import { ensureSchemas, nodeRelation } from '../materialize/relations.js';
+import { RelationCache } from '../materialize/relation-cache.js';
 import type { AuditHook } from '../materialize/types.js';
 import { auditRelation, runDataTest } from '../quality/run-test.js';
 import { runUnitTest } from '../quality/unit-tests.js';
@@ -132,6 +133,9 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecuteRun
     }
   }
   await ensureSchemas(adapter, relations);
+  // One catalog listing per schema instead of several catalog questions per node.
+  const relationCache = new RelationCache(adapter.catalog);
+  await relationCache.load(relations);
 
   const results = await runScheduler({
     nodes,
@@ -178,7 +182,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecuteRun
           try {
             const r =
               exec.resource_type === 'seed'
-                ? await materializeSeed({ adapter, connection, node: exec, projectRoot: project.root, fullRefresh: options.fullRefresh === true, audit, signal })
+                ? await materializeSeed({ adapter, connection, node: exec, projectRoot: project.root, fullRefresh: options.fullRefresh === true, audit, signal, relations: relationCache })
                 : await materialize({
                     adapter,
                     connection,
@@ -188,6 +192,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecuteRun
                     renderHook: (sql) => compiled.renderHook(sql, exec),
                     audit,
                     signal,
+                    relations: relationCache,
                   });
             return { status: 'success', message: r.message, rowsAffected: r.rowsAffected, adapterResponse: r.adapterResponse, settled };
           } catch (err) {
