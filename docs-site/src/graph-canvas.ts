@@ -22,6 +22,8 @@ export interface CanvasEvents {
 
 const MIN_SCALE = 0.01;
 const MAX_SCALE = 2.5;
+/** Smallest scale at which node labels are drawn. */
+const READABLE = 0.5;
 
 export class GraphCanvas {
   private view?: View;
@@ -76,10 +78,20 @@ export class GraphCanvas {
     const w = this.canvas.clientWidth;
     const h = this.canvas.clientHeight;
     const pad = 60;
-    this.scale = Math.min(MAX_SCALE * 0.4, Math.max(MIN_SCALE, Math.min((w - pad * 2) / Math.max(1, v.width), (h - pad * 2 - 30) / Math.max(1, v.height))));
-    this.tx = (w - v.width * this.scale) / 2;
-    this.ty = (h - v.height * this.scale) / 2 + 15;
+    const whole = Math.min(MAX_SCALE * 0.4, Math.max(MIN_SCALE, Math.min((w - pad * 2) / Math.max(1, v.width), (h - pad * 2 - 30) / Math.max(1, v.height))));
+    // A view of a few hundred boxes opens readable (labels shown) even if it then needs panning; bigger views open whole.
+    this.scale = v.boxes.length <= 300 ? Math.max(whole, READABLE) : whole;
+    this.tx = Math.max(pad, (w - v.width * this.scale) / 2);
+    if (v.width * this.scale > w - pad * 2) this.tx = pad;
+    this.ty = v.height * this.scale > h - pad * 2 - 30 ? pad + 30 - this.topOfContent(v) * this.scale : (h - v.height * this.scale) / 2 + 15;
     this.requestDraw();
+  }
+
+  /** The top edge of the first column's boxes (columns are centred, so the content may start below 0). */
+  private topOfContent(v: View): number {
+    let top = Infinity;
+    for (const b of v.boxes) if (b.y < top) top = b.y;
+    return top === Infinity ? 0 : top;
   }
 
   zoom(factor: number, cx = this.canvas.clientWidth / 2, cy = this.canvas.clientHeight / 2): void {
@@ -275,7 +287,7 @@ export class GraphCanvas {
       drawEdges(true);
     }
 
-    const detailed = s >= 0.35;
+    const detailed = s >= 0.3;
     for (const b of view.boxes) {
       if (b.x + b.w < left || b.x > right || b.y + b.h < top || b.y > bottom) continue;
       ctx.globalAlpha = bright(b) ? 1 : 0.22;

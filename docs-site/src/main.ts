@@ -14,6 +14,7 @@ const LARGE = 400;
 const LISTED = 2000;
 
 function start(): void {
+  performance.mark('xform-start');
   const graph = window.XFORM_DOCS_GRAPH;
   if (!graph) {
     document.body.replaceChildren(h('p', { class: 'fatal' }, 'data/graph.js is missing: run `xform docs generate` again.'));
@@ -136,7 +137,8 @@ function start(): void {
       const near = data.neighbourhood(i, 2, 2);
       showView(`focus:${i}:2`, () => subsetView(data, near, `+${data.nodes[i]!.name}+ (depth 2)`), { selected: i, related: near });
     }
-    if (column) canvas.fitNodes(members);
+    // Fit the selected column and its nearest sources: a long lineage continues off screen, to pan to.
+    if (column) canvas.fitNodes([i, ...[...data.upstreamColumns(i, column).values(), ...data.downstreamColumnsOf(i, column).values()].filter((e) => e.depth <= 2).map((e) => e.node)]);
     else canvas.centerOn(i);
     openPanel(i, column);
   };
@@ -235,6 +237,7 @@ function start(): void {
   };
   window.addEventListener('hashchange', onRoute);
   onRoute();
+  performance.mark('xform-ready');
   document.body.dataset.ready = 'true';
 }
 

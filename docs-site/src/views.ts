@@ -55,31 +55,58 @@ export function subsetView(data: DocsData, members: Iterable<number>, title: str
   return { title, boxes, edges, lanes: layout.lanes, width: layout.width, height: layout.height, boxOfNode: new Map(list.map((n, k) => [n, k])) };
 }
 
-/** One box per group (layer + folder), with edge weights counting the node edges between groups. */
+/**
+ * One card per group (layer + folder), stacked in a grid inside its lane so that a lane with many folders
+ * stays readable; edges between lanes carry the number of node edges they stand for.
+ */
 export function overviewView(data: DocsData): View {
   const groups = data.graph.groups;
-  const sizes = new Array<number>(groups.length).fill(0);
-  for (const n of data.nodes) sizes[n.group]!++;
   const edgeCount = new Map<string, number>();
   data.nodes.forEach((n) => {
     for (const p of n.parents) {
       const from = data.nodes[p]!.group;
-      if (from === n.group) continue;
+      if (data.graph.groups[from]!.lane === groups[n.group]!.lane) continue;
       const key = `${from}:${n.group}`;
       edgeCount.set(key, (edgeCount.get(key) ?? 0) + 1);
     }
   });
-  const parents: number[][] = groups.map(() => []);
-  const edges: [number, number, number][] = [];
-  for (const [key, count] of edgeCount) {
-    const [from, to] = key.split(':').map(Number) as [number, number];
-    parents[to]!.push(from);
-    edges.push([from, to, count]);
+  const CARD_W = 220;
+  const CARD_H = 50;
+  const GAP_X = 36;
+  const GAP_Y = 14;
+  const PAD = 70;
+  const byLane = new Map<number, number[]>();
+  groups.forEach((g, k) => {
+    const list = byLane.get(g.lane) ?? [];
+    list.push(k);
+    byLane.set(g.lane, list);
+  });
+  const lanesInOrder = [...byLane.keys()].sort((a, b) => a - b);
+  const rowsOf = (n: number) => Math.min(n, Math.max(8, Math.ceil(Math.sqrt(n * 8))));
+  const tallest = Math.max(...lanesInOrder.map((l) => rowsOf(byLane.get(l)!.length)));
+  const height = tallest * (CARD_H + GAP_Y) - GAP_Y;
+  const boxes: ViewBox[] = new Array(groups.length);
+  const lanes: View['lanes'] = [];
+  let x = 0;
+  for (const lane of lanesInOrder) {
+    const members = byLane.get(lane)!.sort((a, b) => groups[a]!.name.localeCompare(groups[b]!.name, 'en', { numeric: true }));
+    const rows = rowsOf(members.length);
+    const cols = Math.ceil(members.length / rows);
+    const top = (height - rows * (CARD_H + GAP_Y) + GAP_Y) / 2;
+    members.forEach((g, k) => {
+      const col = Math.floor(k / rows);
+      const row = k % rows;
+      boxes[g] = { ref: g, kind: 'group', x: x + PAD + col * (CARD_W + GAP_X), y: top + row * (CARD_H + GAP_Y), w: CARD_W, h: CARD_H };
+    });
+    const width = PAD * 2 + cols * CARD_W + (cols - 1) * GAP_X;
+    lanes.push({ lane, x0: x, x1: x + width });
+    x += width;
   }
-  const rows = sizes.map((s) => 1 + Math.min(3, Math.floor(Math.log10(Math.max(1, s)))));
-  const layout = layeredLayout({ lanes: groups.map((g) => g.lane), parents, rows }, { rowHeight: 34, nodeWidth: 220, columnGap: 110 });
-  const boxes: ViewBox[] = groups.map((_, k) => ({ ref: k, kind: 'group', x: layout.x[k]!, y: layout.y[k]!, w: 220, h: rows[k]! * 34 - 12 }));
-  return { title: `Overview: ${groups.length} groups, ${data.nodes.length.toLocaleString('en-US')} nodes`, boxes, edges, lanes: layout.lanes, width: layout.width, height: layout.height, boxOfNode: new Map() };
+  const edges: [number, number, number][] = [...edgeCount].map(([key, count]) => {
+    const [from, to] = key.split(':').map(Number) as [number, number];
+    return [from, to, count];
+  });
+  return { title: `Overview: ${groups.length} groups, ${data.nodes.length.toLocaleString('en-US')} nodes`, boxes, edges, lanes, width: x, height, boxOfNode: new Map() };
 }
 
 export function groupSize(data: DocsData, group: number): number {

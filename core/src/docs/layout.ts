@@ -43,7 +43,7 @@ export interface LayoutResult {
 }
 
 /** Kahn's order; nodes on a cycle (which a valid project has none of) are appended in input order. */
-function topoOrder(parents: number[][]): number[] {
+export function topologicalOrder(parents: number[][]): number[] {
   const n = parents.length;
   const indeg = new Int32Array(n);
   const children: number[][] = Array.from({ length: n }, () => []);
@@ -73,7 +73,7 @@ export function layeredLayout(input: LayoutInput, options: LayoutOptions = {}): 
   const laneGap = options.laneGap ?? 120;
   const n = input.lanes.length;
   const rows = input.rows ?? new Array<number>(n).fill(1);
-  const order = topoOrder(input.parents);
+  const order = topologicalOrder(input.parents);
 
   // Column inside the lane: one right of the deepest same-lane parent.
   const sub = new Int32Array(n);

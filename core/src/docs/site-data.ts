@@ -8,7 +8,7 @@ import type { ExecutableNode, SourceNode, TestNode } from '../graph/types.js';
 import type { RunResultsFile } from '../run/run-results.js';
 import type { CatalogEntry, CatalogFile } from './catalog.js';
 import { traceColumns, type ModelLineage, type ResolvedRelation } from './column-lineage.js';
-import { layeredLayout } from './layout.js';
+import { layeredLayout, topologicalOrder } from './layout.js';
 import type { ColumnRef, SiteColumn, SiteDetail, SiteGraph, SiteNode, SiteRun, SiteTest } from './site-types.js';
 
 export interface SiteData {
@@ -90,6 +90,7 @@ export function buildSiteData(manifest: Manifest, options: BuildSiteDataOptions 
   // Relations by the names compiled SQL uses for them: schema.identifier and database.schema.identifier.
   const relations = new Map<string, ResolvedRelation>();
   const byIdentifier = new Map<string, ResolvedRelation | null>();
+  const relationOf: (ResolvedRelation | undefined)[] = [];
   withLane.forEach(({ node }, i) => {
     if (node.config.materialized === 'ephemeral') return;
     const identifier = (node.resource_type === 'source' ? node.identifier : node.alias).toLowerCase();
@@ -97,6 +98,7 @@ export function buildSiteData(manifest: Manifest, options: BuildSiteDataOptions 
       uniqueId: node.unique_id,
       ...(catalogEntry(node.unique_id) || Object.keys(node.columns).length ? { columns: columnNames[i] } : {}),
     };
+    relationOf[i] = rel;
     const schema = node.schema.toLowerCase();
     relations.set(`${schema}.${identifier}`, rel);
     if (node.database) relations.set(`${node.database.toLowerCase()}.${schema}.${identifier}`, rel);
@@ -106,11 +108,38 @@ export function buildSiteData(manifest: Manifest, options: BuildSiteDataOptions 
     parts.length === 1 ? byIdentifier.get(parts[0]!) ?? undefined : relations.get(parts.join('.')) ?? relations.get(parts.slice(-2).join('.'));
   const sqlDialect = SQL_DIALECT[manifest.metadata.adapter_type] ?? 'postgresql';
 
-  const lineages: (ModelLineage | undefined)[] = withLane.map(({ node }) => {
-    if (node.resource_type !== 'model' && node.resource_type !== 'snapshot') return undefined;
-    if (!node.compiled_code) return { columns: {}, error: 'not compiled' };
-    return traceColumns(node.compiled_code, { resolve, database: sqlDialect });
+  const parents = withLane.map(({ node }) => {
+    const ps: number[] = [];
+    for (const p of node.depends_on.nodes) {
+      const i = index.get(p);
+      if (i !== undefined) ps.push(i);
+    }
+    return ps;
   });
+
+  // Trace in DAG order: a model the warehouse has not described yet takes its columns from its own SELECT
+  // list, so that models reading it (even with `*`) can be traced through it.
+  const lineages: (ModelLineage | undefined)[] = new Array(withLane.length);
+  for (const i of topologicalOrder(parents)) {
+    const { node } = withLane[i]!;
+    if (node.resource_type !== 'model' && node.resource_type !== 'snapshot') continue;
+    if (!node.compiled_code) {
+      lineages[i] = { columns: {}, error: 'not compiled' };
+      continue;
+    }
+    const lineage = traceColumns(node.compiled_code, { resolve, database: sqlDialect });
+    lineages[i] = lineage;
+    if (catalogEntry(node.unique_id) || lineage.error) continue;
+    const names = columnNames[i]!;
+    const known = new Set(names.map((n) => n.toLowerCase()));
+    const outputs = Object.keys(lineage.columns).filter((c) => !c.endsWith('*'));
+    // SELECT order first, then documented columns the SELECT does not name.
+    const merged = [...outputs, ...names.filter((n) => !outputs.some((o) => o.toLowerCase() === n.toLowerCase()))];
+    if (outputs.every((o) => known.has(o.toLowerCase())) && merged.length === names.length) continue;
+    names.splice(0, names.length, ...merged);
+    const rel = relationOf[i];
+    if (rel && !rel.columns) rel.columns = names;
+  }
 
   // Tests, per node they are attached to, with their last status.
   const runById = new Map((options.runResults?.results ?? []).map((r) => [r.unique_id, r]));
@@ -131,14 +160,6 @@ export function buildSiteData(manifest: Manifest, options: BuildSiteDataOptions 
     }
   }
 
-  const parents = withLane.map(({ node }) => {
-    const ps: number[] = [];
-    for (const p of node.depends_on.nodes) {
-      const i = index.get(p);
-      if (i !== undefined) ps.push(i);
-    }
-    return ps;
-  });
   const layout = layeredLayout({ lanes: withLane.map((w) => w.lane), parents });
 
   const toRefs = (sources: { node: string; column: string }[]): ColumnRef[] =>

@@ -9,9 +9,13 @@ import path from 'node:path';
 import { XformError } from '../errors.js';
 import type { SiteData } from './site-data.js';
 
-/** JSON as a JavaScript expression; U+2028/9 are escaped for older parsers. */
+/**
+ * A value as a JavaScript expression: `JSON.parse("...")`, which browsers parse much faster than the same
+ * data written as an object literal (this matters for the 10,000-node graph). U+2028/9 are escaped for
+ * older parsers.
+ */
 function jsLiteral(value: unknown): string {
-  return JSON.stringify(value).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return `JSON.parse(${JSON.stringify(JSON.stringify(value))})`.replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
 export async function writeSite(outDir: string, assetsDir: string, data: SiteData): Promise<string> {
