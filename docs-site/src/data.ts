@@ -1,10 +1,11 @@
 /** The project's data: the graph (loaded with the page) and detail chunks, loaded on demand as scripts. */
-import type { SiteDetail, SiteGraph, SiteNode } from '../../core/src/docs/site-types.ts';
+import type { SiteDetail, SiteGraph, SiteLineage, SiteNode } from '../../core/src/docs/site-types.ts';
 
 declare global {
   interface Window {
     XFORM_DOCS_GRAPH?: SiteGraph;
     __xformChunk?: (index: number, details: SiteDetail[]) => void;
+    __xformLineage?: (lineage: SiteLineage) => void;
   }
 }
 
@@ -19,6 +20,8 @@ export class DocsData {
   private readonly waiters = new Map<number, (d: SiteDetail[]) => void>();
   private columnIndex: Map<string, number>[] = [];
   private downstreamColumns?: Map<string, [number, string][]>;
+  private lineage: SiteLineage = [];
+  private lineagePromise?: Promise<void>;
 
   constructor(graph: SiteGraph) {
     this.graph = graph;
@@ -45,6 +48,21 @@ export class DocsData {
   linkTo(i: number): string {
     const n = this.nodes[i]!;
     return `#/model/${encodeURIComponent(this.byName.get(n.name) === i ? n.name : n.id)}`;
+  }
+
+  /** Loads data/lineage.js (column lineage) once; column views wait for it. */
+  lineageReady(): Promise<void> {
+    this.lineagePromise ??= new Promise<void>((resolve, reject) => {
+      window.__xformLineage = (lineage) => {
+        this.lineage = lineage;
+        resolve();
+      };
+      const script = document.createElement('script');
+      script.src = 'data/lineage.js';
+      script.onerror = () => reject(new Error('could not load data/lineage.js'));
+      document.head.append(script);
+    });
+    return this.lineagePromise;
   }
 
   detail(i: number): Promise<SiteDetail> {
@@ -81,7 +99,7 @@ export class DocsData {
     for (let head = 0; head < queue.length; head++) {
       const [n, c, d] = queue[head]!;
       const pos = this.columnPos(n, c);
-      const refs = pos >= 0 ? this.nodes[n]!.lineage[pos] : null;
+      const refs = pos >= 0 ? this.lineage[n]?.[pos] : null;
       for (const [src, srcCol] of refs ?? []) {
         const key = `${src}\u0000${srcCol.toLowerCase()}`;
         if (seen.has(key)) continue;
@@ -96,7 +114,7 @@ export class DocsData {
     if (!this.downstreamColumns) {
       const index = new Map<string, [number, string][]>();
       this.nodes.forEach((n, k) => {
-        n.lineage.forEach((refs, c) => {
+        (this.lineage[k] ?? []).forEach((refs, c) => {
           for (const [src, srcCol] of refs ?? []) {
             const key = `${src}\u0000${srcCol.toLowerCase()}`;
             let list = index.get(key);

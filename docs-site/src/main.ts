@@ -183,7 +183,17 @@ function start(): void {
         openPanel(i, undefined);
         return;
       }
-      selectNode(i, b);
+      if (b === undefined) selectNode(i, undefined);
+      else {
+        const hash = location.hash;
+        void data.lineageReady().then(
+          () => location.hash === hash && selectNode(i, b),
+          (err: Error) => {
+            panel.hidden = false;
+            panel.replaceChildren(h('p', { class: 'untraceable' }, err.message));
+          },
+        );
+      }
       return;
     }
     closePanel();
@@ -239,6 +249,8 @@ function start(): void {
   onRoute();
   performance.mark('xform-ready');
   document.body.dataset.ready = 'true';
+  // Column lineage is only needed once a column is picked: load it after the page is interactive.
+  setTimeout(() => void data.lineageReady().catch(() => undefined), 50);
 }
 
 start();

@@ -18,12 +18,15 @@ export interface SearchHit {
 export class SearchIndex {
   private readonly names: string[];
   private readonly columns: string[][];
+  /** All column names of a node joined by newlines: one substring test rules a node in or out. */
+  private readonly joinedColumns: string[];
   private readonly tags: string[][];
   private readonly descriptions: string[];
 
   constructor(private readonly data: DocsData) {
     this.names = data.nodes.map((n) => n.name.toLowerCase());
     this.columns = data.nodes.map((n) => n.columns.map((c) => c.toLowerCase()));
+    this.joinedColumns = this.columns.map((c) => c.join('\n'));
     this.tags = data.nodes.map((n) => n.tags.map((t) => t.toLowerCase()));
     this.descriptions = data.nodes.map((n) => n.description.toLowerCase());
   }
@@ -31,29 +34,64 @@ export class SearchIndex {
   query(text: string, limit = 50): SearchHit[] {
     const q = text.trim().toLowerCase();
     if (!q) return [];
-    const hits: SearchHit[] = [];
+    // Hits by score; once the better scores hold `limit` hits, worse matches are not even looked for.
+    const buckets: SearchHit[][] = [[], [], [], [], [], [], []];
+    let worst = buckets.length - 1;
+    const add = (hit: SearchHit) => {
+      // Names rank by length inside a score, so every name hit is kept; other hits keep project order.
+      if (hit.score >= 3) {
+        let before = 0;
+        for (let s = 0; s <= hit.score; s++) before += buckets[s]!.length;
+        if (before >= limit) return;
+      }
+      buckets[hit.score]!.push(hit);
+      let total = 0;
+      for (let s = 0; s < worst; s++) {
+        total += buckets[s]!.length;
+        if (total >= limit) {
+          worst = s;
+          break;
+        }
+      }
+    };
     for (let i = 0; i < this.names.length; i++) {
       const name = this.names[i]!;
-      let hit: SearchHit | undefined;
-      if (name === q) hit = { node: i, score: 0 };
-      else if (name.startsWith(q)) hit = { node: i, score: 1 };
-      else if (name.includes(q)) hit = { node: i, score: 2 };
-      if (!hit) {
+      if (name === q) {
+        add({ node: i, score: 0 });
+        continue;
+      }
+      if (worst >= 1 && name.startsWith(q)) {
+        add({ node: i, score: 1 });
+        continue;
+      }
+      if (worst >= 2 && name.includes(q)) {
+        add({ node: i, score: 2 });
+        continue;
+      }
+      if (worst >= 3 && this.joinedColumns[i]!.includes(q)) {
         const cols = this.columns[i]!;
-        let c = cols.indexOf(q);
-        let exact = c >= 0;
-        if (c < 0) c = cols.findIndex((x) => x.includes(q));
-        if (c >= 0) hit = { node: i, score: exact ? 3 : 4, why: 'column', column: this.data.nodes[i]!.columns[c]! };
+        const exact = cols.indexOf(q);
+        const c = exact >= 0 ? exact : cols.findIndex((x) => x.includes(q));
+        if (c >= 0 && (exact >= 0 || worst >= 4)) {
+          add({ node: i, score: exact >= 0 ? 3 : 4, why: 'column', column: this.data.nodes[i]!.columns[c]! });
+          continue;
+        }
       }
-      if (!hit) {
+      if (worst >= 5) {
         const t = this.tags[i]!.find((x) => x.includes(q));
-        if (t !== undefined) hit = { node: i, score: 5, why: `tag ${t}` };
+        if (t !== undefined) {
+          add({ node: i, score: 5, why: `tag ${t}` });
+          continue;
+        }
       }
-      if (!hit && this.descriptions[i]!.includes(q)) hit = { node: i, score: 6, why: 'description' };
-      if (hit) hits.push(hit);
+      if (worst >= 6 && this.descriptions[i]!.includes(q)) add({ node: i, score: 6, why: 'description' });
     }
-    hits.sort((a, b) => a.score - b.score || this.names[a.node]!.length - this.names[b.node]!.length);
-    return hits.slice(0, limit);
+    const hits: SearchHit[] = [];
+    for (let s = 0; s <= worst && hits.length < limit; s++) {
+      const bucket = buckets[s]!.sort((a, b) => this.names[a.node]!.length - this.names[b.node]!.length || a.node - b.node);
+      hits.push(...bucket.slice(0, limit - hits.length));
+    }
+    return hits;
   }
 }
 

@@ -9,12 +9,13 @@ import type { RunResultsFile } from '../run/run-results.js';
 import type { CatalogEntry, CatalogFile } from './catalog.js';
 import { traceColumns, type ModelLineage, type ResolvedRelation } from './column-lineage.js';
 import { layeredLayout, topologicalOrder } from './layout.js';
-import type { ColumnRef, SiteColumn, SiteDetail, SiteGraph, SiteNode, SiteRun, SiteTest } from './site-types.js';
+import type { ColumnRef, SiteColumn, SiteDetail, SiteGraph, SiteLineage, SiteNode, SiteRun, SiteTest } from './site-types.js';
 
 export interface SiteData {
   graph: SiteGraph;
   /** Detail chunks, `graph.chunkSize` nodes each, in node order. */
   chunks: SiteDetail[][];
+  lineage: SiteLineage;
 }
 
 export interface BuildSiteDataOptions {
@@ -170,19 +171,17 @@ export function buildSiteData(manifest: Manifest, options: BuildSiteDataOptions 
 
   const nodes: SiteNode[] = [];
   const chunks: SiteDetail[][] = [];
+  const siteLineage: SiteLineage = [];
   withLane.forEach(({ node, lane, folder }, i) => {
     const lineage = lineages[i];
     const names = columnNames[i]!;
     const nodeTests = testsOf.get(node.unique_id) ?? [];
     const run = runById.get(node.unique_id);
     const byLower = new Map(Object.entries(lineage?.columns ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
-    const untraceable: number[] = [];
-    const lineageRefs = names.map((name, c) => {
-      if (!lineage) return null;
-      const l = byLower.get(name.toLowerCase());
-      if (!l || l.untraceable) untraceable.push(c);
+    siteLineage.push(names.map((name) => {
+      const l = lineage ? byLower.get(name.toLowerCase()) : undefined;
       return l ? toRefs(l.sources) : null;
-    });
+    }));
     const failed = nodeTests.filter((t) => t.status === 'fail' || t.status === 'error').length;
     nodes.push({
       id: node.unique_id,
@@ -200,8 +199,6 @@ export function buildSiteData(manifest: Manifest, options: BuildSiteDataOptions 
       description: node.description,
       tags: node.tags,
       columns: names,
-      lineage: lineageRefs,
-      untraceable,
       chunk: Math.floor(i / chunkSize),
       slot: i % chunkSize,
     });
@@ -252,6 +249,7 @@ export function buildSiteData(manifest: Manifest, options: BuildSiteDataOptions 
       ...(options.runResults ? { run: buildRun(options.runResults, index, manifest) } : {}),
     },
     chunks,
+    lineage: siteLineage,
   };
 }
 

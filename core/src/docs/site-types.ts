@@ -30,14 +30,17 @@ export interface SiteNode {
   tags: string[];
   /** Column names: the warehouse's, then documented ones the warehouse does not have. */
   columns: string[];
-  /** Per column (aligned with `columns`): upstream columns it derives from; null when not traced. */
-  lineage: (ColumnRef[] | null)[];
-  /** Indexes of columns whose lineage could not be (fully) traced. */
-  untraceable: number[];
   /** Detail chunk holding this node's details, and its position in it. */
   chunk: number;
   slot: number;
 }
+
+/**
+ * Column lineage of every node (aligned with `SiteGraph.nodes`), then per column (aligned with
+ * `SiteNode.columns`): the upstream columns it derives from, or null when not traced. Written to its own
+ * file (data/lineage.js), which the page loads once it is interactive.
+ */
+export type SiteLineage = (ColumnRef[] | null)[][];
 
 export interface SiteGroup {
   name: string;

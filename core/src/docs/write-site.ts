@@ -38,6 +38,7 @@ export async function writeSite(outDir: string, assetsDir: string, data: SiteDat
   await mkdir(dataDir, { recursive: true });
   await Promise.all(assets.map((f) => copyFile(path.join(assetsDir, f), path.join(outDir, f))));
   await writeFile(path.join(dataDir, 'graph.js'), `window.XFORM_DOCS_GRAPH = ${jsLiteral(data.graph)};\n`);
+  await writeFile(path.join(dataDir, 'lineage.js'), `window.__xformLineage(${jsLiteral(data.lineage)});\n`);
   const batch = 32;
   for (let i = 0; i < data.chunks.length; i += batch) {
     await Promise.all(
