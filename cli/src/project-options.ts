@@ -8,6 +8,7 @@ import {
   parseVarsArg,
   type CompiledProject,
   type LoadedProject,
+  type RenderCache,
 } from '@xform/core';
 import { printDiagnostics } from './output.js';
 
@@ -53,10 +54,21 @@ export async function loadProjectFromOptions(options: ProjectOptions, env?: Env)
 }
 
 /** Loads and compiles the project, printing warnings; errors propagate to the CLI's error printer. */
-export async function compileFromOptions(options: ProjectOptions, env?: Env): Promise<CompiledProject> {
+export interface CompileExtras {
+  /** Environment for profiles.yml and env_var(); default process.env. */
+  env?: Env;
+  /** The partial-parse render cache to use once the project (and so its target folder) is known. Default none. */
+  renderCache?: (project: LoadedProject) => Promise<RenderCache>;
+}
+
+export async function compileFromOptions(options: ProjectOptions, extras: CompileExtras = {}): Promise<CompiledProject> {
+  const { env } = extras;
   const project = await loadProjectFromOptions(options, env);
-  const dialect = await loadDialect(project.target.type, { projectRoot: project.root });
-  const compiled = compileProject(project, { dialect, env });
+  const [dialect, renderCache] = await Promise.all([
+    loadDialect(project.target.type, { projectRoot: project.root }),
+    extras.renderCache?.(project),
+  ]);
+  const compiled = compileProject(project, { dialect, env, renderCache });
   printDiagnostics(compiled.diagnostics.filter((d) => !project.diagnostics.includes(d)));
   return compiled;
 }

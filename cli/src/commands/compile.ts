@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { selectNodes, writeCompileArtifacts } from '@xform/core';
+import { RENDER_CACHE_FILE, RenderCache, selectNodes, writeCompileArtifacts, type LoadedProject } from '@xform/core';
 import { recordingEnv } from '@xform/core/partial-parse';
 import { addProjectOptions, addSelectionOptions, compileFromOptions, type ProjectOptions, type SelectionOptions } from '../project-options.js';
 import { printCompileSummary } from '../compile-summary.js';
@@ -22,7 +22,13 @@ export function registerCompile(program: Command, setExitCode: (code: number) =>
     const started = performance.now();
     const startedAt = Date.now();
     const recorder = recordingEnv(process.env);
-    const compiled = await compileFromOptions(options, recorder.env);
+    let renderCache: RenderCache | undefined;
+    const renderCacheFile = (project: LoadedProject) => path.resolve(project.root, project.config.targetPath, RENDER_CACHE_FILE);
+    const compiled = await compileFromOptions(options, {
+      env: recorder.env,
+      // --no-partial-parse renders everything, and still leaves the renders for the next compile.
+      renderCache: async (project) => (renderCache = options.partialParse ? await RenderCache.load(renderCacheFile(project)) : RenderCache.empty()),
+    });
     if (options.inline !== undefined) {
       process.stdout.write(`${compiled.compileInline(options.inline).trim()}\n`);
       setExitCode(0);
@@ -38,6 +44,7 @@ export function registerCompile(program: Command, setExitCode: (code: number) =>
     const targetDir = path.resolve(project.root, project.config.targetPath);
     const snapshot = saveCompileSnapshot(compiled, { targetDir, startedAt, envReads: recorder.reads });
     await writeCompileArtifacts(targetDir, manifest);
+    await renderCache?.save(renderCacheFile(project));
     const counts = new Map<string, number>();
     for (const node of [...Object.values(manifest.nodes), ...Object.values(manifest.sources)]) {
       counts.set(node.resource_type, (counts.get(node.resource_type) ?? 0) + 1);

@@ -21,6 +21,7 @@ import type { Manifest } from './manifest.js';
 import { TOKEN_PATTERN } from './relation.js';
 import { locateCall } from './source-lines.js';
 import { RenderContext, type RelationResolver, type RenderOverrides } from './render-context.js';
+import type { RenderCache } from './render-cache.js';
 import { pyFunction } from '../template/index.js';
 import { nameRelations } from './naming.js';
 import { findSnapshotBlock } from './snapshots.js';
@@ -37,6 +38,11 @@ export interface CompileOptions {
   env?: Record<string, string | undefined>;
   /** Receives log() output from templates. */
   log?: (message: string) => void;
+  /**
+   * The partial-parse render cache: renders it holds that are still valid are reused, and it collects
+   * this compile's renders for the next one (save it afterwards). Default: none, everything is rendered.
+   */
+  renderCache?: RenderCache;
 }
 
 export interface CompiledProject {
@@ -106,6 +112,12 @@ class Compiler implements RelationResolver {
       log: options.log,
     });
     for (const d of this.engine.diagnostics) this.bag.add(d);
+    options.renderCache?.attach({
+      engine: this.engine,
+      ctx: this.ctx,
+      env: options.env ?? process.env,
+      sourceRelation: (source, table) => this.quote(this.index.resolveSource(source, table, { file: '' })),
+    });
   }
 
   compile(): CompiledProject {
@@ -236,15 +248,32 @@ class Compiler implements RelationResolver {
 
   private renderParse(node: ExecutableNode | TestNode): void {
     if (node.resource_type === 'seed') return;
+    const cache = this.options.renderCache;
+    const reused = cache?.reuse(node);
+    if (reused) {
+      this.bodies.set(node.unique_id, reused.sql);
+      node.config = mergeConfig(node.config, reused.config);
+      return;
+    }
+    const recording = cache?.record(node);
+    const diagnostics = this.bag.items.length;
+    let sql: string | undefined;
     try {
       const template = this.templateFor(node);
       const names = this.ctx.begin({ node, mode: 'parse' });
-      this.bodies.set(node.unique_id, this.engine.render(template, names));
+      sql = this.engine.render(template, names);
+      this.bodies.set(node.unique_id, sql);
     } catch (err) {
       this.bag.addError(err, { file: node.original_file_path });
+    } finally {
+      recording?.stop();
     }
-    node.config = mergeConfig(node.config, this.ctx.inFileConfig);
+    const inFileConfig = this.ctx.inFileConfig;
+    node.config = mergeConfig(node.config, inFileConfig);
     if (this.ctx.needsFinalRender) this.needsFinal.add(node.unique_id);
+    if (sql !== undefined) {
+      recording?.keep({ sql, config: inFileConfig, diagnosticsAdded: this.bag.items.length > diagnostics, needsFinal: this.ctx.needsFinalRender });
+    }
   }
 
   private finishConfigs(): void {

@@ -42,8 +42,18 @@ export interface RelationResolver {
   relationOf(node: ExecutableNode): RelationRef | string;
 }
 
+/** What one render read of the run-wide inputs (for the partial-parse cache). */
+export interface RenderReads {
+  /** var() names and the JSON of the value each had (undefined: not defined). */
+  vars: Map<string, string | undefined>;
+  /** env_var() names and the value each had. */
+  env: Map<string, string | undefined>;
+}
+
 export class RenderContext {
   private current: RenderTarget | undefined;
+  /** When set, var() and env_var() calls are recorded here. */
+  reads: RenderReads | null = null;
   /** Config given by the current node's own `config()` calls. */
   inFileConfig: NodeConfig = {};
   /** Set when a template read attributes of a pending relation: that node needs a second, final render. */
@@ -68,6 +78,7 @@ export class RenderContext {
         const overridden = this.current?.overrides?.env;
         if (overridden && Object.hasOwn(overridden, name)) return overridden[name];
         const value = meta.env[name];
+        this.reads?.env.set(name, value);
         if (value !== undefined) return value;
         if (args.length > 1) return args[1];
         throw new XformError('XFORM_ENV_VAR_NOT_FOUND', `environment variable '${name}' is not set and has no default`, {
@@ -161,14 +172,39 @@ export class RenderContext {
     return locateCall(node.original_file_path, node.raw_code, fn, arg);
   }
 
-  private lookupVar(name: string, hasDefault: boolean, fallback: unknown): unknown {
+  /** The JSON of var `name` as templates see it now; undefined when it is not defined. */
+  varJson(name: string): string | undefined {
+    const found = this.findVar(name);
+    return found === undefined ? undefined : (JSON.stringify(found.value) ?? 'undefined');
+  }
+
+  private findVar(name: string): { value: unknown } | undefined {
     const { cliVars, config } = this.project;
     const overridden = this.current?.overrides?.vars;
-    if (overridden && Object.hasOwn(overridden, name)) return overridden[name];
-    if (Object.hasOwn(cliVars, name)) return cliVars[name];
+    if (overridden && Object.hasOwn(overridden, name)) return { value: overridden[name] };
+    if (Object.hasOwn(cliVars, name)) return { value: cliVars[name] };
     const scoped = config.vars[config.name];
-    if (scoped && typeof scoped === 'object' && Object.hasOwn(scoped, name)) return (scoped as Record<string, unknown>)[name];
-    if (Object.hasOwn(config.vars, name)) return config.vars[name];
+    if (scoped && typeof scoped === 'object' && Object.hasOwn(scoped, name)) return { value: (scoped as Record<string, unknown>)[name] };
+    if (Object.hasOwn(config.vars, name)) return { value: config.vars[name] };
+    return undefined;
+  }
+
+  /** The index of the relation token for `key` (`ref:<pkg>:<name>` or `this:<unique_id>`), interned. */
+  tokenIndexOf(key: string): number {
+    let index = this.tokenIndex.get(key);
+    if (index === undefined) {
+      index = this.tokenKeys.length;
+      this.tokenKeys.push(key);
+      this.tokenIndex.set(key, index);
+    }
+    return index;
+  }
+
+  private lookupVar(name: string, hasDefault: boolean, fallback: unknown): unknown {
+    const found = this.findVar(name);
+    this.reads?.vars.set(name, found === undefined ? undefined : (JSON.stringify(found.value) ?? 'undefined'));
+    if (found) return found.value;
+    const { cliVars, config } = this.project;
     if (hasDefault) return fallback;
     const known = [...Object.keys(cliVars), ...Object.keys(config.vars)];
     throw new XformError('XFORM_VAR_NOT_FOUND', `var '${name}' is not defined and has no default`, {
@@ -225,12 +261,7 @@ export class RenderContext {
   }
 
   private pending(key: string, provisional: () => RelationRef): PendingRelation {
-    let index = this.tokenIndex.get(key);
-    if (index === undefined) {
-      index = this.tokenKeys.length;
-      this.tokenKeys.push(key);
-      this.tokenIndex.set(key, index);
-    }
+    const index = this.tokenIndexOf(key);
     return new PendingRelation(index, provisional, () => {
       this.needsFinalRender = true;
     });

@@ -15,13 +15,18 @@ export const PARTIAL_PARSE_FILE = 'partial_parse.json';
  */
 export function compileKey(argv: readonly string[], cwd: string): string {
   const args = argv.filter((a) => a !== '--no-partial-parse');
-  let build = '';
+  return sha256(JSON.stringify([SNAPSHOT_FORMAT, buildStamp(), args, cwd, os.homedir()]));
+}
+
+/** The xform version, and in a development checkout the time of the last build. */
+export function buildStamp(): string {
+  let built = '';
   try {
-    build = String(statSync(new URL('../../tsconfig.tsbuildinfo', import.meta.url)).mtimeMs);
+    built = String(statSync(new URL('../../tsconfig.tsbuildinfo', import.meta.url)).mtimeMs);
   } catch {
     // An installed package has no build info; its version identifies it.
   }
-  return sha256(JSON.stringify([SNAPSHOT_FORMAT, XFORM_CORE_VERSION, build, args, cwd, os.homedir()]));
+  return `${XFORM_CORE_VERSION}@${built}`;
 }
 
 export function readSnapshot(targetDir: string): InputSnapshot | undefined {

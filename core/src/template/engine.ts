@@ -76,10 +76,29 @@ function sliceSpan(lines: string[], node: Extract<TemplateAst['body'][number], {
   return [lines[startLine]!.slice(startCol), ...lines.slice(startLine + 1, endLine), lines[endLine]!.slice(0, endCol)].join('\n');
 }
 
+/**
+ * The macro registry. While `lookups` is set, every name looked up is added to it — a hit or a miss, from
+ * a template or from adapter.dispatch — so a caller can tell which macros (and which absent ones, that a
+ * new macro would shadow) one render depended on.
+ */
+class MacroRegistry extends Map<string, Macro> {
+  lookups: Set<string> | null = null;
+
+  override get(name: string): Macro | undefined {
+    this.lookups?.add(name);
+    return super.get(name);
+  }
+
+  override has(name: string): boolean {
+    this.lookups?.add(name);
+    return super.has(name);
+  }
+}
+
 export class TemplateEngine {
   readonly macros: MacroInfo[] = [];
   readonly diagnostics: Diagnostic[] = [];
-  private readonly registry = new Map<string, Macro>();
+  private readonly registry = new MacroRegistry();
   private readonly macroInfo = new Map<string, MacroInfo>();
   private readonly globals: Record<string, unknown>;
   private readonly env: RenderEnv;
@@ -188,6 +207,19 @@ export class TemplateEngine {
 
   hasMacro(name: string): boolean {
     return this.registry.has(name);
+  }
+
+  /**
+   * Records into `names` every name that renders resolve outside their per-render context (macros,
+   * globals, builtins, unknown names) until called again with null.
+   */
+  trackLookups(names: Set<string> | null): void {
+    this.registry.lookups = names;
+  }
+
+  /** The source of the macro `name` (`{% macro %}` to `{% endmacro %}`), or undefined when there is none. */
+  macroSource(name: string): string | undefined {
+    return this.macroInfo.get(name)?.sql;
   }
 
   private withContext<R>(context: Record<string, unknown>, file: string, fn: () => R): R {

@@ -101,7 +101,8 @@ describe('partial parse: an unchanged project', () => {
   });
 });
 
-describe('partial parse: every change is seen', () => {
+// Each step runs the CLI twice; on a busy 2-core machine a step can take several seconds.
+describe('partial parse: every change is seen', { timeout: 180_000 }, () => {
   it('an edited model', async () => {
     const root = await project();
     await edit(root, 'models/other.sql', 'select 2 as id');
@@ -168,7 +169,7 @@ describe('partial parse: every change is seen', () => {
     expect(code(await compileBothWays(root, ['--target', 'dev']), 'model.shop.fct_orders')).toContain('"dev_schema"."stg_orders"');
   });
 
-  it('a deleted file, an added file and an added folder', async () => {
+  it('a deleted file, an added file, an added file in a new folder', async () => {
     const root = await project();
     await rm(path.join(root, 'models/other.sql'));
     expect((await compileBothWays(root)).nodes['model.shop.other']).toBeUndefined();
@@ -177,6 +178,10 @@ describe('partial parse: every change is seen', () => {
     await mkdir(path.join(root, 'models/marts'));
     await edit(root, 'models/marts/deep.sql', "select * from {{ ref('added') }}");
     expect(code(await compileBothWays(root), 'model.shop.deep')).toContain('"dev_schema"."added"');
+  });
+
+  it('a folder that did not exist (snapshots/)', async () => {
+    const root = await project();
     await mkdir(path.join(root, 'snapshots'));
     await edit(root, 'snapshots/snap.sql', "{% snapshot snap %}{{ config(unique_key='id', strategy='check', check_cols='all') }}select 1 as id{% endsnapshot %}");
     expect((await compileBothWays(root)).nodes['snapshot.shop.snap']).toBeDefined();

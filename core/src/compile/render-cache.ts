@@ -1,0 +1,184 @@
+/**
+ * The render half of the partial-parse cache (`target/partial_parse_renders.json`): the first ("parse")
+ * render of each model, snapshot and singular test — its SQL with relation tokens, refs, sources and
+ * in-file config — kept with everything it read, so the next compile reuses it instead of rendering again.
+ *
+ * An entry stands only while all of these are the same as when it was rendered:
+ * - the node before rendering (file contents, path, folder and schema-YAML config, description, columns);
+ * - every name the render looked up outside its own context: each macro's source (a name that was no
+ *   macro then must be none now, or a new macro would shadow a global), and `target`/`project_name`;
+ * - the value of every var() and env_var() it read, and the relation of every source() it called;
+ * - the xform build.
+ * Renders that read the clock or the invocation (run_started_at, invocation_id, modules), logged, warned,
+ * failed, or read a relation before names were final are never kept.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { sha256 } from '../partial-parse/input-snapshot.js';
+import { buildStamp } from '../partial-parse/snapshot-file.js';
+import type { NodeConfig } from '../project/types.js';
+import type { ExecutableNode, TestNode } from '../graph/types.js';
+import type { TemplateEngine } from '../template/index.js';
+import type { RenderContext } from './render-context.js';
+
+export const RENDER_CACHE_FILE = 'partial_parse_renders.json';
+const FORMAT = 1;
+/** Names whose value differs between compiles, or whose use has effects a cached render would skip. */
+const VOLATILE = new Set(['run_started_at', 'invocation_id', 'modules', 'log', 'print', 'exceptions']);
+/** Run-wide values a render can read as plain data. */
+const DATA_GLOBALS = new Set(['target', 'project_name']);
+const TOKEN_KEYED = /\u0001([^\u0002]*)\u0002/g;
+const TOKEN_INDEXED = /\u0001(\d+)\u0002/g;
+
+interface CachedRender {
+  /** sha256 of the node before rendering. */
+  node: string;
+  /** The SQL with relation tokens as keys (`\u0001ref::orders\u0002`). */
+  sql: string;
+  refs: ExecutableNode['refs'];
+  sources: ExecutableNode['sources'];
+  config: NodeConfig;
+  /** Name looked up -> what it was (macro source hash, data hash, or '' for a builtin/unknown name). */
+  names: Record<string, string>;
+  /** var() name -> JSON of its value ('' when undefined). */
+  vars: Record<string, string>;
+  /** env_var() name -> sha256 of its value ('' when unset). */
+  env: Record<string, string>;
+  /** `source:table` -> the relation it rendered as. */
+  relations: Record<string, string>;
+}
+
+/** What the cache needs from the compile it serves. */
+export interface RenderCacheHost {
+  engine: TemplateEngine;
+  ctx: RenderContext;
+  env: Record<string, string | undefined>;
+  /** The relation a source() call renders as (throws when unknown). */
+  sourceRelation(source: string, table: string): string;
+}
+
+/** A render in progress: stop() ends tracking, keep() stores the result if it may be reused. */
+export interface RenderRecording {
+  stop(): void;
+  keep(result: { sql: string; config: NodeConfig; diagnosticsAdded: boolean; needsFinal: boolean }): void;
+}
+
+export class RenderCache {
+  private readonly next = new Map<string, CachedRender>();
+  private host: RenderCacheHost | undefined;
+  private readonly nameHashes = new Map<string, string>();
+  /** How many renders were reused / done in the compile that used this cache. */
+  reused = 0;
+  rendered = 0;
+
+  private constructor(private readonly previous: Map<string, CachedRender>) {}
+
+  static empty(): RenderCache {
+    return new RenderCache(new Map());
+  }
+
+  /** The cache in `file`; empty when it is missing, unreadable or from another xform build. */
+  static async load(file: string): Promise<RenderCache> {
+    try {
+      const data = JSON.parse(await readFile(file, 'utf8')) as { format: number; build: string; entries: Record<string, CachedRender> };
+      if (data.format !== FORMAT || data.build !== buildStamp()) return RenderCache.empty();
+      return new RenderCache(new Map(Object.entries(data.entries)));
+    } catch {
+      return RenderCache.empty();
+    }
+  }
+
+  async save(file: string): Promise<void> {
+    await writeFile(file, JSON.stringify({ format: FORMAT, build: buildStamp(), entries: Object.fromEntries(this.next) }));
+  }
+
+  attach(host: RenderCacheHost): void {
+    this.host = host;
+    this.nameHashes.clear();
+  }
+
+  /** The SQL (tokens re-interned for this compile) and in-file config of `node`'s reusable render, if any. */
+  reuse(node: ExecutableNode | TestNode): { sql: string; config: NodeConfig } | undefined {
+    const entry = this.previous.get(node.unique_id);
+    if (!entry || !this.host || entry.node !== nodeHash(node) || !this.stillValid(entry)) return undefined;
+    const { ctx } = this.host;
+    node.refs.push(...entry.refs);
+    node.sources.push(...entry.sources);
+    this.next.set(node.unique_id, entry);
+    this.reused++;
+    return { sql: entry.sql.replace(TOKEN_KEYED, (_, key: string) => `\u0001${ctx.tokenIndexOf(key)}\u0002`), config: entry.config };
+  }
+
+  /** Starts tracking what the render of `node` reads. */
+  record(node: ExecutableNode | TestNode): RenderRecording {
+    const host = this.host!;
+    const before = nodeHash(node);
+    const names = new Set<string>();
+    host.engine.trackLookups(names);
+    host.ctx.reads = { vars: new Map(), env: new Map() };
+    const reads = host.ctx.reads;
+    this.rendered++;
+    return {
+      stop: () => {
+        host.engine.trackLookups(null);
+        host.ctx.reads = null;
+      },
+      keep: (result) => {
+        if (result.diagnosticsAdded || result.needsFinal || [...names].some((n) => VOLATILE.has(n))) return;
+        const relations: Record<string, string> = {};
+        try {
+          for (const [source, table] of node.sources) relations[`${source}:${table}`] = host.sourceRelation(source, table);
+        } catch {
+          return;
+        }
+        this.next.set(node.unique_id, {
+          node: before,
+          sql: result.sql.replace(TOKEN_INDEXED, (_, i: string) => `\u0001${host.ctx.tokenKeys[Number(i)]}\u0002`),
+          refs: node.refs.map((r) => ({ ...r })),
+          sources: node.sources.map(([s, t]) => [s, t]),
+          config: result.config,
+          names: Object.fromEntries([...names].map((n) => [n, this.nameHash(n)])),
+          vars: Object.fromEntries([...reads.vars].map(([n, v]) => [n, v ?? ''])),
+          env: Object.fromEntries([...reads.env].map(([n, v]) => [n, v === undefined ? '' : sha256(v)])),
+          relations,
+        });
+      },
+    };
+  }
+
+  private stillValid(entry: CachedRender): boolean {
+    const host = this.host!;
+    for (const [name, hash] of Object.entries(entry.names)) if (this.nameHash(name) !== hash) return false;
+    for (const [name, json] of Object.entries(entry.vars)) if ((host.ctx.varJson(name) ?? '') !== json) return false;
+    for (const [name, hash] of Object.entries(entry.env)) {
+      const value = host.env[name];
+      if ((value === undefined ? '' : sha256(value)) !== hash) return false;
+    }
+    for (const [key, relation] of Object.entries(entry.relations)) {
+      const colon = key.indexOf(':');
+      try {
+        if (host.sourceRelation(key.slice(0, colon), key.slice(colon + 1)) !== relation) return false;
+      } catch {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** What a looked-up name stands for now: a macro's source, a data global's value, or '' for anything else. */
+  private nameHash(name: string): string {
+    let hash = this.nameHashes.get(name);
+    if (hash === undefined) {
+      const host = this.host!;
+      const macro = host.engine.macroSource(name);
+      if (macro !== undefined) hash = `m${sha256(macro)}`;
+      else if (DATA_GLOBALS.has(name)) hash = `d${sha256(JSON.stringify(host.ctx.globals[name]))}`;
+      else hash = '';
+      this.nameHashes.set(name, hash);
+    }
+    return hash;
+  }
+}
+
+function nodeHash(node: ExecutableNode | TestNode): string {
+  return sha256(JSON.stringify(node));
+}
