@@ -33,7 +33,8 @@ async function query(sql: string): Promise<Row[]> {
   }
 }
 
-/** Every table and view the build made (raw + models), each as sorted JSON rows. */
+/** Every table and view the build made (raw + models), each as sorted JSON rows. The audit schema, which
+ * store_failures appends to on every run by design, is left out. */
 async function snapshotAll(): Promise<Map<string, string[]>> {
   const relations = await query(
     "select table_schema || '.' || table_name as name from information_schema.tables where table_schema in ('main', 'main_raw') order by 1",
@@ -96,6 +97,14 @@ describe('example-project on the embedded DuckDB', () => {
       'select (select count(*) from main_raw.raw_order_items) as raw, (select count(*) from main.slv_order_items) as kept, (select count(*) from main.slv_order_items_quarantine) as quarantined',
     );
     expect(Number(lines[0]!.kept) + Number(lines[0]!.quarantined)).toBe(lines[0]!.raw);
+    // The bronze tests tolerate these lines (warn_if/error_if) and store them (store_failures) in the audit schema.
+    const [audited] = await query('select count(distinct order_item_id) as n from main_raw_audit.raw_order_items_unknown_product');
+    const [unknown] = await query("select count(*) as n from main.slv_order_items_quarantine where reject_reason = 'unknown_product'");
+    expect(audited!.n).toBe(unknown!.n);
+    expect(Number(unknown!.n)).toBeGreaterThan(0);
+    const [zero] = await query('select count(*) as n, min(quantity) as q from main_raw_audit.raw_order_items_bad_quantity');
+    expect(zero).toMatchObject({ q: 0 });
+    expect(Number(zero!.n)).toBeGreaterThan(0);
     // A -05:00 order placed late in the evening belongs to the next UTC day.
     const tz = await query("select ordered_at, order_date from main.slv_orders where order_id = 1");
     expect(tz).toEqual([{ ordered_at: '2024-01-04T16:12:00', order_date: '2024-01-04' }]);
