@@ -5,11 +5,13 @@ import { recordingEnv } from '@xform/core/partial-parse';
 import { addProjectOptions, addSelectionOptions, compileFromOptions, type ProjectOptions, type SelectionOptions } from '../project-options.js';
 import { printCompileSummary } from '../compile-summary.js';
 import { saveCompileSnapshot } from '../compile-snapshot.js';
+import { printDryRun } from './compile-dry-run.js';
 
 interface CompileOptions extends ProjectOptions, SelectionOptions {
   inline?: string;
   /** false with --no-partial-parse. */
   partialParse: boolean;
+  dryRun?: boolean;
 }
 
 export function registerCompile(program: Command, setExitCode: (code: number) => void): void {
@@ -17,7 +19,8 @@ export function registerCompile(program: Command, setExitCode: (code: number) =>
     .command('compile')
     .description('render every model and test to SQL and write target/manifest.json (no warehouse connection needed)')
     .option('--inline <sql>', 'compile one SQL snippet against the project and print it')
-    .option('--no-partial-parse', 'compile everything, even when target/partial_parse.json says nothing changed');
+    .option('--no-partial-parse', 'compile everything, even when target/partial_parse.json says nothing changed')
+    .option('--dry-run', 'also have the warehouse validate every selected model without running it (BigQuery dry-run jobs)');
   addSelectionOptions(addProjectOptions(command)).action(async (options: CompileOptions) => {
     const started = performance.now();
     const startedAt = Date.now();
@@ -35,8 +38,9 @@ export function registerCompile(program: Command, setExitCode: (code: number) =>
       return;
     }
     const { manifest, project } = compiled;
+    let keep: Set<string> | undefined;
     if (options.select?.length || options.exclude?.length) {
-      const keep = selectNodes(compiled.graph, { select: options.select, exclude: options.exclude });
+      keep = selectNodes(compiled.graph, { select: options.select, exclude: options.exclude });
       for (const id of Object.keys(manifest.nodes)) {
         if (!keep.has(id)) delete manifest.nodes[id]?.compiled_code;
       }
@@ -55,6 +59,6 @@ export function registerCompile(program: Command, setExitCode: (code: number) =>
       .join(', ');
     snapshot.write({ counts: summary, targetDir, warnings: compiled.diagnostics.length });
     printCompileSummary({ counts: summary, targetDir, warnings: 0 }, started);
-    setExitCode(0);
+    setExitCode(options.dryRun ? await printDryRun(compiled, keep) : 0);
   });
 }

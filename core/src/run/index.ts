@@ -1,3 +1,4 @@
 export * from './scheduler.js';
 export * from './run-results.js';
 export * from './execute-run.js';
+export * from './dry-run.js';
