@@ -14,6 +14,7 @@ describe('freshness', () => {
     expect(utcMillis('2024-03-01')).toBe(Date.UTC(2024, 2, 1));
     expect(utcMillis(null)).toBeUndefined();
     expect(utcMillis('yesterday')).toBeUndefined();
+    expect(utcMillis(1_700_000_000)).toBeUndefined();
   });
 
   it('grades by error_after first, then warn_after; no load time is infinitely old', () => {

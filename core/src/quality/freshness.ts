@@ -65,13 +65,14 @@ export function freshnessStatus(ageSeconds: number | undefined, criteria: Freshn
 const ISO = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2})?)(\.\d+)?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/;
 
 /**
- * Milliseconds since the epoch of a warehouse timestamp value: ISO text (adapters return timestamps so), a
- * Date, or epoch numbers. Text without a zone is UTC. Undefined for null and for what is not a time.
+ * Milliseconds since the epoch of a warehouse timestamp value: ISO text (adapters return timestamps so) or a
+ * Date. Text without a zone is UTC. Undefined for null and for what is not a time — numbers included: an
+ * epoch column could count seconds or milliseconds, so it must be converted in `loaded_at_field`.
  */
 export function utcMillis(value: unknown): number | undefined {
   if (value === null || value === undefined) return undefined;
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value.getTime();
-  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+  if (typeof value !== 'string') return undefined;
   const m = ISO.exec(String(value).trim());
   if (!m) return undefined;
   const [, date, time = '00:00:00', fraction = '', zone = 'Z'] = m;
@@ -124,7 +125,10 @@ export async function measureFreshness(adapter: Adapter, node: SourceNode): Prom
     throw new XformError(
       'XFORM_FRESHNESS_NOT_A_TIME',
       `loaded_at_field '${node.loaded_at_field}' of source '${node.source_name}.${node.name}' is not a timestamp (got '${String(rawLoaded)}')`,
-      { location: { file: node.original_file_path, line: node.line }, hint: 'cast it in loaded_at_field, e.g. "cast(loaded_at as timestamp)"' },
+      {
+        location: { file: node.original_file_path, line: node.line },
+        hint: typeof rawLoaded === 'number' ? 'convert it in loaded_at_field, e.g. "to_timestamp(loaded_at)" for epoch seconds' : 'cast it in loaded_at_field, e.g. "cast(loaded_at as timestamp)"',
+      },
     );
   }
   const age = loaded === undefined ? null : (now - loaded) / 1000;
