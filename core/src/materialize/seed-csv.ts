@@ -123,6 +123,33 @@ export async function scanSeedCsv(absFile: string, file: string, delimiter: stri
   return { header, kinds: header.map((_, i) => kindFromMask(masks[i]!, seen[i]!)), rows };
 }
 
+/**
+ * The checked header alone, reading only as far as its end: for adapters whose own CSV reader infers the
+ * types and checks the rest of the file.
+ */
+export async function readSeedHeader(absFile: string, file: string, delimiter: string): Promise<string[]> {
+  try {
+    await stat(absFile);
+  } catch (err) {
+    throw new XformError('XFORM_SEED_NOT_FOUND', `${file}: seed file not found`, { location: { file }, cause: err });
+  }
+  const input = createReadStream(absFile, { highWaterMark: 64 * 1024 });
+  const parser = input.pipe(parse({ delimiter, bom: true, skip_empty_lines: true, to: 1 }));
+  let header: string[] | undefined;
+  try {
+    for await (const record of parser as AsyncIterable<string[]>) {
+      header = checkHeader(record, file);
+      break;
+    }
+  } catch (err) {
+    throw await mapCsvError(err, absFile, file, delimiter);
+  } finally {
+    input.destroy();
+  }
+  if (header === undefined) throw malformed(file, 1, 'the file is empty; its first line must name the columns');
+  return header;
+}
+
 function openParser(absFile: string, delimiter: string, info: boolean) {
   return createReadStream(absFile).pipe(parse({ delimiter, bom: true, info, skip_empty_lines: true, relax_column_count: false }));
 }

@@ -10,7 +10,7 @@ import { didYouMeanHint, XformError } from '../errors.js';
 import { publish } from './publish.js';
 import { dropIfExists, dropQuietly, exec, nodeRelation, nodeRelations, suffixedRelation, throwIfCancelled, TMP_SUFFIX, withNodeLocation } from './relations.js';
 import { ColumnLookup } from './schema-change.js';
-import { scanSeedCsv } from './seed-csv.js';
+import { readSeedHeader, scanSeedCsv, type SeedCsvScan } from './seed-csv.js';
 import { adapterResponse, runAudit } from './table.js';
 import type { MaterializeResult, SeedContext } from './types.js';
 
@@ -28,9 +28,21 @@ async function loadSeed(ctx: SeedContext): Promise<MaterializeResult> {
   const env = { adapter, connection: ctx.connection, node, signal: ctx.signal, audit: ctx.audit, relations: ctx.relations };
   const file = path.resolve(ctx.projectRoot, node.original_file_path);
   const delimiter = typeof node.config.delimiter === 'string' && node.config.delimiter !== '' ? node.config.delimiter : ',';
-  const scan = await scanSeedCsv(file, node.original_file_path, delimiter);
+  // An adapter that infers types reads the whole file itself, so xform reads only the header then, and scans
+  // the whole file (for an error naming the line) only when the warehouse rejects it or types are missing.
+  let scan = adapter.inferSeedTypes ? undefined : await scanSeedCsv(file, node.original_file_path, delimiter);
+  const header = scan?.header ?? (await readSeedHeader(file, node.original_file_path, delimiter));
+  const fullScan = async (): Promise<SeedCsvScan> => (scan ??= await scanSeedCsv(file, node.original_file_path, delimiter));
+  /** The scan's own error when the file is malformed (it throws), else the warehouse's error. */
+  const explain = async (err: unknown): Promise<unknown> => {
+    if (!env.signal?.aborted) await fullScan();
+    return err;
+  };
   throwIfCancelled(env);
-  const columns = await seedColumns(ctx, file, delimiter, scan.header, scan.kinds.map((k) => adapter.dialect.seedType(k)));
+  const coreTypes = async () => (await fullScan()).kinds.map((k) => adapter.dialect.seedType(k));
+  const columns = await seedColumns(ctx, file, delimiter, header, coreTypes).catch(async (err: unknown) => {
+    throw await explain(err);
+  });
 
   const target = nodeRelation(node);
   const tmp = suffixedRelation(target, TMP_SUFFIX);
@@ -39,7 +51,9 @@ async function loadSeed(ctx: SeedContext): Promise<MaterializeResult> {
     await exec(env, adapter.dialect.createTable(tmp, columns));
     env.relations?.created(tmp, 'table');
     throwIfCancelled(env);
-    const rows = await adapter.loadSeed(ctx.connection, { file, relation: tmp, columns, delimiter });
+    const rows = await adapter.loadSeed(ctx.connection, { file, relation: tmp, columns, delimiter }).catch(async (err: unknown) => {
+      throw await explain(err);
+    });
     await runAudit(env, tmp);
     await publish(env, { staged: tmp, stagedKind: 'table', target });
     const message = `INSERT ${rows}`;
@@ -54,7 +68,13 @@ async function loadSeed(ctx: SeedContext): Promise<MaterializeResult> {
  * Column names from the header; types from column_types, else the adapter's inference, else core's.
  * A column_types key naming no column is a mistake worth stopping for (it would silently do nothing).
  */
-async function seedColumns(ctx: SeedContext, file: string, delimiter: string, header: string[], coreTypes: string[]): Promise<SeedColumn[]> {
+async function seedColumns(
+  ctx: SeedContext,
+  file: string,
+  delimiter: string,
+  header: string[],
+  coreTypes: () => Promise<string[]>,
+): Promise<SeedColumn[]> {
   const { node, adapter } = ctx;
   const overrides = node.config.column_types ?? {};
   const headerLookup = new ColumnLookup(header.map((name) => ({ name, dataType: '' })));
@@ -75,8 +95,7 @@ async function seedColumns(ctx: SeedContext, file: string, delimiter: string, he
     inferred = await adapter.inferSeedTypes(file, delimiter);
   }
   const inferredLookup = inferred && inferred.length === header.length ? new ColumnLookup(inferred.map((c) => ({ name: c.name, dataType: c.dataType }))) : undefined;
-  return header.map((name, i) => ({
-    name,
-    dataType: overrideByColumn.get(name) ?? inferredLookup?.get(name)?.dataType ?? coreTypes[i]!,
-  }));
+  const known = header.map((name) => overrideByColumn.get(name) ?? inferredLookup?.get(name)?.dataType);
+  const fallback = known.some((t) => t === undefined) ? await coreTypes() : [];
+  return header.map((name, i) => ({ name, dataType: known[i] ?? fallback[i]! }));
 }
