@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { traceColumns, type ResolvedRelation } from './column-lineage.js';
+import { loadPostgresParser } from './pg-ast.js';
 
 const relations: Record<string, ResolvedRelation> = {
   'main.orders': { uniqueId: 'model.shop.orders', columns: ['order_id', 'customer_id', 'amount', 'status'] },
@@ -7,10 +8,18 @@ const relations: Record<string, ResolvedRelation> = {
   'main.events': { uniqueId: 'model.shop.events' },
 };
 const resolve = (parts: string[]) => relations[parts.slice(-2).join('.')];
-const trace = (sql: string) => traceColumns(sql, { resolve });
+let pgParse: (sql: string) => Record<string, unknown>;
+beforeAll(async () => {
+  pgParse = await loadPostgresParser();
+});
 const src = (node: string, column: string) => ({ node: `model.shop.${node}`, column });
 
-describe('traceColumns', () => {
+describe.each([
+  ['node-sql-parser', false],
+  ['PostgreSQL parser (libpg-query)', true],
+])('traceColumns with %s', (_name, usePg) => {
+  const trace = (sql: string) => (usePg ? traceColumns(sql, { resolve, parse: pgParse }) : traceColumns(sql, { resolve }));
+
   it('follows aliases, joins, expressions and aggregates to upstream columns', () => {
     const lineage = trace(`select o.order_id, c.name as customer_name, sum(o.amount * 2) as revenue, 'x' as tag
       from "main"."orders" o join "main"."customers" c on o.customer_id = c.customer_id group by 1, 2`);
@@ -41,5 +50,16 @@ describe('traceColumns', () => {
     expect(Object.values(star.columns)[0]!.untraceable).toMatch(/unknown shape/);
     const broken = trace('select from where (');
     expect(broken.error).toMatch(/could not read/);
+  });
+});
+
+describe('traceColumns on SQL only PostgreSQL\'s parser reads', () => {
+  it('traces through AT TIME ZONE and :: casts', () => {
+    const sql = `select cast(cast(amount as timestamptz) at time zone 'UTC' as timestamp) as paid_at, order_id::int, count(*) as n from "main"."orders" group by 1, 2`;
+    expect(traceColumns(sql, { resolve }).error).toMatch(/could not read/);
+    const lineage = traceColumns(sql, { resolve, parse: pgParse });
+    expect(lineage.columns.paid_at).toEqual({ kind: 'derived', sources: [src('orders', 'amount')] });
+    expect(lineage.columns.order_id).toEqual({ kind: 'derived', sources: [src('orders', 'order_id')] });
+    expect(lineage.columns.n).toEqual({ kind: 'derived', sources: [] });
   });
 });

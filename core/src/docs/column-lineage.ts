@@ -42,6 +42,13 @@ export interface TraceOptions {
   resolve: (parts: string[]) => ResolvedRelation | undefined;
   /** node-sql-parser dialect. Default 'postgresql'. */
   database?: string;
+  /**
+   * A second parser, tried first (or only when node-sql-parser fails, with `preferFallback: false`):
+   * PostgreSQL's own (loadPostgresParser), which reads DuckDB and PostgreSQL SQL that node-sql-parser does not.
+   */
+  parse?: (sql: string) => Record<string, unknown>;
+  /** Try `parse` before node-sql-parser. Default true when `parse` is given. */
+  preferParse?: boolean;
 }
 
 interface Lin {
@@ -282,16 +289,30 @@ class Tracer {
 
 /** Parses one compiled model's SQL and traces each of its output columns to upstream columns. */
 export function traceColumns(sql: string, options: TraceOptions): ModelLineage {
-  let ast: unknown;
-  try {
-    ast = parser.astify(sql, { database: options.database ?? 'postgresql' });
-  } catch (err) {
-    const message = err instanceof Error ? err.message.split('\n')[0]! : String(err);
-    return { columns: {}, error: `the SQL parser could not read this model: ${message}` };
+  const parsers: (() => Ast)[] = [
+    () => {
+      const parsed = parser.astify(sql, { database: options.database ?? 'postgresql' });
+      const found = ((Array.isArray(parsed) ? parsed : [parsed]) as unknown as Ast[]).find((s) => s && s.type === 'select');
+      if (!found) throw new Error('the compiled SQL holds no SELECT statement');
+      return found;
+    },
+  ];
+  if (options.parse) {
+    const second = options.parse;
+    if (options.preferParse === false) parsers.push(() => second(sql));
+    else parsers.unshift(() => second(sql));
   }
-  const statements = (Array.isArray(ast) ? ast : [ast]) as Ast[];
-  const stmt = statements.find((s) => s && s.type === 'select');
-  if (!stmt) return { columns: {}, error: 'the compiled SQL holds no SELECT statement' };
+  let stmt: Ast | undefined;
+  let firstError: string | undefined;
+  for (const parse of parsers) {
+    try {
+      stmt = parse();
+      break;
+    } catch (err) {
+      firstError ??= err instanceof Error ? err.message.split('\n')[0]! : String(err);
+    }
+  }
+  if (!stmt) return { columns: {}, error: `the SQL parser could not read this model: ${firstError}` };
   const derived = new Tracer(options).select(stmt, new Map());
   const columns: Record<string, ColumnLineage> = {};
   for (const name of derived.names) {

@@ -23,6 +23,8 @@ export interface BuildSiteDataOptions {
   runResults?: RunResultsFile;
   /** Nodes per detail chunk. Default 200. */
   chunkSize?: number;
+  /** PostgreSQL's parser (loadPostgresParser()); tried first on DuckDB and PostgreSQL, else when node-sql-parser fails. */
+  parse?: (sql: string) => Record<string, unknown>;
 }
 
 type DrawnNode = ExecutableNode | SourceNode;
@@ -30,6 +32,9 @@ type DrawnNode = ExecutableNode | SourceNode;
 const SQL_DIALECT: Record<string, string> = { bigquery: 'bigquery', snowflake: 'snowflake', mysql: 'mysql' };
 
 const SOURCES_LANE = 'sources & seeds';
+
+/** Warehouses whose SQL is PostgreSQL's grammar or derived from it. */
+const PG_FAMILY = new Set(['postgres', 'duckdb', 'redshift']);
 
 function folderOf(node: DrawnNode): string {
   if (node.resource_type === 'source') return node.source_name;
@@ -55,8 +60,9 @@ export function buildSiteData(manifest: Manifest, options: BuildSiteDataOptions 
   // Lanes: sources and seeds first, then the project's layers in order, then models without a layer.
   const lanes = [SOURCES_LANE, ...manifest.layers];
   const laneOf = (node: DrawnNode): number => {
-    if (node.resource_type === 'source' || node.resource_type === 'seed') return 0;
     const layer = node.layer ?? node.config.layer;
+    // Sources and seeds sit on the left, in their layer's lane when they declare one (bronze, usually).
+    if ((node.resource_type === 'source' || node.resource_type === 'seed') && (!layer || !manifest.layers.includes(layer))) return 0;
     const name = layer ?? (manifest.layers.length ? 'other models' : 'models');
     let i = lanes.indexOf(name);
     if (i < 0) i = lanes.push(name) - 1;
@@ -128,7 +134,7 @@ export function buildSiteData(manifest: Manifest, options: BuildSiteDataOptions 
       lineages[i] = { columns: {}, error: 'not compiled' };
       continue;
     }
-    const lineage = traceColumns(node.compiled_code, { resolve, database: sqlDialect });
+    const lineage = traceColumns(node.compiled_code, { resolve, database: sqlDialect, parse: options.parse, preferParse: PG_FAMILY.has(manifest.metadata.adapter_type) });
     lineages[i] = lineage;
     if (catalogEntry(node.unique_id) || lineage.error) continue;
     const names = columnNames[i]!;
