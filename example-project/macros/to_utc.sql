@@ -1,4 +1,5 @@
-{#- A raw timestamp text with its own offset ('...Z', '...+02:00', '...-05:00') as a UTC timestamp. -#}
+{#- A raw timestamp text with its own offset ('...Z', '...+02:00', '...-05:00') as a UTC timestamp.
+    timezone(zone, timestamptz) is AT TIME ZONE in function form (DuckDB and PostgreSQL). -#}
 {% macro to_utc(column) -%}
-  cast(cast({{ column }} as timestamptz) at time zone 'UTC' as timestamp)
+  cast(timezone('UTC', cast({{ column }} as timestamptz)) as timestamp)
 {%- endmacro %}

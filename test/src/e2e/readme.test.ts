@@ -30,7 +30,13 @@ const EXCEPTED: Record<string, string> = {
 
 /** What a block's output must show, keyed by a command in it: proof that the command did its work. */
 const EXPECT_OUTPUT: Record<string, RegExp[]> = {
-  'npm run quickstart': [/Done: \d+ ok, 0 error, 0 failed tests/, /the example project is built and tested/, /example-project\/target\/xform\.duckdb/],
+  'npm run quickstart': [
+    /Done: \d+ ok, 0 error, 0 failed tests/,
+    /the example project is built and tested/,
+    /example-project\/target\/xform\.duckdb/,
+    /The docs site \(lineage, columns, tests\): \S+example-project\/target\/docs\/index\.html/,
+    /docs serve/,
+  ],
   'xform init my_shop --adapter duckdb': [/Created project my_shop \(duckdb\)/],
   'xform build': [/Done: 30 ok, 0 error, 0 failed tests/],
   'xform ls --select layer:gold': [/^my_shop\.gold\.gld_daily_revenue$/m],
@@ -132,6 +138,9 @@ describe('README.md', () => {
       if (runnable.includes('npm run quickstart')) {
         expect(existsSync(path.join(REPO_ROOT, 'example-project/target/xform.duckdb'))).toBe(true);
         expect(await readFile(path.join(REPO_ROOT, 'example-project/target/run_results.json'), 'utf8')).toContain('"status": "pass"');
+        expect(existsSync(path.join(REPO_ROOT, 'example-project/target/docs/index.html'))).toBe(true);
+        // Every model of the example is readable by the docs' SQL parser: column lineage is complete.
+        expect(output).not.toContain('column lineage unavailable');
       }
     }, 900_000);
   }
