@@ -47,8 +47,12 @@ export function registerCompile(program: Command, setExitCode: (code: number) =>
     }
     const targetDir = path.resolve(project.root, project.config.targetPath);
     const snapshot = saveCompileSnapshot(compiled, { targetDir, startedAt, envReads: recorder.reads });
-    await writeCompileArtifacts(targetDir, manifest);
-    await renderCache?.save(renderCacheFile(project));
+    // --no-partial-parse writes every file; otherwise files nobody touched and whose SQL is the same stay.
+    const written = await writeCompileArtifacts(targetDir, manifest, { previous: options.partialParse ? renderCache?.previouslyWritten : undefined });
+    if (renderCache) {
+      renderCache.written = written;
+      await renderCache.save(renderCacheFile(project));
+    }
     const counts = new Map<string, number>();
     for (const node of [...Object.values(manifest.nodes), ...Object.values(manifest.sources)]) {
       counts.set(node.resource_type, (counts.get(node.resource_type) ?? 0) + 1);

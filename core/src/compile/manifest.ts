@@ -1,4 +1,6 @@
 /** The manifest: every node of the project after compilation, in dbt's manifest.json shape. */
+import { createHash } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ExecutableNode, MacroNode, SourceNode, TestNode } from '../graph/types.js';
@@ -26,13 +28,37 @@ export interface Manifest {
   layers: string[];
 }
 
-/** Writes manifest.json and every node's compiled SQL under `target/compiled/<original path>`. */
-export async function writeCompileArtifacts(targetDir: string, manifest: Manifest): Promise<void> {
+/** Compiled SQL files written, by path under the target folder: [sha1 of the contents, size, mtimeMs]. */
+export type WrittenFiles = Record<string, [string, number, number]>;
+
+export interface WriteArtifactsOptions {
+  /**
+   * What the previous compile wrote. A file whose contents are the same and which nobody touched since
+   * (same size and mtime) is not written again. Default: none, every file is written.
+   */
+  previous?: WrittenFiles;
+}
+
+/**
+ * Writes manifest.json and every node's compiled SQL under `target/compiled/<original path>`. Returns what
+ * it wrote, for the next compile's `previous`.
+ */
+export async function writeCompileArtifacts(targetDir: string, manifest: Manifest, options: WriteArtifactsOptions = {}): Promise<WrittenFiles> {
   const compiledRoot = path.join(targetDir, 'compiled');
-  const files: { file: string; sql: string }[] = [];
+  const previous = options.previous ?? {};
+  const written: WrittenFiles = {};
+  const files: { rel: string; file: string; sql: string; hash: string }[] = [];
   for (const node of Object.values(manifest.nodes)) {
     if (node.compiled_code === undefined || node.compiled_path === undefined) continue;
-    files.push({ file: path.join(targetDir, node.compiled_path), sql: node.compiled_code });
+    const sql = node.compiled_code.endsWith('\n') ? node.compiled_code : `${node.compiled_code}\n`;
+    const rel = node.compiled_path;
+    const hash = createHash('sha1').update(sql).digest('base64');
+    const before = previous[rel];
+    if (before !== undefined && before[0] === hash && untouched(path.join(targetDir, rel), before)) {
+      written[rel] = before;
+      continue;
+    }
+    files.push({ rel, file: path.join(targetDir, rel), sql, hash });
   }
   const dirs = new Set(files.map((f) => path.dirname(f.file)));
   dirs.add(compiledRoot);
@@ -40,7 +66,17 @@ export async function writeCompileArtifacts(targetDir: string, manifest: Manifes
   for (const dir of [...dirs].sort((a, b) => a.length - b.length)) await mkdir(dir, { recursive: true });
   const batch = 64;
   for (let i = 0; i < files.length; i += batch) {
-    await Promise.all(files.slice(i, i + batch).map((f) => writeFile(f.file, f.sql.endsWith('\n') ? f.sql : `${f.sql}\n`)));
+    await Promise.all(files.slice(i, i + batch).map((f) => writeFile(f.file, f.sql)));
+  }
+  for (const f of files) {
+    const st = statSync(f.file);
+    written[f.rel] = [f.hash, st.size, st.mtimeMs];
   }
   await writeFile(path.join(targetDir, 'manifest.json'), JSON.stringify(manifest));
+  return written;
+}
+
+function untouched(file: string, [, size, mtimeMs]: [string, number, number]): boolean {
+  const st = statSync(file, { throwIfNoEntry: false });
+  return st !== undefined && st.size === size && st.mtimeMs === mtimeMs;
 }

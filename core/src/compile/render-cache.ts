@@ -18,6 +18,7 @@ import { buildStamp } from '../partial-parse/snapshot-file.js';
 import type { NodeConfig } from '../project/types.js';
 import type { ExecutableNode, TestNode } from '../graph/types.js';
 import type { TemplateEngine } from '../template/index.js';
+import type { WrittenFiles } from './manifest.js';
 import type { RenderContext } from './render-context.js';
 
 export const RENDER_CACHE_FILE = 'partial_parse_renders.json';
@@ -64,13 +65,19 @@ export interface RenderRecording {
 
 export class RenderCache {
   private readonly next = new Map<string, CachedRender>();
+  /** The compiled SQL files the compile that saved this cache wrote (see writeCompileArtifacts). */
+  written: WrittenFiles = {};
   private host: RenderCacheHost | undefined;
   private readonly nameHashes = new Map<string, string>();
   /** How many renders were reused / done in the compile that used this cache. */
   reused = 0;
   rendered = 0;
 
-  private constructor(private readonly previous: Map<string, CachedRender>) {}
+  private constructor(
+    private readonly previous: Map<string, CachedRender>,
+    /** What the previous compile wrote; pass it to writeCompileArtifacts and store its result in `written`. */
+    readonly previouslyWritten: WrittenFiles = {},
+  ) {}
 
   static empty(): RenderCache {
     return new RenderCache(new Map());
@@ -79,16 +86,16 @@ export class RenderCache {
   /** The cache in `file`; empty when it is missing, unreadable or from another xform build. */
   static async load(file: string): Promise<RenderCache> {
     try {
-      const data = JSON.parse(await readFile(file, 'utf8')) as { format: number; build: string; entries: Record<string, CachedRender> };
+      const data = JSON.parse(await readFile(file, 'utf8')) as { format: number; build: string; entries: Record<string, CachedRender>; written?: WrittenFiles };
       if (data.format !== FORMAT || data.build !== buildStamp()) return RenderCache.empty();
-      return new RenderCache(new Map(Object.entries(data.entries)));
+      return new RenderCache(new Map(Object.entries(data.entries)), data.written ?? {});
     } catch {
       return RenderCache.empty();
     }
   }
 
   async save(file: string): Promise<void> {
-    await writeFile(file, JSON.stringify({ format: FORMAT, build: buildStamp(), entries: Object.fromEntries(this.next) }));
+    await writeFile(file, JSON.stringify({ format: FORMAT, build: buildStamp(), entries: Object.fromEntries(this.next), written: this.written }));
   }
 
   attach(host: RenderCacheHost): void {

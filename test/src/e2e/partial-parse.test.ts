@@ -37,7 +37,7 @@ const FILES: Record<string, string> = {
 
 interface Manifest {
   metadata: Record<string, unknown>;
-  nodes: Record<string, { compiled_code?: string; description?: string; checksum?: { checksum: string }; schema?: string }>;
+  nodes: Record<string, { compiled_code?: string; compiled_path?: string; description?: string; checksum?: { checksum: string }; schema?: string }>;
   [key: string]: unknown;
 }
 
@@ -59,6 +59,14 @@ async function compile(root: string, args: string[] = [], env: Record<string, st
   expect(result.stdout).toMatch(/^Compiled \d+ models/);
 }
 
+/** Every compiled SQL file on disk holds its node's compiled_code (files left unwritten must be current). */
+async function expectCompiledFilesMatch(root: string, m: Manifest): Promise<void> {
+  for (const [id, node] of Object.entries(m.nodes)) {
+    if (node.compiled_code === undefined || node.compiled_path === undefined) continue;
+    expect(await readFile(path.join(root, 'target', node.compiled_path), 'utf8'), id).toBe(`${node.compiled_code.replace(/\n$/, '')}\n`);
+  }
+}
+
 /**
  * Compiles with the cache, then without: both manifests must be the same; returns the cached one. The
  * second compile leaves the snapshot the next step's cached compile starts from.
@@ -66,6 +74,7 @@ async function compile(root: string, args: string[] = [], env: Record<string, st
 async function compileBothWays(root: string, args: string[] = [], env: Record<string, string> = {}): Promise<Manifest> {
   await compile(root, args, env);
   const cached = await manifestOf(root);
+  await expectCompiledFilesMatch(root, cached);
   await compile(root, [...args, '--no-partial-parse'], env);
   expect(comparable(cached)).toEqual(comparable(await manifestOf(root)));
   return cached;
