@@ -6,6 +6,7 @@ import {
   loadDialect,
   loadProject,
   parseVarsArg,
+  XformError,
   type CompiledProject,
   type LoadedProject,
   type RenderCache,
@@ -71,4 +72,14 @@ export async function compileFromOptions(options: ProjectOptions, extras: Compil
   const compiled = compileProject(project, { dialect, env, renderCache });
   printDiagnostics(compiled.diagnostics.filter((d) => !project.diagnostics.includes(d)));
   return compiled;
+}
+
+/** `--threads <n>`: a whole number of at least 1 (undefined when not given). */
+export function parseThreads(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new XformError('XFORM_BAD_ARGUMENT', `--threads expects a whole number of at least 1, got '${text}'`);
+  }
+  return n;
 }

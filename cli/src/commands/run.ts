@@ -11,7 +11,7 @@ import {
   didYouMeanHint,
   type ResourceType,
 } from '@xform/core';
-import { addProjectOptions, addSelectionOptions, compileFromOptions, type ProjectOptions, type SelectionOptions } from '../project-options.js';
+import { addProjectOptions, addSelectionOptions, compileFromOptions, parseThreads, type ProjectOptions, type SelectionOptions } from '../project-options.js';
 import { RunPrinter, type LogFormat } from '../run-printer.js';
 import { yellow } from '../output.js';
 
@@ -67,14 +67,6 @@ function parseIndirectSelection(text: string | undefined): (typeof INDIRECT_SELE
   });
 }
 
-function parseThreads(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) {
-    throw new XformError('XFORM_BAD_ARGUMENT', `--threads expects a whole number of at least 1, got '${text}'`);
-  }
-  return n;
-}
 
 export function registerRun(program: Command, setExitCode: (code: number) => void): void {
   for (const spec of COMMANDS) {

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { checkFreshness, hasFreshness, loadAdapter, selectNodes, writeSourcesJson, XFORM_CORE_VERSION, XformError, type SourceNode } from '@xform/core';
-import { addProjectOptions, addSelectionOptions, compileFromOptions, type ProjectOptions, type SelectionOptions } from '../project-options.js';
+import { addProjectOptions, addSelectionOptions, compileFromOptions, parseThreads, type ProjectOptions, type SelectionOptions } from '../project-options.js';
 import { FreshnessPrinter } from '../freshness-printer.js';
 import { yellow } from '../output.js';
 
@@ -22,12 +22,6 @@ export function registerSource(program: Command, setExitCode: (code: number) => 
   });
 }
 
-function parseThreads(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new XformError('XFORM_BAD_ARGUMENT', `--threads expects a whole number of at least 1, got '${text}'`);
-  return n;
-}
 
 async function freshnessCommand(options: FreshnessOptions): Promise<number> {
   const started = performance.now();
