@@ -1,0 +1,36 @@
+import { mkdir, mkdtemp, realpath, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveInside } from './static-server.js';
+
+let base: string;
+let root: string;
+
+beforeAll(async () => {
+  base = await realpath(await mkdtemp(path.join(tmpdir(), 'xform-static-')));
+  root = path.join(base, 'docs');
+  await mkdir(path.join(root, 'data'), { recursive: true });
+  await writeFile(path.join(root, 'index.html'), '<!doctype html>');
+  await writeFile(path.join(root, 'data', 'graph.js'), '1');
+  await writeFile(path.join(base, 'secret.txt'), 'secret');
+  await symlink(path.join(base, 'secret.txt'), path.join(root, 'link.txt'));
+});
+
+afterAll(async () => {
+  await rm(base, { recursive: true, force: true });
+});
+
+describe('resolveInside', () => {
+  it('serves files and folder indexes under the root', async () => {
+    expect(await resolveInside(root, '/')).toBe(path.join(root, 'index.html'));
+    expect(await resolveInside(root, '/data/graph.js?v=1#x')).toBe(path.join(root, 'data', 'graph.js'));
+    expect(await resolveInside(root, '/data/%67raph.js')).toBe(path.join(root, 'data', 'graph.js'));
+  });
+
+  it('refuses anything that leads outside the root', async () => {
+    for (const url of ['/../secret.txt', '/..%2fsecret.txt', '/%2e%2e/secret.txt', '/data/../../secret.txt', '/..\\secret.txt', '/%00', '/%E0%A4%A', '/link.txt', '/missing.js']) {
+      expect(await resolveInside(root, url), url).toBeUndefined();
+    }
+  });
+});
