@@ -1,5 +1,6 @@
 /** Progress lines and the summary of a run, for people (text) or machines (--log-format json). */
 import type { ExecutableNode, Manifest, RunEvent, RunResult } from '@xform/core';
+import { warehouseCost } from './format-bytes.js';
 import { bold, dim, green, red, yellow } from './output.js';
 
 export type LogFormat = 'text' | 'json';
@@ -77,8 +78,10 @@ export class RunPrinter {
     const index = `${String(event.index).padStart(this.width)} of ${event.total}`;
     const n = event.result.rows_affected;
     const rows = n !== undefined ? dimText(` ${n} row${n === 1 ? "" : "s"}`) : '';
+    const costText = warehouseCost(event.result.adapter_response);
+    const cost = costText ? dimText(costText) : '';
     const seconds = event.status === 'skipped' ? '' : dimText(` in ${event.seconds.toFixed(2)}s`);
-    const line = `${index}  ${statusLabel(event.status).padEnd(useColor ? 14 : 5)} ${kind.padEnd(11)} ${boldText(what)}${rows}${seconds}`;
+    const line = `${index}  ${statusLabel(event.status).padEnd(useColor ? 14 : 5)} ${kind.padEnd(11)} ${boldText(what)}${rows}${cost}${seconds}`;
     this.out(line);
     if (event.status === 'error') this.out(`      ${errText(errorText(event.result))}`);
     else if (event.status === 'skipped' || event.status === 'fail' || event.status === 'warn') {

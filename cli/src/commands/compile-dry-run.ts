@@ -1,5 +1,6 @@
 /** Prints `xform compile --dry-run`: one line per model, then a summary; exit code 1 when any fails. */
 import { dryRunModels, dryRunnableModels, loadAdapter, type CompiledProject } from '@xform/core';
+import { formatBytes } from '../format-bytes.js';
 import { dim, green, red } from '../output.js';
 
 export async function printDryRun(compiled: CompiledProject, selected: ReadonlySet<string> | undefined): Promise<number> {
@@ -27,15 +28,4 @@ export async function printDryRun(compiled: CompiledProject, selected: ReadonlyS
   } finally {
     await adapter.close();
   }
-}
-
-function formatBytes(bytes: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
 }
