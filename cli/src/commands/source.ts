@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { checkFreshness, hasFreshness, loadAdapter, selectNodes, writeSourcesJson, XFORM_CORE_VERSION, XformError, type SourceNode } from '@xform/core';
+import { checkFreshness, hasFreshness, loadAdapter, selectNodes, writeSourcesJson, XFORM_CORE_VERSION, type SourceNode } from '@xform/core';
 import { addProjectOptions, addSelectionOptions, compileFromOptions, parseThreads, type ProjectOptions, type SelectionOptions } from '../project-options.js';
 import { FreshnessPrinter } from '../freshness-printer.js';
 import { yellow } from '../output.js';
