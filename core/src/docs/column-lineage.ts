@@ -5,9 +5,8 @@
  * a relation outside the project, an ambiguous unqualified column, `*` over a relation of unknown shape) is
  * marked untraceable with the reason, never guessed.
  */
-import nodeSqlParser from 'node-sql-parser';
-
-const { Parser } = nodeSqlParser;
+import { createRequire } from 'node:module';
+import type { Parser } from 'node-sql-parser';
 
 export interface ColumnSource {
   /** unique_id of the upstream node. */
@@ -72,7 +71,18 @@ interface Derived {
 
 type Ast = Record<string, unknown>;
 
-const parser = new Parser();
+/**
+ * Loaded on first use: the parser takes about half a second to load, and every command imports this
+ * module through the package index, while only docs need it.
+ */
+let parser: Parser | undefined;
+function sqlParser(): Parser {
+  if (!parser) {
+    const { Parser: ParserClass } = createRequire(import.meta.url)('node-sql-parser') as typeof import('node-sql-parser');
+    parser = new ParserClass();
+  }
+  return parser;
+}
 
 function text(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
@@ -291,7 +301,7 @@ class Tracer {
 export function traceColumns(sql: string, options: TraceOptions): ModelLineage {
   const parsers: (() => Ast)[] = [
     () => {
-      const parsed = parser.astify(sql, { database: options.database ?? 'postgresql' });
+      const parsed = sqlParser().astify(sql, { database: options.database ?? 'postgresql' });
       const found = ((Array.isArray(parsed) ? parsed : [parsed]) as unknown as Ast[]).find((s) => s && s.type === 'select');
       if (!found) throw new Error('the compiled SQL holds no SELECT statement');
       return found;
