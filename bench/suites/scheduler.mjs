@@ -1,8 +1,10 @@
 /**
  * Scheduler: M independent PostgreSQL table models that each sleep S seconds (pg_sleep) at --threads T. A
- * perfect scheduler keeps every thread busy: ideal wall time = M x S / T. The figure is the whole `xform run`
- * process (start, compile, connect, run, exit) divided by that ideal; the run phase alone (first node start
- * to last node finish, from --log-format json events) is recorded beside it.
+ * perfect scheduler keeps every thread busy: ideal = M x S / T. The figure with the target is the run phase
+ * (first node_start to last node_finish of the --log-format json events: acquiring connections, building
+ * and publishing each table) divided by that ideal; the whole `xform run` process (start-up, compile,
+ * connect, run, exit) divided by the ideal is recorded beside it, its fixed start-up cost being the
+ * run-overhead figure's subject.
  * The server is a throw-away one (test/src/postgres-server.ts); its password reaches xform through the
  * environment only.
  */
@@ -46,14 +48,14 @@ export async function schedulerSuite({ models, sleepSeconds, threads, runs, reco
       phase.push(runPhaseSeconds(run.stdout));
     }
     const label = `${models} PostgreSQL models x ${sleepSeconds} s at --threads ${threads}`;
-    record({ id: 'scheduler.wall', label: `scheduler, ${label}: xform run`, unit: 's', samples: wall });
-    record({ id: 'scheduler.run_phase_ratio', label: `scheduler, ${label}: run phase / ideal`, unit: 'x', samples: phase.map((p) => p / ideal) });
+    record({ id: 'scheduler.wall', label: `scheduler, ${label}: xform run process`, unit: 's', samples: wall });
+    record({ id: 'scheduler.process_ratio', label: `scheduler, ${label}: process / ideal`, unit: 'x', samples: wall.map((w) => w / ideal) });
     record({
       id: 'scheduler.ratio',
-      label: `scheduler, ${label} (wall / ideal ${ideal} s)`,
+      label: `scheduler, ${label} (run phase / ideal ${ideal} s)`,
       unit: 'x',
-      samples: wall.map((w) => w / ideal),
-      value: median(wall) / ideal,
+      samples: phase.map((p) => p / ideal),
+      value: median(phase) / ideal,
       target: 1.15,
     });
   } finally {
