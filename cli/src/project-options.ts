@@ -9,6 +9,7 @@ import {
   XformError,
   type CompiledProject,
   type LoadedProject,
+  type LoadProjectOptions,
   type RenderCache,
 } from '@xform/core';
 import { printDiagnostics } from './output.js';
@@ -42,9 +43,10 @@ export function addSelectionOptions(command: Command): Command {
 /** Environment for profiles.yml and env_var(); default process.env. */
 type Env = Record<string, string | undefined>;
 
-export async function loadProjectFromOptions(options: ProjectOptions, env?: Env): Promise<LoadedProject> {
+export async function loadProjectFromOptions(options: ProjectOptions, env?: Env, schemaCache?: LoadProjectOptions['schemaCache']): Promise<LoadedProject> {
   const project = await loadProject({
     env,
+    schemaCache,
     projectDir: path.resolve(options.projectDir ?? '.'),
     profilesDir: options.profilesDir === undefined ? undefined : path.resolve(options.profilesDir),
     target: options.target,
@@ -60,11 +62,13 @@ export interface CompileExtras {
   env?: Env;
   /** The partial-parse render cache to use once the project (and so its target folder) is known. Default none. */
   renderCache?: (project: LoadedProject) => Promise<RenderCache>;
+  /** The partial-parse schema YAML cache, given the target folder. Default none. */
+  schemaCache?: LoadProjectOptions['schemaCache'];
 }
 
 export async function compileFromOptions(options: ProjectOptions, extras: CompileExtras = {}): Promise<CompiledProject> {
   const { env } = extras;
-  const project = await loadProjectFromOptions(options, env);
+  const project = await loadProjectFromOptions(options, env, extras.schemaCache);
   const [dialect, renderCache] = await Promise.all([
     loadDialect(project.target.type, { projectRoot: project.root }),
     extras.renderCache?.(project),

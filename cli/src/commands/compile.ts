@@ -1,6 +1,14 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { RENDER_CACHE_FILE, RenderCache, selectNodes, writeCompileArtifacts, type LoadedProject } from '@xform/core';
+import {
+  RENDER_CACHE_FILE,
+  RenderCache,
+  SCHEMA_CACHE_FILE,
+  SchemaFileCache,
+  selectNodes,
+  writeCompileArtifacts,
+  type LoadedProject,
+} from '@xform/core';
 import { recordingEnv } from '@xform/core/partial-parse';
 import { addProjectOptions, addSelectionOptions, compileFromOptions, type ProjectOptions, type SelectionOptions } from '../project-options.js';
 import { printCompileSummary } from '../compile-summary.js';
@@ -26,9 +34,12 @@ export function registerCompile(program: Command, setExitCode: (code: number) =>
     const startedAt = Date.now();
     const recorder = recordingEnv(process.env);
     let renderCache: RenderCache | undefined;
+    let schemaCache: SchemaFileCache | undefined;
     const renderCacheFile = (project: LoadedProject) => path.resolve(project.root, project.config.targetPath, RENDER_CACHE_FILE);
     const compiled = await compileFromOptions(options, {
       env: recorder.env,
+      schemaCache: async (targetDir) =>
+        (schemaCache = options.partialParse ? await SchemaFileCache.load(path.join(targetDir, SCHEMA_CACHE_FILE)) : SchemaFileCache.empty()),
       // --no-partial-parse renders everything, and still leaves the renders for the next compile.
       renderCache: async (project) => (renderCache = options.partialParse ? await RenderCache.load(renderCacheFile(project)) : RenderCache.empty()),
     });
@@ -53,6 +64,7 @@ export function registerCompile(program: Command, setExitCode: (code: number) =>
       renderCache.written = written;
       await renderCache.save(renderCacheFile(project));
     }
+    await schemaCache?.save(path.join(targetDir, SCHEMA_CACHE_FILE));
     const counts = new Map<string, number>();
     for (const node of [...Object.values(manifest.nodes), ...Object.values(manifest.sources)]) {
       counts.set(node.resource_type, (counts.get(node.resource_type) ?? 0) + 1);

@@ -11,3 +11,4 @@ export { defaultTarget, isSecretKey } from './profiles.js';
 export { TEST_CONFIG_KEYS } from './test-entries.js';
 export { DEFAULT_LAYERS, PROJECT_FILE } from './project-config.js';
 export type * from './types.js';
+export { SchemaFileCache, SCHEMA_CACHE_FILE } from './schema-cache.js';

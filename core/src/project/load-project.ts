@@ -33,10 +33,18 @@ export async function loadProject(options: LoadProjectOptions = {}): Promise<Loa
     discoverFiles(root, config, bag, { onDirectory }),
   ]);
   const schemaFiles: SchemaFile[] = [];
+  const cache = await options.schemaCache?.(path.resolve(root, config.targetPath));
   for (const file of files.schemaYaml) {
     inputs.files[file.absPath] = file.checksum;
+    const cached = cache?.get(file.path, file.checksum);
+    if (cached) {
+      schemaFiles.push(cached);
+      continue;
+    }
+    const diagnostics = bag.items.length;
     const parsed = parseSchemaFile(file.contents, file.path, bag);
     if (parsed) schemaFiles.push(parsed);
+    if (parsed && bag.items.length === diagnostics) cache?.set(file.path, file.checksum, parsed);
   }
   checkDuplicateFiles(files, bag);
   checkSchemaEntries(schemaFiles, files, config, bag);

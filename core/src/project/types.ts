@@ -4,6 +4,7 @@
  * compile) read these and never touch the file system for project files again.
  */
 import type { Diagnostic, SourceLocation } from '../errors.js';
+import type { SchemaFileCache } from './schema-cache.js';
 
 /** Config keys a node can carry (dbt names, snake_case). Unknown keys are kept so that user macros can read them. */
 export interface NodeConfig {
@@ -346,4 +347,9 @@ export interface LoadProjectOptions {
   env?: Record<string, string | undefined>;
   /** Home directory whose `.xform/` is the last place profiles.yml is looked for; default os.homedir(). */
   homeDir?: string;
+  /**
+   * Parsed schema YAML from earlier compiles (partial parse), given the target folder; files parsed now are
+   * added to it. Default: none, every schema file is parsed.
+   */
+  schemaCache?: (targetDir: string) => Promise<SchemaFileCache>;
 }
