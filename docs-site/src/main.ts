@@ -31,6 +31,8 @@ function start(): void {
   const list = h('ul', { id: 'graph-nodes', class: 'sr-only', 'aria-label': 'Nodes in this view' });
   stage.append(list);
   let viewKey = '';
+  /** The last route without a selected node: closing the panel returns there. */
+  let baseHash = large ? '#/' : '#/all';
   let route = { node: undefined as number | undefined, column: undefined as string | undefined };
 
   const canvas = new GraphCanvas($('graph') as HTMLCanvasElement, data, {
@@ -96,7 +98,7 @@ function start(): void {
         renderPanel(panel, data, i, detail, column, {
           selectColumn: (n, c) => (location.hash = c ? `${data.linkTo(n)}/${encodeURIComponent(c)}` : data.linkTo(n)),
           focus: (n) => (location.hash = `#/focus/${encodeURIComponent(data.nodes[n]!.name)}/2`),
-          close: () => (location.hash = viewKey.startsWith('focus:') || viewKey.startsWith('group:') ? location.hash.replace(/^#\/model\/.*/, '#/') : '#/'),
+          close: () => (location.hash = baseHash),
         });
         if (column) panel.querySelector('#column-trace')?.scrollIntoView({ block: 'nearest' });
         else panel.scrollTop = 0;
@@ -197,6 +199,7 @@ function start(): void {
       return;
     }
     closePanel();
+    baseHash = location.hash || '#/';
     if (kind === 'group' && a !== undefined && data.graph.groups[Number(a)]) {
       const g = Number(a);
       const members = new Set<number>();
@@ -223,7 +226,7 @@ function start(): void {
   $('depth-minus').addEventListener('click', () => depthBy(-1));
   $('depth-plus').addEventListener('click', () => depthBy(1));
   window.addEventListener('keydown', (e) => {
-    if (e.key === 'Escape' && !panel.hidden && document.activeElement?.id !== 'search') location.hash = large ? '#/' : '#/all';
+    if (e.key === 'Escape' && !panel.hidden && document.activeElement?.id !== 'search') location.hash = baseHash;
   });
   if (!large) $('nav-overview').hidden = true;
   if (!data.graph.run) $('nav-timeline').classList.add('muted');

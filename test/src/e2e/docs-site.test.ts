@@ -192,6 +192,10 @@ describe('the docs site in Chromium', () => {
     await page.waitForFunction(() => document.querySelector('#panel-title')?.textContent === 'brz_orders');
     await page.goForward();
     await page.waitForFunction(() => document.querySelector('#panel-title')?.textContent === 'slv_orders');
+    // Esc closes the panel and returns to the graph it was opened from.
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('#panel', { state: 'hidden' });
+    expect(page.url()).toMatch(/#\/all$/);
     await page.goto(`${served.url}#/model/no_such_model`);
     await page.waitForSelector('#panel:not([hidden])');
     expect(await page.textContent('#panel')).toContain('No node named');
