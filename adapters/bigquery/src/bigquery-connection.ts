@@ -31,6 +31,9 @@ export interface JobSettings {
 const TRANSIENT_REASONS = new Set(['backendError', 'rateLimitExceeded', 'internalError', 'jobBackendError', 'jobInternalError']);
 const TRANSIENT_STATUS = new Set([429, 500, 502, 503, 504]);
 const DML = /^\s*(insert|update|delete|merge|truncate)\b/iu;
+/** BigQuery's refusal to replace a table whose partitioning or clustering changed. */
+const SPEC_CHANGE = /cannot replace a table with a different (partitioning|clustering) spec/iu;
+const REPLACE_TABLE = /^\s*create or replace table ((?:`(?:[^`\\]|\\.)*`\.?)+)/iu;
 
 interface ApiErrorLike {
   code?: number;
@@ -123,6 +126,13 @@ export class BigQuerySession implements Connection {
       try {
         return await this.runOnce(sql, options);
       } catch (err) {
+        const replaced = SPEC_CHANGE.test((err as Error).message ?? '') ? REPLACE_TABLE.exec(sql) : null;
+        if (replaced && attempt === 0) {
+          // BigQuery refuses CREATE OR REPLACE when partitioning or clustering changes; like dbt, drop the
+          // table first (the one case where the replace is not atomic) and create it again.
+          await this.runOnce(`drop table if exists ${replaced[1]}`, {});
+          continue;
+        }
         const retry = !this.cancelled && this.transaction !== 'open' && attempt < this.settings.retries && isTransient(err);
         if (!retry) throw this.wrap(err, sql, options.label);
         await delay((this.settings.retryDelayMs ?? 1000) * 2 ** attempt);

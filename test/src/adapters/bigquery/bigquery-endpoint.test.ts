@@ -203,6 +203,25 @@ describe('bigquery adapter on a local REST endpoint', () => {
     expect(fake.insertedJobs()[1]!.query).toContain('partition by `day`');
   });
 
+  it('drops and recreates a table whose partitioning changed (BigQuery refuses to replace it)', async () => {
+    let attempts = 0;
+    fake.answer(/^create or replace table `my-project`.`analytics`.`orders`\n/u, () =>
+      ++attempts === 1
+        ? { error: { status: 400, reason: 'invalidQuery', message: 'Cannot replace a table with a different partitioning spec. Instead, DROP and CREATE the table.' } }
+        : { ctas: { datasetId: 'analytics', tableId: 'orders', numRows: 2 } },
+    );
+    const bq = await adapter();
+    const result = await bq.withConnection((c) =>
+      c.execute('create or replace table `my-project`.`analytics`.`orders`\npartition by `day`\nas (\nselect * from `my-project`.`analytics`.`orders__xform_tmp`\n)'),
+    );
+    expect(result.rowsAffected).toBe(2);
+    expect(fake.insertedJobs().map((j) => j.query!.split('\n')[0])).toEqual([
+      'create or replace table `my-project`.`analytics`.`orders`',
+      'drop table if exists `my-project`.`analytics`.`orders`',
+      'create or replace table `my-project`.`analytics`.`orders`',
+    ]);
+  });
+
   it('loads a seed with a load job: the CSV uploaded as is, header skipped, appended to the staging table', async () => {
     await writeFile(path.join(dir, 'countries.csv'), 'code,name,population\nFR,France,68.4\nDE,"Germany, Federal Republic",84.5\n');
     const bq = await adapter();

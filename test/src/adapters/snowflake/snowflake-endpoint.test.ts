@@ -3,7 +3,8 @@
  * Snowflake's REST protocol (fake-snowflake.ts): login settings, value and error mapping, query ids,
  * cancellation, seeds by batched binds, a table swapped in through core, and credentials kept out of errors.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createAdapter, type SnowflakeAdapter } from '@xform/adapter-snowflake';
@@ -96,6 +97,29 @@ describe('snowflake adapter on a local endpoint', () => {
     expect(err.code).toBe('XFORM_CONNECTION_FAILED');
     expect(err.message).toMatch(/could not connect to Snowflake account acme-xy12345 as XFORM: .*Incorrect username or password/u);
     expect(JSON.stringify({ m: err.message, h: err.hint, s: err.stack })).not.toContain('wrong-password');
+  });
+
+  it('authenticates with a key pair: a JWT signed with the private key, which never reaches an error', async () => {
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+    await mkdir(path.join(dir, 'keys'), { recursive: true });
+    await writeFile(path.join(dir, 'keys/rsa_key.p8'), privateKey);
+    const sf = await adapter({ password: undefined, private_key_path: 'keys/rsa_key.p8' });
+    await sf.withConnection((c) => c.execute('select 1'));
+    const login = fake.logins[0] as Record<string, string>;
+    expect(login.AUTHENTICATOR).toBe('SNOWFLAKE_JWT');
+    expect(login.PASSWORD).toBeUndefined();
+    const claims = JSON.parse(Buffer.from(login.TOKEN!.split('.')[1]!, 'base64url').toString('utf8')) as { iss: string; sub: string };
+    expect(claims.sub).toBe('ACME-XY12345.XFORM');
+    expect(claims.iss).toMatch(/^ACME-XY12345\.XFORM\.SHA256:/u);
+
+    const keyBody = privateKey.split('\n')[1]!;
+    fake.answer(/boom/u, { error: { code: '002003', sqlState: '42S02', message: "Object 'BOOM' does not exist or not authorized." } });
+    const err = (await sf.withConnection((c) => c.execute('select * from boom')).catch((e: unknown) => e)) as Error & { hint?: string };
+    expect(JSON.stringify({ m: err.message, h: err.hint, s: err.stack })).not.toContain(keyBody);
+    await expect(createAdapter(target({ password: undefined, private_key_path: 'keys/missing.p8' }), { projectRoot: dir, accessUrl })).rejects.toMatchObject({
+      code: 'XFORM_PROFILE_INVALID',
+      message: "target 'test' (snowflake): the private key file keys/missing.p8 cannot be read",
+    });
   });
 
   it('cancels a running statement through the SDK', async () => {
