@@ -62,6 +62,7 @@ describe('xform init', () => {
     expect(build.stdout).toMatch(/OK\s+incremental\s+main\.slv_orders/);
     expect(build.stdout).toMatch(/PASS\s+test\s+unique_gld_customer_revenue_customer_id/);
     expect(build.stdout).toMatch(/PASS\s+test\s+assert_revenue_matches_orders/);
+    expect(build.stdout).toMatch(/PASS\s+test\s+revenue_leaves_out_cancelled_orders/);
     expect(build.stdout).toMatch(/Done: \d+ ok, 0 error, 0 failed tests/);
     const file = path.join(root, 'target/demo.duckdb');
     expect(await duckRows(file, root, 'select customer_id, cast(revenue as double) as revenue from main.gld_customer_revenue order by 1')).toEqual(EXPECTED_REVENUE);
