@@ -12,6 +12,7 @@ import { cpus, totalmem } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { REPO_ROOT } from './lib/load-ts.mjs';
+import { stopSharedPostgres } from './lib/postgres.mjs';
 import { formatTable, makeFigure } from './lib/report.mjs';
 import { compileSuite } from './suites/compile.mjs';
 import { incrementalSuite } from './suites/incremental.mjs';
@@ -76,9 +77,13 @@ async function main() {
     process.stderr.write(`  ${figure.label}: ${figure.value} ${figure.unit}\n`);
   };
   const started = performance.now();
-  for (const name of only) {
-    process.stderr.write(`bench: ${name} (${mode}, ${runs} run${runs === 1 ? '' : 's'})\n`);
-    await SUITES[name]({ ...SIZES[mode][name], runs, record, mode });
+  try {
+    for (const name of only) {
+      process.stderr.write(`bench: ${name} (${mode}, ${runs} run${runs === 1 ? '' : 's'})\n`);
+      await SUITES[name]({ ...SIZES[mode][name], runs, record, mode });
+    }
+  } finally {
+    await stopSharedPostgres();
   }
   const results = {
     mode,

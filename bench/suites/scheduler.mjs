@@ -10,8 +10,9 @@
  */
 import path from 'node:path';
 import { postgresProfile, writeTree } from '../lib/files.mjs';
-import { CACHE_DIR, importTs } from '../lib/load-ts.mjs';
+import { CACHE_DIR } from '../lib/load-ts.mjs';
 import { timeXform } from '../lib/measure.mjs';
+import { sharedPostgres } from '../lib/postgres.mjs';
 import { median } from '../lib/stats.mjs';
 
 function sleepProject(models, sleepSeconds) {
@@ -31,34 +32,29 @@ function runPhaseSeconds(stdout) {
 }
 
 export async function schedulerSuite({ models, sleepSeconds, threads, runs, record }) {
-  const { startPostgres } = await importTs('test/src/postgres-server.ts');
-  const server = await startPostgres({ database: 'xform_bench' });
-  try {
-    const dir = path.join(CACHE_DIR, `scheduler-${models}`);
-    await writeTree(dir, { ...sleepProject(models, sleepSeconds), 'profiles.yml': postgresProfile('sleepers', server, { threads }) });
-    const env = { XFORM_BENCH_PG_PASSWORD: server.password };
-    const ideal = (models * sleepSeconds) / threads;
-    const wall = [];
-    const phase = [];
-    for (let i = 0; i < runs; i++) {
-      const run = await timeXform(['run', '--threads', String(threads), '--log-format', 'json'], { cwd: dir, env });
-      const ok = run.stdout.split('\n').filter((l) => l.includes('"type":"node_finish"') && l.includes('"status":"success"')).length;
-      if (ok !== models) throw new Error(`xform run built ${ok} of ${models} models:\n${run.stdout}\n${run.stderr}`);
-      wall.push(run.ms / 1000);
-      phase.push(runPhaseSeconds(run.stdout));
-    }
-    const label = `${models} PostgreSQL models x ${sleepSeconds} s at --threads ${threads}`;
-    record({ id: 'scheduler.wall', label: `scheduler, ${label}: xform run process`, unit: 's', samples: wall });
-    record({ id: 'scheduler.process_ratio', label: `scheduler, ${label}: process / ideal`, unit: 'x', samples: wall.map((w) => w / ideal) });
-    record({
-      id: 'scheduler.ratio',
-      label: `scheduler, ${label} (run phase / ideal ${ideal} s)`,
-      unit: 'x',
-      samples: phase.map((p) => p / ideal),
-      value: median(phase) / ideal,
-      target: 1.15,
-    });
-  } finally {
-    await server.stop();
+  const server = await sharedPostgres();
+  const dir = path.join(CACHE_DIR, `scheduler-${models}`);
+  await writeTree(dir, { ...sleepProject(models, sleepSeconds), 'profiles.yml': postgresProfile('sleepers', server, { threads }) });
+  const env = { XFORM_BENCH_PG_PASSWORD: server.password };
+  const ideal = (models * sleepSeconds) / threads;
+  const wall = [];
+  const phase = [];
+  for (let i = 0; i < runs; i++) {
+    const run = await timeXform(['run', '--threads', String(threads), '--log-format', 'json'], { cwd: dir, env });
+    const ok = run.stdout.split('\n').filter((l) => l.includes('"type":"node_finish"') && l.includes('"status":"success"')).length;
+    if (ok !== models) throw new Error(`xform run built ${ok} of ${models} models:\n${run.stdout}\n${run.stderr}`);
+    wall.push(run.ms / 1000);
+    phase.push(runPhaseSeconds(run.stdout));
   }
+  const label = `${models} PostgreSQL models x ${sleepSeconds} s at --threads ${threads}`;
+  record({ id: 'scheduler.wall', label: `scheduler, ${label}: xform run process`, unit: 's', samples: wall });
+  record({ id: 'scheduler.process_ratio', label: `scheduler, ${label}: process / ideal`, unit: 'x', samples: wall.map((w) => w / ideal) });
+  record({
+    id: 'scheduler.ratio',
+    label: `scheduler, ${label} (run phase / ideal ${ideal} s)`,
+    unit: 'x',
+    samples: phase.map((p) => p / ideal),
+    value: median(phase) / ideal,
+    target: 1.15,
+  });
 }

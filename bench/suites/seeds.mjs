@@ -1,18 +1,22 @@
 /**
  * Seeds: an N-row CSV (integers, text with quoted commas, decimals, dates, booleans, some empty fields)
- * loaded by `xform seed` into DuckDB, against DuckDB's native load of the same file
- * (`create table ... as select * from read_csv(...)`, types sniffed) through the driver. The figure is the
- * seed node's execution time (run_results.json) divided by the native statement's time; the row count
- * afterwards proves every row arrived.
+ * loaded by `xform seed`, against the database's native load of the same file:
+ * - DuckDB: `create table ... as select * from read_csv(...)` (types sniffed) through the driver, timed
+ *   around the statement;
+ * - PostgreSQL: psql's `\copy ... from <file> csv header` into a table of the same columns, timed around
+ *   the psql process (so it includes psql's start and connection, a few ms).
+ * Each figure is the seed node's execution time (run_results.json) divided by the native load's time; the
+ * row count afterwards proves every row arrived.
  */
 import { createWriteStream } from 'node:fs';
 import { copyFile, mkdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { once } from 'node:events';
 import { duckdbExec } from '../lib/duckdb-exec.mjs';
-import { duckdbProfile, writeTree } from '../lib/files.mjs';
+import { duckdbProfile, postgresProfile, writeTree } from '../lib/files.mjs';
 import { CACHE_DIR } from '../lib/load-ts.mjs';
 import { nodeSeconds, readRunResults, timeXform } from '../lib/measure.mjs';
+import { psql, sharedPostgres } from '../lib/postgres.mjs';
 import { median } from '../lib/stats.mjs';
 
 const CITIES = ['Lisbon', 'Oslo', 'Kyoto', 'Lima', 'Accra', 'Perth', 'Quito', 'Turin'];
@@ -85,6 +89,47 @@ export async function seedsSuite({ rows, runs, record }) {
   record({
     id: 'seeds.ratio',
     label: `seeds, ${label} (xform seed / native load)`,
+    unit: 'x',
+    samples: xform.map((x, i) => x / native[i]),
+    value: median(xform) / median(native),
+    target: 1.5,
+  });
+  await postgresSeeds({ rows, runs, record, csv, csvName });
+}
+
+async function postgresSeeds({ rows, runs, record, csv, csvName }) {
+  const server = await sharedPostgres();
+  const dir = path.join(CACHE_DIR, `seeds-pg-${rows}`);
+  await writeTree(dir, {
+    'xform_project.yml': 'name: seeds\nversion: "1.0"\n',
+    'profiles.yml': postgresProfile('seeds', server, { threads: 4 }),
+  });
+  await mkdir(path.join(dir, 'seeds'), { recursive: true });
+  await copyFile(csv, path.join(dir, 'seeds', csvName));
+  const env = { XFORM_BENCH_PG_PASSWORD: server.password };
+  const count = async (table) => Number((await psql(server, ['-At', '-c', `select count(*) from public.${table}`])).trim());
+
+  const xform = [];
+  const native = [];
+  for (let i = 0; i < runs; i++) {
+    await timeXform(['seed'], { cwd: dir, env });
+    xform.push(nodeSeconds(await readRunResults(dir), 'orders_export'));
+    const loaded = await count('orders_export');
+    if (loaded !== rows) throw new Error(`xform seed loaded ${loaded} rows into PostgreSQL, expected ${rows}`);
+
+    await psql(server, ['-c', 'drop table if exists public.native_orders', '-c', 'create table public.native_orders (like public.orders_export)']);
+    const started = performance.now();
+    await psql(server, ['-c', `\\copy public.native_orders from '${csv}' with (format csv, header true)`]);
+    native.push((performance.now() - started) / 1000);
+    const copied = await count('native_orders');
+    if (copied !== rows) throw new Error(`\\copy loaded ${copied} rows, expected ${rows}`);
+  }
+  const label = `${rows.toLocaleString('en-US')}-row CSV into PostgreSQL`;
+  record({ id: 'seeds.pg.xform', label: `seeds, ${label}: xform seed node`, unit: 's', samples: xform });
+  record({ id: 'seeds.pg.native', label: `seeds, ${label}: psql \\copy`, unit: 's', samples: native });
+  record({
+    id: 'seeds.pg_ratio',
+    label: `seeds, ${label} (xform seed / native COPY)`,
     unit: 'x',
     samples: xform.map((x, i) => x / native[i]),
     value: median(xform) / median(native),

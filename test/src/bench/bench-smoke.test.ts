@@ -72,6 +72,7 @@ describe('pnpm bench --smoke', () => {
       'scheduler.ratio',
       'incremental.ratio',
       'seeds.ratio',
+      'seeds.pg_ratio',
     ];
     for (const id of expected) {
       const figure = byId.get(id);
@@ -79,7 +80,7 @@ describe('pnpm bench --smoke', () => {
       expect(Number.isFinite(figure!.value) && figure!.value > 0, `${id} = ${figure!.value}`).toBe(true);
       expect(figure!.samples).toHaveLength(results.runs);
     }
-    for (const id of ['run.overhead', 'scheduler.ratio', 'incremental.ratio', 'seeds.ratio']) {
+    for (const id of ['run.overhead', 'scheduler.ratio', 'incremental.ratio', 'seeds.ratio', 'seeds.pg_ratio']) {
       const figure = byId.get(id)!;
       expect(figure.target, id).toBeGreaterThan(0);
       expect(figure.met).toBe(figure.value <= figure.target!);
