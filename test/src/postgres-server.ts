@@ -227,3 +227,32 @@ async function waitUntilReady(
     }
   }
 }
+
+export interface PostgresProfileOptions {
+  /** Profile name (the project's name or its `profile:`). Default `shop`. */
+  profile?: string;
+  schema: string;
+  threads?: number;
+  /** Read the password with env_var() from this variable instead of writing it into the file. */
+  passwordEnv?: string;
+}
+
+/** profiles.yml text whose `dev` target is this server. */
+export function postgresProfile(server: PostgresServer, options: PostgresProfileOptions): string {
+  const password = options.passwordEnv ? `"{{ env_var('${options.passwordEnv}') }}"` : server.password;
+  return [
+    `${options.profile ?? 'shop'}:`,
+    '  target: dev',
+    '  outputs:',
+    '    dev:',
+    '      type: postgres',
+    `      host: ${server.host}`,
+    `      port: ${server.port}`,
+    `      user: ${server.user}`,
+    `      password: ${password}`,
+    `      dbname: ${server.database}`,
+    `      schema: ${options.schema}`,
+    ...(options.threads === undefined ? [] : [`      threads: ${options.threads}`]),
+    '',
+  ].join('\n');
+}

@@ -1,6 +1,6 @@
 /** The conformance suite on a throw-away PostgreSQL server (started here, stopped after the suite). */
 import { createAdapter } from '@xform/adapter-postgres';
-import { startPostgres, type PostgresServer } from '../postgres-server.js';
+import { startPostgres, type PostgresServer, postgresProfile } from '../postgres-server.js';
 import { defineConformanceSuite } from './suite.js';
 
 let server: PostgresServer | undefined;
@@ -29,21 +29,7 @@ defineConformanceSuite(
     cliTarget: (adapter, _root, schema) => {
       const s = server!;
       return {
-        profile: [
-          'shop:',
-          '  target: dev',
-          '  outputs:',
-          '    dev:',
-          '      type: postgres',
-          `      host: ${s.host}`,
-          `      port: ${s.port}`,
-          `      user: ${s.user}`,
-          "      password: \"{{ env_var('XFORM_TEST_PG_PASSWORD') }}\"",
-          `      dbname: ${s.database}`,
-          `      schema: ${schema}`,
-          '      threads: 4',
-          '',
-        ].join('\n'),
+        profile: postgresProfile(s, { schema, threads: 4, passwordEnv: 'XFORM_TEST_PG_PASSWORD' }),
         env: { XFORM_TEST_PG_PASSWORD: s.password },
         query: async (sql) => (await adapter.withConnection((c) => c.execute(sql))).rows,
       };

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runXform } from '../helpers/cli.js';
 import { removeProject, writeProject } from '../helpers/project.js';
-import { withPostgres } from '../postgres-server.js';
+import { withPostgres, postgresProfile } from '../postgres-server.js';
 import { DOCS_PROJECT } from '../fixtures/docs-project.js';
 
 const roots: string[] = [];
@@ -31,20 +31,7 @@ describe('xform docs generate on PostgreSQL', () => {
     const pgServer = server();
     const root = await writeProject({
       ...DOCS_PROJECT,
-      'profiles.yml': [
-        'shop:',
-        '  target: dev',
-        '  outputs:',
-        '    dev:',
-        '      type: postgres',
-        `      host: ${pgServer.host}`,
-        `      port: ${pgServer.port}`,
-        `      user: ${pgServer.user}`,
-        "      password: \"{{ env_var('SHOP_PG_PASSWORD') }}\"",
-        `      dbname: ${pgServer.database}`,
-        '      schema: analytics',
-        '      threads: 2',
-      ].join('\n'),
+      'profiles.yml': postgresProfile(pgServer, { schema: 'analytics', threads: 2, passwordEnv: 'SHOP_PG_PASSWORD' }),
     });
     roots.push(root);
     const env = { SHOP_PG_PASSWORD: pgServer.password };

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createAdapter } from '@xform/adapter-duckdb';
 import { runXform, XFORM_BIN } from '../helpers/cli.js';
 import { removeProject, writeProject } from '../helpers/project.js';
-import { withPostgres } from '../postgres-server.js';
+import { withPostgres, postgresProfile } from '../postgres-server.js';
 
 const roots: string[] = [];
 afterAll(async () => {
@@ -75,19 +75,7 @@ describe('Ctrl-C during a run on PostgreSQL', () => {
 
   it('cancels the running query, publishes nothing half-built and exits 130', async () => {
     const s = server();
-    const profile = [
-      'demo:',
-      '  target: dev',
-      '  outputs:',
-      '    dev:',
-      '      type: postgres',
-      `      host: ${s.host}`,
-      `      port: ${s.port}`,
-      `      user: ${s.user}`,
-      `      password: ${s.password}`,
-      `      dbname: ${s.database}`,
-      '      schema: cancel_test',
-    ].join('\n');
+    const profile = postgresProfile(s, { profile: 'demo', schema: 'cancel_test' });
     const root = await project({
       'profiles.yml': profile,
       'models/slow.sql': "{{ config(materialized='table') }}select {{ var('value', 1) }} as v{% if var('sleep', false) %} from (select pg_sleep(30)) s{% endif %}",

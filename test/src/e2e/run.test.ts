@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createAdapter } from '@xform/adapter-duckdb';
 import { runXform } from '../helpers/cli.js';
 import { removeProject, writeProject } from '../helpers/project.js';
-import { withPostgres } from '../postgres-server.js';
+import { withPostgres, postgresProfile } from '../postgres-server.js';
 
 /** A small medallion project: seeds -> bronze view -> silver table -> gold incremental + table. */
 const MEDALLION = {
@@ -115,20 +115,7 @@ describe('xform build on PostgreSQL with a profile', () => {
     const pgServer = server();
     const root = await writeProject({
       ...MEDALLION,
-      'profiles.yml': [
-        'shop:',
-        '  target: dev',
-        '  outputs:',
-        '    dev:',
-        '      type: postgres',
-        `      host: ${pgServer.host}`,
-        `      port: ${pgServer.port}`,
-        `      user: ${pgServer.user}`,
-        "      password: \"{{ env_var('SHOP_PG_PASSWORD') }}\"",
-        `      dbname: ${pgServer.database}`,
-        '      schema: analytics',
-        '      threads: 4',
-      ].join('\n'),
+      'profiles.yml': postgresProfile(pgServer, { schema: 'analytics', threads: 4, passwordEnv: 'SHOP_PG_PASSWORD' }),
     });
     roots.push(root);
     const env = { SHOP_PG_PASSWORD: pgServer.password };

@@ -8,7 +8,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runXform } from '../helpers/cli.js';
 import { removeProject, writeProject } from '../helpers/project.js';
-import { withPostgres } from '../postgres-server.js';
+import { withPostgres, postgresProfile } from '../postgres-server.js';
 
 const utcNow = "(current_timestamp at time zone 'UTC')";
 
@@ -174,20 +174,7 @@ describe('xform source freshness on PostgreSQL', () => {
     }
     const root = await writeProject({
       ...project('analytics'),
-      'profiles.yml': [
-        'shop:',
-        '  target: dev',
-        '  outputs:',
-        '    dev:',
-        '      type: postgres',
-        `      host: ${pgServer.host}`,
-        `      port: ${pgServer.port}`,
-        `      user: ${pgServer.user}`,
-        "      password: \"{{ env_var('SHOP_PG_PASSWORD') }}\"",
-        `      dbname: ${pgServer.database}`,
-        '      schema: analytics',
-        '      threads: 2',
-      ].join('\n'),
+      'profiles.yml': postgresProfile(pgServer, { schema: 'analytics', threads: 2, passwordEnv: 'SHOP_PG_PASSWORD' }),
     });
     roots.push(root);
     await checkProject(root, { SHOP_PG_PASSWORD: pgServer.password });

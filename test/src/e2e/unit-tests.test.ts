@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createAdapter } from '@xform/adapter-duckdb';
 import { runXform, type CliResult } from '../helpers/cli.js';
 import { removeProject, writeProject } from '../helpers/project.js';
-import { withPostgres } from '../postgres-server.js';
+import { withPostgres, postgresProfile } from '../postgres-server.js';
 
 const SCHEMA_YML = `
 version: 2
@@ -237,20 +237,7 @@ describe('unit tests on PostgreSQL', () => {
     const pgServer = server();
     const root = await writeProject({
       ...project('shop'),
-      'profiles.yml': [
-        'shop:',
-        '  target: dev',
-        '  outputs:',
-        '    dev:',
-        '      type: postgres',
-        `      host: ${pgServer.host}`,
-        `      port: ${pgServer.port}`,
-        `      user: ${pgServer.user}`,
-        `      password: ${pgServer.password}`,
-        `      dbname: ${pgServer.database}`,
-        '      schema: analytics',
-        '      threads: 2',
-      ].join('\n'),
+      'profiles.yml': postgresProfile(pgServer, { schema: 'analytics', threads: 2 }),
     });
     roots.push(root);
     const query: Query = async (sql) => {
