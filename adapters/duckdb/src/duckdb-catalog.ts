@@ -2,7 +2,7 @@
  * What exists in the DuckDB database, from information_schema and duckdb_columns()/duckdb_tables().
  * DuckDB names are case-insensitive, so lookups compare lower-cased names and return the stored spelling.
  */
-import type { Catalog, CatalogRelation, ColumnInfo, Relation, RelationKind } from '@xform/core';
+import type { Catalog, CatalogRelation, ColumnInfo, Relation, RelationDescription, RelationKind } from '@xform/core';
 
 /** Runs one catalog query with parameters on a pooled connection. */
 export type CatalogQuery = (sql: string, params: unknown[]) => Promise<Record<string, unknown>[]>;
@@ -61,6 +61,42 @@ order by column_index`,
       nullable: row.is_nullable === true,
       ...(row.comment ? { comment: String(row.comment) } : {}),
     }));
+  }
+
+  /** Every relation's columns of one schema in one query, and the tables' row counts in a second. */
+  async describeSchema(schema: string, database?: string): Promise<Map<string, RelationDescription>> {
+    const params = [database ?? null, schema];
+    const columns = await this.query(
+      `select table_name, column_name, data_type, is_nullable, comment
+from duckdb_columns()
+where database_name = coalesce(?, current_database())
+  and lower(schema_name) = lower(?)
+order by table_name, column_index`,
+      params,
+    );
+    const out = new Map<string, RelationDescription>();
+    for (const row of columns) {
+      const name = String(row.table_name);
+      let entry = out.get(name);
+      if (!entry) out.set(name, (entry = { columns: [] }));
+      entry.columns.push({
+        name: String(row.column_name),
+        dataType: String(row.data_type),
+        nullable: row.is_nullable === true,
+        ...(row.comment ? { comment: String(row.comment) } : {}),
+      });
+    }
+    const sizes = await this.query(
+      `select table_name, estimated_size from duckdb_tables()
+where database_name = coalesce(?, current_database())
+  and lower(schema_name) = lower(?)`,
+      params,
+    );
+    for (const row of sizes) {
+      const entry = out.get(String(row.table_name));
+      if (entry && typeof row.estimated_size === 'number') entry.rowCount = row.estimated_size;
+    }
+    return out;
   }
 
   /** DuckDB keeps an exact row count per table (estimated_size); it has no per-table byte size. */

@@ -3,7 +3,7 @@
  * materialized views, row estimates and sizes). PostgreSQL cannot look into another database, so a
  * `database` other than the current one has no schemas or relations here.
  */
-import type { Catalog, CatalogRelation, ColumnInfo, Relation, RelationKind } from '@xform/core';
+import type { Catalog, CatalogRelation, ColumnInfo, Relation, RelationDescription, RelationKind } from '@xform/core';
 
 /** Runs one catalog query with parameters on a pooled connection. */
 export type CatalogQuery = (sql: string, params: unknown[]) => Promise<Record<string, unknown>[]>;
@@ -71,6 +71,53 @@ order by a.attnum`,
       nullable: row.nullable === true,
       ...(row.comment ? { comment: String(row.comment) } : {}),
     }));
+  }
+
+  /** Every relation's columns of one schema in one query, and tables' row estimates and sizes in a second. */
+  async describeSchema(schema: string, database?: string): Promise<Map<string, RelationDescription>> {
+    const params = [schema, database ?? null];
+    const columns = await this.query(
+      `select c.relname as identifier, a.attname as name, pg_catalog.format_type(a.atttypid, a.atttypmod) as data_type,
+  not a.attnotnull as nullable, pg_catalog.col_description(a.attrelid, a.attnum) as comment
+from pg_catalog.pg_attribute a
+join pg_catalog.pg_class c on c.oid = a.attrelid
+join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+where n.nspname = $1
+  and c.relkind in ('r', 'p', 'v', 'm', 'f')
+  and ($2::text is null or $2::text = current_database())
+  and a.attnum > 0 and not a.attisdropped
+order by c.relname, a.attnum`,
+      params,
+    );
+    const out = new Map<string, RelationDescription>();
+    for (const row of columns) {
+      const name = String(row.identifier);
+      let entry = out.get(name);
+      if (!entry) out.set(name, (entry = { columns: [] }));
+      entry.columns.push({
+        name: String(row.name),
+        dataType: String(row.data_type),
+        nullable: row.nullable === true,
+        ...(row.comment ? { comment: String(row.comment) } : {}),
+      });
+    }
+    const stats = await this.query(
+      `select c.relname as identifier, c.reltuples as estimate, pg_catalog.pg_total_relation_size(c.oid) as bytes
+from pg_catalog.pg_class c
+join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+where n.nspname = $1
+  and c.relkind in ('r', 'p', 'm')
+  and ($2::text is null or $2::text = current_database())`,
+      params,
+    );
+    for (const row of stats) {
+      const entry = out.get(String(row.identifier));
+      if (!entry) continue;
+      const estimate = Number(row.estimate);
+      if (estimate >= 0) entry.rowCount = Math.round(estimate);
+      entry.bytes = Number(row.bytes);
+    }
+    return out;
   }
 
   /** The planner's row estimate (unknown until the table was analyzed) and the size on disk with indexes. */

@@ -6,7 +6,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Catalog, CatalogRelation } from '../adapter/types.js';
+import type { Catalog, CatalogRelation, RelationDescription } from '../adapter/types.js';
 import type { Manifest } from '../compile/manifest.js';
 import type { ExecutableNode, SourceNode } from '../graph/types.js';
 
@@ -66,6 +66,8 @@ export async function buildCatalog(manifest: Manifest, catalog: Catalog, options
     schemas.set(key(rel.database, rel.schema), { database: rel.database, schema: rel.schema });
   }
   const existing = new Map<string, CatalogRelation>();
+  /** Whole-schema descriptions, where the catalog can give them (describeSchema). */
+  const schemaDescriptions = new Map<string, Map<string, RelationDescription>>();
   const out: CatalogFile = {
     metadata: { generated_at: new Date().toISOString(), invocation_id: manifest.metadata.invocation_id, adapter_type: manifest.metadata.adapter_type },
     nodes: {},
@@ -76,6 +78,7 @@ export async function buildCatalog(manifest: Manifest, catalog: Catalog, options
   for (const [k, { database, schema }] of schemas) {
     try {
       for (const rel of await catalog.listRelations(schema, database)) existing.set(`${k}\u0000${rel.identifier.toLowerCase()}`, rel);
+      if (catalog.describeSchema) schemaDescriptions.set(k, await catalog.describeSchema(schema, database));
     } catch (err) {
       out.errors.push({ unique_id: `schema:${schema}`, message: err instanceof Error ? err.message : String(err) });
     }
@@ -94,8 +97,9 @@ export async function buildCatalog(manifest: Manifest, catalog: Catalog, options
       const rel = relationOf(node);
       const found = existing.get(`${key(rel.database, rel.schema)}\u0000${rel.identifier.toLowerCase()}`)!;
       try {
-        const columns = await catalog.getColumns(found);
-        const stats = found.kind === 'table' && catalog.getStats ? await catalog.getStats(found) : {};
+        const whole = schemaDescriptions.get(key(rel.database, rel.schema))?.get(found.identifier);
+        const columns = whole ? whole.columns : await catalog.getColumns(found);
+        const stats = whole ?? (found.kind === 'table' && catalog.getStats ? await catalog.getStats(found) : {});
         const entry: CatalogEntry = {
           unique_id: node.unique_id,
           metadata: { database: found.database, schema: found.schema, name: found.identifier, type: found.kind },
