@@ -35,6 +35,14 @@ const DML = /^\s*(insert|update|delete|merge|truncate)\b/iu;
 const SPEC_CHANGE = /cannot replace a table with a different (partitioning|clustering) spec/iu;
 const REPLACE_TABLE = /^\s*create or replace table ((?:`(?:[^`\\]|\\.)*`\.?)+)/iu;
 
+interface RunOptions {
+  params?: unknown[];
+  /** Start a session with this job (BEGIN TRANSACTION of the first transaction). */
+  createSession?: boolean;
+  /** Run in the connection's session (statements of a transaction). */
+  inSession?: boolean;
+}
+
 interface ApiErrorLike {
   code?: number;
   message?: string;
@@ -58,10 +66,11 @@ export class BigQuerySession implements Connection {
 
   async execute(sql: string, options: ExecuteOptions = {}): Promise<QueryResult> {
     if (this.transaction === 'pending' && DML.test(sql)) {
-      await this.run('begin transaction', { label: options.label, createSession: this.sessionId === undefined });
+      await this.run('begin transaction', { label: options.label, createSession: this.sessionId === undefined, inSession: true });
       this.transaction = 'open';
     }
-    return this.run(sql, { label: options.label, params: options.params });
+    // Only a transaction's statements run in the session: a session can expire between nodes.
+    return this.run(sql, { label: options.label, params: options.params, inSession: this.transaction === 'open' });
   }
 
   /** Validates `sql` with a dry-run job: nothing runs, nothing is billed; reports the bytes it would process. */
@@ -82,13 +91,13 @@ export class BigQuerySession implements Connection {
   async commit(): Promise<void> {
     const open = this.transaction === 'open';
     this.transaction = 'none';
-    if (open) await this.run('commit transaction', { label: 'commit' });
+    if (open) await this.run('commit transaction', { label: 'commit', inSession: true });
   }
 
   async rollback(): Promise<void> {
     const open = this.transaction === 'open';
     this.transaction = 'none';
-    if (open) await this.run('rollback transaction', { label: 'rollback' });
+    if (open) await this.run('rollback transaction', { label: 'rollback', inSession: true });
   }
 
   /** Cancels the running job (jobs.cancel); a no-op when idle. */
@@ -103,7 +112,7 @@ export class BigQuerySession implements Connection {
     await this.cancel().catch(() => undefined);
   }
 
-  private jobOptions(sql: string, extra: { params?: unknown[]; createSession?: boolean } = {}): Query {
+  private jobOptions(sql: string, extra: RunOptions = {}): Query {
     const s = this.settings;
     return {
       query: sql,
@@ -116,11 +125,11 @@ export class BigQuerySession implements Connection {
       ...(s.priority === 'batch' ? { priority: 'BATCH' } : {}),
       ...(extra.params && extra.params.length > 0 ? { params: extra.params } : {}),
       ...(extra.createSession ? { createSession: true } : {}),
-      ...(this.sessionId ? { connectionProperties: [{ key: 'session_id', value: this.sessionId }] } : {}),
+      ...(extra.inSession && this.sessionId ? { connectionProperties: [{ key: 'session_id', value: this.sessionId }] } : {}),
     };
   }
 
-  private async run(sql: string, options: { label?: string; params?: unknown[]; createSession?: boolean }): Promise<QueryResult> {
+  private async run(sql: string, options: RunOptions & { label?: string }): Promise<QueryResult> {
     this.cancelled = false;
     for (let attempt = 0; ; attempt++) {
       try {
@@ -142,7 +151,7 @@ export class BigQuerySession implements Connection {
     }
   }
 
-  private async runOnce(sql: string, options: { params?: unknown[]; createSession?: boolean }): Promise<QueryResult> {
+  private async runOnce(sql: string, options: RunOptions): Promise<QueryResult> {
     const [job] = await this.client.createQueryJob(this.jobOptions(sql, options));
     this.running = job;
     if (this.cancelled) await job.cancel();

@@ -183,6 +183,19 @@ describe('bigquery adapter on a local REST endpoint', () => {
     expect(jobs[1]!.configuration.query.createSession).toBe(true);
     expect(jobs[2]!.configuration.query.connectionProperties).toEqual([{ key: 'session_id', value: 'session-1' }]);
     expect(jobs[3]!.configuration.query.connectionProperties).toEqual([{ key: 'session_id', value: 'session-1' }]);
+
+    // The next transaction on the same connection reuses the session; statements outside one do not use it.
+    await bq.withConnection(async (c) => {
+      await c.execute('select 1');
+      await c.begin();
+      await c.execute('delete from `analytics`.`t` where true');
+      await c.rollback();
+    });
+    const later = fake.insertedJobs().slice(4);
+    expect(later.map((j) => j.query?.split(' ')[0])).toEqual(['select', 'begin', 'delete', 'rollback']);
+    expect(later[0]!.configuration.query.connectionProperties).toBeUndefined();
+    expect(later[1]!.configuration.query.createSession).toBeUndefined();
+    expect(later.slice(1).every((j) => j.configuration.query.connectionProperties?.[0]?.value === 'session-1')).toBe(true);
   });
 
   it('builds a table model through core: staging, CREATE OR REPLACE, bytes and job id in the response', async () => {
