@@ -39,13 +39,31 @@ function errorText(result: RunResult): string {
   return `${where}${err.message ?? result.message}${err.hint ? `\n      ${err.hint}` : ''}`;
 }
 
+/**
+ * Lines to stdout, written together once per turn of the event loop: a write per line cost about a third of
+ * a millisecond each, as much as building a DuckDB view, so runs of thousands of fast nodes paid for it.
+ */
+function batchedStdout(): (line: string) => void {
+  let pending: string[] = [];
+  return (line) => {
+    if (pending.length === 0) {
+      setImmediate(() => {
+        const text = pending.join('');
+        pending = [];
+        process.stdout.write(text);
+      });
+    }
+    pending.push(`${line}\n`);
+  };
+}
+
 export class RunPrinter {
   private readonly width: number;
 
   constructor(
     private readonly manifest: Manifest,
     private readonly format: LogFormat,
-    private readonly out: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
+    private readonly out: (line: string) => void = batchedStdout(),
   ) {
     this.width = String(Object.keys(manifest.nodes).length).length;
   }
