@@ -45,6 +45,11 @@ export async function dryRunModels(adapter: Adapter, compiled: CompiledProject, 
       const base = { unique_id: node.unique_id, file: node.original_file_path };
       try {
         const sql = compiled.renderForRun(node, { isIncremental: false });
+        // The warehouse settings of tables (partition_by, cluster_by...) are checked by the dialect, which
+        // throws on a malformed one: found here rather than halfway through a run.
+        if (node.config.materialized === 'table' || node.config.materialized === 'incremental') {
+          adapter.dialect.createTableAs({ schema: node.schema, identifier: node.alias }, sql, { config: node.config });
+        }
         const info = await dryRun(sql, node.unique_id);
         const bytes = typeof info.bytes_processed === 'number' ? { bytes_processed: info.bytes_processed } : {};
         results[i] = { ...base, status: 'ok', ...bytes };

@@ -44,6 +44,7 @@ async function bigQueryProject(): Promise<string> {
     'models/helper.sql': "{{ config(materialized='ephemeral') }}\nselect 2 as id",
     'models/uses_helper.sql': "select * from {{ ref('helper') }}",
     'models/broken.sql': 'select nope from {{ ref(\'orders\') }}',
+    'models/bad_partition.sql': "{{ config(materialized='table', partition_by={'field': 'day', 'data_type': 'dat'}) }}\nselect current_date() as day",
   });
   roots.push(root);
   return root;
@@ -59,12 +60,13 @@ describe('xform compile --dry-run', () => {
     const result = await runXform(['compile', '--dry-run'], { cwd: root, env: { BQ_TOKEN: TOKEN } });
 
     expect(result.code).toBe(1);
-    expect(result.stdout).toContain('Dry run of 4 models on bigquery (target dev)');
+    expect(result.stdout).toContain('Dry run of 5 models on bigquery (target dev)');
     expect(result.stdout).toMatch(/OK\s+model\.demo\.orders\s+1\.5 KB/u);
     expect(result.stdout).toMatch(/OK\s+model\.demo\.daily\s+2\.5 MB/u);
     expect(result.stdout).toMatch(/OK\s+model\.demo\.uses_helper\s+0 B/u);
     expect(result.stdout).toMatch(/ERROR\s+model\.demo\.broken\s+models\/broken\.sql: Unrecognized name: nope at \[1:8\]/u);
-    expect(result.stdout).toContain('Dry run failed: 3 ok, 1 failed; 2.5 MB would be processed');
+    expect(result.stdout).toMatch(/ERROR\s+model\.demo\.bad_partition\s+models\/bad_partition\.sql: partition_by\.data_type must be one of date, timestamp, datetime, int64, got 'dat'/u);
+    expect(result.stdout).toContain('Dry run failed: 3 ok, 2 failed; 2.5 MB would be processed');
     expect(result.stdout + result.stderr).not.toContain(TOKEN);
 
     const jobs = fake.insertedJobs();
