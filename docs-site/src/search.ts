@@ -1,7 +1,7 @@
 /**
  * Search over names, descriptions, columns and tags, as you type. The lower-cased texts are prepared once;
  * a query is a linear scan (10,000 nodes take a few milliseconds), ranked: exact name, name prefix, name
- * substring, column, tag, description.
+ * substring, column, tag, description, column description.
  */
 import type { DocsData } from './data.ts';
 import { colorOf } from './colors.ts';
@@ -22,6 +22,7 @@ export class SearchIndex {
   private readonly joinedColumns: string[];
   private readonly tags: string[][];
   private readonly descriptions: string[];
+  private readonly columnDocs: (string[] | undefined)[];
 
   constructor(private readonly data: DocsData) {
     this.names = data.nodes.map((n) => n.name.toLowerCase());
@@ -29,13 +30,14 @@ export class SearchIndex {
     this.joinedColumns = this.columns.map((c) => c.join('\n'));
     this.tags = data.nodes.map((n) => n.tags.map((t) => t.toLowerCase()));
     this.descriptions = data.nodes.map((n) => n.description.toLowerCase());
+    this.columnDocs = data.nodes.map((n) => n.columnDocs?.map((d) => d.toLowerCase()));
   }
 
   query(text: string, limit = 50): SearchHit[] {
     const q = text.trim().toLowerCase();
     if (!q) return [];
     // Hits by score; once the better scores hold `limit` hits, worse matches are not even looked for.
-    const buckets: SearchHit[][] = [[], [], [], [], [], [], []];
+    const buckets: SearchHit[][] = [[], [], [], [], [], [], [], []];
     let worst = buckets.length - 1;
     const add = (hit: SearchHit) => {
       // Names rank by length inside a score, so every name hit is kept; other hits keep project order.
@@ -84,7 +86,15 @@ export class SearchIndex {
           continue;
         }
       }
-      if (worst >= 6 && this.descriptions[i]!.includes(q)) add({ node: i, score: 6, why: 'description' });
+      if (worst >= 6 && this.descriptions[i]!.includes(q)) {
+        add({ node: i, score: 6, why: 'description' });
+        continue;
+      }
+      const docs = this.columnDocs[i];
+      if (worst >= 7 && docs) {
+        const c = docs.findIndex((d) => d.includes(q));
+        if (c >= 0) add({ node: i, score: 7, why: 'column description', column: this.data.nodes[i]!.columns[c]! });
+      }
     }
     const hits: SearchHit[] = [];
     for (let s = 0; s <= worst && hits.length < limit; s++) {

@@ -188,6 +188,8 @@ export function buildSiteData(manifest: Manifest, options: BuildSiteDataOptions 
       const l = lineage ? byLower.get(name.toLowerCase()) : undefined;
       return l ? toRefs(l.sources) : null;
     }));
+    const docOf = (name: string) => (node.columns[name] ?? Object.values(node.columns).find((c) => c.name.toLowerCase() === name.toLowerCase()))?.description ?? '';
+    const columnDocs = names.map(docOf);
     const failed = nodeTests.filter((t) => t.status === 'fail' || t.status === 'error').length;
     nodes.push({
       id: node.unique_id,
@@ -205,6 +207,7 @@ export function buildSiteData(manifest: Manifest, options: BuildSiteDataOptions 
       description: node.description,
       tags: node.tags,
       columns: names,
+      ...(columnDocs.some((d) => d) ? { columnDocs } : {}),
       chunk: Math.floor(i / chunkSize),
       slot: i % chunkSize,
     });

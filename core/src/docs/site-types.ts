@@ -30,6 +30,8 @@ export interface SiteNode {
   tags: string[];
   /** Column names: the warehouse's, then documented ones the warehouse does not have. */
   columns: string[];
+  /** Column descriptions aligned with `columns` (for search), when any column is described. */
+  columnDocs?: string[];
   /** Detail chunk holding this node's details, and its position in it. */
   chunk: number;
   slot: number;

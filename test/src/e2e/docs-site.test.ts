@@ -139,6 +139,12 @@ describe('the docs site in Chromium', () => {
     expect(first).toContain('slv_orders');
     expect(first).toContain('.amount_eur');
     await shot(page, 'search');
+    // Column descriptions are searched too.
+    await page.fill('#search', 'sum of the order');
+    await page.waitForFunction(() => document.querySelector('.search-results .result')?.textContent?.includes('.revenue'));
+    expect(await page.textContent('.search-results .result')).toContain('gld_revenue_by_country');
+    await page.fill('#search', 'amount_e');
+    await page.waitForSelector('.search-results .result');
     await page.keyboard.press('Enter');
     await page.waitForSelector('.column.selected');
     expect(page.url()).toMatch(/#\/model\/slv_orders\/amount_eur$/);
