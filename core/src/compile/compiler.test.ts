@@ -113,6 +113,32 @@ describe('rendering', () => {
   });
 });
 
+describe('sources', () => {
+  it('renders templated database, schema and identifier like dbt, and reports a bad one at its table', async () => {
+    const c = await compile(
+      {
+        'models/a.sql': "select * from {{ source('raw', 'orders') }}",
+        'models/sources.yml': [
+          'version: 2',
+          'sources:',
+          '  - name: raw',
+          '    schema: "{{ target.schema }}_raw"',
+          '    tables:',
+          '      - name: orders',
+          "        identifier: \"{{ env_var('XF_TEST_ORDERS_TABLE', 'orders') }}_v2\"",
+        ].join('\n'),
+      },
+      { XF_TEST_ORDERS_TABLE: 'shop_orders' },
+    );
+    expect(model(c, 'a').compiled_code).toBe('select * from "main_raw"."shop_orders_v2"');
+    const err = await compileError({
+      'models/sources.yml': ['version: 2', 'sources:', '  - name: raw', '    tables:', '      - name: orders', '        identifier: "{{ var(\'nope\') }}"'].join('\n'),
+    });
+    expect(err.diagnostics[0]).toMatchObject({ code: 'XFORM_VAR_NOT_FOUND' });
+    expect(err.diagnostics[0]!.location?.file).toBe('models/sources.yml');
+  });
+});
+
 describe('generic tests from schema YAML', () => {
   it('creates named test nodes depending on the models they test', async () => {
     const c = await compile({

@@ -182,6 +182,29 @@ class Compiler implements RelationResolver {
 
   // ---- phases --------------------------------------------------------------------------------------
 
+  /**
+   * A source's database, schema and identifier may be templates, as in dbt:
+   * `schema: "{{ target.schema }}_raw"`, `database: "{{ env_var('RAW_DB', 'raw') }}"`.
+   */
+  private renderSourceRelation(node: SourceNode): void {
+    for (const key of ['database', 'schema', 'identifier'] as const) {
+      const value = node[key];
+      if (typeof value !== 'string' || (!value.includes('{{') && !value.includes('{%'))) continue;
+      try {
+        node[key] = this.engine.renderString(node.original_file_path, value, { ...this.ctx.globals }).trim();
+      } catch (err) {
+        // The template is one YAML value: point at its table in the YAML file, not at a line of the value.
+        const location = { file: node.original_file_path, ...(node.line === undefined ? {} : { line: node.line }) };
+        this.bag.addError(
+          isXformError(err)
+            ? new XformError(err.code, `${err.message} (in ${key} of source ${node.source_name}.${node.name})`, { location, hint: err.hint })
+            : err,
+          location,
+        );
+      }
+    }
+  }
+
   private collectNodes(): void {
     const { project } = this;
     const { config } = project;
@@ -198,6 +221,7 @@ class Compiler implements RelationResolver {
     for (const schemaFile of project.schemaFiles) {
       for (const source of schemaFile.sources) {
         for (const node of buildSourceNodes(project, source, schemaFile.path)) {
+          this.renderSourceRelation(node);
           node.relation_name = this.quote(node);
           this.sources.push(node);
           add(node);
