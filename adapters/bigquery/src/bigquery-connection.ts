@@ -7,7 +7,7 @@
  * BigQuery requires.
  */
 import type { BigQuery, Job, JobMetadata, Query } from '@google-cloud/bigquery';
-import { sqlError, XformError, type Connection, type ExecuteOptions, type QueryResult } from '@xform/core';
+import { redact, sqlError, XformError, type Connection, type ExecuteOptions, type QueryResult } from '@xform/core';
 import { toPlainValue, typeName } from './bigquery-values.js';
 
 export interface JobSettings {
@@ -31,6 +31,8 @@ export interface JobSettings {
 const TRANSIENT_REASONS = new Set(['backendError', 'rateLimitExceeded', 'internalError', 'jobBackendError', 'jobInternalError']);
 const TRANSIENT_STATUS = new Set([429, 500, 502, 503, 504]);
 const DML = /^\s*(insert|update|delete|merge|truncate)\b/iu;
+/** Google's auth library and the API saying the credentials are missing or wrong. */
+const AUTH_FAILURE = /could not load the default credentials|invalid_grant|invalid authentication credentials|unauthorized_client/iu;
 /** BigQuery's refusal to replace a table whose partitioning or clustering changed. */
 const SPEC_CHANGE = /cannot replace a table with a different (partitioning|clustering) spec/iu;
 const REPLACE_TABLE = /^\s*create or replace table ((?:`(?:[^`\\]|\\.)*`\.?)+)/iu;
@@ -200,6 +202,12 @@ export class BigQuerySession implements Connection {
   wrap(err: unknown, sql: string, label: string | undefined): Error {
     if (err instanceof XformError) return err;
     const api = err as ApiErrorLike;
+    if (api.code === 401 || AUTH_FAILURE.test(api.message ?? '')) {
+      const s = this.settings;
+      return new XformError('XFORM_CONNECTION_FAILED', `could not authenticate to BigQuery (project ${s.defaultDataset.projectId}): ${redact(api.message ?? String(err), s.secrets)}`, {
+        hint: "check 'method' and the credentials of the target in profiles.yml (method oauth needs `gcloud auth application-default login`)",
+      });
+    }
     const reason = api.errors?.[0]?.reason;
     const message = this.cancelled ? `query cancelled: ${api.message ?? 'job cancelled'}` : (api.message ?? String(err));
     const at = /\[(\d+):(\d+)\]\s*$/u.exec(message);

@@ -72,6 +72,12 @@ export class SnowflakeDialect extends DialectBase {
     return `create or replace ${kind}table ${this.relationName(relation)}${clusterClause}${copyGrants}\nas (\n${stripTrailingSemicolons(sql)}\n)`;
   }
 
+  /** Seeds' tables: transient like models' unless the target says `transient: false`. */
+  override createTable(relation: Relation, columns: { name: string; dataType: string }[]): string {
+    const body = columns.map((column) => `  ${this.quoteIdentifier(column.name)} ${column.dataType}`).join(',\n');
+    return `create ${(this.options.transient ?? true) ? 'transient ' : ''}table ${this.relationName(relation)} (\n${body}\n)`;
+  }
+
   /** Snowflake moves a relation renamed to a bare name into the session's schema: always qualify it. */
   override renameRelation(from: Relation, kind: RelationKind, toIdentifier: string): string {
     const keyword = kind === 'view' ? 'view' : kind === 'materialized_view' ? 'materialized view' : 'table';

@@ -60,7 +60,7 @@ drop view if exists analytics.fct_orders;
 drop materialized view if exists analytics.fct_orders;
 
 -- createTable
-create table analytics.fct_orders (
+create transient table analytics.fct_orders (
   order_id bigint,
   note varchar
 );

@@ -126,6 +126,16 @@ describe('bigquery adapter on a local REST endpoint', () => {
     expect(JSON.stringify({ message: err.message, hint: err.hint, sql: err.sql, stack: err.stack })).not.toContain(TOKEN);
   });
 
+  it('reports rejected credentials as XFORM_CONNECTION_FAILED with a hint, without the token', async () => {
+    fake.answer(/select/u, { error: { status: 401, reason: 'authError', message: 'Request had invalid authentication credentials. Expected OAuth 2 access token.' }, when: 'insert' });
+    const bq = await adapter();
+    const err = (await bq.withConnection((c) => c.execute('select 1 as ok', { label: 'debug' })).catch((e: unknown) => e)) as Error & { code: string; hint?: string };
+    expect(err.code).toBe('XFORM_CONNECTION_FAILED');
+    expect(err.message).toMatch(/^could not authenticate to BigQuery \(project my-project\): Request had invalid authentication credentials/u);
+    expect(err.hint).toContain("check 'method' and the credentials");
+    expect(JSON.stringify({ m: err.message, h: err.hint, s: err.stack })).not.toContain(TOKEN);
+  });
+
   it('retries a job that failed transiently (rateLimitExceeded, 503) and stops after job_retries', async () => {
     let calls = 0;
     fake.answer(/count_me/u, () =>

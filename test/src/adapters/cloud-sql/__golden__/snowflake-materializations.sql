@@ -173,7 +173,7 @@ alter table analytics.fct_orders swap with analytics.fct_orders__xform_tmp;
 drop table if exists analytics.fct_orders__xform_tmp cascade;
 
 -- seed, first load
-create table analytics.countries__xform_tmp (
+create transient table analytics.countries__xform_tmp (
   code varchar,
   name varchar,
   population float,
@@ -183,7 +183,7 @@ create table analytics.countries__xform_tmp (
 alter table analytics.countries__xform_tmp rename to analytics.countries;
 
 -- seed, reload
-create table analytics.countries__xform_tmp (
+create transient table analytics.countries__xform_tmp (
   code varchar,
   name varchar,
   population float,
