@@ -8,8 +8,11 @@ import path from 'node:path';
 import { compileKey, readSnapshot, unchangedSince } from '@xform/core/partial-parse';
 import { printCompileSummary, type CompileSummary } from './compile-summary.js';
 
-/** Flags after which the short cut never applies. */
-const BYPASS = new Set(['--inline', '--no-partial-parse', '-h', '--help']);
+/**
+ * The only flags the short cut accepts (each takes values); anything else (`--inline`, `--dry-run`,
+ * `--no-partial-parse`, `--help`, a flag added later) means a full compile.
+ */
+const KNOWN_FLAGS = new Set(['--project-dir', '--profiles-dir', '-t', '--target', '--vars', '-s', '--select', '--exclude']);
 
 /** The value of `--project-dir` in `args` (either `--project-dir x` or `--project-dir=x`). */
 function projectDirArg(args: readonly string[]): string | undefined {
@@ -24,7 +27,7 @@ function projectDirArg(args: readonly string[]): string | undefined {
 /** Exit code 0 when the last compile still stands (and its summary was printed); undefined otherwise. */
 export function compileIfUnchanged(argv: readonly string[]): number | undefined {
   const started = performance.now();
-  if (argv[0] !== 'compile' || argv.some((a) => BYPASS.has(a.split('=')[0]!))) return undefined;
+  if (argv[0] !== 'compile' || argv.some((a) => a.startsWith('-') && !KNOWN_FLAGS.has(a.split('=')[0]!))) return undefined;
   const projectDir = path.resolve(projectDirArg(argv) ?? '.');
   // A project with another target-path keeps its snapshot there; it simply compiles in full.
   const snapshot = readSnapshot(path.join(projectDir, 'target'));

@@ -102,6 +102,13 @@ describe('partial parse: an unchanged project', () => {
     expect((await stat(manifestFile)).mtimeMs).not.toBe(before);
   });
 
+  it('never short-cuts a compile with another flag (--inline prints its SQL)', async () => {
+    const root = await project();
+    const result = await runXform(['compile', '--inline', "select * from {{ ref('other') }}"], { cwd: root });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout.trim()).toBe('select * from "dev_schema"."other"');
+  });
+
   it('compiles in full when the manifest was deleted', async () => {
     const root = await project();
     await rm(path.join(root, 'target/manifest.json'));
