@@ -47,9 +47,11 @@ export function registerDocs(program: Command, setExitCode: (code: number) => vo
       if (result.catalog) {
         const described = Object.keys(result.catalog.nodes).length + Object.keys(result.catalog.sources).length;
         process.stdout.write(`${green('Catalog')} ${described} relations ${dim(`-> ${where(result.catalogFile!)}`)}\n`);
-        if (result.catalog.missing.length) {
-          process.stderr.write(`${yellow('warning')} ${result.catalog.missing.length} node(s) not found in the warehouse (not built yet?): their columns come from schema YAML\n`);
+        const unreachable = result.catalog.errors.some((e) => e.unique_id.startsWith('schema:'));
+        if (result.catalog.missing.length && !unreachable) {
+          process.stderr.write(`${yellow('warning')} ${result.catalog.missing.length} node(s) not found in the warehouse (not built yet?): their columns come from schema YAML and their SQL\n`);
         }
+        if (unreachable) process.stderr.write(`${yellow('warning')} the warehouse could not be read: columns come from schema YAML and the models' SQL\n`);
         for (const e of result.catalog.errors.slice(0, 5)) process.stderr.write(`${yellow('warning')} catalog: ${e.unique_id}: ${e.message}\n`);
       }
       if (!result.hasRunResults) process.stderr.write(`${dim('no target/run_results.json yet: the site shows no run status or timeline')}\n`);

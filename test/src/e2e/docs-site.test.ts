@@ -65,6 +65,25 @@ describe('xform docs generate', () => {
   });
 });
 
+describe('xform docs generate without a reachable warehouse', () => {
+  it('still writes the site from the project files, says why the catalog is empty and never prints the password', async () => {
+    const project = await writeProject({
+      ...DOCS_PROJECT,
+      'profiles.yml': ['shop:', '  target: dev', '  outputs:', '    dev:', '      type: postgres', '      host: 127.0.0.1', '      port: 1', '      user: u', '      password: s3cret-pw', '      dbname: d', '      schema: a'].join('\n'),
+    });
+    try {
+      const res = await runXform(['docs', 'generate'], { cwd: project });
+      expect(res.code, res.stdout + res.stderr).toBe(0);
+      expect(res.stderr).toContain('the warehouse could not be read');
+      expect(res.stderr).toContain('ECONNREFUSED');
+      expect(res.stdout + res.stderr).not.toContain('s3cret-pw');
+      await expect(readFile(path.join(project, 'target/docs/index.html'), 'utf8')).resolves.toContain('app.js');
+    } finally {
+      await removeProject(project);
+    }
+  });
+});
+
 describe('xform docs serve', () => {
   it('binds to loopback, prints the URL and serves nothing outside target/docs', async () => {
     expect(served.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
