@@ -5,6 +5,13 @@ import { XFORM_VERSION } from './version.js';
 /** Runs the CLI and returns the process exit code. Never throws. */
 export async function main(argv: string[]): Promise<number> {
   setInvocation(argv);
+  // `xform build | head`: when the reader goes away, the run still finishes (nothing is left half-done);
+  // only its output is dropped, instead of a stack trace.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') throw err;
+    });
+  }
   // An unchanged project re-compiles without loading the compiler (which alone takes ~0.3 s).
   try {
     const unchanged = compileIfUnchanged(argv);

@@ -36,7 +36,10 @@ function errorText(result: RunResult): string {
   const err = result.error as { message?: string; hint?: string; location?: { file?: string; line?: number } } | undefined;
   if (!err || typeof err !== 'object') return result.message;
   const where = err.location?.file ? `${err.location.file}${err.location.line ? `:${err.location.line}` : ''}: ` : '';
-  return `${where}${err.message ?? result.message}${err.hint ? `\n      ${err.hint}` : ''}`;
+  const message = err.message ?? result.message;
+  // Messages that already begin with their location (seeds/x.csv:3: ...) are not prefixed twice.
+  const prefix = where !== '' && message.startsWith(where.trimEnd().replace(/:$/, '')) ? '' : where;
+  return `${prefix}${message}${err.hint ? `\n      ${err.hint}` : ''}`;
 }
 
 /**
