@@ -28,7 +28,7 @@ select value_field, n_records
 from all_values
 where value_field not in (
     {%- for value in values -%}
-        {%- if quote -%}'{{ value | string | replace("'", "''") }}'{%- else -%}{{ value }}{%- endif -%}
+        {%- if quote -%}{{ xform_string_literal(value) }}{%- else -%}{{ value }}{%- endif -%}
         {%- if not loop.last %}, {% endif -%}
     {%- endfor -%}
 )
@@ -99,6 +99,24 @@ datetime_add({{ from_expression }}, interval {{ interval }} {{ datepart }})
 
 {% macro snowflake__xform_dateadd(datepart, interval, from_expression) -%}
 dateadd({{ datepart }}, {{ interval }}, {{ from_expression }})
+{%- endmacro %}
+
+{% macro xform_string_literal(value) -%}
+{{ return(adapter.dispatch('xform_string_literal')(value)) }}
+{%- endmacro %}
+
+{% macro default__xform_string_literal(value) -%}
+'{{ value | string | replace("'", "''") }}'
+{%- endmacro %}
+
+{#- BigQuery string literals escape with backslashes; '' would end the literal. -#}
+{% macro bigquery__xform_string_literal(value) -%}
+'{{ value | string | replace("\\\\", "\\\\\\\\") | replace("'", "\\\\'") }}'
+{%- endmacro %}
+
+{#- Snowflake reads backslash escapes inside '...' too. -#}
+{% macro snowflake__xform_string_literal(value) -%}
+'{{ value | string | replace("\\\\", "\\\\\\\\") | replace("'", "''") }}'
 {%- endmacro %}
 
 {% macro xform_current_timestamp_utc() -%}

@@ -62,6 +62,7 @@ for (const w of WAREHOUSES) {
       const samples = await genericTestSamples(w.profile, w.dialect);
       expect(samples.map(([name]) => name)).toEqual([
         'accepted_values_orders_status__placed__shipped__returned',
+        'accepted_values_quoted',
         'expression_is_true_orders_amount_0',
         'not_null_orders_order_id',
         'not_null_orders_status',

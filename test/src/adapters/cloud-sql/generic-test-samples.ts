@@ -16,6 +16,9 @@ models:
         tests:
           - accepted_values:
               values: [placed, shipped, returned]
+          - accepted_values:
+              name: accepted_values_quoted
+              values: ['customer''s \\ return']
           - not_null:
               config:
                 where: "order_date >= '2024-01-01'"

@@ -14,6 +14,20 @@ from all_values
 where value_field not in ('placed', 'shipped', 'returned')
 ) as xform_count;
 
+-- accepted_values_quoted
+select count(*) as failures
+from (
+
+with all_values as (
+    select status as value_field, count(*) as n_records
+    from analytics_db.marts.orders
+    group by status
+)
+select value_field, n_records
+from all_values
+where value_field not in ('customer''s \\ return')
+) as xform_count;
+
 -- expression_is_true_orders_amount_0
 select count(*) as failures
 from (
