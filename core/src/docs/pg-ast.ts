@@ -4,17 +4,21 @@
  * clauses...). Its parse tree is converted to the shape the lineage tracer walks (node-sql-parser's), so
  * that the scope rules live in one place.
  */
-import { loadModule, parseSync } from 'libpg-query';
-
 type Pg = Record<string, unknown>;
 type Ast = Record<string, unknown>;
 
-let loading: Promise<void> | undefined;
+let loading: Promise<typeof import('libpg-query')> | undefined;
 
-/** Loads the WebAssembly parser once; returns a parse function giving a SELECT in the tracer's shape. */
+/**
+ * Loads the WebAssembly parser once (on first use: every command imports core, only docs needs it); returns
+ * a parse function giving a SELECT in the tracer's shape.
+ */
 export async function loadPostgresParser(): Promise<(sql: string) => Ast> {
-  loading ??= loadModule();
-  await loading;
+  loading ??= import('libpg-query').then(async (module) => {
+    await module.loadModule();
+    return module;
+  });
+  const { parseSync } = await loading;
   return (sql: string) => {
     const result = parseSync(sql) as { stmts?: { stmt?: Pg }[] };
     const select = result.stmts?.map((s) => s.stmt?.SelectStmt as Pg | undefined).find((s) => s !== undefined);
