@@ -6,11 +6,15 @@ import {
   loadDialect,
   loadProject,
   parseVarsArg,
+  RENDER_CACHE_FILE,
+  RenderCache,
+  SCHEMA_CACHE_FILE,
+  SchemaFileCache,
   XformError,
   type CompiledProject,
   type LoadedProject,
   type LoadProjectOptions,
-  type RenderCache,
+  type WrittenFiles,
 } from '@xform/core';
 import { printDiagnostics } from './output.js';
 
@@ -86,4 +90,37 @@ export function parseThreads(text: string | undefined): number | undefined {
     throw new XformError('XFORM_BAD_ARGUMENT', `--threads expects a whole number of at least 1, got '${text}'`);
   }
   return n;
+}
+
+/**
+ * The partial-parse caches (`target/partial_parse_*`) for a command that compiles on its way to doing
+ * something else (run, seed, test, build): loaded before compiling, saved after the artifacts are written.
+ */
+export function partialParseCaches(): {
+  extras: CompileExtras;
+  /** Compiled files the last compile wrote (those unchanged and untouched need no rewrite). */
+  previouslyWritten(): WrittenFiles | undefined;
+  save(project: LoadedProject, written: WrittenFiles): Promise<void>;
+} {
+  let renderCache: RenderCache | undefined;
+  let schemaCache: SchemaFileCache | undefined;
+  const renderCacheFile = (project: LoadedProject) => path.resolve(project.root, project.config.targetPath, RENDER_CACHE_FILE);
+  let schemaCacheFile: string | undefined;
+  return {
+    extras: {
+      schemaCache: async (targetDir) => {
+        schemaCacheFile = path.join(targetDir, SCHEMA_CACHE_FILE);
+        return (schemaCache = await SchemaFileCache.load(schemaCacheFile));
+      },
+      renderCache: async (project) => (renderCache = await RenderCache.load(renderCacheFile(project))),
+    },
+    previouslyWritten: () => renderCache?.previouslyWritten,
+    async save(project, written) {
+      if (renderCache) {
+        renderCache.written = written;
+        await renderCache.save(renderCacheFile(project));
+      }
+      if (schemaCache && schemaCacheFile) await schemaCache.save(schemaCacheFile);
+    },
+  };
 }

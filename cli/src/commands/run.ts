@@ -11,7 +11,7 @@ import {
   didYouMeanHint,
   type ResourceType,
 } from '@xform/core';
-import { addProjectOptions, addSelectionOptions, compileFromOptions, parseThreads, type ProjectOptions, type SelectionOptions } from '../project-options.js';
+import { addProjectOptions, addSelectionOptions, compileFromOptions, parseThreads, partialParseCaches, type ProjectOptions, type SelectionOptions } from '../project-options.js';
 import { RunPrinter, type LogFormat } from '../run-printer.js';
 import { yellow } from '../output.js';
 
@@ -92,10 +92,11 @@ async function runCommand(spec: CommandSpec, options: RunOptions): Promise<numbe
   const started = performance.now();
   const threads = parseThreads(options.threads);
   const indirectSelection = parseIndirectSelection(options.indirectSelection);
-  const compiled = await compileFromOptions(options);
+  const caches = partialParseCaches();
+  const compiled = await compileFromOptions(options, caches.extras);
   const { project, manifest } = compiled;
   const targetDir = path.resolve(project.root, project.config.targetPath);
-  await writeCompileArtifacts(targetDir, manifest);
+  await caches.save(project, await writeCompileArtifacts(targetDir, manifest, { previous: caches.previouslyWritten() }));
   const selected = selectNodes(compiled.graph, { select: options.select, exclude: options.exclude, resourceTypes: spec.kinds, indirectSelection });
   const snapshots = [...selected].filter((id) => manifest.nodes[id]?.resource_type === 'snapshot');
   if (snapshots.length > 0) {

@@ -6,6 +6,7 @@
 import { readFile, rm, stat, utimes, writeFile, mkdir, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createAdapter } from '@xform/adapter-duckdb';
 import { runXform } from '../helpers/cli.js';
 import { removeProject, writeProject } from '../helpers/project.js';
 
@@ -214,5 +215,39 @@ describe('partial parse: every change is seen', { timeout: 180_000 }, () => {
     expect(code(await compileBothWays(root, [], env), 'model.shop.fct_orders')).toContain('"dev_schema"');
     await edit(root, 'profiles.yml', PROFILES.replace('target: dev', 'target: prod'));
     expect(code(await compileBothWays(root, [], env), 'model.shop.fct_orders')).toContain('"prod_schema"');
+  });
+});
+
+describe('xform run with the partial-parse caches', () => {
+  it('builds from cached renders and still sees an edited macro, var and model', async () => {
+    const root = await writeProject({
+      'models/a.sql': "{{ config(materialized='table') }} select {{ times_two('x') }} as y, {{ var('bonus', 0) }} as b from (select 21 as x) t",
+      'models/b.sql': "{{ config(materialized='table') }} select 1 as id",
+      'macros/times_two.sql': '{% macro times_two(c) %}{{ c }} * 2{% endmacro %}',
+    });
+    roots.push(root);
+    const run = async (...args: string[]) => {
+      const r = await runXform(['run', ...args], { cwd: root });
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      return r;
+    };
+    const compiledA = () => readFile(path.join(root, 'target/compiled/models/a.sql'), 'utf8');
+    await run();
+    expect(await compiledA()).toContain('x * 2');
+    await run(); // from the caches
+    await writeFile(path.join(root, 'macros/times_two.sql'), '{% macro times_two(c) %}{{ c }} + {{ c }}{% endmacro %}');
+    await run();
+    expect(await compiledA()).toContain('x + x');
+    await run('--vars', '{bonus: 5}');
+    expect(await compiledA()).toContain('5 as b');
+    const adapter = await createAdapter({ type: 'duckdb', name: 'dev', path: path.join(root, 'target/xform.duckdb'), schema: 'main', threads: 1 }, { projectRoot: root });
+    try {
+      expect((await adapter.withConnection((c) => c.execute('select y, b from main.a'))).rows).toEqual([{ y: 42, b: 5 }]);
+    } finally {
+      await adapter.close();
+    }
+    await writeFile(path.join(root, 'models/b.sql'), "{{ config(materialized='table') }} select 2 as id");
+    await run();
+    expect(await readFile(path.join(root, 'target/compiled/models/b.sql'), 'utf8')).toContain('select 2 as id');
   });
 });
