@@ -4,15 +4,16 @@
  * while a statement is running.
  */
 import { type DuckDBConnection, type DuckDBValue, ResultReturnType } from '@duckdb/node-api';
-import { sqlError, type Connection, type ExecuteOptions, type QueryResult } from '@xform/core';
+import { SqlSession, sqlError, type ExecuteOptions, type QueryResult } from '@xform/core';
 import { xformValueConverter } from './duckdb-values.js';
 
-export class DuckDBSession implements Connection {
-  /** True between begin() and commit()/rollback(): the pool rolls back a session returned mid-transaction. */
-  inTransaction = false;
+export class DuckDBSession extends SqlSession {
+  protected override readonly beginStatement = 'begin transaction';
   private closed = false;
 
-  constructor(private readonly connection: DuckDBConnection) {}
+  constructor(private readonly connection: DuckDBConnection) {
+    super();
+  }
 
   async execute(sql: string, options: ExecuteOptions = {}): Promise<QueryResult> {
     try {
@@ -35,26 +36,6 @@ export class DuckDBSession implements Connection {
     }
   }
 
-  async begin(): Promise<void> {
-    await this.execute('begin transaction');
-    this.inTransaction = true;
-  }
-
-  async commit(): Promise<void> {
-    try {
-      await this.execute('commit');
-    } finally {
-      this.inTransaction = false;
-    }
-  }
-
-  async rollback(): Promise<void> {
-    try {
-      await this.execute('rollback');
-    } finally {
-      this.inTransaction = false;
-    }
-  }
 
   async cancel(): Promise<void> {
     if (!this.closed) this.connection.interrupt();

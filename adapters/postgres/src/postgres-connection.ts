@@ -3,7 +3,7 @@
  * into objects here, so that duplicate column names (`select a.id, b.id`) are kept (`id`, `id_1`) instead
  * of silently overwriting each other.
  */
-import { sqlError, type Connection, type ExecuteOptions, type QueryColumn, type QueryResult } from '@xform/core';
+import { SqlSession, sqlError, type ExecuteOptions, type QueryColumn, type QueryResult } from '@xform/core';
 import type pg from 'pg';
 import { BUILTIN_TYPE_NAMES } from './postgres-values.js';
 
@@ -19,15 +19,15 @@ export interface SessionHooks {
   typeNames: Map<string, string>;
 }
 
-export class PostgresSession implements Connection {
-  /** True between begin() and commit()/rollback(): the adapter rolls back a session given back mid-transaction. */
-  inTransaction = false;
+export class PostgresSession extends SqlSession {
   private running = 0;
 
   constructor(
     readonly client: pg.PoolClient,
     private readonly hooks: SessionHooks,
-  ) {}
+  ) {
+    super();
+  }
 
   get processId(): number | undefined {
     return (this.client as unknown as { processID?: number }).processID ?? undefined;
@@ -49,26 +49,6 @@ export class PostgresSession implements Connection {
     }
   }
 
-  async begin(): Promise<void> {
-    await this.execute('begin');
-    this.inTransaction = true;
-  }
-
-  async commit(): Promise<void> {
-    try {
-      await this.execute('commit');
-    } finally {
-      this.inTransaction = false;
-    }
-  }
-
-  async rollback(): Promise<void> {
-    try {
-      await this.execute('rollback');
-    } finally {
-      this.inTransaction = false;
-    }
-  }
 
   /** Cancels the running statement via pg_cancel_backend from another connection; a no-op when idle. */
   async cancel(): Promise<void> {

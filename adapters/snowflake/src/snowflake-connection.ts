@@ -3,21 +3,22 @@
  * dates fetched as text (values.ts), each result carrying its query id. Errors keep Snowflake's message,
  * SQL state, query id and position (`line L at position P`); credentials are redacted.
  */
-import { sqlError, type Connection, type ExecuteOptions, type QueryResult } from '@xform/core';
+import { SqlSession, sqlError, type ExecuteOptions, type QueryResult } from '@xform/core';
 import type snowflake from 'snowflake-sdk';
 import { columnNames, toPlainValue, type ColumnMeta } from './snowflake-values.js';
 
 type SdkConnection = snowflake.Connection;
 type SdkStatement = snowflake.RowStatement;
 
-export class SnowflakeSession implements Connection {
-  inTransaction = false;
+export class SnowflakeSession extends SqlSession {
   private running: SdkStatement | undefined;
 
   constructor(
     readonly connection: SdkConnection,
     private readonly secrets: string[],
-  ) {}
+  ) {
+    super();
+  }
 
   execute(sql: string, options: ExecuteOptions = {}): Promise<QueryResult> {
     return new Promise((resolve, reject) => {
@@ -39,26 +40,6 @@ export class SnowflakeSession implements Connection {
     });
   }
 
-  async begin(): Promise<void> {
-    await this.execute('begin');
-    this.inTransaction = true;
-  }
-
-  async commit(): Promise<void> {
-    try {
-      await this.execute('commit');
-    } finally {
-      this.inTransaction = false;
-    }
-  }
-
-  async rollback(): Promise<void> {
-    try {
-      await this.execute('rollback');
-    } finally {
-      this.inTransaction = false;
-    }
-  }
 
   /** Cancels the running statement (the SDK's abort request); a no-op when idle. */
   async cancel(): Promise<void> {

@@ -12,3 +12,4 @@ export {
 export { dialectSamples, readGolden, renderDialectSamples, UPDATE_GOLDEN_ENV } from './dialect-golden.js';
 export { Pool, type PoolOptions } from './pool.js';
 export { isoTimestamp, safeInteger } from './values.js';
+export { SqlSession } from './sql-session.js';
