@@ -14,6 +14,7 @@ import {
   type Connection,
   type SeedLoadRequest,
   type TargetConfig,
+  withAcquired,
 } from '@xform/core';
 import { BIGQUERY_CAPABILITIES } from './bigquery-capabilities.js';
 import { BigQueryCatalog } from './bigquery-catalog.js';
@@ -82,13 +83,8 @@ export class BigQueryAdapter implements Adapter {
     this.pool.release(connection as BigQuerySession);
   }
 
-  async withConnection<T>(fn: (connection: Connection) => Promise<T>): Promise<T> {
-    const connection = await this.acquire();
-    try {
-      return await fn(connection);
-    } finally {
-      this.release(connection);
-    }
+  withConnection<T>(fn: (connection: Connection) => Promise<T>): Promise<T> {
+    return withAcquired(this, fn);
   }
 
   loadSeed(_connection: Connection, request: SeedLoadRequest): Promise<number> {

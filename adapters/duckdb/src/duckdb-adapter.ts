@@ -17,6 +17,7 @@ import {
   type SeedColumn,
   type SeedLoadRequest,
   type TargetConfig,
+  withAcquired,
 } from '@xform/core';
 import { DuckDBCatalog } from './duckdb-catalog.js';
 import { DuckDBSession } from './duckdb-connection.js';
@@ -102,13 +103,8 @@ export class DuckDBAdapter implements Adapter {
     this.pool.release(connection as DuckDBSession);
   }
 
-  async withConnection<T>(fn: (connection: Connection) => Promise<T>): Promise<T> {
-    const connection = await this.acquire();
-    try {
-      return await fn(connection);
-    } finally {
-      this.release(connection);
-    }
+  withConnection<T>(fn: (connection: Connection) => Promise<T>): Promise<T> {
+    return withAcquired(this, fn);
   }
 
   async inferSeedTypes(file: string, delimiter: string): Promise<SeedColumn[] | undefined> {

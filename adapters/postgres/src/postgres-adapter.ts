@@ -17,6 +17,7 @@ import {
   type PostgresTargetConfig,
   type SeedLoadRequest,
   type TargetConfig,
+  withAcquired,
 } from '@xform/core';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
@@ -99,13 +100,8 @@ export class PostgresAdapter implements Adapter {
     }
   }
 
-  async withConnection<T>(fn: (connection: Connection) => Promise<T>): Promise<T> {
-    const connection = await this.acquire();
-    try {
-      return await fn(connection);
-    } finally {
-      this.release(connection);
-    }
+  withConnection<T>(fn: (connection: Connection) => Promise<T>): Promise<T> {
+    return withAcquired(this, fn);
   }
 
   /** COPY ... FROM STDIN, streaming the file: memory stays flat whatever the seed's size. */

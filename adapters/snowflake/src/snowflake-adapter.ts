@@ -16,6 +16,7 @@ import {
   type SeedLoadRequest,
   type SnowflakeTargetConfig,
   type TargetConfig,
+  withAcquired,
 } from '@xform/core';
 import snowflake from 'snowflake-sdk';
 import { SNOWFLAKE_CAPABILITIES } from './snowflake-capabilities.js';
@@ -81,13 +82,8 @@ export class SnowflakeAdapter implements Adapter {
     this.pool.release(connection as SnowflakeSession);
   }
 
-  async withConnection<T>(fn: (connection: Connection) => Promise<T>): Promise<T> {
-    const connection = await this.acquire();
-    try {
-      return await fn(connection);
-    } finally {
-      this.release(connection);
-    }
+  withConnection<T>(fn: (connection: Connection) => Promise<T>): Promise<T> {
+    return withAcquired(this, fn);
   }
 
   loadSeed(connection: Connection, request: SeedLoadRequest): Promise<number> {

@@ -10,6 +10,6 @@ export {
   type SqlErrorOptions,
 } from './sql-error.js';
 export { dialectSamples, readGolden, renderDialectSamples, UPDATE_GOLDEN_ENV } from './dialect-golden.js';
-export { Pool, type PoolOptions } from './pool.js';
+export { Pool, withAcquired, type PoolOptions } from './pool.js';
 export { isoTimestamp, safeInteger } from './values.js';
 export { SqlSession } from './sql-session.js';

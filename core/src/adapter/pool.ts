@@ -3,6 +3,8 @@
  * `max` items, created on first demand, handed out first-come first-served, and reset before reuse so that
  * a node that failed mid-transaction cannot leak its transaction into the next node.
  */
+import type { Connection } from './types.js';
+
 export interface PoolOptions<T> {
   /** Most items alive at once (usually the target's threads). At least 1. */
   max: number;
@@ -96,5 +98,18 @@ export class Pool<T> {
         (err: unknown) => waiter.reject(err),
       )
       .finally(() => this.creating--);
+  }
+}
+
+/** `Adapter.withConnection` for adapters with acquire/release: the connection goes back whatever `fn` does. */
+export async function withAcquired<T>(
+  owner: { acquire(): Promise<Connection>; release(connection: Connection): void },
+  fn: (connection: Connection) => Promise<T>,
+): Promise<T> {
+  const connection = await owner.acquire();
+  try {
+    return await fn(connection);
+  } finally {
+    owner.release(connection);
   }
 }
