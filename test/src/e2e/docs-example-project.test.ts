@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, serveDocs, TEST_OUTPUT, type ServedDocs } from '../helpers/browser.js';
+import { launchChromium, serveDocs, TEST_OUTPUT, type ServedDocs, openDocsPage } from '../helpers/browser.js';
 import { runXform } from '../helpers/cli.js';
 import { removeProject } from '../helpers/project.js';
 
@@ -38,15 +38,7 @@ afterAll(async () => {
   if (root) await removeProject(root);
 });
 
-async function open(hash = ''): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${served.url}${hash}`);
-  await page.waitForSelector('body[data-ready=true]');
-  expect(errors).toEqual([]);
-  return page;
-}
+const open = (hash = ''): Promise<Page> => openDocsPage(browser, `${served.url}${hash}`);
 
 describe('the docs site of example-project', () => {
   it('draws every seed and model of the project in its layer', async () => {

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, serveDocs, TEST_OUTPUT, type ServedDocs } from '../helpers/browser.js';
+import { launchChromium, serveDocs, TEST_OUTPUT, type ServedDocs, openDocsPage } from '../helpers/browser.js';
 import { runXform } from '../helpers/cli.js';
 import { removeProject, writeProject } from '../helpers/project.js';
 import { DOCS_PROJECT } from '../fixtures/docs-project.js';
@@ -33,16 +33,7 @@ afterAll(async () => {
   if (root) await removeProject(root);
 });
 
-async function open(hash = ''): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('requestfailed', (r) => errors.push(`${r.url()} failed`));
-  await page.goto(`${served.url}${hash}`);
-  await page.waitForSelector('body[data-ready=true]');
-  expect(errors).toEqual([]);
-  return page;
-}
+const open = (hash = ''): Promise<Page> => openDocsPage(browser, `${served.url}${hash}`);
 
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(TEST_OUTPUT, `docs-${name}.png`) });
 

@@ -2,7 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { XFORM_BIN } from './cli.js';
 
 export const CHROMIUM = process.env.XFORM_CHROMIUM ?? '/usr/bin/chromium';
@@ -16,6 +16,21 @@ export async function launchChromium(): Promise<Browser> {
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
   });
+}
+
+/**
+ * Opens the docs site at `url` in a 1440×900 page and waits until it is ready. Throws when the page raised
+ * an error or a request failed on the way (the site fetches nothing it does not ship).
+ */
+export async function openDocsPage(browser: Browser, url: string): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('requestfailed', (r) => errors.push(`${r.url()} failed`));
+  await page.goto(url);
+  await page.waitForSelector('body[data-ready=true]');
+  if (errors.length > 0) throw new Error(`the docs page reported errors:\n${errors.join('\n')}`);
+  return page;
 }
 
 export interface ServedDocs {
