@@ -28,21 +28,3 @@ export function duckdbProfile(profile, { dbFile = 'bench.duckdb', threads = 4 } 
   ].join('\n');
 }
 
-/** profiles.yml for a PostgreSQL server (the password comes from the environment, never from a file). */
-export function postgresProfile(profile, server, { threads = 8 } = {}) {
-  return [
-    `${profile}:`,
-    '  target: dev',
-    '  outputs:',
-    '    dev:',
-    '      type: postgres',
-    `      host: ${server.host}`,
-    `      port: ${server.port}`,
-    `      user: ${server.user}`,
-    "      password: \"{{ env_var('XFORM_BENCH_PG_PASSWORD') }}\"",
-    `      dbname: ${server.database}`,
-    '      schema: public',
-    `      threads: ${threads}`,
-    '',
-  ].join('\n');
-}

@@ -12,7 +12,13 @@ let starting;
 export function sharedPostgres() {
   starting ??= importTs('test/src/postgres-server.ts').then(async (mod) => {
     const server = await mod.startPostgres({ database: 'xform_bench' });
-    return { ...server, bin: mod.findPostgresBinaries() };
+    return {
+      ...server,
+      bin: mod.findPostgresBinaries(),
+      /** profiles.yml for this server; xform reads the password from XFORM_BENCH_PG_PASSWORD, never a file. */
+      profile: (name, { threads = 8 } = {}) =>
+        mod.postgresProfile(server, { profile: name, schema: 'public', threads, passwordEnv: 'XFORM_BENCH_PG_PASSWORD' }),
+    };
   });
   return starting;
 }

@@ -9,7 +9,7 @@
  * environment only.
  */
 import path from 'node:path';
-import { postgresProfile, writeTree } from '../lib/files.mjs';
+import { writeTree } from '../lib/files.mjs';
 import { CACHE_DIR } from '../lib/load-ts.mjs';
 import { timeXform } from '../lib/measure.mjs';
 import { sharedPostgres } from '../lib/postgres.mjs';
@@ -34,7 +34,7 @@ function runPhaseSeconds(stdout) {
 export async function schedulerSuite({ models, sleepSeconds, threads, runs, record }) {
   const server = await sharedPostgres();
   const dir = path.join(CACHE_DIR, `scheduler-${models}`);
-  await writeTree(dir, { ...sleepProject(models, sleepSeconds), 'profiles.yml': postgresProfile('sleepers', server, { threads }) });
+  await writeTree(dir, { ...sleepProject(models, sleepSeconds), 'profiles.yml': server.profile('sleepers', { threads }) });
   const env = { XFORM_BENCH_PG_PASSWORD: server.password };
   const ideal = (models * sleepSeconds) / threads;
   const wall = [];

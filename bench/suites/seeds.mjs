@@ -13,7 +13,7 @@ import { copyFile, mkdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { once } from 'node:events';
 import { duckdbExec } from '../lib/duckdb-exec.mjs';
-import { duckdbProfile, postgresProfile, writeTree } from '../lib/files.mjs';
+import { duckdbProfile, writeTree } from '../lib/files.mjs';
 import { CACHE_DIR } from '../lib/load-ts.mjs';
 import { nodeSeconds, readRunResults, timeXform } from '../lib/measure.mjs';
 import { psql, sharedPostgres } from '../lib/postgres.mjs';
@@ -102,7 +102,7 @@ async function postgresSeeds({ rows, runs, record, csv, csvName }) {
   const dir = path.join(CACHE_DIR, `seeds-pg-${rows}`);
   await writeTree(dir, {
     'xform_project.yml': 'name: seeds\nversion: "1.0"\n',
-    'profiles.yml': postgresProfile('seeds', server, { threads: 4 }),
+    'profiles.yml': server.profile('seeds', { threads: 4 }),
   });
   await mkdir(path.join(dir, 'seeds'), { recursive: true });
   await copyFile(csv, path.join(dir, 'seeds', csvName));
