@@ -4,7 +4,7 @@
  * suite (`xf<n>_<label>`), in XFORM_BIGQUERY_LOCATION.
  */
 import { createAdapter } from '@xform/adapter-bigquery';
-import { bigQueryTarget, describeSkippedLive, profileLines } from './live-targets.js';
+import { bigQueryTarget, describeSkippedLive, liveProfile } from './live-targets.js';
 import { defineConformanceSuite } from './suite.js';
 
 const target = bigQueryTarget();
@@ -14,23 +14,15 @@ if (!target) {
 } else {
   defineConformanceSuite('bigquery', () => createAdapter(target, { projectRoot: process.cwd() }), {
     cliTarget: (adapter, _root, schema) => ({
-      profile: [
-        'shop:',
-        '  target: dev',
-        '  outputs:',
-        '    dev:',
-        '      type: bigquery',
-        ...profileLines([
-          ['method', target.method],
-          ['project', target.project],
-          ['dataset', schema],
-          ['location', target.location],
-          ['threads', 4],
-          ['keyfile', target.keyfile],
-          ['keyfile_json', target.keyfile_json === undefined ? undefined : "{{ env_var('XFORM_BIGQUERY_KEYFILE_JSON') }}"],
-        ]),
-        '',
-      ].join('\n'),
+      profile: liveProfile('bigquery', [
+        ['method', target.method],
+        ['project', target.project],
+        ['dataset', schema],
+        ['location', target.location],
+        ['threads', 4],
+        ['keyfile', target.keyfile],
+        ['keyfile_json', target.keyfile_json === undefined ? undefined : "{{ env_var('XFORM_BIGQUERY_KEYFILE_JSON') }}"],
+      ]),
       query: async (sql) => (await adapter.withConnection((c) => c.execute(sql))).rows,
     }),
   });

@@ -67,3 +67,8 @@ export function describeSkippedLive(name: string, needs: string): void {
 export function profileLines(entries: [string, string | number | undefined][]): string[] {
   return entries.filter(([, v]) => v !== undefined).map(([k, v]) => `      ${k}: ${typeof v === 'string' && v.startsWith('{{') ? `"${v}"` : v}`);
 }
+
+/** profiles.yml text with one `dev` output of `type` (profile `shop`, as the quality tests' projects use). */
+export function liveProfile(type: string, entries: [string, string | number | undefined][]): string {
+  return ['shop:', '  target: dev', '  outputs:', '    dev:', `      type: ${type}`, ...profileLines(entries), ''].join('\n');
+}

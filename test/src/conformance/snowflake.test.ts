@@ -4,7 +4,7 @@
  * are created and dropped by the suite (`xf<n>_<label>`) in XFORM_SNOWFLAKE_DATABASE.
  */
 import { createAdapter } from '@xform/adapter-snowflake';
-import { describeSkippedLive, profileLines, snowflakeTarget } from './live-targets.js';
+import { describeSkippedLive, liveProfile, snowflakeTarget } from './live-targets.js';
 import { defineConformanceSuite } from './suite.js';
 
 const target = snowflakeTarget();
@@ -14,26 +14,18 @@ if (!target) {
 } else {
   defineConformanceSuite('snowflake', () => createAdapter(target, { projectRoot: process.cwd() }), {
     cliTarget: (adapter, _root, schema) => ({
-      profile: [
-        'shop:',
-        '  target: dev',
-        '  outputs:',
-        '    dev:',
-        '      type: snowflake',
-        ...profileLines([
-          ['account', target.account],
-          ['user', target.user],
-          ['password', target.password === undefined ? undefined : "{{ env_var('XFORM_SNOWFLAKE_PASSWORD') }}"],
-          ['private_key_path', target.private_key_path],
-          ['private_key_passphrase', target.private_key_passphrase === undefined ? undefined : "{{ env_var('XFORM_SNOWFLAKE_PRIVATE_KEY_PASSPHRASE') }}"],
-          ['role', target.role],
-          ['warehouse', target.warehouse],
-          ['database', target.database],
-          ['schema', schema],
-          ['threads', 4],
-        ]),
-        '',
-      ].join('\n'),
+      profile: liveProfile('snowflake', [
+        ['account', target.account],
+        ['user', target.user],
+        ['password', target.password === undefined ? undefined : "{{ env_var('XFORM_SNOWFLAKE_PASSWORD') }}"],
+        ['private_key_path', target.private_key_path],
+        ['private_key_passphrase', target.private_key_passphrase === undefined ? undefined : "{{ env_var('XFORM_SNOWFLAKE_PRIVATE_KEY_PASSPHRASE') }}"],
+        ['role', target.role],
+        ['warehouse', target.warehouse],
+        ['database', target.database],
+        ['schema', schema],
+        ['threads', 4],
+      ]),
       query: async (sql) => (await adapter.withConnection((c) => c.execute(sql))).rows,
     }),
   });
