@@ -6,7 +6,7 @@
 import type { Adapter, Connection, Relation } from '../adapter/types.js';
 import type { ExecutableNode, GraphNode, TestNode } from '../graph/types.js';
 import { materialize } from '../materialize/materialize.js';
-import { failuresQuery, testVerdict } from './thresholds.js';
+import { failuresQuery, limitedFailures, testVerdict } from './thresholds.js';
 
 export const AUDIT_SCHEMA_SUFFIX = '_audit';
 
@@ -71,13 +71,12 @@ async function storeFailures(options: RunDataTestOptions, sql: string): Promise<
   const { adapter, connection, test } = options;
   const store = options.store!;
   const q = (s: string) => adapter.dialect.quoteString(s);
-  const limit = typeof test.config.limit === 'number' ? `\nlimit ${test.config.limit}` : '';
   const select = [
     `select ${q(store.invocationId)} as xform_invocation_id,`,
     `       ${q(test.name)} as xform_test_name,`,
     `       cast(${q(utcTimestampLiteral(store.storedAt))} as timestamp) as xform_stored_at,`,
     `       xform_failures.*`,
-    `from (\n${sql}${limit}\n) xform_failures`,
+    `from (\n${limitedFailures(sql, test.config)}\n) xform_failures`,
   ].join('\n');
   const node: ExecutableNode = {
     unique_id: `${test.unique_id}.store_failures`,

@@ -58,9 +58,13 @@ export function testVerdict(failures: number, config: NodeConfig): TestVerdict {
   return { status: 'pass', message: `PASS (${rowsText(failures)}, under the threshold)` };
 }
 
+/** A test's failing-rows SQL, cut to its `limit` when it has one. */
+export function limitedFailures(sql: string, config: NodeConfig): string {
+  return typeof config.limit === 'number' ? `${sql}\nlimit ${config.limit}` : sql;
+}
+
 /** The query computing a test's fail_calc over its failing rows, honouring `limit`. */
 export function failuresQuery(sql: string, config: NodeConfig): string {
   const failCalc = typeof config.fail_calc === 'string' && config.fail_calc.trim() !== '' ? config.fail_calc : 'count(*)';
-  const limit = typeof config.limit === 'number' ? `\nlimit ${config.limit}` : '';
-  return `select ${failCalc} as failures from (\n${sql}${limit}\n) xform_test`;
+  return `select ${failCalc} as failures from (\n${limitedFailures(sql, config)}\n) xform_test`;
 }

@@ -15,7 +15,7 @@ import { auditRelation, runDataTest } from '../quality/run-test.js';
 import { runUnitTest } from '../quality/unit-tests.js';
 import { planAudits } from './audit-plan.js';
 import { unitTestsBeforeModels } from './unit-test-order.js';
-import { runScheduler, type NodeOutcome, type RunEvent, type RunResult, type SchedulerNode } from './scheduler.js';
+import { errorOutcome, runScheduler, type NodeOutcome, type RunEvent, type RunResult, type SchedulerNode } from './scheduler.js';
 
 export interface ExecuteRunOptions {
   compiled: CompiledProject;
@@ -54,10 +54,6 @@ async function runHooks(adapter: Adapter, hooks: string[], render: (sql: string)
       if (sql !== '') await connection.execute(sql, { label });
     }
   });
-}
-
-function errorOutcome(err: unknown, settled?: NodeOutcome['settled']): NodeOutcome {
-  return { status: 'error', message: err instanceof Error ? err.message : String(err), error: err, ...(settled ? { settled } : {}) };
 }
 
 /** The test's SQL reading `staging` wherever it read the model's published relation. */
@@ -196,7 +192,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecuteRun
                   });
             return { status: 'success', message: r.message, rowsAffected: r.rowsAffected, adapterResponse: r.adapterResponse, settled };
           } catch (err) {
-            return errorOutcome(err, settled);
+            return { ...errorOutcome(err), settled };
           }
         } finally {
           signal.removeEventListener('abort', onAbort);

@@ -99,6 +99,11 @@ export interface RunSchedulerOptions {
   describe?(id: string): string;
 }
 
+/** The outcome of an execution that threw: `error`, with the thrown value's message. */
+export function errorOutcome(err: unknown): NodeOutcome {
+  return { status: 'error', message: err instanceof Error ? err.message : String(err), error: err };
+}
+
 /** Outcomes that make descendants skip (and trigger fail-fast). `warn` does not. */
 function isFailure(status: NodeStatus): boolean {
   return status === 'error' || status === 'fail';
@@ -283,11 +288,7 @@ export async function runScheduler(options: RunSchedulerOptions): Promise<RunRes
       promise.then(
         (outcome) => complete(i, threadId, slot, index, started, outcome),
         (err: unknown) =>
-          complete(i, threadId, slot, index, started, {
-            status: 'error',
-            message: err instanceof Error ? err.message : String(err),
-            error: err,
-          }),
+          complete(i, threadId, slot, index, started, errorOutcome(err)),
       );
     };
 
