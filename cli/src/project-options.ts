@@ -93,10 +93,11 @@ export function parseThreads(text: string | undefined): number | undefined {
 }
 
 /**
- * The partial-parse caches (`target/partial_parse_*`) for a command that compiles on its way to doing
- * something else (run, seed, test, build): loaded before compiling, saved after the artifacts are written.
+ * The partial-parse caches (`target/partial_parse_*`) of a command that compiles: loaded before compiling,
+ * saved after the artifacts are written. With `use: false` (`--no-partial-parse`) nothing is read and every
+ * node is rendered, but the caches are still saved for the next compile.
  */
-export function partialParseCaches(): {
+export function partialParseCaches({ use = true }: { use?: boolean } = {}): {
   extras: CompileExtras;
   /** Compiled files the last compile wrote (those unchanged and untouched need no rewrite). */
   previouslyWritten(): WrittenFiles | undefined;
@@ -110,11 +111,11 @@ export function partialParseCaches(): {
     extras: {
       schemaCache: async (targetDir) => {
         schemaCacheFile = path.join(targetDir, SCHEMA_CACHE_FILE);
-        return (schemaCache = await SchemaFileCache.load(schemaCacheFile));
+        return (schemaCache = use ? await SchemaFileCache.load(schemaCacheFile) : SchemaFileCache.empty());
       },
-      renderCache: async (project) => (renderCache = await RenderCache.load(renderCacheFile(project))),
+      renderCache: async (project) => (renderCache = use ? await RenderCache.load(renderCacheFile(project)) : RenderCache.empty()),
     },
-    previouslyWritten: () => renderCache?.previouslyWritten,
+    previouslyWritten: () => (use ? renderCache?.previouslyWritten : undefined),
     async save(project, written) {
       if (renderCache) {
         renderCache.written = written;

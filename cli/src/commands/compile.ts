@@ -1,16 +1,8 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import {
-  RENDER_CACHE_FILE,
-  RenderCache,
-  SCHEMA_CACHE_FILE,
-  SchemaFileCache,
-  selectNodes,
-  writeCompileArtifacts,
-  type LoadedProject,
-} from '@xform/core';
+import { selectNodes, writeCompileArtifacts } from '@xform/core';
 import { recordingEnv } from '@xform/core/partial-parse';
-import { addProjectOptions, addSelectionOptions, compileFromOptions, type ProjectOptions, type SelectionOptions } from '../project-options.js';
+import { addProjectOptions, addSelectionOptions, compileFromOptions, partialParseCaches, type ProjectOptions, type SelectionOptions } from '../project-options.js';
 import { printCompileSummary } from '../compile-summary.js';
 import { saveCompileSnapshot } from '../compile-snapshot.js';
 import { printDryRun } from './compile-dry-run.js';
@@ -33,16 +25,8 @@ export function registerCompile(program: Command, setExitCode: (code: number) =>
     const started = performance.now();
     const startedAt = Date.now();
     const recorder = recordingEnv(process.env);
-    let renderCache: RenderCache | undefined;
-    let schemaCache: SchemaFileCache | undefined;
-    const renderCacheFile = (project: LoadedProject) => path.resolve(project.root, project.config.targetPath, RENDER_CACHE_FILE);
-    const compiled = await compileFromOptions(options, {
-      env: recorder.env,
-      schemaCache: async (targetDir) =>
-        (schemaCache = options.partialParse ? await SchemaFileCache.load(path.join(targetDir, SCHEMA_CACHE_FILE)) : SchemaFileCache.empty()),
-      // --no-partial-parse renders everything, and still leaves the renders for the next compile.
-      renderCache: async (project) => (renderCache = options.partialParse ? await RenderCache.load(renderCacheFile(project)) : RenderCache.empty()),
-    });
+    const caches = partialParseCaches({ use: options.partialParse });
+    const compiled = await compileFromOptions(options, { env: recorder.env, ...caches.extras });
     if (options.inline !== undefined) {
       process.stdout.write(`${compiled.compileInline(options.inline).trim()}\n`);
       setExitCode(0);
@@ -59,12 +43,7 @@ export function registerCompile(program: Command, setExitCode: (code: number) =>
     const targetDir = path.resolve(project.root, project.config.targetPath);
     const snapshot = saveCompileSnapshot(compiled, { targetDir, startedAt, envReads: recorder.reads });
     // --no-partial-parse writes every file; otherwise files nobody touched and whose SQL is the same stay.
-    const written = await writeCompileArtifacts(targetDir, manifest, { previous: options.partialParse ? renderCache?.previouslyWritten : undefined });
-    if (renderCache) {
-      renderCache.written = written;
-      await renderCache.save(renderCacheFile(project));
-    }
-    await schemaCache?.save(path.join(targetDir, SCHEMA_CACHE_FILE));
+    await caches.save(project, await writeCompileArtifacts(targetDir, manifest, { previous: caches.previouslyWritten() }));
     const counts = new Map<string, number>();
     for (const node of [...Object.values(manifest.nodes), ...Object.values(manifest.sources)]) {
       counts.set(node.resource_type, (counts.get(node.resource_type) ?? 0) + 1);
