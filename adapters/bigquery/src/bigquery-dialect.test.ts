@@ -21,9 +21,12 @@ function extras(d: BigQueryDialect): string {
     ['createTableAs partitioned by datetime year', d.createTableAs(orders, model, { config: { partition_by: { field: 'updated', data_type: 'datetime', granularity: 'year' } } })],
     ['createTableAs partitioned by int64 range', d.createTableAs(orders, model, { config: { partition_by: { field: 'customer_id', data_type: 'int64', range: { start: 0, end: 100000, interval: 1000 } }, cluster_by: 'order_id' } })],
     ['createTableAs staging (settings left to the final table)', d.createTableAs(staging, model, { staging: true, config: { partition_by: { field: 'order_date' }, require_partition_filter: true } })],
-    ['insertOverwrite by date partition', d.insertOverwrite({ target: orders, source: staging, columns, config: { partition_by: { field: 'order_date', data_type: 'date' } } })],
-    ['insertOverwrite by timestamp day', d.insertOverwrite({ target: orders, source: staging, columns, config: { partition_by: { field: 'created_at', data_type: 'timestamp' } } })],
-    ['insertOverwrite by int64 range', d.insertOverwrite({ target: orders, source: staging, columns, config: { partition_by: { field: 'order_id', data_type: 'int64', range: { start: 0, end: 1000, interval: 10 } } } })],
+    ['insertOverwrite by date partition', d.insertOverwrite({ target: orders, source: staging, columns, config: { partition_by: { field: 'order_date', data_type: 'date' } }, partitions: ['2024-01-01', '2024-01-02'] })],
+    ['insertOverwrite by timestamp day, with the NULL partition', d.insertOverwrite({ target: orders, source: staging, columns, config: { partition_by: { field: 'created_at', data_type: 'timestamp' } }, partitions: ['2024-01-01 00:00:00+00', null] })],
+    ['insertOverwrite by int64 range', d.insertOverwrite({ target: orders, source: staging, columns, config: { partition_by: { field: 'order_id', data_type: 'int64', range: { start: 0, end: 1000, interval: 10 } } }, partitions: ['0', '10'] })],
+    ['insertOverwrite by datetime month, only the NULL partition', d.insertOverwrite({ target: orders, source: staging, columns, config: { partition_by: { field: 'updated', data_type: 'datetime', granularity: 'month' } }, partitions: [null] })],
+    ['partitionsQuery by timestamp day', d.partitionsQuery({ source: staging, config: { partition_by: { field: 'created_at', data_type: 'timestamp' } } })],
+    ['partitionsQuery by int64 range', d.partitionsQuery({ source: staging, config: { partition_by: { field: 'order_id', data_type: 'int64', range: { start: 0, end: 1000, interval: 10 } } } })],
     ['createSchema in a location', new BigQueryDialect({ location: 'EU' }).createSchema('analytics', 'my-project')],
     ['quoteString with backslash and newline', d.quoteString('a\\b\nc')],
   ];
@@ -36,6 +39,18 @@ describe('BigQueryDialect', () => {
     const actual = renderDialectSamples(dialect) + extras(dialect);
     const golden = fileURLToPath(new URL('./__golden__/bigquery-dialect.sql', import.meta.url));
     expect(actual).toBe(readGolden(golden, actual));
+  });
+
+  it('names the partitions to replace as literals, never as a subquery (so BigQuery prunes the others)', () => {
+    const sql = new BigQueryDialect().insertOverwrite({
+      target: orders,
+      source: staging,
+      columns,
+      config: { partition_by: { field: 'order_date', data_type: 'date' }, require_partition_filter: true },
+      partitions: ["2024-01-01", "it's"],
+    });
+    expect(sql).toContain("when not matched by source and (xform_target.`order_date` in (date '2024-01-01', date 'it\\'s')) then delete");
+    expect(sql).not.toMatch(/in \(\s*select/iu);
   });
 
   it('rejects a malformed partition_by with the key, what was expected and a did-you-mean', () => {
@@ -56,7 +71,8 @@ describe('BigQueryDialect', () => {
     expect(attempt({ field: 'd', granularity: 'months' }).hint).toBe("did you mean 'month'?");
     expect(attempt('order_date').message).toMatch(/^partition_by must be a mapping with a 'field'/u);
     expect(attempt({ field: 'id', data_type: 'int64' }).message).toMatch(/needs range: \{start, end, interval\}/u);
-    expect(() => d.insertOverwrite({ target: orders, source: staging, columns, config: {} })).toThrow(/insert_overwrite' needs partition_by/u);
+    expect(() => d.insertOverwrite({ target: orders, source: staging, columns, config: {}, partitions: ['1'] })).toThrow(/insert_overwrite' needs partition_by/u);
+    expect(() => d.partitionsQuery({ source: staging, config: {} })).toThrow(/insert_overwrite' needs partition_by/u);
     expect(() => d.createTableAs(orders, model, { config: { cluster_by: ['a', 'b', 'c', 'd', 'e'] } })).toThrow(/at most 4/u);
   });
 });

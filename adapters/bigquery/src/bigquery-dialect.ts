@@ -2,7 +2,8 @@
  * GoogleSQL for BigQuery. What differs from DialectBase: backtick quoting and backslash-escaped strings,
  * `project.dataset.table` names, CREATE OR REPLACE TABLE (atomic, so core publishes with it) with
  * `partition by` / `cluster by` / `options(...)`, tables and views dropped without CASCADE, BigQuery type
- * names, and the `insert_overwrite` strategy as one MERGE that deletes the replaced partitions.
+ * names, the `insert_overwrite` strategy as one MERGE that deletes a literal list of partitions, and text
+ * forms of the types that have no equality (JSON, GEOGRAPHY) for the identity check of NULL-keyed rows.
  */
 import { DialectBase, SOURCE_ALIAS, stripTrailingSemicolons, TARGET_ALIAS, XformError } from '@xform/core';
 import type { CreateTableOptions, InsertOverwriteOptions, Relation, RelationKind, SeedTypeKind } from '@xform/core';
@@ -94,28 +95,48 @@ export class BigQueryDialect extends DialectBase {
   }
 
   /**
-   * insert_overwrite: one MERGE that never matches; target rows in a partition that the source has rows
-   * for are deleted, every source row is inserted. Atomic, as every BigQuery DML statement is.
+   * insert_overwrite with a static partition list (dbt-bigquery's "static partitions"): one MERGE that never
+   * matches; target rows in the listed partitions are deleted, every source row is inserted. The list is
+   * literal, not a subquery, so BigQuery prunes every other partition and a `require_partition_filter` table
+   * accepts the statement. Atomic, as every BigQuery DML statement is.
    */
   insertOverwrite(options: InsertOverwriteOptions): string {
-    const partition = partitionBy(options.config);
-    if (!partition) {
-      throw new XformError('XFORM_CONFIG_INVALID', "incremental_strategy 'insert_overwrite' needs partition_by", {
-        hint: 'e.g. partition_by: {field: created_at, data_type: timestamp, granularity: day}',
-      });
-    }
-    const { target, source, columns } = options;
-    const src = this.relationName(source);
+    const partition = requirePartition(options.config);
+    const { target, source, columns, partitions } = options;
+    const expression = this.partitionExpression(partition, `${TARGET_ALIAS}.`);
+    const values = partitions.filter((p): p is string => p !== null).map((p) => this.partitionLiteral(partition, p));
+    const chosen = [...(values.length > 0 ? [`${expression} in (${values.join(', ')})`] : []), ...(partitions.includes(null) ? [`${expression} is null`] : [])];
     return [
       `merge into ${this.relationName(target)} as ${TARGET_ALIAS}`,
-      `using (\nselect * from ${src}\n) as ${SOURCE_ALIAS}`,
+      `using (\nselect * from ${this.relationName(source)}\n) as ${SOURCE_ALIAS}`,
       'on false',
-      `when not matched by source and ${this.partitionExpression(partition, `${TARGET_ALIAS}.`)} in (`,
-      `  select distinct ${this.partitionExpression(partition, '')} from ${src}`,
-      ') then delete',
+      `when not matched by source and (${chosen.join(' or ')}) then delete`,
       `when not matched then insert (${this.columnList(columns)})`,
       `  values (${columns.map((column) => `${SOURCE_ALIAS}.${this.quoteIdentifier(column)}`).join(', ')})`,
     ].join('\n');
+  }
+
+  /** The distinct partitions of `source`, as text (`partition_value`), for insertOverwrite's literal list. */
+  partitionsQuery(options: { source: Relation; config: Readonly<Record<string, unknown>> }): string {
+    const partition = requirePartition(options.config);
+    return `select distinct cast(${this.partitionExpression(partition, '')} as string) as partition_value\nfrom ${this.relationName(options.source)}`;
+  }
+
+  /** A partition value read back as text, as a literal of the partition expression's type. */
+  private partitionLiteral(partition: PartitionBy, value: string): string {
+    if (partition.range) {
+      if (!/^-?\d+$/u.test(value)) throw new XformError('XFORM_ADAPTER_CONTRACT', `BigQuery returned a non-integer range partition '${value}'`);
+      return value;
+    }
+    return `${partition.dataType} ${this.quoteString(value)}`;
+  }
+
+  /** Types without equality (JSON, GEOGRAPHY, ARRAY, STRUCTs holding them) compare by a text form. */
+  protected override comparable(expression: string, dataType: string | undefined): string {
+    const type = dataType?.trim().toUpperCase() ?? '';
+    if (type === 'GEOGRAPHY') return `st_astext(${expression})`;
+    if (/^(JSON|ARRAY|STRUCT)\b/u.test(type)) return `to_json_string(${expression})`;
+    return expression;
   }
 
   /** The partition a row falls in, as BigQuery computes it for `partition by`. */
@@ -130,7 +151,7 @@ export class BigQueryDialect extends DialectBase {
   }
 
   private tableClauses(options: CreateTableOptions): string {
-    if (options.temporary || options.staging) {
+    if (options.temporary || options.staging || options.scratch) {
       return `\noptions(expiration_timestamp=timestamp_add(current_timestamp(), interval ${TEMPORARY_TABLE_HOURS} hour))`;
     }
     const config = options.config;
@@ -153,4 +174,12 @@ export class BigQueryDialect extends DialectBase {
     if (settings.length > 0) clauses.push(`options(${settings.join(', ')})`);
     return clauses.map((clause) => `\n${clause}`).join('');
   }
+}
+
+function requirePartition(config: Readonly<Record<string, unknown>>): PartitionBy {
+  const partition = partitionBy(config);
+  if (partition) return partition;
+  throw new XformError('XFORM_CONFIG_INVALID', "incremental_strategy 'insert_overwrite' needs partition_by", {
+    hint: 'e.g. partition_by: {field: created_at, data_type: timestamp, granularity: day}',
+  });
 }

@@ -1,15 +1,29 @@
 /**
  * PostgreSQL is the dialect DialectBase was written for: quoting, `create or replace view`, transactional
  * renames, MERGE (15+), `alter column ... type ... using` are all its defaults. What differs: the name, and
- * schema statements, which PostgreSQL only accepts unqualified (a session works inside one database).
+ * schema statements, which PostgreSQL only accepts unqualified (a session works inside one database), and
+ * the comparison of types without an equality operator (json, xml, geometric types).
  */
 import { DialectBase, type Relation } from '@xform/core';
+
+/**
+ * Types (as format_type spells them) without an `=` operator, or whose `=` compares areas (box, circle):
+ * `is not distinct from` on them fails with `operator does not exist` or says two different values match.
+ */
+const NO_EQUALITY = /^(json|xml|point|line|lseg|box|path|polygon|circle)(\[\])*$/u;
 
 export class PostgresDialect extends DialectBase {
   override readonly name: string = 'postgres';
 
   protected override schemaName(schema: string): string {
     return this.quoteIdentifier(schema);
+  }
+
+  /** json compares as jsonb (key order and spacing ignored); the other types by their text form. */
+  protected override comparable(expression: string, dataType: string | undefined): string {
+    const type = dataType?.trim().toLowerCase() ?? '';
+    if (!NO_EQUALITY.test(type)) return expression;
+    return type === 'json' ? `(${expression})::jsonb` : `(${expression})::text`;
   }
 
   /** Views (and materialized views) reading `relation`, transitively, deepest last, with definitions. */

@@ -13,6 +13,7 @@ function extras(d: SnowflakeDialect): string {
     ['createTableAs clustered (transient by default)', d.createTableAs(orders, model, { config: { cluster_by: ['order_date', 'customer_id'] } })],
     ['createTableAs transient: false, copy_grants', d.createTableAs(orders, model, { config: { transient: false, copy_grants: true } })],
     ['createTableAs with the target default transient: false', new SnowflakeDialect({ transient: false }).createTableAs(orders, model, { config: { cluster_by: 'order_date' } })],
+    ['createTableAs scratch (incremental staging): transient whatever the model says, no grants or clustering', d.createTableAs(staging, model, { staging: true, scratch: true, config: { transient: false, copy_grants: true, cluster_by: 'order_date' } })],
     ['swapTables', d.swapTables(orders, staging)],
     ['renameRelation with database', d.renameRelation(staging, 'table', 'fct_orders')],
     ['dropRelation external', d.dropRelation(orders, 'external')],

@@ -62,7 +62,14 @@ export class SnowflakeDialect extends DialectBase {
     return `'${value.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`;
   }
 
+  /**
+   * A scratch table (incremental staging, never published) is always transient and carries no clustering or
+   * grants: a permanent one would add 7 days of Fail-safe storage for rows that live minutes. Temporary
+   * would do too, but the catalog reads its columns from another session, which cannot see it. Tables that
+   * are published keep the model's `transient` setting.
+   */
   override createTableAs(relation: Relation, sql: string, options: CreateTableOptions = {}): string {
+    if (options.scratch) return `create or replace transient table ${this.relationName(relation)}\nas (\n${stripTrailingSemicolons(sql)}\n)`;
     const config = options.config ?? {};
     const transient = typeof config.transient === 'boolean' ? config.transient : (this.options.transient ?? true);
     const kind = options.temporary ? 'temporary ' : transient ? 'transient ' : '';
@@ -92,6 +99,14 @@ export class SnowflakeDialect extends DialectBase {
   /** Publishes a rebuilt table in one metadata operation (capability swapTables). */
   swapTables(target: Relation, other: Relation): string {
     return `alter table ${this.relationName(target)} swap with ${this.relationName(other)}`;
+  }
+
+  /** Semi-structured and spatial values compare by a text form (JSON text, WKT). */
+  protected override comparable(expression: string, dataType: string | undefined): string {
+    const type = dataType?.trim().toUpperCase() ?? '';
+    if (/^(GEOGRAPHY|GEOMETRY)\b/u.test(type)) return `st_astext(${expression})`;
+    if (/^(VARIANT|OBJECT|ARRAY|MAP)\b/u.test(type)) return `to_json(${expression})`;
+    return expression;
   }
 
   /** Snowflake names the DELETE target's alias without AS. */

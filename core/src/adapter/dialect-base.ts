@@ -44,7 +44,9 @@ const KIND_KEYWORD: Record<RelationKind, string> = {
  * warehouse can hash. The catch with plain `=` is that re-running a load that still contains a NULL-keyed
  * row inserts it again; to avoid that, `incrementalSource()` drops a NULL-keyed source row when the target
  * already holds an identical row (every column `IS NOT DISTINCT FROM`). So NULL-keyed rows are inserted
- * once, never update or delete other rows, and are not duplicated by a re-run.
+ * once, never update or delete other rows, and are not duplicated by a re-run. That identity check is the
+ * only place whole rows are compared; a column whose type has no equality (PostgreSQL json, BigQuery JSON)
+ * is compared there through `comparable()`, which a dialect overrides for its types.
  */
 export class DialectBase implements Dialect {
   readonly name: string = 'ansi';
@@ -141,16 +143,16 @@ export class DialectBase implements Dialect {
    * compares NULL-keyed rows of both sides.
    */
   incrementalSource(options: IncrementalSourceOptions): string {
-    const { target, source, columns, uniqueKey } = options;
+    const { target, source, columns, uniqueKey, columnTypes = {} } = options;
     const src = this.relationName(source);
     if (uniqueKey.length === 0) return `select * from ${src} as ${SOURCE_ALIAS}`;
     const existing = 'xform_existing';
     const srcNotNull = uniqueKey.map((key) => `${SOURCE_ALIAS}.${this.quoteIdentifier(key)} is not null`);
     const srcHasNull = this.anyNull(uniqueKey, SOURCE_ALIAS);
-    const identical = unique([...uniqueKey, ...columns]).map(
-      (column) =>
-        `${existing}.${this.quoteIdentifier(column)} is not distinct from ${SOURCE_ALIAS}.${this.quoteIdentifier(column)}`,
-    );
+    const identical = unique([...uniqueKey, ...columns]).map((column) => {
+      const side = (alias: string) => this.comparable(`${alias}.${this.quoteIdentifier(column)}`, columnTypes[column]);
+      return `${side(existing)} is not distinct from ${side(SOURCE_ALIAS)}`;
+    });
     return [
       `select * from ${src} as ${SOURCE_ALIAS}`,
       `where ${srcNotNull.join(' and ')}`,
@@ -176,6 +178,25 @@ export class DialectBase implements Dialect {
       ...predicates.map((p) => `(${p})`),
     ];
     return `delete from ${this.relationName(target)} as ${TARGET_ALIAS}\nwhere ${where.join('\n  and ')}`;
+  }
+
+  /**
+   * Up to `limit` keys that more than one row of `source` has, most frequent first (ties by key, so the
+   * message is stable). NULL-keyed rows match nothing, so repeating them is no conflict.
+   */
+  duplicateKeysQuery(source: Relation, uniqueKey: string[], limit: number): string {
+    const keys = this.columnList(uniqueKey);
+    const notNull = uniqueKey.map((key) => `${this.quoteIdentifier(key)} is not null`).join(' and ');
+    const count = this.quoteIdentifier('xform_count');
+    return [
+      `select ${keys}, count(*) as ${count}`,
+      `from ${this.relationName(source)}`,
+      `where ${notNull}`,
+      `group by ${keys}`,
+      'having count(*) > 1',
+      `order by ${count} desc, ${keys}`,
+      `limit ${Math.max(1, Math.floor(limit))}`,
+    ].join('\n');
   }
 
   addColumn(relation: Relation, column: { name: string; dataType: string }): string {
@@ -205,6 +226,15 @@ export class DialectBase implements Dialect {
 
   currentTimestamp(): string {
     return `(current_timestamp at time zone 'UTC')`;
+  }
+
+  /**
+   * `expression` (a column of type `dataType`, as the catalog spells it) in a form `is not distinct from`
+   * accepts. Default: as it is (every DuckDB and ANSI type compares); dialects override it for their types
+   * without equality.
+   */
+  protected comparable(expression: string, _dataType: string | undefined): string {
+    return expression;
   }
 
   protected schemaName(schema: string, database?: string): string {

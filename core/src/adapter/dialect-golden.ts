@@ -60,7 +60,14 @@ export function dialectSamples(dialect: Dialect): [string, string][] {
     ['deleteMatching', () => dialect.deleteMatching(orders, staging, ['order_id', 'line_no'], mergeOptions.predicates)],
     ['deleteMatching single key', () => dialect.deleteMatching(orders, staging, ['order_id'], [])],
   ] as [string, () => string][]) add(title, make);
-  if (dialect.incrementalSource) samples.push(['incrementalSource', dialect.incrementalSource(mergeOptions)]);
+  if (dialect.incrementalSource) {
+    samples.push(['incrementalSource', dialect.incrementalSource(mergeOptions)]);
+    // Type names of several warehouses: each dialect rewrites the ones it has that lack equality.
+    const typed = { target: orders, source: staging, uniqueKey: ['order_id'], columns: ['order_id', 'payload', 'shape', 'attrs', 'tags', 'amount'] };
+    const columnTypes = { order_id: 'integer', payload: 'json', shape: 'GEOGRAPHY', attrs: 'VARIANT', tags: 'ARRAY<STRING>', amount: 'numeric(10,2)' };
+    samples.push(['incrementalSource with json, geography, variant and array columns', dialect.incrementalSource({ ...typed, columnTypes })]);
+  }
+  if (dialect.duplicateKeysQuery) samples.push(['duplicateKeysQuery composite key', dialect.duplicateKeysQuery(staging, ['order_id', 'line_no'], 6)]);
   samples.push(
     ['addColumn', dialect.addColumn(orders, { name: 'discount', dataType: dialect.seedType('double') })],
     ['dropColumn', dialect.dropColumn(orders, 'discount')],

@@ -64,6 +64,11 @@ export interface CreateTableOptions {
    * place. Warehouses that copy into place (BigQuery) leave the settings to the final table.
    */
   staging?: boolean;
+  /**
+   * The table only feeds this run's statements and is never published (incremental staging). Warehouses
+   * that keep recovery storage for permanent tables (Snowflake Fail-safe) create it without. Default false.
+   */
+  scratch?: boolean;
 }
 
 /** What `Dialect.insertOverwrite` needs: replace the partitions of `target` that `source` has rows for. */
@@ -74,6 +79,12 @@ export interface InsertOverwriteOptions {
   columns: string[];
   /** The model's config (its `partition_by` says how rows map to partitions). */
   config: Readonly<Record<string, unknown>>;
+  /**
+   * The partitions to replace, as `Dialect.partitionsQuery` returned them (`partition_value`), written into
+   * the statement as literals so that the warehouse prunes every other partition; `null` stands for the
+   * partition of rows whose partitioning column is NULL. Never empty.
+   */
+  partitions: (string | null)[];
 }
 
 export interface Connection {
@@ -194,6 +205,8 @@ export interface MergeOptions {
   uniqueKey: string[];
   /** Extra predicates limiting the target side (incremental_predicates), already rendered. */
   predicates: string[];
+  /** Column types for the identity check of NULL-keyed rows (see IncrementalSourceOptions). */
+  columnTypes?: Readonly<Record<string, string>>;
 }
 
 /** What `Dialect.incrementalSource` needs (a MergeOptions without predicates fits). */
@@ -202,6 +215,12 @@ export interface IncrementalSourceOptions {
   source: Relation;
   columns: string[];
   uniqueKey: string[];
+  /**
+   * Warehouse types of the columns (as the catalog spells them), by column name. Columns whose type has no
+   * equality (PostgreSQL json, BigQuery JSON/GEOGRAPHY...) are compared through a comparable form in the
+   * identity check of NULL-keyed rows. Default: none, every column is compared as it is.
+   */
+  columnTypes?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -238,6 +257,17 @@ export interface Dialect {
    * inserts source. Absent where the warehouse has no partitions; core then rejects the strategy.
    */
   insertOverwrite?(options: InsertOverwriteOptions): string;
+  /**
+   * (With insertOverwrite.) A query of the distinct partitions `source` has rows for, one row each with a
+   * text column `partition_value`; core reads it first and passes the values to insertOverwrite.
+   */
+  partitionsQuery?(options: { source: Relation; config: Readonly<Record<string, unknown>> }): string;
+  /**
+   * (Additive.) A query of at most `limit` unique-key values that occur more than once in `source`, most
+   * frequent first: the key columns, then `xform_count`. Keys with a NULL component are left out (they
+   * match nothing). Core runs it before merge and delete+insert. DialectBase implements it.
+   */
+  duplicateKeysQuery?(source: Relation, uniqueKey: string[], limit: number): string;
   addColumn(relation: Relation, column: { name: string; dataType: string }): string;
   dropColumn(relation: Relation, column: string): string;
   alterColumnType(relation: Relation, column: string, dataType: string): string;

@@ -1,7 +1,8 @@
 /**
  * `incremental`: the first run (or a full refresh, or a target that is not a table) builds a table; later
- * runs stage this run's rows into `<alias>__xform_tmp`, reconcile columns (on_schema_change), let the audit
- * hook look at the staging table, then apply the strategy in one transaction:
+ * runs stage this run's rows into `<alias>__xform_tmp`, reconcile columns (on_schema_change), refuse a batch
+ * whose unique_key repeats (XFORM_DUPLICATE_UNIQUE_KEY), let the audit hook look at the staging table, then
+ * apply the strategy in one transaction that holds no DDL where DDL is not transactional:
  *
  * - merge: update rows whose unique_key matches, insert the others (without MERGE support: delete matching
  *   keys, insert all). The NULL rule is the dialect's (DialectBase): a key with a NULL component matches
@@ -9,8 +10,8 @@
  *   on the same input never duplicates rows;
  * - delete+insert: delete target rows whose key appears in staging, insert staging (unique_key required);
  * - append: insert staging;
- * - insert_overwrite (adapters whose dialect has `insertOverwrite`, e.g. BigQuery): replace every partition
- *   (`partition_by`) that staging has rows for with staging's rows.
+ * - insert_overwrite (adapters whose dialect has `insertOverwrite`, e.g. BigQuery): read the partitions
+ *   (`partition_by`) staging has rows for, then replace exactly those, named as literals (none: no write).
  * Default: merge when unique_key is set, else append.
  */
 import type { Relation } from '../adapter/types.js';
@@ -90,7 +91,7 @@ export interface IncrementalEnv extends BuildEnv {
 
 export async function buildIncremental(env: IncrementalEnv): Promise<MaterializeResult> {
   const { node, adapter } = env;
-  const { dialect, catalog } = adapter;
+  const { dialect, catalog, capabilities } = adapter;
   const plan = resolveIncrementalPlan(node, adapter.type, dialect.insertOverwrite ? ['insert_overwrite'] : []);
   const onSchemaChange = resolveOnSchemaChange(node);
   const target = nodeRelation(node);
@@ -103,25 +104,115 @@ export async function buildIncremental(env: IncrementalEnv): Promise<Materialize
   await runHooks(env, 'pre_hook');
   await dropIfExists(env, tmp);
   try {
-    await exec(env, dialect.createTableAs(tmp, env.renderSql(true), { config: node.config, staging: true }));
+    await exec(env, dialect.createTableAs(tmp, env.renderSql(true), { config: node.config, staging: true, scratch: true }));
     env.relations?.created(tmp, 'table');
     const stagingColumns = await catalog.getColumns(tmp);
     const targetColumns = await catalog.getColumns(target);
-    const uniqueKey = resolveKeyColumns(node, plan.uniqueKey, new ColumnLookup(stagingColumns));
+    const staging = new ColumnLookup(stagingColumns);
+    const uniqueKey = resolveKeyColumns(node, plan.uniqueKey, staging);
     const schema = planSchemaChange(node, onSchemaChange, stagingColumns, targetColumns, dialect, target);
+    const write: WritePlan = { ...plan, uniqueKey, columns: schema.columns, columnTypes: columnTypes(staging, [...uniqueKey, ...schema.columns]) };
+    await checkDuplicateKeys(env, write, tmp);
     await runAudit(env, tmp);
+    const partitions = await overwritePartitions(env, write, tmp);
+    // Snowflake commits the open transaction before any DDL, and BigQuery refuses DDL on permanent tables
+    // inside one (see Capabilities.transactionalDdl): there, the schema change runs first and the
+    // transaction holds only DML, so a failed INSERT after a DELETE rolls both back. Post-hooks (often
+    // grants, which are DDL there) run after the commit for the same reason.
+    const ddlInTransaction = capabilities.transactionalDdl;
+    if (!ddlInTransaction) for (const statement of schema.statements) await exec(env, statement);
     const applied = await inTransaction(env, async () => {
-      for (const statement of schema.statements) await exec(env, statement);
-      const outcome = await applyStrategy(env, { ...plan, uniqueKey }, target, tmp, schema.columns);
-      await runHooks(env, 'post_hook');
+      if (ddlInTransaction) for (const statement of schema.statements) await exec(env, statement);
+      const outcome = await applyStrategy(env, write, target, tmp, partitions);
+      if (ddlInTransaction) await runHooks(env, 'post_hook');
       return outcome;
     });
+    if (!ddlInTransaction) await runHooks(env, 'post_hook');
     await dropIfExists(env, tmp);
     return { status: 'success', rowsAffected: applied.rows, message: applied.message, adapterResponse: adapterResponse(applied.message, applied.rows, applied.info) };
   } catch (err) {
     await dropQuietly(env, tmp);
     throw err;
   }
+}
+
+/** What applyStrategy writes: the plan with key and columns as the tables spell them. */
+interface WritePlan extends IncrementalPlan {
+  /** Columns to insert/update, in order, as the target names them. */
+  columns: string[];
+  /** Staging types of those columns and the key (for the dialect's identity check of NULL-keyed rows). */
+  columnTypes: Record<string, string>;
+}
+
+function columnTypes(staging: ColumnLookup, columns: string[]): Record<string, string> {
+  const types: Record<string, string> = {};
+  for (const column of columns) {
+    const found = staging.get(column);
+    if (found) types[column] = found.dataType;
+  }
+  return types;
+}
+
+/** How many duplicated keys an error lists. */
+const DUPLICATE_EXAMPLES = 5;
+
+/**
+ * merge and delete+insert need each key once per batch: PostgreSQL's MERGE fails on a second match without
+ * saying which key, DuckDB keeps both rows. One grouped query on staging finds the first few, before
+ * anything is written, so every warehouse reports the same error with the key values.
+ */
+async function checkDuplicateKeys(env: IncrementalEnv, plan: WritePlan, staging: Relation): Promise<void> {
+  const { dialect } = env.adapter;
+  if (plan.uniqueKey.length === 0 || !dialect.duplicateKeysQuery) return;
+  if (plan.strategy !== 'merge' && plan.strategy !== 'delete+insert') return;
+  const { rows } = await exec(env, dialect.duplicateKeysQuery(staging, plan.uniqueKey, DUPLICATE_EXAMPLES + 1));
+  if (rows.length === 0) return;
+  const examples = rows.slice(0, DUPLICATE_EXAMPLES).map((row) => {
+    const values = plan.uniqueKey.map((key) => `${key}=${showValue(field(row, key))}`).join(', ');
+    return `${values} (${Number(field(row, 'xform_count'))} rows)`;
+  });
+  const more = rows.length > DUPLICATE_EXAMPLES ? '; and more' : '';
+  const keys = plan.uniqueKey.join(', ');
+  throw new XformError(
+    'XFORM_DUPLICATE_UNIQUE_KEY',
+    `${env.node.name}: unique_key (${keys}) is not unique among this run's rows: ${examples.join('; ')}${more}`,
+    {
+      location: location(env.node),
+      hint: `deduplicate in the model (e.g. qualify row_number() over (partition by ${keys} order by <newest first>) = 1), or fix unique_key; the table was left unchanged`,
+    },
+  );
+}
+
+/** A result column by name, whatever case the warehouse reports it in (Snowflake upper-cases). */
+function field(row: Record<string, unknown>, name: string): unknown {
+  if (name in row) return row[name];
+  const key = Object.keys(row).find((k) => k.toLowerCase() === name.toLowerCase());
+  return key === undefined ? undefined : row[key];
+}
+
+function showValue(value: unknown): string {
+  if (value === null || value === undefined) return 'NULL';
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'object') return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v));
+  return String(value);
+}
+
+/**
+ * insert_overwrite's partitions, read from staging before the write so the statement can name them as
+ * literals (undefined for the other strategies).
+ */
+async function overwritePartitions(env: IncrementalEnv, plan: WritePlan, staging: Relation): Promise<(string | null)[] | undefined> {
+  const { dialect, type } = env.adapter;
+  if (plan.strategy !== 'insert_overwrite') return undefined;
+  if (!dialect.partitionsQuery) {
+    throw new XformError('XFORM_ADAPTER_CONTRACT', `adapter '${type}' has insertOverwrite but no partitionsQuery`);
+  }
+  const { rows } = await exec(env, dialect.partitionsQuery({ source: staging, config: env.node.config }));
+  return rows.map((row) => {
+    const value = field(row, 'partition_value');
+    return value === null || value === undefined ? null : String(value);
+  });
 }
 
 /** unique_key columns as the staging table spells them; an unknown column is a user error with a hint. */
@@ -142,15 +233,18 @@ interface Applied {
   info?: Record<string, unknown>;
 }
 
-async function applyStrategy(env: IncrementalEnv, plan: IncrementalPlan, target: Relation, staging: Relation, columns: string[]): Promise<Applied> {
+async function applyStrategy(env: IncrementalEnv, plan: WritePlan, target: Relation, staging: Relation, partitions: (string | null)[] | undefined): Promise<Applied> {
   const { dialect, capabilities } = env.adapter;
+  const { columns, columnTypes: types } = plan;
   const insertFrom = async (label: string, sourceSql: string): Promise<Applied> => {
     const r = await exec(env, dialect.insertInto(target, columns, sourceSql));
     return { rows: r.rowsAffected, message: `${label} ${r.rowsAffected ?? ''}`.trim(), info: r.info };
   };
 
   if (plan.strategy === 'insert_overwrite' && dialect.insertOverwrite) {
-    const r = await exec(env, dialect.insertOverwrite({ target, source: staging, columns, config: env.node.config }));
+    // No partition in staging: nothing to replace and nothing to insert.
+    if (!partitions || partitions.length === 0) return { rows: 0, message: 'INSERT OVERWRITE 0' };
+    const r = await exec(env, dialect.insertOverwrite({ target, source: staging, columns, config: env.node.config, partitions }));
     return { rows: r.rowsAffected, message: `INSERT OVERWRITE ${r.rowsAffected ?? ''}`.trim(), info: r.info };
   }
   if (plan.strategy === 'append' || plan.uniqueKey.length === 0) {
@@ -158,7 +252,7 @@ async function applyStrategy(env: IncrementalEnv, plan: IncrementalPlan, target:
     return insertFrom('INSERT', `select * from ${dialect.relationName(staging)}`);
   }
   if (plan.strategy === 'merge' && capabilities.merge) {
-    const r = await exec(env, dialect.merge({ target, source: staging, columns, uniqueKey: plan.uniqueKey, predicates: plan.predicates }));
+    const r = await exec(env, dialect.merge({ target, source: staging, columns, uniqueKey: plan.uniqueKey, predicates: plan.predicates, columnTypes: types }));
     return { rows: r.rowsAffected, message: `MERGE ${r.rowsAffected ?? ''}`.trim(), info: r.info };
   }
   // delete+insert, and merge where the warehouse has no MERGE: same result inside one transaction. The
@@ -166,7 +260,7 @@ async function applyStrategy(env: IncrementalEnv, plan: IncrementalPlan, target:
   // the DELETE kept them), which is what keeps re-runs from duplicating them.
   await exec(env, dialect.deleteMatching(target, staging, plan.uniqueKey, plan.predicates));
   const source = dialect.incrementalSource
-    ? dialect.incrementalSource({ target, source: staging, columns, uniqueKey: plan.uniqueKey })
+    ? dialect.incrementalSource({ target, source: staging, columns, uniqueKey: plan.uniqueKey, columnTypes: types })
     : `select * from ${dialect.relationName(staging)}`;
   return insertFrom(plan.strategy === 'merge' ? 'MERGE' : 'DELETE+INSERT', source);
 }

@@ -15,7 +15,7 @@ class SwapDialect extends DialectBase {
   }
 }
 
-function fakeEnv(capabilities: Partial<Capabilities>, existing: Record<string, CatalogRelation['kind']>, dialect = new DialectBase()) {
+function fakeEnv(capabilities: Partial<Capabilities>, existing: Record<string, CatalogRelation['kind']>, dialect = new DialectBase(), config: Record<string, unknown> = {}) {
   const log: string[] = [];
   const connection: Connection = {
     execute: async (sql) => {
@@ -37,7 +37,7 @@ function fakeEnv(capabilities: Partial<Capabilities>, existing: Record<string, C
       getRelation: async (r: Relation) => (existing[r.identifier] ? { ...r, kind: existing[r.identifier]! } : undefined),
     },
   } as unknown as Adapter;
-  const node = { unique_id: 'model.p.orders', name: 'orders', original_file_path: 'models/orders.sql' } as ExecutableNode;
+  const node = { unique_id: 'model.p.orders', name: 'orders', original_file_path: 'models/orders.sql', config } as unknown as ExecutableNode;
   return { env: { adapter, connection, node }, log };
 }
 
@@ -49,6 +49,12 @@ describe('publish without transactional DDL', () => {
     const { env, log } = fakeEnv({ swapTables: true }, { orders: 'table' }, new SwapDialect());
     await publish(env, { staged, stagedKind: 'table', target });
     expect(log).toEqual(['alter table "s"."orders" swap with "s"."orders__xform_tmp"', 'drop table if exists "s"."orders__xform_tmp" cascade']);
+  });
+
+  it('with copy_grants, replaces with CREATE OR REPLACE instead of swapping, so the live table keeps its grants', async () => {
+    const { env, log } = fakeEnv({ swapTables: true, atomicReplaceTable: true }, { orders: 'table' }, new SwapDialect(), { copy_grants: true });
+    await publish(env, { staged, stagedKind: 'table', target });
+    expect(log).toEqual(['create table "s"."orders" as (\nselect * from "s"."orders__xform_tmp"\n)', 'drop table if exists "s"."orders__xform_tmp" cascade']);
   });
 
   it('refuses a swapTables capability without the dialect method', async () => {

@@ -6,9 +6,13 @@
  *   `<alias>__xform_backup`, the staging relation to `<alias>`, drops the backup, recreates the views that
  *   were bound to the old relation (PostgreSQL: `Dialect.dependentViewsQuery`), runs post-hooks, commits;
  * - `swapTables` (Snowflake): `ALTER TABLE <alias> SWAP WITH <staging>`, then drop the staging name;
- * - `atomicReplaceTable` (BigQuery): `createTableAs(<alias>, select * from <staging>)`, whose dialect
- *   statement is a CREATE OR REPLACE on such warehouses;
+ * - `atomicReplaceTable` (BigQuery; Snowflake when `copy_grants` is set, since a swap would exchange the
+ *   grants too): `createTableAs(<alias>, select * from <staging>)`, whose dialect statement is a CREATE OR
+ *   REPLACE on such warehouses;
  * - otherwise: the same renames without a transaction, renaming the old relation back if the second fails.
+ *
+ * Where nothing needs the staging table (no audit) and publishing from it would cost a second write,
+ * `buildsInPlace` tells table.ts to build the table under its own name in one atomic statement instead.
  */
 import type { Dialect, Relation, RelationKind } from '../adapter/types.js';
 import { XformError } from '../errors.js';
@@ -33,6 +37,28 @@ export interface PublishOptions {
   target: Relation;
   /** Runs just before the publish commits (post-hooks); inside the transaction where there is one. */
   beforeCommit?: () => Promise<void>;
+}
+
+/**
+ * dbt's `copy_grants`: the rebuilt table keeps the grants of the table it replaces. A swap exchanges grants
+ * along with the data (Snowflake, ALTER TABLE ... SWAP WITH: "also swaps all access control privilege
+ * grants"), so where CREATE OR REPLACE ... COPY GRANTS is atomic that is used instead, as dbt-snowflake's
+ * create_table_as does.
+ */
+function copiesGrants(env: StepEnv): boolean {
+  return env.node.config.copy_grants === true && env.adapter.capabilities.atomicReplaceTable;
+}
+
+/**
+ * Whether buildTable should skip staging and build the table under its own name with the dialect's CREATE
+ * OR REPLACE: only where that is atomic and no audit has to look at the rows first; then where publishing
+ * from staging copies the data (no swap: BigQuery would bill the bytes twice) or would lose the live
+ * table's grants (copy_grants).
+ */
+export function buildsInPlace(env: StepEnv & { audit?: unknown }): boolean {
+  const { capabilities } = env.adapter;
+  if (env.audit || !capabilities.atomicReplaceTable || capabilities.transactionalDdl) return false;
+  return !capabilities.swapTables || copiesGrants(env);
 }
 
 export async function publish(env: StepEnv, options: PublishOptions): Promise<void> {
@@ -64,7 +90,8 @@ export async function publish(env: StepEnv, options: PublishOptions): Promise<vo
     return;
   }
 
-  if (stagedKind === 'table' && capabilities.swapTables && existing?.kind === 'table') {
+  const keepGrants = existing?.kind === 'table' && copiesGrants(env);
+  if (stagedKind === 'table' && capabilities.swapTables && existing?.kind === 'table' && !keepGrants) {
     if (!hasSwapTables(dialect)) {
       throw new XformError('XFORM_ADAPTER_CONTRACT', `adapter '${adapter.type}' declares swapTables but its dialect has no swapTables()`);
     }
@@ -76,7 +103,7 @@ export async function publish(env: StepEnv, options: PublishOptions): Promise<vo
     return;
   }
 
-  if (stagedKind === 'table' && capabilities.atomicReplaceTable) {
+  if (stagedKind === 'table' && capabilities.atomicReplaceTable && (!capabilities.swapTables || keepGrants)) {
     if (existing && existing.kind !== 'table') await exec(env, dialect.dropRelation(target, existing.kind));
     // The node's config carries the warehouse's table settings (partitioning, clustering) to the live table.
     await exec(env, dialect.createTableAs(target, `select * from ${dialect.relationName(staged)}`, { config: env.node.config }));

@@ -27,7 +27,10 @@ export interface SchemaDiff {
 
 export interface SchemaPlan {
   diff: SchemaDiff;
-  /** DDL to run on the target before writing rows (inside the publishing transaction). */
+  /**
+   * DDL to run on the target before writing rows: inside the writing transaction where DDL is
+   * transactional, just before it elsewhere (see incremental.ts).
+   */
   statements: string[];
   /** Columns to insert/update, in order, as the target names them after the DDL. */
   columns: string[];
@@ -121,7 +124,21 @@ export function planSchemaChange(
       plan.columns = allStagingColumns(staging, targetColumns);
       break;
   }
+  if (plan.columns.length === 0) throw nothingShared(node, staging, targetColumns);
   return plan;
+}
+
+/** `ignore` with no column in common would write `insert ()`: say what the table and the model have. */
+function nothingShared(node: ExecutableNode, staging: ColumnInfo[], targetColumns: ColumnInfo[]): XformError {
+  const names = (columns: ColumnInfo[]) => columns.map((c) => c.name).join(', ') || '(none)';
+  return new XformError(
+    'XFORM_INCREMENTAL_NO_SHARED_COLUMNS',
+    `${node.name}: the model's columns (${names(staging)}) have none in common with the existing table's (${names(targetColumns)}), so there is nothing to write`,
+    {
+      location: { file: node.original_file_path },
+      hint: "rebuild the table with --full-refresh, or set on_schema_change to 'append_new_columns' or 'sync_all_columns'",
+    },
+  );
 }
 
 /** Every staging column, spelled as the target spells it where the target already has it. */

@@ -6,7 +6,7 @@
 import type { Relation } from '../adapter/types.js';
 import { XformError } from '../errors.js';
 import { hookTemplates, runHooks, type HookEnv } from './hooks.js';
-import { publish } from './publish.js';
+import { buildsInPlace, publish } from './publish.js';
 import { dropIfExists, dropQuietly, exec, inTransaction, lookupRelation, nodeRelation, suffixedRelation, TMP_SUFFIX, type StepEnv } from './relations.js';
 import type { AuditHook, MaterializeResult } from './types.js';
 
@@ -46,6 +46,7 @@ export async function buildTable(env: BuildEnv, sql: string): Promise<Materializ
   const target = nodeRelation(env.node);
   const tmp = suffixedRelation(target, TMP_SUFFIX);
   await runHooks(env, 'pre_hook');
+  if (buildsInPlace(env)) return buildInPlace(env, target, sql);
   await dropIfExists(env, tmp);
   try {
     const created = await exec(env, env.adapter.dialect.createTableAs(tmp, sql, { config: env.node.config, staging: true }));
@@ -59,6 +60,25 @@ export async function buildTable(env: BuildEnv, sql: string): Promise<Materializ
     await dropQuietly(env, tmp);
     throw err;
   }
+}
+
+/**
+ * One atomic CREATE OR REPLACE under the node's name (see buildsInPlace): a failed statement leaves the
+ * previous table as it was. A view of the same name is dropped first, as publish does on these warehouses.
+ */
+async function buildInPlace(env: BuildEnv, target: Relation, sql: string): Promise<MaterializeResult> {
+  const { dialect } = env.adapter;
+  const existing = await lookupRelation(env, target);
+  if (existing && existing.kind !== 'table') {
+    await exec(env, dialect.dropRelation(target, existing.kind));
+    env.relations?.dropped(target);
+  }
+  const created = await exec(env, dialect.createTableAs(target, sql, { config: env.node.config }));
+  env.relations?.created(target, 'table');
+  const rows = created.rowsAffected ?? (await countRows(env, target));
+  await runHooks(env, 'post_hook');
+  const message = `CREATE TABLE (${rows} ${rows === 1 ? 'row' : 'rows'})`;
+  return { status: 'success', rowsAffected: rows, message, adapterResponse: adapterResponse(message, rows, created.info) };
 }
 
 /**

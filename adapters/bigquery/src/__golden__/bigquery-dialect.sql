@@ -159,6 +159,32 @@ where (xform_source.`order_id` is null or xform_source.`line_no` is null)
       and xform_existing.`status` is not distinct from xform_source.`status`
   );
 
+-- incrementalSource with json, geography, variant and array columns
+select * from `analytics`.`fct_orders__xform_tmp` as xform_source
+where xform_source.`order_id` is not null
+union all
+select * from `analytics`.`fct_orders__xform_tmp` as xform_source
+where xform_source.`order_id` is null
+  and not exists (
+    select 1 from `analytics`.`fct_orders` as xform_existing
+    where xform_existing.`order_id` is null
+      and xform_existing.`order_id` is not distinct from xform_source.`order_id`
+      and to_json_string(xform_existing.`payload`) is not distinct from to_json_string(xform_source.`payload`)
+      and st_astext(xform_existing.`shape`) is not distinct from st_astext(xform_source.`shape`)
+      and xform_existing.`attrs` is not distinct from xform_source.`attrs`
+      and to_json_string(xform_existing.`tags`) is not distinct from to_json_string(xform_source.`tags`)
+      and xform_existing.`amount` is not distinct from xform_source.`amount`
+  );
+
+-- duplicateKeysQuery composite key
+select `order_id`, `line_no`, count(*) as `xform_count`
+from `analytics`.`fct_orders__xform_tmp`
+where `order_id` is not null and `line_no` is not null
+group by `order_id`, `line_no`
+having count(*) > 1
+order by `xform_count` desc, `order_id`, `line_no`
+limit 6;
+
 -- addColumn
 alter table `analytics`.`fct_orders` add column `discount` float64;
 
@@ -263,21 +289,17 @@ using (
 select * from `my-project`.`analytics`.`fct_orders__xform_tmp`
 ) as xform_source
 on false
-when not matched by source and xform_target.`order_date` in (
-  select distinct `order_date` from `my-project`.`analytics`.`fct_orders__xform_tmp`
-) then delete
+when not matched by source and (xform_target.`order_date` in (date '2024-01-01', date '2024-01-02')) then delete
 when not matched then insert (`order_id`, `order_date`, `amount`)
   values (xform_source.`order_id`, xform_source.`order_date`, xform_source.`amount`);
 
--- insertOverwrite by timestamp day
+-- insertOverwrite by timestamp day, with the NULL partition
 merge into `my-project`.`analytics`.`fct_orders` as xform_target
 using (
 select * from `my-project`.`analytics`.`fct_orders__xform_tmp`
 ) as xform_source
 on false
-when not matched by source and timestamp_trunc(xform_target.`created_at`, day) in (
-  select distinct timestamp_trunc(`created_at`, day) from `my-project`.`analytics`.`fct_orders__xform_tmp`
-) then delete
+when not matched by source and (timestamp_trunc(xform_target.`created_at`, day) in (timestamp '2024-01-01 00:00:00+00') or timestamp_trunc(xform_target.`created_at`, day) is null) then delete
 when not matched then insert (`order_id`, `order_date`, `amount`)
   values (xform_source.`order_id`, xform_source.`order_date`, xform_source.`amount`);
 
@@ -287,11 +309,27 @@ using (
 select * from `my-project`.`analytics`.`fct_orders__xform_tmp`
 ) as xform_source
 on false
-when not matched by source and range_bucket(xform_target.`order_id`, generate_array(0, 1000, 10)) in (
-  select distinct range_bucket(`order_id`, generate_array(0, 1000, 10)) from `my-project`.`analytics`.`fct_orders__xform_tmp`
-) then delete
+when not matched by source and (range_bucket(xform_target.`order_id`, generate_array(0, 1000, 10)) in (0, 10)) then delete
 when not matched then insert (`order_id`, `order_date`, `amount`)
   values (xform_source.`order_id`, xform_source.`order_date`, xform_source.`amount`);
+
+-- insertOverwrite by datetime month, only the NULL partition
+merge into `my-project`.`analytics`.`fct_orders` as xform_target
+using (
+select * from `my-project`.`analytics`.`fct_orders__xform_tmp`
+) as xform_source
+on false
+when not matched by source and (datetime_trunc(xform_target.`updated`, month) is null) then delete
+when not matched then insert (`order_id`, `order_date`, `amount`)
+  values (xform_source.`order_id`, xform_source.`order_date`, xform_source.`amount`);
+
+-- partitionsQuery by timestamp day
+select distinct cast(timestamp_trunc(`created_at`, day) as string) as partition_value
+from `my-project`.`analytics`.`fct_orders__xform_tmp`;
+
+-- partitionsQuery by int64 range
+select distinct cast(range_bucket(`order_id`, generate_array(0, 1000, 10)) as string) as partition_value
+from `my-project`.`analytics`.`fct_orders__xform_tmp`;
 
 -- createSchema in a location
 create schema if not exists `my-project`.`analytics` options(location='EU');

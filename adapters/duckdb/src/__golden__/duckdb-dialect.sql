@@ -156,6 +156,32 @@ where (xform_source."order_id" is null or xform_source."line_no" is null)
       and xform_existing."status" is not distinct from xform_source."status"
   );
 
+-- incrementalSource with json, geography, variant and array columns
+select * from "analytics"."fct_orders__xform_tmp" as xform_source
+where xform_source."order_id" is not null
+union all
+select * from "analytics"."fct_orders__xform_tmp" as xform_source
+where xform_source."order_id" is null
+  and not exists (
+    select 1 from "analytics"."fct_orders" as xform_existing
+    where xform_existing."order_id" is null
+      and xform_existing."order_id" is not distinct from xform_source."order_id"
+      and xform_existing."payload" is not distinct from xform_source."payload"
+      and xform_existing."shape" is not distinct from xform_source."shape"
+      and xform_existing."attrs" is not distinct from xform_source."attrs"
+      and xform_existing."tags" is not distinct from xform_source."tags"
+      and xform_existing."amount" is not distinct from xform_source."amount"
+  );
+
+-- duplicateKeysQuery composite key
+select "order_id", "line_no", count(*) as "xform_count"
+from "analytics"."fct_orders__xform_tmp"
+where "order_id" is not null and "line_no" is not null
+group by "order_id", "line_no"
+having count(*) > 1
+order by "xform_count" desc, "order_id", "line_no"
+limit 6;
+
 -- addColumn
 alter table "analytics"."fct_orders" add column "discount" DOUBLE;
 

@@ -208,8 +208,7 @@ describe('bigquery adapter on a local REST endpoint', () => {
     expect(later.slice(1).every((j) => j.configuration.query.connectionProperties?.[0]?.value === 'session-1')).toBe(true);
   });
 
-  it('builds a table model through core: staging, CREATE OR REPLACE, bytes and job id in the response', async () => {
-    fake.answer(/create or replace table `my-project`.`analytics`.`orders__xform_tmp`/u, { ctas: { datasetId: 'analytics', tableId: 'orders__xform_tmp', numRows: 3 } });
+  it('builds a table model without an audit with exactly one write: CREATE OR REPLACE of the final table', async () => {
     fake.answer(/create or replace table `my-project`.`analytics`.`orders`\npartition by/u, { ctas: { datasetId: 'analytics', tableId: 'orders', numRows: 3 } });
     const bq = await adapter();
     const node = { ...modelNode('analytics', 'orders', { materialized: 'table', partition_by: { field: 'day', data_type: 'date' } }), database: 'my-project' };
@@ -218,6 +217,26 @@ describe('bigquery adapter on a local REST endpoint', () => {
     );
     expect(result).toMatchObject({ status: 'success', rowsAffected: 3, message: 'CREATE TABLE (3 rows)' });
     expect(result.adapterResponse).toMatchObject({ job_id: expect.any(String), bytes_processed: 1024, statement_type: 'CREATE_TABLE_AS_SELECT' });
+    const jobs = fake.insertedJobs().map((j) => j.query!);
+    expect(jobs.map((q) => q.split('\n')[0])).toEqual(['create or replace table `my-project`.`analytics`.`orders`']);
+    expect(jobs[0]).toContain('partition by `day`');
+    expect(jobs[0]).toContain('select 1 as id, current_date() as day');
+  });
+
+  it('builds a table model with an audit through staging, published by CREATE OR REPLACE after the audit passed', async () => {
+    fake.answer(/create or replace table `my-project`.`analytics`.`orders__xform_tmp`/u, { ctas: { datasetId: 'analytics', tableId: 'orders__xform_tmp', numRows: 3 } });
+    fake.answer(/create or replace table `my-project`.`analytics`.`orders`\npartition by/u, { ctas: { datasetId: 'analytics', tableId: 'orders', numRows: 3 } });
+    const bq = await adapter();
+    const node = { ...modelNode('analytics', 'orders', { materialized: 'table', partition_by: { field: 'day', data_type: 'date' } }), database: 'my-project' };
+    const audited: string[] = [];
+    const audit = async (staging: { identifier: string }) => {
+      audited.push(staging.identifier);
+      return { ok: true };
+    };
+    await bq.withConnection((connection) =>
+      materialize({ adapter: bq, connection, node, fullRefresh: false, renderSql: () => 'select 1 as id, current_date() as day', renderHook: (s) => s, audit }),
+    );
+    expect(audited).toEqual(['orders__xform_tmp']);
     expect(fake.insertedJobs().map((j) => j.query!.split('\n')[0])).toEqual([
       'create or replace table `my-project`.`analytics`.`orders__xform_tmp`',
       'create or replace table `my-project`.`analytics`.`orders`',

@@ -58,6 +58,59 @@ for (const w of WAREHOUSES) {
       expect(parsed).toBeGreaterThanOrEqual(30);
     });
 
+    it('keeps DDL out of every transaction: schema changes and post-hooks run outside begin..commit', async () => {
+      // Snowflake commits an open transaction before any DDL, BigQuery refuses DDL on permanent tables in one
+      // (see the capabilities' comments): a DDL statement between begin and commit breaks atomicity.
+      const sections = await materializationSamples(w.name, w.dialect, w.capabilities, scratch, w.extraStrategies);
+      const ddl = /^\s*(create|alter|drop|grant|revoke|comment|undrop)\b/iu;
+      let transactions = 0;
+      for (const [title, statements] of sections) {
+        let open = false;
+        for (const sql of statements) {
+          if (sql === '-- begin') open = true;
+          else if (sql === '-- commit' || sql === '-- rollback') {
+            open = false;
+            transactions++;
+          } else if (open) expect(ddl.test(sql), `${title}: DDL inside a transaction:\n${sql}`).toBe(false);
+        }
+      }
+      expect(transactions).toBeGreaterThanOrEqual(5);
+      const sync = sections.find(([title]) => title.startsWith('incremental delete+insert, on_schema_change sync_all_columns'))![1];
+      const begin = sync.indexOf('-- begin');
+      expect(sync.slice(0, begin).filter((s) => /^alter table/u.test(s))).toHaveLength(2);
+      expect(sync.slice(begin + 1, sync.indexOf('-- commit')).map((s) => s.split(' ')[0])).toEqual(['delete', 'insert']);
+      expect(sync.slice(sync.indexOf('-- commit') + 1).filter((s) => /^grant select on/u.test(s))).toHaveLength(1);
+    });
+
+    it('writes each table once without an audit, keeps the live grants with copy_grants, and stages incremental rows without Fail-safe', async () => {
+      const sections = new Map(await materializationSamples(w.name, w.dialect, w.capabilities, scratch, w.extraStrategies));
+      const writes = (title: string) => sections.get(title)!.filter((s) => /^(create|insert|merge)\b/iu.test(s));
+      const section = (title: string) => sections.get(title)!.join('\n');
+      if (w.name === 'bigquery') {
+        // Staging + copy would bill the bytes twice; CREATE OR REPLACE is atomic on its own.
+        for (const title of ['table, first build', 'table, rebuild', 'incremental, first build', 'table with warehouse settings']) {
+          expect(writes(title), title).toHaveLength(1);
+          expect(section(title), title).not.toContain('__xform_tmp');
+        }
+        expect(writes('table, rebuild with an audit')).toHaveLength(2);
+        // Static partitions: the MERGE names them as literals, and an empty staging table deletes nothing.
+        const overwrite = sections.get('incremental insert_overwrite by day: the partitions read first, then named as literals')!;
+        expect(overwrite.findIndex((s) => s.includes('partition_value'))).toBeLessThan(overwrite.findIndex((s) => s.startsWith('merge')));
+        expect(overwrite.find((s) => s.startsWith('merge'))).toMatch(/`order_date` in \(date '2024-01-01', date '2024-01-02'\)\) then delete/u);
+        expect(overwrite.join('\n')).not.toMatch(/in \(\s*select/iu);
+        expect(section('incremental insert_overwrite, staging without rows: nothing deleted')).not.toMatch(/merge|delete/iu);
+      } else {
+        // A swap would hand the live table's grants to staging (SWAP WITH swaps grants too).
+        for (const title of ['table, rebuild with copy_grants', 'table, rebuild with copy_grants and an audit']) {
+          expect(section(title), title).not.toMatch(/swap with/iu);
+          expect(sections.get(title)!.find((s) => s.startsWith('create or replace transient table analytics.fct_orders\n')), title).toContain('copy grants');
+        }
+        expect(section('table, rebuild')).toMatch(/swap with/u);
+        const staging = sections.get('incremental, staging of a model with transient: false')![0]!;
+        expect(staging).toMatch(/^create or replace transient table analytics\.fct_orders__xform_tmp\nas/u);
+      }
+    });
+
     it('renders every built-in generic test exactly as the golden file, and each parses', async () => {
       const samples = await genericTestSamples(w.profile, w.dialect);
       expect(samples.map(([name]) => name)).toEqual([

@@ -18,8 +18,15 @@ const COLUMNS = ['order_id', 'order_date', 'amount'];
 interface Case {
   title: string;
   config: NodeConfig;
-  scenario: Omit<Scenario, 'defaultColumns'>;
+  scenario: Omit<Scenario, 'defaultColumns'> & { defaultColumns?: string[] };
   fullRefresh?: boolean;
+  /** An audit (tests on the model) looks at the staging relation before publishing. */
+  audit?: boolean;
+}
+
+/** Column types of the warehouse that have no equality, for columns `payload` and `shape`. */
+function typesWithoutEquality(type: string): Record<string, string> {
+  return type === 'bigquery' ? { payload: 'JSON', shape: 'GEOGRAPHY' } : { payload: 'VARIANT', shape: 'GEOGRAPHY' };
 }
 
 export async function materializationSamples(type: string, dialect: Dialect, capabilities: Capabilities, scratchDir: string, extraStrategies: string[] = []): Promise<[string, string[]][]> {
@@ -34,6 +41,9 @@ export async function materializationSamples(type: string, dialect: Dialect, cap
     { title: 'table, first build', config: { materialized: 'table' }, scenario: { existing: {} } },
     { title: 'table, rebuild', config: { materialized: 'table' }, scenario: { existing: { fct_orders: 'table' } } },
     { title: 'table replacing a view', config: { materialized: 'table' }, scenario: { existing: { fct_orders: 'view' } } },
+    { title: 'table, rebuild with an audit', config: { materialized: 'table' }, scenario: { existing: { fct_orders: 'table' } }, audit: true },
+    { title: 'table, rebuild with copy_grants', config: { materialized: 'table', copy_grants: true }, scenario: { existing: { fct_orders: 'table' } } },
+    { title: 'table, rebuild with copy_grants and an audit', config: { materialized: 'table', copy_grants: true }, scenario: { existing: { fct_orders: 'table' } }, audit: true },
     { title: 'incremental, first build', config: incremental('merge', { unique_key: 'order_id' }), scenario: { existing: {} } },
     { title: 'incremental, --full-refresh', config: incremental('merge', { unique_key: 'order_id' }), scenario: { existing: { fct_orders: 'table' } }, fullRefresh: true },
     {
@@ -48,13 +58,36 @@ export async function materializationSamples(type: string, dialect: Dialect, cap
       config: incremental('merge', { unique_key: 'order_id', on_schema_change: 'append_new_columns' }),
       scenario: { existing: { fct_orders: 'table' }, columns: { fct_orders: ['order_id', 'amount'] } },
     },
+    {
+      title: 'incremental delete+insert, on_schema_change sync_all_columns, a post-hook',
+      config: incremental('delete+insert', { unique_key: 'order_id', on_schema_change: 'sync_all_columns', post_hook: ['grant select on {{ this }} to role reporter'] }),
+      scenario: { existing: { fct_orders: 'table' }, columns: { fct_orders: ['order_id', 'amount', 'legacy'] } },
+    },
+    {
+      title: 'incremental merge, composite key, columns without equality (JSON, GEOGRAPHY, VARIANT)',
+      config: incremental('merge', { unique_key: ['order_id', 'order_date'] }),
+      scenario: { existing: { fct_orders: 'table' }, defaultColumns: ['order_id', 'order_date', 'payload', 'shape'], types: typesWithoutEquality(type) },
+    },
+    {
+      title: 'incremental, staging of a model with transient: false',
+      config: incremental('append', { transient: false, copy_grants: true }),
+      scenario: { existing: { fct_orders: 'table' } },
+    },
   ];
   if (extraStrategies.includes('insert_overwrite')) {
-    cases.push({
-      title: 'incremental insert_overwrite by day',
-      config: incremental('insert_overwrite', { partition_by: { field: 'order_date', data_type: 'date' } }),
-      scenario: { existing: { fct_orders: 'table' } },
-    });
+    const partitions = (values: (string | null)[]) => (sql: string) => (/partition_value/u.test(sql) ? values.map((partition_value) => ({ partition_value })) : undefined);
+    cases.push(
+      {
+        title: 'incremental insert_overwrite by day: the partitions read first, then named as literals',
+        config: incremental('insert_overwrite', { partition_by: { field: 'order_date', data_type: 'date' }, require_partition_filter: true }),
+        scenario: { existing: { fct_orders: 'table' }, answer: partitions(['2024-01-01', '2024-01-02']) },
+      },
+      {
+        title: 'incremental insert_overwrite, staging without rows: nothing deleted',
+        config: incremental('insert_overwrite', { partition_by: { field: 'order_date', data_type: 'date' } }),
+        scenario: { existing: { fct_orders: 'table' }, answer: partitions([]) },
+      },
+    );
   }
   cases.push({
     title: 'table with warehouse settings',
@@ -64,7 +97,7 @@ export async function materializationSamples(type: string, dialect: Dialect, cap
 
   const out: [string, string[]][] = [];
   for (const c of cases) {
-    const adapter = new RecordingAdapter(type, dialect, capabilities, { ...c.scenario, defaultColumns: COLUMNS });
+    const adapter = new RecordingAdapter(type, dialect, capabilities, { ...c.scenario, defaultColumns: c.scenario.defaultColumns ?? COLUMNS });
     const node = modelNode(SCHEMA, 'fct_orders', c.config);
     await materialize({
       adapter,
@@ -72,7 +105,8 @@ export async function materializationSamples(type: string, dialect: Dialect, cap
       node,
       fullRefresh: c.fullRefresh ?? false,
       renderSql: () => MODEL_SQL(dialect),
-      renderHook: (sql) => sql,
+      renderHook: (sql) => sql.replaceAll('{{ this }}', dialect.relationName({ schema: SCHEMA, identifier: 'fct_orders' })),
+      ...(c.audit ? { audit: async () => ({ ok: true }) } : {}),
     });
     out.push([c.title, adapter.statements]);
   }

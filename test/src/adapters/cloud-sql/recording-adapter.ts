@@ -23,6 +23,10 @@ export interface Scenario {
   /** Columns by identifier; relations not listed have `defaultColumns`. */
   columns?: Record<string, string[]>;
   defaultColumns: string[];
+  /** Warehouse types by column name (any relation); others are `string`. */
+  types?: Record<string, string>;
+  /** Rows a query returns (the partitions of insert_overwrite...); undefined: none. */
+  answer?: (sql: string) => Record<string, unknown>[] | undefined;
 }
 
 export class RecordingAdapter implements Adapter {
@@ -34,14 +38,14 @@ export class RecordingAdapter implements Adapter {
     readonly type: string,
     readonly dialect: Dialect,
     readonly capabilities: Capabilities,
-    scenario: Scenario,
+    private readonly scenario: Scenario,
   ) {
     const relation = (r: Relation): CatalogRelation | undefined => {
       const kind = scenario.existing[r.identifier];
       return kind ? { ...r, kind } : undefined;
     };
     const columns = (r: Relation): ColumnInfo[] =>
-      (scenario.columns?.[r.identifier] ?? scenario.defaultColumns).map((name) => ({ name, dataType: 'string' }));
+      (scenario.columns?.[r.identifier] ?? scenario.defaultColumns).map((name) => ({ name, dataType: scenario.types?.[name] ?? 'string' }));
     this.catalog = {
       listSchemas: async () => [],
       listRelations: async () => [],
@@ -53,7 +57,7 @@ export class RecordingAdapter implements Adapter {
   private readonly connection: Connection = {
     execute: async (sql: string): Promise<QueryResult> => {
       this.statements.push(sql);
-      return { columns: [], rows: [], rowsAffected: 3 };
+      return { columns: [], rows: this.scenario.answer?.(sql) ?? [], rowsAffected: 3 };
     },
     begin: async () => void this.statements.push('-- begin'),
     commit: async () => void this.statements.push('-- commit'),

@@ -14,19 +14,28 @@ from `staging`.`orders`
 );
 
 -- table, first build
-create or replace table `analytics`.`fct_orders__xform_tmp`
-options(expiration_timestamp=timestamp_add(current_timestamp(), interval 12 hour))
+create or replace table `analytics`.`fct_orders`
 as (
 select order_id, order_date, amount
 from `staging`.`orders`
 );
-create or replace table `analytics`.`fct_orders`
-as (
-select * from `analytics`.`fct_orders__xform_tmp`
-);
-drop table if exists `analytics`.`fct_orders__xform_tmp`;
 
 -- table, rebuild
+create or replace table `analytics`.`fct_orders`
+as (
+select order_id, order_date, amount
+from `staging`.`orders`
+);
+
+-- table replacing a view
+drop view if exists `analytics`.`fct_orders`;
+create or replace table `analytics`.`fct_orders`
+as (
+select order_id, order_date, amount
+from `staging`.`orders`
+);
+
+-- table, rebuild with an audit
 create or replace table `analytics`.`fct_orders__xform_tmp`
 options(expiration_timestamp=timestamp_add(current_timestamp(), interval 12 hour))
 as (
@@ -39,14 +48,20 @@ select * from `analytics`.`fct_orders__xform_tmp`
 );
 drop table if exists `analytics`.`fct_orders__xform_tmp`;
 
--- table replacing a view
+-- table, rebuild with copy_grants
+create or replace table `analytics`.`fct_orders`
+as (
+select order_id, order_date, amount
+from `staging`.`orders`
+);
+
+-- table, rebuild with copy_grants and an audit
 create or replace table `analytics`.`fct_orders__xform_tmp`
 options(expiration_timestamp=timestamp_add(current_timestamp(), interval 12 hour))
 as (
 select order_id, order_date, amount
 from `staging`.`orders`
 );
-drop view if exists `analytics`.`fct_orders`;
 create or replace table `analytics`.`fct_orders`
 as (
 select * from `analytics`.`fct_orders__xform_tmp`
@@ -54,30 +69,18 @@ select * from `analytics`.`fct_orders__xform_tmp`
 drop table if exists `analytics`.`fct_orders__xform_tmp`;
 
 -- incremental, first build
-create or replace table `analytics`.`fct_orders__xform_tmp`
-options(expiration_timestamp=timestamp_add(current_timestamp(), interval 12 hour))
+create or replace table `analytics`.`fct_orders`
 as (
 select order_id, order_date, amount
 from `staging`.`orders`
 );
-create or replace table `analytics`.`fct_orders`
-as (
-select * from `analytics`.`fct_orders__xform_tmp`
-);
-drop table if exists `analytics`.`fct_orders__xform_tmp`;
 
 -- incremental, --full-refresh
-create or replace table `analytics`.`fct_orders__xform_tmp`
-options(expiration_timestamp=timestamp_add(current_timestamp(), interval 12 hour))
+create or replace table `analytics`.`fct_orders`
 as (
 select order_id, order_date, amount
 from `staging`.`orders`
 );
-create or replace table `analytics`.`fct_orders`
-as (
-select * from `analytics`.`fct_orders__xform_tmp`
-);
-drop table if exists `analytics`.`fct_orders__xform_tmp`;
 
 -- incremental merge, composite key and predicate
 create or replace table `analytics`.`fct_orders__xform_tmp`
@@ -86,6 +89,13 @@ as (
 select order_id, order_date, amount
 from `staging`.`orders`
 );
+select `order_id`, `order_date`, count(*) as `xform_count`
+from `analytics`.`fct_orders__xform_tmp`
+where `order_id` is not null and `order_date` is not null
+group by `order_id`, `order_date`
+having count(*) > 1
+order by `xform_count` desc, `order_id`, `order_date`
+limit 6;
 -- begin
 merge into `analytics`.`fct_orders` as xform_target
 using (
@@ -118,6 +128,13 @@ as (
 select order_id, order_date, amount
 from `staging`.`orders`
 );
+select `order_id`, count(*) as `xform_count`
+from `analytics`.`fct_orders__xform_tmp`
+where `order_id` is not null
+group by `order_id`
+having count(*) > 1
+order by `xform_count` desc, `order_id`
+limit 6;
 -- begin
 delete from `analytics`.`fct_orders` as xform_target
 where exists (
@@ -164,8 +181,15 @@ as (
 select order_id, order_date, amount
 from `staging`.`orders`
 );
--- begin
+select `order_id`, count(*) as `xform_count`
+from `analytics`.`fct_orders__xform_tmp`
+where `order_id` is not null
+group by `order_id`
+having count(*) > 1
+order by `xform_count` desc, `order_id`
+limit 6;
 alter table `analytics`.`fct_orders` add column `order_date` string;
+-- begin
 merge into `analytics`.`fct_orders` as xform_target
 using (
 select * from `analytics`.`fct_orders__xform_tmp` as xform_source
@@ -189,7 +213,88 @@ when not matched then insert (`order_id`, `order_date`, `amount`)
   values (xform_source.`order_id`, xform_source.`order_date`, xform_source.`amount`);
 -- commit
 
--- incremental insert_overwrite by day
+-- incremental delete+insert, on_schema_change sync_all_columns, a post-hook
+create or replace table `analytics`.`fct_orders__xform_tmp`
+options(expiration_timestamp=timestamp_add(current_timestamp(), interval 12 hour))
+as (
+select order_id, order_date, amount
+from `staging`.`orders`
+);
+select `order_id`, count(*) as `xform_count`
+from `analytics`.`fct_orders__xform_tmp`
+where `order_id` is not null
+group by `order_id`
+having count(*) > 1
+order by `xform_count` desc, `order_id`
+limit 6;
+alter table `analytics`.`fct_orders` drop column `legacy`;
+alter table `analytics`.`fct_orders` add column `order_date` string;
+-- begin
+delete from `analytics`.`fct_orders` as xform_target
+where exists (
+  select 1 from `analytics`.`fct_orders__xform_tmp` as xform_source
+  where xform_target.`order_id` = xform_source.`order_id`
+);
+insert into `analytics`.`fct_orders` (`order_id`, `order_date`, `amount`)
+select `order_id`, `order_date`, `amount`
+from (
+select * from `analytics`.`fct_orders__xform_tmp` as xform_source
+where xform_source.`order_id` is not null
+union all
+select * from `analytics`.`fct_orders__xform_tmp` as xform_source
+where xform_source.`order_id` is null
+  and not exists (
+    select 1 from `analytics`.`fct_orders` as xform_existing
+    where xform_existing.`order_id` is null
+      and xform_existing.`order_id` is not distinct from xform_source.`order_id`
+      and xform_existing.`order_date` is not distinct from xform_source.`order_date`
+      and xform_existing.`amount` is not distinct from xform_source.`amount`
+  )
+) as xform_insert_source;
+-- commit
+grant select on `analytics`.`fct_orders` to role reporter;
+
+-- incremental merge, composite key, columns without equality (JSON, GEOGRAPHY, VARIANT)
+create or replace table `analytics`.`fct_orders__xform_tmp`
+options(expiration_timestamp=timestamp_add(current_timestamp(), interval 12 hour))
+as (
+select order_id, order_date, amount
+from `staging`.`orders`
+);
+select `order_id`, `order_date`, count(*) as `xform_count`
+from `analytics`.`fct_orders__xform_tmp`
+where `order_id` is not null and `order_date` is not null
+group by `order_id`, `order_date`
+having count(*) > 1
+order by `xform_count` desc, `order_id`, `order_date`
+limit 6;
+-- begin
+merge into `analytics`.`fct_orders` as xform_target
+using (
+select * from `analytics`.`fct_orders__xform_tmp` as xform_source
+where xform_source.`order_id` is not null and xform_source.`order_date` is not null
+union all
+select * from `analytics`.`fct_orders__xform_tmp` as xform_source
+where (xform_source.`order_id` is null or xform_source.`order_date` is null)
+  and not exists (
+    select 1 from `analytics`.`fct_orders` as xform_existing
+    where (xform_existing.`order_id` is null or xform_existing.`order_date` is null)
+      and xform_existing.`order_id` is not distinct from xform_source.`order_id`
+      and xform_existing.`order_date` is not distinct from xform_source.`order_date`
+      and to_json_string(xform_existing.`payload`) is not distinct from to_json_string(xform_source.`payload`)
+      and st_astext(xform_existing.`shape`) is not distinct from st_astext(xform_source.`shape`)
+  )
+) as xform_source
+on xform_target.`order_id` = xform_source.`order_id`
+  and xform_target.`order_date` = xform_source.`order_date`
+when matched then update set
+  `payload` = xform_source.`payload`,
+  `shape` = xform_source.`shape`
+when not matched then insert (`order_id`, `order_date`, `payload`, `shape`)
+  values (xform_source.`order_id`, xform_source.`order_date`, xform_source.`payload`, xform_source.`shape`);
+-- commit
+
+-- incremental, staging of a model with transient: false
 create or replace table `analytics`.`fct_orders__xform_tmp`
 options(expiration_timestamp=timestamp_add(current_timestamp(), interval 12 hour))
 as (
@@ -197,32 +302,53 @@ select order_id, order_date, amount
 from `staging`.`orders`
 );
 -- begin
-merge into `analytics`.`fct_orders` as xform_target
-using (
+insert into `analytics`.`fct_orders` (`order_id`, `order_date`, `amount`)
+select `order_id`, `order_date`, `amount`
+from (
 select * from `analytics`.`fct_orders__xform_tmp`
-) as xform_source
-on false
-when not matched by source and xform_target.`order_date` in (
-  select distinct `order_date` from `analytics`.`fct_orders__xform_tmp`
-) then delete
-when not matched then insert (`order_id`, `order_date`, `amount`)
-  values (xform_source.`order_id`, xform_source.`order_date`, xform_source.`amount`);
+) as xform_insert_source;
 -- commit
 
--- table with warehouse settings
+-- incremental insert_overwrite by day: the partitions read first, then named as literals
 create or replace table `analytics`.`fct_orders__xform_tmp`
 options(expiration_timestamp=timestamp_add(current_timestamp(), interval 12 hour))
 as (
 select order_id, order_date, amount
 from `staging`.`orders`
 );
+select distinct cast(`order_date` as string) as partition_value
+from `analytics`.`fct_orders__xform_tmp`;
+-- begin
+merge into `analytics`.`fct_orders` as xform_target
+using (
+select * from `analytics`.`fct_orders__xform_tmp`
+) as xform_source
+on false
+when not matched by source and (xform_target.`order_date` in (date '2024-01-01', date '2024-01-02')) then delete
+when not matched then insert (`order_id`, `order_date`, `amount`)
+  values (xform_source.`order_id`, xform_source.`order_date`, xform_source.`amount`);
+-- commit
+
+-- incremental insert_overwrite, staging without rows: nothing deleted
+create or replace table `analytics`.`fct_orders__xform_tmp`
+options(expiration_timestamp=timestamp_add(current_timestamp(), interval 12 hour))
+as (
+select order_id, order_date, amount
+from `staging`.`orders`
+);
+select distinct cast(`order_date` as string) as partition_value
+from `analytics`.`fct_orders__xform_tmp`;
+-- begin
+-- commit
+
+-- table with warehouse settings
 create or replace table `analytics`.`fct_orders`
 partition by `order_date`
 cluster by `order_id`
 as (
-select * from `analytics`.`fct_orders__xform_tmp`
+select order_id, order_date, amount
+from `staging`.`orders`
 );
-drop table if exists `analytics`.`fct_orders__xform_tmp`;
 
 -- seed, first load
 create table `analytics`.`countries__xform_tmp` (
