@@ -2,9 +2,10 @@
  * One BigQuery "connection": every statement is a query job (jobs.insert, then getQueryResults), sent with
  * the target's location, job labels, maximum_bytes_billed, timeout and priority. What a job reports comes
  * back in `info` (job id, bytes processed and billed, slot milliseconds). A job that fails for a transient
- * reason is sent again (job_retries). Transactions use a BigQuery session: BEGIN TRANSACTION is sent just
- * before the first DML statement, so that the DDL core runs first (schema changes) stays outside it, as
- * BigQuery requires.
+ * reason is sent again (job_retries). Transactions use a BigQuery session (a transaction spans several
+ * jobs only in one): BEGIN TRANSACTION is sent just before the first DML statement, so a transaction that
+ * writes nothing costs no session. DDL never reaches an open transaction: BigQuery refuses DDL on permanent
+ * tables there, and core, reading `transactionalDdl: false`, runs it before begin and hooks after commit.
  */
 import type { BigQuery, Job, JobMetadata, Query } from '@google-cloud/bigquery';
 import { redact, sqlError, XformError, type Connection, type ExecuteOptions, type QueryResult } from '@xform/core';
