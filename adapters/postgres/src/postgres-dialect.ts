@@ -4,9 +4,12 @@
  * schema statements, which PostgreSQL only accepts unqualified (a session works inside one database).
  */
 import { DialectBase, type Relation } from '@xform/core';
+import type { IdentifierLimits } from '@xform/core';
 
 export class PostgresDialect extends DialectBase {
   override readonly name: string = 'postgres';
+  /** NAMEDATALEN - 1: longer names are cut to 63 bytes without an error. */
+  readonly identifierLimits: IdentifierLimits = { relation: { max: 63, unit: 'bytes' }, schema: { max: 63, unit: 'bytes' } };
 
   protected override schemaName(schema: string): string {
     return this.quoteIdentifier(schema);

@@ -24,6 +24,7 @@ import { RenderContext, type RelationResolver, type RenderOverrides } from './re
 import type { RenderCache } from './render-cache.js';
 import { pyFunction } from '../template/index.js';
 import { nameRelations } from './naming.js';
+import { checkRelationNames } from './relation-names.js';
 import { findSnapshotBlock } from './snapshots.js';
 import { XFORM_CORE_VERSION } from '../version.js';
 
@@ -31,7 +32,7 @@ export const MODEL_MATERIALIZATIONS = ['view', 'table', 'incremental', 'ephemera
 
 export interface CompileOptions {
   /** Quoting and relation names of the target warehouse (adapter dialects are pure; no connection). */
-  dialect: Pick<Dialect, 'relationName' | 'quoteIdentifier'>;
+  dialect: Pick<Dialect, 'name' | 'relationName' | 'quoteIdentifier' | 'identifierLimits'>;
   invocationId?: string;
   runStartedAt?: Date;
   /** Environment for env_var(); default process.env. */
@@ -146,6 +147,14 @@ class Compiler implements RelationResolver {
     });
     const genericTests = generic.tests;
     this.genericRenderers = generic.renderers;
+    checkRelationNames({
+      executables: this.executables,
+      tests: [...this.singularTests, ...genericTests],
+      targetSchema: project.target.schema,
+      warehouse: this.options.dialect.name,
+      limits: this.options.dialect.identifierLimits,
+      bag: this.bag,
+    });
     const unitTests = this.bag.hasErrors() ? [] : buildUnitTests({ project, index: this.index, bag: this.bag, executables: this.executables });
     this.finalizeSql();
     const enabled = (n: GraphNode) => n.config.enabled !== false;

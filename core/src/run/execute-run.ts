@@ -104,7 +104,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecuteRun
   const storeFor = (test: TestNode) => {
     if (options.storeFailures !== true && test.config.store_failures !== true) return undefined;
     const attached = test.attached_node ? manifest.nodes[test.attached_node] : undefined;
-    return { invocationId: manifest.metadata.invocation_id, storedAt: new Date(), relation: auditRelation(test, attached, project.target.schema) };
+    return { invocationId: manifest.metadata.invocation_id, storedAt: new Date(), relation: auditRelation(test, attached, project.target.schema, adapter.dialect.identifierLimits) };
   };
   const runTest = async (connection: Connection, test: TestNode, signal: AbortSignal, sql?: string): Promise<NodeOutcome> => {
     const r = await runDataTest({ adapter, connection, test, sql, store: storeFor(test), signal });
