@@ -289,6 +289,29 @@ export function defineQualityTests(context: ConformanceContext): void {
       expect(await p.query(`select count(*) as n from ${p.schema}.customers`)).toEqual([{ n: 2 }]);
     });
 
+    it('keeps the failing rows of two tests whose long names share their first 63 bytes apart, run after run', async () => {
+      // PostgreSQL cut both `<schema>_audit.<70 characters>` names to the same 63 bytes: the rows of both tests
+      // went to one table. Audit names too long for the warehouse are shortened with a hash of the full name.
+      const stem = `amounts_are_small_${'x'.repeat(50)}`;
+      const test = (limit: number) => `{{ config(store_failures=true, severity='warn') }}\nselect * from {{ ref('sales') }} where amount > ${limit}`;
+      const files: ProjectFiles = {
+        'models/sales.sql': "{{ config(materialized='table') }} select 1 as id, 50 as amount union all select 2, 5",
+        [`tests/${stem}_over_10.sql`]: test(10),
+        [`tests/${stem}_over_1.sql`]: test(1),
+      };
+      const p = await project('long_audit', files);
+      for (let run = 0; run < 2; run++) {
+        const build = await p.xform('build');
+        expect(build.code, build.stdout + build.stderr).toBe(0);
+      }
+      const stored = [...(await p.xform('test')).stdout.matchAll(/stored in (\S+)/gu)].map((m) => m[1]!);
+      expect(new Set(stored).size).toBe(2);
+      for (const table of stored) {
+        const rows = await p.query(`select count(distinct xform_test_name) as tests, count(distinct xform_invocation_id) as runs from ${table}`);
+        expect(rows.map((r) => ({ tests: Number(r.tests), runs: Number(r.runs) })), table).toEqual([{ tests: 1, runs: 3 }]);
+      }
+    });
+
     it('a view that fails its tests keeps its previous definition', async () => {
       const files: ProjectFiles = {
         'models/v.sql': 'select 1 as id',
