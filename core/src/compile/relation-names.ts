@@ -61,13 +61,14 @@ export function checkRelationNames(input: RelationNamesInput): void {
       return found?.line !== undefined ? found : { file, line: node.line ?? 1 };
     };
     const built = node.alias === node.name ? (n: string) => `the name of ${label} is ${n} long` : (n: string) => `${label} would be built as '${node.alias}' (${n})`;
-    tooLong(built, node.alias, limits?.relation, at(node.alias), `give it a shorter alias (the file name can stay): {{ config(alias='...') }} in ${file}, or alias: in its YAML`);
+    const where = node.resource_type === 'seed' ? `config: {alias: ...} of seed '${node.name}' in a schema YAML` : `{{ config(alias='...') }} in ${file}, or alias: in its YAML`;
+    tooLong(built, node.alias, limits?.relation, at(node.alias), `give it a shorter alias (the file name can stay): ${where}`);
     tooLong(
       (n) => `${label} would be built in schema '${node.schema}' (${n})`,
       node.schema,
       limits?.schema,
       at(node.config.schema ?? node.schema),
-      node.config.schema ? `give it a shorter schema in config()` : `shorten the target's schema in profiles.yml`,
+      node.config.schema ? 'give it a shorter schema in config()' : "shorten the target's schema in profiles.yml",
     );
     claim({ ...(node.database ? { database: node.database } : {}), schema: node.schema, identifier: node.alias }, { label, location: at(node.alias) });
   }
