@@ -7,6 +7,7 @@
  */
 import { DialectBase, SOURCE_ALIAS, stripTrailingSemicolons, TARGET_ALIAS, XformError } from '@xform/core';
 import type { CreateTableOptions, InsertOverwriteOptions, Relation, RelationKind, SeedTypeKind } from '@xform/core';
+import type { IdentifierLimits } from '@xform/core';
 import { clusterBy, labels, partitionBy, positiveNumber, type PartitionBy } from './bigquery-table-options.js';
 
 const SEED_TYPES: Record<SeedTypeKind, string> = {
@@ -37,6 +38,8 @@ export interface BigQueryDialectOptions {
 
 export class BigQueryDialect extends DialectBase {
   override readonly name: string = 'bigquery';
+  /** Table names up to 1,024 UTF-8 bytes, dataset names up to 1,024 characters (cloud.google.com/bigquery/docs). */
+  readonly identifierLimits: IdentifierLimits = { relation: { max: 1024, unit: 'bytes' }, schema: { max: 1024, unit: 'characters' } };
   override readonly stringType: string = 'string';
 
   constructor(private readonly options: BigQueryDialectOptions = {}) {

@@ -5,6 +5,7 @@
  * the comparison of types without an equality operator (json, xml, geometric types).
  */
 import { DialectBase, type Relation } from '@xform/core';
+import type { IdentifierLimits } from '@xform/core';
 
 /**
  * Types (as format_type spells them) without an `=` operator, or whose `=` compares areas (box, circle):
@@ -14,6 +15,8 @@ const NO_EQUALITY = /^(json|xml|point|line|lseg|box|path|polygon|circle)(\[\])*$
 
 export class PostgresDialect extends DialectBase {
   override readonly name: string = 'postgres';
+  /** NAMEDATALEN - 1: longer names are cut to 63 bytes without an error. */
+  readonly identifierLimits: IdentifierLimits = { relation: { max: 63, unit: 'bytes' }, schema: { max: 63, unit: 'bytes' } };
 
   protected override schemaName(schema: string): string {
     return this.quoteIdentifier(schema);

@@ -7,6 +7,7 @@
  */
 import { DialectBase, SOURCE_ALIAS, stripTrailingSemicolons, TARGET_ALIAS, XformError } from '@xform/core';
 import type { CreateTableOptions, Relation, RelationKind, SeedTypeKind } from '@xform/core';
+import type { IdentifierLimits } from '@xform/core';
 
 const SEED_TYPES: Record<SeedTypeKind, string> = {
   integer: 'integer',
@@ -45,6 +46,8 @@ export interface SnowflakeDialectOptions {
 
 export class SnowflakeDialect extends DialectBase {
   override readonly name: string = 'snowflake';
+  /** Identifiers of any kind: up to 255 characters (docs.snowflake.com, Identifier requirements). */
+  readonly identifierLimits: IdentifierLimits = { relation: { max: 255, unit: 'characters' }, schema: { max: 255, unit: 'characters' } };
   override readonly stringType: string = 'varchar';
 
   constructor(private readonly options: SnowflakeDialectOptions = {}) {

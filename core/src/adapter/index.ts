@@ -11,5 +11,6 @@ export {
 } from './sql-error.js';
 export { dialectSamples, readGolden, renderDialectSamples, UPDATE_GOLDEN_ENV } from './dialect-golden.js';
 export { Pool, withAcquired, type PoolOptions } from './pool.js';
+export { fitsLimit, nameLength, shortenToFit } from './identifier-limits.js';
 export { isoTimestamp, safeInteger } from './values.js';
 export { SqlSession } from './sql-session.js';

@@ -289,6 +289,25 @@ export interface Dialect {
    * view comes after every view it reads. Absent where views are resolved by name at query time (DuckDB).
    */
   dependentViewsQuery?(relation: Relation): string;
+  /**
+   * (Optional.) The longest names the warehouse keeps whole. Compile reports a model, seed or snapshot
+   * whose name is longer (PostgreSQL would cut it silently), and names xform derives itself (audit tables)
+   * are shortened with a hash to fit. Default: no limit (DuckDB).
+   */
+  readonly identifierLimits?: IdentifierLimits;
+}
+
+/** How long a name may be, and whether length counts UTF-8 bytes or characters. */
+export interface NameLimit {
+  max: number;
+  unit: 'bytes' | 'characters';
+}
+
+export interface IdentifierLimits {
+  /** A table's or view's name. */
+  relation: NameLimit;
+  /** A schema's (BigQuery: dataset's) name. */
+  schema: NameLimit;
 }
 
 export type SeedTypeKind = 'integer' | 'bigint' | 'double' | 'boolean' | 'date' | 'timestamp' | 'text';

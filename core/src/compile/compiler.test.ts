@@ -204,3 +204,37 @@ describe('graph errors', () => {
     expect(d.message).toContain('models/bronze/raw.sql');
   });
 });
+
+describe('renderTestForAudit', () => {
+  const staging = { schema: 'main', identifier: 'customers__xform_tmp' };
+  const files = {
+    'models/customers.sql': 'select 1 as id',
+    'models/customers_segments.sql': 'select 1 as customer_id',
+    'macros/has_rows.sql': "{% test has_rows(model, other) %}select 1 from {{ model }} where not exists (select 1 from {{ other }}) and '{{ model }}' <> ''{% endtest %}",
+    'models/schema.yml': [
+      'version: 2',
+      'models:',
+      '  - name: customers',
+      '    tests:',
+      "      - has_rows: {other: \"ref('customers_segments')\", config: {where: 'id > 0'}}",
+      '',
+    ].join('\n'),
+    'tests/both.sql': "select '\"main\".\"customers\"' as literal from {{ ref('customers') }} join {{ ref('customers_segments') }} on true",
+  };
+  const test = (c: CompiledProject, prefix: string) => Object.values(c.manifest.nodes).find((n) => n.name.startsWith(prefix)) as TestNode;
+
+  it('renders the audited model as the given relation, quoted, and everything else as compiled', async () => {
+    const c = await compile(files);
+    const relations = new Map([['model.shop.customers', staging]]);
+    const generic = test(c, 'has_rows');
+    expect(c.renderTestForAudit(generic, { relations: new Map() })).toBe(generic.compiled_code);
+    expect(c.renderTestForAudit(generic, { relations })).toBe(
+      `select 1 from (select * from "main"."customers__xform_tmp" where id > 0) xform_subquery where not exists (select 1 from "main"."customers_segments") and '(select * from "main"."customers__xform_tmp" where id > 0) xform_subquery' <> ''`,
+    );
+    const singular = test(c, 'both');
+    expect(c.renderTestForAudit(singular, { relations: new Map() })).toBe(singular.compiled_code);
+    expect(c.renderTestForAudit(singular, { relations })).toBe(
+      `select '"main"."customers"' as literal from "main"."customers__xform_tmp" join "main"."customers_segments" on true`,
+    );
+  });
+});

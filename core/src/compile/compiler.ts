@@ -13,7 +13,7 @@ import type { ExecutableNode, GraphNode, MacroNode, RelationRef, SourceNode, Tes
 import { TemplateEngine, type CompiledTemplate } from '../template/index.js';
 import type { Dialect } from '../adapter/types.js';
 import { BUILTIN_TESTS_PATH, BUILTIN_TESTS_SQL } from '../quality/builtin-tests.js';
-import { buildGenericTests } from '../quality/generic-tests.js';
+import { buildGenericTests, type GenericTestRenderer } from '../quality/generic-tests.js';
 import { buildUnitTests } from '../quality/unit-test-nodes.js';
 import { buildSourceNodes, fileStem, newExecutableNode, newSingularTest, patchesByName } from './build-nodes.js';
 import { EPHEMERAL_PREFIX, injectCtes, type Cte } from './ephemeral.js';
@@ -24,6 +24,7 @@ import { RenderContext, type RelationResolver, type RenderOverrides } from './re
 import type { RenderCache } from './render-cache.js';
 import { pyFunction } from '../template/index.js';
 import { nameRelations } from './naming.js';
+import { checkRelationNames } from './relation-names.js';
 import { findSnapshotBlock } from './snapshots.js';
 import { XFORM_CORE_VERSION } from '../version.js';
 
@@ -31,7 +32,7 @@ export const MODEL_MATERIALIZATIONS = ['view', 'table', 'incremental', 'ephemera
 
 export interface CompileOptions {
   /** Quoting and relation names of the target warehouse (adapter dialects are pure; no connection). */
-  dialect: Pick<Dialect, 'relationName' | 'quoteIdentifier'>;
+  dialect: Pick<Dialect, 'name' | 'relationName' | 'quoteIdentifier' | 'identifierLimits'>;
   invocationId?: string;
   runStartedAt?: Date;
   /** Environment for env_var(); default process.env. */
@@ -59,6 +60,13 @@ export interface CompiledProject {
    * unit test gives every parent of its model.
    */
   renderUnitTest(node: ExecutableNode, options: UnitTestRenderOptions): string;
+  /**
+   * Renders a data test (generic or singular) again with ref()/source()/`model` of the nodes in
+   * `relations` rendering as those relations, quoted like any other; ephemeral CTEs are inlined and
+   * rendered the same way. Write-audit-publish points an audited model at its staging relation with it.
+   * Everything else renders as in the compiled SQL.
+   */
+  renderTestForAudit(test: TestNode, options: { relations: ReadonlyMap<string, RelationRef> }): string;
   /** Renders a hook (pre_hook/post_hook/on-run-*) in a node's context (or the project's when node is undefined). */
   renderHook(sql: string, node?: ExecutableNode): string;
   /** Compiles a one-off snippet (`xform compile --inline`) against the project. */
@@ -89,6 +97,7 @@ class Compiler implements RelationResolver {
   private readonly sources: SourceNode[] = [];
   private readonly bodies = new Map<string, string>();
   private readonly needsFinal = new Set<string>();
+  private genericRenderers = new Map<string, GenericTestRenderer>();
   private readonly quote = (r: RelationRef) => this.options.dialect.relationName(r);
   private readonly invocationId: string;
   private readonly runStartedAt: Date;
@@ -127,7 +136,7 @@ class Compiler implements RelationResolver {
     this.finishConfigs();
     nameRelations(project, this.executables, this.engine, this.ctx, this.bag);
     this.resolveDependencies();
-    const genericTests = buildGenericTests({
+    const generic = buildGenericTests({
       project,
       engine: this.engine,
       ctx: this.ctx,
@@ -135,6 +144,16 @@ class Compiler implements RelationResolver {
       index: this.index,
       models: this.executables,
       sources: this.sources,
+    });
+    const genericTests = generic.tests;
+    this.genericRenderers = generic.renderers;
+    checkRelationNames({
+      executables: this.executables,
+      tests: [...this.singularTests, ...genericTests],
+      targetSchema: project.target.schema,
+      warehouse: this.options.dialect.name,
+      limits: this.options.dialect.identifierLimits,
+      bag: this.bag,
     });
     const unitTests = this.bag.hasErrors() ? [] : buildUnitTests({ project, index: this.index, bag: this.bag, executables: this.executables });
     this.finalizeSql();
@@ -158,6 +177,7 @@ class Compiler implements RelationResolver {
       diagnostics: [...project.diagnostics, ...this.bag.warnings],
       renderForRun: (node, opts) => this.renderForRun(node, opts.isIncremental),
       renderUnitTest: (node, opts) => this.renderUnitTest(node, opts),
+      renderTestForAudit: (test, opts) => this.renderTestForAudit(test, { relations: opts.relations }),
       renderHook: (sql, node) => this.renderHook(sql, node),
       compileInline: (sql) => this.compileInline(sql),
       relationName: this.quote,
@@ -400,8 +420,11 @@ class Compiler implements RelationResolver {
     }
   }
 
-  /** CTEs for every ephemeral model reachable through ephemeral refs, dependencies first. */
-  private ephemeralCtes(node: ExecutableNode | TestNode): Cte[] {
+  /**
+   * CTEs for every ephemeral model reachable through ephemeral refs, dependencies first: their compiled
+   * bodies, or rendered again with `overrides` when given.
+   */
+  private ephemeralCtes(node: ExecutableNode | TestNode, overrides?: RenderOverrides): Cte[] {
     const ctes: Cte[] = [];
     const seen = new Set<string>();
     const visit = (n: ExecutableNode | TestNode) => {
@@ -411,7 +434,10 @@ class Compiler implements RelationResolver {
         if (seen.has(dep)) continue;
         seen.add(dep);
         visit(parent as ExecutableNode);
-        ctes.push({ name: `${EPHEMERAL_PREFIX}${parent.name}`, sql: this.bodies.get(dep) ?? '' });
+        const sql = overrides
+          ? this.engine.render(this.templateFor(parent as ExecutableNode), this.ctx.begin({ node: parent as ExecutableNode, mode: 'final', overrides }))
+          : (this.bodies.get(dep) ?? '');
+        ctes.push({ name: `${EPHEMERAL_PREFIX}${parent.name}`, sql });
       }
     };
     visit(node);
@@ -430,6 +456,19 @@ class Compiler implements RelationResolver {
       if (macro !== 'is_incremental') names[macro] = pyFunction(() => value);
     }
     return this.engine.render(this.templateFor(node), names);
+  }
+
+  /** Renders like compile did (mode final, `execute` false), so only the overridden relations differ. */
+  private renderTestForAudit(test: TestNode, overrides: RenderOverrides): string {
+    let body: string;
+    if (test.test_metadata) {
+      const render = this.genericRenderers.get(test.unique_id);
+      if (!render) throw new XformError('XFORM_INTERNAL', `no generic test '${test.unique_id}' in this compile`);
+      body = render(overrides);
+    } else {
+      body = this.engine.render(this.templateFor(test), this.ctx.begin({ node: test, mode: 'final', overrides }));
+    }
+    return injectCtes(body, this.ephemeralCtes(test, overrides));
   }
 
   private renderHook(sql: string, node?: ExecutableNode): string {

@@ -1,7 +1,8 @@
 /**
  * Where each node is built: database, schema and alias, with dbt's rules. A custom schema is appended to the
  * target schema (`analytics` + `marts` -> `analytics_marts`) unless the project defines its own
- * `generate_schema_name` macro; likewise `generate_alias_name` and `generate_database_name`.
+ * `generate_schema_name` macro; likewise `generate_alias_name` and `generate_database_name`. Whether the
+ * names fit the warehouse and are distinct is checked by relation-names.ts.
  */
 import type { DiagnosticBag } from '../errors.js';
 import type { ExecutableNode } from '../graph/types.js';
@@ -24,7 +25,6 @@ export function nameRelations(
   const schemaMacro = engine.hasMacro('generate_schema_name');
   const aliasMacro = engine.hasMacro('generate_alias_name');
   const databaseMacro = engine.hasMacro('generate_database_name');
-  const owners = new Map<string, ExecutableNode>();
   for (const node of nodes) {
     const custom = node.config;
     try {
@@ -43,20 +43,6 @@ export function nameRelations(
       node.database = database === '' ? undefined : database;
     } catch (err) {
       bag.addError(err, { file: node.original_file_path });
-      continue;
-    }
-    if (node.config.enabled === false || node.config.materialized === 'ephemeral') continue;
-    const key = `${node.database ?? ''}.${node.schema}.${node.alias}`.toLowerCase();
-    const owner = owners.get(key);
-    if (owner) {
-      bag.error(
-        'XFORM_DUPLICATE_RELATION',
-        `${node.resource_type} '${node.name}' and ${owner.resource_type} '${owner.name}' (${owner.original_file_path}) would both be built as ${node.schema}.${node.alias}`,
-        { file: node.original_file_path, line: 1 },
-        'give one of them another alias or schema in config()',
-      );
-    } else {
-      owners.set(key, node);
     }
   }
 }

@@ -23,13 +23,20 @@ export interface RenderTarget {
   mode: RenderMode;
   isIncremental?: boolean;
   execute?: boolean;
-  /** Unit tests: what ref()/source()/this render as instead of real relations, and var/env overrides. */
+  /**
+   * What ref()/source()/this render as instead of real relations, and var/env overrides: unit tests (fixture
+   * CTEs) and write-audit-publish (a model's staging relation).
+   */
   overrides?: RenderOverrides;
 }
 
 export interface RenderOverrides {
-  /** unique_id of a ref'd model/seed or of a source (or `this`) -> the SQL name to render instead (a CTE). */
-  relations: ReadonlyMap<string, string>;
+  /**
+   * unique_id of a ref'd model/seed or of a source (or `this`) -> what to render instead: a bare SQL name
+   * (a unit test's fixture CTE), or a relation, quoted by the dialect like any other (an audited model's
+   * staging relation).
+   */
+  relations: ReadonlyMap<string, string | RelationRef>;
   vars?: Record<string, unknown>;
   env?: Record<string, unknown>;
 }
@@ -143,7 +150,7 @@ export class RenderContext {
     const fixtureThis = target.overrides?.relations.get('this');
     const thisRelation =
       fixtureThis !== undefined
-        ? fixtureRelation(fixtureThis)
+        ? this.overrideValue(fixtureThis)
         : target.mode === 'parse'
         ? this.pending(`this:${node.unique_id}`, () => this.provisionalOf(node))
         : node.resource_type === 'test'
@@ -223,9 +230,7 @@ export class RenderContext {
         return this.provisionalOf(target);
       });
     }
-    const target = this.resolver.resolveRef(name, pkg, node);
-    const fixture = this.current!.overrides?.relations.get(target.unique_id);
-    return fixture !== undefined ? fixtureRelation(fixture) : this.relationValue(target);
+    return this.relationValue(this.resolver.resolveRef(name, pkg, node));
   }
 
   private source(sourceName: string, table: string): unknown {
@@ -235,9 +240,7 @@ export class RenderContext {
     }
     try {
       const relation = this.resolver.resolveSource(sourceName, table, node);
-      const fixture = relation.unique_id === undefined ? undefined : this.current!.overrides?.relations.get(relation.unique_id);
-      if (fixture !== undefined) return fixtureRelation(fixture);
-      return new RelationValue(relation, this.quote);
+      return (relation.unique_id === undefined ? undefined : this.overridden(relation.unique_id)) ?? new RelationValue(relation, this.quote);
     } catch (err) {
       // Keep rendering to find every problem in one compile; the error is reported once per call site.
       this.diagnostics.addError(err);
@@ -245,12 +248,25 @@ export class RenderContext {
     }
   }
 
+  /** What the current render sees for a node: its override when it has one, else its own relation. */
   relationValue(node: ExecutableNode): RelationValue {
+    const overridden = this.overridden(node.unique_id);
+    if (overridden) return overridden;
     const relation = this.resolver.relationOf(node);
     if (typeof relation === 'string') {
       return new RelationValue({ schema: '', identifier: relation }, () => relation);
     }
     return new RelationValue(relation, this.quote);
+  }
+
+  /** The current render's override for `uniqueId` (a model, seed or source), if any. */
+  overridden(uniqueId: string): RelationValue | undefined {
+    const override = this.current?.overrides?.relations.get(uniqueId);
+    return override === undefined ? undefined : this.overrideValue(override);
+  }
+
+  private overrideValue(override: string | RelationRef): RelationValue {
+    return typeof override === 'string' ? fixtureRelation(override) : new RelationValue(override, this.quote);
   }
 
   /** Best current guess of a node's relation (final once the node has been rendered and named). */

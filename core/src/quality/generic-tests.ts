@@ -12,7 +12,7 @@ import type { ColumnTestDef, LoadedProject, NodePatch } from '../project/types.j
 import type { ExecutableNode, GraphNode, SourceNode, TestNode } from '../graph/types.js';
 import type { NodeIndex } from '../graph/index.js';
 import type { TemplateEngine } from '../template/index.js';
-import type { RenderContext } from '../compile/render-context.js';
+import type { RenderContext, RenderOverrides } from '../compile/render-context.js';
 
 export interface GenericTestInput {
   project: LoadedProject;
@@ -62,9 +62,19 @@ class SubqueryRelation {
   }
 }
 
-export function buildGenericTests(input: GenericTestInput): TestNode[] {
+/** A generic test's SQL, rendered again with relations overridden (write-audit-publish reads staging). */
+export type GenericTestRenderer = (overrides?: RenderOverrides) => string;
+
+export interface GenericTests {
+  tests: TestNode[];
+  /** unique_id -> how that test renders. */
+  renderers: Map<string, GenericTestRenderer>;
+}
+
+export function buildGenericTests(input: GenericTestInput): GenericTests {
   const { project, bag } = input;
   const tests: TestNode[] = [];
+  const renderers = new Map<string, GenericTestRenderer>();
   const byKind = new Map<string, ExecutableNode>();
   for (const node of input.models) byKind.set(`${node.resource_type}:${node.name}`, node);
   const templates = new Map<string, ReturnType<TemplateEngine['compile']>>();
@@ -73,7 +83,7 @@ export function buildGenericTests(input: GenericTestInput): TestNode[] {
 
   const make = (def: ColumnTestDef, attached: GraphNode, column: string | undefined, file: string) => {
     try {
-      const node = buildOne(input, def, attached, column, file, templates, testMacros);
+      const node = buildOne(input, def, attached, column, file, templates, testMacros, renderers);
       if (node) tests.push(node);
     } catch (err) {
       bag.addError(err, def.location);
@@ -100,7 +110,7 @@ export function buildGenericTests(input: GenericTestInput): TestNode[] {
       }
     }
   }
-  return tests;
+  return { tests, renderers };
 }
 
 function buildOne(
@@ -111,6 +121,7 @@ function buildOne(
   file: string,
   templates: Map<string, ReturnType<TemplateEngine['compile']>>,
   testMacros: string[],
+  renderers: Map<string, GenericTestRenderer>,
 ): TestNode | undefined {
   const { project, engine, ctx, index } = input;
   const pkg = project.config.name;
@@ -162,6 +173,7 @@ function buildOne(
 
   // Arguments written as ref('x') / source('a', 'b') are relations, and dependencies of the test.
   const values: Record<string, unknown> = {};
+  const relationArgs = new Map<string, GraphNode>();
   for (const [key, value] of Object.entries(args)) {
     const m = typeof value === 'string' ? REF_OR_SOURCE.exec(value) : null;
     if (!m) {
@@ -174,7 +186,7 @@ function buildOne(
       const target = index.resolveRef(refName, refPkg, loc);
       refs.push(refPkg ? { name: refName, package: refPkg } : { name: refName });
       deps.add(target.unique_id);
-      values[key] = ctx.relationValue(target);
+      relationArgs.set(key, target);
     } else {
       if (m[5] === undefined) {
         throw new XformError('XFORM_BAD_TEST_ARGUMENT', `source() in test argument '${key}' needs a source and a table name`, { location: loc });
@@ -182,14 +194,12 @@ function buildOne(
       const target = index.resolveSource(m[3]!, m[5], loc);
       sources.push([m[3]!, m[5]]);
       deps.add(target.unique_id);
-      values[key] = target.relation_name;
+      relationArgs.set(key, target);
     }
   }
   node.depends_on.nodes = [...deps];
 
-  const rendered = attached.resource_type === 'source' ? (attached as SourceNode).relation_name : String(ctx.relationValue(attached as ExecutableNode));
-  const model = typeof config.where === 'string' && config.where.trim() !== '' ? new SubqueryRelation(rendered, config.where) : rendered;
-  const keys = Object.keys(values).sort();
+  const keys = [...Object.keys(values), ...relationArgs.keys()].sort();
   const shape = `${macro}|${column ? 'c' : ''}|${keys.join(',')}`;
   const call = `{{ ${macro}(model=__xform_model${column ? ', column_name=__xform_column' : ''}${keys.map((k) => `, ${k}=__xform_args[${JSON.stringify(k)}]`).join('')}) }}`;
   node.raw_code = call;
@@ -198,7 +208,18 @@ function buildOne(
     template = engine.compile(`${file} (test ${def.name})`, call);
     templates.set(shape, template);
   }
-  const names = ctx.begin({ node, mode: 'final' });
-  node.compiled_code = engine.render(template, { ...names, __xform_model: model, __xform_column: column, __xform_args: values });
+  const render = (overrides?: RenderOverrides): string => {
+    const names = ctx.begin({ node, mode: 'final', ...(overrides ? { overrides } : {}) });
+    // After begin(), so that relations resolve through this render's overrides.
+    const relationOf = (n: GraphNode): unknown =>
+      n.resource_type === 'source' ? String(ctx.overridden(n.unique_id) ?? (n as SourceNode).relation_name) : ctx.relationValue(n as ExecutableNode);
+    const argValues: Record<string, unknown> = { ...values };
+    for (const [key, target] of relationArgs) argValues[key] = relationOf(target);
+    const rendered = String(relationOf(attached));
+    const model = typeof config.where === 'string' && config.where.trim() !== '' ? new SubqueryRelation(rendered, config.where) : rendered;
+    return engine.render(template, { ...names, __xform_model: model, __xform_column: column, __xform_args: argValues });
+  };
+  node.compiled_code = render();
+  renderers.set(node.unique_id, render);
   return node;
 }

@@ -4,11 +4,11 @@
  * `<schema>_audit.<test name>` with the run id, the test name and the time, so nothing a test rejected is lost.
  */
 import type { Adapter, Connection, Relation } from '../adapter/types.js';
-import type { ExecutableNode, GraphNode, TestNode } from '../graph/types.js';
+import type { ExecutableNode, TestNode } from '../graph/types.js';
 import { materialize } from '../materialize/materialize.js';
 import { failuresQuery, limitedFailures, testVerdict } from './thresholds.js';
 
-export const AUDIT_SCHEMA_SUFFIX = '_audit';
+export { AUDIT_SCHEMA_SUFFIX, auditRelation } from './audit-relation.js';
 
 export interface StoreFailuresOptions {
   /** The run's invocation id, written to every stored row. */
@@ -34,14 +34,6 @@ export interface DataTestOutcome {
   failures: number;
   /** Rows appended to the audit table. */
   stored?: number;
-}
-
-/** Where a test's failing rows are kept: the tested relation's schema + `_audit`, named after the test. */
-export function auditRelation(test: TestNode, attached: GraphNode | undefined, targetSchema: string): Relation {
-  const where = attached && attached.resource_type !== 'test' ? (attached as ExecutableNode) : undefined;
-  const schema = `${where?.schema ?? targetSchema}${AUDIT_SCHEMA_SUFFIX}`;
-  const identifier = typeof test.config.alias === 'string' && test.config.alias !== '' ? test.config.alias : test.name;
-  return where?.database ? { database: where.database, schema, identifier } : { schema, identifier };
 }
 
 export async function runDataTest(options: RunDataTestOptions): Promise<DataTestOutcome> {

@@ -4,7 +4,8 @@
  * model it reads is downstream of. It runs against the staging relation once everything else it reads is
  * built: other selected dependencies that are not upstream of the model already (the `to` of a relationships
  * test, say) become extra parents of the model in the run. A test reading something downstream of the
- * model can't audit it and runs as an ordinary node after all its parents.
+ * model can't audit it and runs as an ordinary node after all its parents. An ephemeral model a test reads
+ * counts as the models it reads (it is inlined into the test's SQL).
  */
 import type { CompiledProject } from '../compile/compiler.js';
 import type { ExecutableNode, GraphNode, TestNode } from '../graph/types.js';
@@ -35,11 +36,19 @@ export function planAudits(compiled: CompiledProject, selected: ReadonlySet<stri
     if (!set) ancestorsCache.set(id, (set = graph.ancestors(id)));
     return set;
   };
+  const throughEphemerals = (ids: readonly string[], seen = new Set<string>()): string[] =>
+    ids.flatMap((d) => {
+      const node = manifest.nodes[d];
+      if (node?.resource_type !== 'model' || node.config.materialized !== 'ephemeral') return [d];
+      if (seen.has(d)) return [];
+      seen.add(d);
+      return throughEphemerals((node as ExecutableNode).depends_on.nodes, seen);
+    });
   for (const id of selected) {
     const test = manifest.nodes[id];
     if (!test || test.resource_type !== 'test') continue;
     // Sources are not in manifest.nodes and never run: only the selected models and seeds count.
-    const deps = (test as TestNode).depends_on.nodes.filter((d) => selected.has(d) && manifest.nodes[d] !== undefined);
+    const deps = [...new Set(throughEphemerals((test as TestNode).depends_on.nodes))].filter((d) => selected.has(d) && manifest.nodes[d] !== undefined);
     let owner: string | undefined = (test as TestNode).attached_node;
     if (owner === undefined || manifest.nodes[owner] === undefined) {
       if (deps.length === 0) continue;

@@ -56,11 +56,6 @@ async function runHooks(adapter: Adapter, hooks: string[], render: (sql: string)
   });
 }
 
-/** The test's SQL reading `staging` wherever it read the model's published relation. */
-function againstStaging(sql: string, published: string, staging: string): string {
-  return sql.split(published).join(staging);
-}
-
 /** A unit test as a run outcome: its diff travels in the message, one line each. */
 async function runUnitTestNode(compiled: CompiledProject, adapter: Adapter, connection: Connection, test: TestNode): Promise<NodeOutcome> {
   const r = await runUnitTest({ compiled, adapter, connection, test });
@@ -109,7 +104,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecuteRun
   const storeFor = (test: TestNode) => {
     if (options.storeFailures !== true && test.config.store_failures !== true) return undefined;
     const attached = test.attached_node ? manifest.nodes[test.attached_node] : undefined;
-    return { invocationId: manifest.metadata.invocation_id, storedAt: new Date(), relation: auditRelation(test, attached, project.target.schema) };
+    return { invocationId: manifest.metadata.invocation_id, storedAt: new Date(), relation: auditRelation(test, attached, project.target.schema, adapter.dialect.identifierLimits) };
   };
   const runTest = async (connection: Connection, test: TestNode, signal: AbortSignal, sql?: string): Promise<NodeOutcome> => {
     const r = await runDataTest({ adapter, connection, test, sql, store: storeFor(test), signal });
@@ -157,14 +152,14 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecuteRun
           const settled: NonNullable<NodeOutcome['settled']> = [];
           const audit: AuditHook | undefined = auditTests
             ? async (staging) => {
-                const published = exec.relation_name ?? adapter.dialect.relationName(nodeRelation(exec));
-                const stagingName = adapter.dialect.relationName(staging);
+                // Each test is rendered again with the model's refs pointing at staging; nothing else changes.
+                const relations = new Map([[exec.unique_id, staging]]);
                 const blocking: string[] = [];
                 for (const test of auditTests) {
                   const t0 = performance.now();
                   let outcome: NodeOutcome;
                   try {
-                    outcome = await runTest(connection, test, signal, againstStaging(test.compiled_code ?? '', published, stagingName));
+                    outcome = await runTest(connection, test, signal, compiled.renderTestForAudit(test, { relations }));
                   } catch (err) {
                     outcome = errorOutcome(err);
                   }

@@ -246,6 +246,72 @@ export function defineQualityTests(context: ConformanceContext): void {
       expect(bad.stderr).not.toMatch(/\n\s+at /);
     });
 
+    it('an audit reads the model\'s staging relation, the real relations it also reads, and literals as written', async () => {
+      // The test SQL is rendered again with ref('customers') pointing at staging: `customers_segments`, whose
+      // name starts with `customers`, and a string literal spelling customers' published name stay as they are.
+      const files: ProjectFiles = {
+        'xform_project.yml': yaml(['name: shop', 'version: "1"', 'models:', '  shop:', '    +materialized: table']),
+        'models/customers.sql': 'select 1 as id union all select 2',
+        'models/customers_segments.sql': "select 1 as customer_id, 'gold' as segment union all select 2, 'silver'",
+        'models/schema.yml': yaml([
+          'version: 2',
+          'models:',
+          '  - name: customers',
+          '    columns:',
+          '      - name: id',
+          "        tests: [{relationships: {name: segment_known, to: \"ref('customers_segments')\", field: customer_id}}]",
+        ]),
+        'tests/every_customer_has_segment.sql': [
+          "select c.id from {{ ref('customers') }} c",
+          "where not exists (select 1 from {{ ref('customers_segments') }} s where s.customer_id = c.id)",
+        ].join('\n'),
+        // The literal is customers' published name, spelled out; rewriting it makes every row fail.
+        'tests/published_name_literal.sql': [
+          "{%- set q = '\"' -%}",
+          "{%- set published = (q ~ target.database ~ q ~ '.' if target.database else '') ~ q ~ target.schema ~ q ~ '.' ~ q ~ 'customers' ~ q -%}",
+          "select c.id from {{ ref('customers') }} c",
+          "where '{{ published }}' <> '{{ published | replace('\"customers\"', '\"customers') }}' || '\"'",
+        ].join('\n'),
+      };
+      const p = await project('audit_relations', files);
+      const first = await p.xform('build');
+      expect(first.code, first.stdout + first.stderr).toBe(0);
+      expect(await p.statusOf()).toMatchObject({ segment_known: 'pass', every_customer_has_segment: 'pass', published_name_literal: 'pass', customers: 'success' });
+
+      // Customer 3 has no segment: both tests that read customers_segments block it; the literal test does not.
+      await writeFile(path.join(p.root, 'models/customers.sql'), 'select 1 as id union all select 2 union all select 3');
+      const second = await p.xform('build');
+      expect(second.code, second.stdout + second.stderr).toBe(1);
+      expect(await p.statusOf()).toMatchObject({ segment_known: 'fail', every_customer_has_segment: 'fail', published_name_literal: 'pass', customers: 'error' });
+      expect(second.stdout).toContain('customers: audit failed, not published: blocked by test');
+      expect(second.stdout).toContain('segment_known (1 failing row)');
+      expect(second.stdout).toContain('every_customer_has_segment (1 failing row)');
+      expect(await p.query(`select count(*) as n from ${p.schema}.customers`)).toEqual([{ n: 2 }]);
+    });
+
+    it('keeps the failing rows of two tests whose long names share their first 63 bytes apart, run after run', async () => {
+      // PostgreSQL cut both `<schema>_audit.<70 characters>` names to the same 63 bytes: the rows of both tests
+      // went to one table. Audit names too long for the warehouse are shortened with a hash of the full name.
+      const stem = `amounts_are_small_${'x'.repeat(50)}`;
+      const test = (limit: number) => `{{ config(store_failures=true, severity='warn') }}\nselect * from {{ ref('sales') }} where amount > ${limit}`;
+      const files: ProjectFiles = {
+        'models/sales.sql': "{{ config(materialized='table') }} select 1 as id, 50 as amount union all select 2, 5",
+        [`tests/${stem}_over_10.sql`]: test(10),
+        [`tests/${stem}_over_1.sql`]: test(1),
+      };
+      const p = await project('long_audit', files);
+      for (let run = 0; run < 2; run++) {
+        const build = await p.xform('build');
+        expect(build.code, build.stdout + build.stderr).toBe(0);
+      }
+      const stored = [...(await p.xform('test')).stdout.matchAll(/stored in (\S+)/gu)].map((m) => m[1]!);
+      expect(new Set(stored).size).toBe(2);
+      for (const table of stored) {
+        const rows = await p.query(`select count(distinct xform_test_name) as tests, count(distinct xform_invocation_id) as runs from ${table}`);
+        expect(rows.map((r) => ({ tests: Number(r.tests), runs: Number(r.runs) })), table).toEqual([{ tests: 1, runs: 3 }]);
+      }
+    });
+
     it('a view that fails its tests keeps its previous definition', async () => {
       const files: ProjectFiles = {
         'models/v.sql': 'select 1 as id',

@@ -144,3 +144,28 @@ describe('xform compile on broken projects', () => {
     expectNoStackTrace(result.stderr);
   });
 });
+
+describe('xform compile against the warehouse identifier limit', () => {
+  const profile = (type: 'postgres' | 'duckdb') =>
+    type === 'postgres'
+      ? 'shop:\n  target: dev\n  outputs:\n    dev: {type: postgres, host: 127.0.0.1, port: 1, user: u, password: p, dbname: db, schema: analytics}\n'
+      : 'shop:\n  target: dev\n  outputs:\n    dev: {type: duckdb, path: target/w.duckdb, schema: analytics}\n';
+  const long = `orders_${'x'.repeat(63)}`;
+
+  it('rejects a model name over 63 bytes on PostgreSQL before connecting (exit 2), and DuckDB compiles it', async () => {
+    const files = { 'xform_project.yml': 'name: shop\nversion: "1"\n', [`models/${long}.sql`]: 'select 1 as id' };
+    const pg = await project({ ...files, 'profiles.yml': profile('postgres') });
+    const result = await runXform(['compile'], { cwd: pg });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`models/${long}.sql`);
+    expect(result.stderr).toContain('[XFORM_NAME_TOO_LONG]');
+    expect(result.stderr).toContain(`the name of model '${long}' is 70 bytes long: postgres allows at most 63 bytes in a name`);
+    expect(result.stderr).toContain("give it a shorter alias (the file name can stay): {{ config(alias='...') }}");
+    expectNoStackTrace(result.stderr);
+
+    const duck = await project({ ...files, 'profiles.yml': profile('duckdb') });
+    const ok = await runXform(['compile'], { cwd: duck });
+    expect(ok.stderr).toBe('');
+    expect(ok.code).toBe(0);
+  });
+});
