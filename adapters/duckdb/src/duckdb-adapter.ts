@@ -3,10 +3,11 @@
  * connection (a DuckDB session) from a lazy pool of at most `threads`. DuckDB runs in-process, so there is
  * no server to connect to: "connection failures" are files that cannot be opened.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import {
+  fsError,
   Pool,
   XformError,
   type Adapter,
@@ -75,8 +76,19 @@ export class DuckDBAdapter implements Adapter {
   static async open(target: DuckDBTargetConfig, options: AdapterFactoryOptions): Promise<DuckDBAdapter> {
     const path = databasePath(target.path, options.projectRoot);
     let instance: DuckDBInstance;
+    if (!path.startsWith(':memory:')) {
+      if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) {
+        throw new XformError('XFORM_DUCKDB_PATH_IS_DIRECTORY', `the DuckDB path ${path} is a folder; expected a database file`, {
+          hint: "set 'path:' in profiles.yml to a file, e.g. target/xform.duckdb",
+        });
+      }
+      try {
+        mkdirSync(dirname(path), { recursive: true });
+      } catch (err) {
+        throw fsError(err, 'the DuckDB database', path);
+      }
+    }
     try {
-      if (!path.startsWith(':memory:')) mkdirSync(dirname(path), { recursive: true });
       instance = await DuckDBInstance.create(path);
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);

@@ -12,7 +12,8 @@
  * Renders that read the clock or the invocation (run_started_at, invocation_id, modules), logged, warned,
  * failed, or read a relation before names were final are never kept.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../fs-write.js';
 import { sha256 } from '../partial-parse/input-snapshot.js';
 import { buildStamp } from '../partial-parse/snapshot-file.js';
 import type { NodeConfig } from '../project/types.js';
@@ -95,7 +96,7 @@ export class RenderCache {
   }
 
   async save(file: string): Promise<void> {
-    await writeFile(file, JSON.stringify({ format: FORMAT, build: buildStamp(), entries: Object.fromEntries(this.next), written: this.written }));
+    await writeFileAtomic(file, JSON.stringify({ format: FORMAT, build: buildStamp(), entries: Object.fromEntries(this.next), written: this.written }), 'the partial-parse cache');
   }
 
   attach(host: RenderCacheHost): void {
