@@ -127,8 +127,11 @@ export class RenderContext {
       }),
     });
     this.functions = {
-      ref: pyFunction((args) => this.ref(args)),
-      source: pyFunction((args) => this.source(String(args[0]), String(args[1]))),
+      ref: pyFunction((args) => this.ref(relationArgs('ref', args))),
+      source: pyFunction((args) => {
+        const [sourceName, table] = relationArgs('source', args);
+        return this.source(sourceName!, table!);
+      }),
       config: configFn,
       is_incremental: pyFunction(() => this.current?.isIncremental === true),
     };
@@ -213,9 +216,9 @@ export class RenderContext {
     });
   }
 
-  private ref(args: unknown[]): unknown {
+  private ref(args: string[]): unknown {
     const node = this.node();
-    const [pkg, name] = args.length >= 2 ? [String(args[0]), String(args[1])] : [undefined, String(args[0])];
+    const [pkg, name] = args.length >= 2 ? [args[0], args[1]!] : [undefined, args[0]!];
     if (this.current!.mode === 'parse') {
       node.refs.push(pkg === undefined ? { name } : { name, package: pkg });
       return this.pending(`ref:${pkg ?? ''}:${name}`, () => {
@@ -269,6 +272,30 @@ export class RenderContext {
 }
 
 export type AnyRenderable = GraphNode;
+
+const RELATION_CALLS = {
+  ref: { min: 1, max: 2, needs: 'a model name', example: "ref('stg_orders') or ref('package', 'stg_orders')" },
+  source: { min: 2, max: 2, needs: 'a source name and a table name', example: "source('shop', 'orders')" },
+};
+
+/**
+ * The names given to ref() / source(), checked: without this a missing one renders as the text
+ * 'undefined' and is reported as an unknown model of that name. Thrown without a location, so that the
+ * template engine places it at the call's file and line.
+ */
+function relationArgs(fn: keyof typeof RELATION_CALLS, args: unknown[]): string[] {
+  const spec = RELATION_CALLS[fn];
+  const given = args.filter((a) => a !== undefined && a !== null);
+  if (given.length < spec.min || args.length > spec.max || given.length !== args.length) {
+    const got = args.length === 0 ? 'no argument' : args.map((a) => (a === undefined || a === null ? 'an undefined value' : JSON.stringify(a))).join(', ');
+    throw new XformError('XFORM_RELATION_CALL_INVALID', `${fn}() needs ${spec.needs}, got ${got}`, { hint: `write ${spec.example}` });
+  }
+  const bad = given.find((a) => typeof a !== 'string' || a.trim() === '');
+  if (bad !== undefined) {
+    throw new XformError('XFORM_RELATION_CALL_INVALID', `${fn}() expects names as text, got ${JSON.stringify(bad)}`, { hint: `write ${spec.example}` });
+  }
+  return given as string[];
+}
 
 /** A relation that renders as a bare name (a unit test's fixture CTE). */
 function fixtureRelation(name: string): RelationValue {

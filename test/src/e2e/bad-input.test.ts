@@ -1,0 +1,88 @@
+/**
+ * Bad input a user writes, through the real CLI: each must be one error at the file and line where the
+ * mistake is, saying what was expected (with a did-you-mean where one exists), never a warehouse error or
+ * a stack trace from far away.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { runXform, type CliResult } from '../helpers/cli.js';
+import { removeProject, writeProject, type ProjectFiles } from '../helpers/project.js';
+
+const roots: string[] = [];
+afterAll(async () => {
+  await Promise.all(roots.map(removeProject));
+});
+
+async function xform(files: ProjectFiles, args: string[] = ['compile']): Promise<CliResult> {
+  const root = await writeProject(files);
+  roots.push(root);
+  return runXform(args, { cwd: root });
+}
+
+function expectUserError(result: CliResult): void {
+  expect(result.code).toBe(2);
+  expect(result.stderr).not.toContain('internal error');
+  expect(result.stderr).not.toMatch(/\n\s+at .*\.js:\d+/);
+}
+
+const ORDERS = { 'models/orders.sql': "select 1 as id, 'placed' as status" };
+
+describe('generic tests without their required arguments', () => {
+  it('accepted_values with value: instead of values: is reported at the YAML line, with a did-you-mean', async () => {
+    const result = await xform({
+      ...ORDERS,
+      'models/schema.yml': [
+        'version: 2',
+        'models:',
+        '  - name: orders',
+        '    columns:',
+        '      - name: status',
+        '        tests:',
+        '          - accepted_values:',
+        "              value: ['placed', 'shipped']",
+      ].join('\n'),
+    });
+    expectUserError(result);
+    expect(result.stderr).toContain("models/schema.yml:7:13: error [XFORM_TEST_ARGUMENT_MISSING] test 'accepted_values' on column 'status' of model 'orders' is missing its required argument 'values'");
+    expect(result.stderr).toContain("did you mean 'values:' instead of 'value:'?");
+    expect(result.stderr).not.toContain('not in ()');
+  });
+
+  it.each([
+    { label: 'relationships without field', yaml: "relationships:\n              to: ref('orders')", test: 'relationships', argument: 'field', expected: 'the column of the parent relation' },
+    { label: 'relationships without to', yaml: 'relationships:\n              field: id', test: 'relationships', argument: 'to', expected: "to: ref('customers')" },
+    { label: 'expression_is_true without expression', yaml: 'expression_is_true', test: 'expression_is_true', argument: 'expression', expected: 'a SQL condition every row must meet' },
+  ])('$label: the missing argument is named, with what it holds', async ({ yaml, test, argument, expected }) => {
+    const result = await xform({
+      ...ORDERS,
+      'models/schema.yml': ['version: 2', 'models:', '  - name: orders', '    columns:', '      - name: id', '        tests:', `          - ${yaml}`].join('\n'),
+    });
+    expectUserError(result);
+    expect(result.stderr).toContain(`models/schema.yml:7:`);
+    expect(result.stderr).toContain(`test '${test}' on column 'id' of model 'orders' is missing its required argument '${argument}'`);
+    expect(result.stderr).toContain(expected);
+  });
+});
+
+describe('ref() and source() without their names', () => {
+  it("ref() with no argument names the model file and line, not a model 'undefined'", async () => {
+    const result = await xform({ ...ORDERS, 'models/b.sql': '-- the second model\nselect *\nfrom {{ ref() }}\n' });
+    expectUserError(result);
+    expect(result.stderr).toContain('models/b.sql:3:');
+    expect(result.stderr).toContain('ref() needs a model name, got no argument');
+    expect(result.stderr).not.toContain("'undefined'");
+  });
+
+  it('source() with one argument and ref() of an undefined variable are reported at their lines', async () => {
+    const result = await xform({
+      ...ORDERS,
+      'models/c.sql': "select * from {{ source('shop') }}\n",
+      'models/d.sql': 'select 1 as x\nunion all\nselect * from {{ ref(model_name) }}\n',
+    });
+    expectUserError(result);
+    expect(result.stderr).toContain('models/c.sql:1:');
+    expect(result.stderr).toContain('source() needs a source name and a table name, got "shop"');
+    expect(result.stderr).toContain('models/d.sql:3:');
+    expect(result.stderr).toContain('ref() needs a model name, got an undefined value');
+    expect(result.stderr).not.toContain("'undefined'");
+  });
+});
