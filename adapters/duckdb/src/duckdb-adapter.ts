@@ -125,7 +125,7 @@ export class DuckDBAdapter implements Adapter {
         const result = await connection.execute(describeCsvSql(this.dialect, file, delimiter), { label: 'seed' });
         return seedColumnsFromDescribe(result.rows);
       } catch (err) {
-        throw seedError(err, file, this.projectRoot);
+        throw await seedError(err, file, this.projectRoot);
       }
     });
   }
@@ -135,7 +135,7 @@ export class DuckDBAdapter implements Adapter {
       const result = await connection.execute(loadCsvSql(this.dialect, request), { label: 'seed' });
       return result.rowsAffected ?? 0;
     } catch (err) {
-      throw seedError(err, request.file, this.projectRoot);
+      throw await seedError(err, request.file, this.projectRoot);
     }
   }
 

@@ -3,6 +3,8 @@
  * mistake is, saying what was expected (with a did-you-mean where one exists), never a warehouse error or
  * a stack trace from far away.
  */
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runXform, type CliResult } from '../helpers/cli.js';
 import { removeProject, writeProject, type ProjectFiles } from '../helpers/project.js';
@@ -84,5 +86,21 @@ describe('ref() and source() without their names', () => {
     expect(result.stderr).toContain('models/d.sql:3:');
     expect(result.stderr).toContain('ref() needs a model name, got an undefined value');
     expect(result.stderr).not.toContain("'undefined'");
+  });
+});
+
+describe('a seed that is not UTF-8', () => {
+  it('DuckDB: names the seed, the real line and column, and that the file is not UTF-8', async () => {
+    const root = await writeProject({});
+    roots.push(root);
+    const rows = ['id,name', ...[1, 2, 3, 4, 5].map((i) => `${i},name${i}`), '6,Jos\u00e9', '7,x', '8,y'];
+    await mkdir(path.join(root, 'seeds'));
+    await writeFile(path.join(root, 'seeds', 'people.csv'), Buffer.from(rows.join('\n') + '\n', 'latin1'));
+    const result = await runXform(['seed'], { cwd: root });
+    expect(result.code).toBe(1);
+    // DuckDB's own message quotes line 6 ("5,name5") as the culprit.
+    expect(result.stdout).toContain('seeds/people.csv:7: the file is not UTF-8: byte 0xE9 at column 6 (byte 53 of the file) is not a UTF-8 character');
+    expect(result.stdout).toContain('save the file as UTF-8');
+    expect(result.stdout).not.toContain('5,name5');
   });
 });
