@@ -36,6 +36,15 @@ export const DUCKDB_CAPABILITIES: Capabilities = {
   replaceViewInPlace: true,
 };
 
+function isDirectory(file: string): boolean {
+  try {
+    return statSync(file, { throwIfNoEntry: false })?.isDirectory() === true;
+  } catch {
+    // A path under a file (ENOTDIR) is no folder; creating its parent reports it.
+    return false;
+  }
+}
+
 const SETTING_NAME = /^[A-Za-z_][A-Za-z0-9_.]*$/u;
 
 export class DuckDBAdapter implements Adapter {
@@ -77,7 +86,7 @@ export class DuckDBAdapter implements Adapter {
     const path = databasePath(target.path, options.projectRoot);
     let instance: DuckDBInstance;
     if (!path.startsWith(':memory:')) {
-      if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) {
+      if (isDirectory(path)) {
         throw new XformError('XFORM_DUCKDB_PATH_IS_DIRECTORY', `the DuckDB path ${path} is a folder; expected a database file`, {
           hint: "set 'path:' in profiles.yml to a file, e.g. target/xform.duckdb",
         });
