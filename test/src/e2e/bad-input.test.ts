@@ -104,3 +104,19 @@ describe('a seed that is not UTF-8', () => {
     expect(result.stdout).not.toContain('5,name5');
   });
 });
+
+describe('a folder as the DuckDB path', () => {
+  it("is reported at profiles.yml's path: line as a folder, not as a lock held by another process", async () => {
+    const root = await writeProject({
+      ...ORDERS,
+      'data/readme.txt': 'the warehouse file goes here\n',
+      'profiles.yml': ['demo:', '  target: dev', '  outputs:', '    dev:', '      type: duckdb', '      path: data', ''].join('\n'),
+    });
+    roots.push(root);
+    const result = await runXform(['run'], { cwd: root });
+    expectUserError(result);
+    expect(result.stderr).toContain("profiles.yml:6:13: error [XFORM_DUCKDB_PATH_IS_DIRECTORY] the DuckDB path 'data' of target 'dev' is a folder; expected a database file");
+    expect(result.stderr).toContain('data/xform.duckdb');
+    expect(result.stderr).not.toMatch(/lock|another process/i);
+  });
+});
