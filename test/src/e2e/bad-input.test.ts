@@ -120,3 +120,37 @@ describe('a folder as the DuckDB path', () => {
     expect(result.stderr).not.toMatch(/lock|another process/i);
   });
 });
+
+describe('an unknown materialization', () => {
+  it("a folder's +materialized: tabel is reported at xform_project.yml's line with a did-you-mean, not at each model", async () => {
+    const result = await xform({
+      'xform_project.yml': ['name: demo', 'version: "1.0"', 'models:', '  demo:', '    staging:', '      +materialized: tabel', ''].join('\n'),
+      'models/staging/stg_a.sql': 'select 1 as id',
+      'models/staging/stg_b.sql': 'select 2 as id',
+    });
+    expectUserError(result);
+    expect(result.stderr).toContain("xform_project.yml:6:22: error [XFORM_UNKNOWN_MATERIALIZATION] unknown materialization 'tabel' for the models under 'models.demo.staging'");
+    expect(result.stderr).toContain("did you mean 'table'?");
+    expect(result.stderr).not.toContain('stg_a');
+  });
+
+  it("a model's own config(materialized='tabel') stays reported at the model, at the config() line", async () => {
+    const result = await xform({ 'models/b.sql': "-- b\n{{ config(materialized='tabel') }}\nselect 1 as id\n" });
+    expectUserError(result);
+    expect(result.stderr).toContain("models/b.sql:2:11: error [XFORM_UNKNOWN_MATERIALIZATION] model 'b' has materialized='tabel'");
+    expect(result.stderr).toContain("did you mean 'table'?");
+  });
+
+  it('the other closed sets at folder level (on_schema_change, incremental_strategy, layer) are reported at xform_project.yml too', async () => {
+    const result = await xform({
+      'xform_project.yml': ['name: demo', 'version: "1.0"', 'models:', '  demo:', '    +on_schema_change: fial', '    +incremental_strategy: mrege', '    +layer: sliver', ''].join('\n'),
+      'models/a.sql': 'select 1 as id',
+    });
+    expectUserError(result);
+    expect(result.stderr).toContain("xform_project.yml:5:5: error [XFORM_CONFIG_INVALID] config 'on_schema_change' must be one of");
+    expect(result.stderr).toContain("did you mean 'fail'?");
+    expect(result.stderr).toContain("xform_project.yml:6:5: error [XFORM_CONFIG_INVALID] config 'incremental_strategy'");
+    expect(result.stderr).toContain("did you mean 'merge'?");
+    expect(result.stderr).toMatch(/xform_project\.yml:7:\d+: error \[XFORM_LAYER_UNKNOWN\] unknown layer 'sliver'/);
+  });
+});
