@@ -154,3 +154,17 @@ describe('an unknown materialization', () => {
     expect(result.stderr).toMatch(/xform_project\.yml:7:\d+: error \[XFORM_LAYER_UNKNOWN\] unknown layer 'sliver'/);
   });
 });
+
+describe('macro recursion', () => {
+  it('prints a few short lines naming the macro, its line and the depth limit, not a 29 KB call list', async () => {
+    const result = await xform({
+      'macros/m.sql': '{% macro helper() %}x{% endmacro %}\n\n{% macro loop_me(n) %}\n  {{ loop_me(n + 1) }}\n{% endmacro %}\n',
+      'models/a.sql': 'select {{ loop_me(0) }} as id\n',
+    });
+    expectUserError(result);
+    expect(result.stderr).toContain("macros/m.sql:3: error [XFORM_MACRO_RECURSION] macro 'loop_me' calls itself without end: more than 256 nested macro calls");
+    expect(result.stderr).toContain('... 253 more');
+    expect(result.stderr.length).toBeLessThan(600);
+    expect(result.stderr).not.toContain('Maximum call stack');
+  });
+});
