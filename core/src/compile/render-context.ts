@@ -5,6 +5,7 @@
  * synchronous, so one current node at a time), which keeps the 10,000-model path free of per-model setup.
  */
 import { XformError, didYouMeanHint, type DiagnosticBag } from '../errors.js';
+import { isSecretEnvName, SECRET_ENV_PREFIXES } from '../secrets.js';
 import type { LoadedProject, NodeConfig } from '../project/types.js';
 import { normalizeConfig, mergeConfig } from '../project/index.js';
 import type { ExecutableNode, GraphNode, RelationRef, TestNode } from '../graph/types.js';
@@ -75,6 +76,12 @@ export class RenderContext {
       var: pyFunction((args) => this.lookupVar(String(args[0]), args.length > 1, args[1])),
       env_var: pyFunction((args) => {
         const name = String(args[0]);
+        if (isSecretEnvName(name)) {
+          throw new XformError('XFORM_SECRET_ENV_VAR_NOT_ALLOWED', `secret environment variable '${name}' can be used only in profiles.yml`, {
+            location: this.callLocation('env_var', name),
+            hint: `variables named ${SECRET_ENV_PREFIXES.join('* or ')}* are never read elsewhere: their value would be written to compiled SQL and manifest.json; use a variable without the prefix if the value is not a secret`,
+          });
+        }
         const overridden = this.current?.overrides?.env;
         if (overridden && Object.hasOwn(overridden, name)) return overridden[name];
         const value = meta.env[name];

@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { writeFileAtomic } from '../fs-write.js';
+import { scrubSecrets } from '../secrets.js';
 import type { FreshnessRule } from '../project/types.js';
 import { redactSecrets } from '../run/run-results.js';
 import type { FreshnessResult } from './freshness.js';
@@ -62,6 +63,7 @@ export function buildSourcesJson(results: readonly FreshnessResult[], meta: Sour
 
 /** Writes the file (creating its folder) beside and renames it into place; returns its path. */
 export async function writeSourcesJson(file: string, results: readonly FreshnessResult[], meta: SourcesJsonMeta): Promise<string> {
-  await writeFileAtomic(file, JSON.stringify(buildSourcesJson(results, meta), null, 2) + '\n', 'the source freshness results');
+  // Warehouse messages may quote a connection setting; secret values never reach the file.
+  await writeFileAtomic(file, scrubSecrets(JSON.stringify(buildSourcesJson(results, meta), null, 2) + '\n'), 'the source freshness results');
   return file;
 }

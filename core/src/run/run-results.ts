@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { writeFileAtomic } from '../fs-write.js';
+import { scrubSecrets } from '../secrets.js';
 import type { RunResult } from './scheduler.js';
 
 export const RUN_RESULTS_SCHEMA = 'https://schemas.getdbt.com/dbt/run-results/v6.json';
@@ -93,6 +94,7 @@ export function buildRunResults(results: RunResult[], meta: RunResultsMeta): Run
  */
 export async function writeRunResults(targetDir: string, results: RunResult[], meta: RunResultsMeta): Promise<string> {
   const file = path.join(targetDir, 'run_results.json');
-  await writeFileAtomic(file, JSON.stringify(buildRunResults(results, meta), null, 2) + '\n', 'the run results');
+  // Warehouse messages may quote a connection setting; secret values never reach the file.
+  await writeFileAtomic(file, scrubSecrets(JSON.stringify(buildRunResults(results, meta), null, 2) + '\n'), 'the run results');
   return file;
 }
