@@ -63,10 +63,10 @@ export function fsReason(err: NodeJS.ErrnoException, file: string): string {
 }
 
 /**
- * `err` as an XformError naming `file` and `what` was being done, when it is a file-system error; other
- * errors are returned untouched.
+ * `err` as an XformError naming `file` and `what` was being written (or the `action`, e.g. "read"), when it
+ * is a file-system error; other errors are returned untouched.
  */
-export function fsError(err: unknown, what: string, file: string): unknown {
+export function fsError(err: unknown, what: string, file: string, action = `write ${what} to`): unknown {
   const errno = errnoOf(err);
   if (!errno) return err;
   const reason = fsReason(errno, file);
@@ -75,10 +75,12 @@ export function fsError(err: unknown, what: string, file: string): unknown {
       ? 'free some space (or set target-path in xform_project.yml to another disk) and run again'
       : errno.code === 'ENOTDIR' || errno.code === 'EEXIST'
         ? 'move that file away, or set target-path in xform_project.yml to another folder'
-        : errno.code === 'EACCES' || errno.code === 'EPERM' || errno.code === 'EROFS'
-          ? 'make the folder writable for this user, or set target-path in xform_project.yml to a writable folder'
-          : undefined;
-  return new XformError(FS_ERROR, `cannot write ${what} to ${shown(file)}: ${reason} (${errno.code})`, {
+        : action === 'read' && (errno.code === 'EACCES' || errno.code === 'EPERM')
+          ? 'make it readable for the user running xform'
+          : errno.code === 'EACCES' || errno.code === 'EPERM' || errno.code === 'EROFS'
+            ? 'make the folder writable for this user, or set target-path in xform_project.yml to a writable folder'
+            : undefined;
+  return new XformError(FS_ERROR, `cannot ${action} ${shown(file)}: ${reason} (${errno.code})`, {
     location: { file: shown(file) },
     hint,
     cause: err,
@@ -89,7 +91,8 @@ export function fsError(err: unknown, what: string, file: string): unknown {
 export function unwrappedFsError(err: unknown): XformError | undefined {
   const errno = errnoOf(err);
   if (!errno || typeof errno.path !== 'string' || typeof errno.syscall !== 'string') return undefined;
-  return fsError(err, `(${errno.syscall})`, errno.path) as XformError;
+  const action = /^(open|read|stat|lstat|scandir|readlink|access)$/.test(errno.syscall) ? `read` : errno.syscall === 'unlink' || errno.syscall === 'rmdir' ? 'remove' : 'write';
+  return fsError(err, '', errno.path, action) as XformError;
 }
 
 function tempName(file: string): string {
@@ -148,6 +151,6 @@ export function removeFileSync(file: string, what: string): void {
     const code = errnoOf(err)?.code;
     // A path under a file cannot hold the file to remove; the write that follows reports the real problem.
     if (code === 'ENOTDIR') return;
-    throw fsError(err, `(removing) ${what}`, file);
+    throw fsError(err, what, file, `remove ${what}`);
   }
 }

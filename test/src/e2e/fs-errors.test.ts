@@ -73,6 +73,14 @@ describe('file-system errors', () => {
     expectFsError(result, 'cannot write the compiled SQL to target/compiled: permission denied (EACCES)');
   });
 
+  it.skipIf(!isRoot)('a project folder it may not read is named too, without a stack trace', async () => {
+    const root = await project();
+    await chmod(root, 0o777);
+    await chmod(path.join(root, 'models'), 0o700);
+    const result = await runXform(['compile'], { cwd: root, uid: 65534, gid: 65534 });
+    expectFsError(result, 'cannot read models: permission denied (EACCES)', 'make it readable');
+  });
+
   it('`xform compile` on a full disk says so and leaves the previous manifest whole', async (ctx) => {
     const root = await project();
     const disk = await smallDisk(root, '64k');
