@@ -141,6 +141,12 @@ function checkArguments(engine: TemplateEngine, macro: string, def: ColumnTestDe
       hint,
     });
   }
+  if (testName === 'accepted_values' && Array.isArray(args.values) && args.values.length === 0) {
+    throw new XformError('XFORM_TEST_ARGUMENT_MISSING', `test 'accepted_values' on ${on} has an empty 'values' list`, {
+      location: def.location,
+      hint: `give ${ARGUMENT_HINTS['accepted_values.values']}`,
+    });
+  }
 }
 
 function buildOne(

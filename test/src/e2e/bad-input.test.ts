@@ -49,6 +49,15 @@ describe('generic tests without their required arguments', () => {
     expect(result.stderr).not.toContain('not in ()');
   });
 
+  it('accepted_values with an empty values: list is reported at the YAML line', async () => {
+    const result = await xform({
+      ...ORDERS,
+      'models/schema.yml': ['version: 2', 'models:', '  - name: orders', '    columns:', '      - name: status', '        tests:', '          - accepted_values:', '              values: []'].join('\n'),
+    });
+    expectUserError(result);
+    expect(result.stderr).toContain("models/schema.yml:7:13: error [XFORM_TEST_ARGUMENT_MISSING] test 'accepted_values' on column 'status' of model 'orders' has an empty 'values' list");
+  });
+
   it.each([
     { label: 'relationships without field', yaml: "relationships:\n              to: ref('orders')", test: 'relationships', argument: 'field', expected: 'the column of the parent relation' },
     { label: 'relationships without to', yaml: 'relationships:\n              field: id', test: 'relationships', argument: 'to', expected: "to: ref('customers')" },
