@@ -150,6 +150,17 @@ describe('an unknown materialization', () => {
     expect(result.stderr).toContain("did you mean 'table'?");
   });
 
+  it("a model's config: in schema YAML is reported at the YAML line", async () => {
+    const result = await xform({
+      'models/a.sql': 'select 1 as id',
+      'models/schema.yml': ['version: 2', 'models:', '  - name: a', '    config:', '      materialized: tabel', ''].join('\n'),
+    });
+    expectUserError(result);
+    expect(result.stderr).toContain("models/schema.yml:5:21: error [XFORM_UNKNOWN_MATERIALIZATION] unknown materialization 'tabel' for model 'a'");
+    expect(result.stderr).toContain("did you mean 'table'?");
+    expect(result.stderr).not.toContain('models/a.sql');
+  });
+
   it('the other closed sets at folder level (on_schema_change, incremental_strategy, layer) are reported at xform_project.yml too', async () => {
     const result = await xform({
       'xform_project.yml': ['name: demo', 'version: "1.0"', 'models:', '  demo:', '    +on_schema_change: fial', '    +incremental_strategy: mrege', '    +layer: sliver', ''].join('\n'),
