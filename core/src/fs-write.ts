@@ -36,7 +36,12 @@ function errnoOf(err: unknown): NodeJS.ErrnoException | undefined {
 function fileInTheWay(file: string): string | undefined {
   let dir = path.resolve(file);
   for (;;) {
-    const st = statSync(dir, { throwIfNoEntry: false });
+    let st;
+    try {
+      st = statSync(dir, { throwIfNoEntry: false });
+    } catch {
+      return undefined;
+    }
     if (st && !st.isDirectory()) return dir;
     const parent = path.dirname(dir);
     if (parent === dir) return undefined;

@@ -13,8 +13,8 @@
  * failed, or read a relation before names were final are never kept.
  */
 import { readFile } from 'node:fs/promises';
-import { writeFileAtomic } from '../fs-write.js';
 import path from 'node:path';
+import { writeFileAtomic } from '../fs-write.js';
 import { envKey, hashEnvValue, readEnvKey } from '../partial-parse/env-key.js';
 import { sha256 } from '../partial-parse/input-snapshot.js';
 import { buildStamp } from '../partial-parse/snapshot-file.js';
