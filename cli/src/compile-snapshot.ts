@@ -1,7 +1,7 @@
 /** Records what a full `xform compile` read, so that the next one can tell whether anything changed. */
 import path from 'node:path';
 import type { CompiledProject } from '@xform/core';
-import { compileKey, removeSnapshot, takeSnapshot, writeSnapshot } from '@xform/core/partial-parse';
+import { compileKey, envKey, removeSnapshot, takeSnapshot, writeSnapshot } from '@xform/core/partial-parse';
 import type { CompileSummary } from './compile-summary.js';
 import { invocationArgs } from './invocation.js';
 
@@ -37,7 +37,7 @@ export function saveCompileSnapshot(
     write(summary) {
       // Without the inputs of loading (a project built in memory) nothing can be checked later.
       if (!project.inputs) return;
-      writeSnapshot(options.targetDir, takeSnapshot({ ...base, result: summary }));
+      writeSnapshot(options.targetDir, takeSnapshot({ ...base, envKey: envKey(options.targetDir), result: summary }));
     },
   };
 }

@@ -1,3 +1,4 @@
+import { scrubSecrets } from '@xform/core/secrets';
 import { setInvocation } from './invocation.js';
 import { compileIfUnchanged } from './unchanged-compile.js';
 import { XFORM_VERSION } from './version.js';
@@ -11,6 +12,9 @@ export async function main(argv: string[]): Promise<number> {
     stream.on('error', (err: NodeJS.ErrnoException) => {
       if (err.code !== 'EPIPE') throw err;
     });
+    // A driver's error may quote a connection setting: no secret environment variable's value is printed.
+    const write = stream.write.bind(stream) as (chunk: unknown, ...rest: unknown[]) => boolean;
+    stream.write = ((chunk: unknown, ...rest: unknown[]) => write(typeof chunk === 'string' ? scrubSecrets(chunk) : chunk, ...rest)) as typeof stream.write;
   }
   // An unchanged project re-compiles without loading the compiler (which alone takes ~0.3 s).
   try {

@@ -1,5 +1,5 @@
 /** Printing diagnostics and errors for people. The only place that decides how an error looks. */
-import { isXformError, type Diagnostic } from '@xform/core';
+import { isXformError, unwrappedFsError, type Diagnostic } from '@xform/core';
 
 import { bold, dim, green, red, yellow } from './colors.js';
 
@@ -30,6 +30,8 @@ export function printDiagnostics(diagnostics: readonly Diagnostic[]): void {
 
 /** Prints any error without a stack trace for user mistakes; unexpected errors keep theirs for bug reports. */
 export function printError(err: unknown): void {
+  // A file-system error that no writer wrapped is still the machine's state, not a bug: no stack trace.
+  err = unwrappedFsError(err) ?? err;
   if (isXformError(err)) {
     if (err.diagnostics.length > 0) {
       printDiagnostics(err.diagnostics);

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, realpath, rm, symlink, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveInside } from './static-server.js';
+import { isLoopbackHost, resolveInside } from './static-server.js';
 
 let base: string;
 let root: string;
@@ -32,5 +32,14 @@ describe('resolveInside', () => {
     for (const url of ['/../secret.txt', '/..%2fsecret.txt', '/%2e%2e/secret.txt', '/data/../../secret.txt', '/..\\secret.txt', '/%00', '/%E0%A4%A', '/link.txt', '/missing.js']) {
       expect(await resolveInside(root, url), url).toBeUndefined();
     }
+  });
+});
+
+describe('isLoopbackHost', () => {
+  it.each(['127.0.0.1', '127.1.2.3', 'localhost', 'LOCALHOST', '::1', '[::1]', '0:0:0:0:0:0:0:1', '::ffff:127.0.0.1'])('%s stays on this machine', (host) => {
+    expect(isLoopbackHost(host)).toBe(true);
+  });
+  it.each(['0.0.0.0', '::', '192.168.1.10', '10.0.0.1', 'example.com', '::ffff:10.0.0.1'])('%s is reachable from other machines', (host) => {
+    expect(isLoopbackHost(host)).toBe(false);
   });
 });

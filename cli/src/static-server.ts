@@ -5,6 +5,7 @@
 import { createReadStream } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
+import { isIP } from 'node:net';
 import path from 'node:path';
 
 const TYPES: Record<string, string> = {
@@ -36,6 +37,15 @@ export async function resolveInside(root: string, urlPath: string): Promise<stri
   } catch {
     return undefined;
   }
+}
+
+/** Whether binding `host` keeps the site on this machine: localhost, 127.0.0.0/8 or ::1 (also as ::ffff:127.x). */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.trim().toLowerCase().replace(/^\[|\]$/g, '');
+  if (h === 'localhost' || h.endsWith('.localhost')) return true;
+  if (isIP(h) === 4) return h.startsWith('127.');
+  if (isIP(h) === 6) return h === '::1' || /^(0{0,4}:){7}0{0,3}1$/.test(h) || /^::ffff:127\./.test(h);
+  return false;
 }
 
 export async function serveFolder(folder: string, host: string, port: number): Promise<{ server: Server; url: string }> {

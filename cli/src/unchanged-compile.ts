@@ -5,7 +5,7 @@
  * on disk are already what a compile would write. Runs before the compiler is even loaded.
  */
 import path from 'node:path';
-import { compileKey, readSnapshot, unchangedSince } from '@xform/core/partial-parse';
+import { compileKey, readEnvKey, readSnapshot, unchangedSince } from '@xform/core/partial-parse';
 import { printCompileSummary, type CompileSummary } from './compile-summary.js';
 
 /**
@@ -30,11 +30,13 @@ export function compileIfUnchanged(argv: readonly string[]): number | undefined 
   if (argv[0] !== 'compile' || argv.some((a) => a.startsWith('-') && !KNOWN_FLAGS.has(a.split('=')[0]!))) return undefined;
   const projectDir = path.resolve(projectDirArg(argv) ?? '.');
   // A project with another target-path keeps its snapshot there; it simply compiles in full.
-  const snapshot = readSnapshot(path.join(projectDir, 'target'));
-  if (!snapshot) return undefined;
+  const targetDir = path.join(projectDir, 'target');
+  const snapshot = readSnapshot(targetDir);
+  const envKey = readEnvKey(targetDir);
+  if (!snapshot || !envKey) return undefined;
   const summary = snapshot.result as CompileSummary;
   if (summary.warnings !== 0) return undefined;
-  if (!unchangedSince(snapshot, { key: compileKey(argv, process.cwd()), env: process.env })) return undefined;
+  if (!unchangedSince(snapshot, { key: compileKey(argv, process.cwd()), env: process.env, envKey })) return undefined;
   printCompileSummary(summary, started);
   return 0;
 }

@@ -3,10 +3,11 @@
  * connection (a DuckDB session) from a lazy pool of at most `threads`. DuckDB runs in-process, so there is
  * no server to connect to: "connection failures" are files that cannot be opened.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import {
+  fsError,
   Pool,
   XformError,
   type Adapter,
@@ -34,6 +35,15 @@ export const DUCKDB_CAPABILITIES: Capabilities = {
   renameTakesIdentifierOnly: true,
   replaceViewInPlace: true,
 };
+
+function isDirectory(file: string): boolean {
+  try {
+    return statSync(file, { throwIfNoEntry: false })?.isDirectory() === true;
+  } catch {
+    // A path under a file (ENOTDIR) is no folder; creating its parent reports it.
+    return false;
+  }
+}
 
 const SETTING_NAME = /^[A-Za-z_][A-Za-z0-9_.]*$/u;
 
@@ -75,8 +85,19 @@ export class DuckDBAdapter implements Adapter {
   static async open(target: DuckDBTargetConfig, options: AdapterFactoryOptions): Promise<DuckDBAdapter> {
     const path = databasePath(target.path, options.projectRoot);
     let instance: DuckDBInstance;
+    if (!path.startsWith(':memory:')) {
+      if (isDirectory(path)) {
+        throw new XformError('XFORM_DUCKDB_PATH_IS_DIRECTORY', `the DuckDB path ${path} is a folder; expected a database file`, {
+          hint: "set 'path:' in profiles.yml to a file, e.g. target/xform.duckdb",
+        });
+      }
+      try {
+        mkdirSync(dirname(path), { recursive: true });
+      } catch (err) {
+        throw fsError(err, 'the DuckDB database', path);
+      }
+    }
     try {
-      if (!path.startsWith(':memory:')) mkdirSync(dirname(path), { recursive: true });
       instance = await DuckDBInstance.create(path);
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
@@ -113,7 +134,7 @@ export class DuckDBAdapter implements Adapter {
         const result = await connection.execute(describeCsvSql(this.dialect, file, delimiter), { label: 'seed' });
         return seedColumnsFromDescribe(result.rows);
       } catch (err) {
-        throw seedError(err, file, this.projectRoot);
+        throw await seedError(err, file, this.projectRoot);
       }
     });
   }
@@ -123,7 +144,7 @@ export class DuckDBAdapter implements Adapter {
       const result = await connection.execute(loadCsvSql(this.dialect, request), { label: 'seed' });
       return result.rowsAffected ?? 0;
     } catch (err) {
-      throw seedError(err, request.file, this.projectRoot);
+      throw await seedError(err, request.file, this.projectRoot);
     }
   }
 

@@ -4,7 +4,7 @@
  * escaped by doubling, an empty unquoted field is NULL, a quoted empty field ("") is an empty string.
  */
 import { relative } from 'node:path';
-import { isXformError, XformError, type Dialect, type SeedColumn, type SeedLoadRequest } from '@xform/core';
+import { isXformError, nonUtf8Error, XformError, type Dialect, type SeedColumn, type SeedLoadRequest } from '@xform/core';
 
 function csvOptions(dialect: Dialect, delimiter: string): string {
   return [
@@ -44,16 +44,18 @@ const CSV_LINE = /CSV Error on Line: (\d+)/u;
  * A CSV error from DuckDB, shortened to what the user needs (the line and the reason) and located in the
  * seed file; any other error is returned unchanged.
  */
-export function seedError(err: unknown, file: string, projectRoot: string): unknown {
+export async function seedError(err: unknown, file: string, projectRoot: string): Promise<unknown> {
   if (!isXformError(err)) return err;
   const line = CSV_LINE.exec(err.message);
   if (!line) return err;
+  const where = relative(projectRoot, file).split('\\').join('/');
+  // DuckDB's sniffer counts and quotes the wrong line for bytes that are not UTF-8: find them ourselves.
+  if (/not utf-8 encoded|invalid unicode/i.test(err.message)) return nonUtf8Error(file, where);
   // DuckDB prints the offending line (which may itself span lines), then the reason, then "Possible fixes".
   const lines = err.message.split('\n');
   const fixes = lines.findIndex((text) => text.startsWith('Possible fixes'));
   const before = (fixes === -1 ? lines.slice(1, 2) : lines.slice(0, fixes)).map((text) => text.trim());
   const why = before.filter((text) => text !== '').pop() ?? 'malformed CSV';
-  const where = relative(projectRoot, file).split('\\').join('/');
   return new XformError('XFORM_SEED_MALFORMED', `${where}: CSV error on line ${line[1]}: ${why}`, {
     location: { file: where, line: Number(line[1]) },
     hint: 'quote fields that contain the delimiter, quotes (doubled: "") or line breaks',

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { generateDocs, loadAdapter, writeCompileArtifacts, XformError } from '@xform/core';
 import { addProjectOptions, compileFromOptions, loadProjectFromOptions, type ProjectOptions } from '../project-options.js';
-import { serveFolder } from '../static-server.js';
+import { isLoopbackHost, serveFolder } from '../static-server.js';
 import { dim, green, yellow } from '../output.js';
 
 /** The docs site's front-end, built by docs-site/build.mjs into cli/dist/docs-site at package build time. */
@@ -86,6 +86,13 @@ export function registerDocs(program: Command, setExitCode: (code: number) => vo
       });
     });
     process.stdout.write(`${green('Serving')} the docs site at ${url} ${dim('(Ctrl-C to stop)')}\n`);
+    if (!isLoopbackHost(options.host)) {
+      process.stderr.write(
+        `${yellow('warning')} --host ${options.host} is not a loopback address: the docs site (your project's SQL, ` +
+          `columns and descriptions) is reachable from other machines that can reach this one, without authentication; ` +
+          `use --host 127.0.0.1 to keep it on this machine\n`,
+      );
+    }
     await new Promise<void>((resolve) => {
       const stop = () => {
         process.off('SIGINT', stop);

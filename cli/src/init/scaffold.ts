@@ -6,7 +6,7 @@
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { didYouMean, XformError } from '@xform/core';
+import { didYouMean, fsError, XformError } from '@xform/core';
 
 export const INIT_ADAPTERS = ['duckdb', 'postgres', 'bigquery', 'snowflake'] as const;
 export type InitAdapter = (typeof INIT_ADAPTERS)[number];
@@ -123,8 +123,12 @@ export async function scaffoldProject(options: ScaffoldOptions): Promise<Scaffol
     const target = path.join(dir, to);
     const text = fill(await readFile(from, 'utf8'));
     if (to === 'profiles.yml') requiredEnv = requiredEnvVars(text);
-    await mkdir(path.dirname(target), { recursive: true });
-    await writeFile(target, text, { flag: 'wx' });
+    try {
+      await mkdir(path.dirname(target), { recursive: true });
+      await writeFile(target, text, { flag: 'wx' });
+    } catch (err) {
+      throw fsError(err, 'the new project', target);
+    }
   }
   return { files: copies.map((c) => c.to).sort(), requiredEnv };
 }

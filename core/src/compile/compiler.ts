@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { DiagnosticBag, XformError, didYouMeanHint, isXformError, type Diagnostic } from '../errors.js';
 import { mergeConfig } from '../project/index.js';
+import { MODEL_MATERIALIZATIONS } from '../project/node-config.js';
 import type { LoadedProject } from '../project/types.js';
 import { LineageGraph, NodeIndex, checkLayerRules } from '../graph/index.js';
 import type { ExecutableNode, GraphNode, MacroNode, RelationRef, SourceNode, TestNode } from '../graph/types.js';
@@ -19,7 +20,7 @@ import { buildSourceNodes, fileStem, newExecutableNode, newSingularTest, patches
 import { EPHEMERAL_PREFIX, injectCtes, type Cte } from './ephemeral.js';
 import type { Manifest } from './manifest.js';
 import { TOKEN_PATTERN } from './relation.js';
-import { locateCall } from './source-lines.js';
+import { locateCall, locateConfigValue } from './source-lines.js';
 import { RenderContext, type RelationResolver, type RenderOverrides } from './render-context.js';
 import type { RenderCache } from './render-cache.js';
 import { pyFunction } from '../template/index.js';
@@ -28,7 +29,7 @@ import { checkRelationNames } from './relation-names.js';
 import { findSnapshotBlock } from './snapshots.js';
 import { XFORM_CORE_VERSION } from '../version.js';
 
-export const MODEL_MATERIALIZATIONS = ['view', 'table', 'incremental', 'ephemeral'] as const;
+export { MODEL_MATERIALIZATIONS };
 
 export interface CompileOptions {
   /** Quoting and relation names of the target warehouse (adapter dialects are pure; no connection). */
@@ -330,7 +331,7 @@ class Compiler implements RelationResolver {
           this.bag.error(
             'XFORM_UNKNOWN_MATERIALIZATION',
             `model '${node.name}' has materialized='${config.materialized}', expected one of ${MODEL_MATERIALIZATIONS.join(', ')}`,
-            { file: node.original_file_path, line: 1 },
+            locateConfigValue(node.original_file_path, node.raw_code, 'materialized', config.materialized),
             didYouMeanHint(config.materialized, MODEL_MATERIALIZATIONS),
           );
         }

@@ -1,8 +1,8 @@
 /** The manifest: every node of the project after compilation, in dbt's manifest.json shape. */
 import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { ensureDir, writeFileAtomic } from '../fs-write.js';
 import type { ExecutableNode, MacroNode, SourceNode, TestNode } from '../graph/types.js';
 
 export interface ManifestMetadata {
@@ -63,16 +63,16 @@ export async function writeCompileArtifacts(targetDir: string, manifest: Manifes
   const dirs = new Set(files.map((f) => path.dirname(f.file)));
   dirs.add(compiledRoot);
   // Create each folder once (parents before children), then write files in bounded batches.
-  for (const dir of [...dirs].sort((a, b) => a.length - b.length)) await mkdir(dir, { recursive: true });
+  for (const dir of [...dirs].sort((a, b) => a.length - b.length)) await ensureDir(dir, 'the compiled SQL');
   const batch = 64;
   for (let i = 0; i < files.length; i += batch) {
-    await Promise.all(files.slice(i, i + batch).map((f) => writeFile(f.file, f.sql)));
+    await Promise.all(files.slice(i, i + batch).map((f) => writeFileAtomic(f.file, f.sql, 'the compiled SQL')));
   }
   for (const f of files) {
     const st = statSync(f.file);
     written[f.rel] = [f.hash, st.size, st.mtimeMs];
   }
-  await writeFile(path.join(targetDir, 'manifest.json'), JSON.stringify(manifest));
+  await writeFileAtomic(path.join(targetDir, 'manifest.json'), JSON.stringify(manifest), 'the manifest');
   return written;
 }
 

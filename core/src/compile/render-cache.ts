@@ -12,7 +12,10 @@
  * Renders that read the clock or the invocation (run_started_at, invocation_id, modules), logged, warned,
  * failed, or read a relation before names were final are never kept.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { writeFileAtomic } from '../fs-write.js';
+import { envKey, hashEnvValue, readEnvKey } from '../partial-parse/env-key.js';
 import { sha256 } from '../partial-parse/input-snapshot.js';
 import { buildStamp } from '../partial-parse/snapshot-file.js';
 import type { NodeConfig } from '../project/types.js';
@@ -22,7 +25,8 @@ import type { WrittenFiles } from './manifest.js';
 import type { RenderContext } from './render-context.js';
 
 export const RENDER_CACHE_FILE = 'partial_parse_renders.json';
-const FORMAT = 1;
+/** 2: env values are HMACs under the project's key (partial-parse/env-key.ts). */
+const FORMAT = 2;
 /** Names whose value differs between compiles, or whose use has effects a cached render would skip. */
 const VOLATILE = new Set(['run_started_at', 'invocation_id', 'modules', 'log', 'print', 'exceptions']);
 /** Run-wide values a render can read as plain data. */
@@ -42,7 +46,7 @@ interface CachedRender {
   names: Record<string, string>;
   /** var() name -> JSON of its value ('' when undefined). */
   vars: Record<string, string>;
-  /** env_var() name -> sha256 of its value ('' when unset). */
+  /** env_var() name -> HMAC of its value under the project's key ('' when unset). */
   env: Record<string, string>;
   /** `source:table` -> the relation it rendered as. */
   relations: Record<string, string>;
@@ -73,29 +77,43 @@ export class RenderCache {
   reused = 0;
   rendered = 0;
 
+  /** env_var() values read by this compile's fresh renders, by node: hashed only when saved, under the key on disk. */
+  private readonly freshEnv = new Map<string, Map<string, string | undefined>>();
+
   private constructor(
     private readonly previous: Map<string, CachedRender>,
     /** What the previous compile wrote; pass it to writeCompileArtifacts and store its result in `written`. */
     readonly previouslyWritten: WrittenFiles = {},
+    /** The key the previous entries' env values were hashed with. */
+    private readonly previousKey?: string,
   ) {}
 
   static empty(): RenderCache {
     return new RenderCache(new Map());
   }
 
-  /** The cache in `file`; empty when it is missing, unreadable or from another xform build. */
+  /** The cache in `file`; empty when it is missing, unreadable, from another xform build or without its key. */
   static async load(file: string): Promise<RenderCache> {
     try {
+      const key = readEnvKey(path.dirname(file));
+      if (!key) return RenderCache.empty();
       const data = JSON.parse(await readFile(file, 'utf8')) as { format: number; build: string; entries: Record<string, CachedRender>; written?: WrittenFiles };
       if (data.format !== FORMAT || data.build !== buildStamp()) return RenderCache.empty();
-      return new RenderCache(new Map(Object.entries(data.entries)), data.written ?? {});
+      return new RenderCache(new Map(Object.entries(data.entries)), data.written ?? {}, key);
     } catch {
       return RenderCache.empty();
     }
   }
 
   async save(file: string): Promise<void> {
-    await writeFile(file, JSON.stringify({ format: FORMAT, build: buildStamp(), entries: Object.fromEntries(this.next), written: this.written }));
+    const key = envKey(path.dirname(file));
+    for (const [id, values] of this.freshEnv) {
+      const entry = this.next.get(id);
+      if (entry) entry.env = Object.fromEntries([...values].map(([n, v]) => [n, hashEnvValue(key, v) ?? '']));
+    }
+    // Reused entries were hashed under the key read at load; a key created since makes them unusable.
+    const entries = key === this.previousKey ? this.next : new Map([...this.next].filter(([id]) => this.freshEnv.has(id)));
+    await writeFileAtomic(file, JSON.stringify({ format: FORMAT, build: buildStamp(), entries: Object.fromEntries(entries), written: this.written }), 'the partial-parse cache');
   }
 
   attach(host: RenderCacheHost): void {
@@ -111,6 +129,7 @@ export class RenderCache {
     node.refs.push(...entry.refs);
     node.sources.push(...entry.sources);
     this.next.set(node.unique_id, entry);
+    this.freshEnv.delete(node.unique_id);
     this.reused++;
     return { sql: entry.sql.replace(TOKEN_KEYED, (_, key: string) => `\u0001${ctx.tokenIndexOf(key)}\u0002`), config: entry.config };
   }
@@ -145,9 +164,10 @@ export class RenderCache {
           config: result.config,
           names: Object.fromEntries([...names].map((n) => [n, this.nameHash(n)])),
           vars: Object.fromEntries([...reads.vars].map(([n, v]) => [n, v ?? ''])),
-          env: Object.fromEntries([...reads.env].map(([n, v]) => [n, v === undefined ? '' : sha256(v)])),
+          env: {},
           relations,
         });
+        this.freshEnv.set(node.unique_id, new Map(reads.env));
       },
     };
   }
@@ -157,8 +177,7 @@ export class RenderCache {
     for (const [name, hash] of Object.entries(entry.names)) if (this.nameHash(name) !== hash) return false;
     for (const [name, json] of Object.entries(entry.vars)) if ((host.ctx.varJson(name) ?? '') !== json) return false;
     for (const [name, hash] of Object.entries(entry.env)) {
-      const value = host.env[name];
-      if ((value === undefined ? '' : sha256(value)) !== hash) return false;
+      if ((hashEnvValue(this.previousKey!, host.env[name]) ?? '') !== hash) return false;
     }
     for (const [key, relation] of Object.entries(entry.relations)) {
       const colon = key.indexOf(':');

@@ -5,6 +5,7 @@
  * synchronous, so one current node at a time), which keeps the 10,000-model path free of per-model setup.
  */
 import { XformError, didYouMeanHint, type DiagnosticBag } from '../errors.js';
+import { isSecretEnvName, SECRET_ENV_PREFIXES } from '../secrets.js';
 import type { LoadedProject, NodeConfig } from '../project/types.js';
 import { normalizeConfig, mergeConfig } from '../project/index.js';
 import type { ExecutableNode, GraphNode, RelationRef, TestNode } from '../graph/types.js';
@@ -82,6 +83,12 @@ export class RenderContext {
       var: pyFunction((args) => this.lookupVar(String(args[0]), args.length > 1, args[1])),
       env_var: pyFunction((args) => {
         const name = String(args[0]);
+        if (isSecretEnvName(name)) {
+          throw new XformError('XFORM_SECRET_ENV_VAR_NOT_ALLOWED', `secret environment variable '${name}' can be used only in profiles.yml`, {
+            location: this.callLocation('env_var', name),
+            hint: `variables named ${SECRET_ENV_PREFIXES.join('* or ')}* are never read elsewhere: their value would be written to compiled SQL and manifest.json; use a variable without the prefix if the value is not a secret`,
+          });
+        }
         const overridden = this.current?.overrides?.env;
         if (overridden && Object.hasOwn(overridden, name)) return overridden[name];
         const value = meta.env[name];
@@ -134,8 +141,11 @@ export class RenderContext {
       }),
     });
     this.functions = {
-      ref: pyFunction((args) => this.ref(args)),
-      source: pyFunction((args) => this.source(String(args[0]), String(args[1]))),
+      ref: pyFunction((args) => this.ref(relationArgs('ref', args))),
+      source: pyFunction((args) => {
+        const [sourceName, table] = relationArgs('source', args);
+        return this.source(sourceName!, table!);
+      }),
       config: configFn,
       is_incremental: pyFunction(() => this.current?.isIncremental === true),
     };
@@ -220,9 +230,9 @@ export class RenderContext {
     });
   }
 
-  private ref(args: unknown[]): unknown {
+  private ref(args: string[]): unknown {
     const node = this.node();
-    const [pkg, name] = args.length >= 2 ? [String(args[0]), String(args[1])] : [undefined, String(args[0])];
+    const [pkg, name] = args.length >= 2 ? [args[0], args[1]!] : [undefined, args[0]!];
     if (this.current!.mode === 'parse') {
       node.refs.push(pkg === undefined ? { name } : { name, package: pkg });
       return this.pending(`ref:${pkg ?? ''}:${name}`, () => {
@@ -285,6 +295,30 @@ export class RenderContext {
 }
 
 export type AnyRenderable = GraphNode;
+
+const RELATION_CALLS = {
+  ref: { min: 1, max: 2, needs: 'a model name', example: "ref('stg_orders') or ref('package', 'stg_orders')" },
+  source: { min: 2, max: 2, needs: 'a source name and a table name', example: "source('shop', 'orders')" },
+};
+
+/**
+ * The names given to ref() / source(), checked: without this a missing one renders as the text
+ * 'undefined' and is reported as an unknown model of that name. Thrown without a location, so that the
+ * template engine places it at the call's file and line.
+ */
+function relationArgs(fn: keyof typeof RELATION_CALLS, args: unknown[]): string[] {
+  const spec = RELATION_CALLS[fn];
+  const given = args.filter((a) => a !== undefined && a !== null);
+  if (given.length < spec.min || args.length > spec.max || given.length !== args.length) {
+    const got = args.length === 0 ? 'no argument' : args.map((a) => (a === undefined || a === null ? 'an undefined value' : JSON.stringify(a))).join(', ');
+    throw new XformError('XFORM_RELATION_CALL_INVALID', `${fn}() needs ${spec.needs}, got ${got}`, { hint: `write ${spec.example}` });
+  }
+  const bad = given.find((a) => typeof a !== 'string' || a.trim() === '');
+  if (bad !== undefined) {
+    throw new XformError('XFORM_RELATION_CALL_INVALID', `${fn}() expects names as text, got ${JSON.stringify(bad)}`, { hint: `write ${spec.example}` });
+  }
+  return given as string[];
+}
 
 /** A relation that renders as a bare name (a unit test's fixture CTE). */
 function fixtureRelation(name: string): RelationValue {

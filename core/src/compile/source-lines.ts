@@ -42,3 +42,13 @@ export function locateFunction(file: string, source: string, fn: string): Source
   const at = source.search(new RegExp(`\\b${fn}\\s*\\(`));
   return at === -1 ? { file, line: 1 } : { file, ...positionAt(source, at) };
 }
+
+/**
+ * Where `key='value'` (a config() argument) or `key: value` is written in `source`; line 1 when it is not
+ * written there (it came from schema YAML or a folder).
+ */
+export function locateConfigValue(file: string, source: string, key: string, value: string): SourceLocation & { line: number } {
+  const escaped = value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const at = source.search(new RegExp(`\\b${key}\\s*[=:]\\s*['"]?${escaped}\\b`));
+  return at === -1 ? { file, line: 1 } : { file, ...positionAt(source, at) };
+}

@@ -4,8 +4,8 @@
  * dbt's catalog.json. One relation listing per schema tells which relations exist, so a missing relation
  * costs no query; columns and stats are then asked per relation with bounded concurrency.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { writeFileAtomic } from '../fs-write.js';
 import type { Catalog, CatalogRelation, RelationDescription } from '../adapter/types.js';
 import type { Manifest } from '../compile/manifest.js';
 import type { ExecutableNode, SourceNode } from '../graph/types.js';
@@ -122,8 +122,7 @@ export async function buildCatalog(manifest: Manifest, catalog: Catalog, options
 }
 
 export async function writeCatalog(targetDir: string, catalog: CatalogFile): Promise<string> {
-  await mkdir(targetDir, { recursive: true });
   const file = path.join(targetDir, 'catalog.json');
-  await writeFile(file, JSON.stringify(catalog));
+  await writeFileAtomic(file, JSON.stringify(catalog), 'the catalog');
   return file;
 }

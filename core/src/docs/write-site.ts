@@ -4,9 +4,10 @@
  * script files rather than JSON fetched at run time because browsers refuse fetch() on file:// pages;
  * this way the site works opened from disk and served alike, and nothing is fetched from the internet.
  */
-import { copyFile, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { XformError } from '../errors.js';
+import { ensureDir, fsError, writeFileAtomic } from '../fs-write.js';
 import type { SiteData } from './site-data.js';
 
 /**
@@ -34,16 +35,21 @@ export async function writeSite(outDir: string, assetsDir: string, data: SiteDat
     });
   }
   const dataDir = path.join(outDir, 'data');
-  await rm(dataDir, { recursive: true, force: true });
-  await mkdir(dataDir, { recursive: true });
-  await Promise.all(assets.map((f) => copyFile(path.join(assetsDir, f), path.join(outDir, f))));
-  await writeFile(path.join(dataDir, 'graph.js'), `window.XFORM_DOCS_GRAPH = ${jsLiteral(data.graph)};\n`);
-  await writeFile(path.join(dataDir, 'lineage.js'), `window.__xformLineage(${jsLiteral(data.lineage)});\n`);
+  const write = (file: string, text: string | Uint8Array) => writeFileAtomic(file, text, 'the docs site');
+  try {
+    await rm(dataDir, { recursive: true, force: true });
+  } catch (err) {
+    throw fsError(err, 'the docs site', dataDir);
+  }
+  await ensureDir(dataDir, 'the docs site');
+  await Promise.all(assets.map(async (f) => write(path.join(outDir, f), await readFile(path.join(assetsDir, f)))));
+  await write(path.join(dataDir, 'graph.js'), `window.XFORM_DOCS_GRAPH = ${jsLiteral(data.graph)};\n`);
+  await write(path.join(dataDir, 'lineage.js'), `window.__xformLineage(${jsLiteral(data.lineage)});\n`);
   const batch = 32;
   for (let i = 0; i < data.chunks.length; i += batch) {
     await Promise.all(
       data.chunks.slice(i, i + batch).map((chunk, k) =>
-        writeFile(path.join(dataDir, `chunk-${i + k}.js`), `window.__xformChunk(${i + k}, ${jsLiteral(chunk)});\n`),
+        write(path.join(dataDir, `chunk-${i + k}.js`), `window.__xformChunk(${i + k}, ${jsLiteral(chunk)});\n`),
       ),
     );
   }

@@ -101,3 +101,39 @@ describe('scanSeedCsv', () => {
     expect(Date.now() - started).toBeLessThan(5_000);
   });
 });
+
+describe('scanSeedCsv on a file that is not UTF-8', () => {
+  async function scanBytes(name: string, bytes: Buffer): Promise<unknown> {
+    const file = path.join(dir, name);
+    await writeFile(file, bytes);
+    return scanSeedCsv(file, `seeds/${name}`, ',').then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+  }
+
+  it('names the line, column and byte of a Latin-1 character instead of loading U+FFFD', async () => {
+    const rows = ['id,name', ...[1, 2, 3, 4, 5].map((i) => `${i},name${i}`), '6,Jos\u00e9', '7,x'];
+    const err = await scanBytes('latin1.csv', Buffer.from(rows.join('\n') + '\n', 'latin1'));
+    expect(isXformError(err) && err.code).toBe('XFORM_SEED_NOT_UTF8');
+    const e = err as XformError;
+    expect(e.message).toBe('seeds/latin1.csv:7: the file is not UTF-8: byte 0xE9 at column 6 (byte 53 of the file) is not a UTF-8 character');
+    expect(e.location).toEqual({ file: 'seeds/latin1.csv', line: 7, column: 6 });
+    expect(e.hint).toContain('save the file as UTF-8');
+  });
+
+  it('counts columns in characters: a valid multi-byte character before the bad byte is one column', async () => {
+    const bytes = Buffer.concat([Buffer.from('id,name\n1,\u00fc', 'utf8'), Buffer.from([0xff]), Buffer.from('\n')]);
+    const err = (await scanBytes('mixed.csv', bytes)) as XformError;
+    expect(err.location).toEqual({ file: 'seeds/mixed.csv', line: 2, column: 4 });
+  });
+
+  it('says a UTF-16 file is UTF-16', async () => {
+    const err = (await scanBytes('utf16.csv', Buffer.from('\ufeffid,name\n1,a\n', 'utf16le'))) as XformError;
+    expect(err.message).toBe('seeds/utf16.csv:1: the file is UTF-16 (it starts with a UTF-16 byte order mark), not UTF-8');
+  });
+
+  it('accepts UTF-8 with a byte order mark', async () => {
+    expect(await scanBytes('bom.csv', Buffer.from('\ufeffid,name\n1,\u00e9\n', 'utf8'))).toBeUndefined();
+  });
+});

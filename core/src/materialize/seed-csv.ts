@@ -13,6 +13,7 @@ import { stat } from 'node:fs/promises';
 import { parse, type CsvError } from 'csv-parse';
 import type { SeedTypeKind } from '../adapter/types.js';
 import { XformError } from '../errors.js';
+import { nonUtf8Error } from './seed-encoding.js';
 
 export interface SeedCsvScan {
   header: string[];
@@ -98,10 +99,12 @@ export async function scanSeedCsv(absFile: string, file: string, delimiter: stri
   let masks: number[] = [];
   let seen: boolean[] = [];
   let rows = 0;
+  const input = createReadStream(absFile);
+  const utf8 = utf8Watch(input);
   try {
     // csv-parse's per-record `info` would give line numbers but costs more than the parse itself; the
     // errors carry their line, and the one that does not (an unclosed quote) is located by a second pass.
-    for await (const record of openParser(absFile, delimiter, false) as AsyncIterable<string[]>) {
+    for await (const record of input.pipe(parserFor(delimiter, false)) as AsyncIterable<string[]>) {
       if (header === undefined) {
         header = checkHeader(record, file);
         masks = header.map(() => ALL);
@@ -117,8 +120,11 @@ export async function scanSeedCsv(absFile: string, file: string, delimiter: stri
       }
     }
   } catch (err) {
+    // Bytes that are not UTF-8 before the CSV error are the likelier cause (and decoded, they moved it).
+    if (utf8.invalid()) throw await nonUtf8Error(absFile, file);
     throw await mapCsvError(err, absFile, file, delimiter);
   }
+  if (utf8.invalid()) throw await nonUtf8Error(absFile, file);
   if (header === undefined) throw malformed(file, 1, 'the file is empty; its first line must name the columns');
   return { header, kinds: header.map((_, i) => kindFromMask(masks[i]!, seen[i]!)), rows };
 }
@@ -150,8 +156,41 @@ export async function readSeedHeader(absFile: string, file: string, delimiter: s
   return header;
 }
 
+function parserFor(delimiter: string, info: boolean) {
+  return parse({ delimiter, bom: true, info, skip_empty_lines: true, relax_column_count: false });
+}
+
 function openParser(absFile: string, delimiter: string, info: boolean) {
-  return createReadStream(absFile).pipe(parse({ delimiter, bom: true, info, skip_empty_lines: true, relax_column_count: false }));
+  return createReadStream(absFile).pipe(parserFor(delimiter, info));
+}
+
+/**
+ * Watches the bytes `input` reads for a sequence that is not UTF-8: csv-parse would decode one into U+FFFD
+ * and load it silently. Locating it is left to nonUtf8Error (a second pass, only when there is one).
+ */
+function utf8Watch(input: NodeJS.ReadableStream): { invalid(): boolean } {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let invalid = false;
+  input.on('data', (chunk: Buffer) => {
+    if (invalid) return;
+    try {
+      decoder.decode(chunk, { stream: true });
+    } catch {
+      invalid = true;
+    }
+  });
+  return {
+    invalid() {
+      if (!invalid) {
+        try {
+          decoder.decode();
+        } catch {
+          invalid = true;
+        }
+      }
+      return invalid;
+    },
+  };
 }
 
 /** The line after the last complete record: where a never-closed quoted field starts. */

@@ -5,3 +5,4 @@
 export { recordingEnv, type RecordingEnv } from './env-recorder.js';
 export { takeSnapshot, unchangedSince, type InputSnapshot, type SnapshotSources } from './input-snapshot.js';
 export { PARTIAL_PARSE_FILE, compileKey, readSnapshot, removeSnapshot, writeSnapshot } from './snapshot-file.js';
+export { ENV_KEY_FILE, envKey, hashEnvValue, readEnvKey } from './env-key.js';

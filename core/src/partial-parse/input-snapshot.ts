@@ -12,8 +12,10 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { hashEnvValue } from './env-key.js';
 
-export const SNAPSHOT_FORMAT = 1;
+/** 2: environment values are HMACs under the project's key (see env-key.ts), no longer plain sha256. */
+export const SNAPSHOT_FORMAT = 2;
 /** Files modified less than this before the compile started are re-hashed instead of trusted by stat. */
 const RACY_MS = 2000;
 
@@ -23,7 +25,7 @@ export interface InputSnapshot {
   key: string;
   /** Wall clock (ms) when the compile started, before any input was read. */
   startedAt: number;
-  /** Environment variables read, by name: sha256 of the value (values may be secrets), null when unset. */
+  /** Environment variables read, by name: HMAC of the value under the project's key (values may be secrets), null when unset. */
   env: Record<string, string | null>;
   /** Absolute path -> [size, mtimeMs, sha256 of the contents as compiled]. */
   files: Record<string, [number, number, string]>;
@@ -43,12 +45,11 @@ export function hashNames(names: readonly string[] | null): string | null {
   return names === null ? null : sha256([...names].sort().join('\u0000'));
 }
 
-export function hashEnvValue(value: string | undefined): string | null {
-  return value === undefined ? null : sha256(value);
-}
 
 export interface SnapshotSources {
   key: string;
+  /** The project's key for environment values (envKey of the target folder). */
+  envKey: string;
   startedAt: number;
   envReads: ReadonlyMap<string, string | undefined>;
   /** Absolute path -> sha256 of the contents that were compiled. */
@@ -73,7 +74,7 @@ export function takeSnapshot(sources: SnapshotSources): InputSnapshot {
   const dirs: InputSnapshot['dirs'] = {};
   for (const [dir, names] of Object.entries(sources.dirs)) dirs[dir] = hashNames(names);
   const env: InputSnapshot['env'] = {};
-  for (const [name, value] of sources.envReads) env[name] = hashEnvValue(value);
+  for (const [name, value] of sources.envReads) env[name] = hashEnvValue(sources.envKey, value);
   return {
     format: SNAPSHOT_FORMAT,
     key: sources.key,
@@ -121,10 +122,10 @@ function exists(file: string): boolean {
 }
 
 /** True when a compile now would read exactly the same inputs as the one `snapshot` recorded. */
-export function unchangedSince(snapshot: InputSnapshot, now: { key: string; env: Record<string, string | undefined> }): boolean {
+export function unchangedSince(snapshot: InputSnapshot, now: { key: string; env: Record<string, string | undefined>; envKey: string }): boolean {
   if (snapshot.format !== SNAPSHOT_FORMAT || snapshot.key !== now.key) return false;
   for (const [name, hash] of Object.entries(snapshot.env)) {
-    if (hashEnvValue(now.env[name]) !== hash) return false;
+    if (hashEnvValue(now.envKey, now.env[name]) !== hash) return false;
   }
   for (const probe of snapshot.probes) if (exists(probe.path) !== probe.exists) return false;
   for (const file of snapshot.outputs) if (!exists(file)) return false;

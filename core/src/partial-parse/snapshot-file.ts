@@ -1,7 +1,8 @@
 /** Where the partial-parse snapshot lives (`<target>/partial_parse.json`), and the key of a compile. */
-import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { removeFileSync, writeFileAtomicSync } from '../fs-write.js';
 import { XFORM_CORE_VERSION } from '../version.js';
 import { SNAPSHOT_FORMAT, sha256, type InputSnapshot } from './input-snapshot.js';
 
@@ -38,10 +39,10 @@ export function readSnapshot(targetDir: string): InputSnapshot | undefined {
 }
 
 export function writeSnapshot(targetDir: string, snapshot: InputSnapshot): void {
-  writeFileSync(path.join(targetDir, PARTIAL_PARSE_FILE), JSON.stringify(snapshot));
+  writeFileAtomicSync(path.join(targetDir, PARTIAL_PARSE_FILE), JSON.stringify(snapshot), 'the partial-parse snapshot');
 }
 
 /** Called before a compile writes its artifacts, so that a crash half-way never leaves a stale snapshot. */
 export function removeSnapshot(targetDir: string): void {
-  rmSync(path.join(targetDir, PARTIAL_PARSE_FILE), { force: true });
+  removeFileSync(path.join(targetDir, PARTIAL_PARSE_FILE), 'the partial-parse snapshot');
 }

@@ -131,6 +131,7 @@ async function loadTarget(
     targetName: options.target,
     env,
     targetPath: config.targetPath,
+    projectRoot: root,
     bag,
   });
   return { target, file };

@@ -35,6 +35,9 @@ export const KNOWN_CONFIG_KEYS: readonly string[] = Object.freeze([
 
 const KNOWN = new Set(KNOWN_CONFIG_KEYS);
 
+/** The materializations a model can have. */
+export const MODEL_MATERIALIZATIONS = ['view', 'table', 'incremental', 'ephemeral'] as const;
+
 /**
  * The canonical spelling of a config key: without dbt's `+` prefix, and snake_case when that makes it a
  * known key (`pre-hook` -> `pre_hook`). Other keys are returned as written.

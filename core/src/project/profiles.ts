@@ -2,6 +2,7 @@
  * profiles.yml: where it is looked up, `{{ env_var() }}` rendering, and validation of the chosen target.
  * Secrets (passwords, keys) are never quoted in any message: errors name keys and variables, not values.
  */
+import { statSync } from 'node:fs';
 import { access } from 'node:fs/promises';
 import path from 'node:path';
 import nunjucks from 'nunjucks';
@@ -83,6 +84,8 @@ export interface ResolveTargetOptions {
   env: Record<string, string | undefined>;
   /** The project's target-path (for the DuckDB default path). */
   targetPath: string;
+  /** The project folder, against which a relative DuckDB `path:` is checked. Default: not checked. */
+  projectRoot?: string;
   bag: DiagnosticBag;
 }
 
@@ -173,7 +176,27 @@ export function resolveTarget(options: ResolveTargetOptions): TargetConfig | und
     bag.error('XFORM_PROFILE_INVALID', `target '${targetName}' in ${file}: ${result}`, src.locate(outputPath));
     return undefined;
   }
+  if (result.type === 'duckdb' && options.projectRoot !== undefined && isLocalFolder(result.path, options.projectRoot)) {
+    // DuckDB itself reports a folder as a file it cannot lock, which sends the user looking for another process.
+    bag.error(
+      'XFORM_DUCKDB_PATH_IS_DIRECTORY',
+      `the DuckDB path '${result.path}' of target '${targetName}' is a folder; expected a database file`,
+      src.locate([...outputPath, 'path']),
+      `point path: at a file, e.g. ${path.posix.join(result.path.replace(/\/+$/, '') || '.', 'xform.duckdb')}`,
+    );
+    return undefined;
+  }
   return result;
+}
+
+/** A DuckDB `path:` naming an existing local folder (not `:memory:`, MotherDuck `md:` or a URL). */
+function isLocalFolder(dbPath: string, projectRoot: string): boolean {
+  if (dbPath === '' || dbPath.startsWith(':memory:') || /^[a-z][a-z0-9+]*:(?![\\/])/i.test(dbPath)) return false;
+  try {
+    return statSync(path.resolve(projectRoot, dbPath)).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 const RENDER_FAILED = Symbol('render failed');

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { didYouMean, type DiagnosticBag } from '../errors.js';
 import { checkLayerValue, emptyFolderTree, parseFolderConfigTree, walkFolderTree } from './folder-config.js';
+import { MODEL_MATERIALIZATIONS } from './node-config.js';
 import type { FolderConfigTree, ProjectConfig } from './types.js';
 import { satisfiesVersion, xformVersion } from './version.js';
 import { parseYaml, validateYaml, type YamlSource } from './yaml-doc.js';
@@ -103,6 +104,7 @@ export function parseProjectConfig(text: string, bag: DiagnosticBag, file = PROJ
     const yamlKey = key === 'tests' && raw.data_tests != null ? 'data_tests' : key;
     trees[key] = raw[yamlKey] == null ? emptyFolderTree() : parseFolderConfigTree(raw[yamlKey], src, [yamlKey], bag, INVALID);
     checkTreeLayers(trees[key], yamlKey, layers, src, bag);
+    if (key === 'models') checkTreeMaterialized(trees[key], yamlKey, src, bag);
     checkFirstLevel(trees[key], yamlKey, raw.name, src, bag);
   }
   if (bag.errors.length > errorsBefore) return undefined;
@@ -165,6 +167,25 @@ function checkTreeLayers(tree: FolderConfigTree, key: string, layers: string[], 
     const keyName = Object.keys((valueAtPath(src.value, path) as Record<string, unknown>) ?? {}).find((k) => k.replace(/^\+/, '') === 'layer') ?? '+layer';
     const suggestion = didYouMean(String(node.config.layer), layers);
     bag.error('XFORM_LAYER_UNKNOWN', `${problem} in ${src.file}`, src.locate([...path, keyName]), suggestion ? `did you mean '${suggestion}'?` : undefined);
+  });
+}
+
+/**
+ * A folder's `+materialized` is checked here, at its line: otherwise every model below it reports the typo
+ * at the model, where it is not written.
+ */
+function checkTreeMaterialized(tree: FolderConfigTree, key: string, src: YamlSource, bag: DiagnosticBag): void {
+  walkFolderTree(tree, [key], (node, path) => {
+    const value = node.config.materialized;
+    if (typeof value !== 'string' || (MODEL_MATERIALIZATIONS as readonly string[]).includes(value)) return;
+    const keyName = Object.keys((valueAtPath(src.value, path) as Record<string, unknown>) ?? {}).find((k) => k.replace(/^\+/, '') === 'materialized') ?? '+materialized';
+    const suggestion = didYouMean(value, MODEL_MATERIALIZATIONS);
+    bag.error(
+      'XFORM_UNKNOWN_MATERIALIZATION',
+      `unknown materialization '${value}' for the models under '${path.join('.')}' in ${src.file}; expected one of ${MODEL_MATERIALIZATIONS.join(', ')}`,
+      src.locate([...path, keyName]),
+      suggestion ? `did you mean '${suggestion}'?` : undefined,
+    );
   });
 }
 

@@ -4,7 +4,8 @@
  * most compiles change none. Only files that parsed without any diagnostic are kept, so warnings are
  * reported again on every compile. Values are stored with v8.serialize (exact: undefined, dates).
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../fs-write.js';
 import { deserialize, serialize } from 'node:v8';
 import { buildStamp } from '../partial-parse/snapshot-file.js';
 import type { SchemaFile } from './types.js';
@@ -35,7 +36,7 @@ export class SchemaFileCache {
   }
 
   async save(file: string): Promise<void> {
-    await writeFile(file, serialize({ build: buildStamp(), entries: this.next }));
+    await writeFileAtomic(file, serialize({ build: buildStamp(), entries: this.next }), 'the partial-parse cache');
   }
 
   /** The parsed file for this path and text, if an earlier compile parsed it cleanly. A fresh copy each time. */

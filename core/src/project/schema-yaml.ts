@@ -5,8 +5,8 @@
  */
 import { parse as parseCsv } from 'csv-parse/sync';
 import { z } from 'zod';
-import type { DiagnosticBag } from '../errors.js';
-import { normalizeConfig } from './node-config.js';
+import { didYouMean, type DiagnosticBag } from '../errors.js';
+import { MODEL_MATERIALIZATIONS, normalizeConfig } from './node-config.js';
 import { parseTestEntries } from './test-entries.js';
 import type { ColumnDef, ColumnTestDef, FreshnessConfig, NodeConfig, NodePatch, SchemaFile, SourceDef, SourceTableDef, UnitTestDef } from './types.js';
 import { parseYaml, validateYaml, type YamlPath, type YamlSource } from './yaml-doc.js';
@@ -193,11 +193,26 @@ class Builder {
     });
   }
 
+  /** A model's `config: {materialized: ...}` here is checked here, at its line, not later at the model. */
+  private checkMaterialized(name: string, config: NodeConfig, path: YamlPath): void {
+    const value = config.materialized;
+    if (path[0] !== 'models' || typeof value !== 'string' || (MODEL_MATERIALIZATIONS as readonly string[]).includes(value)) return;
+    const suggestion = didYouMean(value, MODEL_MATERIALIZATIONS);
+    this.bag.error(
+      'XFORM_UNKNOWN_MATERIALIZATION',
+      `unknown materialization '${value}' for model '${name}' in ${this.src.file}; expected one of ${MODEL_MATERIALIZATIONS.join(', ')}`,
+      this.src.locate([...path, 'config', 'materialized']),
+      suggestion ? `did you mean '${suggestion}'?` : undefined,
+    );
+  }
+
   patch(p: RawPatch, path: YamlPath): NodePatch {
+    const config = this.config(p.config, path);
+    this.checkMaterialized(p.name, config, path);
     const patch: NodePatch = {
       name: p.name,
       description: p.description ?? '',
-      config: this.config(p.config, path),
+      config,
       columns: this.columns(p.columns, path),
       tests: this.tests(p, path),
       meta: p.meta ?? {},

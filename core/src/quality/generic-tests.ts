@@ -113,6 +113,52 @@ export function buildGenericTests(input: GenericTestInput): GenericTests {
   return { tests, renderers };
 }
 
+/** What the built-in tests' required arguments hold, for the message when one is missing. */
+const ARGUMENT_HINTS: Record<string, string> = {
+  'accepted_values.values': "the list of accepted values, e.g. values: ['placed', 'shipped']",
+  'relationships.to': "the parent relation, e.g. to: ref('customers')",
+  'relationships.field': 'the column of the parent relation, e.g. field: id',
+  'expression_is_true.expression': "a SQL condition every row must meet, e.g. expression: 'amount >= 0'",
+  'unique_combination_of_columns.combination_of_columns': 'the list of columns, e.g. combination_of_columns: [order_id, line]',
+  'recency.field': 'the timestamp column, e.g. field: loaded_at',
+  'recency.datepart': 'the unit of interval, e.g. datepart: day',
+  'recency.interval': 'how many dateparts old the newest row may be, e.g. interval: 1',
+};
+
+/**
+ * A test macro called without one of its required arguments would render broken SQL (`not in ()`) that
+ * only the warehouse rejects, far from the YAML that caused it: report it at the test's YAML line instead.
+ */
+function checkArguments(engine: TemplateEngine, macro: string, def: ColumnTestDef, attached: GraphNode, column: string | undefined, args: Record<string, unknown>): void {
+  const info = engine.macroInfoOf(macro);
+  if (!info) return;
+  const testName = macro.slice('test_'.length);
+  const on = `${column === undefined ? '' : `column '${column}' of `}${attached.resource_type} '${attached.name}'`;
+  for (const required of info.required) {
+    if (required === 'model' || (required === 'column_name' && column !== undefined)) continue;
+    if (args[required] !== undefined && args[required] !== null) continue;
+    if (required === 'column_name') {
+      throw new XformError('XFORM_TEST_ARGUMENT_MISSING', `test '${testName}' on ${on} needs a column: declare it under a column's tests (or give column_name)`, {
+        location: def.location,
+      });
+    }
+    const unknown = Object.keys(args).filter((k) => !info.arguments.includes(k));
+    const typo = unknown.find((k) => didYouMeanHint(k, [required]) !== undefined);
+    const expected = ARGUMENT_HINTS[`${testName}.${required}`];
+    const hint = typo !== undefined ? `did you mean '${required}:' instead of '${typo}:'?` : expected ? `give ${expected}` : `give '${required}:' in the test's arguments`;
+    throw new XformError('XFORM_TEST_ARGUMENT_MISSING', `test '${testName}' on ${on} is missing its required argument '${required}'`, {
+      location: def.location,
+      hint,
+    });
+  }
+  if (testName === 'accepted_values' && Array.isArray(args.values) && args.values.length === 0) {
+    throw new XformError('XFORM_TEST_ARGUMENT_MISSING', `test 'accepted_values' on ${on} has an empty 'values' list`, {
+      location: def.location,
+      hint: `give ${ARGUMENT_HINTS['accepted_values.values']}`,
+    });
+  }
+}
+
 function buildOne(
   input: GenericTestInput,
   def: ColumnTestDef,
@@ -137,6 +183,7 @@ function buildOne(
   }
   const customName = def.customName;
   const args: Record<string, unknown> = { ...def.args };
+  checkArguments(engine, macro, def, attached, column, args);
   const targetName = attached.resource_type === 'source' ? `${(attached as SourceNode).source_name}_${attached.name}` : attached.name;
   const name = customName ?? testNodeName(namespace ? `${namespace}_${testName}` : testName, targetName, column, args);
   const hash = sha(`${file}|${attached.unique_id}|${column ?? ''}|${def.name}|${JSON.stringify(args)}`).slice(0, 10);

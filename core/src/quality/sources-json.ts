@@ -2,8 +2,9 @@
  * target/sources.json in dbt's shape (sources/v3), so that tools reading dbt's freshness artifact find the
  * familiar keys. A runtime error entry carries `error` instead of the times, as in dbt.
  */
-import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { writeFileAtomic } from '../fs-write.js';
+import { scrubSecrets } from '../secrets.js';
 import type { FreshnessRule } from '../project/types.js';
 import { redactSecrets } from '../run/run-results.js';
 import type { FreshnessResult } from './freshness.js';
@@ -62,9 +63,7 @@ export function buildSourcesJson(results: readonly FreshnessResult[], meta: Sour
 
 /** Writes the file (creating its folder) beside and renames it into place; returns its path. */
 export async function writeSourcesJson(file: string, results: readonly FreshnessResult[], meta: SourcesJsonMeta): Promise<string> {
-  await mkdir(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, JSON.stringify(buildSourcesJson(results, meta), null, 2) + '\n', 'utf8');
-  await rename(tmp, file);
+  // Warehouse messages may quote a connection setting; secret values never reach the file.
+  await writeFileAtomic(file, scrubSecrets(JSON.stringify(buildSourcesJson(results, meta), null, 2) + '\n'), 'the source freshness results');
   return file;
 }

@@ -3,8 +3,9 @@
  * the familiar keys. Secrets never reach the file: argument and adapter-response keys that look like
  * credentials are redacted before writing.
  */
-import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { writeFileAtomic } from '../fs-write.js';
+import { scrubSecrets } from '../secrets.js';
 import type { RunResult } from './scheduler.js';
 
 export const RUN_RESULTS_SCHEMA = 'https://schemas.getdbt.com/dbt/run-results/v6.json';
@@ -92,10 +93,8 @@ export function buildRunResults(results: RunResult[], meta: RunResultsMeta): Run
  * beside and renamed into place so that a reader never sees half a file.
  */
 export async function writeRunResults(targetDir: string, results: RunResult[], meta: RunResultsMeta): Promise<string> {
-  await mkdir(targetDir, { recursive: true });
   const file = path.join(targetDir, 'run_results.json');
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, JSON.stringify(buildRunResults(results, meta), null, 2) + '\n', 'utf8');
-  await rename(tmp, file);
+  // Warehouse messages may quote a connection setting; secret values never reach the file.
+  await writeFileAtomic(file, scrubSecrets(JSON.stringify(buildRunResults(results, meta), null, 2) + '\n'), 'the run results');
   return file;
 }

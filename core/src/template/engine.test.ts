@@ -149,6 +149,33 @@ describe('TemplateEngine', () => {
     expect(err.hint).toContain('called from models/e.sql:2');
   });
 
+  it('stops a macro that calls itself without end with a short error: name, line, limit, abbreviated chain', () => {
+    const e = new TemplateEngine({
+      adapterType: 'duckdb',
+      macroFiles: [{ path: 'macros/loop.sql', contents: '{% macro helper() %}x{% endmacro %}\n\n{% macro loop_me(n) %}\n  {{ loop_me(n + 1) }}\n{% endmacro %}\n' }],
+    });
+    const err = error(() => e.renderString('models/a.sql', 'select\n{{ loop_me(0) }}', {}));
+    expect(err.code).toBe('XFORM_MACRO_RECURSION');
+    expect(err.message).toBe("macro 'loop_me' calls itself without end: more than 256 nested macro calls");
+    expect(err.location).toEqual({ file: 'macros/loop.sql', line: 3 });
+    expect(err.hint).toBe(
+      'call chain: models/a.sql:2 -> loop_me (macros/loop.sql:3) -> loop_me (macros/loop.sql:3) -> loop_me (macros/loop.sql:3) -> ... 253 more -> loop_me (macros/loop.sql:3); give the recursion a condition that ends it',
+    );
+    // The engine is usable afterwards: the depth count unwound.
+    expect(e.renderString('m.sql', '{{ helper() }}', {})).toBe('x');
+  });
+
+  it('names both macros of a mutual recursion', () => {
+    const e = new TemplateEngine({
+      adapterType: 'duckdb',
+      macroFiles: [{ path: 'macros/ab.sql', contents: '{% macro a() %}{{ b() }}{% endmacro %}\n{% macro b() %}{{ a() }}{% endmacro %}' }],
+    });
+    const err = error(() => e.renderString('models/x.sql', '{{ a() }}', {}));
+    expect(err.message).toBe("macros 'a' -> 'b' -> 'a' call each other without end: more than 256 nested macro calls");
+    expect(err.location).toEqual({ file: 'macros/ab.sql', line: 1 });
+    expect(`${err.message}\n${err.hint}`.length).toBeLessThan(400);
+  });
+
   it('raises exceptions.raise_compiler_error as XFORM_COMPILER_ERROR at the macro line', () => {
     const err = error(() => engine().renderString('models/f.sql', '{{ fails() }}', {}));
     expect(err.code).toBe('XFORM_COMPILER_ERROR');

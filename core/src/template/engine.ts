@@ -52,6 +52,8 @@ export interface MacroInfo {
   path: string;
   line: number;
   arguments: string[];
+  /** The arguments without a default value. */
+  required: string[];
   /** The macro's source, from `{% macro` to `{% endmacro %}`. */
   sql: string;
 }
@@ -169,7 +171,14 @@ export class TemplateEngine {
         });
         return;
       }
-      const info: MacroInfo = { name: macro.name, path: file.path, line: node.line, arguments: node.params.map((p) => p.name), sql: sliceSpan(lines, node) };
+      const info: MacroInfo = {
+        name: macro.name,
+        path: file.path,
+        line: node.line,
+        arguments: node.params.map((p) => p.name),
+        required: node.params.filter((p) => p.default === null).map((p) => p.name),
+        sql: sliceSpan(lines, node),
+      };
       this.registry.set(macro.name, macro);
       this.macroInfo.set(macro.name, info);
       this.macros.push(info);
@@ -203,6 +212,11 @@ export class TemplateEngine {
       });
     }
     return toJs(this.withContext(context, macro.meta.file, () => macro[PY_CALL](args, null)));
+  }
+
+  /** What is known of the macro `name` (its file, line and arguments), or undefined when there is none. */
+  macroInfoOf(name: string): MacroInfo | undefined {
+    return this.macroInfo.get(name);
   }
 
   hasMacro(name: string): boolean {

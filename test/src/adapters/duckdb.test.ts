@@ -80,8 +80,9 @@ describe('duckdb adapter', () => {
     const root = mkdtempSync(join(tmpdir(), 'xform-duckdb-bad-'));
     writeFileSync(join(root, 'not-a-dir'), 'x');
     const err = await createAdapter(target('not-a-dir/db.duckdb'), { projectRoot: root }).catch((e: unknown) => e);
-    expect(err).toMatchObject({ code: 'XFORM_CONNECTION_FAILED' });
-    expect((err as Error).message).toContain('not-a-dir');
+    expect(err).toMatchObject({ code: 'XFORM_FS_ERROR' });
+    expect((err as Error).message).toContain("'not-a-dir' (");
+    expect((err as Error).message).toContain('is a file, not a folder');
     rmSync(root, { recursive: true, force: true });
   });
 

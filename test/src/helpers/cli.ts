@@ -10,12 +10,14 @@ export interface CliResult {
   stderr: string;
 }
 
-export function runXform(args: string[], options: { cwd: string; env?: Record<string, string>; timeoutMs?: number }): Promise<CliResult> {
+export function runXform(args: string[], options: { cwd: string; env?: Record<string, string>; timeoutMs?: number; uid?: number; gid?: number }): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [XFORM_BIN, ...args], {
       cwd: options.cwd,
       env: { ...process.env, NO_COLOR: '1', XFORM_PROFILES_DIR: '', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
+      uid: options.uid,
+      gid: options.gid,
     });
     let stdout = '';
     let stderr = '';

@@ -31,6 +31,22 @@ export interface MacroMeta {
 
 export type MacroBody = (...args: unknown[]) => string;
 
+/**
+ * How deeply macros may nest. Jinja2 stops at Python's recursion limit (1000 frames, a few per macro
+ * call); a fixed limit instead of the JavaScript stack's overflow makes the error say which macro recursed.
+ */
+export const MAX_MACRO_DEPTH = 256;
+
+/** Thrown when macros nest deeper than MAX_MACRO_DEPTH; `chain` is outermost first. */
+export class MacroRecursionError extends Error {
+  constructor(readonly chain: readonly MacroMeta[]) {
+    super(`more than ${MAX_MACRO_DEPTH} nested macro calls`);
+  }
+}
+
+/** The macros being called right now, outermost first (renders are synchronous, so one stack suffices). */
+const active: MacroMeta[] = [];
+
 export class Macro implements PyCallable {
   constructor(
     readonly meta: MacroMeta,
@@ -85,12 +101,18 @@ export class Macro implements PyCallable {
     }
     if (caller === MISSING && this.meta.caller) caller = new Undefined('No caller defined');
     const varargs = tuple(args.length > n ? args.slice(n) : []);
-    if (this.meta.isCaller) return this.body(...bound, varargs, extraKwargs, caller);
+    if (active.length >= MAX_MACRO_DEPTH) throw new MacroRecursionError([...active, this.meta]);
+    active.push(this.meta);
     try {
-      return this.body(...bound, varargs, extraKwargs, caller);
-    } catch (err) {
-      if (err instanceof ReturnSignal) return err.value;
-      throw err;
+      if (this.meta.isCaller) return this.body(...bound, varargs, extraKwargs, caller);
+      try {
+        return this.body(...bound, varargs, extraKwargs, caller);
+      } catch (err) {
+        if (err instanceof ReturnSignal) return err.value;
+        throw err;
+      }
+    } finally {
+      active.pop();
     }
   }
 

@@ -1,0 +1,161 @@
+/**
+ * Every file xform writes (artifacts, partial-parse caches, the docs site) goes through here, so that a
+ * file-system failure becomes one XformError (`XFORM_FS_ERROR`) naming the path, what was being written and
+ * the reason in words, and so that no reader ever finds half a file: each file is written beside its final
+ * name and renamed into place (a rename within one folder is atomic on POSIX file systems).
+ */
+import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { XformError } from './errors.js';
+
+export const FS_ERROR = 'XFORM_FS_ERROR';
+
+const REASONS: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  ENOSPC: 'the disk is full (no space left on device)',
+  EDQUOT: 'the disk quota is exhausted',
+  EROFS: 'the file system is read-only',
+  EISDIR: 'it is a folder, not a file',
+  EMFILE: 'too many open files',
+  ENFILE: 'too many open files in the system',
+  EIO: 'an input/output error of the device',
+  ENAMETOOLONG: 'the path is too long',
+  ENOENT: 'a folder on the path does not exist',
+  EBUSY: 'the file is busy',
+};
+
+function errnoOf(err: unknown): NodeJS.ErrnoException | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' && /^E[A-Z0-9]+$/.test(code) ? (err as NodeJS.ErrnoException) : undefined;
+}
+
+/** The nearest existing ancestor of `file` that is not a folder (the reason for ENOTDIR / EEXIST). */
+function fileInTheWay(file: string): string | undefined {
+  let dir = path.resolve(file);
+  for (;;) {
+    let st;
+    try {
+      st = statSync(dir, { throwIfNoEntry: false });
+    } catch {
+      return undefined;
+    }
+    if (st && !st.isDirectory()) return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+function shown(file: string): string {
+  const rel = path.relative(process.cwd(), file);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
+}
+
+/** The OS reason of a file-system error in words. */
+export function fsReason(err: NodeJS.ErrnoException, file: string): string {
+  const code = err.code ?? '';
+  if (code === 'ENOTDIR' || code === 'EEXIST') {
+    const blocker = fileInTheWay(path.dirname(file)) ?? fileInTheWay(file);
+    if (blocker) {
+      const name = shown(blocker);
+      return `'${path.basename(blocker)}'${name === path.basename(blocker) ? '' : ` (${name})`} is a file, not a folder`;
+    }
+  }
+  return REASONS[code] ?? code;
+}
+
+/**
+ * `err` as an XformError naming `file` and `what` was being written (or the `action`, e.g. "read"), when it
+ * is a file-system error; other errors are returned untouched.
+ */
+export function fsError(err: unknown, what: string, file: string, action = `write ${what} to`): unknown {
+  const errno = errnoOf(err);
+  if (!errno) return err;
+  const reason = fsReason(errno, file);
+  const hint =
+    errno.code === 'ENOSPC' || errno.code === 'EDQUOT'
+      ? 'free some space (or set target-path in xform_project.yml to another disk) and run again'
+      : errno.code === 'ENOTDIR' || errno.code === 'EEXIST'
+        ? 'move that file away, or set target-path in xform_project.yml to another folder'
+        : action === 'read' && (errno.code === 'EACCES' || errno.code === 'EPERM')
+          ? 'make it readable for the user running xform'
+          : errno.code === 'EACCES' || errno.code === 'EPERM' || errno.code === 'EROFS'
+            ? 'make the folder writable for this user, or set target-path in xform_project.yml to a writable folder'
+            : undefined;
+  return new XformError(FS_ERROR, `cannot ${action} ${shown(file)}: ${reason} (${errno.code})`, {
+    location: { file: shown(file) },
+    hint,
+    cause: err,
+  });
+}
+
+/** A raw Node file-system error (one that escaped every wrapper) as an XformError; undefined otherwise. */
+export function unwrappedFsError(err: unknown): XformError | undefined {
+  const errno = errnoOf(err);
+  if (!errno || typeof errno.path !== 'string' || typeof errno.syscall !== 'string') return undefined;
+  const action = /^(open|read|stat|lstat|scandir|readlink|access)$/.test(errno.syscall) ? `read` : errno.syscall === 'unlink' || errno.syscall === 'rmdir' ? 'remove' : 'write';
+  return fsError(err, '', errno.path, action) as XformError;
+}
+
+function tempName(file: string): string {
+  return `${file}.${process.pid}.${Math.random().toString(36).slice(2, 8)}.tmp`;
+}
+
+export interface WriteOptions {
+  /** File mode of a newly written file; default 0o666 less the umask. */
+  mode?: number;
+}
+
+/** Creates `dir` and its parents; `what` names the artifact in an error ("the compiled SQL"). */
+export async function ensureDir(dir: string, what: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (err) {
+    throw fsError(err, what, dir);
+  }
+}
+
+/** Writes `file` whole or not at all (beside it, then renamed into place), creating its folder. */
+export async function writeFileAtomic(file: string, data: string | Uint8Array, what: string, options: WriteOptions = {}): Promise<void> {
+  const tmp = tempName(file);
+  try {
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(tmp, data, { mode: options.mode });
+    await rename(tmp, file);
+  } catch (err) {
+    await rm(tmp, { force: true }).catch(() => undefined);
+    throw fsError(err, what, file);
+  }
+}
+
+/** The synchronous twin of writeFileAtomic (for code that runs before anything async is loaded). */
+export function writeFileAtomicSync(file: string, data: string | Uint8Array, what: string, options: WriteOptions = {}): void {
+  const tmp = tempName(file);
+  try {
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(tmp, data, { mode: options.mode });
+    renameSync(tmp, file);
+  } catch (err) {
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // The temp file was never created, or cannot be removed either: the original error says why.
+    }
+    throw fsError(err, what, file);
+  }
+}
+
+/** Removes `file` if it exists; `what` names it in an error. */
+export function removeFileSync(file: string, what: string): void {
+  try {
+    rmSync(file, { force: true });
+  } catch (err) {
+    const code = errnoOf(err)?.code;
+    // A path under a file cannot hold the file to remove; the write that follows reports the real problem.
+    if (code === 'ENOTDIR') return;
+    throw fsError(err, what, file, `remove ${what}`);
+  }
+}
