@@ -7,8 +7,14 @@ import { mkdirSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import {
+  isXformError,
+  pollLock,
   Pool,
+  targetLockedError,
   XformError,
+  type LockHeld,
+  type LockWait,
+  type RunLock,
   type Adapter,
   type AdapterFactoryOptions,
   type Capabilities,
@@ -77,8 +83,9 @@ export class DuckDBAdapter implements Adapter {
     let instance: DuckDBInstance;
     try {
       if (!path.startsWith(':memory:')) mkdirSync(dirname(path), { recursive: true });
-      instance = await DuckDBInstance.create(path);
+      instance = await openLocked(target, path, options.fileLock ?? {});
     } catch (err) {
+      if (isXformError(err)) throw err;
       const reason = err instanceof Error ? err.message : String(err);
       throw new XformError('XFORM_CONNECTION_FAILED', `could not open the DuckDB database ${path}: ${reason}`, {
         hint: 'another process (a running xform, a DuckDB shell) may hold the file open; close it and retry',
@@ -125,6 +132,11 @@ export class DuckDBAdapter implements Adapter {
     } catch (err) {
       throw seedError(err, request.file, this.projectRoot);
     }
+  }
+
+  /** The database file's lock, taken when it was opened, is the run lock: one process at a time. */
+  async acquireRunLock(): Promise<RunLock> {
+    return { release: async () => undefined };
   }
 
   async cancelAll(): Promise<void> {
@@ -200,6 +212,33 @@ export class DuckDBAdapter implements Adapter {
       }
     });
   }
+}
+
+/**
+ * Opens the database file, waiting as `wait` says while another process holds its lock. DuckDB names the
+ * holder: `Conflicting lock is held in /usr/bin/node (PID 4242)`; a node process is most likely xform.
+ */
+async function openLocked(target: DuckDBTargetConfig, path: string, wait: LockWait): Promise<DuckDBInstance> {
+  let who: string | undefined;
+  return pollLock<DuckDBInstance>(
+    wait,
+    async (): Promise<DuckDBInstance | LockHeld> => {
+      try {
+        return await DuckDBInstance.create(path);
+      } catch (err) {
+        const held = /Conflicting lock is held in (.*?) \(PID (\d+)\)/u.exec(err instanceof Error ? err.message : '');
+        if (!held && !/Could not set lock on file/u.test(err instanceof Error ? err.message : '')) throw err;
+        const xform = held !== null && /(^|\/)(node|xform)[^/]*$/u.test(held[1]!);
+        who = held && !xform ? `another program (${held[1]})` : undefined;
+        return { held: true, holder: held ? `(pid ${held[2]})` : '(its process is not known)' };
+      }
+    },
+    (holder, waited) => {
+      const error = targetLockedError(target, path, holder, waited, who);
+      const hint = `DuckDB lets one process at a time open a database file; ${error.hint ?? ''}`;
+      return new XformError(error.code, error.message, { hint });
+    },
+  );
 }
 
 function databasePath(path: string, projectRoot: string): string {

@@ -13,3 +13,4 @@ export { dialectSamples, readGolden, renderDialectSamples, UPDATE_GOLDEN_ENV } f
 export { Pool, withAcquired, type PoolOptions } from './pool.js';
 export { isoTimestamp, safeInteger } from './values.js';
 export { SqlSession } from './sql-session.js';
+export { formatLockTime, pollLock, targetLockedError, type LockHeld, type LockWait } from './run-lock.js';
