@@ -215,9 +215,17 @@ export class DuckDBAdapter implements Adapter {
 }
 
 /**
- * Opens the database file, waiting as `wait` says while another process holds its lock. DuckDB names the
- * holder: `Conflicting lock is held in /usr/bin/node (PID 4242)`; a node process is most likely xform.
+ * Who holds a DuckDB file, from DuckDB's lock error (`Could not set lock on file "…": Conflicting lock is
+ * held in /usr/bin/node (PID 4242)`); undefined for any other error. A node process is most likely xform.
  */
+export function fileLockHolder(message: string): { holder: string; who?: string } | undefined {
+  const held = /Conflicting lock is held in (.*?) \(PID (\d+)\)/u.exec(message);
+  if (!held) return /Could not set lock on file/u.test(message) ? { holder: '(its process is not known)' } : undefined;
+  const xform = /(^|\/)(node|xform)[^/]*$/u.test(held[1]!);
+  return { holder: `(pid ${held[2]})`, who: xform ? undefined : `another program (${held[1]})` };
+}
+
+/** Opens the database file, waiting as `wait` says while another process holds its lock. */
 async function openLocked(target: DuckDBTargetConfig, path: string, wait: LockWait): Promise<DuckDBInstance> {
   let who: string | undefined;
   return pollLock<DuckDBInstance>(
@@ -226,17 +234,15 @@ async function openLocked(target: DuckDBTargetConfig, path: string, wait: LockWa
       try {
         return await DuckDBInstance.create(path);
       } catch (err) {
-        const held = /Conflicting lock is held in (.*?) \(PID (\d+)\)/u.exec(err instanceof Error ? err.message : '');
-        if (!held && !/Could not set lock on file/u.test(err instanceof Error ? err.message : '')) throw err;
-        const xform = held !== null && /(^|\/)(node|xform)[^/]*$/u.test(held[1]!);
-        who = held && !xform ? `another program (${held[1]})` : undefined;
-        return { held: true, holder: held ? `(pid ${held[2]})` : '(its process is not known)' };
+        const held = fileLockHolder(err instanceof Error ? err.message : String(err));
+        if (!held) throw err;
+        who = held.who;
+        return { held: true, holder: held.holder };
       }
     },
     (holder, waited) => {
       const error = targetLockedError(target, path, holder, waited, who);
-      const hint = `DuckDB lets one process at a time open a database file; ${error.hint ?? ''}`;
-      return new XformError(error.code, error.message, { hint });
+      return new XformError(error.code, error.message, { hint: `DuckDB lets one process at a time open a database file; ${error.hint ?? ''}` });
     },
   );
 }

@@ -94,7 +94,7 @@ export function registerRun(program: Command, setExitCode: (code: number) => voi
 }
 
 /** `--wait` alone waits as long as it takes; `--wait 30` at most 30 seconds; no flag refuses at once. */
-export function parseWait(value: string | boolean | undefined): number {
+function parseWait(value: string | boolean | undefined): number {
   if (value === undefined || value === false) return 0;
   if (value === true) return Infinity;
   const seconds = Number(value);
@@ -114,7 +114,6 @@ async function runCommand(spec: CommandSpec, options: RunOptions): Promise<numbe
   const compiled = await compileFromOptions(options, caches.extras);
   const { project, manifest } = compiled;
   const targetDir = path.resolve(project.root, project.config.targetPath);
-  await caches.save(project, await writeCompileArtifacts(targetDir, manifest, { previous: caches.previouslyWritten() }));
   const selected = selectNodes(compiled.graph, { select: options.select, exclude: options.exclude, resourceTypes: spec.kinds, indirectSelection });
   const snapshots = [...selected].filter((id) => manifest.nodes[id]?.resource_type === 'snapshot');
   if (snapshots.length > 0) {
@@ -146,6 +145,8 @@ async function runCommand(spec: CommandSpec, options: RunOptions): Promise<numbe
     throw err;
   }
   try {
+    // Written under the lock: a build refused for another one leaves that one's artifacts alone.
+    await caches.save(project, await writeCompileArtifacts(targetDir, manifest, { previous: caches.previouslyWritten() }));
     const { results } = await executeRun({
       compiled,
       adapter,

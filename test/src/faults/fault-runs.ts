@@ -18,6 +18,8 @@ export interface FaultTarget {
 export interface SeriesReport {
   anomalies: string[];
   log: string[];
+  /** The first generation the series did not use. */
+  nextGen?: number;
 }
 
 /** A running `xform` process: its result, and a promise for the first line it printed on stdout. */
@@ -87,7 +89,9 @@ export async function killConvergeSeries(target: FaultTarget, options: { kills: 
   log.push(`a build takes ${Math.round(performance.now() - t0)} ms, ${Math.round(windowMs)} ms after its first line`);
   let gen = 2;
   let converged = gen;
-  for (let round = 1; round <= options.kills; round++) {
+  let landed = 0;
+  // A build may finish before its kill: rounds go on until `kills` SIGKILLs hit a running build.
+  for (let round = 1; landed < options.kills && round <= options.kills * 3; round++) {
     gen++;
     const delay = Math.round(random() * windowMs);
     const run = startXform(buildArgs(gen, ['--log-format', 'json']), target.root);
@@ -95,63 +99,82 @@ export async function killConvergeSeries(target: FaultTarget, options: { kills: 
     await sleep(delay);
     run.child.kill('SIGKILL');
     const killed = await run.done;
+    if (killed.code === 137) landed++;
     const outcome = killed.code === 137 ? 'killed' : `finished first (exit ${killed.code})`;
     log.push(`round ${round}: generation ${gen}, SIGKILL ${delay} ms after the first line: ${outcome}`);
     const allowed = Array.from({ length: gen - converged + 1 }, (_, i) => converged + i);
     const found = await checkWarehouse(target.warehouse, target.root, target.schema, target.server, { allowed, leftovers: true });
     anomalies.push(...found.map((a) => `round ${round} (kill after ${delay} ms): ${a}`));
-    if (round % (options.convergeEvery ?? 1) === 0 || round === options.kills) {
+    if (round % (options.convergeEvery ?? 1) === 0 || landed === options.kills) {
       anomalies.push(...(await convergeBuild(target, gen, `round ${round}`)));
       converged = gen;
     }
   }
+  if (landed < options.kills) anomalies.push(`only ${landed} of ${options.kills} kills hit a running build`);
+  log.push(`${landed} SIGKILLs hit a running build`);
   return { anomalies, log };
 }
 
 /** The message a refused build prints (the holder's pid comes from the warehouse or DuckDB's lock). */
 export const LOCKED_MESSAGE = /another xform build holds target dev \((.+)\) (since \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC )?\(pid (\d+)/u;
 
+/** When a build ran its nodes, from its JSON log (first and last event with a timestamp). */
+function runInterval(result: CliResult): [number, number] | undefined {
+  const times = result.stdout
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => (JSON.parse(line) as { ts?: string }).ts)
+    .filter((ts): ts is string => ts !== undefined)
+    .map((ts) => Date.parse(ts));
+  return times.length === 0 ? undefined : [Math.min(...times), Math.max(...times)];
+}
+
 /**
  * `pairs` times two builds of the same project started together (PostgreSQL: the project's slow model makes
  * them overlap). Without --wait exactly one builds and the other refuses with LOCKED_MESSAGE naming the
- * first one's pid (`mayNotOverlap`: both may also build, one after the other, when nothing makes them
- * overlap); with --wait (every other pair when `alternateWait`) both build, one after the other. Every pair
+ * first one's pid; with --wait (every other pair when `alternateWait`) both build, one after the other.
+ * Two builds that both succeed must have run their nodes one after the other (else the lock failed); a
+ * refusing pair in which both built without overlapping tested nothing, and is started again. Every pair
  * ends with every relation at the pair's generation.
  */
-export async function concurrentPairs(
-  target: FaultTarget,
-  options: { pairs: number; firstGen: number; alternateWait?: boolean; mayNotOverlap?: boolean },
-): Promise<SeriesReport> {
+export async function concurrentPairs(target: FaultTarget, options: { pairs: number; firstGen: number; alternateWait?: boolean }): Promise<SeriesReport> {
   const log: string[] = [];
   const anomalies: string[] = [];
-  for (let pair = 0; pair < options.pairs; pair++) {
-    const gen = options.firstGen + pair;
+  let gen = options.firstGen;
+  let pair = 0;
+  for (let attempts = 0; pair < options.pairs && attempts < options.pairs * 3; attempts++, gen++) {
     const wait = options.alternateWait === true && pair % 2 === 1;
-    const extra = wait ? ['--wait', '120'] : [];
+    const extra = ['--log-format', 'json', ...(wait ? ['--wait', '120'] : [])];
     const a = startXform(buildArgs(gen, extra), target.root);
     const b = startXform(buildArgs(gen, extra), target.root);
     const results = await Promise.all([a.done, b.done]);
     const codes = results.map((r) => r.code);
     const label = `pair ${pair + 1}${wait ? ' (--wait)' : ''}`;
     log.push(`${label}: exit codes ${codes.join(', ')}`);
-    if (wait) {
-      for (const r of results) if (r.code !== 0) anomalies.push(`${label}: a waiting build exited ${r.code}: ${(r.stderr + r.stdout).slice(0, 1500)}`);
-    } else {
-      const ok = results.filter((r) => r.code === 0);
-      const refused = results.filter((r) => r.code !== 0);
-      if (ok.length === 2 && options.mayNotOverlap === true) {
-        log.push(`${label}: the builds did not overlap`);
-      } else if (ok.length !== 1 || refused.length !== 1) {
-        anomalies.push(`${label}: expected one build and one refusal, got exit codes ${codes.join(', ')}: ${results.map((r) => r.stderr.slice(0, 1500)).join(' | ')}`);
-      } else {
-        const winner = [a, b][results.indexOf(ok[0]!)]!.child.pid;
-        const match = LOCKED_MESSAGE.exec(refused[0]!.stderr);
-        if (refused[0]!.code !== 2 || !match) anomalies.push(`${label}: the refused build exited ${refused[0]!.code} with: ${refused[0]!.stderr.slice(0, 1500)}`);
-        else if (Number(match[3]) !== winner) anomalies.push(`${label}: the message names pid ${match[3]}, the building one is ${winner}`);
+    const ok = results.filter((r) => r.code === 0);
+    if (ok.length === 2) {
+      const [x, y] = ok.map(runInterval);
+      if (!x || !y) anomalies.push(`${label}: no timestamps in the JSON log`);
+      else if (x[0] < y[1] && y[0] < x[1]) anomalies.push(`${label}: both builds ran their nodes at the same time: ${JSON.stringify([x, y])}`);
+      else if (!wait) {
+        log.push(`${label}: the builds did not overlap; started again`);
+        continue;
       }
+    } else if (wait) {
+      for (const r of results) if (r.code !== 0) anomalies.push(`${label}: a waiting build exited ${r.code}: ${(r.stderr + r.stdout).slice(0, 1500)}`);
+    } else if (ok.length !== 1) {
+      anomalies.push(`${label}: expected one build and one refusal, got exit codes ${codes.join(', ')}: ${results.map((r) => r.stderr.slice(0, 1500)).join(' | ')}`);
+    } else {
+      const refused = results.find((r) => r.code !== 0)!;
+      const winner = [a, b][results.indexOf(ok[0]!)]!.child.pid;
+      const match = LOCKED_MESSAGE.exec(refused.stderr);
+      if (refused.code !== 2 || !match) anomalies.push(`${label}: the refused build exited ${refused.code} with: ${refused.stderr.slice(0, 1500)}`);
+      else if (Number(match[3]) !== winner) anomalies.push(`${label}: the message names pid ${match[3]}, the building one is ${winner}`);
     }
+    pair++;
     const found = await checkWarehouse(target.warehouse, target.root, target.schema, target.server, { allowed: [gen], requireGen: gen, leftovers: false });
     anomalies.push(...found.map((x) => `${label}: ${x}`));
   }
-  return { anomalies, log };
+  if (pair < options.pairs) anomalies.push(`only ${pair} of ${options.pairs} pairs tested: the builds of the others did not overlap`);
+  return { anomalies, log, nextGen: gen };
 }

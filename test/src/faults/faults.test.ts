@@ -88,6 +88,13 @@ describe('fault injection on DuckDB', () => {
     const t = await target('duckdb', 'main');
     await refusesThenWaits(t, 1);
   });
+
+  it('--wait takes a number of seconds, or nothing', async () => {
+    const t = await target('duckdb', 'main');
+    const result = await runXform(['build', '--wait', 'soon'], { cwd: t.root });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("--wait expects a number of seconds (or nothing, to wait as long as it takes), got 'soon'");
+  });
 });
 
 describe('fault injection on PostgreSQL', () => {
@@ -111,7 +118,7 @@ describe('fault injection on PostgreSQL', () => {
   it('two builds started together: one builds, the other refuses (or waits with --wait)', async () => {
     const t = await lockTarget();
     const report = await concurrentPairs(t, { pairs: 3, firstGen: gen, alternateWait: true });
-    gen += 3;
+    gen = report.nextGen!;
     expect(report.anomalies, report.log.join('\n')).toEqual([]);
   });
 
