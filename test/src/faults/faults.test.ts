@@ -55,6 +55,13 @@ async function refusesThenWaits(t: FaultTarget, gen: number): Promise<number> {
   const match = LOCKED_MESSAGE.exec(second.stderr);
   expect(match, second.stderr).not.toBeNull();
   expect(Number(match![3])).toBe(holder.pid);
+  if (t.warehouse === 'postgres') {
+    expect(match![1]).toBe(t.schema);
+    expect(second.stderr).toMatch(/ since \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \(pid \d+, host [^,]+, invocation [0-9a-f]{8}\)/u);
+    expect(second.stderr).not.toContain(t.server!.password);
+  } else {
+    expect(match![1]).toMatch(/target\/warehouse\.duckdb$/u);
+  }
   expect(second.stderr).toContain('--wait');
   expect(second.stderr).not.toMatch(/\n\s+at /u);
   // Refused before touching anything: every relation is the holder's generation.
