@@ -60,7 +60,7 @@ export interface CreateTableOptions {
    */
   config?: Readonly<Record<string, unknown>>;
   /**
-   * The table is a staging relation (`<alias>__xform_tmp`) that core reads, swaps, renames or copies into
+   * The table is a staging relation (`<alias>__xform_tmp_<run>`) that core reads, swaps, renames or copies into
    * place. Warehouses that copy into place (BigQuery) leave the settings to the final table.
    */
   staging?: boolean;

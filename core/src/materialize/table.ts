@@ -39,7 +39,7 @@ export function adapterResponse(message: string, rowsAffected: number | undefine
 }
 
 /**
- * Builds `sql` into the run's staging relation (`<alias>__xform_tmp_<run>`) and publishes it as the node's table. Pre-hooks run first;
+ * Builds `sql` into the run's staging relation and publishes it as the node's table. Pre-hooks run first;
  * post-hooks run inside the publishing transaction.
  */
 export async function buildTable(env: BuildEnv, sql: string): Promise<MaterializeResult> {

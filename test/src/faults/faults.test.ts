@@ -38,6 +38,16 @@ async function heldBuild(t: FaultTarget, gen: number) {
   };
 }
 
+/** Whether a build said it waits for another one (within 20 s). */
+async function announcedWaiting(run: ReturnType<typeof startXform>): Promise<boolean> {
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline && run.child.exitCode === null) {
+    if (/waiting for another xform build to release target dev/u.test(run.stderr())) return true;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return /waiting for another xform build to release target dev/u.test(run.stderr());
+}
+
 /**
  * Refusal and waiting, the same on every local warehouse, from generation `gen` on (the target holds
  * generation `gen - 1` or nothing). Returns the next unused generation.
@@ -45,12 +55,19 @@ async function heldBuild(t: FaultTarget, gen: number) {
 async function refusesThenWaits(t: FaultTarget, gen: number): Promise<number> {
   const holder = await heldBuild(t, gen);
   let second;
+  let impatient;
   try {
     second = await runXform(['build', '--vars', `{gen: ${gen + 1}}`], { cwd: t.root });
+    // Ctrl-C while waiting: cancelled (130), nothing touched.
+    const waiter = startXform(['build', '--vars', `{gen: ${gen + 1}}`, '--wait'], t.root);
+    expect(await announcedWaiting(waiter), waiter.stderr()).toBe(true);
+    waiter.child.kill('SIGINT');
+    impatient = await waiter.done;
   } finally {
     const first = await holder.resume();
     expect(first.code, first.stderr).toBe(0);
   }
+  expect(impatient.code, impatient.stderr).toBe(130);
   expect(second.code, second.stdout).toBe(2);
   const match = LOCKED_MESSAGE.exec(second.stderr);
   expect(match, second.stderr).not.toBeNull();
@@ -69,12 +86,7 @@ async function refusesThenWaits(t: FaultTarget, gen: number): Promise<number> {
 
   const again = await heldBuild(t, gen + 2);
   const waiting = startXform(['build', '--vars', `{gen: ${gen + 3}}`, '--wait', '60'], t.root);
-  const deadline = Date.now() + 20_000;
-  let announced = false;
-  while (!announced && Date.now() < deadline && waiting.child.exitCode === null) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    announced = /waiting for another xform build to release target dev/u.test(waiting.stderr());
-  }
+  const announced = await announcedWaiting(waiting);
   const first = await again.resume();
   const waited = await waiting.done;
   expect(announced, waited.stderr).toBe(true);
