@@ -83,7 +83,7 @@ export class DuckDBAdapter implements Adapter {
     let instance: DuckDBInstance;
     try {
       if (!path.startsWith(':memory:')) mkdirSync(dirname(path), { recursive: true });
-      instance = await openLocked(target, path, options.fileLock ?? {});
+      instance = await openLocked(target, path, options.fileLock);
     } catch (err) {
       if (isXformError(err)) throw err;
       const reason = err instanceof Error ? err.message : String(err);
@@ -225,11 +225,14 @@ export function fileLockHolder(message: string): { holder: string; who?: string 
   return { holder: `(pid ${held[2]})`, who: xform ? undefined : `another program (${held[1]})` };
 }
 
-/** Opens the database file, waiting as `wait` says while another process holds its lock. */
-async function openLocked(target: DuckDBTargetConfig, path: string, wait: LockWait): Promise<DuckDBInstance> {
+/**
+ * Opens the database file, waiting as `wait` says while another process holds its lock. Without `wait`
+ * (commands that cannot wait: docs, debug...) the refusal does not suggest --wait.
+ */
+async function openLocked(target: DuckDBTargetConfig, path: string, wait: LockWait | undefined): Promise<DuckDBInstance> {
   let who: string | undefined;
   return pollLock<DuckDBInstance>(
-    wait,
+    wait ?? {},
     async (): Promise<DuckDBInstance | LockHeld> => {
       try {
         return await DuckDBInstance.create(path);
@@ -242,7 +245,8 @@ async function openLocked(target: DuckDBTargetConfig, path: string, wait: LockWa
     },
     (holder, waited) => {
       const error = targetLockedError(target, path, holder, waited, who);
-      return new XformError(error.code, error.message, { hint: `DuckDB lets one process at a time open a database file; ${error.hint ?? ''}` });
+      const hint = wait ? error.hint : 'wait for it to finish';
+      return new XformError(error.code, error.message, { hint: `DuckDB lets one process at a time open a database file; ${hint}` });
     },
   );
 }

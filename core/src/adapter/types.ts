@@ -198,7 +198,8 @@ export interface Adapter {
    * staging and backup relations that killed runs left behind. PostgreSQL: a session-level advisory lock
    * on a connection of its own. DuckDB: the database file's lock, taken when the adapter opened it (one
    * process at a time), so this resolves at once. Absent (BigQuery, Snowflake): runs do not exclude each
-   * other; per-invocation staging names keep them from colliding, and leftovers are kept.
+   * other; per-invocation staging names keep them from colliding, and leftovers are kept. (A lock table on
+   * Snowflake was left out: a killed run never deletes its row, so it would need heartbeats and expiry.)
    */
   acquireRunLock?(options: RunLockOptions): Promise<RunLock>;
   /** What `xform debug` prints: server version, database, user... (never a password). */

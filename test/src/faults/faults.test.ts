@@ -58,6 +58,13 @@ async function refusesThenWaits(t: FaultTarget, gen: number): Promise<number> {
   let impatient;
   try {
     second = await runXform(['build', '--vars', `{gen: ${gen + 1}}`], { cwd: t.root });
+    if (t.warehouse === 'duckdb') {
+      // DuckDB's file lock keeps out every command; one that cannot wait does not suggest --wait.
+      const docs = await runXform(['docs', 'generate'], { cwd: t.root });
+      expect(docs.code).toBe(2);
+      expect(docs.stderr).toMatch(LOCKED_MESSAGE);
+      expect(docs.stderr).not.toContain('--wait');
+    }
     // Ctrl-C while waiting: cancelled (130), nothing touched.
     const waiter = startXform(['build', '--vars', `{gen: ${gen + 1}}`, '--wait'], t.root);
     expect(await announcedWaiting(waiter), waiter.stderr()).toBe(true);
