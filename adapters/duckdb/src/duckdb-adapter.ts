@@ -8,8 +8,14 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import {
   fsError,
+  isXformError,
+  pollLock,
   Pool,
+  targetLockedError,
   XformError,
+  type LockHeld,
+  type LockWait,
+  type RunLock,
   type Adapter,
   type AdapterFactoryOptions,
   type Capabilities,
@@ -98,8 +104,9 @@ export class DuckDBAdapter implements Adapter {
       }
     }
     try {
-      instance = await DuckDBInstance.create(path);
+      instance = await openLocked(target, path, options.fileLock);
     } catch (err) {
+      if (isXformError(err)) throw err;
       const reason = err instanceof Error ? err.message : String(err);
       throw new XformError('XFORM_CONNECTION_FAILED', `could not open the DuckDB database ${path}: ${reason}`, {
         hint: 'another process (a running xform, a DuckDB shell) may hold the file open; close it and retry',
@@ -146,6 +153,11 @@ export class DuckDBAdapter implements Adapter {
     } catch (err) {
       throw await seedError(err, request.file, this.projectRoot);
     }
+  }
+
+  /** The database file's lock, taken when it was opened, is the run lock: one process at a time. */
+  async acquireRunLock(): Promise<RunLock> {
+    return { release: async () => undefined };
   }
 
   async cancelAll(): Promise<void> {
@@ -221,6 +233,43 @@ export class DuckDBAdapter implements Adapter {
       }
     });
   }
+}
+
+/**
+ * Who holds a DuckDB file, from DuckDB's lock error (`Could not set lock on file "…": Conflicting lock is
+ * held in /usr/bin/node (PID 4242)`); undefined for any other error. A node process is most likely xform.
+ */
+export function fileLockHolder(message: string): { holder: string; who?: string } | undefined {
+  const held = /Conflicting lock is held in (.*?) \(PID (\d+)\)/u.exec(message);
+  if (!held) return /Could not set lock on file/u.test(message) ? { holder: '(its process is not known)' } : undefined;
+  const xform = /(^|\/)(node|xform)[^/]*$/u.test(held[1]!);
+  return { holder: `(pid ${held[2]})`, who: xform ? undefined : `another program (${held[1]})` };
+}
+
+/**
+ * Opens the database file, waiting as `wait` says while another process holds its lock. Without `wait`
+ * (commands that cannot wait: docs, debug...) the refusal does not suggest --wait.
+ */
+async function openLocked(target: DuckDBTargetConfig, path: string, wait: LockWait | undefined): Promise<DuckDBInstance> {
+  let who: string | undefined;
+  return pollLock<DuckDBInstance>(
+    wait ?? {},
+    async (): Promise<DuckDBInstance | LockHeld> => {
+      try {
+        return await DuckDBInstance.create(path);
+      } catch (err) {
+        const held = fileLockHolder(err instanceof Error ? err.message : String(err));
+        if (!held) throw err;
+        who = held.who;
+        return { held: true, holder: held.holder };
+      }
+    },
+    (holder, waited) => {
+      const error = targetLockedError(target, path, holder, waited, who);
+      const hint = wait ? error.hint : 'wait for it to finish';
+      return new XformError(error.code, error.message, { hint: `DuckDB lets one process at a time open a database file; ${hint}` });
+    },
+  );
 }
 
 function databasePath(path: string, projectRoot: string): string {

@@ -15,6 +15,8 @@ import {
   type Capabilities,
   type Connection,
   type PostgresTargetConfig,
+  type RunLock,
+  type RunLockOptions,
   type SeedLoadRequest,
   type TargetConfig,
   withAcquired,
@@ -24,6 +26,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { PostgresCatalog } from './postgres-catalog.js';
 import { PostgresSession, type SessionHooks } from './postgres-connection.js';
 import { PostgresDialect } from './postgres-dialect.js';
+import { acquirePostgresRunLock } from './postgres-run-lock.js';
 import { xformTypes } from './postgres-values.js';
 
 export const POSTGRES_CAPABILITIES: Capabilities = {
@@ -119,6 +122,11 @@ export class PostgresAdapter implements Adapter {
     } catch (err) {
       throw this.seedError(err, sql, request.file, session);
     }
+  }
+
+  /** A session-level advisory lock on a connection of its own (see postgres-run-lock.ts). */
+  acquireRunLock(options: RunLockOptions): Promise<RunLock> {
+    return acquirePostgresRunLock(clientConfig(this.target), this.target, options, (err) => connectionError(this.target, err));
   }
 
   async cancelAll(): Promise<void> {

@@ -9,7 +9,11 @@ import {
   XFORM_CORE_VERSION,
   XformError,
   didYouMeanHint,
+  isXformError,
+  type Adapter,
+  type Manifest,
   type ResourceType,
+  type RunLock,
 } from '@xform/core';
 import { addProjectOptions, addSelectionOptions, compileFromOptions, parseThreads, partialParseCaches, type ProjectOptions, type SelectionOptions } from '../project-options.js';
 import { RunPrinter, type LogFormat } from '../run-printer.js';
@@ -22,6 +26,7 @@ interface RunOptions extends ProjectOptions, SelectionOptions {
   storeFailures?: boolean;
   indirectSelection?: string;
   logFormat: LogFormat;
+  wait?: string | boolean;
 }
 
 interface CommandSpec {
@@ -78,6 +83,7 @@ export function registerRun(program: Command, setExitCode: (code: number) => voi
         .option('--indirect-selection <mode>', "how tests follow the selected nodes: eager (a parent selected), cautious (all parents), empty", 'eager');
     }
     command
+      .option('--wait [seconds]', 'when another build holds the target, wait for it (at most <seconds>; default as long as it takes) instead of refusing')
       .option('--threads <n>', 'how many nodes to run at once (default: the profile\'s threads, else 4)')
       .option('-x, --fail-fast', 'stop starting new nodes after the first failure')
       .option('--log-format <format>', 'text | json (one JSON object per event)', 'text');
@@ -87,16 +93,27 @@ export function registerRun(program: Command, setExitCode: (code: number) => voi
   }
 }
 
+/** `--wait` alone waits as long as it takes; `--wait 30` at most 30 seconds; no flag refuses at once. */
+function parseWait(value: string | boolean | undefined): number {
+  if (value === undefined || value === false) return 0;
+  if (value === true) return Infinity;
+  const seconds = Number(value);
+  if (value.trim() === '' || !Number.isFinite(seconds) || seconds < 0) {
+    throw new XformError('XFORM_BAD_ARGUMENT', `--wait expects a number of seconds (or nothing, to wait as long as it takes), got '${value}'`);
+  }
+  return seconds;
+}
+
 async function runCommand(spec: CommandSpec, options: RunOptions): Promise<number> {
   const which = spec.name;
   const started = performance.now();
   const threads = parseThreads(options.threads);
+  const waitSeconds = parseWait(options.wait);
   const indirectSelection = parseIndirectSelection(options.indirectSelection);
   const caches = partialParseCaches();
   const compiled = await compileFromOptions(options, caches.extras);
   const { project, manifest } = compiled;
   const targetDir = path.resolve(project.root, project.config.targetPath);
-  await caches.save(project, await writeCompileArtifacts(targetDir, manifest, { previous: caches.previouslyWritten() }));
   const selected = selectNodes(compiled.graph, { select: options.select, exclude: options.exclude, resourceTypes: spec.kinds, indirectSelection });
   const snapshots = [...selected].filter((id) => manifest.nodes[id]?.resource_type === 'snapshot');
   if (snapshots.length > 0) {
@@ -104,16 +121,32 @@ async function runCommand(spec: CommandSpec, options: RunOptions): Promise<numbe
   }
   const printer = new RunPrinter(manifest, options.logFormat === 'json' ? 'json' : 'text');
   const poolSize = threads ?? project.target.threads;
-  const adapter = await loadAdapter(project.target, { projectRoot: project.root, threads: poolSize });
   const abort = new AbortController();
+  let adapter: Adapter | undefined;
   const onSigint = () => {
     if (abort.signal.aborted) return;
     process.stderr.write(`\n${yellow('cancelling')}: stopping running queries; nothing half-built is published\n`);
     abort.abort();
-    void adapter.cancelAll();
+    void adapter?.cancelAll();
   };
   process.on('SIGINT', onSigint);
+  const wait = { waitSeconds, signal: abort.signal, onWait: (holder: string) => printWaiting(project.target.name, holder) };
+  let lock: RunLock | undefined;
   try {
+    adapter = await loadAdapter(project.target, { projectRoot: project.root, threads: poolSize, fileLock: wait });
+    // Commands that create relations hold the target's run lock for the whole run, hooks included.
+    if (writes(spec, options, manifest, selected) && adapter.acquireRunLock) {
+      lock = await adapter.acquireRunLock({ ...wait, invocationId: manifest.metadata.invocation_id });
+    }
+  } catch (err) {
+    process.off('SIGINT', onSigint);
+    await adapter?.close();
+    if (abort.signal.aborted && isXformError(err) && err.code === 'XFORM_CANCELLED') return 130;
+    throw err;
+  }
+  try {
+    // Written under the lock: a build refused for another one leaves that one's artifacts alone.
+    await caches.save(project, await writeCompileArtifacts(targetDir, manifest, { previous: caches.previouslyWritten() }));
     const { results } = await executeRun({
       compiled,
       adapter,
@@ -123,6 +156,7 @@ async function runCommand(spec: CommandSpec, options: RunOptions): Promise<numbe
       failFast: options.failFast === true,
       audit: spec.audit,
       storeFailures: options.storeFailures === true,
+      runLockHeld: lock !== undefined,
       signal: abort.signal,
       onEvent: (e) => printer.event(e),
     });
@@ -148,6 +182,18 @@ async function runCommand(spec: CommandSpec, options: RunOptions): Promise<numbe
     return results.some((r) => r.status === 'error' || r.status === 'fail') ? 1 : 0;
   } finally {
     process.off('SIGINT', onSigint);
+    await lock?.release();
     await adapter.close();
   }
+}
+
+/** Whether the command creates relations: builds, or tests that keep their failing rows. */
+function writes(spec: CommandSpec, options: RunOptions, manifest: Manifest, selected: ReadonlySet<string>): boolean {
+  if (spec.builds) return true;
+  if (!spec.tests) return false;
+  return options.storeFailures === true || [...selected].some((id) => manifest.nodes[id]?.config.store_failures === true);
+}
+
+function printWaiting(target: string, holder: string): void {
+  process.stderr.write(`${yellow('waiting')} for another xform build to release target ${target}, held ${holder}\n`);
 }

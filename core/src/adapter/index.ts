@@ -14,3 +14,4 @@ export { Pool, withAcquired, type PoolOptions } from './pool.js';
 export { fitsLimit, nameLength, shortenToFit } from './identifier-limits.js';
 export { isoTimestamp, safeInteger } from './values.js';
 export { SqlSession } from './sql-session.js';
+export { formatLockTime, pollLock, targetLockedError, type LockHeld, type LockWait } from './run-lock.js';

@@ -60,7 +60,7 @@ export interface CreateTableOptions {
    */
   config?: Readonly<Record<string, unknown>>;
   /**
-   * The table is a staging relation (`<alias>__xform_tmp`) that core reads, swaps, renames or copies into
+   * The table is a staging relation (`<alias>__xform_tmp_<run>`) that core reads, swaps, renames or copies into
    * place. Warehouses that copy into place (BigQuery) leave the settings to the final table.
    */
   staging?: boolean;
@@ -156,6 +156,26 @@ export interface SeedLoadRequest {
   delimiter: string;
 }
 
+/** How a run asks for the target's run lock (`Adapter.acquireRunLock`). */
+export interface RunLockOptions {
+  /** This run's invocation id: shown to a second run that finds the lock taken. */
+  invocationId: string;
+  /**
+   * Seconds to wait while another run holds the lock: 0 refuses at once, `Infinity` waits as long as it
+   * takes. Default 0. Refusing (or waiting in vain) throws XFORM_TARGET_LOCKED naming the holder.
+   */
+  waitSeconds?: number;
+  /** Stops waiting (Ctrl-C); waiting then throws XFORM_CANCELLED. */
+  signal?: AbortSignal;
+  /** Called once when the lock is taken and this run starts waiting, with who holds it. */
+  onWait?(holder: string): void;
+}
+
+/** A held run lock; it is also released when the process dies (the warehouse sees the session end). */
+export interface RunLock {
+  release(): Promise<void>;
+}
+
 export interface Adapter {
   readonly type: string;
   readonly dialect: Dialect;
@@ -182,6 +202,17 @@ export interface Adapter {
    * `xform compile --dry-run`.
    */
   dryRun?(sql: string, label?: string): Promise<Record<string, unknown>>;
+  /**
+   * (Optional, capability-like.) Takes the target's run lock for a run that writes (run, build, seed):
+   * while one run holds it, a second one refuses (or waits, see RunLockOptions) instead of building into
+   * the same relations. The lock covers the target's database and schema, and holding it lets the run drop
+   * staging and backup relations that killed runs left behind. PostgreSQL: a session-level advisory lock
+   * on a connection of its own. DuckDB: the database file's lock, taken when the adapter opened it (one
+   * process at a time), so this resolves at once. Absent (BigQuery, Snowflake): runs do not exclude each
+   * other; per-invocation staging names keep them from colliding, and leftovers are kept. (A lock table on
+   * Snowflake was left out: a killed run never deletes its row, so it would need heartbeats and expiry.)
+   */
+  acquireRunLock?(options: RunLockOptions): Promise<RunLock>;
   /** What `xform debug` prints: server version, database, user... (never a password). */
   describe(): Promise<Record<string, string>>;
   close(): Promise<void>;
@@ -192,6 +223,11 @@ export interface AdapterFactoryOptions {
   projectRoot: string;
   /** Pool size; default the target's threads. */
   threads?: number;
+  /**
+   * Waiting for a database file another process holds open (DuckDB, whose file lock is its run lock):
+   * `waitSeconds`, `signal` and `onWait` as in RunLockOptions. Default: refuse at once.
+   */
+  fileLock?: Omit<RunLockOptions, 'invocationId'>;
 }
 
 /** What an adapter package exports as `createAdapter`. */

@@ -18,7 +18,7 @@ import type { Relation } from '../adapter/types.js';
 import { didYouMeanHint, XformError } from '../errors.js';
 import type { ExecutableNode } from '../graph/types.js';
 import { runHooks } from './hooks.js';
-import { dropIfExists, dropQuietly, exec, inTransaction, lookupRelation, nodeRelation, suffixedRelation, TMP_SUFFIX } from './relations.js';
+import { dropIfExists, dropQuietly, exec, inTransaction, lookupRelation, nodeRelation, stagingRelation } from './relations.js';
 import { ColumnLookup, planSchemaChange, resolveOnSchemaChange } from './schema-change.js';
 import { adapterResponse, buildTable, runAudit, type BuildEnv } from './table.js';
 import type { MaterializeResult } from './types.js';
@@ -100,7 +100,7 @@ export async function buildIncremental(env: IncrementalEnv): Promise<Materialize
     return buildTable(env, env.renderSql(false));
   }
 
-  const tmp = suffixedRelation(target, TMP_SUFFIX);
+  const tmp = stagingRelation(env, target);
   await runHooks(env, 'pre_hook');
   await dropIfExists(env, tmp);
   try {

@@ -4,7 +4,7 @@
  */
 import { didYouMeanHint, XformError } from '../errors.js';
 import { buildIncremental } from './incremental.js';
-import { nodeRelations, withNodeLocation } from './relations.js';
+import { dropLeftovers, nodeRelations, withNodeLocation } from './relations.js';
 import { buildTable, buildView } from './table.js';
 import type { MaterializeContext, MaterializeResult } from './types.js';
 
@@ -16,8 +16,9 @@ export const DEFAULT_MATERIALIZATION = 'view';
 export async function materialize(ctx: MaterializeContext): Promise<MaterializeResult> {
   const { node } = ctx;
   const kind = node.config.materialized ?? DEFAULT_MATERIALIZATION;
-  const env = { adapter: ctx.adapter, connection: ctx.connection, node, signal: ctx.signal, audit: ctx.audit, renderHook: ctx.renderHook, relations: ctx.relations };
+  const env = { adapter: ctx.adapter, connection: ctx.connection, node, signal: ctx.signal, audit: ctx.audit, renderHook: ctx.renderHook, relations: ctx.relations, names: ctx.names };
   try {
+    if (kind !== 'ephemeral') await dropLeftovers(env);
     switch (kind) {
       case 'view':
         return await buildView(env, ctx.renderSql(false));
@@ -36,7 +37,7 @@ export async function materialize(ctx: MaterializeContext): Promise<MaterializeR
     }
   } catch (err) {
     // Whatever the failure left behind (a rolled-back publish, a half-dropped staging table) is asked afresh.
-    for (const relation of nodeRelations(node)) ctx.relations?.forget(relation);
+    for (const relation of nodeRelations(node, ctx.names)) ctx.relations?.forget(relation);
     throw withNodeLocation(err, node);
   }
 }

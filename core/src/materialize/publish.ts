@@ -17,7 +17,7 @@
 import type { Dialect, Relation, RelationKind } from '../adapter/types.js';
 import { XformError } from '../errors.js';
 import { stripTrailingSemicolons } from '../adapter/dialect-base.js';
-import { BACKUP_SUFFIX, dropIfExists, dropQuietly, exec, inTransaction, lookupRelation, suffixedRelation, type StepEnv } from './relations.js';
+import { backupRelation, dropIfExists, dropQuietly, exec, inTransaction, lookupRelation, type StepEnv } from './relations.js';
 
 /**
  * Optional dialect method for warehouses whose capabilities declare `swapTables`. Not (yet) part of the
@@ -66,7 +66,7 @@ export async function publish(env: StepEnv, options: PublishOptions): Promise<vo
   const { adapter } = env;
   const { dialect, capabilities } = adapter;
   const existing = await lookupRelation(env, target);
-  const backup = suffixedRelation(target, BACKUP_SUFFIX);
+  const backup = backupRelation(env, target);
   // Recorded once the publish went through; a failure makes the run forget the node's relations instead.
   const published = (): void => {
     env.relations?.dropped(staged);

@@ -46,6 +46,11 @@ export class RelationCache {
     }
   }
 
+  /** Every relation known to exist in the listed schemas, spelled as the nodes spell their schema. */
+  known(): CatalogRelation[] {
+    return [...this.relations.values()].flat();
+  }
+
   async get(relation: Relation): Promise<CatalogRelation | undefined> {
     const key = nameKey(relation);
     if (this.unknown.has(key) || !this.loadedSchemas.has(schemaKey(relation.database, relation.schema))) {

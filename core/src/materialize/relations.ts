@@ -37,6 +37,61 @@ export function suffixedRelation(relation: Relation, suffix: string): Relation {
   return { ...relation, identifier };
 }
 
+/** Hex characters of the invocation id in a run's staging and backup names. */
+const TOKEN_LENGTH = 6;
+/** A staging or backup name of any run (the run's token, or none from xform before per-run names). */
+const ANY_RUN_NAME = new RegExp(`^(.*(?:${TMP_SUFFIX}|${BACKUP_SUFFIX}))(?:_[0-9a-f]{${TOKEN_LENGTH}})?$`, 'u');
+const leftoverKey = (r: Relation, base: string): string => `${r.database ?? ''}\u0000${r.schema}\u0000${base.toLowerCase()}`;
+
+/**
+ * The staging and backup names of one run: `<alias>__xform_tmp_<6 hex of the invocation id>`. Two runs
+ * writing the same relation at once (BigQuery, Snowflake: no run lock) never build into the same staging
+ * relation. Under the run lock no other run is building, so relations named like a node's staging or
+ * backup relation of another run are leftovers of a killed run: `takeLeftovers` hands them out once, from
+ * the relations listed when the run started (the relation cache lists each schema once).
+ */
+export class StagingNames {
+  private readonly token: string;
+  private readonly leftovers = new Map<string, CatalogRelation[]>();
+
+  /** `listed`: the relations that existed when the run started, given only while the run lock is held. */
+  constructor(invocationId: string, listed?: Iterable<CatalogRelation>) {
+    this.token = invocationId.replace(/[^0-9a-f]/giu, '').toLowerCase().padEnd(TOKEN_LENGTH, '0').slice(0, TOKEN_LENGTH);
+    for (const relation of listed ?? []) {
+      const base = ANY_RUN_NAME.exec(relation.identifier.toLowerCase())?.[1];
+      if (base === undefined) continue;
+      const key = leftoverKey(relation, base);
+      this.leftovers.set(key, [...(this.leftovers.get(key) ?? []), relation]);
+    }
+  }
+
+  staging(target: Relation): Relation {
+    return suffixedRelation(target, `${TMP_SUFFIX}_${this.token}`);
+  }
+
+  backup(target: Relation): Relation {
+    return suffixedRelation(target, `${BACKUP_SUFFIX}_${this.token}`);
+  }
+
+  /** Staging and backup relations of `target` left by other runs; each is handed out once. */
+  takeLeftovers(target: Relation): CatalogRelation[] {
+    if (this.leftovers.size === 0) return [];
+    const placeholder = '0'.repeat(TOKEN_LENGTH);
+    const bases = [TMP_SUFFIX, BACKUP_SUFFIX].flatMap((suffix) => [
+      suffixedRelation(target, suffix).identifier,
+      // Shortened names keep the same head whatever the token: its length is fixed.
+      suffixedRelation(target, `${suffix}_${placeholder}`).identifier.slice(0, -(TOKEN_LENGTH + 1)),
+    ]);
+    const own = new Set([this.staging(target).identifier, this.backup(target).identifier]);
+    const found: CatalogRelation[] = [];
+    for (const base of new Set(bases.map((b) => leftoverKey(target, b)))) {
+      for (const relation of this.leftovers.get(base) ?? []) if (!own.has(relation.identifier)) found.push(relation);
+      this.leftovers.delete(base);
+    }
+    return found;
+  }
+}
+
 /** What every step of a materialization needs. */
 export interface StepEnv {
   adapter: Adapter;
@@ -45,6 +100,35 @@ export interface StepEnv {
   signal?: AbortSignal;
   /** The run's knowledge of which relations exist; without it every question goes to the catalog. */
   relations?: RelationCache;
+  /** The run's staging and backup names; without them, `<alias>__xform_tmp` and `<alias>__xform_backup`. */
+  names?: StagingNames;
+}
+
+/** Where this run stages the node's new relation. */
+export function stagingRelation(env: Pick<StepEnv, 'names'>, target: Relation): Relation {
+  return env.names ? env.names.staging(target) : suffixedRelation(target, TMP_SUFFIX);
+}
+
+/** Where this run keeps the node's previous relation while publishing. */
+export function backupRelation(env: Pick<StepEnv, 'names'>, target: Relation): Relation {
+  return env.names ? env.names.backup(target) : suffixedRelation(target, BACKUP_SUFFIX);
+}
+
+/**
+ * Drops the staging and backup relations killed runs left beside the node's relation (known only under the
+ * run lock, see StagingNames). Best effort: a leftover that cannot be dropped does not collide with this
+ * run's names, so it must not fail the build.
+ */
+export async function dropLeftovers(env: StepEnv): Promise<void> {
+  for (const leftover of env.names?.takeLeftovers(nodeRelation(env.node)) ?? []) {
+    const { kind: _kind, ...relation } = leftover;
+    try {
+      await exec(env, env.adapter.dialect.dropRelation(relation, leftover.kind));
+      env.relations?.dropped(relation);
+    } catch {
+      env.relations?.forget(relation);
+    }
+  }
 }
 
 /** Whether `relation` exists, and as what: from the run's relation cache when there is one. */
@@ -52,10 +136,10 @@ export function lookupRelation(env: StepEnv, relation: Relation): Promise<Catalo
   return env.relations ? env.relations.get(relation) : env.adapter.catalog.getRelation(relation);
 }
 
-/** The relations a node may leave behind: its own, its staging and its backup relation. */
-export function nodeRelations(node: ExecutableNode): Relation[] {
+/** The relations a node may leave behind: its own, and this run's staging and backup relation. */
+export function nodeRelations(node: ExecutableNode, names?: StagingNames): Relation[] {
   const target = nodeRelation(node);
-  return [target, suffixedRelation(target, TMP_SUFFIX), suffixedRelation(target, BACKUP_SUFFIX)];
+  return [target, stagingRelation({ names }, target), backupRelation({ names }, target)];
 }
 
 export function throwIfCancelled(env: StepEnv): void {

@@ -1,14 +1,14 @@
 /**
  * Seeds: a CSV file becomes a table. The file is checked and its column types inferred in one streaming
  * pass (seed-csv.ts), the adapter's own type inference is preferred where it has one, `column_types`
- * overrides both; the rows are loaded natively (COPY, read_csv) into `<alias>__xform_tmp`, which is then
+ * overrides both; the rows are loaded natively (COPY, read_csv) into the run's staging table, which is then
  * published like a table, so reloading a seed replaces it atomically.
  */
 import path from 'node:path';
 import type { SeedColumn } from '../adapter/types.js';
 import { didYouMeanHint, XformError } from '../errors.js';
 import { publish } from './publish.js';
-import { dropIfExists, dropQuietly, exec, nodeRelation, nodeRelations, suffixedRelation, throwIfCancelled, TMP_SUFFIX, withNodeLocation } from './relations.js';
+import { dropIfExists, dropLeftovers, dropQuietly, exec, nodeRelation, nodeRelations, stagingRelation, throwIfCancelled, withNodeLocation } from './relations.js';
 import { ColumnLookup } from './schema-change.js';
 import { readSeedHeader, scanSeedCsv, type SeedCsvScan } from './seed-csv.js';
 import { adapterResponse, runAudit } from './table.js';
@@ -18,14 +18,15 @@ export async function materializeSeed(ctx: SeedContext): Promise<MaterializeResu
   try {
     return await loadSeed(ctx);
   } catch (err) {
-    for (const relation of nodeRelations(ctx.node)) ctx.relations?.forget(relation);
+    for (const relation of nodeRelations(ctx.node, ctx.names)) ctx.relations?.forget(relation);
     throw withNodeLocation(err, ctx.node);
   }
 }
 
 async function loadSeed(ctx: SeedContext): Promise<MaterializeResult> {
   const { adapter, node } = ctx;
-  const env = { adapter, connection: ctx.connection, node, signal: ctx.signal, audit: ctx.audit, relations: ctx.relations };
+  const env = { adapter, connection: ctx.connection, node, signal: ctx.signal, audit: ctx.audit, relations: ctx.relations, names: ctx.names };
+  await dropLeftovers(env);
   const file = path.resolve(ctx.projectRoot, node.original_file_path);
   const delimiter = typeof node.config.delimiter === 'string' && node.config.delimiter !== '' ? node.config.delimiter : ',';
   // An adapter that infers types reads the whole file itself, so xform reads only the header then, and scans
@@ -45,7 +46,7 @@ async function loadSeed(ctx: SeedContext): Promise<MaterializeResult> {
   });
 
   const target = nodeRelation(node);
-  const tmp = suffixedRelation(target, TMP_SUFFIX);
+  const tmp = stagingRelation(env, target);
   await dropIfExists(env, tmp);
   try {
     await exec(env, adapter.dialect.createTable(tmp, columns));

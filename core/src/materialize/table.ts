@@ -7,7 +7,7 @@ import type { Relation } from '../adapter/types.js';
 import { XformError } from '../errors.js';
 import { hookTemplates, runHooks, type HookEnv } from './hooks.js';
 import { buildsInPlace, publish } from './publish.js';
-import { dropIfExists, dropQuietly, exec, inTransaction, lookupRelation, nodeRelation, suffixedRelation, TMP_SUFFIX, type StepEnv } from './relations.js';
+import { dropIfExists, dropQuietly, exec, inTransaction, lookupRelation, nodeRelation, stagingRelation, type StepEnv } from './relations.js';
 import type { AuditHook, MaterializeResult } from './types.js';
 
 export interface BuildEnv extends HookEnv {
@@ -39,12 +39,12 @@ export function adapterResponse(message: string, rowsAffected: number | undefine
 }
 
 /**
- * Builds `sql` into `<alias>__xform_tmp` and publishes it as the node's table. Pre-hooks run first;
+ * Builds `sql` into the run's staging relation and publishes it as the node's table. Pre-hooks run first;
  * post-hooks run inside the publishing transaction.
  */
 export async function buildTable(env: BuildEnv, sql: string): Promise<MaterializeResult> {
   const target = nodeRelation(env.node);
-  const tmp = suffixedRelation(target, TMP_SUFFIX);
+  const tmp = stagingRelation(env, target);
   await runHooks(env, 'pre_hook');
   if (buildsInPlace(env)) return buildInPlace(env, target, sql);
   await dropIfExists(env, tmp);
@@ -92,7 +92,7 @@ async function buildInPlace(env: BuildEnv, target: Relation, sql: string): Promi
 export async function buildView(env: BuildEnv, sql: string): Promise<MaterializeResult> {
   const { dialect, capabilities, catalog } = env.adapter;
   const target = nodeRelation(env.node);
-  const tmp = suffixedRelation(target, TMP_SUFFIX);
+  const tmp = stagingRelation(env, target);
   const result: MaterializeResult = { status: 'success', message: 'CREATE VIEW', adapterResponse: adapterResponse('CREATE VIEW', undefined) };
   await runHooks(env, 'pre_hook');
   await dropIfExists(env, tmp);

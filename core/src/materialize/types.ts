@@ -5,6 +5,7 @@
 import type { Adapter, Connection, Relation } from '../adapter/types.js';
 import type { ExecutableNode } from '../graph/types.js';
 import type { RelationCache } from './relation-cache.js';
+import type { StagingNames } from './relations.js';
 
 /** The write-audit-publish seam: inspect a fully built staging relation before it replaces the live one. */
 export type AuditHook = (staging: Relation) => Promise<{ ok: boolean; message?: string }>;
@@ -33,6 +34,11 @@ export interface MaterializeContext {
   signal?: AbortSignal;
   /** The run's relation cache (see relation-cache.ts). Absent: every question goes to the catalog. */
   relations?: RelationCache;
+  /**
+   * The run's staging and backup names, and the leftovers of killed runs to drop first (see relations.ts).
+   * Absent: `<alias>__xform_tmp` and `<alias>__xform_backup`, nothing dropped beforehand.
+   */
+  names?: StagingNames;
 }
 
 export interface MaterializeResult {
@@ -56,4 +62,6 @@ export interface SeedContext {
   signal?: AbortSignal;
   /** The run's relation cache (see relation-cache.ts). */
   relations?: RelationCache;
+  /** Same as MaterializeContext.names. */
+  names?: StagingNames;
 }

@@ -8,7 +8,7 @@ import type { CompiledProject } from '../compile/compiler.js';
 import type { ExecutableNode, GraphNode, TestNode } from '../graph/types.js';
 import { materialize } from '../materialize/materialize.js';
 import { materializeSeed } from '../materialize/seed.js';
-import { ensureSchemas, nodeRelation } from '../materialize/relations.js';
+import { ensureSchemas, nodeRelation, StagingNames } from '../materialize/relations.js';
 import { RelationCache } from '../materialize/relation-cache.js';
 import type { AuditHook } from '../materialize/types.js';
 import { auditRelation, runDataTest } from '../quality/run-test.js';
@@ -32,6 +32,12 @@ export interface ExecuteRunOptions {
   audit?: boolean;
   /** Quarantine every failing test's rows (`--store-failures`), not only those configured store_failures. */
   storeFailures?: boolean;
+  /**
+   * The caller holds the target's run lock (Adapter.acquireRunLock) for the whole run: staging and backup
+   * relations of other invocations are then leftovers of killed runs, dropped before each node builds.
+   * Default false: they are kept (another run may be using them).
+   */
+  runLockHeld?: boolean;
   signal?: AbortSignal;
   onEvent?(event: RunEvent): void;
 }
@@ -127,6 +133,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecuteRun
   // One catalog listing per schema instead of several catalog questions per node.
   const relationCache = new RelationCache(adapter.catalog);
   await relationCache.load(relations);
+  const names = new StagingNames(manifest.metadata.invocation_id, options.runLockHeld === true ? relationCache.known() : undefined);
 
   const results = await runScheduler({
     nodes,
@@ -173,7 +180,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecuteRun
           try {
             const r =
               exec.resource_type === 'seed'
-                ? await materializeSeed({ adapter, connection, node: exec, projectRoot: project.root, fullRefresh: options.fullRefresh === true, audit, signal, relations: relationCache })
+                ? await materializeSeed({ adapter, connection, node: exec, projectRoot: project.root, fullRefresh: options.fullRefresh === true, audit, signal, relations: relationCache, names })
                 : await materialize({
                     adapter,
                     connection,
@@ -184,6 +191,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecuteRun
                     audit,
                     signal,
                     relations: relationCache,
+                    names,
                   });
             return { status: 'success', message: r.message, rowsAffected: r.rowsAffected, adapterResponse: r.adapterResponse, settled };
           } catch (err) {

@@ -26,7 +26,7 @@ afterAll(async () => {
 describe('xform run on BigQuery (local REST endpoint)', () => {
   it('creates the dataset, builds a table and a view, and reports bytes processed per node', async () => {
     const endpoint = await fake.start();
-    fake.answer(/create or replace table `my-project`.`analytics`.`orders__xform_tmp`/u, { ctas: { datasetId: 'analytics', tableId: 'orders__xform_tmp', numRows: 3 } });
+    fake.answer(/create or replace table `my-project`.`analytics`.`orders__xform_tmp_[0-9a-f]{6}`/u, { ctas: { datasetId: 'analytics', tableId: 'orders__xform_tmp', numRows: 3 } });
     fake.answer(/create or replace table `my-project`.`analytics`.`orders`\n/u, { ctas: { datasetId: 'analytics', tableId: 'orders', numRows: 3 } });
     const root = await writeProject({
       'profiles.yml': [

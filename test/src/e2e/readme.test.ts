@@ -25,6 +25,7 @@ const RUN_ELSEWHERE: Record<string, string> = {
 const EXCEPTED: Record<string, string> = {
   'npm test': 'the whole test suite, of which this test is a part',
   'pnpm test:unit': 'the whole vitest suite, of which this test is a part',
+  'pnpm test:faults': 'the long fault-injection series runs for minutes; its quick part is test/src/faults/faults.test.ts',
   'pnpm bench': 'the full benchmark runs for minutes; the same runner is run at tiny sizes by bench-smoke.test.ts',
   'pnpm bench --only seeds,scheduler --runs 3': 'a benchmark run of minutes; --only/--runs are parsed by the runner bench-smoke.test.ts drives',
 };
