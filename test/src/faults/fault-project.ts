@@ -115,18 +115,6 @@ export async function checkWarehouse(
   }
 }
 
-/** mulberry32: a small seeded generator, so a failing series can be replayed with its seed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** The seed from XFORM_FAULT_SEED (to replay a failure), else a fresh one; printed either way. */
 export function faultSeed(label: string): number {
   const given = process.env.XFORM_FAULT_SEED;

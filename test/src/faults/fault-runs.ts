@@ -6,7 +6,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { XFORM_BIN, runXform, type CliResult } from '../helpers/cli.js';
 import type { PostgresServer } from '../postgres-server.js';
-import { checkWarehouse, seededRandom, type Warehouse } from './fault-project.js';
+import { rng as seededRandom } from '../fixtures/generate-project.js';
+import { checkWarehouse, type Warehouse } from './fault-project.js';
 
 export interface FaultTarget {
   warehouse: Warehouse;
