@@ -132,7 +132,7 @@ const ARGUMENT_HINTS: Record<string, string> = {
 function checkArguments(engine: TemplateEngine, macro: string, def: ColumnTestDef, attached: GraphNode, column: string | undefined, args: Record<string, unknown>): void {
   const info = engine.macroInfoOf(macro);
   if (!info) return;
-  const testName = macro.slice('test_'.length);
+  const testName = info.name.slice('test_'.length);
   const on = `${column === undefined ? '' : `column '${column}' of `}${attached.resource_type} '${attached.name}'`;
   for (const required of info.required) {
     if (required === 'model' || (required === 'column_name' && column !== undefined)) continue;
@@ -159,6 +159,11 @@ function checkArguments(engine: TemplateEngine, macro: string, def: ColumnTestDe
   }
 }
 
+function macroId(engine: TemplateEngine, macro: string): string {
+  const info = engine.macroInfoOf(macro)!;
+  return `macro.${info.packageName}.${info.name}`;
+}
+
 function buildOne(
   input: GenericTestInput,
   def: ColumnTestDef,
@@ -174,7 +179,8 @@ function buildOne(
   const dot = def.name.lastIndexOf('.');
   const namespace = dot === -1 ? undefined : def.name.slice(0, dot);
   const testName = dot === -1 ? def.name : def.name.slice(dot + 1);
-  const macro = `test_${testName}`;
+  // `dbt_utils.expression_is_true` calls that package's test macro; a bare name finds the root's first.
+  const macro = `${namespace === undefined ? '' : `${namespace}.`}test_${testName}`;
   if (!engine.hasMacro(macro)) {
     throw new XformError('XFORM_TEST_NOT_FOUND', `unknown test '${def.name}' on ${attached.resource_type} '${attached.name}'`, {
       location: def.location,
@@ -207,7 +213,7 @@ function buildOne(
     meta: { ...(config.meta ?? {}) },
     config,
     columns: {},
-    depends_on: { nodes: [], macros: [`macro.${pkg}.${macro}`] },
+    depends_on: { nodes: [], macros: [macroId(engine, macro)] },
     raw_code: '',
     test_metadata: { name: testName, namespace, kwargs: { ...args, ...(column ? { column_name: column } : {}) } },
     column_name: column,
@@ -252,7 +258,7 @@ function buildOne(
   node.raw_code = call;
   let template = templates.get(shape);
   if (!template) {
-    template = engine.compile(`${file} (test ${def.name})`, call);
+    template = engine.compile(`${file} (test ${def.name})`, call, node.package_name);
     templates.set(shape, template);
   }
   const render = (overrides?: RenderOverrides): string => {
