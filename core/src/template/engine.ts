@@ -9,7 +9,7 @@
  */
 import { XformError, didYouMeanHint, type Diagnostic } from '../errors.js';
 import { generate } from './compiler/codegen.js';
-import { dbtGlobals, type DispatchEntry, type LogFn } from './dbt/dbt-globals.js';
+import { DISPATCH_LOOKUP, dbtGlobals, describeDispatch, type DbtGlobalsOptions, type DispatchEntry, type LogFn } from './dbt/dbt-globals.js';
 import { MacroNamespaces } from './namespaces.js';
 import { toRenderError } from './render-errors.js';
 import { BUILTIN_GLOBALS } from './runtime/builtins.js';
@@ -98,6 +98,7 @@ export class TemplateEngine {
   private readonly namespaces: MacroNamespaces;
   private readonly macroInfo = new Map<Macro, MacroInfo>();
   private readonly globals: Record<string, unknown>;
+  private readonly dbtOptions: DbtGlobalsOptions;
   /** Holds the per-render context; templates of the root project and of node packages resolve through it. */
   private readonly env: RenderEnv;
   /** Resolvers for the code of each package's macros (a bare name may fall back to the macro's package). */
@@ -108,7 +109,8 @@ export class TemplateEngine {
   constructor(options: TemplateEngineOptions) {
     const namespaces = new MacroNamespaces(options.rootPackage ?? '');
     this.namespaces = namespaces;
-    const dbt = dbtGlobals({ adapterType: options.adapterType, macros: namespaces, dispatch: options.dispatch, log: options.log });
+    this.dbtOptions = { adapterType: options.adapterType, macros: namespaces, dispatch: options.dispatch, log: options.log };
+    const dbt = dbtGlobals(this.dbtOptions);
     const given = options.globals ?? {};
     this.globals = { ...BUILTIN_GLOBALS, ...dbt, ...given };
     // A caller-supplied `adapter` object (quote, get_columns_in_relation...) keeps `adapter.dispatch`.
@@ -267,6 +269,15 @@ export class TemplateEngine {
    */
   macroSource(name: string): string | undefined {
     return this.macroInfoOf(name)?.sql;
+  }
+
+  /**
+   * What a name recorded by trackLookups stands for now, for comparing renders: a macro's source, the
+   * adapter prefixes and search order of a dispatch (`dispatch:<namespace>`), or undefined.
+   */
+  lookupSource(name: string): string | undefined {
+    if (name.startsWith(DISPATCH_LOOKUP)) return describeDispatch(this.dbtOptions, name);
+    return this.macroSource(name);
   }
 
   private lookup(name: string): Macro | undefined {

@@ -47,9 +47,35 @@ const ADAPTER_PARENTS: Record<string, string[]> = {};
  * search order of the namespace, else [root project, namespace] when the namespace is a known package,
  * else the ordinary lookup of a bare name; in each, `<adapter>__name`, the parents', then `default__name`.
  */
+function adapterPrefixes(adapterType: string): string[] {
+  return [adapterType, ...(ADAPTER_PARENTS[adapterType] ?? []), 'default'];
+}
+
+/** The packages dispatch searches for `namespace`; null stands for the ordinary lookup of a bare name. */
+function searchOrder(options: DbtGlobalsOptions, namespace: string | null): (string | null)[] {
+  if (namespace === null) return [null];
+  const configured = options.dispatch?.find((d) => d.macro_namespace === namespace)?.search_order;
+  if (configured && configured.length > 0) return configured;
+  return options.macros.hasPackage(namespace) ? [options.macros.root, namespace] : [null];
+}
+
+/** The name a dispatch on `namespace` records among a render's lookups. */
+export const DISPATCH_LOOKUP = 'dispatch:';
+
+/**
+ * What decides a dispatch on the namespace in `lookup` (`dispatch:<namespace>`, empty for none) besides
+ * the macros it probes: the adapter prefixes and the search order. The partial-parse cache compares it,
+ * so a changed `dispatch:` config or target type renders again.
+ */
+export function describeDispatch(options: DbtGlobalsOptions, lookup: string): string {
+  const namespace = lookup.slice(DISPATCH_LOOKUP.length);
+  const order = searchOrder(options, namespace === '' ? null : namespace);
+  return `${adapterPrefixes(options.adapterType).join(',')}|${order.map((p) => p ?? '').join(',')}`;
+}
+
 function dispatch(options: DbtGlobalsOptions) {
   const { macros } = options;
-  const prefixes = [options.adapterType, ...(ADAPTER_PARENTS[options.adapterType] ?? []), 'default'];
+  const prefixes = adapterPrefixes(options.adapterType);
   return nativeFunction((args: unknown[], kwargs: Kwargs) => {
     const name = pyStr(arg(args, kwargs, 0, 'macro_name'));
     const namespace = arg(args, kwargs, 1, 'macro_namespace', null);
@@ -67,12 +93,9 @@ function dispatch(options: DbtGlobalsOptions) {
     if (namespace !== null && !isUndefined(namespace) && typeof namespace !== 'string') {
       throw new XformError('XFORM_DISPATCH_ARGUMENT', `adapter.dispatch('${name}') got a macro_namespace that is not a string: ${pyStr(namespace)}`);
     }
-    let search: (string | null)[] = [null];
-    if (typeof namespace === 'string') {
-      const configured = options.dispatch?.find((d) => d.macro_namespace === namespace)?.search_order;
-      if (configured && configured.length > 0) search = configured;
-      else if (macros.hasPackage(namespace)) search = [macros.root, namespace];
-    }
+    const ns = typeof namespace === 'string' ? namespace : null;
+    macros.lookups?.add(`${DISPATCH_LOOKUP}${ns ?? ''}`);
+    const search = searchOrder(options, ns);
     const attempts: string[] = [];
     for (const pkg of search) {
       for (const prefix of prefixes) {
