@@ -121,6 +121,8 @@ describe('macro namespaces', () => {
     expect(render(e, '{{ utils.greet() }}|{{ shop.greet() }}|{{ dbt.greet() }}|{{ utils.prefixed() }}')).toBe('utils hello|root hello|dbt hello|utils');
     const err = error(() => render(e, '{{ utils.nope() }}'));
     expect(err.message).toContain("package 'utils' has no macro named 'nope'");
+    expect(error(() => render(e, '{{ utils.gret() }}')).message).toContain("package 'utils' has no macro named 'gret' (did you mean 'greet'?)");
+    expect(error(() => render(e, '{{ utlis.greet() }}')).hint).toBe("did you mean 'utils'?");
     expect(e.macroSource('utils.greet')).toBe('{% macro greet() %}utils hello{% endmacro %}');
     expect(e.macroSource('greet')).toBe('{% macro greet() %}root hello{% endmacro %}');
   });

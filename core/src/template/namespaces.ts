@@ -14,6 +14,7 @@
  * macro's own package. dbt resolves generic tests' macros this way (MacroResolver, local package first), so
  * packages whose test macros call their helpers unprefixed keep working from root models.
  */
+import { didYouMeanHint } from '../errors.js';
 import { PY_GETATTR } from './runtime/callables.js';
 import type { Macro } from './runtime/macro.js';
 import { Undefined } from './runtime/values.js';
@@ -29,7 +30,10 @@ export class PackageNamespace {
   ) {}
 
   [PY_GETATTR](name: string): unknown {
-    return this.namespaces.fromPackage(this.packageName, name) ?? new Undefined(`package '${this.packageName}' has no macro named '${name}'`);
+    const macro = this.namespaces.fromPackage(this.packageName, name);
+    if (macro) return macro;
+    const hint = didYouMeanHint(name, this.namespaces.namesIn(this.packageName));
+    return new Undefined(`package '${this.packageName}' has no macro named '${name}'${hint ? ` (${hint})` : ''}`);
   }
 
   toString(): string {
@@ -103,9 +107,16 @@ export class MacroNamespaces {
     return this.packages.get(this.root)!.get(qualified) ?? this.packages.get(INTERNAL_PACKAGE)!.get(qualified);
   }
 
-  /** Every macro name, bare, for did-you-mean hints. */
+  /** Every macro name, bare, and every package name, for did-you-mean hints. */
   *names(): Iterable<string> {
-    for (const pkg of this.packages.values()) yield* pkg.keys();
+    for (const [name, pkg] of this.packages) {
+      if (name !== '') yield name;
+      yield* pkg.keys();
+    }
+  }
+
+  namesIn(pkg: string): Iterable<string> {
+    return this.packages.get(pkg)?.keys() ?? [];
   }
 
   /** Runs `fn` with `pkg` as the package of the node being rendered. */
