@@ -129,8 +129,8 @@ const ARGUMENT_HINTS: Record<string, string> = {
  * A test macro called without one of its required arguments would render broken SQL (`not in ()`) that
  * only the warehouse rejects, far from the YAML that caused it: report it at the test's YAML line instead.
  */
-function checkArguments(engine: TemplateEngine, macro: string, def: ColumnTestDef, attached: GraphNode, column: string | undefined, args: Record<string, unknown>): void {
-  const info = engine.macroInfoOf(macro);
+function checkArguments(engine: TemplateEngine, macro: string, pkg: string, def: ColumnTestDef, attached: GraphNode, column: string | undefined, args: Record<string, unknown>): void {
+  const info = engine.macroInfoOf(macro, pkg);
   if (!info) return;
   const testName = info.name.slice('test_'.length);
   const on = `${column === undefined ? '' : `column '${column}' of `}${attached.resource_type} '${attached.name}'`;
@@ -159,8 +159,8 @@ function checkArguments(engine: TemplateEngine, macro: string, def: ColumnTestDe
   }
 }
 
-function macroId(engine: TemplateEngine, macro: string): string {
-  const info = engine.macroInfoOf(macro)!;
+function macroId(engine: TemplateEngine, macro: string, pkg: string): string {
+  const info = engine.macroInfoOf(macro, pkg)!;
   return `macro.${info.packageName}.${info.name}`;
 }
 
@@ -181,7 +181,7 @@ function buildOne(
   const testName = dot === -1 ? def.name : def.name.slice(dot + 1);
   // `dbt_utils.expression_is_true` calls that package's test macro; a bare name finds the root's first.
   const macro = `${namespace === undefined ? '' : `${namespace}.`}test_${testName}`;
-  if (!engine.hasMacro(macro)) {
+  if (!engine.hasMacro(macro, pkg)) {
     throw new XformError('XFORM_TEST_NOT_FOUND', `unknown test '${def.name}' on ${attached.resource_type} '${attached.name}'`, {
       location: def.location,
       hint: didYouMeanHint(testName, testMacros) ?? `define it with {% test ${testName}(model, column_name) %} ... {% endtest %}`,
@@ -189,7 +189,7 @@ function buildOne(
   }
   const customName = def.customName;
   const args: Record<string, unknown> = { ...def.args };
-  checkArguments(engine, macro, def, attached, column, args);
+  checkArguments(engine, macro, pkg, def, attached, column, args);
   const targetName = attached.resource_type === 'source' ? `${(attached as SourceNode).source_name}_${attached.name}` : attached.name;
   const name = customName ?? testNodeName(namespace ? `${namespace}_${testName}` : testName, targetName, column, args);
   const hash = sha(`${file}|${attached.unique_id}|${column ?? ''}|${def.name}|${JSON.stringify(args)}`).slice(0, 10);
@@ -213,7 +213,7 @@ function buildOne(
     meta: { ...(config.meta ?? {}) },
     config,
     columns: {},
-    depends_on: { nodes: [], macros: [macroId(engine, macro)] },
+    depends_on: { nodes: [], macros: [macroId(engine, macro, pkg)] },
     raw_code: '',
     test_metadata: { name: testName, namespace, kwargs: { ...args, ...(column ? { column_name: column } : {}) } },
     column_name: column,

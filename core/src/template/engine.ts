@@ -236,17 +236,18 @@ export class TemplateEngine {
   }
 
   /**
-   * What is known of the macro `name` (`package.name`, or a bare name as the root project sees it: its
-   * own macros, then the internal ones): its package, file, line and arguments; undefined when there is none.
+   * What is known of the macro `name` (`package.name`, or a bare name as a node of `packageName` sees it;
+   * default: the root project, whose own macros come before the internal ones): its package, file, line
+   * and arguments; undefined when there is none.
    */
-  macroInfoOf(name: string): MacroInfo | undefined {
-    const macro = this.namespaces.peek(name);
+  macroInfoOf(name: string, packageName?: string): MacroInfo | undefined {
+    const macro = packageName === undefined ? this.namespaces.peek(name) : this.namespaces.withLocal(packageName, () => this.lookup(name));
     return macro && this.macroInfo.get(macro);
   }
 
-  /** Whether `name` (`package.name`, or bare as the root project sees it) is a macro; records the lookup. */
-  hasMacro(name: string): boolean {
-    return this.lookup(name) !== undefined;
+  /** Whether `name` (`package.name`, or bare as a node of `packageName` sees it) is a macro; records the lookup. */
+  hasMacro(name: string, packageName?: string): boolean {
+    return this.namespaces.withLocal(packageName, () => this.lookup(name)) !== undefined;
   }
 
   /** Whether a package of that name has macros or is the root project or `dbt`. */

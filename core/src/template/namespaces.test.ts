@@ -87,6 +87,11 @@ describe('macro namespaces', () => {
     // A package node still sees the root's and the internal macros it does not define itself.
     expect(render(e, '{{ internal_only() }}', 'utils')).toBe('internal');
     expect(render(e, '{{ greet() }}', 'other')).toBe('root hello');
+    // Generic tests of a package's YAML find their macros the same way.
+    expect(e.hasMacro('private_helper')).toBe(false);
+    expect(e.hasMacro('private_helper', 'utils')).toBe(true);
+    expect(e.macroInfoOf('whoami', 'utils')).toMatchObject({ packageName: 'utils' });
+    expect(e.macroInfoOf('whoami')).toMatchObject({ packageName: 'shop' });
   });
 
   it('lets root macros override package macros called bare from inside the package, as dbt does for root nodes', () => {
