@@ -215,6 +215,7 @@ describe('adapter.dispatch', () => {
     const dotted = error(() => render(e, "{{ adapter.dispatch('utils.concat')('x') }}"));
     expect(dotted.code).toBe('XFORM_DISPATCH_ARGUMENT');
     expect(dotted.hint).toBe("did you mean adapter.dispatch('concat', macro_namespace='utils')?");
+    expect(error(() => render(e, "{{ adapter.dispatch('concat', packages=['utils'])('x') }}")).code).toBe('XFORM_DISPATCH_ARGUMENT');
   });
 
   it('records the dispatch probes as pkg.name, and the search order as dispatch:<namespace>', () => {
