@@ -42,11 +42,6 @@ export interface DbtGlobalsOptions {
  */
 const ADAPTER_PARENTS: Record<string, string[]> = {};
 
-/**
- * dbt's adapter.dispatch(macro_name, macro_namespace=None): the packages to search are the `dispatch:`
- * search order of the namespace, else [root project, namespace] when the namespace is a known package,
- * else the ordinary lookup of a bare name; in each, `<adapter>__name`, the parents', then `default__name`.
- */
 function adapterPrefixes(adapterType: string): string[] {
   return [adapterType, ...(ADAPTER_PARENTS[adapterType] ?? []), 'default'];
 }
@@ -73,6 +68,11 @@ export function describeDispatch(options: DbtGlobalsOptions, lookup: string): st
   return `${adapterPrefixes(options.adapterType).join(',')}|${order.map((p) => p ?? '').join(',')}`;
 }
 
+/**
+ * dbt's adapter.dispatch(macro_name, macro_namespace=None): the packages to search are the `dispatch:`
+ * search order of the namespace, else [root project, namespace] when the namespace is a known package,
+ * else the ordinary lookup of a bare name; in each, `<adapter>__name`, the parents', then `default__name`.
+ */
 function dispatch(options: DbtGlobalsOptions) {
   const { macros } = options;
   const prefixes = adapterPrefixes(options.adapterType);
