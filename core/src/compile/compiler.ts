@@ -11,7 +11,7 @@ import { MODEL_MATERIALIZATIONS } from '../project/node-config.js';
 import type { LoadedProject } from '../project/types.js';
 import { LineageGraph, NodeIndex, checkLayerRules } from '../graph/index.js';
 import type { ExecutableNode, GraphNode, MacroNode, RelationRef, SourceNode, TestNode } from '../graph/types.js';
-import { TemplateEngine, type CompiledTemplate } from '../template/index.js';
+import { INTERNAL_PACKAGE, TemplateEngine, type CompiledTemplate } from '../template/index.js';
 import type { Dialect } from '../adapter/types.js';
 import { BUILTIN_TESTS_PATH, BUILTIN_TESTS_SQL } from '../quality/builtin-tests.js';
 import { buildGenericTests, type GenericTestRenderer } from '../quality/generic-tests.js';
@@ -116,8 +116,10 @@ class Compiler implements RelationResolver {
       env: options.env ?? process.env,
     });
     this.engine = new TemplateEngine({
-      macroFiles: [{ path: BUILTIN_TESTS_PATH, contents: BUILTIN_TESTS_SQL }, ...project.macros],
+      macroFiles: [{ path: BUILTIN_TESTS_PATH, contents: BUILTIN_TESTS_SQL, packageName: INTERNAL_PACKAGE }, ...project.macros],
       adapterType: project.target.type,
+      rootPackage: project.config.name,
+      dispatch: project.config.dispatch,
       globals: this.ctx.globals,
       log: options.log,
     });
@@ -285,7 +287,7 @@ class Compiler implements RelationResolver {
   private templateFor(node: ExecutableNode | TestNode): CompiledTemplate {
     let template = this.templates.get(node.unique_id);
     if (!template) {
-      template = this.engine.compile(node.original_file_path, node.raw_code);
+      template = this.engine.compile(node.original_file_path, node.raw_code, node.package_name);
       this.templates.set(node.unique_id, template);
     }
     return template;
@@ -475,7 +477,7 @@ class Compiler implements RelationResolver {
   private renderHook(sql: string, node?: ExecutableNode): string {
     const host = node ?? this.inlineNode(sql);
     const names = this.ctx.begin({ node: host, mode: 'final', execute: true });
-    return this.engine.renderString(node ? `${node.original_file_path} (hook)` : this.project.config.file, sql, names);
+    return this.engine.renderString(node ? `${node.original_file_path} (hook)` : this.project.config.file, sql, names, node?.package_name);
   }
 
   private inlineNode(sql: string): ExecutableNode {
@@ -525,7 +527,7 @@ class Compiler implements RelationResolver {
     for (const s of this.sources) sources[s.unique_id] = s;
     const macros: Record<string, MacroNode> = {};
     for (const m of this.engine.macros) {
-      const pkg = m.path === BUILTIN_TESTS_PATH ? 'xform' : project.config.name;
+      const pkg = m.packageName;
       const id = `macro.${pkg}.${m.name}`;
       macros[id] = {
         unique_id: id,

@@ -6,7 +6,8 @@
  * An entry stands only while all of these are the same as when it was rendered:
  * - the node before rendering (file contents, path, folder and schema-YAML config, description, columns);
  * - every name the render looked up outside its own context: each macro's source (a name that was no
- *   macro then must be none now, or a new macro would shadow a global), and `target`/`project_name`;
+ *   macro then must be none now, or a new macro would shadow a global; `pkg.name` for a package's), each
+ *   adapter.dispatch search order, and `target`/`project_name`;
  * - the value of every var() and env_var() it read, and the relation of every source() it called;
  * - the xform build.
  * Renders that read the clock or the invocation (run_started_at, invocation_id, modules), logged, warned,
@@ -195,7 +196,7 @@ export class RenderCache {
     let hash = this.nameHashes.get(name);
     if (hash === undefined) {
       const host = this.host!;
-      const macro = host.engine.macroSource(name);
+      const macro = host.engine.lookupSource(name);
       if (macro !== undefined) hash = `m${sha256(macro)}`;
       else if (DATA_GLOBALS.has(name)) hash = `d${sha256(JSON.stringify(host.ctx.globals[name]))}`;
       else hash = '';

@@ -54,7 +54,10 @@ const projectSchema = z.strictObject({
   quoting: anyMap,
   flags: anyMap,
   'query-comment': z.unknown().optional(),
-  dispatch: z.unknown().optional(),
+  dispatch: z
+    .array(z.strictObject({ macro_namespace: z.string(), search_order: z.array(z.string()) }))
+    .nullable()
+    .optional(),
 });
 
 type RawProject = z.infer<typeof projectSchema>;
@@ -137,6 +140,7 @@ export function parseProjectConfig(text: string, bag: DiagnosticBag, file = PROJ
     onRunEnd: asHooks(raw['on-run-end']),
     quoting: raw.quoting ?? undefined,
     flags: raw.flags ?? undefined,
+    dispatch: raw.dispatch ?? undefined,
     requireXformVersion: raw['require-xform-version'] == null ? undefined : asHooks(raw['require-xform-version']),
     file,
   };

@@ -93,6 +93,8 @@ export interface ProjectConfig {
   quoting?: Record<string, unknown>;
   /** `flags:` as written. */
   flags?: Record<string, unknown>;
+  /** `dispatch:`: per macro namespace, the packages adapter.dispatch() searches in order. */
+  dispatch?: { macro_namespace: string; search_order: string[] }[];
   /** `require-xform-version` ranges (already checked against the running version). */
   requireXformVersion?: string[];
 }

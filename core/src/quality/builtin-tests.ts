@@ -1,6 +1,8 @@
 /**
  * The built-in generic tests, written as ordinary `{% test %}` blocks so that a project can override any of
- * them by defining a test of the same name, exactly as in dbt. Each returns the failing rows.
+ * them by defining a test of the same name, exactly as in dbt. Each returns the failing rows. They belong
+ * to the internal `dbt` package (template INTERNAL_PACKAGE): a root project's test of the same name wins
+ * everywhere, and `dbt.not_null` (or `dbt.test_not_null()` in Jinja) still reaches the built-in one.
  */
 export const BUILTIN_TESTS_PATH = '<xform>/builtin_tests.sql';
 

@@ -129,10 +129,10 @@ const ARGUMENT_HINTS: Record<string, string> = {
  * A test macro called without one of its required arguments would render broken SQL (`not in ()`) that
  * only the warehouse rejects, far from the YAML that caused it: report it at the test's YAML line instead.
  */
-function checkArguments(engine: TemplateEngine, macro: string, def: ColumnTestDef, attached: GraphNode, column: string | undefined, args: Record<string, unknown>): void {
-  const info = engine.macroInfoOf(macro);
+function checkArguments(engine: TemplateEngine, macro: string, pkg: string, def: ColumnTestDef, attached: GraphNode, column: string | undefined, args: Record<string, unknown>): void {
+  const info = engine.macroInfoOf(macro, pkg);
   if (!info) return;
-  const testName = macro.slice('test_'.length);
+  const testName = info.name.slice('test_'.length);
   const on = `${column === undefined ? '' : `column '${column}' of `}${attached.resource_type} '${attached.name}'`;
   for (const required of info.required) {
     if (required === 'model' || (required === 'column_name' && column !== undefined)) continue;
@@ -159,6 +159,11 @@ function checkArguments(engine: TemplateEngine, macro: string, def: ColumnTestDe
   }
 }
 
+function macroId(engine: TemplateEngine, macro: string, pkg: string): string {
+  const info = engine.macroInfoOf(macro, pkg)!;
+  return `macro.${info.packageName}.${info.name}`;
+}
+
 function buildOne(
   input: GenericTestInput,
   def: ColumnTestDef,
@@ -174,8 +179,9 @@ function buildOne(
   const dot = def.name.lastIndexOf('.');
   const namespace = dot === -1 ? undefined : def.name.slice(0, dot);
   const testName = dot === -1 ? def.name : def.name.slice(dot + 1);
-  const macro = `test_${testName}`;
-  if (!engine.hasMacro(macro)) {
+  // `dbt_utils.expression_is_true` calls that package's test macro; a bare name finds the root's first.
+  const macro = `${namespace === undefined ? '' : `${namespace}.`}test_${testName}`;
+  if (!engine.hasMacro(macro, pkg)) {
     throw new XformError('XFORM_TEST_NOT_FOUND', `unknown test '${def.name}' on ${attached.resource_type} '${attached.name}'`, {
       location: def.location,
       hint: didYouMeanHint(testName, testMacros) ?? `define it with {% test ${testName}(model, column_name) %} ... {% endtest %}`,
@@ -183,7 +189,7 @@ function buildOne(
   }
   const customName = def.customName;
   const args: Record<string, unknown> = { ...def.args };
-  checkArguments(engine, macro, def, attached, column, args);
+  checkArguments(engine, macro, pkg, def, attached, column, args);
   const targetName = attached.resource_type === 'source' ? `${(attached as SourceNode).source_name}_${attached.name}` : attached.name;
   const name = customName ?? testNodeName(namespace ? `${namespace}_${testName}` : testName, targetName, column, args);
   const hash = sha(`${file}|${attached.unique_id}|${column ?? ''}|${def.name}|${JSON.stringify(args)}`).slice(0, 10);
@@ -207,7 +213,7 @@ function buildOne(
     meta: { ...(config.meta ?? {}) },
     config,
     columns: {},
-    depends_on: { nodes: [], macros: [`macro.${pkg}.${macro}`] },
+    depends_on: { nodes: [], macros: [macroId(engine, macro, pkg)] },
     raw_code: '',
     test_metadata: { name: testName, namespace, kwargs: { ...args, ...(column ? { column_name: column } : {}) } },
     column_name: column,
@@ -252,7 +258,7 @@ function buildOne(
   node.raw_code = call;
   let template = templates.get(shape);
   if (!template) {
-    template = engine.compile(`${file} (test ${def.name})`, call);
+    template = engine.compile(`${file} (test ${def.name})`, call, node.package_name);
     templates.set(shape, template);
   }
   const render = (overrides?: RenderOverrides): string => {

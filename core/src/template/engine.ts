@@ -4,11 +4,13 @@
  * templates and macros read through `env.resolve`, so a render creates no environment and re-exports no
  * macros, and a macro called from model A sees A's names (dbt semantics).
  *
- * Name lookup order: per-render context, then macros, then `globals`, then the builtins.
+ * Name lookup order: per-render context, then macros (by package, see namespaces.ts), then `globals`, then
+ * the builtins.
  */
 import { XformError, didYouMeanHint, type Diagnostic } from '../errors.js';
 import { generate } from './compiler/codegen.js';
-import { dbtGlobals, type LogFn } from './dbt/dbt-globals.js';
+import { DISPATCH_LOOKUP, dbtGlobals, describeDispatch, type DbtGlobalsOptions, type DispatchEntry, type LogFn } from './dbt/dbt-globals.js';
+import { MacroNamespaces } from './namespaces.js';
 import { toRenderError } from './render-errors.js';
 import { BUILTIN_GLOBALS } from './runtime/builtins.js';
 import { PY_CALL, toJs } from './runtime/callables.js';
@@ -24,6 +26,8 @@ import { prepareSource } from './syntax/source.js';
 export interface MacroFile {
   path: string;
   contents: string;
+  /** The package the file's macros belong to. Default: the root project (`rootPackage`). */
+  packageName?: string;
 }
 
 export interface TemplateEngineOptions {
@@ -32,6 +36,12 @@ export interface TemplateEngineOptions {
   macroFiles: MacroFile[];
   /** Adapter type for adapter.dispatch(): `duckdb`, `postgres`, ... */
   adapterType: string;
+  /** The root project's name: its macros override internal ones, and `<name>.macro()` reaches them.
+   *  Default: '' (a root without a name). */
+  rootPackage?: string;
+  /** The project's `dispatch:` config: the packages adapter.dispatch() searches per macro namespace.
+   *  Default: none ([root project, namespace] for installed namespaces, as in dbt). */
+  dispatch?: DispatchEntry[];
   /** Values visible to every template and macro (dbt globals that never change between models, e.g.
    *  `target`, `run_started_at`, `invocation_id`, `var`, `env_var`). Default: none. */
   globals?: Record<string, unknown>;
@@ -42,6 +52,8 @@ export interface TemplateEngineOptions {
 /** A compiled template; render it with `TemplateEngine.render`. */
 export interface CompiledTemplate {
   readonly path: string;
+  /** The package of the node the template belongs to: its macros come first. Default: the root project. */
+  readonly packageName?: string;
   /** @internal */
   readonly run: () => string;
 }
@@ -49,6 +61,8 @@ export interface CompiledTemplate {
 export interface MacroInfo {
   /** `generate_schema_name`, or `test_not_null` for a `{% test not_null %}` block. */
   name: string;
+  /** The package it belongs to: the root project's name, an installed package's, or `dbt` (internal). */
+  packageName: string;
   path: string;
   line: number;
   arguments: string[];
@@ -78,61 +92,59 @@ function sliceSpan(lines: string[], node: Extract<TemplateAst['body'][number], {
   return [lines[startLine]!.slice(startCol), ...lines.slice(startLine + 1, endLine), lines[endLine]!.slice(0, endCol)].join('\n');
 }
 
-/**
- * The macro registry. While `lookups` is set, every name looked up is added to it — a hit or a miss, from
- * a template or from adapter.dispatch — so a caller can tell which macros (and which absent ones, that a
- * new macro would shadow) one render depended on.
- */
-class MacroRegistry extends Map<string, Macro> {
-  lookups: Set<string> | null = null;
-
-  override get(name: string): Macro | undefined {
-    this.lookups?.add(name);
-    return super.get(name);
-  }
-
-  override has(name: string): boolean {
-    this.lookups?.add(name);
-    return super.has(name);
-  }
-}
-
 export class TemplateEngine {
   readonly macros: MacroInfo[] = [];
   readonly diagnostics: Diagnostic[] = [];
-  private readonly registry = new MacroRegistry();
-  private readonly macroInfo = new Map<string, MacroInfo>();
+  private readonly namespaces: MacroNamespaces;
+  private readonly macroInfo = new Map<Macro, MacroInfo>();
   private readonly globals: Record<string, unknown>;
+  private readonly dbtOptions: DbtGlobalsOptions;
+  /** Holds the per-render context; templates of the root project and of node packages resolve through it. */
   private readonly env: RenderEnv;
+  /** Resolvers for the code of each package's macros (a bare name may fall back to the macro's package). */
+  private readonly packageEnvs = new Map<string, RenderEnv>();
   /** Compiled factories by generated code: templates of the same shape share one (see codegen `consts`). */
   private readonly factories = new Map<string, Factory>();
 
   constructor(options: TemplateEngineOptions) {
-    const registry = this.registry;
-    const dbt = dbtGlobals({ adapterType: options.adapterType, macros: registry, log: options.log });
+    const namespaces = new MacroNamespaces(options.rootPackage ?? '');
+    this.namespaces = namespaces;
+    this.dbtOptions = { adapterType: options.adapterType, macros: namespaces, dispatch: options.dispatch, log: options.log };
+    const dbt = dbtGlobals(this.dbtOptions);
     const given = options.globals ?? {};
     this.globals = { ...BUILTIN_GLOBALS, ...dbt, ...given };
     // A caller-supplied `adapter` object (quote, get_columns_in_relation...) keeps `adapter.dispatch`.
     if (isDict(given.adapter) && !hasOwn(given.adapter, 'dispatch')) {
       this.globals.adapter = { ...given.adapter, dispatch: (dbt.adapter as { dispatch: unknown }).dispatch };
     }
+    this.env = this.makeEnv(undefined);
+    for (const file of options.macroFiles) this.loadMacroFile(file);
+  }
+
+  private makeEnv(own: string | undefined): RenderEnv {
     const globals = this.globals;
-    const env: RenderEnv = {
+    const namespaces = this.namespaces;
+    const shared = () => this.env;
+    return {
       ctx: null,
       resolve: (name) => {
-        const ctx = env.ctx;
+        const ctx = shared().ctx;
         if (ctx !== null && hasOwn(ctx, name)) return ctx[name];
-        const macro = registry.get(name);
+        const macro = namespaces.resolve(name, own);
         if (macro !== undefined) return macro;
         if (hasOwn(globals, name)) return globals[name];
         return undef(name);
       },
     };
-    this.env = env;
-    for (const file of options.macroFiles) this.loadMacroFile(file);
   }
 
-  private build(path: string, source: string, macroFile: boolean): { ast: TemplateAst; run: () => unknown } {
+  private envFor(packageName: string): RenderEnv {
+    let env = this.packageEnvs.get(packageName);
+    if (!env) this.packageEnvs.set(packageName, (env = this.makeEnv(packageName)));
+    return env;
+  }
+
+  private build(path: string, source: string, env: RenderEnv, macroFile: boolean): { ast: TemplateAst; run: () => unknown } {
     const ast = parseTemplate(source, path);
     const { code, consts } = generate(ast, { file: path, macroFile });
     let factory = this.factories.get(code);
@@ -144,13 +156,14 @@ export class TemplateEngine {
       }
       this.factories.set(code, factory);
     }
-    return { ast, run: factory(rt, this.env, FILTERS, TESTS, consts) };
+    return { ast, run: factory(rt, env, FILTERS, TESTS, consts) };
   }
 
   private loadMacroFile(file: MacroFile): void {
+    const pkg = file.packageName ?? this.namespaces.root;
     let built: { ast: TemplateAst; run: () => unknown };
     try {
-      built = this.build(file.path, file.contents, true);
+      built = this.build(file.path, file.contents, this.envFor(pkg), true);
     } catch (err) {
       this.diagnostics.push(toRenderError(err, file.path, () => []).toDiagnostic());
       return;
@@ -160,12 +173,14 @@ export class TemplateEngine {
     const lines = prepareSource(file.contents).split('\n');
     defined.forEach((macro, i) => {
       const node = nodes[i]!;
-      const existing = this.macroInfo.get(macro.name);
-      if (existing) {
+      const clash = this.namespaces.add(pkg, macro);
+      if (clash) {
+        const existing = this.macroInfo.get(clash)!;
+        const where = pkg === this.namespaces.root ? '' : ` in package '${pkg}'`;
         this.diagnostics.push({
           severity: 'error',
           code: 'XFORM_MACRO_DUPLICATE',
-          message: `macro '${macro.name}' is defined twice: in ${existing.path}:${existing.line} and in ${file.path}:${node.line}`,
+          message: `macro '${macro.name}' is defined twice${where}: in ${existing.path}:${existing.line} and in ${file.path}:${node.line}`,
           location: { file: file.path, line: node.line, column: node.col },
           hint: 'rename or remove one of them',
         });
@@ -173,67 +188,103 @@ export class TemplateEngine {
       }
       const info: MacroInfo = {
         name: macro.name,
+        packageName: pkg,
         path: file.path,
         line: node.line,
         arguments: node.params.map((p) => p.name),
         required: node.params.filter((p) => p.default === null).map((p) => p.name),
         sql: sliceSpan(lines, node),
       };
-      this.registry.set(macro.name, macro);
-      this.macroInfo.set(macro.name, info);
+      this.macroInfo.set(macro, info);
       this.macros.push(info);
     });
   }
 
-  /** Compiles a template once. Throws XformError XFORM_TEMPLATE_SYNTAX (or XFORM_TEMPLATE_UNSUPPORTED). */
-  compile(path: string, source: string): CompiledTemplate {
-    const { run } = this.build(path, source, false);
-    return { path, run: run as () => string };
+  /**
+   * Compiles a template once. `packageName` is the package of the node it belongs to (default: the root
+   * project). Throws XformError XFORM_TEMPLATE_SYNTAX (or XFORM_TEMPLATE_UNSUPPORTED).
+   */
+  compile(path: string, source: string, packageName?: string): CompiledTemplate {
+    const { run } = this.build(path, source, this.env, false);
+    return { path, packageName, run: run as () => string };
   }
 
   /** Renders a compiled template with per-render names. Throws XformError with the failing file and line. */
   render(template: CompiledTemplate, context: Record<string, unknown>): string {
-    return this.withContext(context, template.path, template.run);
+    return this.namespaces.withLocal(template.packageName, () => this.withContext(context, template.path, template.run));
   }
 
-  renderString(path: string, source: string, context: Record<string, unknown>): string {
-    return this.render(this.compile(path, source), context);
+  renderString(path: string, source: string, context: Record<string, unknown>, packageName?: string): string {
+    return this.render(this.compile(path, source, packageName), context);
   }
 
   /**
-   * Calls a macro by name with positional arguments; returns its `return()` value (as plain JavaScript:
+   * Calls a macro by name (`name`, or `package.name`) with positional arguments, as a node of
+   * `packageName` (default: the root project) would; returns its `return()` value (as plain JavaScript:
    * numbers, arrays, objects; Undefined becomes `undefined`) or its rendered text.
    */
-  callMacro(name: string, args: unknown[], context: Record<string, unknown>): unknown {
-    const macro = this.registry.get(name);
-    if (!macro) {
-      throw new XformError('XFORM_MACRO_NOT_FOUND', `macro '${name}' is not defined`, {
-        hint: didYouMeanHint(name, this.registry.keys()),
-      });
-    }
-    return toJs(this.withContext(context, macro.meta.file, () => macro[PY_CALL](args, null)));
+  callMacro(name: string, args: unknown[], context: Record<string, unknown>, packageName?: string): unknown {
+    return this.namespaces.withLocal(packageName, () => {
+      const macro = this.lookup(name);
+      if (!macro) {
+        throw new XformError('XFORM_MACRO_NOT_FOUND', `macro '${name}' is not defined`, {
+          hint: didYouMeanHint(name.slice(name.indexOf('.') + 1), this.namespaces.names()),
+        });
+      }
+      return toJs(this.withContext(context, macro.meta.file, () => macro[PY_CALL](args, null)));
+    });
   }
 
-  /** What is known of the macro `name` (its file, line and arguments), or undefined when there is none. */
-  macroInfoOf(name: string): MacroInfo | undefined {
-    return this.macroInfo.get(name);
+  /**
+   * What is known of the macro `name` (`package.name`, or a bare name as a node of `packageName` sees it;
+   * default: the root project, whose own macros come before the internal ones): its package, file, line
+   * and arguments; undefined when there is none.
+   */
+  macroInfoOf(name: string, packageName?: string): MacroInfo | undefined {
+    const macro = packageName === undefined ? this.namespaces.peek(name) : this.namespaces.withLocal(packageName, () => this.lookup(name));
+    return macro && this.macroInfo.get(macro);
   }
 
-  hasMacro(name: string): boolean {
-    return this.registry.has(name);
+  /** Whether `name` (`package.name`, or bare as a node of `packageName` sees it) is a macro; records the lookup. */
+  hasMacro(name: string, packageName?: string): boolean {
+    return this.namespaces.withLocal(packageName, () => this.lookup(name)) !== undefined;
+  }
+
+  /** Whether a package of that name has macros or is the root project or `dbt`. */
+  hasPackage(name: string): boolean {
+    return this.namespaces.hasPackage(name);
   }
 
   /**
    * Records into `names` every name that renders resolve outside their per-render context (macros,
-   * globals, builtins, unknown names) until called again with null.
+   * globals, builtins, unknown names; `pkg.name` for names looked up in a package) until called again
+   * with null.
    */
   trackLookups(names: Set<string> | null): void {
-    this.registry.lookups = names;
+    this.namespaces.lookups = names;
   }
 
-  /** The source of the macro `name` (`{% macro %}` to `{% endmacro %}`), or undefined when there is none. */
+  /**
+   * The source of the macro `name` (`package.name`, or bare as the root project sees it), from
+   * `{% macro %}` to `{% endmacro %}`, or undefined when there is none.
+   */
   macroSource(name: string): string | undefined {
-    return this.macroInfo.get(name)?.sql;
+    return this.macroInfoOf(name)?.sql;
+  }
+
+  /**
+   * What a name recorded by trackLookups stands for now, for comparing renders: a macro's source, the
+   * adapter prefixes and search order of a dispatch (`dispatch:<namespace>`), or undefined.
+   */
+  lookupSource(name: string): string | undefined {
+    if (name.startsWith(DISPATCH_LOOKUP)) return describeDispatch(this.dbtOptions, name);
+    return this.macroSource(name);
+  }
+
+  private lookup(name: string): Macro | undefined {
+    const dot = name.indexOf('.');
+    if (dot === -1) return this.namespaces.find(name);
+    return this.namespaces.fromPackage(name.slice(0, dot), name.slice(dot + 1));
   }
 
   private withContext<R>(context: Record<string, unknown>, file: string, fn: () => R): R {
@@ -250,7 +301,8 @@ export class TemplateEngine {
 
   private *knownNames(context: Record<string, unknown>): Iterable<string> {
     yield* Object.keys(context);
-    yield* this.registry.keys();
+    yield* this.namespaces.names();
     yield* Object.keys(this.globals);
   }
 }
+

@@ -5,7 +5,8 @@
  */
 export { TemplateEngine } from './engine.js';
 export type { CompiledTemplate, MacroFile, MacroInfo, TemplateEngineOptions } from './engine.js';
-export type { LogFn } from './dbt/dbt-globals.js';
+export { INTERNAL_PACKAGE } from './namespaces.js';
+export type { DispatchEntry, LogFn } from './dbt/dbt-globals.js';
 export { pyFunction, toJs } from './runtime/callables.js';
 export { pyStr } from './runtime/repr.js';
 export { PyFloat, Undefined, isUndefined, tuple } from './runtime/values.js';

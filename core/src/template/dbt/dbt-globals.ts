@@ -8,36 +8,107 @@ import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { XformError, didYouMeanHint } from '../../errors.js';
 import { nativeFunction, toJs, type Kwargs } from '../runtime/callables.js';
 import { pyJsonDumps } from '../runtime/json.js';
-import { ReturnSignal, type Macro } from '../runtime/macro.js';
+import { ReturnSignal } from '../runtime/macro.js';
 import { pyStr } from '../runtime/repr.js';
 import { arg } from '../runtime/str-methods.js';
-import { isDict, truthy } from '../runtime/values.js';
+import { isDict, isUndefined, truthy } from '../runtime/values.js';
+import type { MacroNamespaces } from '../namespaces.js';
 import { datetimeModule } from './py-datetime.js';
 import { reModule } from './py-re.js';
 
 /** Where `log()`, `print()` and `exceptions.warn()` messages go. */
 export type LogFn = (message: string, level: 'debug' | 'info' | 'warn') => void;
 
+/** One entry of the project's `dispatch:` config. */
+export interface DispatchEntry {
+  macro_namespace: string;
+  /** Packages searched in order (the root project's name, installed packages, `dbt`). */
+  search_order: string[];
+}
+
 export interface DbtGlobalsOptions {
   adapterType: string;
   /** The project's macros, looked up by `adapter.dispatch` at call time. */
-  macros: ReadonlyMap<string, Macro>;
+  macros: MacroNamespaces;
+  /** The project's `dispatch:` config. Default: none. */
+  dispatch?: DispatchEntry[];
   log?: LogFn;
 }
 
+/**
+ * Adapters whose dispatch falls back to a parent's implementations before `default__` (dbt: the plugin's
+ * `dependencies`). None of xform's adapters has one: dbt-duckdb, dbt-postgres, dbt-bigquery and
+ * dbt-snowflake declare no parent, so `duckdb__` falls back to `default__`, never to `postgres__`.
+ */
+const ADAPTER_PARENTS: Record<string, string[]> = {};
+
+function adapterPrefixes(adapterType: string): string[] {
+  return [adapterType, ...(ADAPTER_PARENTS[adapterType] ?? []), 'default'];
+}
+
+/** The packages dispatch searches for `namespace`; null stands for the ordinary lookup of a bare name. */
+function searchOrder(options: DbtGlobalsOptions, namespace: string | null): (string | null)[] {
+  if (namespace === null) return [null];
+  const configured = options.dispatch?.find((d) => d.macro_namespace === namespace)?.search_order;
+  if (configured && configured.length > 0) return configured;
+  return options.macros.hasPackage(namespace) ? [options.macros.root, namespace] : [null];
+}
+
+/** The name a dispatch on `namespace` records among a render's lookups. */
+export const DISPATCH_LOOKUP = 'dispatch:';
+
+/**
+ * What decides a dispatch on the namespace in `lookup` (`dispatch:<namespace>`, empty for none) besides
+ * the macros it probes: the adapter prefixes and the search order. The partial-parse cache compares it,
+ * so a changed `dispatch:` config or target type renders again.
+ */
+export function describeDispatch(options: DbtGlobalsOptions, lookup: string): string {
+  const namespace = lookup.slice(DISPATCH_LOOKUP.length);
+  const order = searchOrder(options, namespace === '' ? null : namespace);
+  return `${adapterPrefixes(options.adapterType).join(',')}|${order.map((p) => p ?? '').join(',')}`;
+}
+
+/**
+ * dbt's adapter.dispatch(macro_name, macro_namespace=None): the packages to search are the `dispatch:`
+ * search order of the namespace, else [root project, namespace] when the namespace is a known package,
+ * else the ordinary lookup of a bare name; in each, `<adapter>__name`, the parents', then `default__name`.
+ */
 function dispatch(options: DbtGlobalsOptions) {
+  const { macros } = options;
+  const prefixes = adapterPrefixes(options.adapterType);
   return nativeFunction((args: unknown[], kwargs: Kwargs) => {
     const name = pyStr(arg(args, kwargs, 0, 'macro_name'));
-    const candidates = [`${options.adapterType}__${name}`, `default__${name}`];
-    for (const candidate of candidates) {
-      const macro = options.macros.get(candidate);
-      if (macro) return macro;
+    const namespace = arg(args, kwargs, 1, 'macro_namespace', null);
+    if (name.includes('.')) {
+      const [pkg, rest] = [name.slice(0, name.indexOf('.')), name.slice(name.indexOf('.') + 1)];
+      throw new XformError('XFORM_DISPATCH_ARGUMENT', `adapter.dispatch() got the macro name '${name}', but '.' is not part of a macro name`, {
+        hint: `did you mean adapter.dispatch('${rest}', macro_namespace='${pkg}')?`,
+      });
     }
-    throw new XformError(
-      'XFORM_MACRO_NOT_FOUND',
-      `adapter.dispatch('${name}') found no macro named '${candidates[0]}' or '${candidates[1]}'`,
-      { hint: didYouMeanHint(candidates[1]!, options.macros.keys()) ?? `define one of them in a macro file` },
-    );
+    if (arg(args, kwargs, 2, 'packages', null) !== null) {
+      throw new XformError('XFORM_DISPATCH_ARGUMENT', `adapter.dispatch('${name}') got 'packages', which dbt no longer accepts`, {
+        hint: "give macro_namespace='<package>' and list the packages under dispatch: in the project file",
+      });
+    }
+    if (namespace !== null && !isUndefined(namespace) && typeof namespace !== 'string') {
+      throw new XformError('XFORM_DISPATCH_ARGUMENT', `adapter.dispatch('${name}') got a macro_namespace that is not a string: ${pyStr(namespace)}`);
+    }
+    const ns = typeof namespace === 'string' ? namespace : null;
+    macros.lookups?.add(`${DISPATCH_LOOKUP}${ns ?? ''}`);
+    const search = searchOrder(options, ns);
+    const attempts: string[] = [];
+    for (const pkg of search) {
+      for (const prefix of prefixes) {
+        const candidate = `${prefix}__${name}`;
+        const macro = pkg === null ? macros.find(candidate) : macros.fromPackage(pkg, candidate);
+        attempts.push(pkg === null ? candidate : `${pkg}.${candidate}`);
+        if (macro) return macro;
+      }
+    }
+    const where = typeof namespace === 'string' ? ` in namespace '${namespace}'` : '';
+    throw new XformError('XFORM_MACRO_NOT_FOUND', `adapter.dispatch('${name}') found no macro${where}: searched for ${attempts.map((a) => `'${a}'`).join(', ')}`, {
+      hint: didYouMeanHint(`default__${name}`, macros.names()) ?? `define one of them in a macro file`,
+    });
   });
 }
 
