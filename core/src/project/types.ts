@@ -212,6 +212,8 @@ export interface ColumnTestDef {
   location: SourceLocation;
   /** The user's own name for this test (`name:` beside `test_name:`, or inside the test's mapping). */
   customName?: string;
+  /** `description:` of the test (not an argument, as in dbt). */
+  description?: string;
 }
 
 export interface ColumnDef {
