@@ -71,14 +71,15 @@ export function buildGenericTests(input: GenericTestInput): GenericTests {
     try {
       const node = buildOne(input, def, attached, column, file, templates, testMacros, renderers);
       if (!node) return;
-      // dbt refuses two tests of one name too: selectors and stored failures could not tell them apart.
-      const first = seen.get(node.name);
+      // dbt refuses two tests of one name on one column too: selectors and stored failures could not tell them apart.
+      const key = `${attached.unique_id}|${column ?? ''}|${node.name}`;
+      const first = seen.get(key);
       if (first) {
         const at = first.location.line === undefined ? first.location.file : `${first.location.file}:${first.location.line}`;
         bag.error('XFORM_DUPLICATE_TEST', `two tests are named '${node.name}' (the first at ${at})`, def.location, "give one of them its own name with 'name:' (they differ only in config, or their arguments read alike)");
         return;
       }
-      seen.set(node.name, def);
+      seen.set(key, def);
       tests.push(node);
     } catch (err) {
       bag.addError(err, def.location);
