@@ -295,6 +295,18 @@ export interface UnitTestDef {
   location: SourceLocation;
 }
 
+/** A `{% docs name %}` block of a `.md` file, its text as written. */
+export interface DocBlockDef {
+  name: string;
+  /** The `.md` file, relative to the project root. */
+  original_file_path: string;
+  /** The file relative to the docs path it was found under (dbt's `path`). */
+  path: string;
+  /** Line of the `{% docs %}` tag. */
+  line: number;
+  contents: string;
+}
+
 export interface SchemaFile {
   path: string;
   models: NodePatch[];
@@ -320,6 +332,8 @@ export interface LoadedProject {
   macros: ProjectFile[];
   snapshots: ProjectFile[];
   schemaFiles: SchemaFile[];
+  /** Docs blocks of the project's `.md` files. Default: none. */
+  docs?: DocBlockDef[];
   /** Warnings found while loading (unknown keys...). Errors are thrown instead. */
   diagnostics: Diagnostic[];
   /** What was looked at besides the files above (for the partial-parse cache). */
