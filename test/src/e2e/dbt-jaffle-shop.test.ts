@@ -81,6 +81,13 @@ describe('dbt jaffle_shop, unmodified', () => {
       ['jaffle_shop:', '  target: dev', '  outputs:', '    dev:', '      type: duckdb', `      path: ${JSON.stringify(path.join(dir, 'jaffle_shop.duckdb'))}`, '      threads: 2', ''].join('\n'),
     );
     await expectGreenBuild(root, profilesDir);
+    // Its docs blocks: the orders' status is described by {{ doc("orders_status") }}, and the overview is kept.
+    const manifest = JSON.parse(await readFile(path.join(root, 'target/manifest.json'), 'utf8')) as {
+      docs: Record<string, { block_contents: string }>;
+      nodes: Record<string, { columns: Record<string, { description: string }> }>;
+    };
+    expect(manifest.docs['doc.jaffle_shop.__overview__']!.block_contents).toMatch(/^## Data Documentation for Jaffle Shop\n/);
+    expect(manifest.nodes['model.jaffle_shop.orders']!.columns.status!.description).toMatch(/^Orders can be one of the following statuses:\n\n\| status/);
     const adapter = await createAdapter({ type: 'duckdb', name: 'dev', path: path.join(root, 'jaffle_shop.duckdb'), schema: 'main', threads: 1 }, { projectRoot: root });
     try {
       const rows = await adapter.withConnection((c) => c.execute('select (select count(*) from main.customers) as customers, (select count(*) from main.orders) as orders'));
