@@ -97,6 +97,22 @@ describe('docs blocks and doc() in descriptions', () => {
     expect(err.hint).toBe("did you mean 'orders_status'?");
   });
 
+  it("renders doc() in macros' descriptions, and checks it in exposures'", async () => {
+    const c = await compile({
+      'models/docs.md': STATUS_DOC + '{% docs cents %}Dollars from cents.{% enddocs %}\n',
+      'macros/cents.sql': '{% macro cents(col) %}{{ col }} / 100{% endmacro %}',
+      'models/orders.sql': 'select 1 as id',
+      'models/macros.yml': ['version: 2', 'macros:', '  - name: cents', "    description: \"{{ doc('cents') }}\"", '    arguments:', '      - name: col', '        type: string', "        description: A column"].join('\n'),
+    });
+    expect(c.manifest.macros['macro.shop.cents']!.description).toBe('Dollars from cents.');
+    const err = await compileError({
+      'models/docs.md': STATUS_DOC,
+      'models/orders.sql': 'select 1 as id',
+      'models/exposures.yml': ['version: 2', 'exposures:', '  - name: dashboard', '    type: dashboard', '    owner: {name: Ann}', "    description: \"{{ doc('dashbord') }}\"", "    depends_on: [ref('orders')]"].join('\n'),
+    });
+    expect(err).toMatchObject({ code: 'XFORM_DOC_NOT_FOUND', location: { file: 'models/exposures.yml', line: 6 } });
+  });
+
   it('reads docs blocks only under docs-paths when the project sets them', async () => {
     const err = await compileError({
       'xform_project.yml': 'name: shop\nversion: "1"\ndocs-paths: [docs]\n',

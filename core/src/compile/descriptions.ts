@@ -33,8 +33,18 @@ export interface DescriptionsInput {
 
 const TEMPLATE = /\{[{%]/;
 
-/** Renders every description in place; returns the manifest's `docs`. */
-export function renderDescriptions(input: DescriptionsInput): Record<string, ManifestDoc> {
+export interface RenderedDescriptions {
+  /** The manifest's `docs`. */
+  docs: Record<string, ManifestDoc>;
+  /** Rendered descriptions of macros from `macros:` in schema YAML, by macro name. */
+  macros: Map<string, string>;
+}
+
+/**
+ * Renders every description of the nodes in place, and those of `macros:` and `exposures:` entries (an
+ * exposure's is only checked: exposures are not in the manifest yet).
+ */
+export function renderDescriptions(input: DescriptionsInput): RenderedDescriptions {
   const { project, engine, bag } = input;
   const pkg = project.config.name;
   const docs: Record<string, ManifestDoc> = {};
@@ -123,7 +133,14 @@ export function renderDescriptions(input: DescriptionsInput): Record<string, Man
   for (const test of input.tests) {
     if (test.description) test.description = render(test.description, { file: test.original_file_path, ...(test.line === undefined ? {} : { line: test.line }) });
   }
-  return docs;
+  const macros = new Map<string, string>();
+  for (const schemaFile of project.schemaFiles) {
+    for (const entry of schemaFile.described ?? []) {
+      const text = render(entry.description, { ...entry.location, file: schemaFile.path });
+      if (entry.kind === 'macro') macros.set(entry.name, text);
+    }
+  }
+  return { docs, macros };
 }
 
 /** An error of a description's template, reported at the description's entry in its YAML file. */

@@ -314,6 +314,16 @@ export interface SchemaFile {
   snapshots: NodePatch[];
   sources: SourceDef[];
   unitTests: UnitTestDef[];
+  /** Descriptions of `macros:` (and their arguments) and `exposures:` entries. Default: none. */
+  described?: DescribedEntry[];
+}
+
+/** A described entry of schema YAML that is not a node: a macro, a macro argument (`macro.arg`), an exposure. */
+export interface DescribedEntry {
+  kind: 'macro' | 'macro_argument' | 'exposure';
+  name: string;
+  description: string;
+  location: SourceLocation;
 }
 
 export interface LoadedProject {
