@@ -191,7 +191,8 @@ function buildOne(
   const fqn = testFqn(pkg, file, name);
   // Like dbt, a shortened name becomes the default alias: it names the table of stored failures.
   const nameConfig = names.shortName === name ? {} : { alias: names.shortName };
-  const config = mergeConfig(mergeConfig(mergeConfig(resolveFolderConfig(project.config.tests, fqn), { severity: 'error' }), nameConfig), def.config);
+  // Precedence as in dbt: the default severity, then `tests:` folder config, then the test's own.
+  const config = mergeConfig(mergeConfig(mergeConfig({ severity: 'error' }, resolveFolderConfig(project.config.tests, fqn)), nameConfig), def.config);
   if (config.enabled === false) return undefined;
   const hash = sha(`${file}|${attached.unique_id}|${column ?? ''}|${def.name}|${JSON.stringify(args)}|${JSON.stringify(def.config)}`).slice(0, 10);
 

@@ -82,11 +82,11 @@ afterAll(async () => {
   await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
 });
 
-async function compileTests(schema: string[]) {
+async function compileTests(schema: string[], projectYml = 'name: jaffle_shop\nversion: "1"\n') {
   const root = await mkdtemp(path.join(tmpdir(), 'xform-test-names-'));
   dirs.push(root);
   const files: Record<string, string> = {
-    'xform_project.yml': 'name: jaffle_shop\nversion: "1"\n',
+    'xform_project.yml': projectYml,
     'models/customers.sql': 'select 1 as customer_id',
     'models/staging/orders.sql': "select 1 as order_id, 1 as customer_id, 'placed' as status, 1.0 as amount",
     'macros/my_range.sql': '{% test my_range(model, column_name, range) %}select * from {{ model }} where {{ column_name }} < {{ range.min }}{% endtest %}',
@@ -150,6 +150,14 @@ describe('generic test nodes named as dbt names them', () => {
     // The stored failures of a long-named test go to the table dbt would use.
     expect(auditRelation(long, undefined, 'main').identifier).toBe('accepted_values_orders_1ce6ab157c285f7cd2ac656013faf758');
     expect(byName.get('status_quoted')!.config.alias).toBeUndefined();
+  });
+
+  it("applies tests: folder config by the folder of the test's schema file, as dbt does", async () => {
+    const tests = await compileTests(
+      ['models:', '  - name: orders', '    columns:', '      - name: order_id', '        tests: [unique]'],
+      'name: jaffle_shop\nversion: "1"\ntests:\n  jaffle_shop:\n    staging:\n      +severity: warn\n',
+    );
+    expect(tests.map((t) => [t.name, t.config.severity])).toEqual([['unique_orders_order_id', 'warn']]);
   });
 
   it('refuses two tests that would get one name, at the second one, pointing to name:', async () => {
