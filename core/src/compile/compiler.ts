@@ -16,6 +16,7 @@ import type { Dialect } from '../adapter/types.js';
 import { BUILTIN_TESTS_PATH, BUILTIN_TESTS_SQL } from '../quality/builtin-tests.js';
 import { buildGenericTests, type GenericTestRenderer } from '../quality/generic-tests.js';
 import { buildUnitTests } from '../quality/unit-test-nodes.js';
+import { renderDescriptions, type RenderedDescriptions } from './descriptions.js';
 import { buildSourceNodes, fileStem, newExecutableNode, newSingularTest, patchesByName } from './build-nodes.js';
 import { EPHEMERAL_PREFIX, injectCtes, type Cte } from './ephemeral.js';
 import type { Manifest } from './manifest.js';
@@ -150,6 +151,7 @@ class Compiler implements RelationResolver {
     });
     const genericTests = generic.tests;
     this.genericRenderers = generic.renderers;
+    const described = renderDescriptions({ project, engine: this.engine, bag: this.bag, executables: this.executables, sources: this.sources, tests: genericTests });
     checkRelationNames({
       executables: this.executables,
       tests: [...this.singularTests, ...genericTests],
@@ -172,7 +174,7 @@ class Compiler implements RelationResolver {
       }
     }
     this.bag.throwIfErrors('XFORM_COMPILE_FAILED', 'compilation failed');
-    const manifest = this.buildManifest(graph!, tests);
+    const manifest = this.buildManifest(graph!, tests, described);
     return {
       project,
       manifest,
@@ -516,7 +518,7 @@ class Compiler implements RelationResolver {
     return injectCtes(body, this.ephemeralCtes(node));
   }
 
-  private buildManifest(graph: LineageGraph, tests: TestNode[]): Manifest {
+  private buildManifest(graph: LineageGraph, tests: TestNode[], described: RenderedDescriptions): Manifest {
     const { project } = this;
     const nodes: Manifest['nodes'] = {};
     const disabled: Manifest['disabled'] = {};
@@ -537,7 +539,7 @@ class Compiler implements RelationResolver {
         line: m.line,
         arguments: m.arguments,
         macro_sql: m.sql,
-        description: '',
+        description: pkg === project.config.name ? (described.macros.get(m.name) ?? '') : '',
       };
     }
     return {
@@ -552,6 +554,7 @@ class Compiler implements RelationResolver {
       nodes,
       sources,
       macros,
+      docs: described.docs,
       disabled,
       parent_map: graph.parentMap(),
       child_map: graph.childMap(),

@@ -3,3 +3,4 @@ export { RenderCache, RENDER_CACHE_FILE } from './render-cache.js';
 export { writeCompileArtifacts, type Manifest, type ManifestMetadata, type WrittenFiles, type WriteArtifactsOptions } from './manifest.js';
 export { injectCtes, EPHEMERAL_PREFIX } from './ephemeral.js';
 export { RelationValue } from './relation.js';
+export type { ManifestDoc } from './descriptions.js';

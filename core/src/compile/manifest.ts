@@ -4,6 +4,7 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import { ensureDir, writeFileAtomic } from '../fs-write.js';
 import type { ExecutableNode, MacroNode, SourceNode, TestNode } from '../graph/types.js';
+import type { ManifestDoc } from './descriptions.js';
 
 export interface ManifestMetadata {
   xform_version: string;
@@ -20,6 +21,8 @@ export interface Manifest {
   nodes: Record<string, ExecutableNode | TestNode>;
   sources: Record<string, SourceNode>;
   macros: Record<string, MacroNode>;
+  /** Docs blocks (`{% docs %}` in .md files), by unique_id (`doc.<package>.<name>`); `__overview__` is the docs site's front page. */
+  docs: Record<string, ManifestDoc>;
   /** Nodes switched off with `enabled: false`, by unique_id. */
   disabled: Record<string, ExecutableNode | TestNode>;
   parent_map: Record<string, string[]>;

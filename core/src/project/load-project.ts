@@ -10,6 +10,7 @@ import path from 'node:path';
 import { DiagnosticBag, XformError, type Diagnostic } from '../errors.js';
 import { checkDuplicateFiles, checkSchemaEntries, checkUnusedFolderConfigs } from './cross-checks.js';
 import { discoverFiles } from './discovery.js';
+import { readDocBlocks } from './docs-blocks.js';
 import { defaultTarget, findProfilesFile, resolveTarget } from './profiles.js';
 import { PROJECT_FILE, parseProjectConfig } from './project-config.js';
 import { parseSchemaFile } from './schema-yaml.js';
@@ -32,6 +33,7 @@ export async function loadProject(options: LoadProjectOptions = {}): Promise<Loa
     loadTarget(root, config, options, env, bag, inputs),
     discoverFiles(root, config, bag, { onDirectory }),
   ]);
+  const docs = await readDocBlocks(root, config, bag, inputs);
   const schemaFiles: SchemaFile[] = [];
   const cache = await options.schemaCache?.(path.resolve(root, config.targetPath));
   for (const file of files.schemaYaml) {
@@ -64,6 +66,7 @@ export async function loadProject(options: LoadProjectOptions = {}): Promise<Loa
     macros: files.macros,
     snapshots: files.snapshots,
     schemaFiles,
+    docs,
     diagnostics: sortDiagnostics(bag.warnings),
     inputs,
   };

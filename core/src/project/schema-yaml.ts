@@ -114,9 +114,9 @@ const fileSchema = z.strictObject({
   snapshots: patches,
   sources: z.array(sourceSchema).nullable().optional(),
   unit_tests: z.array(unitTestSchema).nullable().optional(),
-  // Accepted so that dbt projects load; xform does not use them (yet).
-  macros: accepted,
-  exposures: accepted,
+  macros: z.array(z.looseObject({ name: z.string(), description: text, arguments: z.array(z.looseObject({ name: z.string(), description: text })).nullable().optional() })).nullable().optional(),
+  // Only descriptions are read (doc() in them is checked); the rest is accepted so that dbt projects load.
+  exposures: z.array(z.looseObject({ name: z.string(), description: text })).nullable().optional(),
   metrics: accepted,
   semantic_models: accepted,
   saved_queries: accepted,
@@ -149,6 +149,13 @@ export function parseSchemaFile(textValue: string, file: string, bag: Diagnostic
   result.snapshots = (raw.snapshots ?? []).map((p, i) => b.patch(p, ['snapshots', i]));
   result.sources = (raw.sources ?? []).map((s, i) => b.source(s, ['sources', i]));
   result.unitTests = (raw.unit_tests ?? []).map((u, i) => b.unitTest(u, ['unit_tests', i]));
+  result.described = [
+    ...(raw.macros ?? []).flatMap((m, i) => [
+      { kind: 'macro' as const, name: m.name, description: m.description ?? '', location: src.locate(['macros', i]) },
+      ...(m.arguments ?? []).map((a, j) => ({ kind: 'macro_argument' as const, name: `${m.name}.${a.name}`, description: a.description ?? '', location: src.locate(['macros', i, 'arguments', j]) })),
+    ]),
+    ...(raw.exposures ?? []).map((e, i) => ({ kind: 'exposure' as const, name: e.name, description: e.description ?? '', location: src.locate(['exposures', i]) })),
+  ].filter((d) => d.description !== '');
   return bag.errors.length > errors ? undefined : result;
 }
 

@@ -95,11 +95,16 @@ function parseTestEntry(entry: unknown, src: YamlSource, path: YamlPath, bag: Di
     }
     customName = body.name;
   }
+  // dbt keeps a test's description out of its arguments (and so out of its name).
+  if (body.description !== undefined && body.description !== null && typeof body.description !== 'string') {
+    bag.error(INVALID, `the description of test '${name}' of ${where} in ${src.file} must be a string`, src.locate([...bodyPath, 'description']));
+    return undefined;
+  }
   const args: Record<string, unknown> = {};
   const rawConfig: Record<string, unknown> = {};
   const configPaths = new Map<string, YamlPath>();
   for (const [key, value] of Object.entries(body)) {
-    if (key === 'name') continue;
+    if (key === 'name' || key === 'description') continue;
     if (key === 'config' || key === 'arguments') {
       if (value === null || value === undefined) continue;
       if (!isPlainObject(value)) {
@@ -128,6 +133,7 @@ function parseTestEntry(entry: unknown, src: YamlSource, path: YamlPath, bag: Di
   if (bag.errors.length > errors) return undefined;
   const test: ColumnTestDef = { name, args, config, location };
   if (customName !== undefined) test.customName = customName;
+  if (typeof body.description === 'string') test.description = body.description;
   return test;
 }
 

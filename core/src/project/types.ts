@@ -214,6 +214,8 @@ export interface ColumnTestDef {
   location: SourceLocation;
   /** The user's own name for this test (`name:` beside `test_name:`, or inside the test's mapping). */
   customName?: string;
+  /** `description:` of the test (not an argument, as in dbt). */
+  description?: string;
 }
 
 export interface ColumnDef {
@@ -295,6 +297,18 @@ export interface UnitTestDef {
   location: SourceLocation;
 }
 
+/** A `{% docs name %}` block of a `.md` file, its text as written. */
+export interface DocBlockDef {
+  name: string;
+  /** The `.md` file, relative to the project root. */
+  original_file_path: string;
+  /** The file relative to the docs path it was found under (dbt's `path`). */
+  path: string;
+  /** Line of the `{% docs %}` tag. */
+  line: number;
+  contents: string;
+}
+
 export interface SchemaFile {
   path: string;
   models: NodePatch[];
@@ -302,6 +316,16 @@ export interface SchemaFile {
   snapshots: NodePatch[];
   sources: SourceDef[];
   unitTests: UnitTestDef[];
+  /** Descriptions of `macros:` (and their arguments) and `exposures:` entries. Default: none. */
+  described?: DescribedEntry[];
+}
+
+/** A described entry of schema YAML that is not a node: a macro, a macro argument (`macro.arg`), an exposure. */
+export interface DescribedEntry {
+  kind: 'macro' | 'macro_argument' | 'exposure';
+  name: string;
+  description: string;
+  location: SourceLocation;
 }
 
 export interface LoadedProject {
@@ -320,6 +344,8 @@ export interface LoadedProject {
   macros: ProjectFile[];
   snapshots: ProjectFile[];
   schemaFiles: SchemaFile[];
+  /** Docs blocks of the project's `.md` files. Default: none. */
+  docs?: DocBlockDef[];
   /** Warnings found while loading (unknown keys...). Errors are thrown instead. */
   diagnostics: Diagnostic[];
   /** What was looked at besides the files above (for the partial-parse cache). */

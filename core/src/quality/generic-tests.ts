@@ -1,8 +1,8 @@
 /**
  * Generic tests declared in schema YAML (`tests:` / `data_tests:` on models, seeds, snapshots, sources and
  * their columns) become test nodes: a call of the `test_<name>` macro with the attached relation as `model`,
- * the column as `column_name` and the YAML arguments. Names and ids follow dbt's scheme so that they are
- * stable across runs: `not_null_orders_order_id`, `test.shop.not_null_orders_order_id.<hash>`.
+ * the column as `column_name` and the YAML arguments. Names and ids are dbt's (see test-names.ts):
+ * `not_null_orders_order_id`, `test.shop.not_null_orders_order_id.cf6c17daed`.
  */
 import { createHash } from 'node:crypto';
 import path from 'node:path';
@@ -13,6 +13,7 @@ import type { ExecutableNode, GraphNode, SourceNode, TestNode } from '../graph/t
 import type { NodeIndex } from '../graph/index.js';
 import type { TemplateEngine } from '../template/index.js';
 import type { RenderContext, RenderOverrides } from '../compile/render-context.js';
+import { modelArgument, synthesizeTestNames, testIdHash } from './test-names.js';
 
 export interface GenericTestInput {
   project: LoadedProject;
@@ -30,25 +31,9 @@ function sha(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-function flatArgValues(value: unknown): string[] {
-  if (Array.isArray(value)) return value.flatMap(flatArgValues);
-  if (value && typeof value === 'object') return Object.values(value).flatMap(flatArgValues);
-  return value === undefined || value === null ? [] : [String(value)];
-}
-
-/**
- * dbt's synthesised test name: `<test>_<target>_<argument values, sorted by argument name, joined by __>`
- * (`column_name` counts as an argument), hashed when 64+ characters.
- */
-export function testNodeName(testName: string, target: string, column: string | undefined, args: Record<string, unknown>): string {
-  const all: Record<string, unknown> = column === undefined ? { ...args } : { ...args, column_name: column };
-  const values = Object.keys(all)
-    .sort()
-    .flatMap((k) => flatArgValues(all[k]))
-    .map((v) => v.replace(/[^0-9a-zA-Z_]+/g, '_'));
-  const full = `${testName}_${target}_${values.join('__')}`;
-  if (full.length < 64) return full;
-  return `${testName.slice(0, 30)}_${createHash('md5').update(full).digest('hex')}`;
+/** A test's fqn, as dbt's: the package, the schema file's folders below its top folder, the name. */
+function testFqn(pkg: string, file: string, name: string): string[] {
+  return [pkg, ...file.split('/').slice(1, -1), name];
 }
 
 class SubqueryRelation {
@@ -81,10 +66,21 @@ export function buildGenericTests(input: GenericTestInput): GenericTests {
   const sourcesById = new Map(input.sources.map((s) => [s.unique_id, s]));
   const testMacros = input.engine.macros.filter((m) => m.name.startsWith('test_')).map((m) => m.name.slice(5));
 
+  const seen = new Map<string, ColumnTestDef>();
   const make = (def: ColumnTestDef, attached: GraphNode, column: string | undefined, file: string) => {
     try {
       const node = buildOne(input, def, attached, column, file, templates, testMacros, renderers);
-      if (node) tests.push(node);
+      if (!node) return;
+      // dbt refuses two tests of one name on one column too: selectors and stored failures could not tell them apart.
+      const key = `${attached.unique_id}|${column ?? ''}|${node.name}`;
+      const first = seen.get(key);
+      if (first) {
+        const at = first.location.line === undefined ? first.location.file : `${first.location.file}:${first.location.line}`;
+        bag.error('XFORM_DUPLICATE_TEST', `two tests are named '${node.name}' (the first at ${at})`, def.location, "give one of them its own name with 'name:' (they differ only in config, or their arguments read alike)");
+        return;
+      }
+      seen.set(key, def);
+      tests.push(node);
     } catch (err) {
       bag.addError(err, def.location);
     }
@@ -190,25 +186,34 @@ function buildOne(
   const customName = def.customName;
   const args: Record<string, unknown> = { ...def.args };
   checkArguments(engine, macro, pkg, def, attached, column, args);
-  const targetName = attached.resource_type === 'source' ? `${(attached as SourceNode).source_name}_${attached.name}` : attached.name;
-  const name = customName ?? testNodeName(namespace ? `${namespace}_${testName}` : testName, targetName, column, args);
-  const hash = sha(`${file}|${attached.unique_id}|${column ?? ''}|${def.name}|${JSON.stringify(args)}`).slice(0, 10);
-  const fqn = [pkg, name];
-  const config = mergeConfig(mergeConfig(resolveFolderConfig(project.config.tests, fqn), { severity: 'error' }), def.config);
+  const onSource = attached.resource_type === 'source';
+  const targetName = onSource ? `${(attached as SourceNode).source_name}_${attached.name}` : attached.name;
+  const kwargs = column === undefined ? { ...args } : { ...args, column_name: column };
+  const typeName = onSource ? `source_${testName}` : testName;
+  const names = customName === undefined ? synthesizeTestNames(namespace ? `${namespace}_${typeName}` : typeName, targetName, kwargs) : { name: customName, shortName: customName };
+  const name = names.name;
+  const model = modelArgument(onSource ? { kind: 'source', source: (attached as SourceNode).source_name, table: attached.name } : { kind: 'ref', name: attached.name });
+  const idHash = testIdHash(name, { name: testName, ...(namespace ? { namespace } : {}), kwargs: { ...kwargs, model } });
+  const fqn = testFqn(pkg, file, name);
+  // Like dbt, a shortened name becomes the default alias: it names the table of stored failures.
+  const nameConfig = names.shortName === name ? {} : { alias: names.shortName };
+  // Precedence as in dbt: the default severity, then `tests:` folder config, then the test's own.
+  const config = mergeConfig(mergeConfig(mergeConfig({ severity: 'error' }, resolveFolderConfig(project.config.tests, fqn)), nameConfig), def.config);
   if (config.enabled === false) return undefined;
+  const hash = sha(`${file}|${attached.unique_id}|${column ?? ''}|${def.name}|${JSON.stringify(args)}|${JSON.stringify(def.config)}`).slice(0, 10);
 
   const deps = new Set<string>([attached.unique_id]);
   const refs: TestNode['refs'] = [];
   const sources: [string, string][] = [];
   const node: TestNode = {
-    unique_id: `test.${pkg}.${name}.${hash}`,
+    unique_id: `test.${pkg}.${name}.${idHash}`,
     resource_type: 'test',
     name,
     package_name: pkg,
     original_file_path: file,
     line: def.location.line,
     fqn,
-    description: '',
+    description: def.description ?? '',
     tags: [...(config.tags ?? [])],
     meta: { ...(config.meta ?? {}) },
     config,
@@ -218,7 +223,7 @@ function buildOne(
     test_metadata: { name: testName, namespace, kwargs: { ...args, ...(column ? { column_name: column } : {}) } },
     column_name: column,
     attached_node: attached.unique_id,
-    compiled_path: path.posix.join('compiled', path.posix.dirname(file), `${name}.sql`),
+    compiled_path: path.posix.join('compiled', path.posix.dirname(file), `${names.shortName}.sql`),
     checksum: { name: 'sha256', checksum: hash },
     refs,
     sources,

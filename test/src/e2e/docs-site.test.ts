@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, serveDocs, TEST_OUTPUT, type ServedDocs, openDocsPage } from '../helpers/browser.js';
 import { runXform } from '../helpers/cli.js';
 import { removeProject, writeProject } from '../helpers/project.js';
-import { DOCS_PROJECT } from '../fixtures/docs-project.js';
+import { DOCS_PROJECT, XSS_DOC_BLOCK } from '../fixtures/docs-project.js';
 
 let root: string;
 let served: ServedDocs;
@@ -192,6 +192,8 @@ describe('the docs site in Chromium', () => {
     const page = await open('#/model/gld_revenue_by_country');
     await page.waitForSelector('#panel .description');
     expect(await page.textContent('#panel .description')).toContain('<script>window.__xss=2</script>');
+    // A description rendered from a docs block ({{ doc(...) }}) is shown as its text too, markup and all.
+    expect(await page.textContent('.column[data-column=orders] .column-desc')).toBe(XSS_DOC_BLOCK);
     await page.mouse.move(10, 300);
     expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
     expect(await page.$$('#panel img, #panel script')).toHaveLength(0);

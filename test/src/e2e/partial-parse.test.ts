@@ -162,6 +162,17 @@ describe('partial parse: every change is seen', { timeout: 180_000 }, () => {
     expect(code(await compileBothWays(root), 'model.shop.stg_orders')).toContain('"landing_v2"."orders"');
   });
 
+  it('a docs block, and a new .md file', async () => {
+    const root = await project();
+    await edit(root, 'models/schema.yml', FILES['models/schema.yml']!.replace('staged orders', '"{{ doc(\'stg\') }}"'));
+    await edit(root, 'models/docs.md', '{% docs stg %}Staged.{% enddocs %}');
+    expect((await compileBothWays(root)).nodes['model.shop.stg_orders']?.description).toBe('Staged.');
+    await edit(root, 'models/docs.md', '{% docs stg %}Staged orders.{% enddocs %}');
+    expect((await compileBothWays(root)).nodes['model.shop.stg_orders']?.description).toBe('Staged orders.');
+    await edit(root, 'models/more.md', '{% docs other %}More.{% enddocs %}');
+    expect(Object.keys((await compileBothWays(root)).docs as object).sort()).toEqual(['doc.shop.other', 'doc.shop.stg']);
+  });
+
   it('a seed', async () => {
     const root = await project();
     const before = (await manifestOf(root)).nodes['seed.shop.countries']?.checksum?.checksum;
