@@ -95,6 +95,10 @@ export interface ProjectConfig {
   flags?: Record<string, unknown>;
   /** `require-xform-version` ranges (already checked against the running version). */
   requireXformVersion?: string[];
+  /** `packages-install-path`: where `xform deps` installs packages. Default `dbt_packages`. */
+  packagesInstallPath?: string;
+  /** `dispatch:` as written: per macro namespace, the packages searched in order. Default []. */
+  dispatch?: { macro_namespace: string; search_order: string[] }[];
 }
 
 /** One output of profiles.yml, after env_var() rendering and validation. */
@@ -137,6 +141,8 @@ export interface PostgresTargetConfig extends TargetCommon {
   search_path?: string;
   role?: string;
   application_name?: string;
+  /** Seconds of idle before TCP keepalives start (dbt-postgres `keepalives_idle`). Default: the system's. */
+  keepalives_idle?: number;
 }
 
 export interface BigQueryTargetConfig extends TargetCommon {
