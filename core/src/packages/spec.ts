@@ -1,0 +1,71 @@
+/**
+ * packages.yml / dependencies.yml: the three kinds of package dbt installs — `local:` folders, `git:`
+ * repositories (`revision`, `subdirectory`, `warn-unpinned`) and hub packages (`package:` + `version:`).
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { DiagnosticBag, XformError } from '../errors.js';
+import { parseYaml, validateYaml } from '../project/yaml-doc.js';
+
+export const PACKAGE_FILES = ['packages.yml', 'dependencies.yml'] as const;
+
+export type PackageSpec =
+  | { kind: 'local'; local: string }
+  | { kind: 'git'; git: string; revision?: string; subdirectory?: string; warnUnpinned: boolean }
+  | { kind: 'hub'; package: string; version: string[] };
+
+const versionField = z.union([z.string(), z.number(), z.array(z.union([z.string(), z.number()]))]);
+const entry = z.union([
+  z.strictObject({ local: z.string() }),
+  z.strictObject({
+    git: z.string(),
+    revision: z.union([z.string(), z.number()]).optional(),
+    subdirectory: z.string().optional(),
+    'warn-unpinned': z.boolean().optional(),
+  }),
+  z.strictObject({ package: z.string(), version: versionField, 'install-prerelease': z.boolean().optional() }),
+]);
+// dependencies.yml may also hold `projects:` (dbt Mesh), which installs nothing.
+const fileSchema = z.strictObject({ packages: z.array(entry).nullable().optional(), projects: z.unknown().optional() });
+
+export interface PackagesFile {
+  /** Shown in messages, e.g. `packages.yml` or `dbt_packages/x/packages.yml`. */
+  file: string;
+  specs: PackageSpec[];
+  /** The entries as written, for the lock file's sha1_hash. */
+  raw: unknown[];
+}
+
+/** Reads the project's packages.yml (else dependencies.yml). Undefined when there is neither. */
+export async function readPackagesFile(dir: string, shownDir: string): Promise<PackagesFile | undefined> {
+  for (const name of PACKAGE_FILES) {
+    let text: string;
+    try {
+      text = await readFile(path.join(dir, name), 'utf8');
+    } catch {
+      continue;
+    }
+    const file = shownDir === '' ? name : `${shownDir}/${name}`;
+    return parsePackagesFile(text, file);
+  }
+  return undefined;
+}
+
+export function parsePackagesFile(text: string, file: string): PackagesFile {
+  const bag = new DiagnosticBag();
+  const src = parseYaml(text, file, bag, 'XFORM_PACKAGES_INVALID');
+  const parsed = src && src.value !== undefined ? validateYaml(fileSchema, { src, bag, errorCode: 'XFORM_PACKAGES_INVALID' }) : { packages: [] };
+  bag.throwIfErrors('XFORM_PACKAGES_INVALID', `${file} is not a valid packages file`);
+  if (!parsed) throw new XformError('XFORM_PACKAGES_INVALID', `${file} is not a valid packages file`, { location: { file } });
+  const raw = parsed.packages ?? [];
+  const specs = raw.map((e): PackageSpec => {
+    if ('local' in e) return { kind: 'local', local: e.local };
+    if ('git' in e) {
+      return { kind: 'git', git: e.git, revision: e.revision === undefined ? undefined : String(e.revision), subdirectory: e.subdirectory, warnUnpinned: e['warn-unpinned'] ?? true };
+    }
+    const version = Array.isArray(e.version) ? e.version.map(String) : [String(e.version)];
+    return { kind: 'hub', package: e.package, version };
+  });
+  return { file, specs, raw: (src?.value as { packages?: unknown[] } | undefined)?.packages ?? [] };
+}
