@@ -12,6 +12,7 @@ import { checkDuplicateFiles, checkSchemaEntries, checkUnusedFolderConfigs } fro
 import { discoverFiles } from './discovery.js';
 import { defaultTarget, findProfilesFile, resolveTarget } from './profiles.js';
 import { createConfigRenderer, renderNodeConfig, type RenderFn } from './config-render.js';
+import { loadInstalledPackages } from './packages.js';
 import { DBT_PROJECT_FILE, PROJECT_FILE, parseProjectConfig } from './project-config.js';
 import { parseSchemaFile } from './schema-yaml.js';
 import type { LoadedProject, LoadProjectOptions, NodePatch, ProjectInputs, SchemaFile, TargetConfig } from './types.js';
@@ -52,12 +53,15 @@ export async function loadProject(options: LoadProjectOptions = {}): Promise<Loa
   }
   // Rendered after the cache: the values depend on the target, vars and environment, not only on the file.
   const projectVars = scopedVars(config.vars, config.name);
-  const renderedSchemaFiles = schemaFiles.map((f) =>
-    renderSchemaConfigs(f, createConfigRenderer({ target: target.target, profileName: settings?.profile, cliVars, projectVars, env }, { file: f.path, value: undefined, locate: () => ({ file: f.path }) }, bag, 'XFORM_SCHEMA_CONFIG_INVALID')),
-  );
+  const schemaRender = (file: string) =>
+    createConfigRenderer({ target: target.target, profileName: settings?.profile, cliVars, projectVars, env }, { file, value: undefined, locate: () => ({ file }) }, bag, 'XFORM_SCHEMA_CONFIG_INVALID');
+  const renderedSchemaFiles = schemaFiles.map((f) => renderSchemaConfigs(f, schemaRender(f.path)));
   checkDuplicateFiles(files, bag);
   checkSchemaEntries(schemaFiles, files, config, bag);
   checkUnusedFolderConfigs(config, files, bag);
+  const installed = await loadInstalledPackages(root, config, bag, (file) =>
+    createConfigRenderer({ target: target.target, profileName: settings?.profile, cliVars, env }, { file, value: undefined, locate: () => ({ file }) }, bag, 'XFORM_PROJECT_CONFIG_INVALID'),
+  );
   if (!target.target) throwIfErrors(bag, 'XFORM_PROFILE_INVALID');
   throwIfErrors(bag);
 
@@ -67,12 +71,13 @@ export async function loadProject(options: LoadProjectOptions = {}): Promise<Loa
     target: target.target,
     profilesFile: target.file,
     cliVars,
-    models: files.models,
-    seeds: files.seeds,
-    tests: files.tests,
-    macros: files.macros,
-    snapshots: files.snapshots,
-    schemaFiles: renderedSchemaFiles,
+    models: [...files.models, ...installed.files.models],
+    seeds: [...files.seeds, ...installed.files.seeds],
+    tests: [...files.tests, ...installed.files.tests],
+    macros: [...files.macros, ...installed.files.macros],
+    snapshots: [...files.snapshots, ...installed.files.snapshots],
+    schemaFiles: [...renderedSchemaFiles, ...installed.schemaFiles.map((f) => renderSchemaConfigs(f, schemaRender(f.path)))],
+    packages: installed.packages,
     diagnostics: sortDiagnostics(bag.warnings),
     inputs,
   };

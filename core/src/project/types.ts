@@ -207,6 +207,8 @@ export interface ProjectFile {
   checksum: string;
   /** Which configured path it was found under, e.g. `models` — used for fqn and folder config. */
   rootDir: string;
+  /** The installed package it belongs to (its project name); undefined for the root project. */
+  packageName?: string;
 }
 
 export interface ColumnTestDef {
@@ -301,6 +303,8 @@ export interface UnitTestDef {
 
 export interface SchemaFile {
   path: string;
+  /** The installed package it belongs to; undefined for the root project. */
+  packageName?: string;
   models: NodePatch[];
   seeds: NodePatch[];
   snapshots: NodePatch[];
@@ -324,10 +328,21 @@ export interface LoadedProject {
   macros: ProjectFile[];
   snapshots: ProjectFile[];
   schemaFiles: SchemaFile[];
+  /** Installed packages (dbt_packages/*), whose files are in the lists above with their `packageName`. Default []. */
+  packages?: LoadedPackage[];
   /** Warnings found while loading (unknown keys...). Errors are thrown instead. */
   diagnostics: Diagnostic[];
   /** What was looked at besides the files above (for the partial-parse cache). */
   inputs?: ProjectInputs;
+}
+
+/** A package installed by `xform deps`, loaded under its own name. */
+export interface LoadedPackage {
+  name: string;
+  /** Its folder relative to the project root, e.g. `dbt_packages/dbt_utils`. */
+  path: string;
+  /** Its own dbt_project.yml (or xform_project.yml); the root project's config wins over it. */
+  config: ProjectConfig;
 }
 
 /** The places loading looked at, so that a later run can tell whether anything changed. */

@@ -24,6 +24,8 @@ import { prepareSource } from './syntax/source.js';
 export interface MacroFile {
   path: string;
   contents: string;
+  /** The package the macros belong to (its project name); undefined for the root project. */
+  packageName?: string;
 }
 
 export interface TemplateEngineOptions {
