@@ -5,7 +5,7 @@
  * cloned with the `git` binary and copied without their .git folder.
  */
 import { createHash } from 'node:crypto';
-import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
@@ -49,6 +49,8 @@ interface Pending {
   /** Folder a `local:` path is relative to. */
   baseDir: string;
   requiredBy: string;
+  /** Asked for by a package that was cloned into a scratch folder. */
+  inClone?: boolean;
 }
 
 interface Placed extends InstalledPackage {
@@ -87,7 +89,7 @@ export async function installPackages(options: InstallOptions): Promise<InstallR
         continue;
       }
       const target = path.join(installDir, name);
-      await place(fetched.dir, target, item.spec.kind === 'local');
+      await place(fetched.dir, target, item.spec.kind === 'local' && !item.inClone);
       const entry: Placed = {
         name,
         kind: item.spec.kind,
@@ -100,8 +102,9 @@ export async function installPackages(options: InstallOptions): Promise<InstallR
       };
       placed.set(name, entry);
       const own = await readPackagesFile(target, entry.path);
-      // A local package's own local: paths are relative to where it really is, not to the link.
-      for (const spec of own?.specs ?? []) queue.push({ spec, baseDir: item.spec.kind === 'local' ? fetched.dir : target, requiredBy: own!.file });
+      // A package's own local: paths are relative to where it really is (its folder, or its clone), not to
+      // the install folder; below a cloned package they are copied, since the clone is deleted.
+      for (const spec of own?.specs ?? []) queue.push({ spec, baseDir: fetched.dir, requiredBy: own!.file, inClone: item.inClone || item.spec.kind !== 'local' });
     }
   } finally {
     await rm(scratch, { recursive: true, force: true });
@@ -152,6 +155,12 @@ async function fetchPackage(item: Pending, scratch: string, env: Record<string, 
   const { spec } = item;
   if (spec.kind === 'local') {
     const dir = path.resolve(item.baseDir, spec.local);
+    if (!(await stat(dir).then((s) => s.isDirectory(), () => false))) {
+      throw new XformError('XFORM_PACKAGE_NOT_FOUND', `local package '${spec.local}' (in ${item.requiredBy}) is not a folder: ${dir}`, {
+        location: { file: item.requiredBy },
+        hint: 'local: paths are relative to the folder of the packages.yml that lists them',
+      });
+    }
     return { dir, resolved: spec.local, lockEntry: { local: spec.local }, identity: `local:${dir}` };
   }
   if (spec.kind === 'git') {

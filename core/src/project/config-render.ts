@@ -51,9 +51,18 @@ function nativeValue(text: string): unknown {
   return text;
 }
 
+/**
+ * dbt's filters for values that must not stay text (`{{ env_var('PORT') | as_number }}`). The value is
+ * passed through: scalars are converted back from text after rendering where the key needs it.
+ */
+export function addNativeFilters(nj: nunjucks.Environment): void {
+  for (const name of ['as_number', 'as_bool', 'as_native', 'as_text']) nj.addFilter(name, (value: unknown) => value);
+}
+
 /** A renderer over YAML values: strings holding Jinja are rendered, everything else is returned as is. */
 export function createConfigRenderer(ctx: ConfigRenderContext, src: YamlSource, bag: DiagnosticBag, code: string): RenderFn {
   const nj = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: false });
+  addNativeFilters(nj);
   let problem: { message: string; hint: string } | undefined;
   nj.addGlobal('env_var', (name: unknown, fallback?: unknown) => {
     const key = String(name);

@@ -7,6 +7,7 @@ import { access } from 'node:fs/promises';
 import path from 'node:path';
 import nunjucks from 'nunjucks';
 import { XformError, didYouMean, type DiagnosticBag } from '../errors.js';
+import { addNativeFilters } from './config-render.js';
 import { targetSchema, TARGET_TYPES, toTargetConfig } from './target-schema.js';
 import type { DuckDBTargetConfig, TargetConfig } from './types.js';
 import { isPlainObject, parseYaml, validateYaml, type YamlPath, type YamlSource } from './yaml-doc.js';
@@ -212,6 +213,7 @@ const RENDER_FAILED = Symbol('render failed');
 function createRenderer(env: Record<string, string | undefined>, src: YamlSource, bag: DiagnosticBag) {
   let missing: string | undefined;
   const nj = new nunjucks.Environment(null, { autoescape: false });
+  addNativeFilters(nj);
   nj.addGlobal('env_var', (name: unknown, fallback?: unknown) => {
     const key = String(name);
     const value = env[key];
