@@ -16,7 +16,7 @@ import { loadInstalledPackages } from './packages.js';
 import { DBT_PROJECT_FILE, PROJECT_FILE, parseProjectConfig } from './project-config.js';
 import { parseSchemaFile } from './schema-yaml.js';
 import type { LoadedProject, LoadProjectOptions, NodePatch, ProjectInputs, SchemaFile, TargetConfig } from './types.js';
-import { isPlainObject, parseYaml } from './yaml-doc.js';
+import { isPlainObject, parseYaml, type YamlSource } from './yaml-doc.js';
 
 export async function loadProject(options: LoadProjectOptions = {}): Promise<LoadedProject> {
   const root = path.resolve(options.projectDir ?? process.cwd());
@@ -32,9 +32,8 @@ export async function loadProject(options: LoadProjectOptions = {}): Promise<Loa
   // dbt renders the project with the target in context, and the target depends on the project's `profile:`.
   const settings = peekProjectSettings(text, projectFile, { cliVars, env });
   const target = settings ? await loadTarget(root, settings, options, env, bag, inputs) : {};
-  const configSrc = { file: projectFile, value: undefined, locate: () => ({ file: projectFile }) };
-  const render = createConfigRenderer({ target: target.target, profileName: settings?.profile, cliVars, env }, configSrc, bag, 'XFORM_PROJECT_CONFIG_INVALID');
-  const config = parseProjectConfig(text, bag, projectFile, render);
+  const projectRender = (src: YamlSource) => createConfigRenderer({ target: target.target, profileName: settings?.profile, cliVars, env }, src, bag, 'XFORM_PROJECT_CONFIG_INVALID');
+  const config = parseProjectConfig(text, bag, projectFile, projectRender);
   if (!config) throwIfErrors(bag, 'XFORM_PROJECT_CONFIG_INVALID');
   const files = await discoverFiles(root, config, bag, { onDirectory });
   const schemaFiles: SchemaFile[] = [];
@@ -59,9 +58,7 @@ export async function loadProject(options: LoadProjectOptions = {}): Promise<Loa
   checkDuplicateFiles(files, bag);
   checkSchemaEntries(schemaFiles, files, config, bag);
   checkUnusedFolderConfigs(config, files, bag);
-  const installed = await loadInstalledPackages(root, config, bag, (file) =>
-    createConfigRenderer({ target: target.target, profileName: settings?.profile, cliVars, env }, { file, value: undefined, locate: () => ({ file }) }, bag, 'XFORM_PROJECT_CONFIG_INVALID'),
-  );
+  const installed = await loadInstalledPackages(root, config, bag, projectRender);
   if (!target.target) throwIfErrors(bag, 'XFORM_PROFILE_INVALID');
   throwIfErrors(bag);
 

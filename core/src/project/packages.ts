@@ -13,6 +13,7 @@ import { discoverFiles, type DiscoveredFiles } from './discovery.js';
 import { DBT_PROJECT_FILE, PROJECT_FILE, parseProjectConfig } from './project-config.js';
 import { parseSchemaFile } from './schema-yaml.js';
 import type { LoadedPackage, ProjectConfig, ProjectFile, SchemaFile } from './types.js';
+import type { YamlSource } from './yaml-doc.js';
 
 export interface LoadedPackages {
   packages: LoadedPackage[];
@@ -32,7 +33,7 @@ async function isDir(p: string): Promise<boolean> {
   return stat(p).then((s) => s.isDirectory(), () => false);
 }
 
-export async function loadInstalledPackages(root: string, config: ProjectConfig, bag: DiagnosticBag, renderFor: (file: string) => RenderFn): Promise<LoadedPackages> {
+export async function loadInstalledPackages(root: string, config: ProjectConfig, bag: DiagnosticBag, render: (src: YamlSource) => RenderFn): Promise<LoadedPackages> {
   const installRel = config.packagesInstallPath ?? 'dbt_packages';
   const installDir = path.resolve(root, installRel);
   const out: LoadedPackages = { packages: [], files: { models: [], seeds: [], tests: [], macros: [], snapshots: [] }, schemaFiles: [] };
@@ -53,7 +54,7 @@ export async function loadInstalledPackages(root: string, config: ProjectConfig,
       if (text !== undefined) break;
     }
     if (text === undefined) continue;
-    const pkgConfig = parseProjectConfig(text, bag, file, renderFor(file));
+    const pkgConfig = parseProjectConfig(text, bag, file, render);
     if (!pkgConfig) continue;
     if (pkgConfig.name === config.name) {
       bag.error('XFORM_PACKAGE_NAME_CLASH', `the package in ${rel} has the root project's name '${config.name}'`, { file }, 'remove it from packages.yml and run xform deps');

@@ -91,11 +91,11 @@ function cleanPath(p: string): string {
  * undefined when the file cannot be used at all (syntax error, wrong types, missing name). With `render`,
  * Jinja in values is rendered first, except where dbt renders later (vars, hooks).
  */
-export function parseProjectConfig(text: string, bag: DiagnosticBag, file = PROJECT_FILE, render?: RenderFn): ProjectConfig | undefined {
+export function parseProjectConfig(text: string, bag: DiagnosticBag, file = PROJECT_FILE, render?: (src: YamlSource) => RenderFn): ProjectConfig | undefined {
   const parsed = parseYaml(text, file, bag);
   if (!parsed) return undefined;
   const src: YamlSource = render
-    ? { file: parsed.file, value: renderTree(parsed.value, [], render, projectKeyIsLate), locate: (p, at) => parsed.locate(p, at) }
+    ? { file: parsed.file, value: renderTree(parsed.value, [], render(parsed), projectKeyIsLate), locate: (p, at) => parsed.locate(p, at) }
     : parsed;
   if (src.value === undefined) {
     bag.error(INVALID, `${file} is empty: it needs at least a 'name'`, { file, line: 1, column: 1 });
