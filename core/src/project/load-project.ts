@@ -58,7 +58,12 @@ export async function loadProject(options: LoadProjectOptions = {}): Promise<Loa
   checkDuplicateFiles(files, bag);
   checkSchemaEntries(schemaFiles, files, config, bag);
   checkUnusedFolderConfigs(config, files, bag);
-  const installed = await loadInstalledPackages(root, config, bag, projectRender);
+  const installed = await loadInstalledPackages(root, config, bag, projectRender, {
+    onDirectory,
+    onFile: (abs, contents) => {
+      inputs.files[abs] = sha256(contents);
+    },
+  });
   if (!target.target) throwIfErrors(bag, 'XFORM_PROFILE_INVALID');
   throwIfErrors(bag);
 

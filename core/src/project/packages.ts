@@ -33,15 +33,23 @@ async function isDir(p: string): Promise<boolean> {
   return stat(p).then((s) => s.isDirectory(), () => false);
 }
 
-export async function loadInstalledPackages(root: string, config: ProjectConfig, bag: DiagnosticBag, render: (src: YamlSource) => RenderFn): Promise<LoadedPackages> {
+/** Where loading looked, for the partial-parse check (a file added to a package must trigger a compile). */
+export interface PackageInputs {
+  onDirectory: (dir: string, names: string[] | null) => void;
+  onFile: (absPath: string, text: string) => void;
+}
+
+export async function loadInstalledPackages(root: string, config: ProjectConfig, bag: DiagnosticBag, render: (src: YamlSource) => RenderFn, inputs?: PackageInputs): Promise<LoadedPackages> {
   const installRel = config.packagesInstallPath ?? 'dbt_packages';
   const installDir = path.resolve(root, installRel);
   const out: LoadedPackages = { packages: [], files: { models: [], seeds: [], tests: [], macros: [], snapshots: [] }, schemaFiles: [] };
   if (!(await isDir(installDir))) {
+    inputs?.onDirectory(installDir, null);
     await checkNothingMissing(root, installRel);
     return out;
   }
   const names = (await readdir(installDir)).sort();
+  inputs?.onDirectory(installDir, names);
   for (const dirName of names) {
     const abs = path.join(installDir, dirName);
     if (!(await isDir(abs))) continue;
@@ -51,7 +59,10 @@ export async function loadInstalledPackages(root: string, config: ProjectConfig,
     for (const name of [PROJECT_FILE, DBT_PROJECT_FILE]) {
       text = await readIfExists(path.join(abs, name));
       file = `${rel}/${name}`;
-      if (text !== undefined) break;
+      if (text !== undefined) {
+        inputs?.onFile(path.join(abs, name), text);
+        break;
+      }
     }
     if (text === undefined) continue;
     const pkgConfig = parseProjectConfig(text, bag, file, render);
@@ -60,7 +71,7 @@ export async function loadInstalledPackages(root: string, config: ProjectConfig,
       bag.error('XFORM_PACKAGE_NAME_CLASH', `the package in ${rel} has the root project's name '${config.name}'`, { file }, 'remove it from packages.yml and run xform deps');
       continue;
     }
-    const files = await discoverFiles(abs, pkgConfig, bag);
+    const files = await discoverFiles(abs, pkgConfig, bag, { onDirectory: inputs?.onDirectory });
     const tag = (f: ProjectFile): ProjectFile => ({ ...f, path: `${rel}/${f.path}`, rootDir: `${rel}/${f.rootDir}`, packageName: pkgConfig.name });
     const tagged = {
       models: files.models.map(tag),
@@ -72,6 +83,7 @@ export async function loadInstalledPackages(root: string, config: ProjectConfig,
     };
     const schemaFiles: SchemaFile[] = [];
     for (const f of tagged.schemaYaml) {
+      inputs?.onFile(f.absPath, f.contents);
       const parsed = parseSchemaFile(f.contents, f.path, bag);
       if (parsed) schemaFiles.push({ ...parsed, packageName: pkgConfig.name });
     }
