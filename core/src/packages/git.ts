@@ -28,7 +28,7 @@ function gitFailure(err: unknown, url: string, what: string): XformError {
       hint: 'check the network connection, or install the package from a local folder with local:',
     });
   }
-  if (/not found|does not exist|does not appear to be a git repository|repository .* not found/i.test(stderr)) {
+  if (/not found|does not exist|does not appear to be a git repository|could not read username|terminal prompts disabled/i.test(stderr)) {
     return new XformError('XFORM_PACKAGE_NOT_FOUND', `cannot ${what}: no git repository at ${shown}`, { hint: 'check the URL or package name' });
   }
   const last = stderr.split('\n').filter(Boolean).pop() ?? e.message;

@@ -73,6 +73,7 @@ describe('xform deps and packages', () => {
     await gitPackage(gitRepo, ['0.1.0', '0.2.0'], (v) => ({
       'pkg/dbt_project.yml': `name: shop_pkg\nversion: '${v}'\nmodels:\n  shop_pkg:\n    +materialized: view\nvars:\n  shop_pkg:\n    greeting: from-package\n`,
       'pkg/models/pkg_orders.sql': `select 1 as order_id, '{{ var("greeting") }}' as greeting, '${v}' as version\n`,
+      'pkg/models/schema.yml': 'version: 2\nmodels:\n  - name: pkg_orders\n    columns:\n      - name: order_id\n        tests: [not_null]\n',
       'pkg/packages.yml': `packages:\n  - local: ../local_dep\n`,
       'local_dep/dbt_project.yml': 'name: local_dep\n',
       'local_dep/macros/twice.sql': '{% macro twice(x) %}({{ x }} * 2){% endmacro %}\n',
@@ -133,9 +134,13 @@ describe('xform deps and packages', () => {
     // The root's `models: shop_pkg: materialized: table` wins over the package's own +materialized: view.
     expect(await duckRows(db, root, "select table_type from information_schema.tables where table_name = 'pkg_orders'")).toEqual([{ table_type: 'BASE TABLE' }]);
 
-    const ls = await runXform(['ls', '--output', 'json', '--resource-type', 'model'], { cwd: root });
+    const ls = await runXform(['ls', '--output', 'json'], { cwd: root });
     expect(ls.code, ls.stderr).toBe(0);
     expect(ls.stdout).toContain('"unique_id":"model.shop_pkg.pkg_orders"');
+    // The package's own YAML test is attached to the package's model, under the package.
+    expect(ls.stdout).toMatch(/"unique_id":"test\.shop_pkg\.not_null_pkg_orders_order_id[^"]*"/);
+    const selectors = await runXform(['ls', '--select', 'shop_pkg'], { cwd: root });
+    expect(selectors.stdout.trim().split('\n').sort()).toEqual(['shop_pkg.not_null_pkg_orders_order_id', 'shop_pkg.pkg_orders']);
   });
 
   it('fails with a clear message when a hub package is not found, and on conflicting versions', async () => {
@@ -146,6 +151,12 @@ describe('xform deps and packages', () => {
     expect(missing.code).not.toBe(0);
     expect(missing.stderr + missing.stdout).toContain("package 'nobody/missing_pkg' not found");
     expect(missing.stderr + missing.stdout).not.toMatch(/\n\s+at .*\.js:\d+/);
+
+    // `.invalid` never resolves: this is what an offline machine sees for any forge.
+    await writeFile(path.join(root, 'packages.yml'), 'packages:\n  - git: https://xform-offline.invalid/acme/pkg.git\n    revision: 1.0.0\n');
+    const offline = await runXform(['deps'], { cwd: root });
+    expect(offline.code).not.toBe(0);
+    expect(offline.stderr + offline.stdout).toContain('[XFORM_PACKAGE_OFFLINE] cannot clone: https://xform-offline.invalid/acme/pkg.git is not reachable (offline?)');
 
     await gitPackage(path.join(hub, 'acme', 'acme-dates'), ['1.0.0', '2.0.0'], (v) => ({ 'dbt_project.yml': `name: acme_dates\nversion: '${v}'\n` }));
     const needsTwo = path.join(base, 'needs_two');
