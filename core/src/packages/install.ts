@@ -15,9 +15,11 @@ import { satisfiesVersion } from '../project/version.js';
 import { isPlainObject, parseYaml } from '../project/yaml-doc.js';
 import { cloneAt, listRemoteTags, redactUrl } from './git.js';
 import { pickVersion, resolveHubPackage } from './hub.js';
+import { LOCK_FILE, readLockPins } from './lock.js';
 import { readPackagesFile, type PackageSpec } from './spec.js';
 
-export const LOCK_FILE = 'package-lock.yml';
+export { LOCK_FILE };
+
 
 export interface InstalledPackage {
   name: string;
@@ -42,6 +44,8 @@ export interface InstallOptions {
   /** Relative to root. Default dbt_packages. */
   installPath?: string;
   env?: Record<string, string | undefined>;
+  /** Resolve every package again, ignoring package-lock.yml. Default false: an up-to-date lock is followed. */
+  upgrade?: boolean;
 }
 
 interface Pending {
@@ -74,6 +78,8 @@ export async function installPackages(options: InstallOptions): Promise<InstallR
   const warnings: string[] = [];
   if (!top || top.specs.length === 0) return { packages: [], warnings: ['no packages to install (no packages.yml or dependencies.yml, or an empty list)'] };
 
+  const hash = specHash(top.raw);
+  const pin = options.upgrade ? (spec: PackageSpec) => spec : await readLockPins(root, hash);
   const scratch = await mkdtemp(path.join(os.tmpdir(), 'xform-deps-'));
   const placed = new Map<string, Placed>();
   try {
@@ -81,6 +87,7 @@ export async function installPackages(options: InstallOptions): Promise<InstallR
     await mkdir(installDir, { recursive: true });
     const queue: Pending[] = top.specs.map((spec) => ({ spec, baseDir: root, requiredBy: top.file }));
     for (let item = queue.shift(); item; item = queue.shift()) {
+      item.spec = pin(item.spec);
       const fetched = await fetchPackage(item, scratch, env, warnings);
       const name = await packageName(fetched.dir, describe(item.spec));
       const existing = placed.get(name);
@@ -110,7 +117,7 @@ export async function installPackages(options: InstallOptions): Promise<InstallR
     await rm(scratch, { recursive: true, force: true });
   }
   const packages = [...placed.values()];
-  const lock = { packages: packages.map((p) => p.lockEntry), sha1_hash: specHash(top.raw) };
+  const lock = { packages: packages.map((p) => p.lockEntry), sha1_hash: hash };
   await writeFile(path.join(root, LOCK_FILE), stringify(lock), 'utf8');
   return { packages: packages.map(({ lockEntry: _l, hub: _h, identity: _i, ...p }) => p), lockFile: LOCK_FILE, warnings };
 }

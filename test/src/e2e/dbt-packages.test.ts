@@ -79,7 +79,7 @@ describe('xform deps and packages', () => {
       'local_dep/macros/twice.sql': '{% macro twice(x) %}({{ x }} * 2){% endmacro %}\n',
     }));
     const localPkg = path.join(base, 'local_pkg');
-    await writeProject({ 'dbt_project.yml': 'name: local_pkg\nconfig-version: 2\n', 'models/local_numbers.sql': 'select 21 as n\n' }, localPkg).then(async () => rm(path.join(localPkg, 'xform_project.yml')));
+    await writeProject({ 'dbt_project.yml': 'name: local_pkg\nconfig-version: 2\n', 'models/local_numbers.sql': 'select 21 as n\n', 'seeds/pkg_codes.csv': 'code\n7\n' }, localPkg).then(async () => rm(path.join(localPkg, 'xform_project.yml')));
 
     const root = path.join(base, 'shop');
     await writeProject(
@@ -107,7 +107,8 @@ describe('xform deps and packages', () => {
         ].join('\n'),
         'profiles.yml': DUCKDB_PROFILE('shop'),
         'models/report.sql': [
-          'select o.order_id, o.greeting, o.version, {{ twice("l.n") }} as doubled, {{ acme_release() }} as acme',
+          'select o.order_id, o.greeting, o.version, {{ twice("l.n") }} as doubled, {{ acme_release() }} as acme,',
+          "  (select max(code) from {{ ref('local_pkg', 'pkg_codes') }}) as code",
           "from {{ ref('shop_pkg', 'pkg_orders') }} o cross join {{ ref('local_numbers') }} l",
         ].join('\n'),
       },
@@ -130,7 +131,7 @@ describe('xform deps and packages', () => {
     const build = await runXform(['build'], { cwd: root });
     expect(build.code, build.stdout + build.stderr).toBe(0);
     const db = path.join(root, 'target/dev.duckdb');
-    expect(await duckRows(db, root, 'select * from main.report')).toEqual([{ order_id: 1, greeting: 'from-root', version: '0.1.0', doubled: 42, acme: '1.2.0' }]);
+    expect(await duckRows(db, root, 'select * from main.report')).toEqual([{ order_id: 1, greeting: 'from-root', version: '0.1.0', doubled: 42, acme: '1.2.0', code: 7 }]);
     // The root's `models: shop_pkg: materialized: table` wins over the package's own +materialized: view.
     expect(await duckRows(db, root, "select table_type from information_schema.tables where table_name = 'pkg_orders'")).toEqual([{ table_type: 'BASE TABLE' }]);
 
@@ -141,6 +142,19 @@ describe('xform deps and packages', () => {
     expect(ls.stdout).toMatch(/"unique_id":"test\.shop_pkg\.not_null_pkg_orders_order_id[^"]*"/);
     const selectors = await runXform(['ls', '--select', 'shop_pkg'], { cwd: root });
     expect(selectors.stdout.trim().split('\n').sort()).toEqual(['shop_pkg.not_null_pkg_orders_order_id', 'shop_pkg.pkg_orders']);
+
+    // A newer release in range: deps follows the lock while packages.yml is unchanged; --upgrade moves on.
+    const work = path.join(base, 'acme-work');
+    git(base, 'clone', '-q', path.join(hub, 'acme', 'acme-dates.git'), work);
+    await writeFile(path.join(work, 'macros/release.sql'), "{% macro acme_release() %}'1.5.0'{% endmacro %}\n");
+    git(work, 'commit', '-q', '-am', 'release 1.5.0');
+    git(work, 'tag', 'v1.5.0');
+    git(work, 'push', '-q', 'origin', 'HEAD:refs/heads/main', '--tags');
+    const again = await runXform(['deps'], { cwd: root, env: { XFORM_HUB_GIT_BASE: hub } });
+    expect(again.stdout).toMatch(/installed acme_dates 1\.2\.0 \(hub\)/);
+    const upgraded = await runXform(['deps', '--upgrade'], { cwd: root, env: { XFORM_HUB_GIT_BASE: hub } });
+    expect(upgraded.stdout).toMatch(/installed acme_dates 1\.5\.0 \(hub\)/);
+    expect(await readFile(path.join(root, 'package-lock.yml'), 'utf8')).toMatch(/version: 1\.5\.0/);
   });
 
   it('fails with a clear message when a hub package is not found, and on conflicting versions', async () => {
