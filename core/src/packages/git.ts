@@ -16,13 +16,13 @@ function git(args: string[], cwd?: string): Promise<string> {
 }
 
 /** Why a git command failed, in words a user can act on; `url` never carries credentials in messages. */
-function gitFailure(err: unknown, url: string, what: string): XformError {
+function gitFailure(err: unknown, url: string, what: string, written: string): XformError {
   const e = err as NodeJS.ErrnoException & { stderr?: string };
-  const shown = redactUrl(url);
+  const shown = redactUrl(written);
   if (e.code === 'ENOENT') {
     return new XformError('XFORM_GIT_NOT_FOUND', `cannot ${what}: the git program is not installed`, { hint: 'install git, or use local: packages' });
   }
-  const stderr = (e.stderr ?? '').trim();
+  const stderr = (e.stderr ?? '').split(url).join(shown).trim();
   if (/could not resolve host|network is unreachable|connection timed out|failed to connect|could not connect/i.test(stderr)) {
     return new XformError('XFORM_PACKAGE_OFFLINE', `cannot ${what}: ${shown} is not reachable (offline?)`, {
       hint: 'check the network connection, or install the package from a local folder with local:',
@@ -41,12 +41,12 @@ export function redactUrl(text: string): string {
 }
 
 /** Tag names of a remote repository. */
-export async function listRemoteTags(url: string): Promise<string[]> {
+export async function listRemoteTags(url: string, written = url): Promise<string[]> {
   let out: string;
   try {
     out = await git(['ls-remote', '--tags', '--refs', url]);
   } catch (err) {
-    throw gitFailure(err, url, 'list the versions');
+    throw gitFailure(err, url, 'list the versions', written);
   }
   return out
     .split('\n')
@@ -55,18 +55,21 @@ export async function listRemoteTags(url: string): Promise<string[]> {
     .map((ref) => ref.slice('refs/tags/'.length));
 }
 
-/** Clones `url` into `dir` and checks out `revision` (branch, tag or commit; default the remote HEAD). Returns the commit. */
-export async function cloneAt(url: string, dir: string, revision: string | undefined): Promise<string> {
+/**
+ * Clones `url` into `dir` and checks out `revision` (branch, tag or commit; default the remote HEAD).
+ * Returns the commit. Messages show `written` (the URL before env_var() put credentials in it).
+ */
+export async function cloneAt(url: string, dir: string, revision: string | undefined, written = url): Promise<string> {
   try {
     await git(['clone', '--quiet', url, dir]);
   } catch (err) {
-    throw gitFailure(err, url, 'clone');
+    throw gitFailure(err, url, 'clone', written);
   }
   if (revision !== undefined) {
     try {
       await git(['checkout', '--quiet', revision], dir);
     } catch {
-      throw new XformError('XFORM_PACKAGE_REVISION_NOT_FOUND', `revision '${revision}' not found in ${redactUrl(url)}`, {
+      throw new XformError('XFORM_PACKAGE_REVISION_NOT_FOUND', `revision '${revision}' not found in ${redactUrl(written)}`, {
         hint: 'give a tag, a branch or a commit that exists in the repository',
       });
     }

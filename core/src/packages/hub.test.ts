@@ -41,11 +41,17 @@ describe('packages.yml', () => {
     );
     expect(parsed.specs).toEqual([
       { kind: 'local', local: '../shared' },
-      { kind: 'git', git: 'https://example.com/a.git', revision: '1.2.0', subdirectory: 'pkg', warnUnpinned: false },
+      { kind: 'git', git: 'https://example.com/a.git', written: 'https://example.com/a.git', revision: '1.2.0', subdirectory: 'pkg', warnUnpinned: false },
       { kind: 'hub', package: 'dbt-labs/dbt_utils', version: ['>=1.0.0', '<2.0.0'] },
       { kind: 'hub', package: 'dbt-labs/codegen', version: ['0.12.1'] },
     ]);
     expect(specHash(parsed.raw)).toMatch(/^[0-9a-f]{40}$/);
+  });
+
+  test('packages.yml renders env_var(), secret variables included; the URL as written is kept for the lock', () => {
+    const text = "packages:\n  - git: \"https://{{ env_var('DBT_ENV_SECRET_GIT_TOKEN') }}@example.com/a.git\"\n";
+    const [spec] = parsePackagesFile(text, 'packages.yml', { DBT_ENV_SECRET_GIT_TOKEN: 's3cr3t' }).specs;
+    expect(spec).toMatchObject({ git: 'https://s3cr3t@example.com/a.git', written: "https://{{ env_var('DBT_ENV_SECRET_GIT_TOKEN') }}@example.com/a.git" });
   });
 
   test('an entry of no known kind is an error at its line', () => {

@@ -74,7 +74,7 @@ export async function installPackages(options: InstallOptions): Promise<InstallR
   if (inside === '' || inside.startsWith('..') || path.isAbsolute(inside)) {
     throw new XformError('XFORM_PACKAGES_INVALID', `packages-install-path '${installRel}' must be a folder inside the project`, { hint: 'e.g. packages-install-path: dbt_packages' });
   }
-  const top = await readPackagesFile(root, '');
+  const top = await readPackagesFile(root, '', env);
   const warnings: string[] = [];
   if (!top || top.specs.length === 0) return { packages: [], warnings: ['no packages to install (no packages.yml or dependencies.yml, or an empty list)'] };
 
@@ -108,7 +108,7 @@ export async function installPackages(options: InstallOptions): Promise<InstallR
         identity: fetched.identity,
       };
       placed.set(name, entry);
-      const own = await readPackagesFile(target, entry.path);
+      const own = await readPackagesFile(target, entry.path, env);
       // A package's own local: paths are relative to where it really is (its folder, or its clone), not to
       // the install folder; below a cloned package they are copied, since the clone is deleted.
       for (const spec of own?.specs ?? []) queue.push({ spec, baseDir: fetched.dir, requiredBy: own!.file, inClone: item.inClone || item.spec.kind !== 'local' });
@@ -147,7 +147,7 @@ export function specHash(raw: unknown[]): string {
 }
 
 function describe(spec: PackageSpec): string {
-  return spec.kind === 'local' ? `local: ${spec.local}` : spec.kind === 'git' ? `git: ${redactUrl(spec.git)}` : `package: ${spec.package}`;
+  return spec.kind === 'local' ? `local: ${spec.local}` : spec.kind === 'git' ? `git: ${redactUrl(spec.written)}` : `package: ${spec.package}`;
 }
 
 interface Fetched {
@@ -175,11 +175,11 @@ async function fetchPackage(item: Pending, scratch: string, env: Record<string, 
       warnings.push(`${describe(spec)} (in ${item.requiredBy}) has no revision: the default branch is installed; pin a tag or commit with revision:`);
     }
     const clone = await mkdtemp(path.join(scratch, 'git-'));
-    const commit = await cloneAt(spec.git, path.join(clone, 'repo'), spec.revision);
-    const dir = await subdirectory(path.join(clone, 'repo'), spec.subdirectory, spec.git);
-    const lockEntry: Record<string, unknown> = { git: spec.git, revision: commit };
+    const commit = await cloneAt(spec.git, path.join(clone, 'repo'), spec.revision, spec.written);
+    const dir = await subdirectory(path.join(clone, 'repo'), spec.subdirectory, spec.written);
+    const lockEntry: Record<string, unknown> = { git: spec.written, revision: commit };
     if (spec.subdirectory) lockEntry.subdirectory = spec.subdirectory;
-    return { dir, resolved: commit, lockEntry, identity: `git:${spec.git}#${spec.subdirectory ?? ''}@${commit}` };
+    return { dir, resolved: commit, lockEntry, identity: `git:${spec.written}#${spec.subdirectory ?? ''}@${commit}` };
   }
   const hub = await resolveHubPackage(spec.package, spec.version, env);
   const clone = await mkdtemp(path.join(scratch, 'hub-'));

@@ -41,7 +41,7 @@ export async function readLockPins(root: string, hash: string): Promise<Pin> {
       return version === undefined ? spec : { ...spec, version: [version] };
     }
     if (spec.kind === 'git') {
-      const commit = gitCommits.get(gitKey(spec.git, spec.subdirectory));
+      const commit = gitCommits.get(gitKey(spec.written, spec.subdirectory));
       return commit === undefined ? spec : { ...spec, revision: commit, warnUnpinned: false };
     }
     return spec;

@@ -171,6 +171,12 @@ describe('xform deps and packages', () => {
     const offline = await runXform(['deps'], { cwd: root });
     expect(offline.code).not.toBe(0);
     expect(offline.stderr + offline.stdout).toContain('[XFORM_PACKAGE_OFFLINE] cannot clone: https://xform-offline.invalid/acme/pkg.git is not reachable (offline?)');
+    // A credential put into the URL by env_var() never shows.
+    await writeFile(path.join(root, 'packages.yml'), "packages:\n  - git: \"https://{{ env_var('DBT_ENV_SECRET_GIT_TOKEN') }}@xform-offline.invalid/acme/pkg.git\"\n");
+    const secret = await runXform(['deps'], { cwd: root, env: { DBT_ENV_SECRET_GIT_TOKEN: 'tok-9f8e7d6c' } });
+    expect(secret.code).not.toBe(0);
+    expect(secret.stderr + secret.stdout).toContain('[XFORM_PACKAGE_OFFLINE]');
+    expect(secret.stderr + secret.stdout).not.toContain('tok-9f8e7d6c');
 
     await gitPackage(path.join(hub, 'acme', 'acme-dates'), ['1.0.0', '2.0.0'], (v) => ({ 'dbt_project.yml': `name: acme_dates\nversion: '${v}'\n` }));
     const needsTwo = path.join(base, 'needs_two');
