@@ -119,6 +119,26 @@ describe('dbt_project.yml', () => {
   });
 });
 
+describe('installed packages', () => {
+  test("the root's config for a package by name is not taken for a typo of the project name", async () => {
+    const fx = await dir({
+      'dbt_project.yml': 'name: shop\nmodels:\n  shops:\n    +materialized: table\n',
+      'dbt_packages/shops/dbt_project.yml': 'name: shops\n',
+      'dbt_packages/shops/models/s.sql': 'select 1',
+    });
+    const project = await load(fx);
+    expect(project.diagnostics).toEqual([]);
+    expect(project.models.map((m) => [m.path, m.packageName])).toEqual([['dbt_packages/shops/models/s.sql', 'shops']]);
+  });
+
+  test('packages.yml listing packages that were never installed: run xform deps', async () => {
+    const fx = await dir({ 'dbt_project.yml': 'name: shop\n', 'packages.yml': 'packages:\n  - local: ../x\n' });
+    const err = (await load(fx).catch((e: unknown) => e)) as XformError;
+    expect(err.code).toBe('XFORM_PACKAGES_NOT_INSTALLED');
+    expect(err.hint).toBe('run xform deps');
+  });
+});
+
 describe('dbt profiles.yml', () => {
   test('found in DBT_PROFILES_DIR, then ~/.dbt, after xform places', async () => {
     const fx = await dir({ 'dbt_project.yml': 'name: shop\n' });

@@ -4,7 +4,7 @@
  * warnings are returned in `diagnostics`.
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { DiagnosticBag, XformError, type Diagnostic } from '../errors.js';
@@ -33,7 +33,8 @@ export async function loadProject(options: LoadProjectOptions = {}): Promise<Loa
   const settings = peekProjectSettings(text, projectFile, { cliVars, env });
   const target = settings ? await loadTarget(root, settings, options, env, bag, inputs) : {};
   const projectRender = (src: YamlSource) => createConfigRenderer({ target: target.target, profileName: settings?.profile, cliVars, env }, src, bag, 'XFORM_PROJECT_CONFIG_INVALID');
-  const config = parseProjectConfig(text, bag, projectFile, projectRender);
+  const packageNames = settings ? await installedNames(path.resolve(root, settings.packagesInstallPath)) : [];
+  const config = parseProjectConfig(text, bag, projectFile, projectRender, packageNames);
   if (!config) throwIfErrors(bag, 'XFORM_PROJECT_CONFIG_INVALID');
   const files = await discoverFiles(root, config, bag, { onDirectory });
   const schemaFiles: SchemaFile[] = [];
@@ -110,6 +111,16 @@ interface ProjectSettings {
   name: string;
   profile?: string;
   targetPath: string;
+  packagesInstallPath: string;
+}
+
+/** Packages are installed under their own names: the folder names are the package names. */
+async function installedNames(dir: string): Promise<string[]> {
+  try {
+    return (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory() || e.isSymbolicLink()).map((e) => e.name);
+  } catch {
+    return [];
+  }
 }
 
 /**
@@ -129,7 +140,7 @@ function peekProjectSettings(text: string, file: string, ctx: { cliVars: Record<
   };
   const name = read('name');
   if (name === undefined) return undefined;
-  return { name, profile: read('profile'), targetPath: (read('target-path') ?? 'target').replace(/^(\.\/)+/, '').replace(/\/+$/, '') || '.' };
+  return { name, profile: read('profile'), packagesInstallPath: read('packages-install-path') ?? 'dbt_packages', targetPath: (read('target-path') ?? 'target').replace(/^(\.\/)+/, '').replace(/\/+$/, '') || '.' };
 }
 
 function scopedVars(vars: Record<string, unknown>, pkg: string): Record<string, unknown> {

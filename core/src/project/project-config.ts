@@ -91,7 +91,14 @@ function cleanPath(p: string): string {
  * undefined when the file cannot be used at all (syntax error, wrong types, missing name). With `render`,
  * Jinja in values is rendered first, except where dbt renders later (vars, hooks).
  */
-export function parseProjectConfig(text: string, bag: DiagnosticBag, file = PROJECT_FILE, render?: (src: YamlSource) => RenderFn): ProjectConfig | undefined {
+export function parseProjectConfig(
+  text: string,
+  bag: DiagnosticBag,
+  file = PROJECT_FILE,
+  render?: (src: YamlSource) => RenderFn,
+  /** Installed packages, whose names are expected at the first level of `models:` etc. */
+  packageNames: readonly string[] = [],
+): ProjectConfig | undefined {
   const parsed = parseYaml(text, file, bag);
   if (!parsed) return undefined;
   const src: YamlSource = render
@@ -125,7 +132,7 @@ export function parseProjectConfig(text: string, bag: DiagnosticBag, file = PROJ
     trees[key] = raw[yamlKey] == null ? emptyFolderTree() : parseFolderConfigTree(raw[yamlKey], src, [yamlKey], bag, INVALID);
     checkTreeLayers(trees[key], yamlKey, layers, src, bag);
     if (key === 'models') checkTreeMaterialized(trees[key], yamlKey, src, bag);
-    checkFirstLevel(trees[key], yamlKey, raw.name, src, bag);
+    checkFirstLevel(trees[key], yamlKey, raw.name, packageNames, src, bag);
   }
   if (bag.errors.length > errorsBefore) return undefined;
 
@@ -218,9 +225,9 @@ function valueAtPath(value: unknown, path: readonly (string | number)[]): unknow
 }
 
 /** The first level under `models:` is the project (or a package) name; a near-miss of the project's name is a typo. */
-function checkFirstLevel(tree: FolderConfigTree, key: string, projectName: string, src: YamlSource, bag: DiagnosticBag): void {
+function checkFirstLevel(tree: FolderConfigTree, key: string, projectName: string, packageNames: readonly string[], src: YamlSource, bag: DiagnosticBag): void {
   for (const name of Object.keys(tree.children)) {
-    if (name === projectName) continue;
+    if (name === projectName || packageNames.includes(name)) continue;
     const suggestion = didYouMean(name, [projectName]);
     if (suggestion) {
       bag.warning(
