@@ -5,7 +5,7 @@
  * cloned with the `git` binary and copied without their .git folder.
  */
 import { createHash } from 'node:crypto';
-import { cp, mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
@@ -82,9 +82,12 @@ export async function installPackages(options: InstallOptions): Promise<InstallR
   const pin = options.upgrade ? (spec: PackageSpec) => spec : await readLockPins(root, hash);
   const scratch = await mkdtemp(path.join(os.tmpdir(), 'xform-deps-'));
   const placed = new Map<string, Placed>();
+  // Built beside the install folder (same depth, so relative links hold) and swapped in at the end: a
+  // failed install (offline, a conflict) leaves the packages installed before as they were.
+  const staging = `${installDir}.xform-partial`;
   try {
-    await rm(installDir, { recursive: true, force: true });
-    await mkdir(installDir, { recursive: true });
+    await rm(staging, { recursive: true, force: true });
+    await mkdir(staging, { recursive: true });
     const queue: Pending[] = top.specs.map((spec) => ({ spec, baseDir: root, requiredBy: top.file }));
     for (let item = queue.shift(); item; item = queue.shift()) {
       item.spec = pin(item.spec);
@@ -92,10 +95,10 @@ export async function installPackages(options: InstallOptions): Promise<InstallR
       const name = await packageName(fetched.dir, describe(item.spec));
       const existing = placed.get(name);
       if (existing) {
-        await reconcile(existing, fetched, item, name, installDir, scratch, env);
+        await reconcile(existing, fetched, item, name, staging, scratch, env);
         continue;
       }
-      const target = path.join(installDir, name);
+      const target = path.join(staging, name);
       await place(fetched.dir, target, item.spec.kind === 'local' && !item.inClone);
       const entry: Placed = {
         name,
@@ -113,8 +116,11 @@ export async function installPackages(options: InstallOptions): Promise<InstallR
       // the install folder; below a cloned package they are copied, since the clone is deleted.
       for (const spec of own?.specs ?? []) queue.push({ spec, baseDir: fetched.dir, requiredBy: own!.file, inClone: item.inClone || item.spec.kind !== 'local' });
     }
+    await rm(installDir, { recursive: true, force: true });
+    await rename(staging, installDir);
   } finally {
     await rm(scratch, { recursive: true, force: true });
+    await rm(staging, { recursive: true, force: true });
   }
   const packages = [...placed.values()];
   const lock = { packages: packages.map((p) => p.lockEntry), sha1_hash: hash };

@@ -157,7 +157,7 @@ describe('xform deps and packages', () => {
     expect(await readFile(path.join(root, 'package-lock.yml'), 'utf8')).toMatch(/version: 1\.5\.0/);
   });
 
-  it('fails with a clear message when a hub package is not found, and on conflicting versions', async () => {
+  it('fails clearly when a hub package is not found, on conflicting versions and offline, keeping what was installed', async () => {
     const base = await tempDir();
     const hub = path.join(base, 'hub');
     const root = await writeProject({ 'packages.yml': 'packages:\n  - package: nobody/missing_pkg\n    version: 1.0.0\n' }, path.join(base, 'p'));
@@ -165,18 +165,6 @@ describe('xform deps and packages', () => {
     expect(missing.code).not.toBe(0);
     expect(missing.stderr + missing.stdout).toContain("package 'nobody/missing_pkg' not found");
     expect(missing.stderr + missing.stdout).not.toMatch(/\n\s+at .*\.js:\d+/);
-
-    // `.invalid` never resolves: this is what an offline machine sees for any forge.
-    await writeFile(path.join(root, 'packages.yml'), 'packages:\n  - git: https://xform-offline.invalid/acme/pkg.git\n    revision: 1.0.0\n');
-    const offline = await runXform(['deps'], { cwd: root });
-    expect(offline.code).not.toBe(0);
-    expect(offline.stderr + offline.stdout).toContain('[XFORM_PACKAGE_OFFLINE] cannot clone: https://xform-offline.invalid/acme/pkg.git is not reachable (offline?)');
-    // A credential put into the URL by env_var() never shows.
-    await writeFile(path.join(root, 'packages.yml'), "packages:\n  - git: \"https://{{ env_var('DBT_ENV_SECRET_GIT_TOKEN') }}@xform-offline.invalid/acme/pkg.git\"\n");
-    const secret = await runXform(['deps'], { cwd: root, env: { DBT_ENV_SECRET_GIT_TOKEN: 'tok-9f8e7d6c' } });
-    expect(secret.code).not.toBe(0);
-    expect(secret.stderr + secret.stdout).toContain('[XFORM_PACKAGE_OFFLINE]');
-    expect(secret.stderr + secret.stdout).not.toContain('tok-9f8e7d6c');
 
     await gitPackage(path.join(hub, 'acme', 'acme-dates'), ['1.0.0', '2.0.0'], (v) => ({ 'dbt_project.yml': `name: acme_dates\nversion: '${v}'\n` }));
     const needsTwo = path.join(base, 'needs_two');
@@ -186,6 +174,23 @@ describe('xform deps and packages', () => {
     const conflict = await runXform(['deps'], { cwd: root, env: { XFORM_HUB_GIT_BASE: hub } });
     expect(conflict.code).not.toBe(0);
     expect(conflict.stderr + conflict.stdout).toMatch(/XFORM_PACKAGE_VERSION_CONFLICT[\s\S]*acme_dates[\s\S]*packages\.yml asks for <2\.0\.0[\s\S]*needs_two\/packages\.yml asks for >=2\.0\.0/);
+
+    // A failed install leaves what was installed before.
+    await writeFile(path.join(root, 'packages.yml'), 'packages:\n  - local: ../needs_two\n');
+    await writeFile(path.join(needsTwo, 'packages.yml'), 'packages: []\n');
+    expect((await runXform(['deps'], { cwd: root })).code).toBe(0);
+    // `.invalid` never resolves: this is what an offline machine sees for any forge.
+    await writeFile(path.join(root, 'packages.yml'), 'packages:\n  - git: https://xform-offline.invalid/acme/pkg.git\n    revision: 1.0.0\n');
+    const offline = await runXform(['deps'], { cwd: root });
+    expect(offline.code).not.toBe(0);
+    expect(offline.stderr + offline.stdout).toContain('[XFORM_PACKAGE_OFFLINE] cannot clone: https://xform-offline.invalid/acme/pkg.git is not reachable (offline?)');
+    expect(await readdir(path.join(root, 'dbt_packages'))).toEqual(['needs_two']);
+    // A credential put into the URL by env_var() never shows.
+    await writeFile(path.join(root, 'packages.yml'), "packages:\n  - git: \"https://{{ env_var('DBT_ENV_SECRET_GIT_TOKEN') }}@xform-offline.invalid/acme/pkg.git\"\n");
+    const secret = await runXform(['deps'], { cwd: root, env: { DBT_ENV_SECRET_GIT_TOKEN: 'tok-9f8e7d6c' } });
+    expect(secret.code).not.toBe(0);
+    expect(secret.stderr + secret.stdout).toContain('[XFORM_PACKAGE_OFFLINE]');
+    expect(secret.stderr + secret.stdout).not.toContain('tok-9f8e7d6c');
   });
 
   it("installs dbt-utils from integration_tests' local: ../ and loads its macros under dbt_utils", async () => {
