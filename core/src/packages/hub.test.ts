@@ -5,12 +5,17 @@ import { parsePackagesFile } from './spec.js';
 import { specHash } from './install.js';
 
 describe('hub packages', () => {
-  test('<org>/<name> maps to the repository with - for _, then the name as written', () => {
+  test('<org>/<name> maps to the repository with - for _, then the name as written, then dbt- prefixed', () => {
     expect(hubRepositoryCandidates('dbt-labs/dbt_utils', 'https://github.com')).toEqual([
       'https://github.com/dbt-labs/dbt-utils',
       'https://github.com/dbt-labs/dbt-utils.git',
       'https://github.com/dbt-labs/dbt_utils',
       'https://github.com/dbt-labs/dbt_utils.git',
+    ]);
+    expect(hubRepositoryCandidates('dbt-labs/audit_helper', 'https://github.com').filter((u) => !u.endsWith('.git'))).toEqual([
+      'https://github.com/dbt-labs/audit-helper',
+      'https://github.com/dbt-labs/audit_helper',
+      'https://github.com/dbt-labs/dbt-audit-helper',
     ]);
   });
 

@@ -1,7 +1,7 @@
 /**
  * Hub packages (`package: dbt-labs/dbt_utils`, `version: [">=1.0.0", "<2.0.0"]`) resolve to the package's
  * public git repository, without the hub's index: `<org>/<name>` -> `<base>/<org>/<name with _ as ->`,
- * then `<base>/<org>/<name>` as written. `<base>` is https://github.com, or XFORM_HUB_GIT_BASE (a mirror,
+ * then `<base>/<org>/<name>` as written, then `<base>/<org>/dbt-<name with _ as ->`. `<base>` is https://github.com, or XFORM_HUB_GIT_BASE (a mirror,
  * or a folder of bare repositories). A version is a tag `<version>` or `v<version>`; the highest tag
  * satisfying every range wins.
  */
@@ -17,7 +17,10 @@ export function hubRepositoryCandidates(pkg: string, base: string): string[] {
     throw new XformError('XFORM_PACKAGES_INVALID', `package '${pkg}' must be written <org>/<name>, e.g. dbt-labs/dbt_utils`, {});
   }
   const root = base.replace(/\/+$/, '');
-  const urls = [`${root}/${org}/${name.replaceAll('_', '-')}`, `${root}/${org}/${name}`];
+  const dashed = name.replaceAll('_', '-');
+  // Many hub packages live in a `dbt-` prefixed repository (dbt-labs/codegen -> dbt-labs/dbt-codegen).
+  const prefixed = dashed.startsWith('dbt-') ? [] : [`${root}/${org}/dbt-${dashed}`];
+  const urls = [`${root}/${org}/${dashed}`, `${root}/${org}/${name}`, ...prefixed];
   return [...new Set(urls.flatMap((u) => [u, `${u}.git`]))];
 }
 
