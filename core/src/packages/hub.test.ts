@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { isXformError } from '../errors.js';
 import { hubRepositoryCandidates, pickVersion } from './hub.js';
 import { parsePackagesFile } from './spec.js';
-import { specHash } from './install.js';
+import { specHash } from './lock.js';
 
 describe('hub packages', () => {
   test('<org>/<name> maps to the repository with - for _, then the name as written, then dbt- prefixed', () => {
@@ -50,13 +50,18 @@ describe('packages.yml', () => {
       { kind: 'hub', package: 'dbt-labs/dbt_utils', version: ['>=1.0.0', '<2.0.0'] },
       { kind: 'hub', package: 'dbt-labs/codegen', version: ['0.12.1'] },
     ]);
-    expect(specHash(parsed.raw)).toMatch(/^[0-9a-f]{40}$/);
+    expect(specHash(parsed.rendered, parsed.raw)).toMatch(/^[0-9a-f]{40}$/);
   });
 
   test('packages.yml renders env_var(), secret variables included; the URL as written is kept for the lock', () => {
     const text = "packages:\n  - git: \"https://{{ env_var('DBT_ENV_SECRET_GIT_TOKEN') }}@example.com/a.git\"\n";
     const [spec] = parsePackagesFile(text, 'packages.yml', { DBT_ENV_SECRET_GIT_TOKEN: 's3cr3t' }).specs;
     expect(spec).toMatchObject({ git: 'https://s3cr3t@example.com/a.git', written: "https://{{ env_var('DBT_ENV_SECRET_GIT_TOKEN') }}@example.com/a.git" });
+  });
+
+  test("sha1_hash is dbt's: dbt-utils' integration_tests lock, written by dbt, has the same", () => {
+    const parsed = parsePackagesFile('packages:\n    - local: ../\n', 'packages.yml', {});
+    expect(specHash(parsed.rendered, parsed.raw)).toBe('de2deba3d66ce03d8c02949013650cc9b94f6030');
   });
 
   test('an entry of no known kind is an error at its line', () => {

@@ -4,7 +4,6 @@
  * package-lock.yml in dbt's format. Local packages are linked as dbt links them; git and hub packages are
  * cloned with the `git` binary and copied without their .git folder.
  */
-import { createHash } from 'node:crypto';
 import { cp, mkdir, mkdtemp, readFile, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,10 +14,10 @@ import { satisfiesVersion } from '../project/version.js';
 import { isPlainObject, parseYaml } from '../project/yaml-doc.js';
 import { cloneAt, listRemoteTags, redactUrl } from './git.js';
 import { pickVersion, resolveHubPackage } from './hub.js';
-import { LOCK_FILE, readLockPins } from './lock.js';
+import { LOCK_FILE, readLockPins, specHash } from './lock.js';
 import { readPackagesFile, type PackageSpec } from './spec.js';
 
-export { LOCK_FILE };
+export { LOCK_FILE, specHash };
 
 
 export interface InstalledPackage {
@@ -78,7 +77,7 @@ export async function installPackages(options: InstallOptions): Promise<InstallR
   const warnings: string[] = [];
   if (!top || top.specs.length === 0) return { packages: [], warnings: ['no packages to install (no packages.yml or dependencies.yml, or an empty list)'] };
 
-  const hash = specHash(top.raw);
+  const hash = specHash(top.rendered, top.raw);
   const pin = options.upgrade ? (spec: PackageSpec) => spec : await readLockPins(root, hash);
   const scratch = await mkdtemp(path.join(os.tmpdir(), 'xform-deps-'));
   const placed = new Map<string, Placed>();
@@ -124,7 +123,8 @@ export async function installPackages(options: InstallOptions): Promise<InstallR
   }
   const packages = [...placed.values()];
   const lock = { packages: packages.map((p) => p.lockEntry), sha1_hash: hash };
-  await writeFile(path.join(root, LOCK_FILE), stringify(lock), 'utf8');
+  // dbt's layout: list items not indented under `packages:`.
+  await writeFile(path.join(root, LOCK_FILE), stringify(lock, { indentSeq: false }), 'utf8');
   return { packages: packages.map(({ lockEntry: _l, hub: _h, identity: _i, ...p }) => p), lockFile: LOCK_FILE, warnings };
 }
 
@@ -147,10 +147,6 @@ export async function installPathOf(root: string): Promise<string> {
   });
 }
 
-/** dbt's `sha1_hash`: a digest of the packages as written, so a changed packages.yml shows in the lock. */
-export function specHash(raw: unknown[]): string {
-  return createHash('sha1').update(JSON.stringify(raw)).digest('hex');
-}
 
 function describe(spec: PackageSpec): string {
   return spec.kind === 'local' ? `local: ${spec.local}` : spec.kind === 'git' ? `git: ${redactUrl(spec.written)}` : `package: ${spec.package}`;

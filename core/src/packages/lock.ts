@@ -4,6 +4,7 @@
  * unchanged (same hash), `xform deps` installs what the lock names instead of resolving again, as dbt
  * does; `--upgrade`, or a changed packages.yml, resolves afresh.
  */
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DiagnosticBag } from '../errors.js';
@@ -46,6 +47,30 @@ export async function readLockPins(root: string, hash: string): Promise<Pin> {
     }
     return spec;
   };
+}
+
+/**
+ * dbt's `sha1_hash`: each top-level entry (rendered, plus the entry as written under `unrendered`) as
+ * Python's `json.dumps(..., sort_keys=True)` prints it, sorted, joined by newlines, then SHA-1. The same
+ * algorithm as dbt, so a lock written by dbt is followed by xform and the other way round.
+ */
+export function specHash(rendered: readonly unknown[], written: readonly unknown[]): string {
+  const lines = rendered.map((entry, i) => pyJson(isPlainObject(entry) ? { ...entry, unrendered: written[i] } : entry)).sort();
+  return createHash('sha1').update(lines.join('\n')).digest('hex');
+}
+
+/** Python's json.dumps with sort_keys=True: `, ` and `: ` separators, non-ASCII escaped. */
+function pyJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(pyJson).join(', ')}]`;
+  if (isPlainObject(value)) {
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${pyJson(k)}: ${pyJson(value[k])}`)
+      .join(', ')}}`;
+  }
+  if (typeof value === 'string') return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  if (value === null || value === undefined) return 'null';
+  return JSON.stringify(value);
 }
 
 function gitKey(url: string, subdirectory: unknown): string {

@@ -43,8 +43,9 @@ export interface PackagesFile {
   /** Shown in messages, e.g. `packages.yml` or `dbt_packages/x/packages.yml`. */
   file: string;
   specs: PackageSpec[];
-  /** The entries as written, for the lock file's sha1_hash. */
+  /** The entries as written, and rendered, for the lock file's sha1_hash. */
   raw: unknown[];
+  rendered: unknown[];
 }
 
 /** Reads the project's packages.yml (else dependencies.yml). Undefined when there is neither. */
@@ -82,7 +83,16 @@ export function parsePackagesFile(text: string, file: string, env?: Record<strin
     const version = Array.isArray(e.version) ? e.version.map(String) : [String(e.version)];
     return { kind: 'hub', package: render(e.package), version: version.map(render) };
   });
-  return { file, specs, raw: (src?.value as { packages?: unknown[] } | undefined)?.packages ?? [] };
+  const written = (src?.value as { packages?: unknown[] } | undefined)?.packages ?? [];
+  const rendered = written.map((entry) => renderEntry(entry, render));
+  return { file, specs, raw: written, rendered };
+}
+
+function renderEntry(entry: unknown, render: (text: string) => string): unknown {
+  if (typeof entry === 'string') return render(entry);
+  if (Array.isArray(entry)) return entry.map((e) => renderEntry(e, render));
+  if (entry && typeof entry === 'object') return Object.fromEntries(Object.entries(entry).map(([k, v]) => [k, renderEntry(v, render)]));
+  return entry;
 }
 
 function envRenderer(env: Record<string, string | undefined>, file: string): (text: string) => string {
