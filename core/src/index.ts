@@ -16,3 +16,4 @@ export * from './quality/unit-diff.js';
 export * from './docs/index.js';
 export * from './fs-write.js';
 export * from './secrets.js';
+export * from './packages/index.js';

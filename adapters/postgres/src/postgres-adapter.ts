@@ -234,6 +234,7 @@ function clientConfig(target: PostgresTargetConfig, { withRole = true } = {}): p
     connectionTimeoutMillis: (target.connect_timeout ?? 10) * 1000,
     statement_timeout: target.statement_timeout && target.statement_timeout > 0 ? target.statement_timeout : undefined,
     application_name: target.application_name ?? 'xform',
+    ...(target.keepalives_idle ? { keepAlive: true, keepAliveInitialDelayMillis: target.keepalives_idle * 1000 } : {}),
     ...(options.length > 0 ? { options: options.join(' ') } : {}),
   };
 }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerCompile } from './compile.js';
 import { registerDebug } from './debug.js';
+import { registerDeps } from './deps.js';
 import { registerInit } from './init.js';
 import { registerDocs } from './docs.js';
 import { registerLs } from './ls.js';
@@ -14,6 +15,7 @@ export function registerCommands(program: Command, setExitCode: (code: number) =
   registerLs(program, setExitCode);
   registerRun(program, setExitCode);
   registerDebug(program, setExitCode);
+  registerDeps(program, setExitCode);
   registerSource(program, setExitCode);
   registerDocs(program, setExitCode);
 }

@@ -48,6 +48,16 @@ export function baseConfig(tree: FolderConfigTree, fqn: string[], patch: NodePat
   return config;
 }
 
+/**
+ * A package's node: its own project's folder config first, then the root project's, which wins (dbt's
+ * order); the YAML patch on top.
+ */
+function packageConfig(project: LoadedProject, pkg: string, kind: 'models' | 'seeds' | 'snapshots' | 'tests', rootTree: FolderConfigTree, fqn: string[], patch: NodePatch | undefined): NodeConfig {
+  const own = project.packages?.find((p) => p.name === pkg)?.config[kind];
+  const folder = mergeConfig(own ? resolveFolderConfig(own, fqn) : {}, resolveFolderConfig(rootTree, fqn));
+  return mergeConfig(folder, baseConfig({ config: {}, children: {} }, fqn, patch));
+}
+
 export function newExecutableNode(
   project: LoadedProject,
   file: ProjectFile,
@@ -56,9 +66,9 @@ export function newExecutableNode(
   tree: FolderConfigTree,
   patch: NodePatch | undefined,
 ): ExecutableNode {
-  const pkg = project.config.name;
+  const pkg = file.packageName ?? project.config.name;
   const fqn = [pkg, ...foldersOf(file), name];
-  const config = baseConfig(tree, fqn, patch);
+  const config = file.packageName ? packageConfig(project, pkg, `${resourceType}s`, tree, fqn, patch) : baseConfig(tree, fqn, patch);
   return {
     unique_id: `${resourceType}.${pkg}.${name}`,
     resource_type: resourceType,
@@ -83,7 +93,7 @@ export function newExecutableNode(
 }
 
 export function newSingularTest(project: LoadedProject, file: ProjectFile): TestNode {
-  const pkg = project.config.name;
+  const pkg = file.packageName ?? project.config.name;
   const name = fileStem(file.path);
   const fqn = [pkg, ...foldersOf(file), name];
   return {
@@ -97,7 +107,7 @@ export function newSingularTest(project: LoadedProject, file: ProjectFile): Test
     description: '',
     tags: [],
     meta: {},
-    config: resolveFolderConfig(project.config.tests, fqn),
+    config: file.packageName ? packageConfig(project, pkg, 'tests', project.config.tests, fqn, undefined) : resolveFolderConfig(project.config.tests, fqn),
     columns: {},
     depends_on: { nodes: [], macros: [] },
     raw_code: file.contents,
@@ -107,8 +117,8 @@ export function newSingularTest(project: LoadedProject, file: ProjectFile): Test
   };
 }
 
-export function buildSourceNodes(project: LoadedProject, source: SourceDef, file: string): SourceNode[] {
-  const pkg = project.config.name;
+export function buildSourceNodes(project: LoadedProject, source: SourceDef, file: string, packageName?: string): SourceNode[] {
+  const pkg = packageName ?? project.config.name;
   return source.tables.map((table) => {
     const relation: RelationRef = {
       database: source.database ?? project.target.database,

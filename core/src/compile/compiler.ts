@@ -8,7 +8,7 @@ import path from 'node:path';
 import { DiagnosticBag, XformError, didYouMeanHint, isXformError, type Diagnostic } from '../errors.js';
 import { mergeConfig } from '../project/index.js';
 import { MODEL_MATERIALIZATIONS } from '../project/node-config.js';
-import type { LoadedProject } from '../project/types.js';
+import type { LoadedProject, ProjectFile } from '../project/types.js';
 import { LineageGraph, NodeIndex, checkLayerRules } from '../graph/index.js';
 import type { ExecutableNode, GraphNode, MacroNode, RelationRef, SourceNode, TestNode } from '../graph/types.js';
 import { INTERNAL_PACKAGE, TemplateEngine, type CompiledTemplate } from '../template/index.js';
@@ -192,11 +192,11 @@ class Compiler implements RelationResolver {
   // ---- RelationResolver -------------------------------------------------------------------------
 
   resolveRef(name: string, pkg: string | undefined, from: ExecutableNode | TestNode): ExecutableNode {
-    return this.index.resolveRef(name, pkg, { file: from.original_file_path });
+    return this.index.resolveRef(name, pkg, { file: from.original_file_path }, from.package_name);
   }
 
   resolveSource(sourceName: string, table: string, from: ExecutableNode | TestNode): RelationRef & { unique_id: string } {
-    const node = this.index.resolveSource(sourceName, table, { file: from.original_file_path });
+    const node = this.index.resolveSource(sourceName, table, { file: from.original_file_path }, from.package_name);
     return { database: node.database, schema: node.schema, identifier: node.identifier, unique_id: node.unique_id };
   }
 
@@ -233,9 +233,19 @@ class Compiler implements RelationResolver {
   private collectNodes(): void {
     const { project } = this;
     const { config } = project;
-    const modelPatches = patchesByName(project.schemaFiles.flatMap((f) => f.models));
-    const seedPatches = patchesByName(project.schemaFiles.flatMap((f) => f.seeds));
-    const snapshotPatches = patchesByName(project.schemaFiles.flatMap((f) => f.snapshots));
+    // A package's YAML describes only its own nodes: patches are looked up by package, then name.
+    const patchesOf = (kind: 'models' | 'seeds' | 'snapshots') => {
+      const byPackage = new Map<string | undefined, ReturnType<typeof patchesByName>>();
+      for (const f of project.schemaFiles) {
+        const map = byPackage.get(f.packageName) ?? new Map();
+        for (const [name, patch] of patchesByName(f[kind])) map.set(name, patch);
+        byPackage.set(f.packageName, map);
+      }
+      return { get: (file: ProjectFile, name: string) => byPackage.get(file.packageName)?.get(name) };
+    };
+    const modelPatches = patchesOf('models');
+    const seedPatches = patchesOf('seeds');
+    const snapshotPatches = patchesOf('snapshots');
     const add = (node: GraphNode) => {
       try {
         this.index.add(node);
@@ -245,7 +255,7 @@ class Compiler implements RelationResolver {
     };
     for (const schemaFile of project.schemaFiles) {
       for (const source of schemaFile.sources) {
-        for (const node of buildSourceNodes(project, source, schemaFile.path)) {
+        for (const node of buildSourceNodes(project, source, schemaFile.path, schemaFile.packageName)) {
           this.renderSourceRelation(node);
           node.relation_name = this.quote(node);
           this.sources.push(node);
@@ -255,14 +265,14 @@ class Compiler implements RelationResolver {
     }
     for (const file of project.seeds) {
       const name = fileStem(file.path);
-      const node = newExecutableNode(project, file, 'seed', name, config.seeds, seedPatches.get(name));
+      const node = newExecutableNode(project, file, 'seed', name, config.seeds, seedPatches.get(file, name));
       node.config = mergeConfig({ materialized: 'seed' }, node.config);
       this.executables.push(node);
       add(node);
     }
     for (const file of project.models) {
       const name = fileStem(file.path);
-      const node = newExecutableNode(project, file, 'model', name, config.models, modelPatches.get(name));
+      const node = newExecutableNode(project, file, 'model', name, config.models, modelPatches.get(file, name));
       this.executables.push(node);
       add(node);
     }
@@ -272,7 +282,7 @@ class Compiler implements RelationResolver {
         this.bag.addError(block);
         continue;
       }
-      const node = newExecutableNode(project, file, 'snapshot', block.name, config.snapshots, snapshotPatches.get(block.name));
+      const node = newExecutableNode(project, file, 'snapshot', block.name, config.snapshots, snapshotPatches.get(file, block.name));
       node.raw_code = block.body;
       node.line = block.line;
       node.config = mergeConfig({ materialized: 'snapshot' }, node.config);

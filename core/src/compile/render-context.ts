@@ -200,9 +200,14 @@ export class RenderContext {
     const overridden = this.current?.overrides?.vars;
     if (overridden && Object.hasOwn(overridden, name)) return { value: overridden[name] };
     if (Object.hasOwn(cliVars, name)) return { value: cliVars[name] };
-    const scoped = config.vars[config.name];
-    if (scoped && typeof scoped === 'object' && Object.hasOwn(scoped, name)) return { value: (scoped as Record<string, unknown>)[name] };
-    if (Object.hasOwn(config.vars, name)) return { value: config.vars[name] };
+    // dbt's order for a package's node: the root project's vars (scoped to the package, then global), then the package's own.
+    const pkg = this.current?.node.package_name ?? config.name;
+    const own = pkg === config.name ? undefined : this.project.packages?.find((p) => p.name === pkg)?.config.vars;
+    for (const vars of own ? [config.vars, own] : [config.vars]) {
+      const scoped = vars[pkg];
+      if (scoped && typeof scoped === 'object' && Object.hasOwn(scoped, name)) return { value: (scoped as Record<string, unknown>)[name] };
+      if (Object.hasOwn(vars, name)) return { value: vars[name] };
+    }
     return undefined;
   }
 

@@ -93,13 +93,13 @@ describe('loadProject', () => {
     expect(viaHome.profilesFile).toBe(home.file('.xform/profiles.yml'));
   });
 
-  test('no xform_project.yml: XFORM_PROJECT_NOT_FOUND naming the directory', async () => {
-    const fx = await makeTempDir({ 'dbt_project.yml': 'name: x\n' });
+  test('neither xform_project.yml nor dbt_project.yml: XFORM_PROJECT_NOT_FOUND naming the directory', async () => {
+    const fx = await makeTempDir({ 'models/a.sql': 'select 1' });
     fixtures.push(fx);
     const err = await loadError(fx);
     expect(err.code).toBe('XFORM_PROJECT_NOT_FOUND');
-    expect(err.message).toBe(`no xform_project.yml in ${fx.dir}`);
-    expect(err.hint).toContain('dbt project');
+    expect(err.message).toBe(`no xform_project.yml (or dbt_project.yml) in ${fx.dir}`);
+    expect(err.hint).toContain('xform init');
   });
 
   test('two models with the same name in different folders', async () => {

@@ -4,7 +4,7 @@
  * warnings are returned in `diagnostics`.
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { DiagnosticBag, XformError, type Diagnostic } from '../errors.js';
@@ -12,27 +12,32 @@ import { checkDuplicateFiles, checkSchemaEntries, checkUnusedFolderConfigs } fro
 import { discoverFiles } from './discovery.js';
 import { readDocBlocks } from './docs-blocks.js';
 import { defaultTarget, findProfilesFile, resolveTarget } from './profiles.js';
-import { PROJECT_FILE, parseProjectConfig } from './project-config.js';
+import { createConfigRenderer, renderNodeConfig, type RenderFn } from './config-render.js';
+import { loadInstalledPackages } from './packages.js';
+import { DBT_PROJECT_FILE, PROJECT_FILE, parseProjectConfig } from './project-config.js';
 import { parseSchemaFile } from './schema-yaml.js';
-import type { LoadedProject, LoadProjectOptions, ProjectConfig, ProjectInputs, SchemaFile, TargetConfig } from './types.js';
+import type { LoadedProject, LoadProjectOptions, NodePatch, ProjectInputs, SchemaFile, TargetConfig } from './types.js';
+import { isPlainObject, parseYaml, type YamlSource } from './yaml-doc.js';
 
 export async function loadProject(options: LoadProjectOptions = {}): Promise<LoadedProject> {
   const root = path.resolve(options.projectDir ?? process.cwd());
   const env = options.env ?? process.env;
   const bag = new DiagnosticBag();
 
-  const text = await readProjectFile(root);
-  const config = parseProjectConfig(text, bag);
-  if (!config) throwIfErrors(bag, 'XFORM_PROJECT_CONFIG_INVALID');
-
-  const inputs: ProjectInputs = { files: { [path.join(root, PROJECT_FILE)]: sha256(text) }, dirs: {}, profilesProbes: [] };
+  const { text, file: projectFile } = await readProjectFile(root);
+  const cliVars = options.vars ?? {};
+  const inputs: ProjectInputs = { files: { [path.join(root, projectFile)]: sha256(text) }, dirs: {}, profilesProbes: [] };
   const onDirectory = (dir: string, names: string[] | null) => {
     inputs.dirs[dir] = names;
   };
-  const [target, files] = await Promise.all([
-    loadTarget(root, config, options, env, bag, inputs),
-    discoverFiles(root, config, bag, { onDirectory }),
-  ]);
+  // dbt renders the project with the target in context, and the target depends on the project's `profile:`.
+  const settings = peekProjectSettings(text, projectFile, { cliVars, env });
+  const target = settings ? await loadTarget(root, settings, options, env, bag, inputs) : {};
+  const projectRender = (src: YamlSource) => createConfigRenderer({ target: target.target, profileName: settings?.profile, cliVars, env }, src, bag, 'XFORM_PROJECT_CONFIG_INVALID');
+  const packageNames = settings ? await installedNames(path.resolve(root, settings.packagesInstallPath)) : [];
+  const config = parseProjectConfig(text, bag, projectFile, projectRender, packageNames);
+  if (!config) throwIfErrors(bag, 'XFORM_PROJECT_CONFIG_INVALID');
+  const files = await discoverFiles(root, config, bag, { onDirectory });
   const docs = await readDocBlocks(root, config, bag, inputs);
   const schemaFiles: SchemaFile[] = [];
   const cache = await options.schemaCache?.(path.resolve(root, config.targetPath));
@@ -48,9 +53,20 @@ export async function loadProject(options: LoadProjectOptions = {}): Promise<Loa
     if (parsed) schemaFiles.push(parsed);
     if (parsed && bag.items.length === diagnostics) cache?.set(file.path, file.checksum, parsed);
   }
+  // Rendered after the cache: the values depend on the target, vars and environment, not only on the file.
+  const projectVars = scopedVars(config.vars, config.name);
+  const schemaRender = (file: string) =>
+    createConfigRenderer({ target: target.target, profileName: settings?.profile, cliVars, projectVars, env }, { file, value: undefined, locate: () => ({ file }) }, bag, 'XFORM_SCHEMA_CONFIG_INVALID');
+  const renderedSchemaFiles = schemaFiles.map((f) => renderSchemaConfigs(f, schemaRender(f.path)));
   checkDuplicateFiles(files, bag);
   checkSchemaEntries(schemaFiles, files, config, bag);
   checkUnusedFolderConfigs(config, files, bag);
+  const installed = await loadInstalledPackages(root, config, bag, projectRender, {
+    onDirectory,
+    onFile: (abs, contents) => {
+      inputs.files[abs] = sha256(contents);
+    },
+  });
   if (!target.target) throwIfErrors(bag, 'XFORM_PROFILE_INVALID');
   throwIfErrors(bag);
 
@@ -59,13 +75,14 @@ export async function loadProject(options: LoadProjectOptions = {}): Promise<Loa
     config,
     target: target.target,
     profilesFile: target.file,
-    cliVars: options.vars ?? {},
-    models: files.models,
-    seeds: files.seeds,
-    tests: files.tests,
-    macros: files.macros,
-    snapshots: files.snapshots,
-    schemaFiles,
+    cliVars,
+    models: [...files.models, ...installed.files.models],
+    seeds: [...files.seeds, ...installed.files.seeds],
+    tests: [...files.tests, ...installed.files.tests],
+    macros: [...files.macros, ...installed.files.macros],
+    snapshots: [...files.snapshots, ...installed.files.snapshots],
+    schemaFiles: [...renderedSchemaFiles, ...installed.schemaFiles.map((f) => renderSchemaConfigs(f, schemaRender(f.path)))],
+    packages: installed.packages,
     docs,
     diagnostics: sortDiagnostics(bag.warnings),
     inputs,
@@ -74,31 +91,87 @@ export async function loadProject(options: LoadProjectOptions = {}): Promise<Loa
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
-async function readProjectFile(root: string): Promise<string> {
-  const file = path.join(root, PROJECT_FILE);
-  try {
-    return await readFile(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code !== 'ENOENT' && code !== 'ENOTDIR') {
-      throw new XformError('XFORM_PROJECT_UNREADABLE', `cannot read ${file}: ${(err as Error).message}`, { location: { file: PROJECT_FILE } });
+/** xform_project.yml, else dbt_project.yml: when both exist xform's wins (it holds xform-only keys such as layers). */
+async function readProjectFile(root: string): Promise<{ text: string; file: string }> {
+  for (const name of [PROJECT_FILE, DBT_PROJECT_FILE]) {
+    const file = path.join(root, name);
+    try {
+      return { text: await readFile(file, 'utf8'), file: name };
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') {
+        throw new XformError('XFORM_PROJECT_UNREADABLE', `cannot read ${file}: ${(err as Error).message}`, { location: { file: name } });
+      }
     }
-    const dbt = await readFile(path.join(root, 'dbt_project.yml')).then(
-      () => true,
-      () => false,
-    );
-    throw new XformError('XFORM_PROJECT_NOT_FOUND', `no ${PROJECT_FILE} in ${root}`, {
-      location: { file: root },
-      hint: dbt
-        ? `this looks like a dbt project: copy dbt_project.yml to ${PROJECT_FILE}`
-        : `run xform in a project directory (or pass --project-dir), or create one with 'xform init'`,
-    });
   }
+  throw new XformError('XFORM_PROJECT_NOT_FOUND', `no ${PROJECT_FILE} (or ${DBT_PROJECT_FILE}) in ${root}`, {
+    location: { file: root },
+    hint: `run xform in a project directory (or pass --project-dir), or create one with 'xform init'`,
+  });
+}
+
+interface ProjectSettings {
+  name: string;
+  profile?: string;
+  targetPath: string;
+  packagesInstallPath: string;
+}
+
+/** Packages are installed under their own names: the folder names are the package names. */
+async function installedNames(dir: string): Promise<string[]> {
+  try {
+    return (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory() || e.isSymbolicLink()).map((e) => e.name);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The few keys needed to find the target, read before the full parse (which needs the target to render
+ * `{{ target.type }}`). Problems are left to the full parse, which reports them with their lines.
+ */
+function peekProjectSettings(text: string, file: string, ctx: { cliVars: Record<string, unknown>; env: Record<string, string | undefined> }): ProjectSettings | undefined {
+  const scratch = new DiagnosticBag();
+  const src = parseYaml(text, file, scratch);
+  if (!src || !isPlainObject(src.value)) return undefined;
+  const render = createConfigRenderer(ctx, src, scratch, 'XFORM_PROJECT_CONFIG_INVALID');
+  const read = (key: string): string | undefined => {
+    const value = (src.value as Record<string, unknown>)[key];
+    if (value === undefined || value === null) return undefined;
+    const rendered = render(value, [key]);
+    return typeof rendered === 'string' ? rendered : String(rendered);
+  };
+  const name = read('name');
+  if (name === undefined) return undefined;
+  return { name, profile: read('profile'), packagesInstallPath: read('packages-install-path') ?? 'dbt_packages', targetPath: (read('target-path') ?? 'target').replace(/^(\.\/)+/, '').replace(/\/+$/, '') || '.' };
+}
+
+function scopedVars(vars: Record<string, unknown>, pkg: string): Record<string, unknown> {
+  const scoped = vars[pkg];
+  return isPlainObject(scoped) ? { ...vars, ...scoped } : vars;
+}
+
+function renderSchemaConfigs(file: SchemaFile, render: RenderFn): SchemaFile {
+  const patch = (p: NodePatch, kind: string, i: number): NodePatch => {
+    const config = renderNodeConfig(p.config, render, [kind, i, 'config']);
+    return config === p.config ? p : { ...p, config };
+  };
+  return {
+    ...file,
+    models: file.models.map((p, i) => patch(p, 'models', i)),
+    seeds: file.seeds.map((p, i) => patch(p, 'seeds', i)),
+    snapshots: file.snapshots.map((p, i) => patch(p, 'snapshots', i)),
+    sources: file.sources.map((s, i) => ({
+      ...s,
+      config: renderNodeConfig(s.config, render, ['sources', i, 'config']),
+      tables: s.tables.map((t, j) => ({ ...t, config: renderNodeConfig(t.config, render, ['sources', i, 'tables', j, 'config']) })),
+    })),
+  };
 }
 
 async function loadTarget(
   root: string,
-  config: ProjectConfig,
+  config: ProjectSettings,
   options: LoadProjectOptions,
   env: Record<string, string | undefined>,
   bag: DiagnosticBag,

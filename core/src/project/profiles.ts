@@ -7,6 +7,7 @@ import { access } from 'node:fs/promises';
 import path from 'node:path';
 import nunjucks from 'nunjucks';
 import { XformError, didYouMean, type DiagnosticBag } from '../errors.js';
+import { addNativeFilters } from './config-render.js';
 import { targetSchema, TARGET_TYPES, toTargetConfig } from './target-schema.js';
 import type { DuckDBTargetConfig, TargetConfig } from './types.js';
 import { isPlainObject, parseYaml, validateYaml, type YamlPath, type YamlSource } from './yaml-doc.js';
@@ -45,8 +46,9 @@ async function probe(lookup: ProfilesLookup, file: string): Promise<boolean> {
 }
 
 /**
- * The profiles.yml to use: `profilesDir` if given, else the project dir, else `XFORM_PROFILES_DIR`, else
- * `~/.xform/`. Undefined when there is none (the built-in DuckDB default applies).
+ * The profiles.yml to use: `profilesDir` if given, else the project dir, `XFORM_PROFILES_DIR`, `~/.xform/`,
+ * then dbt's places `DBT_PROFILES_DIR` and `~/.dbt/` (xform's own first, so a dbt profile of the same name
+ * never shadows one written for xform). Undefined when there is none (the built-in DuckDB default applies).
  */
 export async function findProfilesFile(lookup: ProfilesLookup): Promise<string | undefined> {
   if (lookup.profilesDir !== undefined) {
@@ -61,6 +63,9 @@ export async function findProfilesFile(lookup: ProfilesLookup): Promise<string |
   const fromEnv = lookup.env.XFORM_PROFILES_DIR;
   if (fromEnv) candidates.push(path.resolve(lookup.projectDir, fromEnv));
   candidates.push(path.join(lookup.homeDir, '.xform'));
+  const fromDbtEnv = lookup.env.DBT_PROFILES_DIR;
+  if (fromDbtEnv) candidates.push(path.resolve(lookup.projectDir, fromDbtEnv));
+  candidates.push(path.join(lookup.homeDir, '.dbt'));
   for (const dir of candidates) {
     const file = path.join(dir, PROFILES_FILE);
     if (await probe(lookup, file)) return file;
@@ -208,6 +213,7 @@ const RENDER_FAILED = Symbol('render failed');
 function createRenderer(env: Record<string, string | undefined>, src: YamlSource, bag: DiagnosticBag) {
   let missing: string | undefined;
   const nj = new nunjucks.Environment(null, { autoescape: false });
+  addNativeFilters(nj);
   nj.addGlobal('env_var', (name: unknown, fallback?: unknown) => {
     const key = String(name);
     const value = env[key];
@@ -265,7 +271,7 @@ function createRenderer(env: Record<string, string | undefined>, src: YamlSource
   return render;
 }
 
-const NUMERIC_KEYS = new Set(['port', 'threads', 'statement_timeout', 'connect_timeout', 'job_timeout_seconds', 'job_retries', 'maximum_bytes_billed']);
+const NUMERIC_KEYS = new Set(['port', 'threads', 'statement_timeout', 'connect_timeout', 'job_timeout_seconds', 'job_retries', 'maximum_bytes_billed', 'keepalives_idle', 'retries', 'timeout_seconds', 'job_execution_timeout_seconds']);
 const BOOLEAN_KEYS = new Set(['transient', 'client_session_keep_alive']);
 
 /** env_var() always yields text; numeric and boolean fields written that way are converted back. */

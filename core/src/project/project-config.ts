@@ -7,10 +7,13 @@ import { didYouMean, type DiagnosticBag } from '../errors.js';
 import { checkLayerValue, emptyFolderTree, parseFolderConfigTree, walkFolderTree } from './folder-config.js';
 import { MODEL_MATERIALIZATIONS } from './node-config.js';
 import type { FolderConfigTree, ProjectConfig } from './types.js';
+import { projectKeyIsLate, renderTree, type RenderFn } from './config-render.js';
 import { satisfiesVersion, xformVersion } from './version.js';
 import { parseYaml, validateYaml, type YamlSource } from './yaml-doc.js';
 
 export const PROJECT_FILE = 'xform_project.yml';
+/** dbt's project file, read as it is wherever xform_project.yml is absent. */
+export const DBT_PROJECT_FILE = 'dbt_project.yml';
 export const DEFAULT_LAYERS: readonly string[] = ['bronze', 'silver', 'gold'];
 const INVALID = 'XFORM_PROJECT_CONFIG_INVALID';
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -58,6 +61,16 @@ const projectSchema = z.strictObject({
     .array(z.strictObject({ macro_namespace: z.string(), search_order: z.array(z.string()) }))
     .nullable()
     .optional(),
+  // dbt keys xform reads but does not act on (dbt's own version check, dbt Cloud and semantic-layer keys).
+  'require-dbt-version': stringOrList,
+  'log-path': z.string().optional(),
+  'restrict-access': z.boolean().optional(),
+  exposures: anyMap,
+  metrics: anyMap,
+  'semantic-models': anyMap,
+  'saved-queries': anyMap,
+  unit_tests: anyMap,
+  'dbt-cloud': anyMap,
 });
 
 type RawProject = z.infer<typeof projectSchema>;
@@ -74,12 +87,23 @@ function cleanPath(p: string): string {
 }
 
 /**
- * Parses and validates xform_project.yml text. Problems go to `bag`; the result is undefined when the file
- * cannot be used at all (syntax error, wrong types, missing name).
+ * Parses and validates xform_project.yml (or dbt_project.yml) text. Problems go to `bag`; the result is
+ * undefined when the file cannot be used at all (syntax error, wrong types, missing name). With `render`,
+ * Jinja in values is rendered first, except where dbt renders later (vars, hooks).
  */
-export function parseProjectConfig(text: string, bag: DiagnosticBag, file = PROJECT_FILE): ProjectConfig | undefined {
-  const src = parseYaml(text, file, bag);
-  if (!src) return undefined;
+export function parseProjectConfig(
+  text: string,
+  bag: DiagnosticBag,
+  file = PROJECT_FILE,
+  render?: (src: YamlSource) => RenderFn,
+  /** Installed packages, whose names are expected at the first level of `models:` etc. */
+  packageNames: readonly string[] = [],
+): ProjectConfig | undefined {
+  const parsed = parseYaml(text, file, bag);
+  if (!parsed) return undefined;
+  const src: YamlSource = render
+    ? { file: parsed.file, value: renderTree(parsed.value, [], render(parsed), projectKeyIsLate), locate: (p, at) => parsed.locate(p, at) }
+    : parsed;
   if (src.value === undefined) {
     bag.error(INVALID, `${file} is empty: it needs at least a 'name'`, { file, line: 1, column: 1 });
     return undefined;
@@ -108,7 +132,7 @@ export function parseProjectConfig(text: string, bag: DiagnosticBag, file = PROJ
     trees[key] = raw[yamlKey] == null ? emptyFolderTree() : parseFolderConfigTree(raw[yamlKey], src, [yamlKey], bag, INVALID);
     checkTreeLayers(trees[key], yamlKey, layers, src, bag);
     if (key === 'models') checkTreeMaterialized(trees[key], yamlKey, src, bag);
-    checkFirstLevel(trees[key], yamlKey, raw.name, src, bag);
+    checkFirstLevel(trees[key], yamlKey, raw.name, packageNames, src, bag);
   }
   if (bag.errors.length > errorsBefore) return undefined;
 
@@ -140,8 +164,9 @@ export function parseProjectConfig(text: string, bag: DiagnosticBag, file = PROJ
     onRunEnd: asHooks(raw['on-run-end']),
     quoting: raw.quoting ?? undefined,
     flags: raw.flags ?? undefined,
-    dispatch: raw.dispatch ?? undefined,
     requireXformVersion: raw['require-xform-version'] == null ? undefined : asHooks(raw['require-xform-version']),
+    packagesInstallPath: cleanPath(raw['packages-install-path'] ?? 'dbt_packages'),
+    dispatch: raw.dispatch ?? [],
     file,
   };
 }
@@ -200,9 +225,9 @@ function valueAtPath(value: unknown, path: readonly (string | number)[]): unknow
 }
 
 /** The first level under `models:` is the project (or a package) name; a near-miss of the project's name is a typo. */
-function checkFirstLevel(tree: FolderConfigTree, key: string, projectName: string, src: YamlSource, bag: DiagnosticBag): void {
+function checkFirstLevel(tree: FolderConfigTree, key: string, projectName: string, packageNames: readonly string[], src: YamlSource, bag: DiagnosticBag): void {
   for (const name of Object.keys(tree.children)) {
-    if (name === projectName) continue;
+    if (name === projectName || packageNames.includes(name)) continue;
     const suggestion = didYouMean(name, [projectName]);
     if (suggestion) {
       bag.warning(

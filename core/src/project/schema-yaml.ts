@@ -5,6 +5,7 @@
  */
 import { parse as parseCsv } from 'csv-parse/sync';
 import { z } from 'zod';
+import { hasJinja } from './config-render.js';
 import { didYouMean, type DiagnosticBag } from '../errors.js';
 import { MODEL_MATERIALIZATIONS, normalizeConfig } from './node-config.js';
 import { parseTestEntries } from './test-entries.js';
@@ -204,6 +205,8 @@ class Builder {
   private checkMaterialized(name: string, config: NodeConfig, path: YamlPath): void {
     const value = config.materialized;
     if (path[0] !== 'models' || typeof value !== 'string' || (MODEL_MATERIALIZATIONS as readonly string[]).includes(value)) return;
+    // Rendered when the project loads (target, vars): the model checks the value it renders to.
+    if (hasJinja(value)) return;
     const suggestion = didYouMean(value, MODEL_MATERIALIZATIONS);
     this.bag.error(
       'XFORM_UNKNOWN_MATERIALIZATION',

@@ -19,6 +19,8 @@ const duckdb = z.strictObject({
   path: optString,
   extensions: z.array(z.string()).optional(),
   settings: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  /** dbt-duckdb: options given when the database opens; xform applies them as settings. */
+  config_options: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
 });
 
 const postgres = z.strictObject({
@@ -39,6 +41,8 @@ const postgres = z.strictObject({
   search_path: optString,
   role: optString,
   application_name: optString,
+  /** dbt-postgres: seconds of idle before TCP keepalives start (0: the system default). */
+  keepalives_idle: nonNegative,
 });
 
 const bigquery = z.strictObject({
@@ -62,6 +66,12 @@ const bigquery = z.strictObject({
   priority: z.enum(['interactive', 'batch']).optional(),
   labels: z.record(z.string(), z.string()).optional(),
   api_endpoint: optString,
+  // dbt-bigquery's aliases.
+  target_project: optString,
+  target_dataset: optString,
+  retries: nonNegative,
+  timeout_seconds: z.number().positive().optional(),
+  job_execution_timeout_seconds: z.number().positive().optional(),
 });
 
 const snowflake = z.strictObject({
@@ -108,7 +118,7 @@ export function toTargetConfig(raw: RawTarget, name: string, targetPath: string)
         threads: threadsValue,
         database: raw.database,
         extensions: raw.extensions,
-        settings: raw.settings,
+        settings: raw.config_options || raw.settings ? { ...raw.config_options, ...raw.settings } : undefined,
       };
       return compact(target);
     }
@@ -129,13 +139,15 @@ export function toTargetConfig(raw: RawTarget, name: string, targetPath: string)
       return compact(target);
     }
     case 'bigquery': {
-      const project = raw.project ?? raw.database;
-      const dataset = raw.dataset ?? raw.schema;
+      const project = raw.project ?? raw.database ?? raw.target_project;
+      const dataset = raw.dataset ?? raw.schema ?? raw.target_dataset;
       if (project === undefined) return "missing required key 'project' (the GCP project)";
       if (dataset === undefined) return "missing required key 'dataset' (the default dataset)";
-      const { threads: _t, ...rest } = raw;
+      const { threads: _t, target_project: _p, target_dataset: _d, retries, timeout_seconds, job_execution_timeout_seconds, ...rest } = raw;
       const target: BigQueryTargetConfig = {
         ...rest,
+        job_retries: raw.job_retries ?? retries,
+        job_timeout_seconds: raw.job_timeout_seconds ?? job_execution_timeout_seconds ?? timeout_seconds,
         name,
         method: raw.method ?? 'oauth',
         project,

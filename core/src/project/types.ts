@@ -93,10 +93,12 @@ export interface ProjectConfig {
   quoting?: Record<string, unknown>;
   /** `flags:` as written. */
   flags?: Record<string, unknown>;
-  /** `dispatch:`: per macro namespace, the packages adapter.dispatch() searches in order. */
-  dispatch?: { macro_namespace: string; search_order: string[] }[];
   /** `require-xform-version` ranges (already checked against the running version). */
   requireXformVersion?: string[];
+  /** `packages-install-path`: where `xform deps` installs packages. Default `dbt_packages`. */
+  packagesInstallPath?: string;
+  /** `dispatch:` as written: per macro namespace, the packages searched in order. Default []. */
+  dispatch?: { macro_namespace: string; search_order: string[] }[];
 }
 
 /** One output of profiles.yml, after env_var() rendering and validation. */
@@ -139,6 +141,8 @@ export interface PostgresTargetConfig extends TargetCommon {
   search_path?: string;
   role?: string;
   application_name?: string;
+  /** Seconds of idle before TCP keepalives start (dbt-postgres `keepalives_idle`). Default: the system's. */
+  keepalives_idle?: number;
 }
 
 export interface BigQueryTargetConfig extends TargetCommon {
@@ -203,6 +207,8 @@ export interface ProjectFile {
   checksum: string;
   /** Which configured path it was found under, e.g. `models` — used for fqn and folder config. */
   rootDir: string;
+  /** The installed package it belongs to (its project name); undefined for the root project. */
+  packageName?: string;
 }
 
 export interface ColumnTestDef {
@@ -311,6 +317,8 @@ export interface DocBlockDef {
 
 export interface SchemaFile {
   path: string;
+  /** The installed package it belongs to; undefined for the root project. */
+  packageName?: string;
   models: NodePatch[];
   seeds: NodePatch[];
   snapshots: NodePatch[];
@@ -346,10 +354,21 @@ export interface LoadedProject {
   schemaFiles: SchemaFile[];
   /** Docs blocks of the project's `.md` files. Default: none. */
   docs?: DocBlockDef[];
+  /** Installed packages (dbt_packages/*), whose files are in the lists above with their `packageName`. Default []. */
+  packages?: LoadedPackage[];
   /** Warnings found while loading (unknown keys...). Errors are thrown instead. */
   diagnostics: Diagnostic[];
   /** What was looked at besides the files above (for the partial-parse cache). */
   inputs?: ProjectInputs;
+}
+
+/** A package installed by `xform deps`, loaded under its own name. */
+export interface LoadedPackage {
+  name: string;
+  /** Its folder relative to the project root, e.g. `dbt_packages/dbt_utils`. */
+  path: string;
+  /** Its own dbt_project.yml (or xform_project.yml); the root project's config wins over it. */
+  config: ProjectConfig;
 }
 
 /** The places loading looked at, so that a later run can tell whether anything changed. */

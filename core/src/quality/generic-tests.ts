@@ -61,7 +61,8 @@ export function buildGenericTests(input: GenericTestInput): GenericTests {
   const tests: TestNode[] = [];
   const renderers = new Map<string, GenericTestRenderer>();
   const byKind = new Map<string, ExecutableNode>();
-  for (const node of input.models) byKind.set(`${node.resource_type}:${node.name}`, node);
+  // A package's YAML tests only its own nodes, even when the root has a node of the same name.
+  for (const node of input.models) byKind.set(`${node.resource_type}:${node.package_name}:${node.name}`, node);
   const templates = new Map<string, ReturnType<TemplateEngine['compile']>>();
   const sourcesById = new Map(input.sources.map((s) => [s.unique_id, s]));
   const testMacros = input.engine.macros.filter((m) => m.name.startsWith('test_')).map((m) => m.name.slice(5));
@@ -86,20 +87,21 @@ export function buildGenericTests(input: GenericTestInput): GenericTests {
     }
   };
 
-  const fromPatch = (patch: NodePatch, kind: 'model' | 'seed' | 'snapshot', file: string) => {
-    const node = byKind.get(`${kind}:${patch.name}`);
+  const fromPatch = (patch: NodePatch, kind: 'model' | 'seed' | 'snapshot', file: string, pkg: string) => {
+    const node = byKind.get(`${kind}:${pkg}:${patch.name}`);
     if (!node || node.config.enabled === false) return;
     for (const def of patch.tests) make(def, node, undefined, file);
     for (const column of patch.columns) for (const def of column.tests) make(def, node, column.name, file);
   };
 
   for (const schemaFile of project.schemaFiles) {
-    for (const patch of schemaFile.models) fromPatch(patch, 'model', schemaFile.path);
-    for (const patch of schemaFile.seeds) fromPatch(patch, 'seed', schemaFile.path);
-    for (const patch of schemaFile.snapshots) fromPatch(patch, 'snapshot', schemaFile.path);
+    const pkg = schemaFile.packageName ?? project.config.name;
+    for (const patch of schemaFile.models) fromPatch(patch, 'model', schemaFile.path, pkg);
+    for (const patch of schemaFile.seeds) fromPatch(patch, 'seed', schemaFile.path, pkg);
+    for (const patch of schemaFile.snapshots) fromPatch(patch, 'snapshot', schemaFile.path, pkg);
     for (const source of schemaFile.sources) {
       for (const table of source.tables) {
-        const node = sourcesById.get(`source.${project.config.name}.${source.name}.${table.name}`);
+        const node = sourcesById.get(`source.${pkg}.${source.name}.${table.name}`);
         if (!node) continue;
         for (const def of table.tests) make(def, node, undefined, schemaFile.path);
         for (const column of table.columns) for (const def of column.tests) make(def, node, column.name, schemaFile.path);
@@ -171,7 +173,7 @@ function buildOne(
   renderers: Map<string, GenericTestRenderer>,
 ): TestNode | undefined {
   const { project, engine, ctx, index } = input;
-  const pkg = project.config.name;
+  const pkg = attached.package_name;
   const dot = def.name.lastIndexOf('.');
   const namespace = dot === -1 ? undefined : def.name.slice(0, dot);
   const testName = dot === -1 ? def.name : def.name.slice(dot + 1);

@@ -215,6 +215,21 @@ describe('partial parse: every change is seen', { timeout: 180_000 }, () => {
     expect((await compileBothWays(root)).nodes['snapshot.shop.snap']).toBeDefined();
   });
 
+  it('an installed package: a model added to it, and its own vars', async () => {
+    const root = await project();
+    const pkg = path.join(root, 'local_pkg');
+    await mkdir(path.join(pkg, 'models'), { recursive: true });
+    await edit(pkg, 'dbt_project.yml', 'name: local_pkg\nvars:\n  greeting: hi\n');
+    await edit(pkg, 'models/pkg_a.sql', "select '{{ var(\"greeting\") }}' as g");
+    await edit(root, 'packages.yml', 'packages:\n  - local: local_pkg\n');
+    expect((await runXform(['deps'], { cwd: root })).code).toBe(0);
+    expect(code(await compileBothWays(root), 'model.local_pkg.pkg_a')).toContain("'hi'");
+    await edit(pkg, 'models/pkg_b.sql', 'select 2 as id');
+    expect(code(await compileBothWays(root), 'model.local_pkg.pkg_b')).toContain('select 2 as id');
+    await edit(pkg, 'dbt_project.yml', 'name: local_pkg\nvars:\n  greeting: hello\n');
+    expect(code(await compileBothWays(root), 'model.local_pkg.pkg_a')).toContain("'hello'");
+  });
+
   it('a profiles.yml that appears earlier in the lookup order', async () => {
     const { 'profiles.yml': _profiles, ...files } = FILES;
     const root = await writeProject(files);
