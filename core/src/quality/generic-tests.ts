@@ -32,8 +32,13 @@ function sha(text: string): string {
 }
 
 /** A test's fqn, as dbt's: the package, the schema file's folders below its top folder, the name. */
-function testFqn(pkg: string, file: string, name: string): string[] {
-  return [pkg, ...file.split('/').slice(1, -1), name];
+/**
+ * dbt's fqn of a generic test: its package, the folders of the YAML file below the resource path, its name.
+ * `packagePath` is an installed package's folder (`dbt_packages/<pkg>`), which its files' paths start with.
+ */
+function testFqn(pkg: string, file: string, name: string, packagePath?: string): string[] {
+  const own = packagePath !== undefined && file.startsWith(`${packagePath}/`) ? file.slice(packagePath.length + 1) : file;
+  return [pkg, ...own.split('/').slice(1, -1), name];
 }
 
 class SubqueryRelation {
@@ -196,7 +201,7 @@ function buildOne(
   const name = names.name;
   const model = modelArgument(onSource ? { kind: 'source', source: (attached as SourceNode).source_name, table: attached.name } : { kind: 'ref', name: attached.name });
   const idHash = testIdHash(name, { name: testName, ...(namespace ? { namespace } : {}), kwargs: { ...kwargs, model } });
-  const fqn = testFqn(pkg, file, name);
+  const fqn = testFqn(pkg, file, name, project.packages?.find((p) => p.name === pkg)?.path);
   // Like dbt, a shortened name becomes the default alias: it names the table of stored failures.
   const nameConfig = names.shortName === name ? {} : { alias: names.shortName };
   // Precedence as in dbt: the default severity, then `tests:` folder config, then the test's own.

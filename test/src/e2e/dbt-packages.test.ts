@@ -107,7 +107,8 @@ describe('xform deps and packages', () => {
         ].join('\n'),
         'profiles.yml': DUCKDB_PROFILE('shop'),
         'models/report.sql': [
-          'select o.order_id, o.greeting, o.version, {{ twice("l.n") }} as doubled, {{ acme_release() }} as acme,',
+          // As in dbt, a root model reaches a package's macros through the package's name, never bare.
+          'select o.order_id, o.greeting, o.version, {{ local_dep.twice("l.n") }} as doubled, {{ acme_dates.acme_release() }} as acme,',
           "  (select max(code) from {{ ref('local_pkg', 'pkg_codes') }}) as code",
           "from {{ ref('shop_pkg', 'pkg_orders') }} o cross join {{ ref('local_numbers') }} l",
         ].join('\n'),
