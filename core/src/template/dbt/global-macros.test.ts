@@ -1,0 +1,122 @@
+/**
+ * dbt's global macros render, on each adapter, the SQL dbt's own macros render (expectations in
+ * global-macros.fixtures.ts, worked out from dbt's macro source), and they are overridable as dbt's are.
+ */
+import { describe, expect, it } from 'vitest';
+import { isXformError, type XformError } from '../../errors.js';
+import { TemplateEngine, type MacroFile } from '../index.js';
+import { MACRO_CASES, type AdapterType } from './global-macros.fixtures.js';
+
+const ADAPTERS: AdapterType[] = ['duckdb', 'postgres', 'bigquery', 'snowflake'];
+
+/** Whitespace carries no meaning in the compared SQL: runs collapse, and none is kept inside brackets. */
+function normalizeSql(sql: string): string {
+  return sql
+    .replace(/\s+/g, ' ')
+    .replace(/([([]) /g, '$1')
+    .replace(/ ([)\]])/g, '$1')
+    .trim();
+}
+
+function engineFor(adapterType: string, macroFiles: MacroFile[] = [], rootPackage = 'shop'): TemplateEngine {
+  return new TemplateEngine({
+    macroFiles,
+    adapterType,
+    rootPackage,
+    globals: { target: { name: 'dev', type: adapterType, schema: 'analytics', database: 'warehouse' } },
+  });
+}
+
+const engines = new Map(ADAPTERS.map((a) => [a, engineFor(a)]));
+
+function render(adapter: AdapterType, expression: string, engine = engines.get(adapter)!): string {
+  return normalizeSql(engine.renderString('models/m.sql', `{{ ${expression} }}`, {}));
+}
+
+function thrown(fn: () => unknown): XformError {
+  try {
+    fn();
+  } catch (err) {
+    if (isXformError(err)) return err;
+    throw err;
+  }
+  throw new Error('expected an error');
+}
+
+describe("dbt's global macros render what dbt renders", () => {
+  for (const c of MACRO_CASES) {
+    for (const adapter of ADAPTERS) {
+      const expected = c.expected[adapter];
+      if (expected === undefined) continue;
+      it(`${c.call} on ${adapter} (${c.source})`, () => {
+        expect(render(adapter, c.call)).toBe(normalizeSql(expected));
+      });
+    }
+  }
+
+  it('reaches every macro bare, as dbt.<name> and through adapter.dispatch', () => {
+    const bare = render('postgres', "dateadd('day', 1, 'd')");
+    expect(render('postgres', "dbt.dateadd('day', 1, 'd')")).toBe(bare);
+    expect(render('postgres', "adapter.dispatch('dateadd', 'dbt')('day', 1, 'd')")).toBe(bare);
+    expect(render('postgres', "dbt.postgres__dateadd('day', 1, 'd')")).toBe(bare);
+  });
+
+  it("refuses a datepart PostgreSQL's datediff does not know, as dbt does", () => {
+    const err = thrown(() => render('postgres', "datediff('a', 'b', 'fortnight')"));
+    expect(err.message).toContain("Unsupported datepart for macro datediff in postgres: 'fortnight'");
+  });
+
+  it('refuses a series of no numbers', () => {
+    expect(thrown(() => render('duckdb', 'get_powers_of_two(0)')).message).toContain('upper bound must be positive');
+  });
+
+  it('refuses a date that does not exist at compile time', () => {
+    expect(() => render('postgres', 'date(2023, 2, 30)')).toThrow();
+  });
+});
+
+describe("dbt's global macros are overridable as dbt's internal macros are", () => {
+  it("uses the root project's macro of the same name, bare and inside other global macros", () => {
+    const engine = engineFor('duckdb', [{ path: 'macros/types.sql', contents: '{% macro type_string() %}varchar{% endmacro %}' }]);
+    expect(render('duckdb', 'type_string()', engine)).toBe('varchar');
+    // dbt.<name> still reaches the built-in one.
+    expect(render('duckdb', 'dbt.type_string()', engine)).toBe('TEXT');
+  });
+
+  it("uses the root project's <adapter>__ and default__ variants through dispatch", () => {
+    const engine = engineFor('duckdb', [
+      { path: 'macros/hash.sql', contents: "{% macro duckdb__hash(field) %}sha256({{ field }}){% endmacro %}\n{% macro default__any_value(e) %}first({{ e }}){% endmacro %}" },
+    ]);
+    expect(render('duckdb', "hash('email')", engine)).toBe('sha256(email)');
+    expect(render('duckdb', "dbt.hash('email')", engine)).toBe('sha256(email)');
+    // dbt searches the root project before `dbt`, each with every prefix: a root default__ beats a
+    // built-in duckdb__.
+    expect(render('duckdb', "any_value('x')", engine)).toBe('first(x)');
+  });
+
+  it("follows the project's dispatch: search order for the dbt namespace", () => {
+    const engine = new TemplateEngine({
+      macroFiles: [{ path: 'dbt_packages/shim/macros/m.sql', packageName: 'shim', contents: '{% macro duckdb__concat(fields) %}concat({{ fields | join(", ") }}){% endmacro %}' }],
+      adapterType: 'duckdb',
+      rootPackage: 'shop',
+      dispatch: [{ macro_namespace: 'dbt', search_order: ['shop', 'shim', 'dbt'] }],
+    });
+    expect(render('duckdb', "concat(['a', 'b'])", engine)).toBe('concat(a, b)');
+  });
+
+  it("lets a root generate_schema_name build on dbt's default", () => {
+    const engine = engineFor('postgres', [
+      {
+        path: 'macros/schema.sql',
+        contents: '{% macro generate_schema_name(custom_schema_name, node) %}{{ default__generate_schema_name(custom_schema_name, node) | upper }}{% endmacro %}',
+      },
+    ]);
+    expect(render('postgres', "generate_schema_name('marts', none)", engine)).toBe('ANALYTICS_MARTS');
+  });
+
+  it('compiles the library once for every engine of the process', () => {
+    const started = performance.now();
+    for (let i = 0; i < 20; i++) engineFor('duckdb');
+    expect((performance.now() - started) / 20).toBeLessThan(20);
+  });
+});
