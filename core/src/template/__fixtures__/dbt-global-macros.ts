@@ -2,8 +2,12 @@
  * What dbt's own macros render, per adapter, for the calls below: worked out by hand from the macro source
  * named in each case's `source` (dbt-adapters @ 802d40f: dbt-adapters/src/dbt/include/global_project/macros,
  * dbt-postgres|dbt-bigquery|dbt-snowflake/src/dbt/include/<adapter>/macros; dbt-duckdb @ 25573c2:
- * dbt/include/duckdb/macros). Never taken from xform's output. Whitespace is compared collapsed (see
- * `normalizeSql` in the test), since dbt's macros render blank lines and indentation that mean nothing.
+ * dbt/include/duckdb/macros). Never taken from xform's output. Compared after `normalizeSql` in
+ * dbt/global-macros.test.ts (whitespace and `--` comments outside literals do not count).
+ *
+ * Cross-checked on 2026-12-06 by rendering every case with Python Jinja2 3.1 from dbt's own macro files
+ * (each macro compiled on its own as dbt does; adapter.dispatch, api.Column and return() stubbed as dbt
+ * defines them): 205 of 205 adapter cases equal.
  */
 export type AdapterType = 'duckdb' | 'postgres' | 'bigquery' | 'snowflake';
 
