@@ -120,8 +120,10 @@ export class TemplateEngine {
     this.dbtOptions = { adapterType: options.adapterType, macros: namespaces, dispatch: options.dispatch, log: options.log };
     const dbt = dbtGlobals(this.dbtOptions);
     const given = options.globals ?? {};
-    // `api` here covers the Column type names the global macros need; a fuller `api` given replaces it.
-    this.globals = { ...BUILTIN_GLOBALS, api: columnTypesApi(options.adapterType), ...dbt, ...given };
+    // Defaults the global macros read: `api` covers Column type names, `flags` the command-line switches
+    // (off unless the caller gives `flags`); a fuller `api` or real `flags` given replaces them.
+    const defaults = { api: columnTypesApi(options.adapterType), flags: { FULL_REFRESH: false, STORE_FAILURES: false, EMPTY: false } };
+    this.globals = { ...BUILTIN_GLOBALS, ...defaults, ...dbt, ...given };
     // A caller-supplied `adapter` object (quote, get_columns_in_relation...) keeps `adapter.dispatch`.
     if (isDict(given.adapter) && !hasOwn(given.adapter, 'dispatch')) {
       this.globals.adapter = { ...given.adapter, dispatch: (dbt.adapter as { dispatch: unknown }).dispatch };

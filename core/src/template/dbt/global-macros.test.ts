@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { isXformError, type XformError } from '../../errors.js';
-import { TemplateEngine, type MacroFile } from '../index.js';
+import { TemplateEngine, pyFunction, type MacroFile } from '../index.js';
 import { MACRO_CASES, type AdapterType } from '../__fixtures__/dbt-global-macros.js';
 
 const ADAPTERS: AdapterType[] = ['duckdb', 'postgres', 'bigquery', 'snowflake'];
@@ -72,6 +72,16 @@ describe("dbt's global macros render what dbt renders", () => {
 
   it('refuses a series of no numbers', () => {
     expect(thrown(() => render('duckdb', 'get_powers_of_two(0)')).message).toContain('upper bound must be positive');
+  });
+
+  it("answers should_store_failures() and should_full_refresh() from the node's config, else the flags", () => {
+    const config = (values: Record<string, unknown>) => ({ get: pyFunction((args) => values[String(args[0])] ?? null) });
+    const template = '{{ should_store_failures() }}/{{ should_full_refresh() }}';
+    const plain = engines.get('duckdb')!;
+    expect(plain.renderString('t.sql', template, { config: config({}) })).toBe('False/False');
+    expect(plain.renderString('t.sql', template, { config: config({ store_failures: true, full_refresh: false }) })).toBe('True/False');
+    const flagged = new TemplateEngine({ macroFiles: [], adapterType: 'duckdb', globals: { flags: { STORE_FAILURES: true, FULL_REFRESH: true } } });
+    expect(flagged.renderString('t.sql', template, { config: config({ full_refresh: false }) })).toBe('True/False');
   });
 
   it('refuses a date that does not exist at compile time', () => {

@@ -8,6 +8,7 @@
  */
 import type { MacroFile } from '../../engine.js';
 import { INTERNAL_PACKAGE } from '../../namespaces.js';
+import { CONFIGS_SQL } from './configs.js';
 import { DATES_SQL } from './dates.js';
 import { NAMING_SQL } from './naming.js';
 import { SETS_SQL } from './sets.js';
@@ -20,4 +21,5 @@ export const GLOBAL_MACRO_FILES: readonly MacroFile[] = [
   { path: '<xform>/dbt/macros/dates.sql', contents: DATES_SQL, packageName: INTERNAL_PACKAGE },
   { path: '<xform>/dbt/macros/sets.sql', contents: SETS_SQL, packageName: INTERNAL_PACKAGE },
   { path: '<xform>/dbt/macros/naming.sql', contents: NAMING_SQL, packageName: INTERNAL_PACKAGE },
+  { path: '<xform>/dbt/macros/configs.sql', contents: CONFIGS_SQL, packageName: INTERNAL_PACKAGE },
 ];
