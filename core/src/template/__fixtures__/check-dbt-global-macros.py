@@ -32,6 +32,7 @@ class MacroReturn(Exception):
 
 class Runtime:
     adapter = None
+    answer = None  # what the query of statement() returns, per case (`loadResult`)
     registry = {}
 
     @classmethod
@@ -101,6 +102,8 @@ def main():
         'exceptions': type('exceptions', (), {'raise_compiler_error': staticmethod(raise_error), 'raise_not_implemented': staticmethod(raise_error)}),
         'modules': type('modules', (), {'datetime': datetime}), 'tojson': json.dumps, 'dbt_version': '1.9.0',
         'target': {'name': 'dev', 'schema': 'analytics', 'database': 'warehouse'},
+        'statement': lambda *args, caller=None, **kwargs: '',
+        'load_result': lambda name: None if Runtime.answer is None else {'data': [[Runtime.answer]]},
     })
     for block, name in blocks:
         try:
@@ -115,6 +118,7 @@ def main():
         for adapter, expected in case['expected'].items():
             Runtime.adapter = adapter
             env.globals['target']['type'] = adapter
+            Runtime.answer = case.get('loadResult')
             try:
                 got = normalize(str(env.from_string('{{ ' + case['call'] + ' }}').render()))
             except Exception as err:

@@ -6,7 +6,7 @@
  * dbt/global-macros.test.ts (whitespace and `--` comments outside literals do not count).
  *
  * Cross-checked with check-dbt-global-macros.py, which renders every case with Python Jinja2 3.1 from
- * dbt's own macro files: on 2026-12-06, 205 of 205 adapter cases equal.
+ * dbt's own macro files: on 2026-12-06, 215 of 215 adapter cases equal.
  */
 export type AdapterType = 'duckdb' | 'postgres' | 'bigquery' | 'snowflake';
 
@@ -17,11 +17,23 @@ export interface MacroCase {
   source: string;
   /** Expected SQL per adapter; a case applies to the adapters it lists. */
   expected: Partial<Record<AdapterType, string>>;
+  /** Rendered with `statement()` and `load_result()` as at run time, the query answering this value. */
+  loadResult?: number;
 }
 
 const all = (sql: string): Record<AdapterType, string> => ({ duckdb: sql, postgres: sql, bigquery: sql, snowflake: sql });
 
 const G = 'global_project/macros/utils';
+
+/** default__generate_series(4) and (5): two and three cross-joined bits. */
+const SERIES_4 =
+  'with p as (select 0 as generated_number union all select 1), unioned as (select p0.generated_number * power(2, 0) + p1.generated_number * power(2, 1) + 1 as generated_number from p as p0 cross join p as p1) select * from unioned where generated_number <= 4 order by generated_number';
+const SERIES_5 =
+  'with p as (select 0 as generated_number union all select 1), unioned as (select p0.generated_number * power(2, 0) + p1.generated_number * power(2, 1) + p2.generated_number * power(2, 2) + 1 as generated_number from p as p0 cross join p as p1 cross join p as p2) select * from unioned where generated_number <= 5 order by generated_number';
+
+/** default__date_spine by day from 2024-01-01 to 2024-01-05, around an adapter's series and dateadd. */
+const spine = (series: string, dateadd: string) =>
+  `with rawdata as (${series}), all_periods as (select (${dateadd}) as date_day from rawdata), filtered as (select * from all_periods where date_day <= cast('2024-01-05' as date)) select * from filtered`;
 
 export const MACRO_CASES: MacroCase[] = [
   // Types: api.Column.translate_type / numeric_type of each adapter's Column class.
@@ -191,8 +203,29 @@ export const MACRO_CASES: MacroCase[] = [
     source: `${G}/generate_series.sql; duckdb utils/generate_series.sql`,
     expected: {
       duckdb: 'select generate_series as generated_number from generate_series(1, 5)',
-      postgres:
-        'with p as (select 0 as generated_number union all select 1), unioned as (select p0.generated_number * power(2, 0) + p1.generated_number * power(2, 1) + p2.generated_number * power(2, 2) + 1 as generated_number from p as p0 cross join p as p1 cross join p as p2) select * from unioned where generated_number <= 5 order by generated_number',
+      postgres: SERIES_5,
+      bigquery: SERIES_5,
+      snowflake: SERIES_5,
+    },
+  },
+  {
+    call: `get_intervals_between("cast('2024-01-01' as date)", "cast('2024-01-05' as date)", 'day')`,
+    source: `${G}/date_spine.sql`,
+    loadResult: 4,
+    expected: all('4'),
+  },
+  {
+    call: `date_spine('day', "cast('2024-01-01' as date)", "cast('2024-01-05' as date)")`,
+    source: `${G}/date_spine.sql; duckdb utils/generate_series.sql + dateadd.sql; postgres + bigquery utils/dateadd.sql`,
+    loadResult: 4,
+    expected: {
+      duckdb: spine(
+        'select generate_series as generated_number from generate_series(1, 4)',
+        "(cast('2024-01-01' as date) + cast(row_number() over (order by 1) - 1 as bigint) * interval 1 day)",
+      ),
+      postgres: spine(SERIES_4, "cast('2024-01-01' as date) + ((interval '1 day') * (row_number() over (order by 1) - 1))"),
+      bigquery: spine(SERIES_4, "datetime_add(cast(cast('2024-01-01' as date) as datetime), interval row_number() over (order by 1) - 1 day)"),
+      snowflake: spine(SERIES_4, "dateadd(day, row_number() over (order by 1) - 1, cast('2024-01-01' as date))"),
     },
   },
   { call: 'get_powers_of_two(8)', source: `${G}/generate_series.sql`, expected: all('3') },

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { isXformError, type XformError } from '../../errors.js';
 import { TemplateEngine, pyFunction, type MacroFile } from '../index.js';
+import { PY_CALL, type PyCallable } from '../runtime/callables.js';
 import { MACRO_CASES, type AdapterType } from '../__fixtures__/dbt-global-macros.js';
 
 const ADAPTERS: AdapterType[] = ['duckdb', 'postgres', 'bigquery', 'snowflake'];
@@ -33,8 +34,21 @@ function engineFor(adapterType: string, macroFiles: MacroFile[] = [], rootPackag
 
 const engines = new Map(ADAPTERS.map((a) => [a, engineFor(a)]));
 
-function render(adapter: AdapterType, expression: string, engine = engines.get(adapter)!): string {
-  return normalizeSql(engine.renderString('models/m.sql', `{{ ${expression} }}`, {}));
+function render(adapter: AdapterType, expression: string, engine = engines.get(adapter)!, context: Record<string, unknown> = {}): string {
+  return normalizeSql(engine.renderString('models/m.sql', `{{ ${expression} }}`, context));
+}
+
+/** dbt's statement() and load_result() as at run time: each query sent is kept, and answers `value`. */
+function runtimeQueries(value: number | null) {
+  const sent: string[] = [];
+  const context = {
+    statement: pyFunction((_args, kwargs) => {
+      sent.push(String((kwargs.caller as PyCallable)[PY_CALL]([], null)));
+      return '';
+    }),
+    load_result: pyFunction(() => (value === null ? null : { data: [[value]] })),
+  };
+  return { sent, context };
 }
 
 function thrown(fn: () => unknown): XformError {
@@ -53,7 +67,8 @@ describe("dbt's global macros render what dbt renders", () => {
       const expected = c.expected[adapter];
       if (expected === undefined) continue;
       it(`${c.call} on ${adapter} (${c.source})`, () => {
-        expect(render(adapter, c.call)).toBe(normalizeSql(expected));
+        const context = c.loadResult === undefined ? {} : runtimeQueries(c.loadResult).context;
+        expect(render(adapter, c.call, undefined, context)).toBe(normalizeSql(expected));
       });
     }
   }
@@ -63,6 +78,14 @@ describe("dbt's global macros render what dbt renders", () => {
     expect(render('postgres', "dbt.dateadd('day', 1, 'd')")).toBe(bare);
     expect(render('postgres', "adapter.dispatch('dateadd', 'dbt')('day', 1, 'd')")).toBe(bare);
     expect(render('postgres', "dbt.postgres__dateadd('day', 1, 'd')")).toBe(bare);
+  });
+
+  it('asks the warehouse for the intervals of a date spine, and takes 1 while there is no answer', () => {
+    const answered = runtimeQueries(4);
+    expect(render('postgres', "get_intervals_between('a', 'b', 'day')", undefined, answered.context)).toBe('4');
+    expect(answered.sent.map(normalizeSql)).toEqual(['select((b)::date -(a)::date)']);
+    const parsing = runtimeQueries(null);
+    expect(render('postgres', "get_intervals_between('a', 'b', 'day')", undefined, parsing.context)).toBe('1');
   });
 
   it("refuses a datepart PostgreSQL's datediff does not know, as dbt does", () => {
