@@ -131,6 +131,13 @@ describe("dbt's global macros are overridable as dbt's internal macros are", () 
     expect(render('duckdb', "any_value('x')", engine)).toBe('first(x)');
   });
 
+  it("uses a package's macro of the same name for that package's own nodes only", () => {
+    const engine = engineFor('duckdb', [{ path: 'dbt_packages/shim/macros/t.sql', packageName: 'shim', contents: '{% macro type_string() %}varchar{% endmacro %}' }]);
+    const model = '{{ type_string() }}';
+    expect(engine.render(engine.compile('dbt_packages/shim/models/m.sql', model, 'shim'), {})).toBe('varchar');
+    expect(engine.render(engine.compile('models/m.sql', model), {})).toBe('TEXT');
+  });
+
   it("follows the project's dispatch: search order for the dbt namespace", () => {
     const engine = new TemplateEngine({
       macroFiles: [{ path: 'dbt_packages/shim/macros/m.sql', packageName: 'shim', contents: '{% macro duckdb__concat(fields) %}concat({{ fields | join(", ") }}){% endmacro %}' }],
