@@ -7,7 +7,7 @@
 import type { DiagnosticBag } from '../errors.js';
 import type { ExecutableNode } from '../graph/types.js';
 import type { LoadedProject } from '../project/types.js';
-import type { TemplateEngine } from '../template/index.js';
+import { INTERNAL_PACKAGE, type TemplateEngine } from '../template/index.js';
 import type { RenderContext } from './render-context.js';
 
 function macroText(value: unknown): string {
@@ -22,9 +22,11 @@ export function nameRelations(
   bag: DiagnosticBag,
 ): void {
   const target = project.target;
-  const schemaMacro = engine.hasMacro('generate_schema_name');
-  const aliasMacro = engine.hasMacro('generate_alias_name');
-  const databaseMacro = engine.hasMacro('generate_database_name');
+  // dbt's own generate_*_name macros (the internal package's) give the names computed here, without a render.
+  const projectMacro = (name: string) => engine.hasMacro(name) && engine.macroInfoOf(name)?.packageName !== INTERNAL_PACKAGE;
+  const schemaMacro = projectMacro('generate_schema_name');
+  const aliasMacro = projectMacro('generate_alias_name');
+  const databaseMacro = projectMacro('generate_database_name');
   for (const node of nodes) {
     const custom = node.config;
     try {

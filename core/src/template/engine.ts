@@ -9,8 +9,10 @@
  */
 import { XformError, didYouMeanHint, type Diagnostic } from '../errors.js';
 import { generate } from './compiler/codegen.js';
+import { columnTypesApi } from './dbt/column-types.js';
 import { DISPATCH_LOOKUP, dbtGlobals, describeDispatch, type DbtGlobalsOptions, type DispatchEntry, type LogFn } from './dbt/dbt-globals.js';
-import { MacroNamespaces } from './namespaces.js';
+import { GLOBAL_MACRO_FILES } from './dbt/macros/index.js';
+import { INTERNAL_PACKAGE, MacroNamespaces } from './namespaces.js';
 import { toRenderError } from './render-errors.js';
 import { BUILTIN_GLOBALS } from './runtime/builtins.js';
 import { PY_CALL, toJs } from './runtime/callables.js';
@@ -85,6 +87,12 @@ type Factory = (
   consts: readonly string[],
 ) => () => unknown;
 
+/**
+ * Built internal macro files by path and contents, shared by every engine of the process: dbt's global
+ * macros are parsed and compiled once, not once per `xform compile` of a watch session or test.
+ */
+const internalBuilds = new Map<string, { ast: TemplateAst; factory: Factory; consts: readonly string[] }>();
+
 /** The source text of a macro block, from the prepared source's lines. */
 function sliceSpan(lines: string[], node: Extract<TemplateAst['body'][number], { kind: 'macro' }>): string {
   const { startLine, startCol, endLine, endCol } = node.span;
@@ -112,13 +120,16 @@ export class TemplateEngine {
     this.dbtOptions = { adapterType: options.adapterType, macros: namespaces, dispatch: options.dispatch, log: options.log };
     const dbt = dbtGlobals(this.dbtOptions);
     const given = options.globals ?? {};
-    this.globals = { ...BUILTIN_GLOBALS, ...dbt, ...given };
+    // Defaults the global macros read: `api` covers Column type names, `flags` the command-line switches
+    // (off unless the caller gives `flags`); a fuller `api` or real `flags` given replaces them.
+    const defaults = { api: columnTypesApi(options.adapterType), flags: { FULL_REFRESH: false, STORE_FAILURES: false, EMPTY: false } };
+    this.globals = { ...BUILTIN_GLOBALS, ...defaults, ...dbt, ...given };
     // A caller-supplied `adapter` object (quote, get_columns_in_relation...) keeps `adapter.dispatch`.
     if (isDict(given.adapter) && !hasOwn(given.adapter, 'dispatch')) {
       this.globals.adapter = { ...given.adapter, dispatch: (dbt.adapter as { dispatch: unknown }).dispatch };
     }
     this.env = this.makeEnv(undefined);
-    for (const file of options.macroFiles) this.loadMacroFile(file);
+    for (const file of [...GLOBAL_MACRO_FILES, ...options.macroFiles]) this.loadMacroFile(file);
   }
 
   private makeEnv(own: string | undefined): RenderEnv {
@@ -144,7 +155,10 @@ export class TemplateEngine {
     return env;
   }
 
-  private build(path: string, source: string, env: RenderEnv, macroFile: boolean): { ast: TemplateAst; run: () => unknown } {
+  private build(path: string, source: string, env: RenderEnv, macroFile: boolean, shared = false): { ast: TemplateAst; run: () => unknown } {
+    const key = `${path}\0${source}`;
+    const built = shared ? internalBuilds.get(key) : undefined;
+    if (built) return { ast: built.ast, run: built.factory(rt, env, FILTERS, TESTS, built.consts) };
     const ast = parseTemplate(source, path);
     const { code, consts } = generate(ast, { file: path, macroFile });
     let factory = this.factories.get(code);
@@ -156,6 +170,7 @@ export class TemplateEngine {
       }
       this.factories.set(code, factory);
     }
+    if (shared) internalBuilds.set(key, { ast, factory, consts });
     return { ast, run: factory(rt, env, FILTERS, TESTS, consts) };
   }
 
@@ -163,7 +178,7 @@ export class TemplateEngine {
     const pkg = file.packageName ?? this.namespaces.root;
     let built: { ast: TemplateAst; run: () => unknown };
     try {
-      built = this.build(file.path, file.contents, this.envFor(pkg), true);
+      built = this.build(file.path, file.contents, this.envFor(pkg), true, pkg === INTERNAL_PACKAGE);
     } catch (err) {
       this.diagnostics.push(toRenderError(err, file.path, () => []).toDiagnostic());
       return;
