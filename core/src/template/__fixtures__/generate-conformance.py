@@ -24,9 +24,11 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 CASES = runpy.run_path(os.path.join(HERE, "conformance-cases.py"))["CASES"]
 
 ENV = jinja2.Environment(extensions=["jinja2.ext.do", "jinja2.ext.loopcontrols"])
-# dbt's text-rendering environment adds four filters, each of which returns a str subclass of its input.
+# dbt's text (SQL) rendering environment adds four filters that return their input unchanged
+# (dbt_common.clients.jinja TEXT_FILTERS); only the native environment of YAML values converts.
 DBT_ENV = jinja2.Environment(extensions=["jinja2.ext.do", "jinja2.ext.loopcontrols"])
-DBT_ENV.filters.update({name: str for name in ("as_text", "as_bool", "as_number", "as_native")})
+DBT_ENV.filters.update({name: (lambda x: x) for name in ("as_text", "as_bool", "as_number", "as_native")})
+DBT_ENV.filters["is_list"] = lambda x: isinstance(x, list)
 
 
 def _with_default(fn):
