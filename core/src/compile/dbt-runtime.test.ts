@@ -43,3 +43,56 @@ describe('as_bool, as_number, as_native, as_text in SQL', () => {
     expect(model(c, 'on')).toBeDefined();
   });
 });
+
+describe('config() inside a generic test macro', () => {
+  const macro = [
+    '{% test big_amounts(model, column_name, above) %}',
+    "{{ config(fail_calc='sum(n)', severity='warn', warn_if='>5', error_if='>10', where='n > 0', limit=100, store_failures=true, tags=['money']) }}",
+    'select {{ column_name }} as n from {{ model }} where {{ column_name }} > {{ above }}',
+    '{% endtest %}',
+  ].join('\n');
+
+  it('is the test config, below the YAML config of the test, above the tests: folder config', async () => {
+    const c = await compile({
+      'xform_project.yml': 'name: shop\nversion: "1"\ntests:\n  shop:\n    +severity: error\n    +limit: 7\n',
+      'macros/big_amounts.sql': macro,
+      'models/orders.sql': 'select 1 as n',
+      'models/schema.yml': [
+        'version: 2',
+        'models:',
+        '  - name: orders',
+        '    columns:',
+        '      - name: n',
+        '        tests:',
+        '          - big_amounts:',
+        '              arguments: {above: 2}',
+        '          - big_amounts:',
+        '              name: big_amounts_strict',
+        '              description: stricter',
+        '              above: 3',
+        '              error_if: ">1"',
+        '              config: {fail_calc: "count(*)", tags: [strict]}',
+      ].join('\n'),
+    });
+    const [plain, strict] = [...tests(c)].sort((a, b) => a.name.localeCompare(b.name));
+    expect(plain!.name).toBe('big_amounts_orders_2__n');
+    expect(plain!.config).toMatchObject({ fail_calc: 'sum(n)', severity: 'warn', warn_if: '>5', error_if: '>10', where: 'n > 0', limit: 100, store_failures: true });
+    expect(plain!.tags).toEqual(['money']);
+    // where= given in the macro filters the model the macro reads, as dbt's get_where_subquery does.
+    expect(plain!.compiled_code).toContain('where n > 0) xform_subquery where n > 2');
+    expect(strict!.name).toBe('big_amounts_strict');
+    expect(strict!.config).toMatchObject({ fail_calc: 'count(*)', severity: 'warn', warn_if: '>5', error_if: '>1', limit: 100 });
+    expect(strict!.tags).toEqual(['money', 'strict']);
+    expect(strict!.description).toBe('stricter');
+    expect(strict!.test_metadata?.kwargs).toEqual({ above: 3, column_name: 'n' });
+  });
+
+  it('disables the test when the macro says enabled=false', async () => {
+    const c = await compile({
+      'macros/off.sql': "{% test off(model) %}{{ config(enabled=false) }}select 1{% endtest %}",
+      'models/orders.sql': 'select 1 as n',
+      'models/schema.yml': 'version: 2\nmodels:\n  - name: orders\n    tests: [off]\n',
+    });
+    expect(tests(c)).toEqual([]);
+  });
+});

@@ -197,8 +197,11 @@ function buildOne(
   const fqn = testFqn(pkg, file, name);
   // Like dbt, a shortened name becomes the default alias: it names the table of stored failures.
   const nameConfig = names.shortName === name ? {} : { alias: names.shortName };
-  // Precedence as in dbt: the default severity, then `tests:` folder config, then the test's own.
-  const config = mergeConfig(mergeConfig(mergeConfig({ severity: 'error' }, resolveFolderConfig(project.config.tests, fqn)), nameConfig), def.config);
+  // Precedence as in dbt: the default severity, `tests:` folder config, config() in the test macro (applied
+  // once the macro has rendered, below), then the test's own YAML config, which dbt calls after the macro.
+  const projectConfig = mergeConfig({ severity: 'error' }, resolveFolderConfig(project.config.tests, fqn));
+  const yamlConfig = mergeConfig(nameConfig, def.config);
+  const config = mergeConfig(projectConfig, yamlConfig);
   if (config.enabled === false) return undefined;
   const hash = sha(`${file}|${attached.unique_id}|${column ?? ''}|${def.name}|${JSON.stringify(args)}|${JSON.stringify(def.config)}`).slice(0, 10);
 
@@ -274,10 +277,21 @@ function buildOne(
     const argValues: Record<string, unknown> = { ...values };
     for (const [key, target] of relationArgs) argValues[key] = relationOf(target);
     const rendered = String(relationOf(attached));
-    const model = typeof config.where === 'string' && config.where.trim() !== '' ? new SubqueryRelation(rendered, config.where) : rendered;
+    const where = node.config.where;
+    const model = typeof where === 'string' && where.trim() !== '' ? new SubqueryRelation(rendered, where) : rendered;
     return engine.render(template, { ...names, __xform_model: model, __xform_column: column, __xform_args: argValues });
   };
   node.compiled_code = render();
+  if (Object.keys(ctx.inFileConfig).length > 0) {
+    const final = mergeConfig(mergeConfig(projectConfig, ctx.inFileConfig), yamlConfig);
+    if (final.enabled === false) return undefined;
+    const whereBefore = node.config.where;
+    node.config = final;
+    node.tags = [...(final.tags ?? [])];
+    node.meta = { ...(final.meta ?? {}) };
+    // The macro's config(where=...) filters the model the macro itself reads: render once more with it.
+    if (final.where !== whereBefore) node.compiled_code = render();
+  }
   renderers.set(node.unique_id, render);
   return node;
 }
