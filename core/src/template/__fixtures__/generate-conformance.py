@@ -11,6 +11,7 @@ Cases Jinja2 itself rejects record the error, and xform must reject them too.
 Run from anywhere:  python3 core/src/template/__fixtures__/generate-conformance.py
 """
 import datetime
+import itertools
 import json
 import os
 import re
@@ -41,11 +42,35 @@ def _with_default(fn):
 
 
 # What dbt's context adds (dbt/context/base.py) for the cases marked dbt=True.
+def _zip(*args, default=None):
+    try:
+        return zip(*args)
+    except TypeError:
+        return default
+
+
+def _diff_of_two_dicts(a, b):
+    lowered = {k.casefold(): [x.casefold() for x in v] for k, v in b.items()}
+    out = {}
+    for k in a:
+        if k.casefold() in lowered:
+            diff = [v for v in a[k] if v.casefold() not in lowered[k.casefold()]]
+            if diff:
+                out[k] = diff
+        else:
+            out[k] = a[k]
+    return out
+
+
 DBT_CONTEXT = {
-    "modules": SimpleNamespace(datetime=datetime, re=re),
+    "modules": SimpleNamespace(datetime=datetime, re=re, itertools=itertools),
     "tojson": _with_default(lambda value, sort_keys=False: json.dumps(value, sort_keys=sort_keys)),
     "fromjson": _with_default(lambda value: json.loads(value)),
-    "zip": lambda *args: list(zip(*args)),
+    "zip": _zip,
+    "zip_strict": zip,
+    "set": _with_default(set),
+    "set_strict": set,
+    "diff_of_two_dicts": _diff_of_two_dicts,
 }
 
 

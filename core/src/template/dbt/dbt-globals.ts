@@ -1,7 +1,7 @@
 /**
  * The dbt context functions that do not depend on the node being rendered: `return`, `log`, `print`,
- * `exceptions`, `adapter.dispatch`, `modules` (datetime, re), `tojson`/`fromjson`, `toyaml`/`fromyaml`,
- * `local_md5`. The compile layer adds the per-node ones (ref, source, config, this...).
+ * `exceptions`, `adapter.dispatch`, `modules` (datetime, re, itertools), `tojson`/`fromjson`,
+ * `toyaml`/`fromyaml`, `set`, `zip` (and their `_strict` forms), `diff_of_two_dicts`, `local_md5`. The compile layer adds the per-node ones (ref, source, config, this...).
  */
 import { createHash } from 'node:crypto';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
@@ -14,6 +14,7 @@ import { arg } from '../runtime/str-methods.js';
 import { isDict, isUndefined, truthy } from '../runtime/values.js';
 import type { MacroNamespaces } from '../namespaces.js';
 import { datetimeModule } from './py-datetime.js';
+import { itertoolsModule, pySet, pyZip } from './py-itertools.js';
 import { reModule } from './py-re.js';
 
 /** Where `log()`, `print()` and `exceptions.warn()` messages go. */
@@ -135,6 +136,23 @@ function sortKeysDeep(value: unknown): unknown {
   return value;
 }
 
+/** dbt's diff_of_two_dicts: dict_a's values missing from dict_b under the same key, compared without case. */
+function diffOfTwoDicts(a: unknown, b: unknown): Record<string, unknown> {
+  if (!isDict(a) || !isDict(b)) return {};
+  const fold = (v: unknown) => pyStr(v).toLowerCase();
+  const lowered = new Map(Object.entries(b).map(([k, v]) => [fold(k), Array.isArray(v) ? v.map(fold) : []]));
+  const out: Record<string, unknown> = {};
+  for (const [key, values] of Object.entries(a)) {
+    const other = lowered.get(fold(key));
+    if (other === undefined) out[key] = values;
+    else {
+      const diff = (Array.isArray(values) ? values : []).filter((v) => !other.includes(fold(v)));
+      if (diff.length > 0) out[key] = diff;
+    }
+  }
+  return out;
+}
+
 export function dbtGlobals(options: DbtGlobalsOptions): Record<string, unknown> {
   const log = (message: unknown, level: 'debug' | 'info' | 'warn') => options.log?.(pyStr(message), level);
   return {
@@ -162,7 +180,18 @@ export function dbtGlobals(options: DbtGlobalsOptions): Record<string, unknown> 
       }),
     },
     adapter: { dispatch: dispatch(options) },
-    modules: { datetime: datetimeModule, re: reModule },
+    modules: { datetime: datetimeModule, re: reModule, itertools: itertoolsModule },
+    set: withDefault((value) => pySet(value)),
+    set_strict: nativeFunction((args: unknown[]) => pySet(args[0])),
+    zip: nativeFunction((args: unknown[], kwargs: Kwargs) => {
+      try {
+        return pyZip(args);
+      } catch {
+        return kwargs.default ?? null;
+      }
+    }),
+    zip_strict: nativeFunction((args: unknown[]) => pyZip(args)),
+    diff_of_two_dicts: nativeFunction((args: unknown[], kwargs: Kwargs) => diffOfTwoDicts(arg(args, kwargs, 0, 'dict_a'), arg(args, kwargs, 1, 'dict_b'))),
     tojson: withDefault((value, kwargs, args) => pyJsonDumps(value, { sortKeys: truthy(arg(args, kwargs, 2, 'sort_keys', false)) })),
     fromjson: withDefault((value) => JSON.parse(pyStr(value))),
     toyaml: withDefault((value, kwargs, args) => {
