@@ -96,3 +96,86 @@ describe('config() inside a generic test macro', () => {
     expect(tests(c)).toEqual([]);
   });
 });
+
+describe('relations: ref(), source(), this and api.Relation', () => {
+  const files = {
+    'models/a.sql': 'select 1 as id',
+    'models/eph.sql': "{{ config(materialized='ephemeral') }}select 1 as id",
+    'models/sources.yml': 'version: 2\nsources:\n  - name: raw\n    schema: raw_data\n    tables: [{name: orders}]\n',
+  };
+
+  it('gives ref() results dbt attributes and methods without changing what they render to', async () => {
+    const c = await compile({
+      ...files,
+      'models/b.sql': [
+        "{%- set r = ref('a') -%}",
+        "{{ r }}|{{ r.identifier }}|{{ r.name }}|{{ r.schema }}|{{ r.type }}|{{ r.is_table }}",
+        "|{{ r.include(database=false) }}|{{ r.include(database=false, schema=false) }}|{{ r.quote(identifier=false).include(database=false) }}",
+        "|{{ r.incorporate(path={'identifier': 'a__dbt_tmp'}) }}|{{ r.incorporate(type='view').is_view }}",
+        "|{{ source('raw', 'orders').include(database=false) }}|{{ this.identifier }}|{{ this.include(database=false) }}",
+        "|{{ ref('eph') }}|{{ ref('eph').is_cte }}|{{ r.render() }}|{{ r.matches(schema=r.schema, identifier='a') }}{{ r.matches(identifier='A') }}",
+      ].join(''),
+    });
+    // The default target has no database: a relation renders as "schema"."identifier" there.
+    const compiled = model(c, 'b')!.compiled_code!.replace(/^with [\s\S]*?\n\)\n/, '');
+    expect(compiled.split('|')).toEqual([
+      '"main"."a"', 'a', 'a', 'main', 'None', 'False',
+      '"main"."a"', '"a"', '"main".a',
+      '"main"."a__dbt_tmp"', 'True',
+      '"raw_data"."orders"', 'b', '"main"."b"',
+      '__xform__cte__eph', 'True', '"main"."a"', 'TrueFalse',
+    ]);
+  });
+
+  it('creates relations with api.Relation, compares them by path and uses them as dict keys and set members', async () => {
+    const c = await compile({
+      ...files,
+      'models/c.sql': [
+        "{%- set made = api.Relation.create(database=ref('a').database, schema=ref('a').schema, identifier='a', type='table') -%}",
+        "{%- set other = api.Relation.create(schema='s', identifier='t') -%}",
+        "{%- set seen = {} -%}{%- do seen.update({ref('a'): 'first'}) -%}",
+        "{{ made }}|{{ made.is_table }}|{{ other }}|{{ other.database is none }}|{{ other.quote(schema=false) }}",
+        "|{{ made == ref('a') }}|{{ other == ref('a') }}|{{ ref('a') in [other, made] }}|{{ seen[made] }}|{{ made in seen }}|{{ other in seen }}",
+        "|{{ set([ref('a'), made, other]) | length }}|{{ api.Relation.create(identifier='x', quote_policy={'identifier': false}) }}",
+        "|{{ api.Relation.Table }}|{{ api.Relation.add_ephemeral_prefix('m') }}|{{ made.without_identifier() }}",
+      ].join(''),
+    });
+    expect(model(c, 'c')!.compiled_code!.split('|')).toEqual([
+      '"main"."a"', 'True', '"s"."t"', 'True', 's."t"',
+      'True', 'False', 'True', 'first', 'True', 'False',
+      '2', 'x',
+      'table', '__dbt__cte__m', '"main"',
+    ]);
+  });
+});
+
+describe('api.Column', () => {
+  const render = async (sql: string) => {
+    const c = await compile({ 'models/m.sql': sql });
+    return model(c, 'm')!.compiled_code!;
+  };
+
+  it("answers as dbt's base and DuckDB Column classes", async () => {
+    const out = await render(
+      [
+        "{%- set c = api.Column('amount', 'numeric', numeric_precision=12, numeric_scale=2) -%}",
+        "{%- set s = api.Column.create('name', 'STRING') -%}",
+        "{%- set v = api.Column.from_description('code', 'varchar(10)') -%}",
+        '{{ c.name }}|{{ c.dtype }}|{{ c.data_type }}|{{ c.quoted }}|{{ c.is_numeric() }}|{{ c.is_number() }}|{{ c.is_integer() }}|{{ c.is_string() }}',
+        '|{{ s.dtype }}|{{ s.data_type }}|{{ s.string_size() }}|{{ v.data_type }}|{{ v.string_size() }}|{{ v.char_size }}',
+        "|{{ api.Column.translate_type('string') }}|{{ api.Column.translate_type('integer') }}|{{ api.Column.string_type(30) }}|{{ api.Column.numeric_type('decimal', 10, 3) }}|{{ api.Column.numeric_type('decimal', none, none) }}",
+        "|{{ api.Column('n', 'HUGEINT').is_integer() }}|{{ api.Column('n', 'DOUBLE').is_float() }}|{{ c.literal('1.5') }}|{{ v.can_expand_to(api.Column('x', 'varchar', 20)) }}",
+      ].join(''),
+    );
+    expect(out.split('|')).toEqual([
+      'amount', 'numeric', 'numeric(12,2)', '"amount"', 'True', 'True', 'False', 'False',
+      'TEXT', 'character varying(256)', '256', 'character varying(10)', '10', '10',
+      'TEXT', 'integer', 'character varying(30)', 'decimal(10,3)', 'decimal',
+      'True', 'True', '1.5::numeric(12,2)', 'True',
+    ]);
+  });
+
+  it('refuses string_size() on a column that is not a string', async () => {
+    await expect(render("{{ api.Column('n', 'integer').string_size() }}")).rejects.toThrow(/string_size\(\) called on column 'n' of type integer/);
+  });
+});

@@ -171,7 +171,8 @@ export class RelationValue {
   [PY_GETATTR](name: string): unknown {
     const method = RELATION_METHODS[name];
     if (method) return nativeFunction((args: unknown[], kwargs: Kwargs) => method(this, args, kwargs));
-    if (RELATION_ATTRIBUTES.has(name)) return (this as unknown as Record<string, unknown>)[name];
+    // A missing part is None in dbt, not undefined.
+    if (RELATION_ATTRIBUTES.has(name)) return (this as unknown as Record<string, unknown>)[name] ?? null;
     return new Undefined(`'Relation' object has no attribute '${name}'`);
   }
 }
