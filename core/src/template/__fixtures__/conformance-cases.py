@@ -339,6 +339,8 @@ c("dbt.zip-default", "{{ zip([1, 2], [3, 4]) | list }} {{ zip(1, default='x') }}
 c("dbt.itertools", "{% set it = modules.itertools %}{{ it.chain([1, 2], [3]) | list }} {{ it.product('ab', [1, 2]) | list }} {{ it.product([1, 2], repeat=2) | list }} {{ it.combinations([1, 2, 3], 2) | list }} {{ it.permutations([1, 2, 3], 2) | list }} {{ it.permutations('ab') | list }}", dbt=True)
 c("dbt.itertools-more", "{% set it = modules.itertools %}{{ it.combinations_with_replacement('ab', 2) | list }} {{ it.zip_longest([1, 2], [3], fillvalue=0) | list }} {{ it.islice([1, 2, 3, 4, 5], 1, 4) | list }} {{ it.islice('abc', 2) | list }} {{ it.accumulate([1, 2, 3]) | list }} {{ it.compress('abc', [1, 0, 1]) | list }} {{ it.repeat('x', 3) | list }}", dbt=True)
 c("dbt.diff-of-two-dicts", "{{ diff_of_two_dicts({'key_x': ['value_1', 'VALUE_2'], 'KEY_Y': ['value_3']}, {'key_x': ['value_1'], 'key_z': ['value_4']}) }} {{ diff_of_two_dicts({'A': ['x']}, {'a': ['X']}) }}", dbt=True)
+c("dbt.toyaml", "{{ toyaml({'a': [1, {'b': 'x y'}], 'c': none, 'd': 'yes', 'e': '1', 'f': 1.0, 'g': 'on', 'h': '', 'i': 'a: b', 'j': true}) }}|{{ toyaml({'b': 1, 'a': 2}, sort_keys=true) }}", dbt=True)
+c("dbt.fromyaml", "{% set d = fromyaml('a: yes\\nb: 1.0\\nc: ~\\nd: off\\ne: [1, 2.5, x]\\nf: 1e3\\ng: \\'007\\'') %}{{ d }} {{ d.b * 2 }} {{ fromyaml('a: [', 'bad') }}", dbt=True)
 c("dbt.zip", "{% for a, b in zip([1, 2, 3], 'ab') %}{{ a }}{{ b }};{% endfor %}", dbt=True)
 
 # ------------------------------------------------------------------ differential batches (xform vs Jinja2 found equal)

@@ -20,6 +20,7 @@ import traceback
 from types import SimpleNamespace
 
 import jinja2
+import yaml
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CASES = runpy.run_path(os.path.join(HERE, "conformance-cases.py"))["CASES"]
@@ -49,6 +50,13 @@ def _zip(*args, default=None):
         return default
 
 
+def _fromyaml(value, default=None):
+    try:
+        return yaml.safe_load(value)
+    except (ValueError, yaml.YAMLError):
+        return default
+
+
 def _diff_of_two_dicts(a, b):
     lowered = {k.casefold(): [x.casefold() for x in v] for k, v in b.items()}
     out = {}
@@ -71,6 +79,8 @@ DBT_CONTEXT = {
     "set": _with_default(set),
     "set_strict": set,
     "diff_of_two_dicts": _diff_of_two_dicts,
+    "toyaml": _with_default(lambda value, sort_keys=False: yaml.safe_dump(value, sort_keys=sort_keys)),
+    "fromyaml": _fromyaml,
 }
 
 

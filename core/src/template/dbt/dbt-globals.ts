@@ -4,9 +4,8 @@
  * `toyaml`/`fromyaml`, `set`, `zip` (and their `_strict` forms), `diff_of_two_dicts`, `local_md5`. The compile layer adds the per-node ones (ref, source, config, this...).
  */
 import { createHash } from 'node:crypto';
-import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { XformError, didYouMeanHint } from '../../errors.js';
-import { nativeFunction, toJs, type Kwargs } from '../runtime/callables.js';
+import { nativeFunction, type Kwargs } from '../runtime/callables.js';
 import { pyJsonDumps } from '../runtime/json.js';
 import { ReturnSignal } from '../runtime/macro.js';
 import { pyStr } from '../runtime/repr.js';
@@ -16,6 +15,7 @@ import type { MacroNamespaces } from '../namespaces.js';
 import { datetimeModule } from './py-datetime.js';
 import { itertoolsModule, pySet, pyZip } from './py-itertools.js';
 import { reModule } from './py-re.js';
+import { fromYaml, toYaml } from './py-yaml.js';
 
 /** Where `log()`, `print()` and `exceptions.warn()` messages go. */
 export type LogFn = (message: string, level: 'debug' | 'info' | 'warn') => void;
@@ -124,18 +124,6 @@ function withDefault(fn: (value: unknown, kwargs: Kwargs, args: unknown[]) => un
   });
 }
 
-function sortKeysDeep(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeysDeep);
-  if (isDict(value)) {
-    return Object.fromEntries(
-      Object.keys(value)
-        .sort()
-        .map((k) => [k, sortKeysDeep(value[k])]),
-    );
-  }
-  return value;
-}
-
 /** dbt's diff_of_two_dicts: dict_a's values missing from dict_b under the same key, compared without case. */
 function diffOfTwoDicts(a: unknown, b: unknown): Record<string, unknown> {
   if (!isDict(a) || !isDict(b)) return {};
@@ -194,13 +182,8 @@ export function dbtGlobals(options: DbtGlobalsOptions): Record<string, unknown> 
     diff_of_two_dicts: nativeFunction((args: unknown[], kwargs: Kwargs) => diffOfTwoDicts(arg(args, kwargs, 0, 'dict_a'), arg(args, kwargs, 1, 'dict_b'))),
     tojson: withDefault((value, kwargs, args) => pyJsonDumps(value, { sortKeys: truthy(arg(args, kwargs, 2, 'sort_keys', false)) })),
     fromjson: withDefault((value) => JSON.parse(pyStr(value))),
-    toyaml: withDefault((value, kwargs, args) => {
-      const sortKeys = truthy(arg(args, kwargs, 2, 'sort_keys', false));
-      const plain = toJs(value);
-      // PyYAML's block style: sequences inside mappings are not indented.
-      return stringifyYaml(sortKeys ? sortKeysDeep(plain) : plain, { indentSeq: false });
-    }),
-    fromyaml: withDefault((value) => parseYaml(pyStr(value)) ?? null),
+    toyaml: withDefault((value, kwargs, args) => toYaml(value, truthy(arg(args, kwargs, 2, 'sort_keys', false)))),
+    fromyaml: withDefault((value) => fromYaml(pyStr(value))),
     local_md5: nativeFunction((args: unknown[]) => createHash('md5').update(pyStr(args[0]), 'utf8').digest('hex')),
   };
 }
