@@ -141,6 +141,47 @@ function diffOfTwoDicts(a: unknown, b: unknown): Record<string, unknown> {
   return out;
 }
 
+/** The error dbt's `exceptions.<name>(...)` raises, as an XformError with a stable code. */
+function raiser(code: string, message: (args: unknown[], kwargs: Kwargs) => string) {
+  return nativeFunction((args: unknown[], kwargs: Kwargs) => {
+    throw new XformError(code, message(args, kwargs));
+  });
+}
+
+const nameOf = (value: unknown): string => {
+  const name = isDict(value) ? value.name : undefined;
+  return pyStr(name ?? value);
+};
+
+/** dbt's `exceptions` context namespace (dbt/context/exceptions_jinja.py), for what packages call. */
+function exceptionsNamespace(log: (message: unknown, level: 'debug' | 'info' | 'warn') => void): Record<string, unknown> {
+  const msg = (args: unknown[], kwargs: Kwargs) => pyStr(arg(args, kwargs, 0, 'msg', ''));
+  return {
+    raise_compiler_error: raiser('XFORM_COMPILER_ERROR', msg),
+    raise_not_implemented: raiser('XFORM_NOT_IMPLEMENTED', msg),
+    raise_database_error: raiser('XFORM_DATABASE_ERROR', msg),
+    raise_dependency_error: raiser('XFORM_DEPENDENCY_ERROR', msg),
+    raise_fail_fast_error: raiser('XFORM_FAIL_FAST', msg),
+    raise_cache_inconsistent: raiser('XFORM_CACHE_INCONSISTENT', (args, kwargs) => pyStr(arg(args, kwargs, 0, 'message', ''))),
+    missing_relation: raiser('XFORM_RELATION_NOT_FOUND', (args, kwargs) => `relation ${pyStr(arg(args, kwargs, 0, 'relation'))} not found`),
+    relation_wrong_type: raiser(
+      'XFORM_RELATION_WRONG_TYPE',
+      (args, kwargs) => `relation ${pyStr(arg(args, kwargs, 0, 'relation'))} is not a ${pyStr(arg(args, kwargs, 1, 'expected_type'))}`,
+    ),
+    missing_config: raiser('XFORM_CONFIG_REQUIRED', (args, kwargs) => `config '${pyStr(arg(args, kwargs, 1, 'name'))}' is required by ${nameOf(arg(args, kwargs, 0, 'model'))}`),
+    missing_materialization: raiser(
+      'XFORM_MATERIALIZATION_NOT_FOUND',
+      (args, kwargs) => `no materialization for ${nameOf(arg(args, kwargs, 0, 'model'))} on adapter ${pyStr(arg(args, kwargs, 1, 'adapter_type'))}`,
+    ),
+    column_type_missing: raiser('XFORM_CONTRACT_ERROR', (args, kwargs) => `contracted columns have no data_type: ${pyStr(arg(args, kwargs, 0, 'column_names'))}`),
+    raise_contract_error: raiser('XFORM_CONTRACT_ERROR', () => "the model's columns do not match its contract"),
+    warn: nativeFunction((args: unknown[], kwargs: Kwargs) => {
+      log(arg(args, kwargs, 0, 'msg', ''), 'warn');
+      return '';
+    }),
+  };
+}
+
 export function dbtGlobals(options: DbtGlobalsOptions): Record<string, unknown> {
   const log = (message: unknown, level: 'debug' | 'info' | 'warn') => options.log?.(pyStr(message), level);
   return {
@@ -155,18 +196,7 @@ export function dbtGlobals(options: DbtGlobalsOptions): Record<string, unknown> 
       log(args.map(pyStr).join(' '), 'info');
       return '';
     }),
-    exceptions: {
-      raise_compiler_error: nativeFunction((args: unknown[], kwargs: Kwargs) => {
-        throw new XformError('XFORM_COMPILER_ERROR', pyStr(arg(args, kwargs, 0, 'msg', '')));
-      }),
-      raise_not_implemented: nativeFunction((args: unknown[], kwargs: Kwargs) => {
-        throw new XformError('XFORM_NOT_IMPLEMENTED', pyStr(arg(args, kwargs, 0, 'msg', '')));
-      }),
-      warn: nativeFunction((args: unknown[], kwargs: Kwargs) => {
-        log(arg(args, kwargs, 0, 'msg', ''), 'warn');
-        return '';
-      }),
-    },
+    exceptions: exceptionsNamespace(log),
     adapter: { dispatch: dispatch(options) },
     modules: { datetime: datetimeModule, re: reModule, itertools: itertoolsModule },
     set: withDefault((value) => pySet(value)),
