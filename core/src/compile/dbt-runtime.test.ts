@@ -179,3 +179,28 @@ describe('api.Column', () => {
     await expect(render("{{ api.Column('n', 'integer').string_size() }}")).rejects.toThrow(/string_size\(\) called on column 'n' of type integer/);
   });
 });
+
+describe('generic test arguments holding Jinja', () => {
+  it('are rendered as dbt renders them: one expression keeps its value, anything else becomes text', async () => {
+    const c = await compile({
+      'xform_project.yml': 'name: shop\nversion: "1"\nvars:\n  statuses: [placed, shipped]\n  least: 2\n',
+      'macros/at_least.sql': "{% test at_least(model, column_name, n, label) %}select '{{ label }}' as label, {{ n + 1 }} as n_plus_one from {{ model }} where {{ column_name }} < {{ n }}{% endtest %}",
+      'models/orders.sql': "select 'placed' as status, 3 as amount",
+      'models/schema.yml': [
+        'version: 2',
+        'models:',
+        '  - name: orders',
+        '    columns:',
+        '      - name: status',
+        '        tests:',
+        `          - accepted_values: {values: "{{ var('statuses') }}"}`,
+        '      - name: amount',
+        '        tests:',
+        `          - at_least: {n: "var('least')", label: "min {{ var('least') }}"}`,
+      ].join('\n'),
+    });
+    const byName = Object.fromEntries(tests(c).map((t) => [t.test_metadata!.name, t.compiled_code!]));
+    expect(byName.accepted_values).toContain("where value_field not in ('placed', 'shipped')");
+    expect(byName.at_least).toBe("select 'min 2' as label, 3 as n_plus_one from \"main\".\"orders\" where amount < 2");
+  });
+});

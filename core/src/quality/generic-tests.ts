@@ -13,6 +13,7 @@ import type { ExecutableNode, GraphNode, SourceNode, TestNode } from '../graph/t
 import type { NodeIndex } from '../graph/index.js';
 import type { TemplateEngine } from '../template/index.js';
 import type { RenderContext, RenderOverrides } from '../compile/render-context.js';
+import { TestArgumentRenderer, needsRendering } from './test-arguments.js';
 import { modelArgument, synthesizeTestNames, testIdHash } from './test-names.js';
 
 export interface GenericTestInput {
@@ -269,12 +270,13 @@ function buildOne(
     template = engine.compile(`${file} (test ${def.name})`, call, node.package_name);
     templates.set(shape, template);
   }
+  const argRenderer = needsRendering(values) ? new TestArgumentRenderer(engine, `${file} (test ${def.name})`, node.package_name) : undefined;
   const render = (overrides?: RenderOverrides): string => {
     const names = ctx.begin({ node, mode: 'final', ...(overrides ? { overrides } : {}) });
     // After begin(), so that relations resolve through this render's overrides.
     const relationOf = (n: GraphNode): unknown =>
       n.resource_type === 'source' ? String(ctx.overridden(n.unique_id) ?? (n as SourceNode).relation_name) : ctx.relationValue(n as ExecutableNode);
-    const argValues: Record<string, unknown> = { ...values };
+    const argValues: Record<string, unknown> = argRenderer ? (argRenderer.render(values, names) as Record<string, unknown>) : { ...values };
     for (const [key, target] of relationArgs) argValues[key] = relationOf(target);
     const rendered = String(relationOf(attached));
     const where = node.config.where;
