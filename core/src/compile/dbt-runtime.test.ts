@@ -138,6 +138,8 @@ describe('relations: ref(), source(), this and api.Relation', () => {
         "|{{ made == ref('a') }}|{{ other == ref('a') }}|{{ ref('a') in [other, made] }}|{{ seen[made] }}|{{ made in seen }}|{{ other in seen }}",
         "|{{ set([ref('a'), made, other]) | length }}|{{ api.Relation.create(identifier='x', quote_policy={'identifier': false}) }}",
         "|{{ api.Relation.Table }}|{{ api.Relation.add_ephemeral_prefix('m') }}|{{ made.without_identifier() }}",
+        // dbt_utils' _is_relation check.
+        "|{% for r in [ref('a'), made, source('raw', 'orders'), 'text'] %}{{ r is mapping and r.get('metadata', {}).get('type', '').endswith('Relation') }}{% endfor %}",
       ].join(''),
     });
     expect(model(c, 'c')!.compiled_code!.split('|')).toEqual([
@@ -145,6 +147,7 @@ describe('relations: ref(), source(), this and api.Relation', () => {
       'True', 'False', 'True', 'first', 'True', 'False',
       '2', 'x',
       'table', '__dbt__cte__m', '"main"',
+      'TrueTrueTrueFalse',
     ]);
   });
 });

@@ -6,7 +6,7 @@
  * (hashed by what it renders to, as dbt hashes it).
  */
 import type { RelationRef } from '../graph/types.js';
-import { PY_GETATTR, PY_HASH, Undefined, nativeFunction, pyArg, pyStr, type Kwargs } from '../template/index.js';
+import { PY_GETATTR, PY_HASH, PY_MAPPING, Undefined, nativeFunction, pyArg, pyStr, type Kwargs } from '../template/index.js';
 
 export type QuoteRelation = (relation: RelationRef) => string;
 
@@ -55,6 +55,7 @@ function policyDict(value: unknown): Partial<Policy> {
 }
 
 export class RelationValue {
+  readonly [PY_MAPPING] = true;
   readonly database: string | undefined;
   readonly schema: string | undefined;
   readonly identifier: string | undefined;
@@ -253,6 +254,7 @@ export const TOKEN_END = '\u0002';
 export const TOKEN_PATTERN = /\u0001(\d+)\u0002/g;
 
 export class PendingRelation {
+  readonly [PY_MAPPING] = true;
   private readonly token: string;
 
   constructor(

@@ -10,6 +10,6 @@ export type { DispatchEntry, LogFn } from './dbt/dbt-globals.js';
 export { PY_GETATTR, nativeFunction, pyFunction, toJs, type Kwargs } from './runtime/callables.js';
 export { arg as pyArg } from './runtime/str-methods.js';
 export { pyStr } from './runtime/repr.js';
-export { PY_HASH, PyFloat, Undefined, isUndefined, tuple } from './runtime/values.js';
+export { PY_HASH, PY_MAPPING, PyFloat, Undefined, isUndefined, tuple } from './runtime/values.js';
 export { TEMPLATE_ERROR } from './render-errors.js';
 export { SYNTAX_ERROR as TEMPLATE_SYNTAX_ERROR, UNSUPPORTED as TEMPLATE_UNSUPPORTED } from './syntax/token-stream.js';

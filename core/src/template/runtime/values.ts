@@ -169,6 +169,9 @@ export function truthy(value: unknown): boolean {
 /** Objects usable as dict keys and set members (dbt's relations) give their Python hash as a string. */
 export const PY_HASH: unique symbol = Symbol.for('xform.pyHash');
 
+/** Objects a template's `is mapping` test accepts (dbt's relations are Mappings: dbt_utils checks it). */
+export const PY_MAPPING: unique symbol = Symbol.for('xform.pyMapping');
+
 export function isHashable(value: unknown): value is { [PY_HASH](): string } {
   return value !== null && typeof value === 'object' && typeof (value as { [PY_HASH]?: unknown })[PY_HASH] === 'function';
 }
