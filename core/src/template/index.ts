@@ -13,3 +13,4 @@ export { pyStr } from './runtime/repr.js';
 export { PY_HASH, PY_MAPPING, PyFloat, Undefined, isUndefined, tuple } from './runtime/values.js';
 export { TEMPLATE_ERROR } from './render-errors.js';
 export { SYNTAX_ERROR as TEMPLATE_SYNTAX_ERROR, UNSUPPORTED as TEMPLATE_UNSUPPORTED } from './syntax/token-stream.js';
+export { NativeRenderer } from './native.js';
