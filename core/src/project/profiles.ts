@@ -208,6 +208,9 @@ const RENDER_FAILED = Symbol('render failed');
 function createRenderer(env: Record<string, string | undefined>, src: YamlSource, bag: DiagnosticBag) {
   let missing: string | undefined;
   const nj = new nunjucks.Environment(null, { autoescape: false });
+  // dbt's native-rendering markers (`port: "{{ env_var('PORT') | as_number }}"`): the value renders as
+  // text, which the target's schema reads as the number or boolean it expects.
+  for (const marker of ['as_text', 'as_bool', 'as_number', 'as_native']) nj.addFilter(marker, (value: unknown) => value);
   nj.addGlobal('env_var', (name: unknown, fallback?: unknown) => {
     const key = String(name);
     const value = env[key];
