@@ -31,5 +31,7 @@ describe('relations', () => {
     expect(reads).toBe(0);
     expect(render('{{ r.identifier }}|{{ r.include(schema=false) }}|{{ r == other }}', { r: pending(), other: make({ schema: 's', identifier: 't' }) })).toBe('t|t|True');
     expect(reads).toBe(3);
+    expect(render("{% set d = {r: 1} %}{{ d[other] }}", { r: pending(), other: make({ schema: 's', identifier: 't' }) })).toBe('1');
+    expect(reads).toBe(4);
   });
 });

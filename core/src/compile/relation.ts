@@ -295,8 +295,9 @@ export class PendingRelation {
     return this.resolve().__eq__(other);
   }
 
+  /** As a dict key or set member it must meet relations built from final names: hash by the real name. */
   [PY_HASH](): string {
-    return this.token;
+    return this.resolve().render();
   }
 
   [PY_GETATTR](name: string): unknown {
