@@ -10,7 +10,8 @@ import type { LoadedProject, NodeConfig } from '../project/types.js';
 import { normalizeConfig, mergeConfig } from '../project/index.js';
 import type { ExecutableNode, GraphNode, RelationRef, TestNode } from '../graph/types.js';
 import { pyFunction } from '../template/index.js';
-import { PendingRelation, RelationValue, type QuoteRelation } from './relation.js';
+import { PendingRelation, RelationValue, relationApi, type QuoteRelation, type RelationOptions, type RelationPath } from './relation.js';
+import { columnApi } from './column.js';
 import { locateCall, locateFunction } from './source-lines.js';
 
 /**
@@ -111,6 +112,10 @@ export class RenderContext {
       run_started_at: meta.runStartedAt,
       invocation_id: meta.invocationId,
       project_name: project.config.name,
+      api: {
+        Relation: relationApi((path, options) => this.makeRelation(path, options)),
+        Column: columnApi(target.type),
+      },
     };
     const configFn = pyFunction((args, kwargs) => {
       const given: Record<string, unknown> = { ...kwargs };
@@ -255,7 +260,7 @@ export class RenderContext {
     }
     try {
       const relation = this.resolver.resolveSource(sourceName, table, node);
-      return (relation.unique_id === undefined ? undefined : this.overridden(relation.unique_id)) ?? new RelationValue(relation, this.quote);
+      return (relation.unique_id === undefined ? undefined : this.overridden(relation.unique_id)) ?? this.makeRelation(relation);
     } catch (err) {
       // Keep rendering to find every problem in one compile; the error is reported once per call site.
       this.diagnostics.addError(err);
@@ -268,10 +273,21 @@ export class RenderContext {
     const overridden = this.overridden(node.unique_id);
     if (overridden) return overridden;
     const relation = this.resolver.relationOf(node);
-    if (typeof relation === 'string') {
-      return new RelationValue({ schema: '', identifier: relation }, () => relation);
-    }
-    return new RelationValue(relation, this.quote);
+    return typeof relation === 'string' ? cteRelation(relation) : this.makeRelation(relation);
+  }
+
+  /**
+   * A relation quoted by the target's dialect, with dbt's per-adapter defaults for what it reports:
+   * dbt-snowflake's quote policy is false (xform's Snowflake dialect quotes only names that need it),
+   * BigQuery quotes with backticks.
+   */
+  makeRelation(path: RelationPath, options: RelationOptions = {}): RelationValue {
+    const type = this.project.target.type;
+    return new RelationValue(path, this.quote, {
+      quoteDefault: type !== 'snowflake',
+      quoteCharacter: type === 'bigquery' ? '`' : '"',
+      ...options,
+    });
   }
 
   /** The current render's override for `uniqueId` (a model, seed or source), if any. */
@@ -281,7 +297,7 @@ export class RenderContext {
   }
 
   private overrideValue(override: string | RelationRef): RelationValue {
-    return typeof override === 'string' ? fixtureRelation(override) : new RelationValue(override, this.quote);
+    return typeof override === 'string' ? fixtureRelation(override) : this.makeRelation(override);
   }
 
   /** Best current guess of a node's relation (final once the node has been rendered and named). */
@@ -293,7 +309,7 @@ export class RenderContext {
 
   private pending(key: string, provisional: () => RelationRef): PendingRelation {
     const index = this.tokenIndexOf(key);
-    return new PendingRelation(index, provisional, () => {
+    return new PendingRelation(index, () => this.makeRelation(provisional()), () => {
       this.needsFinalRender = true;
     });
   }
@@ -325,7 +341,14 @@ function relationArgs(fn: keyof typeof RELATION_CALLS, args: unknown[]): string[
   return given as string[];
 }
 
+const bare: QuoteRelation = (r) => r.identifier;
+
 /** A relation that renders as a bare name (a unit test's fixture CTE). */
 function fixtureRelation(name: string): RelationValue {
-  return new RelationValue({ schema: '', identifier: name }, () => name);
+  return new RelationValue({ identifier: name }, bare);
+}
+
+/** An ephemeral model's CTE, as dbt's create_ephemeral_from: type cte, the identifier alone, unquoted. */
+function cteRelation(name: string): RelationValue {
+  return new RelationValue({ identifier: name }, bare, { type: 'cte', include: { database: false, schema: false }, quote: { identifier: false } });
 }

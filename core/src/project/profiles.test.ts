@@ -196,3 +196,25 @@ describe('choosing and validating a target', () => {
     }
   });
 });
+
+describe("dbt's native markers in profiles.yml", () => {
+  test('port and threads written as "{{ env_var(...) | as_number }}" read as numbers (dbt-utils integration_tests profile)', () => {
+    const text = [
+      'shop:',
+      '  target: pg',
+      '  outputs:',
+      '    pg:',
+      '      type: postgres',
+      '      host: h',
+      '      user: u',
+      '      password: p',
+      '      dbname: d',
+      '      schema: s',
+      `      port: "{{ env_var('PORT') | as_number }}"`,
+      `      threads: "{{ env_var('THREADS', '4') | as_number }}"`,
+    ].join('\n');
+    const { target, bag } = resolve(text, { env: { PORT: '5433' } });
+    expect(bag.errors).toEqual([]);
+    expect(target).toMatchObject({ port: 5433, threads: 4 });
+  });
+});

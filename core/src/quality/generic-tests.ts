@@ -13,6 +13,7 @@ import type { ExecutableNode, GraphNode, SourceNode, TestNode } from '../graph/t
 import type { NodeIndex } from '../graph/index.js';
 import type { TemplateEngine } from '../template/index.js';
 import type { RenderContext, RenderOverrides } from '../compile/render-context.js';
+import { TestArgumentRenderer, needsRendering } from './test-arguments.js';
 import { modelArgument, synthesizeTestNames, testIdHash } from './test-names.js';
 
 export interface GenericTestInput {
@@ -204,8 +205,11 @@ function buildOne(
   const fqn = testFqn(pkg, file, name, project.packages?.find((p) => p.name === pkg)?.path);
   // Like dbt, a shortened name becomes the default alias: it names the table of stored failures.
   const nameConfig = names.shortName === name ? {} : { alias: names.shortName };
-  // Precedence as in dbt: the default severity, then `tests:` folder config, then the test's own.
-  const config = mergeConfig(mergeConfig(mergeConfig({ severity: 'error' }, resolveFolderConfig(project.config.tests, fqn)), nameConfig), def.config);
+  // Precedence as in dbt: the default severity, `tests:` folder config, config() in the test macro (applied
+  // once the macro has rendered, below), then the test's own YAML config, which dbt calls after the macro.
+  const projectConfig = mergeConfig({ severity: 'error' }, resolveFolderConfig(project.config.tests, fqn));
+  const yamlConfig = mergeConfig(nameConfig, def.config);
+  const config = mergeConfig(projectConfig, yamlConfig);
   if (config.enabled === false) return undefined;
   const hash = sha(`${file}|${attached.unique_id}|${column ?? ''}|${def.name}|${JSON.stringify(args)}|${JSON.stringify(def.config)}`).slice(0, 10);
 
@@ -273,18 +277,30 @@ function buildOne(
     template = engine.compile(`${file} (test ${def.name})`, call, node.package_name);
     templates.set(shape, template);
   }
+  const argRenderer = needsRendering(values) ? new TestArgumentRenderer(engine, `${file} (test ${def.name})`, node.package_name) : undefined;
   const render = (overrides?: RenderOverrides): string => {
     const names = ctx.begin({ node, mode: 'final', ...(overrides ? { overrides } : {}) });
     // After begin(), so that relations resolve through this render's overrides.
     const relationOf = (n: GraphNode): unknown =>
       n.resource_type === 'source' ? String(ctx.overridden(n.unique_id) ?? (n as SourceNode).relation_name) : ctx.relationValue(n as ExecutableNode);
-    const argValues: Record<string, unknown> = { ...values };
+    const argValues: Record<string, unknown> = argRenderer ? (argRenderer.render(values, names) as Record<string, unknown>) : { ...values };
     for (const [key, target] of relationArgs) argValues[key] = relationOf(target);
     const rendered = String(relationOf(attached));
-    const model = typeof config.where === 'string' && config.where.trim() !== '' ? new SubqueryRelation(rendered, config.where) : rendered;
+    const where = node.config.where;
+    const model = typeof where === 'string' && where.trim() !== '' ? new SubqueryRelation(rendered, where) : rendered;
     return engine.render(template, { ...names, __xform_model: model, __xform_column: column, __xform_args: argValues });
   };
   node.compiled_code = render();
+  if (Object.keys(ctx.inFileConfig).length > 0) {
+    const final = mergeConfig(mergeConfig(projectConfig, ctx.inFileConfig), yamlConfig);
+    if (final.enabled === false) return undefined;
+    const whereBefore = node.config.where;
+    node.config = final;
+    node.tags = [...(final.tags ?? [])];
+    node.meta = { ...(final.meta ?? {}) };
+    // The macro's config(where=...) filters the model the macro itself reads: render once more with it.
+    if (final.where !== whereBefore) node.compiled_code = render();
+  }
   renderers.set(node.unique_id, render);
   return node;
 }

@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import nunjucks from 'nunjucks';
 import { describe, expect, it } from 'vitest';
 import { isXformError } from '../errors.js';
-import { TemplateEngine } from './index.js';
+import { NativeRenderer, TemplateEngine } from './index.js';
+import { pyRepr } from './runtime/repr.js';
 
 interface Case {
   name: string;
@@ -15,6 +16,8 @@ interface Case {
   output?: string;
   error?: string;
   errorLine?: number;
+  /** Rendered as dbt renders YAML values (native environment); `output` is the Python repr of the value. */
+  native?: boolean;
   /** Set when Jinja2 renders the snippet but xform deliberately refuses the construct. */
   xform?: 'unsupported';
   line?: number;
@@ -28,7 +31,9 @@ const fixture = JSON.parse(readFileSync(new URL('./__fixtures__/jinja-conformanc
 const engine = new TemplateEngine({ macroFiles: [], adapterType: 'duckdb' });
 
 function render(c: Case): string {
-  return engine.renderString(`conformance/${c.name}.sql`, c.template, structuredClone(c.context ?? {}));
+  const path = `conformance/${c.name}.sql`;
+  if (c.native) return pyRepr(new NativeRenderer(engine, path).render(c.template, structuredClone(c.context ?? {})));
+  return engine.renderString(path, c.template, structuredClone(c.context ?? {}));
 }
 
 function thrown(c: Case): unknown {

@@ -10,7 +10,9 @@ Cases Jinja2 itself rejects record the error, and xform must reject them too.
 
 Run from anywhere:  python3 core/src/template/__fixtures__/generate-conformance.py
 """
+import ast
 import datetime
+import itertools
 import json
 import os
 import re
@@ -19,14 +21,69 @@ import traceback
 from types import SimpleNamespace
 
 import jinja2
+import jinja2.nativetypes
+import yaml
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CASES = runpy.run_path(os.path.join(HERE, "conformance-cases.py"))["CASES"]
 
 ENV = jinja2.Environment(extensions=["jinja2.ext.do", "jinja2.ext.loopcontrols"])
-# dbt's text-rendering environment adds four filters, each of which returns a str subclass of its input.
+# dbt's text (SQL) rendering environment adds four filters that return their input unchanged
+# (dbt_common.clients.jinja TEXT_FILTERS); only the native environment of YAML values converts.
 DBT_ENV = jinja2.Environment(extensions=["jinja2.ext.do", "jinja2.ext.loopcontrols"])
-DBT_ENV.filters.update({name: str for name in ("as_text", "as_bool", "as_number", "as_native")})
+DBT_ENV.filters.update({name: (lambda x: x) for name in ("as_text", "as_bool", "as_number", "as_native")})
+DBT_ENV.filters["is_list"] = lambda x: isinstance(x, list)
+
+
+# dbt's native environment (YAML values): markers are str subclasses; one rendered value is kept as it is,
+# or, when marked, read with ast.literal_eval and type-checked; several become one string.
+class _Text(str):
+    pass
+
+
+class _Native(str):
+    pass
+
+
+class _Bool(_Native):
+    pass
+
+
+class _Number(_Native):
+    pass
+
+
+def _native_concat(nodes):
+    head = list(itertools.islice(nodes, 2))
+    if not head:
+        return ""
+    if len(head) > 1:
+        return "".join(str(v) for v in itertools.chain(head, nodes))
+    raw = head[0]
+    if isinstance(raw, _Text):
+        return str(raw)
+    if not isinstance(raw, _Native):
+        return raw
+    try:
+        result = ast.literal_eval(raw)
+    except (ValueError, SyntaxError, MemoryError):
+        result = raw
+    if isinstance(raw, _Bool) and not isinstance(result, bool):
+        raise ValueError(f"Could not convert value '{raw!s}' into type 'bool'")
+    if isinstance(raw, _Number) and (isinstance(result, bool) or not isinstance(result, (int, float))):
+        raise ValueError(f"Could not convert value '{raw!s}' into type 'number'")
+    return result
+
+
+class _NativeTemplate(jinja2.nativetypes.NativeTemplate):
+    def render(self, *args, **kwargs):
+        ctx = self.new_context(dict(*args, **kwargs))
+        return _native_concat(self.root_render_func(ctx))
+
+
+NATIVE_ENV = jinja2.nativetypes.NativeEnvironment(extensions=["jinja2.ext.do", "jinja2.ext.loopcontrols"])
+NATIVE_ENV.template_class = _NativeTemplate
+NATIVE_ENV.filters.update({"as_text": _Text, "as_bool": _Bool, "as_native": _Native, "as_number": _Number})
 
 
 def _with_default(fn):
@@ -39,19 +96,55 @@ def _with_default(fn):
 
 
 # What dbt's context adds (dbt/context/base.py) for the cases marked dbt=True.
+def _zip(*args, default=None):
+    try:
+        return zip(*args)
+    except TypeError:
+        return default
+
+
+def _fromyaml(value, default=None):
+    try:
+        return yaml.safe_load(value)
+    except (ValueError, yaml.YAMLError):
+        return default
+
+
+def _diff_of_two_dicts(a, b):
+    lowered = {k.casefold(): [x.casefold() for x in v] for k, v in b.items()}
+    out = {}
+    for k in a:
+        if k.casefold() in lowered:
+            diff = [v for v in a[k] if v.casefold() not in lowered[k.casefold()]]
+            if diff:
+                out[k] = diff
+        else:
+            out[k] = a[k]
+    return out
+
+
 DBT_CONTEXT = {
-    "modules": SimpleNamespace(datetime=datetime, re=re),
+    "modules": SimpleNamespace(datetime=datetime, re=re, itertools=itertools),
     "tojson": _with_default(lambda value, sort_keys=False: json.dumps(value, sort_keys=sort_keys)),
     "fromjson": _with_default(lambda value: json.loads(value)),
-    "zip": lambda *args: list(zip(*args)),
+    "zip": _zip,
+    "zip_strict": zip,
+    "set": _with_default(set),
+    "set_strict": set,
+    "diff_of_two_dicts": _diff_of_two_dicts,
+    "toyaml": _with_default(lambda value, sort_keys=False: yaml.safe_dump(value, sort_keys=sort_keys)),
+    "fromyaml": _fromyaml,
 }
 
 
 def render(case):
     try:
-        template = (DBT_ENV if case.get("dbt") else ENV).from_string(case["template"])
-        context = dict(DBT_CONTEXT) if case.get("dbt") else {}
+        env = NATIVE_ENV if case.get("native") else DBT_ENV if case.get("dbt") else ENV
+        template = env.from_string(case["template"])
+        context = dict(DBT_CONTEXT) if case.get("dbt") or case.get("native") else {}
         context.update(case.get("context", {}))
+        if case.get("native"):
+            return {"output": repr(template.render(**context))}
         return {"output": template.render(**context)}
     except jinja2.TemplateSyntaxError as err:
         return {"error": f"{type(err).__name__}: {err.message}", "errorLine": err.lineno}
@@ -78,6 +171,8 @@ def main():
             entry["xform"] = case["xform"]
         if "line" in case:
             entry["line"] = case["line"]
+        if case.get("native"):
+            entry["native"] = True
         entry.update(render(case))
         out.append(entry)
     path = os.path.join(HERE, "jinja-conformance.json")

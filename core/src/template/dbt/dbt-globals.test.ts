@@ -53,4 +53,28 @@ describe('dbt globals', () => {
     });
     expect(e.renderString('t.sql', "{{ adapter.dispatch('hi', macro_namespace='my_project')() }}", {})).toBe('pg');
   });
+
+  it("raises dbt's exceptions as errors at the calling line, and sends warn/log/print to the log", () => {
+    const messages: string[] = [];
+    const e = new TemplateEngine({
+      adapterType: 'duckdb',
+      log: (message, level) => messages.push(`${level}:${message}`),
+      macroFiles: [{ path: 'macros/m.sql', contents: "{% macro boom() %}\n{{ exceptions.raise_compiler_error('bad thing') }}\n{% endmacro %}" }],
+    });
+    const fail = (source: string) => {
+      try {
+        e.renderString('models/x.sql', source, {});
+      } catch (err) {
+        const x = err as { code: string; message: string; location?: { file: string; line?: number } };
+        return `${x.code} ${x.message} ${x.location?.file}:${x.location?.line}`;
+      }
+      return 'rendered';
+    };
+    expect(fail('select 1\n{{ boom() }}')).toBe('XFORM_COMPILER_ERROR bad thing macros/m.sql:2');
+    expect(fail("{{ exceptions.raise_not_implemented('nope') }}")).toBe('XFORM_NOT_IMPLEMENTED nope models/x.sql:1');
+    expect(fail("\n{{ exceptions.missing_relation('db.s.t') }}")).toBe('XFORM_RELATION_NOT_FOUND relation db.s.t not found models/x.sql:2');
+    expect(fail("{{ exceptions.relation_wrong_type('s.t', 'view') }}")).toBe('XFORM_RELATION_WRONG_TYPE relation s.t is not a view models/x.sql:1');
+    expect(e.renderString('models/x.sql', "{{ exceptions.warn('careful') }}{% do log('quiet') %}{% do log('loud', info=true) %}{{ print('shown', 2) }}{% macro r() %}{{ return([1, 2]) }}{% endmacro %}{{ r() | length }}", {})).toBe('2');
+    expect(messages).toEqual(['warn:careful', 'debug:quiet', 'info:loud', 'info:shown 2']);
+  });
 });

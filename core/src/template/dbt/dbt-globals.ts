@@ -1,12 +1,11 @@
 /**
  * The dbt context functions that do not depend on the node being rendered: `return`, `log`, `print`,
- * `exceptions`, `adapter.dispatch`, `modules` (datetime, re), `tojson`/`fromjson`, `toyaml`/`fromyaml`,
- * `local_md5`. The compile layer adds the per-node ones (ref, source, config, this...).
+ * `exceptions`, `adapter.dispatch`, `modules` (datetime, re, itertools), `tojson`/`fromjson`,
+ * `toyaml`/`fromyaml`, `set`, `zip` (and their `_strict` forms), `diff_of_two_dicts`, `local_md5`. The compile layer adds the per-node ones (ref, source, config, this...).
  */
 import { createHash } from 'node:crypto';
-import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { XformError, didYouMeanHint } from '../../errors.js';
-import { nativeFunction, toJs, type Kwargs } from '../runtime/callables.js';
+import { nativeFunction, type Kwargs } from '../runtime/callables.js';
 import { pyJsonDumps } from '../runtime/json.js';
 import { ReturnSignal } from '../runtime/macro.js';
 import { pyStr } from '../runtime/repr.js';
@@ -14,7 +13,9 @@ import { arg } from '../runtime/str-methods.js';
 import { isDict, isUndefined, truthy } from '../runtime/values.js';
 import type { MacroNamespaces } from '../namespaces.js';
 import { datetimeModule } from './py-datetime.js';
+import { itertoolsModule, pySet, pyZip } from './py-itertools.js';
 import { reModule } from './py-re.js';
+import { fromYaml, toYaml } from './py-yaml.js';
 
 /** Where `log()`, `print()` and `exceptions.warn()` messages go. */
 export type LogFn = (message: string, level: 'debug' | 'info' | 'warn') => void;
@@ -123,16 +124,62 @@ function withDefault(fn: (value: unknown, kwargs: Kwargs, args: unknown[]) => un
   });
 }
 
-function sortKeysDeep(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeysDeep);
-  if (isDict(value)) {
-    return Object.fromEntries(
-      Object.keys(value)
-        .sort()
-        .map((k) => [k, sortKeysDeep(value[k])]),
-    );
+/** dbt's diff_of_two_dicts: dict_a's values missing from dict_b under the same key, compared without case. */
+function diffOfTwoDicts(a: unknown, b: unknown): Record<string, unknown> {
+  if (!isDict(a) || !isDict(b)) return {};
+  const fold = (v: unknown) => pyStr(v).toLowerCase();
+  const lowered = new Map(Object.entries(b).map(([k, v]) => [fold(k), Array.isArray(v) ? v.map(fold) : []]));
+  const out: Record<string, unknown> = {};
+  for (const [key, values] of Object.entries(a)) {
+    const other = lowered.get(fold(key));
+    if (other === undefined) out[key] = values;
+    else {
+      const diff = (Array.isArray(values) ? values : []).filter((v) => !other.includes(fold(v)));
+      if (diff.length > 0) out[key] = diff;
+    }
   }
-  return value;
+  return out;
+}
+
+/** The error dbt's `exceptions.<name>(...)` raises, as an XformError with a stable code. */
+function raiser(code: string, message: (args: unknown[], kwargs: Kwargs) => string) {
+  return nativeFunction((args: unknown[], kwargs: Kwargs) => {
+    throw new XformError(code, message(args, kwargs));
+  });
+}
+
+const nameOf = (value: unknown): string => {
+  const name = isDict(value) ? value.name : undefined;
+  return pyStr(name ?? value);
+};
+
+/** dbt's `exceptions` context namespace (dbt/context/exceptions_jinja.py), for what packages call. */
+function exceptionsNamespace(log: (message: unknown, level: 'debug' | 'info' | 'warn') => void): Record<string, unknown> {
+  const msg = (args: unknown[], kwargs: Kwargs) => pyStr(arg(args, kwargs, 0, 'msg', ''));
+  return {
+    raise_compiler_error: raiser('XFORM_COMPILER_ERROR', msg),
+    raise_not_implemented: raiser('XFORM_NOT_IMPLEMENTED', msg),
+    raise_database_error: raiser('XFORM_DATABASE_ERROR', msg),
+    raise_dependency_error: raiser('XFORM_DEPENDENCY_ERROR', msg),
+    raise_fail_fast_error: raiser('XFORM_FAIL_FAST', msg),
+    raise_cache_inconsistent: raiser('XFORM_CACHE_INCONSISTENT', (args, kwargs) => pyStr(arg(args, kwargs, 0, 'message', ''))),
+    missing_relation: raiser('XFORM_RELATION_NOT_FOUND', (args, kwargs) => `relation ${pyStr(arg(args, kwargs, 0, 'relation'))} not found`),
+    relation_wrong_type: raiser(
+      'XFORM_RELATION_WRONG_TYPE',
+      (args, kwargs) => `relation ${pyStr(arg(args, kwargs, 0, 'relation'))} is not a ${pyStr(arg(args, kwargs, 1, 'expected_type'))}`,
+    ),
+    missing_config: raiser('XFORM_CONFIG_REQUIRED', (args, kwargs) => `config '${pyStr(arg(args, kwargs, 1, 'name'))}' is required by ${nameOf(arg(args, kwargs, 0, 'model'))}`),
+    missing_materialization: raiser(
+      'XFORM_MATERIALIZATION_NOT_FOUND',
+      (args, kwargs) => `no materialization for ${nameOf(arg(args, kwargs, 0, 'model'))} on adapter ${pyStr(arg(args, kwargs, 1, 'adapter_type'))}`,
+    ),
+    column_type_missing: raiser('XFORM_CONTRACT_ERROR', (args, kwargs) => `contracted columns have no data_type: ${pyStr(arg(args, kwargs, 0, 'column_names'))}`),
+    raise_contract_error: raiser('XFORM_CONTRACT_ERROR', () => "the model's columns do not match its contract"),
+    warn: nativeFunction((args: unknown[], kwargs: Kwargs) => {
+      log(arg(args, kwargs, 0, 'msg', ''), 'warn');
+      return '';
+    }),
+  };
 }
 
 export function dbtGlobals(options: DbtGlobalsOptions): Record<string, unknown> {
@@ -149,29 +196,24 @@ export function dbtGlobals(options: DbtGlobalsOptions): Record<string, unknown> 
       log(args.map(pyStr).join(' '), 'info');
       return '';
     }),
-    exceptions: {
-      raise_compiler_error: nativeFunction((args: unknown[], kwargs: Kwargs) => {
-        throw new XformError('XFORM_COMPILER_ERROR', pyStr(arg(args, kwargs, 0, 'msg', '')));
-      }),
-      raise_not_implemented: nativeFunction((args: unknown[], kwargs: Kwargs) => {
-        throw new XformError('XFORM_NOT_IMPLEMENTED', pyStr(arg(args, kwargs, 0, 'msg', '')));
-      }),
-      warn: nativeFunction((args: unknown[], kwargs: Kwargs) => {
-        log(arg(args, kwargs, 0, 'msg', ''), 'warn');
-        return '';
-      }),
-    },
+    exceptions: exceptionsNamespace(log),
     adapter: { dispatch: dispatch(options) },
-    modules: { datetime: datetimeModule, re: reModule },
+    modules: { datetime: datetimeModule, re: reModule, itertools: itertoolsModule },
+    set: withDefault((value) => pySet(value)),
+    set_strict: nativeFunction((args: unknown[]) => pySet(args[0])),
+    zip: nativeFunction((args: unknown[], kwargs: Kwargs) => {
+      try {
+        return pyZip(args);
+      } catch {
+        return kwargs.default ?? null;
+      }
+    }),
+    zip_strict: nativeFunction((args: unknown[]) => pyZip(args)),
+    diff_of_two_dicts: nativeFunction((args: unknown[], kwargs: Kwargs) => diffOfTwoDicts(arg(args, kwargs, 0, 'dict_a'), arg(args, kwargs, 1, 'dict_b'))),
     tojson: withDefault((value, kwargs, args) => pyJsonDumps(value, { sortKeys: truthy(arg(args, kwargs, 2, 'sort_keys', false)) })),
     fromjson: withDefault((value) => JSON.parse(pyStr(value))),
-    toyaml: withDefault((value, kwargs, args) => {
-      const sortKeys = truthy(arg(args, kwargs, 2, 'sort_keys', false));
-      const plain = toJs(value);
-      // PyYAML's block style: sequences inside mappings are not indented.
-      return stringifyYaml(sortKeys ? sortKeysDeep(plain) : plain, { indentSeq: false });
-    }),
-    fromyaml: withDefault((value) => parseYaml(pyStr(value)) ?? null),
+    toyaml: withDefault((value, kwargs, args) => toYaml(value, truthy(arg(args, kwargs, 2, 'sort_keys', false)))),
+    fromyaml: withDefault((value) => fromYaml(pyStr(value))),
     local_md5: nativeFunction((args: unknown[]) => createHash('md5').update(pyStr(args[0]), 'utf8').digest('hex')),
   };
 }

@@ -6,7 +6,7 @@
 import { BoundMethod, PY_GETATTR, callValue, isPyFunction, type Kwargs } from './callables.js';
 import { DICT_METHODS, LIST_METHODS, TUPLE_METHODS, type MethodImpl } from './collection-methods.js';
 import { STR_METHODS } from './str-methods.js';
-import { PyFloat, Undefined, dictKey, hasOwn, isDict, isTuple, isUndefined, tuple, typeError, typeName, undefinedError, num, valueError, fromJsDate } from './values.js';
+import { PyFloat, Undefined, dictKey, hasOwn, isDict, isHashable, isTuple, isUndefined, tuple, typeError, typeName, undefinedError, num, valueError, fromJsDate } from './values.js';
 
 const BLOCKED = new Set(['constructor', '__proto__', 'prototype', '__defineGetter__', '__defineSetter__']);
 
@@ -73,7 +73,7 @@ export function getitem(obj: unknown, key: unknown): unknown {
     return new Undefined(`${objectLabel(obj)} has no element ${String(key)}`);
   }
   if (isDict(obj)) {
-    if (key !== null && typeof key === 'object') return new Undefined(`${objectLabel(obj)} has no element ${String(key)}`);
+    if (key !== null && typeof key === 'object' && !isHashable(key)) return new Undefined(`${objectLabel(obj)} has no element ${String(key)}`);
     const k = dictKey(key);
     if (hasOwn(obj, k)) return obj[k];
     return typeof key === 'string' ? getattr(obj, key) : new Undefined(`${objectLabel(obj)} has no element ${k}`);

@@ -4,7 +4,7 @@ import { formatPercent, toFixedHalfEven } from './format.js';
 import { iterate } from './operators.js';
 import { pyRepr, pyStr } from './repr.js';
 import { STR_METHODS } from './str-methods.js';
-import { PyError, isDict, isUndefined, num, tuple, typeError, undefinedError } from './values.js';
+import { PyError, isDict, isTuple, isUndefined, num, tuple, typeError, undefinedError } from './values.js';
 
 const s = (value: unknown) => pyStr(value);
 
@@ -150,11 +150,13 @@ export const TEXT_FILTERS: Record<string, FilterFn> = {
     if (args.length > 0 && hasKwargs) throw new PyError('FilterArgumentError', "can't handle positional and keyword arguments at the same time");
     return formatPercent(s(value), hasKwargs ? kwargs : tuple([...args]));
   },
-  // dbt's filters: markers for native rendering; in SQL (text) rendering each is just str(value).
-  as_text: filter('as_text', [], (v) => s(v)),
-  as_bool: filter('as_bool', [], (v) => s(v)),
-  as_number: filter('as_number', [], (v) => s(v)),
-  as_native: filter('as_native', [], (v) => s(v)),
+  // dbt's filters: markers for the native rendering of YAML values; in SQL (text) rendering dbt returns the
+  // value unchanged, so `false | as_bool` stays falsy in an {% if %}.
+  as_text: filter('as_text', [], (v) => v),
+  as_bool: filter('as_bool', [], (v) => v),
+  as_number: filter('as_number', [], (v) => v),
+  as_native: filter('as_native', [], (v) => v),
+  is_list: filter('is_list', [], (v) => Array.isArray(v) && !isTuple(v)),
   wordwrap: unsupported('wordwrap', 'Python textwrap semantics are not reproduced'),
   urlize: unsupported('urlize', 'not useful for SQL'),
 };

@@ -10,6 +10,7 @@ import {
   Undefined,
   dictKey,
   hasOwn,
+  isHashable,
   isDict,
   isFloat,
   isTuple,
@@ -229,11 +230,11 @@ export function contains(container: unknown, item: unknown): boolean {
   if (isDict(container)) {
     if (Array.isArray(item) && !isTuple(item)) throw typeError("unhashable type: 'list'");
     if (isDict(item)) throw typeError("unhashable type: 'dict'");
-    if (item !== null && typeof item === 'object' && !(item instanceof PyFloat)) return false;
+    if (item !== null && typeof item === 'object' && !(item instanceof PyFloat) && !isHashable(item)) return false;
     return hasOwn(container, dictKey(item));
   }
   if (container instanceof Map) return container.has(item);
-  if (container instanceof Set) return container.has(item);
+  if (container instanceof Set) return container.has(item) || (isHashable(item) && [...container].some((member) => eq(member, item)));
   if (isUndefined(container)) return false;
   throw typeError(`argument of type '${typeName(container)}' is not iterable`);
 }

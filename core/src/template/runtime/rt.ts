@@ -9,7 +9,7 @@ import { Loop } from './loop.js';
 import { MISSING, Macro, ReturnSignal, missingParameter, type MacroBody, type MacroMeta } from './macro.js';
 import * as ops from './operators.js';
 import { pyStr } from './repr.js';
-import { PyError, PyFloat, Undefined, dictKey, isDict, isUndefined, truthy, tuple, typeError, typeName, undef, undefinedError } from './values.js';
+import { PyError, PyFloat, Undefined, dictKey, isDict, isHashable, isUndefined, truthy, tuple, typeError, typeName, undef, undefinedError } from './values.js';
 
 export const TEMPLATE_LOCATION: unique symbol = Symbol('xform.templateLocation');
 
@@ -44,7 +44,7 @@ function unpack(value: unknown, n: number): unknown[] {
 function dict(pairs: [unknown, unknown][]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of pairs) {
-    if (k !== null && typeof k === 'object' && !(k instanceof PyFloat)) throw typeError(`unhashable type: '${typeName(k)}'`);
+    if (k !== null && typeof k === 'object' && !(k instanceof PyFloat) && !isHashable(k)) throw typeError(`unhashable type: '${typeName(k)}'`);
     Object.defineProperty(out, dictKey(k), { value: v, enumerable: true, writable: true, configurable: true });
   }
   return out;

@@ -3,7 +3,7 @@ import { isCallable } from './callables.js';
 import { contains, eq, ge, gt, le, lt, mod } from './operators.js';
 import { STR_METHODS } from './str-methods.js';
 import { pyStr } from './repr.js';
-import { PyError, PyFloat, isDict, isInt, isNumber, isUndefined, truthy } from './values.js';
+import { PY_MAPPING, PyError, PyFloat, isDict, isInt, isNumber, isUndefined, truthy } from './values.js';
 
 export type TestFn = (value: unknown, args: unknown[]) => boolean;
 
@@ -28,7 +28,7 @@ export const TESTS: Record<string, TestFn> = {
   integer: (v) => isInt(v),
   float: (v) => v instanceof PyFloat || (typeof v === 'number' && !Number.isInteger(v)),
   string: (v) => typeof v === 'string',
-  mapping: (v) => isDict(v) || v instanceof Map,
+  mapping: (v) => isDict(v) || v instanceof Map || (v !== null && typeof v === 'object' && PY_MAPPING in v),
   sequence: (v) => typeof v === 'string' || Array.isArray(v) || isDict(v) || isUndefined(v),
   iterable: isIterable,
   callable: (v) => isCallable(v),

@@ -166,8 +166,19 @@ export function truthy(value: unknown): boolean {
 }
 
 /** The key a Python value becomes in a dict (plain objects only hold string keys). */
+/** Objects usable as dict keys and set members (dbt's relations) give their Python hash as a string. */
+export const PY_HASH: unique symbol = Symbol.for('xform.pyHash');
+
+/** Objects a template's `is mapping` test accepts (dbt's relations are Mappings: dbt_utils checks it). */
+export const PY_MAPPING: unique symbol = Symbol.for('xform.pyMapping');
+
+export function isHashable(value: unknown): value is { [PY_HASH](): string } {
+  return value !== null && typeof value === 'object' && typeof (value as { [PY_HASH]?: unknown })[PY_HASH] === 'function';
+}
+
 export function dictKey(key: unknown): string {
   if (typeof key === 'string') return key;
+  if (isHashable(key)) return key[PY_HASH]();
   if (key === null) return 'None';
   if (typeof key === 'boolean') return key ? 'True' : 'False';
   if (typeof key === 'number') return String(key);
