@@ -1,6 +1,6 @@
 /**
  * File-system failures while writing artifacts, under real conditions: `target` is a file, `target` is not
- * writable (the CLI run as `nobody`, since root ignores permission bits), and a full disk (a 64 KiB tmpfs).
+ * writable (the CLI run as `nobody`, since root ignores permission bits), and a full disk (a 1 MiB tmpfs).
  * Each must be one located error without a stack trace, exit code 2, and never half a file on disk.
  */
 import { execFileSync } from 'node:child_process';
@@ -83,14 +83,15 @@ describe('file-system errors', () => {
 
   it('`xform compile` on a full disk says so and leaves the previous manifest whole', async (ctx) => {
     const root = await project();
-    const disk = await smallDisk(root, '64k');
+    const disk = await smallDisk(root, '1m');
     if (!disk) return ctx.skip();
     await writeFile(path.join(root, 'xform_project.yml'), `name: demo\nversion: "1.0"\ntarget-path: ${disk}/target\n`);
     const first = await runXform(['compile'], { cwd: root });
     expect(first.code, first.stderr).toBe(0);
     const before = await readFile(path.join(disk, 'target', 'manifest.json'), 'utf8');
-    // 100 KB of SQL cannot fit on a 64 KiB disk.
-    await writeFile(path.join(root, 'models', 'big.sql'), `select 1 as id -- ${'x'.repeat(100_000)}\n`);
+    // 2 MB of SQL (in the compiled file and again in the manifest) cannot fit on a 1 MiB disk; the first
+    // manifest (with dbt's built-in macros, ~70 KB) does.
+    await writeFile(path.join(root, 'models', 'big.sql'), `select 1 as id -- ${'x'.repeat(2_000_000)}\n`);
     const result = await runXform(['compile'], { cwd: root });
     expectFsError(result, 'the disk is full', '(ENOSPC)');
     expect(await readFile(path.join(disk, 'target', 'manifest.json'), 'utf8')).toBe(before);
