@@ -190,7 +190,7 @@ class Compiler implements RelationResolver {
       renderForRun: (node, opts) => this.renderForRun(node, opts.isIncremental),
       renderForExecution: (node, opts) => {
         const session = new IntrospectionSession(opts.connection, opts.adapter);
-        return session.render(() => this.renderForRun(node, opts.isIncremental, session));
+        return session.render(node.original_file_path, () => this.renderForRun(node, opts.isIncremental, session));
       },
       renderUnitTest: (node, opts) => this.renderUnitTest(node, opts),
       renderTestForAudit: (test, opts) => this.renderTestForAudit(test, { relations: opts.relations }),

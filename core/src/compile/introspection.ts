@@ -14,7 +14,9 @@
  * what dbt answers while parsing: run_query and load_result none, no columns, no relation.
  */
 import type { Adapter, Connection, QueryResult } from '../adapter/types.js';
-import { XformError } from '../errors.js';
+import { isXformError, XformError } from '../errors.js';
+
+const joinHint = (a: string | undefined, b: string) => (a ? `${a}; ${b}` : b);
 import { pyFunction, PY_CALL, type PyCallable } from '../template/index.js';
 import type { ColumnValue } from './column.js';
 import { RelationValue } from './relation.js';
@@ -84,7 +86,7 @@ export class IntrospectionSession {
    * Renders until a pass completes, running each question asked on the way. `render` is called once per
    * pass; an error of a pass that asked nothing new is the template's own and is thrown as is.
    */
-  async render(render: () => string): Promise<string> {
+  async render(file: string, render: () => string): Promise<string> {
     for (let pass = 0; pass < MAX_PASSES; pass++) {
       this.pending = undefined;
       this.results.clear();
@@ -93,10 +95,18 @@ export class IntrospectionSession {
       } catch (err) {
         const pending = this.pending as { key: string; question: Question } | undefined;
         if (pending === undefined) throw err;
-        this.answers.set(pending.key, await pending.question(this.connection, this.adapter));
+        let answer: unknown;
+        try {
+          answer = await pending.question(this.connection, this.adapter);
+        } catch (failed) {
+          if (!isXformError(failed) || failed.location) throw failed;
+          throw new XformError(failed.code, failed.message, { location: { file }, hint: joinHint(failed.hint, 'asked at run time by run_query, statement or adapter.get_*'), cause: failed });
+        }
+        this.answers.set(pending.key, answer);
       }
     }
     throw new XformError('XFORM_INTROSPECTION_LIMIT', `the template asked the warehouse more than ${MAX_PASSES - 1} questions`, {
+      location: { file },
       hint: 'run_query, statement and adapter.get_* calls each count once; compute more in one query',
     });
   }
