@@ -105,7 +105,7 @@ describe('run-time introspection in models', () => {
       } finally {
         await client.end();
       }
-      await expectCompiledFiles(root, '"xform_test"."intro"."a"');
+      await expectCompiledFiles(root, `"${pgServer.database}"."intro"."a"`);
     });
   });
 });
