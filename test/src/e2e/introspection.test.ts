@@ -86,6 +86,30 @@ describe('run-time introspection in models', () => {
     await expectCompiledFiles(root, '"main"."a"');
   });
 
+  it('answers run_query on {{ this }} in the incremental branch of a second build', async () => {
+    const root = await writeProject({
+      ...FILES,
+      'models/inc.sql': `{{ config(materialized='incremental') }}
+{%- if is_incremental() %}{% set hi = run_query('select max(id) from ' ~ this).columns[0].values()[0] %}{% else %}{% set hi = 0 %}{% endif -%}
+select id from {{ ref('a') }} where id > {{ hi }}
+`,
+    });
+    roots.push(root);
+    for (let i = 0; i < 2; i++) {
+      const build = await runXform(['build'], { cwd: root });
+      expect(build.code, build.stdout + build.stderr).toBe(0);
+    }
+    expect(await readFile(path.join(root, 'target/run/models/inc.sql'), 'utf8')).toContain('where id > 3');
+    expect(await readFile(path.join(root, 'target/compiled/models/inc.sql'), 'utf8')).toContain('where id > 3');
+    const adapter = await createAdapter({ type: 'duckdb', name: 'dev', path: path.join(root, 'target/xform.duckdb'), schema: 'main', threads: 1 }, { projectRoot: root });
+    try {
+      const { rows } = await adapter.withConnection((c) => c.execute('select id from main.inc order by id'));
+      expect(plain(rows)).toEqual([{ id: 1 }, { id: 2 }, { id: 3 }]);
+    } finally {
+      await adapter.close();
+    }
+  });
+
   describe('on PostgreSQL', () => {
     const server = withPostgres();
 
