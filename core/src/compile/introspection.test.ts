@@ -84,6 +84,30 @@ describe('run-time introspection', () => {
     expect(w.sent).toEqual(['select max(id) as m from "main"."a"'.replace('"main"', `"${c.project.target.schema}"`), `select count(*) as n from "${c.project.target.schema}"."a"`]);
   });
 
+  it('answers get_missing_columns with the columns of the first relation the second lacks, and get_relation with its type', async () => {
+    const c = await compile({
+      'models/b.sql': 'select 1 as id',
+      'models/m.sql':
+        "{% set rel = adapter.get_relation(none, this.schema, 'a') %}select '{{ adapter.get_missing_columns(ref('a'), ref('b')) | map(attribute='name') | join(',') }}' as missing, '{{ rel.type }}' as kind, {{ adapter.get_relation(none, this.schema, 'zz') is none }} as gone",
+    });
+    const w = fakeWarehouse(1);
+    const columns: Record<string, { name: string; dataType: string }[]> = {
+      a: [
+        { name: 'id', dataType: 'INTEGER' },
+        { name: 'amount', dataType: 'NUMERIC(10,2)' },
+      ],
+      b: [{ name: 'ID', dataType: 'INTEGER' }],
+    };
+    const adapter = {
+      catalog: {
+        getRelation: async (r: { identifier: string }) => (r.identifier in columns ? { ...r, kind: 'view' } : undefined),
+        getColumns: async (r: { identifier: string }) => columns[r.identifier] ?? [],
+      },
+    } as unknown as Adapter;
+    const sql = await c.renderForExecution(model(c, 'm'), { isIncremental: false, connection: w.connection, adapter });
+    expect(sql).toBe("select 'amount' as missing, 'view' as kind, True as gone");
+  });
+
   it('gives a failing introspection query the model file as its location', async () => {
     const c = await compile({ 'models/m.sql': INTROSPECTING });
     const w = fakeWarehouse(1, 'count(*)');
