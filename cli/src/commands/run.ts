@@ -159,6 +159,7 @@ async function runCommand(spec: CommandSpec, options: RunOptions): Promise<numbe
       runLockHeld: lock !== undefined,
       signal: abort.signal,
       onEvent: (e) => printer.event(e),
+      targetDir,
     });
     const elapsed = (performance.now() - started) / 1000;
     await writeRunResults(targetDir, results, {

@@ -216,3 +216,14 @@ export function columnApi(adapterType: string): unknown {
     ),
   });
 }
+
+/** A column of a relation as the warehouse describes it (`NUMERIC(10,2)`...), as dbt's adapter reports it. */
+export function describedColumn(adapterType: string, name: string, rawType: string): ColumnValue {
+  const flavor = flavorOf(adapterType);
+  try {
+    return fromDescription(flavor, name, rawType);
+  } catch {
+    // Nested types (STRUCT(a INTEGER), DECIMAL(18,3)[]) keep their full spelling.
+    return new ColumnValue(flavor, name, rawType);
+  }
+}

@@ -12,7 +12,8 @@ import type { LoadedProject, ProjectFile } from '../project/types.js';
 import { LineageGraph, NodeIndex, checkLayerRules } from '../graph/index.js';
 import type { ExecutableNode, GraphNode, MacroNode, RelationRef, SourceNode, TestNode } from '../graph/types.js';
 import { INTERNAL_PACKAGE, TemplateEngine, type CompiledTemplate } from '../template/index.js';
-import type { Dialect } from '../adapter/types.js';
+import type { Adapter, Connection, Dialect } from '../adapter/types.js';
+import { IntrospectionSession } from './introspection.js';
 import { BUILTIN_TESTS_PATH, BUILTIN_TESTS_SQL } from '../quality/builtin-tests.js';
 import { buildGenericTests, type GenericTestRenderer } from '../quality/generic-tests.js';
 import { buildUnitTests } from '../quality/unit-test-nodes.js';
@@ -56,6 +57,11 @@ export interface CompiledProject {
   diagnostics: Diagnostic[];
   /** Renders a node's SQL for a run: is_incremental() as given, `execute` true, ephemeral CTEs inlined. */
   renderForRun(node: ExecutableNode, options: { isIncremental: boolean }): string;
+  /**
+   * renderForRun with a live connection: run_query, statement/load_result and adapter.get_* ask the
+   * warehouse on `connection` (see introspection.ts for how a synchronous render gets async answers).
+   */
+  renderForExecution(node: ExecutableNode, options: { isIncremental: boolean; connection: Connection; adapter: Adapter }): Promise<string>;
   /**
    * Renders a model for a unit test: ref()/source()/this of the inputs in `overrides.relations` render as
    * those names (fixture CTEs), vars/env_vars and macros as overridden. No ephemeral CTEs are inlined: a
@@ -115,6 +121,7 @@ class Compiler implements RelationResolver {
       invocationId: this.invocationId,
       runStartedAt: this.runStartedAt,
       env: options.env ?? process.env,
+      quoteIdentifier: (name) => options.dialect.quoteIdentifier(name),
     });
     this.engine = new TemplateEngine({
       macroFiles: [{ path: BUILTIN_TESTS_PATH, contents: BUILTIN_TESTS_SQL, packageName: INTERNAL_PACKAGE }, ...project.macros],
@@ -181,6 +188,10 @@ class Compiler implements RelationResolver {
       graph: graph!,
       diagnostics: [...project.diagnostics, ...this.bag.warnings],
       renderForRun: (node, opts) => this.renderForRun(node, opts.isIncremental),
+      renderForExecution: (node, opts) => {
+        const session = new IntrospectionSession(opts.connection, opts.adapter);
+        return session.render(node.original_file_path, () => this.renderForRun(node, opts.isIncremental, session));
+      },
       renderUnitTest: (node, opts) => this.renderUnitTest(node, opts),
       renderTestForAudit: (test, opts) => this.renderTestForAudit(test, { relations: opts.relations }),
       renderHook: (sql, node) => this.renderHook(sql, node),
@@ -459,8 +470,8 @@ class Compiler implements RelationResolver {
     return ctes;
   }
 
-  private renderForRun(node: ExecutableNode, isIncremental: boolean): string {
-    const names = this.ctx.begin({ node, mode: 'final', isIncremental, execute: true });
+  private renderForRun(node: ExecutableNode, isIncremental: boolean, session?: IntrospectionSession): string {
+    const names = this.ctx.begin({ node, mode: 'final', isIncremental, execute: true, session });
     const body = this.engine.render(this.templateFor(node), names);
     return injectCtes(body, this.ephemeralCtes(node));
   }

@@ -11,7 +11,8 @@ import { normalizeConfig, mergeConfig } from '../project/index.js';
 import type { ExecutableNode, GraphNode, RelationRef, TestNode } from '../graph/types.js';
 import { pyFunction } from '../template/index.js';
 import { PendingRelation, RelationValue, relationApi, type QuoteRelation, type RelationOptions, type RelationPath } from './relation.js';
-import { columnApi } from './column.js';
+import { columnApi, describedColumn } from './column.js';
+import { introspectionGlobals, type IntrospectionSession } from './introspection.js';
 import { locateCall, locateFunction } from './source-lines.js';
 
 /**
@@ -25,6 +26,8 @@ export interface RenderTarget {
   mode: RenderMode;
   isIncremental?: boolean;
   execute?: boolean;
+  /** The live connection of a run's execute phase: run_query, statement and adapter.get_* ask it. */
+  session?: IntrospectionSession;
   /**
    * What ref()/source()/this render as instead of real relations, and var/env overrides: unit tests (fixture
    * CTEs) and write-audit-publish (a model's staging relation).
@@ -77,10 +80,19 @@ export class RenderContext {
     private readonly quote: QuoteRelation,
     private readonly resolver: RelationResolver,
     private readonly diagnostics: DiagnosticBag,
-    meta: { invocationId: string; runStartedAt: Date; env: Record<string, string | undefined> },
+    meta: { invocationId: string; runStartedAt: Date; env: Record<string, string | undefined>; quoteIdentifier?: (name: string) => string },
   ) {
     const target = project.target;
+    const introspection = introspectionGlobals({
+      session: () => (this.current?.execute === true ? this.current.session : undefined),
+      makeRelation: (path, options) => this.makeRelation(path, options),
+      makeColumn: (name, dataType) => describedColumn(target.type, name, dataType),
+      quoteIdentifier: (name) => (meta.quoteIdentifier ? meta.quoteIdentifier(name) : `"${name.replaceAll('"', '""')}"`),
+      adapterType: target.type,
+    });
     this.globals = {
+      ...introspection.names,
+      adapter: introspection.adapter,
       var: pyFunction((args) => this.lookupVar(String(args[0]), args.length > 1, args[1])),
       env_var: pyFunction((args) => {
         const name = String(args[0]);

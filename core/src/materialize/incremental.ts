@@ -86,7 +86,7 @@ export function isFullRefresh(node: ExecutableNode, fullRefresh: boolean): boole
 
 export interface IncrementalEnv extends BuildEnv {
   fullRefresh: boolean;
-  renderSql(isIncremental: boolean): string;
+  renderSql(isIncremental: boolean): string | Promise<string>;
 }
 
 export async function buildIncremental(env: IncrementalEnv): Promise<MaterializeResult> {
@@ -97,14 +97,14 @@ export async function buildIncremental(env: IncrementalEnv): Promise<Materialize
   const target = nodeRelation(node);
   const existing = await lookupRelation(env, target);
   if (!existing || existing.kind !== 'table' || isFullRefresh(node, env.fullRefresh)) {
-    return buildTable(env, env.renderSql(false));
+    return buildTable(env, await env.renderSql(false));
   }
 
   const tmp = stagingRelation(env, target);
   await runHooks(env, 'pre_hook');
   await dropIfExists(env, tmp);
   try {
-    await exec(env, dialect.createTableAs(tmp, env.renderSql(true), { config: node.config, staging: true, scratch: true }));
+    await exec(env, dialect.createTableAs(tmp, await env.renderSql(true), { config: node.config, staging: true, scratch: true }));
     env.relations?.created(tmp, 'table');
     const stagingColumns = await catalog.getColumns(tmp);
     const targetColumns = await catalog.getColumns(target);

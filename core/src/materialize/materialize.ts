@@ -21,9 +21,9 @@ export async function materialize(ctx: MaterializeContext): Promise<MaterializeR
     if (kind !== 'ephemeral') await dropLeftovers(env);
     switch (kind) {
       case 'view':
-        return await buildView(env, ctx.renderSql(false));
+        return await buildView(env, await ctx.renderSql(false));
       case 'table':
-        return await buildTable(env, ctx.renderSql(false));
+        return await buildTable(env, await ctx.renderSql(false));
       case 'incremental':
         return await buildIncremental({ ...env, fullRefresh: ctx.fullRefresh, renderSql: (inc) => ctx.renderSql(inc) });
       case 'ephemeral':

@@ -22,7 +22,7 @@ export interface MaterializeContext {
    * The node's SQL rendered for this run. Incremental models are re-rendered with is_incremental() true only
    * when the target exists, is a table, and full refresh is off.
    */
-  renderSql(isIncremental: boolean): string;
+  renderSql(isIncremental: boolean): string | Promise<string>;
   /** Renders a hook template (pre_hook/post_hook) for this node. */
   renderHook(sql: string): string;
   /**

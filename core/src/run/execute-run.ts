@@ -6,6 +6,8 @@
 import type { Adapter, Connection } from '../adapter/types.js';
 import type { CompiledProject } from '../compile/compiler.js';
 import type { ExecutableNode, GraphNode, TestNode } from '../graph/types.js';
+import path from 'node:path';
+import { ensureDir, writeFileAtomic } from '../fs-write.js';
 import { materialize } from '../materialize/materialize.js';
 import { materializeSeed } from '../materialize/seed.js';
 import { ensureSchemas, nodeRelation, StagingNames } from '../materialize/relations.js';
@@ -40,6 +42,11 @@ export interface ExecuteRunOptions {
   runLockHeld?: boolean;
   signal?: AbortSignal;
   onEvent?(event: RunEvent): void;
+  /**
+   * The project's target folder: each built model's SQL as it ran (the execute-phase render, with
+   * introspection answered) is written to run/<path>, and to compiled/<path> where it differs from compile's.
+   */
+  targetDir?: string;
 }
 
 export interface ExecuteRunResult {
@@ -66,6 +73,18 @@ async function runHooks(adapter: Adapter, hooks: string[], render: (sql: string)
 async function runUnitTestNode(compiled: CompiledProject, adapter: Adapter, connection: Connection, test: TestNode): Promise<NodeOutcome> {
   const r = await runUnitTest({ compiled, adapter, connection, test });
   return { status: r.status, message: r.message, failures: r.failures };
+}
+
+/** dbt's target/run/<path>, and target/compiled/<path> again when the run's render differs from compile's. */
+async function writeRanSql(targetDir: string, node: ExecutableNode, sql: string): Promise<void> {
+  const text = sql.endsWith('\n') ? sql : `${sql}\n`;
+  const files = [path.join(targetDir, 'run', node.original_file_path)];
+  if (node.compiled_path !== undefined && node.compiled_code !== sql) files.push(path.join(targetDir, node.compiled_path));
+  node.compiled_code = sql;
+  for (const file of files) {
+    await ensureDir(path.dirname(file), 'the SQL that ran');
+    await writeFileAtomic(file, text, 'the SQL that ran');
+  }
 }
 
 export async function executeRun(options: ExecuteRunOptions): Promise<ExecuteRunResult> {
@@ -177,6 +196,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecuteRun
                 return blocking.length === 0 ? { ok: true } : { ok: false, message: `blocked by test ${blocking.join(', ')}` };
               }
             : undefined;
+          let ran: string | undefined;
           try {
             const r =
               exec.resource_type === 'seed'
@@ -186,13 +206,14 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecuteRun
                     connection,
                     node: exec,
                     fullRefresh: options.fullRefresh === true,
-                    renderSql: (isIncremental) => compiled.renderForRun(exec, { isIncremental }),
+                    renderSql: async (isIncremental) => (ran = await compiled.renderForExecution(exec, { isIncremental, connection, adapter })),
                     renderHook: (sql) => compiled.renderHook(sql, exec),
                     audit,
                     signal,
                     relations: relationCache,
                     names,
                   });
+            if (ran !== undefined && options.targetDir !== undefined) await writeRanSql(options.targetDir, exec, ran);
             return { status: 'success', message: r.message, rowsAffected: r.rowsAffected, adapterResponse: r.adapterResponse, settled };
           } catch (err) {
             return { ...errorOutcome(err), settled };

@@ -7,7 +7,7 @@ export { TemplateEngine } from './engine.js';
 export type { CompiledTemplate, MacroFile, MacroInfo, TemplateEngineOptions } from './engine.js';
 export { INTERNAL_PACKAGE } from './namespaces.js';
 export type { DispatchEntry, LogFn } from './dbt/dbt-globals.js';
-export { PY_GETATTR, nativeFunction, pyFunction, toJs, type Kwargs } from './runtime/callables.js';
+export { PY_CALL, PY_GETATTR, nativeFunction, pyFunction, toJs, type Kwargs, type PyCallable } from './runtime/callables.js';
 export { arg as pyArg } from './runtime/str-methods.js';
 export { pyStr } from './runtime/repr.js';
 export { PY_HASH, PY_MAPPING, PyFloat, Undefined, isUndefined, tuple } from './runtime/values.js';
