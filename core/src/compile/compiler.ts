@@ -75,6 +75,12 @@ export interface CompiledProject {
    * Everything else renders as in the compiled SQL.
    */
   renderTestForAudit(test: TestNode, options: { relations: ReadonlyMap<string, RelationRef> }): string;
+  /**
+   * A data test's SQL as it runs: rendered with `execute` true and introspection answered on `connection`
+   * (dbt_utils' equality reads the columns of both relations), with `relations` overridden as in
+   * renderTestForAudit (default: none).
+   */
+  renderTestForExecution(test: TestNode, options: { relations?: ReadonlyMap<string, RelationRef>; connection: Connection; adapter: Adapter }): Promise<string>;
   /** Renders a hook (pre_hook/post_hook/on-run-*) in a node's context (or the project's when node is undefined). */
   renderHook(sql: string, node?: ExecutableNode): string;
   /** Compiles a one-off snippet (`xform compile --inline`) against the project. */
@@ -194,6 +200,10 @@ class Compiler implements RelationResolver {
       },
       renderUnitTest: (node, opts) => this.renderUnitTest(node, opts),
       renderTestForAudit: (test, opts) => this.renderTestForAudit(test, { relations: opts.relations }),
+      renderTestForExecution: (test, opts) => {
+        const session = new IntrospectionSession(opts.connection, opts.adapter);
+        return session.render(test.original_file_path, () => this.renderTestForAudit(test, { relations: opts.relations ?? new Map() }, session));
+      },
       renderHook: (sql, node) => this.renderHook(sql, node),
       compileInline: (sql) => this.compileInline(sql),
       relationName: this.quote,
@@ -485,14 +495,15 @@ class Compiler implements RelationResolver {
   }
 
   /** Renders like compile did (mode final, `execute` false), so only the overridden relations differ. */
-  private renderTestForAudit(test: TestNode, overrides: RenderOverrides): string {
+  private renderTestForAudit(test: TestNode, overrides: RenderOverrides, session?: IntrospectionSession): string {
     let body: string;
     if (test.test_metadata) {
       const render = this.genericRenderers.get(test.unique_id);
       if (!render) throw new XformError('XFORM_INTERNAL', `no generic test '${test.unique_id}' in this compile`);
-      body = render(overrides);
+      body = render(overrides, session);
     } else {
-      body = this.engine.render(this.templateFor(test), this.ctx.begin({ node: test, mode: 'final', overrides }));
+      const execution = session ? { execute: true, session } : {};
+      body = this.engine.render(this.templateFor(test), this.ctx.begin({ node: test, mode: 'final', overrides, ...execution }));
     }
     return injectCtes(body, this.ephemeralCtes(test, overrides));
   }

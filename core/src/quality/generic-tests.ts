@@ -13,6 +13,7 @@ import type { ExecutableNode, GraphNode, SourceNode, TestNode } from '../graph/t
 import type { NodeIndex } from '../graph/index.js';
 import type { TemplateEngine } from '../template/index.js';
 import type { RenderContext, RenderOverrides } from '../compile/render-context.js';
+import type { IntrospectionSession } from '../compile/introspection.js';
 import { TestArgumentRenderer, needsRendering } from './test-arguments.js';
 import { modelArgument, synthesizeTestNames, testIdHash } from './test-names.js';
 
@@ -53,8 +54,11 @@ class SubqueryRelation {
   }
 }
 
-/** A generic test's SQL, rendered again with relations overridden (write-audit-publish reads staging). */
-export type GenericTestRenderer = (overrides?: RenderOverrides) => string;
+/**
+ * A generic test's SQL, rendered again: with relations overridden (write-audit-publish reads staging), and at
+ * run time with `execute` true and the node's introspection session (dbt renders tests with a connection).
+ */
+export type GenericTestRenderer = (overrides?: RenderOverrides, session?: IntrospectionSession) => string;
 
 export interface GenericTests {
   tests: TestNode[];
@@ -278,16 +282,18 @@ function buildOne(
     templates.set(shape, template);
   }
   const argRenderer = needsRendering(values) ? new TestArgumentRenderer(engine, `${file} (test ${def.name})`, node.package_name) : undefined;
-  const render = (overrides?: RenderOverrides): string => {
-    const names = ctx.begin({ node, mode: 'final', ...(overrides ? { overrides } : {}) });
+  const render = (overrides?: RenderOverrides, session?: IntrospectionSession): string => {
+    const names = ctx.begin({ node, mode: 'final', ...(overrides ? { overrides } : {}), ...(session ? { execute: true, session } : {}) });
     // After begin(), so that relations resolve through this render's overrides.
+    // Relations, not their names: dbt passes `model` and ref()/source() arguments as Relation objects, and
+    // packages' tests check that (dbt_utils' equality reads their columns).
     const relationOf = (n: GraphNode): unknown =>
-      n.resource_type === 'source' ? String(ctx.overridden(n.unique_id) ?? (n as SourceNode).relation_name) : ctx.relationValue(n as ExecutableNode);
+      n.resource_type === 'source' ? (ctx.overridden(n.unique_id) ?? ctx.makeRelation(n as SourceNode)) : ctx.relationValue(n as ExecutableNode);
     const argValues: Record<string, unknown> = argRenderer ? (argRenderer.render(values, names) as Record<string, unknown>) : { ...values };
     for (const [key, target] of relationArgs) argValues[key] = relationOf(target);
-    const rendered = String(relationOf(attached));
+    const modelRelation = relationOf(attached);
     const where = node.config.where;
-    const model = typeof where === 'string' && where.trim() !== '' ? new SubqueryRelation(rendered, where) : rendered;
+    const model = typeof where === 'string' && where.trim() !== '' ? new SubqueryRelation(String(modelRelation), where) : modelRelation;
     return engine.render(template, { ...names, __xform_model: model, __xform_column: column, __xform_args: argValues });
   };
   node.compiled_code = render();

@@ -171,7 +171,10 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecuteRun
         const onAbort = () => void connection.cancel();
         signal.addEventListener('abort', onAbort, { once: true });
         try {
-          if (node.resource_type === 'test') return await runTest(connection, node as TestNode, signal);
+          if (node.resource_type === 'test') {
+            const test = node as TestNode;
+            return await runTest(connection, test, signal, await compiled.renderTestForExecution(test, { connection, adapter }));
+          }
           if (node.resource_type === 'unit_test') return await runUnitTestNode(compiled, adapter, connection, node as TestNode);
           const exec = node as ExecutableNode;
           const auditTests = audits.get(id);
@@ -185,7 +188,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecuteRun
                   const t0 = performance.now();
                   let outcome: NodeOutcome;
                   try {
-                    outcome = await runTest(connection, test, signal, compiled.renderTestForAudit(test, { relations }));
+                    outcome = await runTest(connection, test, signal, await compiled.renderTestForExecution(test, { relations, connection, adapter }));
                   } catch (err) {
                     outcome = errorOutcome(err);
                   }

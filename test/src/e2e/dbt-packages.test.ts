@@ -194,7 +194,7 @@ describe('xform deps and packages', () => {
     expect(secret.stderr + secret.stdout).not.toContain('tok-9f8e7d6c');
   });
 
-  it("installs dbt-utils from integration_tests' local: ../ and loads its macros under dbt_utils", async () => {
+  it("installs dbt-utils from integration_tests' local: ../, loads its macros under dbt_utils and builds it on DuckDB", async () => {
     const base = await tempDir();
     await cp(DBT_UTILS, path.join(base, 'dbt-utils'), { recursive: true });
     const root = path.join(base, 'dbt-utils', 'integration_tests');
@@ -216,12 +216,23 @@ describe('xform deps and packages', () => {
     expect(project.macros.filter((m) => m.packageName === undefined).every((m) => !m.path.startsWith('dbt_packages/'))).toBe(true);
     expect(project.diagnostics.filter((d) => /DUPLICATE|CLASH/.test(d.code))).toEqual([]);
 
-    const compile = await runXform(['compile', '--profiles-dir', profiles], { cwd: root });
-    const output = compile.stdout + compile.stderr;
-    const models = project.models.filter((m) => m.packageName === undefined).map((m) => m.path);
-    const failing = new Set(models.filter((m) => output.includes(`${m}:`)));
-    process.stdout.write(`dbt-utils integration_tests: ${models.length - failing.size} of ${models.length} models compile\n`);
-    // Loading itself never fails: any errors are template errors in node bodies (runtime macros come later).
-    expect(output).not.toMatch(/XFORM_(PROJECT|PACKAGES?|DUPLICATE)_[A-Z_]*/);
+    // The whole integration project, built on DuckDB as dbt-utils' CI builds it (issue 14: >= 90% of the
+    // models, >= 80% of the tests). What still fails is listed, so a regression shows which node it hit.
+    const build = await runXform(['build', '--profiles-dir', profiles, '--threads', '1'], { cwd: root, timeoutMs: 300_000 });
+    expect(build.stdout + build.stderr).not.toMatch(/XFORM_(PROJECT|PACKAGES?|DUPLICATE)_[A-Z_]*/);
+    const results = JSON.parse(await readFile(path.join(root, 'target/run_results.json'), 'utf8')) as { results: { unique_id: string; status: string; message?: string }[] };
+    const tally = (kind: string, ok: string) => {
+      const mine = results.results.filter((r) => r.unique_id.startsWith(`${kind}.`));
+      const bad = mine.filter((r) => r.status !== ok);
+      for (const r of bad) process.stdout.write(`  ${r.status} ${r.unique_id}: ${(r.message ?? '').replace(/\s+/g, ' ').slice(0, 120)}\n`);
+      return { all: mine.length, ok: mine.length - bad.length };
+    };
+    const models = tally('model', 'success');
+    const tests = tally('test', 'pass');
+    process.stdout.write(`dbt-utils integration_tests on DuckDB: ${models.ok} of ${models.all} models built, ${tests.ok} of ${tests.all} tests passed\n`);
+    expect(models.all).toBeGreaterThanOrEqual(45);
+    expect(models.ok / models.all).toBeGreaterThanOrEqual(0.9);
+    expect(tests.all).toBeGreaterThanOrEqual(100);
+    expect(tests.ok / tests.all).toBeGreaterThanOrEqual(0.8);
   });
 });

@@ -186,6 +186,13 @@ export function eq(a: unknown, b: unknown): boolean {
     return keys.every((k) => hasOwn(b, k) && eq(a[k], b[k]));
   }
   if (a instanceof Date || b instanceof Date) return eq(fromJsDate(a), fromJsDate(b));
+  // Python sets (dbt's `set()`) are equal when they hold equal members, whatever the order.
+  if (a instanceof Set) {
+    if (!(b instanceof Set) || a.size !== b.size) return false;
+    const members = [...b];
+    for (const item of a) if (!members.some((m) => eq(item, m))) return false;
+    return true;
+  }
   if (a !== null && typeof a === 'object' && typeof (a as PyOperand).__eq__ === 'function') return (a as PyOperand).__eq__!(b);
   return false;
 }
