@@ -17,7 +17,7 @@ import type { Adapter, Connection, QueryResult } from '../adapter/types.js';
 import { isXformError, XformError } from '../errors.js';
 
 const joinHint = (a: string | undefined, b: string) => (a ? `${a}; ${b}` : b);
-import { pyFunction, PY_CALL, type PyCallable } from '../template/index.js';
+import { pyFunction, PY_CALL, tuple, type PyCallable } from '../template/index.js';
 import type { ColumnValue } from './column.js';
 import { RelationValue } from './relation.js';
 
@@ -51,6 +51,21 @@ function cell(value: unknown): unknown {
   return value ?? null;
 }
 
+/**
+ * agate's MappedSequence methods on a row or the column list: `keys()`, `values()`, `items()` (dbt_utils'
+ * get_query_results_as_dict iterates `table.columns.items()`). A column named like a method keeps its name.
+ */
+function mapped(seq: unknown[], names: string[]): void {
+  const methods: Record<string, () => unknown> = {
+    keys: () => [...names],
+    values: () => [...seq],
+    items: () => names.map((n, i) => tuple([n, seq[i]])),
+  };
+  for (const [name, fn] of Object.entries(methods)) {
+    if (!Object.hasOwn(seq, name)) Object.defineProperty(seq, name, { value: fn, enumerable: false });
+  }
+}
+
 /** An agate-like table: `.columns` (by position and name), `.rows` (each by position and name), `.column_names`. */
 export function agateTable(result: QueryResult): Record<string, unknown> {
   const names = result.columns.map((c) => c.name);
@@ -61,6 +76,8 @@ export function agateTable(result: QueryResult): Record<string, unknown> {
   });
   const columns: TableColumn[] = names.map((n, i) => new TableColumn(n, rows.map((row) => row[i])));
   names.forEach((n, i) => Object.defineProperty(columns, n, { value: columns[i], enumerable: false }));
+  for (const row of rows) mapped(row, names);
+  mapped(columns, names);
   return { columns, rows, column_names: names, column_types: result.columns.map((c) => c.type) };
 }
 

@@ -117,7 +117,7 @@ export class RenderContext {
         name: target.name,
         type: target.type,
         schema: target.schema,
-        database: target.database,
+        database: targetDatabase(target),
         threads: target.threads,
         profile_name: project.config.profile ?? project.config.name,
       },
@@ -363,4 +363,16 @@ function fixtureRelation(name: string): RelationValue {
 /** An ephemeral model's CTE, as dbt's create_ephemeral_from: type cte, the identifier alone, unquoted. */
 function cteRelation(name: string): RelationValue {
   return new RelationValue({ identifier: name }, bare, { type: 'cte', include: { database: false, schema: false }, quote: { identifier: false } });
+}
+
+/**
+ * `target.database` as dbt's adapters report it. DuckDB names the attached database after its file (dbt-duckdb:
+ * `path: target/shop.duckdb` -> `shop`, `:memory:` -> `memory`); packages build `<database>.information_schema`
+ * from it.
+ */
+function targetDatabase(target: LoadedProject['target']): string | undefined {
+  if (target.database !== undefined || target.type !== 'duckdb') return target.database;
+  const file = target.path.split(/[\\/]/).pop() ?? '';
+  if (file === '' || file.startsWith(':memory:')) return 'memory';
+  return file.replace(/\.[^.]*$/, '');
 }

@@ -336,6 +336,7 @@ c("dbt.as-filters-keep-type", "{{ (1 | as_number) + 1 }} {{ (true | as_bool) is 
 c("dbt.is-list", "{{ [1] | is_list }} {{ (1, 2) | is_list }} {{ 'a' | is_list }}", dbt=True)
 c("dbt.set", "{{ set([3, 1, 3, 2]) | sort }} {{ set([3, 1, 3]) | length }} {{ set([[1]], 'dflt') }} {{ 2 in set([1, 2]) }} {{ set(5) is none }} {{ set_strict('aba') | sort | join }}", dbt=True)
 c("dbt.set-equality", "{{ set(['a', 'b']) != set(['b', 'a']) }} {{ set(['a']) == set(['a']) }} {{ set(['a']) == set(['b']) }} {{ set([1, 2]) == set([1]) }}", dbt=True)
+c("filters.map-select-over-none", "{% set x = none %}{{ 'a' in x|map('lower') }} {{ x|map('lower')|list }} {{ x|select|list }} {{ x|rejectattr('a')|list }} {{ 0|map('lower')|list }}")
 c("dbt.zip-default", "{{ zip([1, 2], [3, 4]) | list }} {{ zip(1, default='x') }} {{ zip(1) is none }} {{ zip_strict([1], 'ab') | list }}", dbt=True)
 c("dbt.itertools", "{% set it = modules.itertools %}{{ it.chain([1, 2], [3]) | list }} {{ it.product('ab', [1, 2]) | list }} {{ it.product([1, 2], repeat=2) | list }} {{ it.combinations([1, 2, 3], 2) | list }} {{ it.permutations([1, 2, 3], 2) | list }} {{ it.permutations('ab') | list }}", dbt=True)
 c("dbt.itertools-more", "{% set it = modules.itertools %}{{ it.combinations_with_replacement('ab', 2) | list }} {{ it.zip_longest([1, 2], [3], fillvalue=0) | list }} {{ it.islice([1, 2, 3, 4, 5], 1, 4) | list }} {{ it.islice('abc', 2) | list }} {{ it.accumulate([1, 2, 3]) | list }} {{ it.compress('abc', [1, 0, 1]) | list }} {{ it.repeat('x', 3) | list }}", dbt=True)

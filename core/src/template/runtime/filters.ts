@@ -108,12 +108,15 @@ function selectOrReject(keep: boolean, lookupAttr: boolean): FilterFn {
     const testArgs = args.slice(off + 1);
     if (kwargs && Object.keys(kwargs).length > 0) testArgs.push(...Object.values(kwargs));
     const check = testName === undefined ? truthy : (item: unknown) => runTest(String(testName), item, testArgs);
+    // Jinja2 skips a falsy sequence (`if seq:`): none|select is empty, not a TypeError.
+    if (!truthy(value)) return [];
     return iterate(value).filter((item) => check(trans(item)) === keep);
   };
 }
 
 function map(value: unknown, args: unknown[], kwargs: Kwargs | null): unknown[] {
-  const items = iterate(value);
+  // Jinja2 maps nothing over a falsy value (`if value:`): none|map('lower') is empty (dbt_utils' equality relies on it).
+  const items = truthy(value) ? iterate(value) : [];
   if (args.length === 0 && kwargs && 'attribute' in kwargs) {
     const { attribute, default: fallback, ...rest } = kwargs;
     const extra = Object.keys(rest)[0];
