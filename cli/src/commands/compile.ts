@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { selectNodes, writeCompileArtifacts } from '@xform/core';
+import { loadAdapter, selectNodes, writeCompileArtifacts, type CompiledProject, type ExecutableNode, type TestNode } from '@xform/core';
 import { recordingEnv } from '@xform/core/partial-parse';
 import { addProjectOptions, addSelectionOptions, compileFromOptions, partialParseCaches, type ProjectOptions, type SelectionOptions } from '../project-options.js';
 import { printCompileSummary } from '../compile-summary.js';
@@ -17,7 +17,7 @@ interface CompileOptions extends ProjectOptions, SelectionOptions {
 export function registerCompile(program: Command, setExitCode: (code: number) => void): void {
   const command = program
     .command('compile')
-    .description('render every model and test to SQL and write target/manifest.json (no warehouse connection needed)')
+    .description('render every model and test to SQL and write target/manifest.json (connects only for nodes that query the warehouse while rendering)')
     .option('--inline <sql>', 'compile one SQL snippet against the project and print it')
     .option('--no-partial-parse', 'compile everything, even when target/partial_parse.json says nothing changed')
     .option('--dry-run', 'also have the warehouse validate every selected model without running it (BigQuery dry-run jobs)');
@@ -40,6 +40,7 @@ export function registerCompile(program: Command, setExitCode: (code: number) =>
         if (!keep.has(id)) delete manifest.nodes[id]?.compiled_code;
       }
     }
+    await renderIntrospectingNodes(compiled, keep);
     const targetDir = path.resolve(project.root, project.config.targetPath);
     const snapshot = saveCompileSnapshot(compiled, { targetDir, startedAt, envReads: recorder.reads });
     // --no-partial-parse writes every file; otherwise files nobody touched and whose SQL is the same stay.
@@ -56,4 +57,49 @@ export function registerCompile(program: Command, setExitCode: (code: number) =>
     printCompileSummary({ counts: summary, targetDir, warnings: 0 }, started);
     setExitCode(options.dryRun ? await printDryRun(compiled, keep) : 0);
   });
+}
+
+/**
+ * dbt's two phases: a node whose template reads the warehouse while rendering (run_query, statement,
+ * adapter.get_columns_in_relation...) compiles to its real SQL only with a connection. xform connects just for
+ * those nodes among the selected ones, says so, and renders them as a run would; every other node compiled
+ * without a warehouse. An unreachable warehouse, or a question it cannot answer yet (a table not built), is a
+ * warning: those nodes keep dbt's parse-time answers, and a run renders them again.
+ */
+async function renderIntrospectingNodes(compiled: CompiledProject, keep: Set<string> | undefined): Promise<void> {
+  const { manifest, project } = compiled;
+  const nodes = Object.values(manifest.nodes).filter(
+    (n): n is ExecutableNode | TestNode => (keep === undefined || keep.has(n.unique_id)) && (n.resource_type === 'model' || (n.resource_type === 'test' && n.compiled_code !== undefined)),
+  );
+  const reading = nodes.filter((n) => compiled.readsWarehouse(n));
+  if (reading.length === 0) return;
+  const names = reading.slice(0, 5).map((n) => n.name).join(', ') + (reading.length > 5 ? `, and ${reading.length - 5} more` : '');
+  const target = project.target;
+  process.stderr.write(`connecting to target '${target.name}' (${target.type}): ${reading.length === 1 ? '1 node queries' : `${reading.length} nodes query`} the warehouse while rendering (${names})\n`);
+  let adapter;
+  try {
+    adapter = await loadAdapter(target, { projectRoot: project.root, threads: 1 });
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`warning: could not connect (${reason}); their compiled SQL holds the answers dbt gives while parsing (run_query: none, no columns)\n`);
+    return;
+  }
+  try {
+    await adapter.withConnection(async (connection) => {
+      for (const node of reading) {
+        try {
+          node.compiled_code =
+            node.resource_type === 'test'
+              ? await compiled.renderTestForExecution(node as TestNode, { connection, adapter })
+              : await compiled.renderForExecution(node as ExecutableNode, { isIncremental: false, connection, adapter });
+        } catch (err) {
+          // Typically a relation not built yet (compile before the first build): the build will ask again.
+          const reason = (err instanceof Error ? err.message : String(err)).split('\n')[0];
+          process.stderr.write(`warning: ${node.original_file_path}: ${reason}; compiled with the answers dbt gives while parsing\n`);
+        }
+      }
+    });
+  } finally {
+    await adapter.close();
+  }
 }

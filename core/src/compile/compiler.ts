@@ -14,6 +14,9 @@ import type { ExecutableNode, GraphNode, MacroNode, RelationRef, SourceNode, Tes
 import { INTERNAL_PACKAGE, TemplateEngine, type CompiledTemplate } from '../template/index.js';
 import type { Adapter, Connection, Dialect } from '../adapter/types.js';
 import { IntrospectionSession } from './introspection.js';
+
+/** Names through which a template reads the warehouse while rendering (and the internal macros that do). */
+const INTROSPECTION_WORDS = /\b(run_query|statement|load_result|get_columns_in_relation|get_relation|load_relation|get_missing_columns|date_spine|get_intervals_between|get_columns_in_query)\b/;
 import { BUILTIN_TESTS_PATH, BUILTIN_TESTS_SQL } from '../quality/builtin-tests.js';
 import { buildGenericTests, type GenericTestRenderer } from '../quality/generic-tests.js';
 import { buildUnitTests } from '../quality/unit-test-nodes.js';
@@ -81,6 +84,11 @@ export interface CompiledProject {
    * renderTestForAudit (default: none).
    */
   renderTestForExecution(test: TestNode, options: { relations?: ReadonlyMap<string, RelationRef>; connection: Connection; adapter: Adapter }): Promise<string>;
+  /**
+   * Whether rendering the model or data test with `execute` true reads the warehouse (run_query, statement,
+   * adapter.get_*): `xform compile` connects for those only. Cheap when nothing in the project introspects.
+   */
+  readsWarehouse(node: ExecutableNode | TestNode): boolean;
   /** Renders a hook (pre_hook/post_hook/on-run-*) in a node's context (or the project's when node is undefined). */
   renderHook(sql: string, node?: ExecutableNode): string;
   /** Compiles a one-off snippet (`xform compile --inline`) against the project. */
@@ -198,6 +206,7 @@ class Compiler implements RelationResolver {
         const session = new IntrospectionSession(opts.connection, opts.adapter);
         return session.render(node.original_file_path, () => this.renderForRun(node, opts.isIncremental, session));
       },
+      readsWarehouse: (node) => this.readsWarehouse(node),
       renderUnitTest: (node, opts) => this.renderUnitTest(node, opts),
       renderTestForAudit: (test, opts) => this.renderTestForAudit(test, { relations: opts.relations }),
       renderTestForExecution: (test, opts) => {
@@ -495,6 +504,21 @@ class Compiler implements RelationResolver {
   }
 
   /** Renders like compile did (mode final, `execute` false), so only the overridden relations differ. */
+  private introspectingMacros: boolean | undefined;
+
+  private readsWarehouse(node: ExecutableNode | TestNode): boolean {
+    // Only templates that can reach introspection are rendered again: the root's or a package's macros that
+    // name it (dbt_utils), or the node's own text. dbt's internal library is not counted: a node that calls
+    // date_spine names it.
+    this.introspectingMacros ??= this.engine.macros.some((m) => m.packageName !== INTERNAL_PACKAGE && INTROSPECTION_WORDS.test(m.sql));
+    if (!this.introspectingMacros && !INTROSPECTION_WORDS.test(node.raw_code ?? '')) return false;
+    if (node.resource_type === 'test') {
+      return IntrospectionSession.asksWarehouse((s) => this.renderTestForAudit(node as TestNode, { relations: new Map() }, s));
+    }
+    if (node.resource_type !== 'model' || node.config.materialized === 'ephemeral') return false;
+    return IntrospectionSession.asksWarehouse((s) => this.renderForRun(node as ExecutableNode, false, s));
+  }
+
   private renderTestForAudit(test: TestNode, overrides: RenderOverrides, session?: IntrospectionSession): string {
     let body: string;
     if (test.test_metadata) {

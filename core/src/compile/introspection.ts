@@ -93,6 +93,21 @@ export class IntrospectionSession {
     readonly adapter: Adapter,
   ) {}
 
+  /**
+   * Whether `render` asks the warehouse anything when `execute` is true: rendered once against a session that
+   * knows no answer (nothing runs). `xform compile` connects only for the nodes that do.
+   */
+  static asksWarehouse(render: (session: IntrospectionSession) => string): boolean {
+    const probe = new IntrospectionSession(undefined as unknown as Connection, undefined as unknown as Adapter);
+    try {
+      render(probe);
+      return false;
+    } catch {
+      // The template engine wraps what a render throws: the question left pending is what tells.
+      return probe.pending !== undefined;
+    }
+  }
+
   ask(key: string, question: Question): unknown {
     if (this.answers.has(key)) return this.answers.get(key);
     this.pending = { key, question };

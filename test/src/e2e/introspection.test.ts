@@ -67,6 +67,28 @@ async function expectCompiledFiles(root: string, relationA: string): Promise<voi
 const plain = (rows: Record<string, unknown>[]) => rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'bigint' || typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v])));
 
 describe('run-time introspection in models', () => {
+  it('xform compile connects only for the nodes that query the warehouse, says so, and writes their real SQL', async () => {
+    const root = await writeProject({ ...FILES, 'models/plain.sql': "select 1 as id\n" });
+    roots.push(root);
+    // The seed must exist for the answers; a build of the seed alone, then a compile of everything.
+    expect((await runXform(['seed'], { cwd: root })).code).toBe(0);
+    const compile = await runXform(['compile'], { cwd: root });
+    expect(compile.code, compile.stdout + compile.stderr).toBe(0);
+    expect(compile.stderr).toMatch(/connecting to target 'dev' \(duckdb\): 3 nodes query the warehouse while rendering \((?=.*max_id)(?=.*some_cols)(?=.*counted)[^)]*\)/);
+    expect(compile.stderr).not.toMatch(/plain/);
+    const file = (name: string) => readFile(path.join(root, 'target', 'compiled', 'models', `${name}.sql`), 'utf8');
+    expect((await file('max_id')).trim()).toBe(`select 3 as m, 3 as by_name, 'm' as col`);
+    const manifest = JSON.parse(await readFile(path.join(root, 'target', 'manifest.json'), 'utf8')) as { nodes: Record<string, { compiled_code?: string }> };
+    expect(manifest.nodes['model.shop.some_cols']?.compiled_code).toContain('select "id", "amount", 1 as one');
+
+    // A project whose models do not introspect compiles without touching the warehouse.
+    const quiet = await writeProject({ 'xform_project.yml': 'name: quiet\n', 'models/plain.sql': 'select 1 as id\n' });
+    roots.push(quiet);
+    const none = await runXform(['compile'], { cwd: quiet });
+    expect(none.code, none.stderr).toBe(0);
+    expect(none.stderr).not.toMatch(/connecting/);
+  });
+
   it('builds on DuckDB with the answers of run_query, get_columns_in_relation and statement, and writes the SQL that ran', async () => {
     const root = await writeProject(FILES);
     roots.push(root);
