@@ -84,6 +84,15 @@ describe('run-time introspection', () => {
     expect(w.sent).toEqual(['select max(id) as m from "main"."a"'.replace('"main"', `"${c.project.target.schema}"`), `select count(*) as n from "${c.project.target.schema}"."a"`]);
   });
 
+  it("answers dbt's get_columns_in_query with the column names of the query wrapped to return no rows", async () => {
+    const c = await compile({ 'models/q.sql': "{% set cols = get_columns_in_query('select id, amount from ' ~ ref('a')) %}select '{{ cols | join(\",\") }}' as c, {{ dbt.get_columns_in_query('select 1') | length }} as n" });
+    expect(model(c, 'q').compiled_code).toBe("select '' as c, 0 as n");
+    const w = fakeWarehouse(1);
+    const sql = await c.renderForExecution(model(c, 'q'), { isIncremental: false, connection: w.connection, adapter: w.adapter });
+    expect(sql).toBe("select 'v' as c, 1 as n");
+    expect(w.sent[0]?.replace(/\s+/g, ' ').trim()).toBe(`select * from ( select id, amount from "${c.project.target.schema}"."a" ) as __dbt_sbq where false limit 0`);
+  });
+
   it('answers get_missing_columns with the columns of the first relation the second lacks, and get_relation with its type', async () => {
     const c = await compile({
       'models/b.sql': 'select 1 as id',

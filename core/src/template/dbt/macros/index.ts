@@ -11,6 +11,7 @@ import { INTERNAL_PACKAGE } from '../../namespaces.js';
 import { CONFIGS_SQL } from './configs.js';
 import { DATES_SQL } from './dates.js';
 import { NAMING_SQL } from './naming.js';
+import { QUERIES_SQL } from './queries.js';
 import { SETS_SQL } from './sets.js';
 import { STRINGS_SQL } from './strings.js';
 import { TYPES_SQL } from './types.js';
@@ -22,4 +23,5 @@ export const GLOBAL_MACRO_FILES: readonly MacroFile[] = [
   { path: '<xform>/dbt/macros/sets.sql', contents: SETS_SQL, packageName: INTERNAL_PACKAGE },
   { path: '<xform>/dbt/macros/naming.sql', contents: NAMING_SQL, packageName: INTERNAL_PACKAGE },
   { path: '<xform>/dbt/macros/configs.sql', contents: CONFIGS_SQL, packageName: INTERNAL_PACKAGE },
+  { path: '<xform>/dbt/macros/queries.sql', contents: QUERIES_SQL, packageName: INTERNAL_PACKAGE },
 ];
