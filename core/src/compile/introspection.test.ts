@@ -93,6 +93,11 @@ describe('run-time introspection', () => {
     expect(w.sent[0]?.replace(/\s+/g, ' ').trim()).toBe(`select * from ( select id, amount from "${c.project.target.schema}"."a" ) as __dbt_sbq where false limit 0`);
   });
 
+  it("reports a DuckDB target's database as dbt-duckdb does: the database file's name", async () => {
+    const c = await compile({ 'models/d.sql': "select '{{ target.database }}' as db" });
+    expect(model(c, 'd').compiled_code).toBe("select 'xform' as db");
+  });
+
   it('answers get_missing_columns with the columns of the first relation the second lacks, and get_relation with its type', async () => {
     const c = await compile({
       'models/b.sql': 'select 1 as id',
