@@ -32,6 +32,7 @@ import { pyFunction } from '../template/index.js';
 import { nameRelations } from './naming.js';
 import { checkRelationNames } from './relation-names.js';
 import { findSnapshotBlock } from './snapshots.js';
+import { warnAboutAppends } from './append-warnings.js';
 import { XFORM_CORE_VERSION } from '../version.js';
 
 export { MODEL_MATERIALIZATIONS };
@@ -159,6 +160,7 @@ class Compiler implements RelationResolver {
     this.collectNodes();
     for (const node of [...this.executables, ...this.singularTests]) this.renderParse(node);
     this.finishConfigs();
+    warnAboutAppends(this.executables, project.config.name, this.bag);
     nameRelations(project, this.executables, this.engine, this.ctx, this.bag);
     this.resolveDependencies();
     const generic = buildGenericTests({
