@@ -27,10 +27,8 @@ export interface ChangeSetInput {
   plan: SnapshotPlan;
   sql: string;
   target: Relation;
-  /** The query's columns as the warehouse names them, in order. */
-  sourceColumns: string[];
-  /** Source column -> the target's spelling and type, for columns the snapshot table already has. */
-  existing: ReadonlyMap<string, { name: string; dataType: string }>;
+  /** The query's columns, in order. */
+  columns: SnapshotColumn[];
   /** The meta columns as the snapshot table spells them. */
   meta: MetaColumns;
   /** The snapshot table already has dbt_is_deleted (only read with hard_deletes new_record). */
@@ -42,6 +40,21 @@ export interface ChangeSetInput {
   everyRowChanged: boolean;
   /** check_cols resolved to source column names (check strategy). */
   checkColumns: string[];
+}
+
+/** A column of the snapshot's query and what the snapshot table has of it. */
+export interface SnapshotColumn {
+  /** As the query names it. */
+  name: string;
+  /** The snapshot table's spelling and type, when it has the column. */
+  existing?: { name: string; dataType: string };
+  /**
+   * The column's type changed: with sync_all_columns the table is retyped, so its values are cast to the new
+   * type (`castSnapshotted`); otherwise the table keeps its type and the query's values are cast to it
+   * (`castSource`), as an INSERT would.
+   */
+  castSnapshotted?: string;
+  castSource?: string;
 }
 
 const keyAliases = (plan: SnapshotPlan) => plan.uniqueKey.map((_k, i) => `xform_key_${i + 1}`);
@@ -71,7 +84,7 @@ export function isCurrent(d: Dialect, plan: SnapshotPlan, meta: MetaColumns, ali
 
 /** The change set of a later run (see the file comment), one SELECT. */
 export function changeSetSql(d: Dialect, input: ChangeSetInput): string {
-  const { plan, meta, sourceColumns, existing } = input;
+  const { plan, meta, columns } = input;
   const q = (name: string) => d.quoteIdentifier(name);
   const col = (alias: string, name: string) => `${alias}.${q(name)}`;
   const keys = keyAliases(plan);
@@ -83,12 +96,12 @@ export function changeSetSql(d: Dialect, input: ChangeSetInput): string {
   const newRecord = plan.hardDeletes === 'new_record';
   const keyJoin = keys.map((k) => `${CUR}.${k} = ${SRC}.${k}`).join(' and ');
 
-  // Source columns of a version taken from the snapshot table; new columns are NULL of the source's type.
-  const snapshotted = sourceColumns.map((name) => {
-    const there = existing.get(name);
-    return there ? `${col(CUR, there.name)} as ${q(name)}` : `case when 1 = 0 then ${col(SRC, name)} end as ${q(name)}`;
-  });
-  const fromSource = sourceColumns.map((name) => `${col(SRC, name)} as ${q(name)}`);
+  const cast = (expression: string, type: string | undefined) => (type ? `cast(${expression} as ${type})` : expression);
+  const sourceValue = (c: SnapshotColumn) => cast(col(SRC, c.name), c.castSource);
+  // A version taken from the snapshot table; columns it lacks are NULL, typed like the query's values.
+  const snapshottedValue = (c: SnapshotColumn) => (c.existing ? cast(col(CUR, c.existing.name), c.castSnapshotted) : `case when 1 = 0 then ${sourceValue(c)} end`);
+  const snapshotted = columns.map((c) => `${snapshottedValue(c)} as ${q(c.name)}`);
+  const fromSource = columns.map((c) => `${sourceValue(c)} as ${q(c.name)}`);
   const metaAs = (scd: string, upd: string, from: string, to: string, deleted?: string) => [
     `${scd} as ${q(meta.dbt_scd_id)}`,
     `${upd} as ${q(meta.dbt_updated_at)}`,
@@ -102,8 +115,10 @@ export function changeSetSql(d: Dialect, input: ChangeSetInput): string {
   if (plan.strategy === 'timestamp') changed = `${current('dbt_valid_from')} < ${SRC}.xform_updated_at`;
   else if (input.everyRowChanged) changed = '1 = 1';
   else {
-    const compared = input.checkColumns.filter((name) => existing.has(name));
-    changed = compared.length === 0 ? '1 = 0' : compared.map((name) => d.valuesDiffer(col(CUR, existing.get(name)!.name), col(SRC, name), existing.get(name)!.dataType)).join('\n    or ');
+    const checked = new Set(input.checkColumns);
+    const compared = columns.filter((c) => c.existing && checked.has(c.name));
+    const differ = (c: SnapshotColumn) => d.valuesDiffer(snapshottedValue(c), sourceValue(c), c.castSnapshotted ?? c.existing!.dataType);
+    changed = compared.length === 0 ? '1 = 0' : compared.map(differ).join('\n    or ');
   }
   if (newRecord) changed = `${changed}\n    or ${wasDeleted}`;
 

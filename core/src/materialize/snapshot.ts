@@ -13,7 +13,7 @@ import { runHooks } from './hooks.js';
 import { dropIfExists, dropQuietly, exec, inTransaction, lookupRelation, nodeRelation, stagingRelation } from './relations.js';
 import { ColumnLookup, planSchemaChange } from './schema-change.js';
 import { resolveSnapshotConfig, type MetaColumns, type SnapshotPlan } from './snapshot-config.js';
-import { CHANGE_TYPE, changeSetSql, firstRunSql, isCurrent, keyProblemsQuery } from './snapshot-sql.js';
+import { CHANGE_TYPE, changeSetSql, firstRunSql, isCurrent, keyProblemsQuery, type SnapshotColumn } from './snapshot-sql.js';
 import { adapterResponse, buildTable, runAudit, type BuildEnv } from './table.js';
 import type { AuditHook, MaterializeResult } from './types.js';
 
@@ -38,15 +38,14 @@ export async function buildSnapshot(env: SnapshotEnv): Promise<MaterializeResult
     });
   }
   const sql = await env.renderSql(false);
-  const sourceColumns = (await exec(env, adapter.dialect.limitZero(sql))).columns.map((c) => c.name);
-  checkQueryColumns(node, plan, sourceColumns);
   if (!existing) {
+    checkQueryColumns(node, plan, (await exec(env, adapter.dialect.limitZero(sql))).columns.map((c) => c.name));
     // Always staged, even where a table could be built in place: the keys are checked before publishing.
     const result = await buildTable({ ...env, audit: checkedAudit(env, plan, false) }, firstRunSql(adapter.dialect, plan, sql));
     const message = result.message.replace(/^CREATE TABLE/u, 'CREATE SNAPSHOT');
     return { ...result, message, adapterResponse: adapterResponse(message, result.rowsAffected, result.adapterResponse) };
   }
-  return applyChanges(env, plan, target, sql, sourceColumns);
+  return applyChanges(env, plan, target, sql);
 }
 
 /** The audit of a staged snapshot: its keys first (see checkKeys), then the caller's audit, if any. */
@@ -57,7 +56,7 @@ function checkedAudit(env: SnapshotEnv, plan: SnapshotPlan, changeSet: boolean):
   };
 }
 
-async function applyChanges(env: SnapshotEnv, plan: SnapshotPlan, target: Relation, sql: string, sourceColumns: string[]): Promise<MaterializeResult> {
+async function applyChanges(env: SnapshotEnv, plan: SnapshotPlan, target: Relation, sql: string): Promise<MaterializeResult> {
   const { node, adapter } = env;
   const { dialect, catalog, capabilities } = adapter;
   const targetColumns = await catalog.getColumns(target);
@@ -66,39 +65,45 @@ async function applyChanges(env: SnapshotEnv, plan: SnapshotPlan, target: Relati
   const isMeta = new Set(Object.values(plan.meta).map((n) => n.toLowerCase()));
   const dataColumns = targetColumns.filter((c) => !isMeta.has(c.name.toLowerCase()));
   const inData = new ColumnLookup(dataColumns);
-  const existing = new Map<string, { name: string; dataType: string }>();
-  for (const name of sourceColumns) {
-    const found = inData.get(name);
-    if (found) existing.set(name, { name: found.name, dataType: found.dataType });
-  }
-  const adding = sourceColumns.length > existing.size && (plan.onSchemaChange === 'append_new_columns' || plan.onSchemaChange === 'sync_all_columns');
   const hasIsDeleted = inTarget.get(plan.meta.dbt_is_deleted) !== undefined;
-  const inQuery = new ColumnLookup(sourceColumns.map((name) => ({ name, dataType: '' })));
   const tmp = stagingRelation(env, target);
   await runHooks(env, 'pre_hook');
   await dropIfExists(env, tmp);
   try {
+    const queried = await queryColumns(env, tmp, sql);
+    checkQueryColumns(node, plan, queried.map((c) => c.name));
+    const schema = planSchemaChange(node, plan.onSchemaChange, queried, dataColumns, dialect, target);
+    if (plan.hardDeletes === 'new_record' && !hasIsDeleted) {
+      // hard_deletes switched to new_record on an existing snapshot: its versions so far were no deletions.
+      schema.statements.push(dialect.addColumn(target, { name: meta.dbt_is_deleted, dataType: dialect.stringType }));
+    }
+    const sync = plan.onSchemaChange === 'sync_all_columns';
+    const retyped = new Map(schema.diff.changed.map((c) => [c.name.toLowerCase(), c]));
+    const columns: SnapshotColumn[] = queried.map((q) => {
+      const there = inData.get(q.name);
+      const change = there ? retyped.get(there.name.toLowerCase()) : undefined;
+      return {
+        name: q.name,
+        ...(there ? { existing: { name: there.name, dataType: there.dataType } } : {}),
+        ...(change ? (sync ? { castSnapshotted: change.to } : { castSource: change.from }) : {}),
+      };
+    });
+    const adding = schema.diff.added.length > 0 && (sync || plan.onSchemaChange === 'append_new_columns');
+    const inQuery = new ColumnLookup(queried);
     const changeSet = changeSetSql(dialect, {
       plan,
       sql,
       target,
-      sourceColumns,
-      existing,
+      columns,
       meta,
       hasIsDeleted,
       validFromType: inTarget.get(meta.dbt_valid_from)!.dataType,
       validToType: inTarget.get(meta.dbt_valid_to)!.dataType,
       everyRowChanged: plan.checkCols === 'all' && adding,
-      checkColumns: plan.checkCols === 'all' ? sourceColumns : plan.checkCols.map((c) => inQuery.get(c)?.name ?? c),
+      checkColumns: plan.checkCols === 'all' ? queried.map((c) => c.name) : plan.checkCols.map((c) => inQuery.get(c)?.name ?? c),
     });
     await exec(env, dialect.createTableAs(tmp, changeSet, { config: node.config, staging: true, scratch: true }));
     env.relations?.created(tmp, 'table');
-    const staged = (await catalog.getColumns(tmp)).filter((c) => c.name.toLowerCase() !== CHANGE_TYPE && !isMeta.has(c.name.toLowerCase()));
-    const schema = planSchemaChange(node, plan.onSchemaChange, staged, dataColumns, dialect, target);
-    if (plan.hardDeletes === 'new_record' && !hasIsDeleted) {
-      // hard_deletes switched to new_record on an existing snapshot: its versions so far were no deletions.
-      schema.statements.push(dialect.addColumn(target, { name: meta.dbt_is_deleted, dataType: stagedType(await catalog.getColumns(tmp), meta.dbt_is_deleted) }));
-    }
     await checkKeys(env, plan, tmp, true);
     await runAudit(env, tmp);
     const metaColumns = [meta.dbt_scd_id, meta.dbt_updated_at, meta.dbt_valid_from, meta.dbt_valid_to, ...(plan.hardDeletes === 'new_record' ? [meta.dbt_is_deleted] : [])];
@@ -134,8 +139,19 @@ async function applyChanges(env: SnapshotEnv, plan: SnapshotPlan, target: Relati
   }
 }
 
-function stagedType(columns: ColumnInfo[], name: string): string {
-  return new ColumnLookup(columns).get(name)?.dataType ?? 'varchar';
+/**
+ * The query's columns with their types as the catalog spells them (the same spelling as the snapshot
+ * table's, which a driver's result metadata is not on every warehouse): an empty table of the query is
+ * created under the staging name, described, and dropped.
+ */
+async function queryColumns(env: SnapshotEnv, staging: Relation, sql: string): Promise<ColumnInfo[]> {
+  const { dialect, catalog } = env.adapter;
+  await exec(env, dialect.createTableAs(staging, dialect.limitZero(sql), { config: env.node.config, staging: true, scratch: true }));
+  env.relations?.created(staging, 'table');
+  const columns = await catalog.getColumns(staging);
+  await exec(env, dialect.dropRelation(staging, 'table'));
+  env.relations?.dropped(staging);
+  return columns;
 }
 
 /** The meta columns as the snapshot table spells them; a table without them is no snapshot (dbt alike). */

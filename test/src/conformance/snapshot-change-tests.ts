@@ -62,6 +62,34 @@ export function defineSnapshotChangeTests(ctx: ConformanceContext): void {
       ]);
     });
 
+    it('a column whose type changed keeps the snapshot type by default; sync_all_columns retypes it, history included', async () => {
+      const types = { id: 'integer', amount: 'integer' };
+      for (const mode of [undefined, 'sync_all_columns'] as const) {
+        const t = await setupSnapshot(ctx, `snap_type_${mode ?? 'default'}`, [{ id: 1, amount: 10 }, { id: 2, amount: 20 }], { strategy: 'check', unique_key: 'id', check_cols: 'all', ...(mode ? { on_schema_change: mode } : {}) }, types);
+        await t.run();
+        const asText = `select id, cast(amount + id - 1 as ${t.adapter.dialect.stringType}) as amount from ${t.src}`;
+        await t.run({ sql: asText });
+        await t.run({ sql: asText });
+        const amount = (await t.adapter.catalog.getColumns(relationOf(t.node))).find((c) => c.name === 'amount')!;
+        expect(amount.dataType.toLowerCase(), mode).toMatch(mode ? /text|varchar/u : /integer/u);
+        const values = (await query(t.adapter, `select id, amount from ${t.snap} order by id, dbt_valid_from`)).map((r) => [r.id, String(r.amount)]);
+        expect(values, mode).toEqual([[1, '10'], [2, '20'], [2, '21']]);
+      }
+    });
+
+    it('hard_deletes switched to new_record on an existing snapshot adds dbt_is_deleted and records the deletion', async () => {
+      const t = await setupSnapshot(ctx, 'snap_switch', start, { ...timestamp });
+      await t.run();
+      await t.sql(`delete from {src} where id = 2`);
+      await t.run({ config: { hard_deletes: 'new_record' } });
+      await t.run({ config: { hard_deletes: 'new_record' } });
+      expect(await t.versions(['id', 'name'], undefined, ['dbt_is_deleted'])).toEqual([
+        { id: 1, name: 'a', dbt_is_deleted: null, valid_from: T1, valid_to: null },
+        { id: 2, name: 'b', dbt_is_deleted: null, valid_from: T1, valid_to: 'NOW' },
+        { id: 2, name: 'b', dbt_is_deleted: 'True', valid_from: 'NOW', valid_to: null },
+      ]);
+    });
+
     it('the audit sees the change set; a failed audit leaves the snapshot (or its absence) unchanged', async () => {
       const t = await setupSnapshot(ctx, 'snap_audit', start, { ...timestamp, hard_deletes: 'invalidate' });
       const reject = async () => ({ ok: false, message: 'no' });

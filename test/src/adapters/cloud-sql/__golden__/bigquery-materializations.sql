@@ -377,11 +377,16 @@ select * from `analytics`.`fct_orders__xform_tmp`
 drop table if exists `analytics`.`fct_orders__xform_tmp`;
 
 -- snapshot, later run: timestamp, hard_deletes new_record, a new source column, a post-hook
+create or replace table `analytics`.`fct_orders__xform_tmp`
+options(expiration_timestamp=timestamp_add(current_timestamp(), interval 12 hour))
+as (
 select * from (
 select order_id, order_date, amount
 from `staging`.`orders`
 ) as xform_limit_zero
-limit 0;
+limit 0
+);
+drop table if exists `analytics`.`fct_orders__xform_tmp`;
 create or replace table `analytics`.`fct_orders__xform_tmp`
 options(expiration_timestamp=timestamp_add(current_timestamp(), interval 12 hour))
 as (
@@ -488,11 +493,16 @@ select * from `analytics`.`fct_orders__xform_tmp` where dbt_change_type = 'inser
 grant select on `analytics`.`fct_orders` to role reporter;
 
 -- snapshot, later run: check on a composite key, invalidate, dbt_valid_to_current, renamed meta columns, an audit
+create or replace table `analytics`.`fct_orders__xform_tmp`
+options(expiration_timestamp=timestamp_add(current_timestamp(), interval 12 hour))
+as (
 select * from (
 select order_id, order_date, amount
 from `staging`.`orders`
 ) as xform_limit_zero
-limit 0;
+limit 0
+);
+drop table if exists `analytics`.`fct_orders__xform_tmp`;
 create or replace table `analytics`.`fct_orders__xform_tmp`
 options(expiration_timestamp=timestamp_add(current_timestamp(), interval 12 hour))
 as (

@@ -338,11 +338,15 @@ limit 6;
 alter table analytics.fct_orders__xform_tmp rename to analytics.fct_orders;
 
 -- snapshot, later run: timestamp, hard_deletes new_record, a new source column, a post-hook
+create or replace transient table analytics.fct_orders__xform_tmp
+as (
 select * from (
 select order_id, order_date, amount
 from staging.orders
 ) as xform_limit_zero
-limit 0;
+limit 0
+);
+drop table if exists analytics.fct_orders__xform_tmp cascade;
 create or replace transient table analytics.fct_orders__xform_tmp
 as (
 with xform_source_data as (
@@ -448,11 +452,15 @@ select * from analytics.fct_orders__xform_tmp where dbt_change_type = 'insert'
 grant select on analytics.fct_orders to role reporter;
 
 -- snapshot, later run: check on a composite key, invalidate, dbt_valid_to_current, renamed meta columns, an audit
+create or replace transient table analytics.fct_orders__xform_tmp
+as (
 select * from (
 select order_id, order_date, amount
 from staging.orders
 ) as xform_limit_zero
-limit 0;
+limit 0
+);
+drop table if exists analytics.fct_orders__xform_tmp cascade;
 create or replace transient table analytics.fct_orders__xform_tmp
 as (
 with xform_source_data as (
