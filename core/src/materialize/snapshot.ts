@@ -2,8 +2,9 @@
  * `snapshot` (SCD type 2, dbt's snapshot materialization). The first run builds the table aside and
  * publishes it like any table (table.ts: audit, post-hooks, grants behave the same). Later runs stage the
  * change set (snapshot-sql.ts) into the run's staging relation, check its keys, let the audit hook look at
- * it, then close the changed versions and insert the new ones in one transaction; DDL (new columns) runs
- * before that transaction where the warehouse's DDL is not transactional, as incremental.ts does.
+ * it, then close the changed versions and insert the new ones in one transaction; DDL (new columns,
+ * retyped ones with sync_all_columns, dbt_is_deleted) runs before that transaction where the warehouse's DDL
+ * is not transactional, as incremental.ts does.
  * --full-refresh does not rebuild a snapshot: its history is not derivable from the query (dbt alike).
  */
 import type { ColumnInfo, Relation } from '../adapter/types.js';

@@ -23,7 +23,7 @@ import { errorOutcome, runScheduler, type NodeOutcome, type RunEvent, type RunRe
 export interface ExecuteRunOptions {
   compiled: CompiledProject;
   adapter: Adapter;
-  /** unique_ids to run (models, seeds, tests); sources and other ids are ignored. */
+  /** unique_ids to run (models, seeds, snapshots, tests); sources and other ids are ignored. */
   selected: ReadonlySet<string>;
   threads: number;
   fullRefresh?: boolean;
