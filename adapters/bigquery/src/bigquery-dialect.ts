@@ -102,8 +102,11 @@ export class BigQueryDialect extends DialectBase {
     return `to_hex(md5(concat(${expressions.map((e) => `coalesce(cast(${e} as string), '')`).join(`, '|', `)})))`;
   }
 
-  /** A TIMESTAMP (an instant), as dbt-bigquery records snapshots; current_datetime would be a DATETIME. */
-  override snapshotTime(): string {
+  /**
+   * A TIMESTAMP (an instant), as dbt-bigquery records snapshots; a DATETIME column receives it cast, as the
+   * UTC wall time.
+   */
+  override snapshotTime(_dataType?: string): string {
     return 'current_timestamp()';
   }
 

@@ -239,8 +239,8 @@ export class DialectBase implements Dialect {
     return `md5(${expressions.map((e) => `coalesce(cast(${e} as varchar), '')`).join(` || '|' || `)})`;
   }
 
-  snapshotTime(): string {
-    return this.currentTimestamp();
+  snapshotTime(dataType?: string): string {
+    return dataType !== undefined && /time zone|timestamptz/iu.test(dataType) ? 'current_timestamp' : this.currentTimestamp();
   }
 
   valuesDiffer(left: string, right: string, dataType?: string): string {

@@ -332,8 +332,13 @@ export interface Dialect {
    * (dbt's snapshot_hash_arguments). DialectBase: `md5(coalesce(cast(x as varchar), '') || '|' || ...)`.
    */
   snapshotHash(expressions: string[]): string;
-  /** The time a snapshot run records (dbt's snapshot_get_time). DialectBase: currentTimestamp(). */
-  snapshotTime(): string;
+  /**
+   * The time a snapshot run records (dbt's snapshot_get_time), to be stored in a column of `dataType` (as the
+   * catalog spells it; absent on a first run). DialectBase: currentTimestamp() (UTC wall time), or the
+   * instant `current_timestamp` for a type with a time zone, which a UTC wall time cast to it would shift
+   * by the session's offset.
+   */
+  snapshotTime(dataType?: string): string;
   /**
    * A NULL-safe "the two values differ" predicate for snapshots' check strategy: NULL to a value and a value
    * to NULL differ, NULL and NULL do not. `dataType` (as the catalog spells it) lets a dialect compare types

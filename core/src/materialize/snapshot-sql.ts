@@ -88,8 +88,8 @@ export function changeSetSql(d: Dialect, input: ChangeSetInput): string {
   const q = (name: string) => d.quoteIdentifier(name);
   const col = (alias: string, name: string) => `${alias}.${q(name)}`;
   const keys = keyAliases(plan);
-  const now = `cast(${d.snapshotTime()} as ${input.validFromType})`;
-  const updated = `cast(${plan.updatedAt ?? d.snapshotTime()} as ${input.validFromType})`;
+  const now = `cast(${d.snapshotTime(input.validFromType)} as ${input.validFromType})`;
+  const updated = `cast(${plan.updatedAt ?? d.snapshotTime(input.validFromType)} as ${input.validFromType})`;
   const validToCurrent = `cast(${plan.validToCurrent ?? 'null'} as ${input.validToType})`;
   const isDeleted = input.hasIsDeleted ? col(CUR, meta.dbt_is_deleted) : d.quoteString('False');
   const wasDeleted = `coalesce(${isDeleted}, ${d.quoteString('False')}) = ${d.quoteString('True')}`;

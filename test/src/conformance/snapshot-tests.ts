@@ -133,6 +133,19 @@ export function defineSnapshotTests(ctx: ConformanceContext): void {
       expect(await t.count(`dbt_is_deleted = 'True' and dbt_valid_to is not null`)).toBe(1);
     });
 
+    it('a timestamp with time zone records deletions at the real instant, whatever the session time zone', async () => {
+      const types = { id: 'integer', name: 'text', updated_at: 'timestamptz' };
+      const rows = start.map((r) => ({ ...r, updated_at: `${r.updated_at}+00` }));
+      const config = { strategy: 'timestamp', unique_key: 'id', updated_at: 'updated_at', hard_deletes: 'invalidate' } as const;
+      const t = await setupSnapshot(ctx, 'snap_tz', rows, config, types);
+      await t.run();
+      await t.sql(`delete from {src} where id = 2`);
+      // Far from UTC: a UTC wall time read as Tokyo time would be nine hours early.
+      await t.run({ config: { pre_hook: ["set session timezone = 'Asia/Tokyo'"], post_hook: ["set session timezone = 'UTC'"] } });
+      const closed = await query(t.adapter, `select id, abs(extract(epoch from (dbt_valid_to - current_timestamp))) < 600 as recent from ${t.snap} where dbt_valid_to is not null`);
+      expect(closed).toEqual([{ id: 2, recent: true }]);
+    });
+
     it('check with a column list: NULL to a value and a value to NULL are changes, NULL to NULL and other columns are not', async () => {
       const types = { id: 'integer', status: 'text', note: 'text' };
       const rows: Row[] = [

@@ -216,6 +216,12 @@ current_datetime('UTC');
 -- snapshotTime
 current_timestamp();
 
+-- snapshotTime for timestamp with time zone
+current_timestamp();
+
+-- snapshotTime for TIMESTAMP_TZ(9)
+current_timestamp();
+
 -- snapshotHash composite key and updated_at
 to_hex(md5(concat(coalesce(cast(xform_source_data.xform_key_1 as string), ''), '|', coalesce(cast(xform_source_data.xform_key_2 as string), ''), '|', coalesce(cast(xform_source_data.xform_updated_at as string), ''))));
 

@@ -213,6 +213,12 @@ where amount > 0
 -- snapshotTime
 (current_timestamp at time zone 'UTC');
 
+-- snapshotTime for timestamp with time zone
+current_timestamp;
+
+-- snapshotTime for TIMESTAMP_TZ(9)
+(current_timestamp at time zone 'UTC');
+
 -- snapshotHash composite key and updated_at
 md5(coalesce(cast(xform_source_data.xform_key_1 as varchar), '') || '|' || coalesce(cast(xform_source_data.xform_key_2 as varchar), '') || '|' || coalesce(cast(xform_source_data.xform_updated_at as varchar), ''));
 

@@ -215,6 +215,12 @@ convert_timezone('UTC', current_timestamp())::timestamp_ntz;
 -- snapshotTime
 convert_timezone('UTC', current_timestamp())::timestamp_ntz;
 
+-- snapshotTime for timestamp with time zone
+convert_timezone('UTC', current_timestamp())::timestamp_ntz;
+
+-- snapshotTime for TIMESTAMP_TZ(9)
+current_timestamp();
+
 -- snapshotHash composite key and updated_at
 md5(coalesce(cast(xform_source_data.xform_key_1 as varchar), '') || '|' || coalesce(cast(xform_source_data.xform_key_2 as varchar), '') || '|' || coalesce(cast(xform_source_data.xform_updated_at as varchar), ''));
 
