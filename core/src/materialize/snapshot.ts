@@ -89,8 +89,10 @@ async function applyChanges(env: SnapshotEnv, plan: SnapshotPlan, target: Relati
         ...(change ? (sync ? { castSnapshotted: change.to } : { castSource: change.from }) : {}),
       };
     });
-    const adding = schema.diff.added.length > 0 && (sync || plan.onSchemaChange === 'append_new_columns');
     const inQuery = new ColumnLookup(queried);
+    const checkColumns = plan.checkCols === 'all' ? queried.map((c) => c.name) : plan.checkCols.map((c) => inQuery.get(c)?.name ?? c);
+    // dbt: a checked column the table is only now given makes every current row a change (its value was unknown).
+    const added = new Set(sync || plan.onSchemaChange === 'append_new_columns' ? schema.diff.added.map((c) => c.name) : []);
     const changeSet = changeSetSql(dialect, {
       plan,
       sql,
@@ -100,8 +102,8 @@ async function applyChanges(env: SnapshotEnv, plan: SnapshotPlan, target: Relati
       hasIsDeleted,
       validFromType: inTarget.get(meta.dbt_valid_from)!.dataType,
       validToType: inTarget.get(meta.dbt_valid_to)!.dataType,
-      everyRowChanged: plan.checkCols === 'all' && adding,
-      checkColumns: plan.checkCols === 'all' ? queried.map((c) => c.name) : plan.checkCols.map((c) => inQuery.get(c)?.name ?? c),
+      everyRowChanged: plan.strategy === 'check' && checkColumns.some((c) => added.has(c)),
+      checkColumns,
     });
     await exec(env, dialect.createTableAs(tmp, changeSet, { config: node.config, staging: true, scratch: true }));
     env.relations?.created(tmp, 'table');
