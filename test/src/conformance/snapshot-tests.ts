@@ -195,6 +195,21 @@ export function defineSnapshotTests(ctx: ConformanceContext): void {
       expect(await t.count('dbt_valid_to is null')).toBe(2);
     });
 
+    it('unique_key may be an expression over the query columns, as in dbt', async () => {
+      const types = { region: 'text', id: 'integer', amount: 'integer' };
+      const rows: Row[] = [{ region: 'eu', id: 1, amount: 10 }, { region: 'us', id: 1, amount: 10 }];
+      const t = await setupSnapshot(ctx, 'snap_keyexpr', rows, { strategy: 'check', unique_key: "region || '-' || cast(id as varchar)", check_cols: ['amount'] }, types);
+      await t.run();
+      await t.sql(`update {src} set amount = 11 where region = 'us'`);
+      await t.run();
+      await t.run();
+      expect((await t.versions(['region', 'id', 'amount'])).map((r) => [r.region, r.amount, r.valid_to === null])).toEqual([
+        ['eu', 10, true],
+        ['us', 10, false],
+        ['us', 11, true],
+      ]);
+    });
+
     it('dbt_valid_to_current: current versions carry it instead of NULL, through changes and deletions', async () => {
       const far = "cast('9999-12-31 00:00:00' as timestamp)";
       const t = await setupSnapshot(ctx, 'snap_vtc', start, { strategy: 'timestamp', unique_key: 'id', updated_at: 'updated_at', dbt_valid_to_current: far, hard_deletes: 'invalidate' });
