@@ -97,6 +97,19 @@ export class BigQueryDialect extends DialectBase {
     return `current_datetime('UTC')`;
   }
 
+  /** BigQuery's md5 returns BYTES: hex it, as dbt-bigquery's snapshot_hash_arguments does. */
+  override snapshotHash(expressions: string[]): string {
+    return `to_hex(md5(concat(${expressions.map((e) => `coalesce(cast(${e} as string), '')`).join(`, '|', `)})))`;
+  }
+
+  /**
+   * A TIMESTAMP (an instant), as dbt-bigquery records snapshots; a DATETIME column receives it cast, as the
+   * UTC wall time.
+   */
+  override snapshotTime(_dataType?: string): string {
+    return 'current_timestamp()';
+  }
+
   /**
    * insert_overwrite with a static partition list (dbt-bigquery's "static partitions"): one MERGE that never
    * matches; target rows in the listed partitions are deleted, every source row is inserted. The list is

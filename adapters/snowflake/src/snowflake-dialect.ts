@@ -133,6 +133,11 @@ export class SnowflakeDialect extends DialectBase {
   override currentTimestamp(): string {
     return `convert_timezone('UTC', current_timestamp())::timestamp_ntz`;
   }
+
+  /** TIMESTAMP_TZ and _LTZ columns take the instant; a UTC wall time cast to them would read as session time. */
+  override snapshotTime(dataType?: string): string {
+    return dataType !== undefined && /^TIMESTAMP_L?TZ\b/iu.test(dataType.trim()) ? 'current_timestamp()' : this.currentTimestamp();
+  }
 }
 
 function clusterColumns(raw: unknown): string[] {

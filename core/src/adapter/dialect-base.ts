@@ -11,6 +11,7 @@ import type {
   Relation,
   RelationKind,
   SeedTypeKind,
+  UpdateFromOptions,
 } from './types.js';
 
 /** Alias of the target relation inside MERGE / delete+insert statements (incremental_predicates use it). */
@@ -222,6 +223,28 @@ export class DialectBase implements Dialect {
 
   seedType(kind: SeedTypeKind): string {
     return SEED_TYPES[kind];
+  }
+
+  updateFrom(options: UpdateFromOptions): string {
+    const set = options.set.map(({ column, value }) => `${this.quoteIdentifier(column)} = ${value}`);
+    return [
+      `update ${this.relationName(options.target)} as ${TARGET_ALIAS}`,
+      `set ${set.join(',\n  ')}`,
+      `from ${this.relationName(options.source)} as ${SOURCE_ALIAS}`,
+      `where ${options.where.join('\n  and ')}`,
+    ].join('\n');
+  }
+
+  snapshotHash(expressions: string[]): string {
+    return `md5(${expressions.map((e) => `coalesce(cast(${e} as varchar), '')`).join(` || '|' || `)})`;
+  }
+
+  snapshotTime(dataType?: string): string {
+    return dataType !== undefined && /time zone|timestamptz/iu.test(dataType) ? 'current_timestamp' : this.currentTimestamp();
+  }
+
+  valuesDiffer(left: string, right: string, dataType?: string): string {
+    return `${this.comparable(left, dataType)} is distinct from ${this.comparable(right, dataType)}`;
   }
 
   currentTimestamp(): string {

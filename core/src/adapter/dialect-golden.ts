@@ -75,6 +75,24 @@ export function dialectSamples(dialect: Dialect): [string, string][] {
     ['limitZero', dialect.limitZero(model)],
     ['countRows', dialect.countRows(model, 'failures')],
     ['currentTimestamp', dialect.currentTimestamp()],
+    ['snapshotTime', dialect.snapshotTime()],
+    // Catalog spellings of zoned timestamp types on several warehouses: each dialect knows its own.
+    ...['timestamp with time zone', 'TIMESTAMP_TZ(9)'].map((type): [string, string] => [`snapshotTime for ${type}`, dialect.snapshotTime(type)]),
+    ['snapshotHash composite key and updated_at', dialect.snapshotHash(['xform_source_data.xform_key_1', 'xform_source_data.xform_key_2', 'xform_source_data.xform_updated_at'])],
+    ['valuesDiffer', dialect.valuesDiffer('xform_current.status', 'xform_source_data.status', dialect.stringType)],
+    ['valuesDiffer json', dialect.valuesDiffer('xform_current.payload', 'xform_source_data.payload', 'json')],
+    [
+      'updateFrom',
+      dialect.updateFrom({
+        target: orders,
+        source: staging,
+        set: [{ column: 'dbt_valid_to', value: `xform_source.${dialect.quoteIdentifier('dbt_valid_to')}` }],
+        where: [
+          `xform_source.${dialect.quoteIdentifier('dbt_scd_id')} = xform_target.${dialect.quoteIdentifier('dbt_scd_id')}`,
+          `xform_target.${dialect.quoteIdentifier('dbt_valid_to')} is null`,
+        ],
+      }),
+    ],
     ['stringType', dialect.stringType],
     ...seedKinds.map((kind): [string, string] => [`seedType ${kind}`, dialect.seedType(kind)]),
   );

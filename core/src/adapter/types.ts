@@ -245,6 +245,16 @@ export interface MergeOptions {
   columnTypes?: Readonly<Record<string, string>>;
 }
 
+/** What `Dialect.updateFrom` needs. */
+export interface UpdateFromOptions {
+  target: Relation;
+  source: Relation;
+  /** Target column -> expression (may name `xform_source.<column>`). */
+  set: { column: string; value: string }[];
+  /** ANDed conditions naming `xform_target` and `xform_source`. */
+  where: string[];
+}
+
 /** What `Dialect.incrementalSource` needs (a MergeOptions without predicates fits). */
 export interface IncrementalSourceOptions {
   target: Relation;
@@ -311,6 +321,30 @@ export interface Dialect {
   limitZero(sql: string): string;
   /** `select count(*) as failures from (...)` style wrapper used by tests. */
   countRows(sql: string, alias: string): string;
+  /**
+   * Snapshots: `update <target> as xform_target set <column> = xform_source.<column>, ... from <source> as
+   * xform_source where <conditions>` (conditions name the two sides by those aliases). DialectBase writes
+   * this form, which PostgreSQL, DuckDB, BigQuery and Snowflake all accept.
+   */
+  updateFrom(options: UpdateFromOptions): string;
+  /**
+   * Snapshots' dbt_scd_id: the md5 hex digest of the expressions cast to text, NULL as '', joined with '|'
+   * (dbt's snapshot_hash_arguments). DialectBase: `md5(coalesce(cast(x as varchar), '') || '|' || ...)`.
+   */
+  snapshotHash(expressions: string[]): string;
+  /**
+   * The time a snapshot run records (dbt's snapshot_get_time), to be stored in a column of `dataType` (as the
+   * catalog spells it; absent on a first run). DialectBase: currentTimestamp() (UTC wall time), or the
+   * instant `current_timestamp` for a type with a time zone, which a UTC wall time cast to it would shift
+   * by the session's offset.
+   */
+  snapshotTime(dataType?: string): string;
+  /**
+   * A NULL-safe "the two values differ" predicate for snapshots' check strategy: NULL to a value and a value
+   * to NULL differ, NULL and NULL do not. `dataType` (as the catalog spells it) lets a dialect compare types
+   * without equality through a comparable form, as in incrementalSource.
+   */
+  valuesDiffer(left: string, right: string, dataType?: string): string;
   /** Type used for seed columns that are plain text. */
   readonly stringType: string;
   /** Maps a core seed type (integer|bigint|double|boolean|date|timestamp|text) to the warehouse type. */

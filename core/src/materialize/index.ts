@@ -8,3 +8,5 @@ export { resolveIncrementalPlan, isFullRefresh, INCREMENTAL_STRATEGIES, OPTIONAL
 export { diffColumns, ON_SCHEMA_CHANGE_MODES, type OnSchemaChange, type SchemaDiff } from './schema-change.js';
 export type { SwapTablesDialect } from './publish.js';
 export { RelationCache } from './relation-cache.js';
+export { buildSnapshot } from './snapshot.js';
+export { resolveSnapshotConfig, DEFAULT_META_COLUMNS, HARD_DELETES_MODES, SNAPSHOT_STRATEGIES, type HardDeletes, type MetaColumns, type SnapshotPlan } from './snapshot-config.js';

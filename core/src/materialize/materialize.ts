@@ -5,17 +5,20 @@
 import { didYouMeanHint, XformError } from '../errors.js';
 import { buildIncremental } from './incremental.js';
 import { dropLeftovers, nodeRelations, withNodeLocation } from './relations.js';
+import { buildSnapshot } from './snapshot.js';
 import { buildTable, buildView } from './table.js';
 import type { MaterializeContext, MaterializeResult } from './types.js';
 
 export const MATERIALIZATIONS = ['view', 'table', 'incremental', 'ephemeral'] as const;
+/** Set by the compiler on every snapshot node (resource_type snapshot), never by users on models. */
+export const SNAPSHOT_MATERIALIZATION = 'snapshot';
 
 /** Default materialization when a model configures none (dbt: view). */
 export const DEFAULT_MATERIALIZATION = 'view';
 
 export async function materialize(ctx: MaterializeContext): Promise<MaterializeResult> {
   const { node } = ctx;
-  const kind = node.config.materialized ?? DEFAULT_MATERIALIZATION;
+  const kind = node.resource_type === 'snapshot' ? SNAPSHOT_MATERIALIZATION : (node.config.materialized ?? DEFAULT_MATERIALIZATION);
   const env = { adapter: ctx.adapter, connection: ctx.connection, node, signal: ctx.signal, audit: ctx.audit, renderHook: ctx.renderHook, relations: ctx.relations, names: ctx.names };
   try {
     if (kind !== 'ephemeral') await dropLeftovers(env);
@@ -26,6 +29,8 @@ export async function materialize(ctx: MaterializeContext): Promise<MaterializeR
         return await buildTable(env, await ctx.renderSql(false));
       case 'incremental':
         return await buildIncremental({ ...env, fullRefresh: ctx.fullRefresh, renderSql: (inc) => ctx.renderSql(inc) });
+      case SNAPSHOT_MATERIALIZATION:
+        return await buildSnapshot({ ...env, renderSql: (inc) => ctx.renderSql(inc) });
       case 'ephemeral':
         // Inlined into its consumers by the compiler; callers leave it out of runs (dbt lists none).
         return { status: 'success', message: 'EPHEMERAL (not materialized)' };

@@ -103,12 +103,16 @@ export function planSchemaChange(
         const parts: string[] = [];
         if (diff.added.length > 0) parts.push(`added: ${diff.added.map((c) => c.name).join(', ')}`);
         if (diff.removed.length > 0) parts.push(`removed: ${diff.removed.map((c) => c.name).join(', ')}`);
+        const snapshot = node.resource_type === 'snapshot';
         throw new XformError(
           'XFORM_SCHEMA_CHANGE',
-          `${node.name}: the model's columns changed (${parts.join('; ')}) and on_schema_change is 'fail'`,
+          `${node.name}: the ${snapshot ? "snapshot query's" : "model's"} columns changed (${parts.join('; ')}) and on_schema_change is 'fail'`,
           {
             location: { file: node.original_file_path },
-            hint: "set on_schema_change to 'append_new_columns' or 'sync_all_columns', or rebuild with --full-refresh",
+            // A snapshot's history cannot be rebuilt from its query, so there is no --full-refresh to offer.
+            hint: snapshot
+              ? "set on_schema_change to 'append_new_columns' (the snapshot default: new columns are added, removed ones stay with NULL in new versions)"
+              : "set on_schema_change to 'append_new_columns' or 'sync_all_columns', or rebuild with --full-refresh",
           },
         );
       }

@@ -14,7 +14,8 @@ const AUDITABLE = new Set(['table', 'incremental', 'view']);
 
 function isAuditable(node: GraphNode | undefined): node is ExecutableNode {
   if (!node) return false;
-  if (node.resource_type === 'seed') return true;
+  // A snapshot's later runs audit the change set (the versions the run closes and inserts), see snapshot.ts.
+  if (node.resource_type === 'seed' || node.resource_type === 'snapshot') return true;
   return node.resource_type === 'model' && AUDITABLE.has(String(node.config.materialized ?? 'view'));
 }
 

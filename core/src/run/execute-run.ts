@@ -1,6 +1,7 @@
 /**
  * Runs a compiled project's selected nodes in the warehouse: on-run-start hooks, schemas on demand, then the
- * DAG through the scheduler (seeds loaded, models materialized, tests queried), then on-run-end hooks.
+ * DAG through the scheduler (seeds loaded, models and snapshots materialized, tests queried), then on-run-end
+ * hooks.
  * Ephemeral models take part in ordering only: they are never executed nor reported.
  */
 import type { Adapter, Connection } from '../adapter/types.js';
@@ -22,7 +23,7 @@ import { errorOutcome, runScheduler, type NodeOutcome, type RunEvent, type RunRe
 export interface ExecuteRunOptions {
   compiled: CompiledProject;
   adapter: Adapter;
-  /** unique_ids to run (models, seeds, tests); sources and other ids are ignored. */
+  /** unique_ids to run (models, seeds, snapshots, tests); sources and other ids are ignored. */
   selected: ReadonlySet<string>;
   threads: number;
   fullRefresh?: boolean;
@@ -91,12 +92,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecuteRun
   const { compiled, adapter } = options;
   const { manifest, project } = compiled;
   const started = performance.now();
-  // Snapshots have no materialization yet: the CLI warns when a selection includes them.
-  const runnable = (id: string) => {
-    const node = manifest.nodes[id];
-    return node !== undefined && node.resource_type !== 'snapshot';
-  };
-  const ids = [...options.selected].filter(runnable);
+  const ids = [...options.selected].filter((id) => manifest.nodes[id] !== undefined);
   const idSet = new Set(ids);
 
   // Ordering among the selected nodes; ephemeral parents pass their own parents through.

@@ -40,6 +40,17 @@ export function seedNode(schema: string, name: string, csvPath: string, config: 
   };
 }
 
+/** A snapshot node as the compiler makes it (resource_type snapshot, materialized snapshot). */
+export function snapshotNode(schema: string, name: string, config: NodeConfig = {}): ExecutableNode {
+  return {
+    ...modelNode(schema, name),
+    unique_id: `snapshot.conformance.${name}`,
+    resource_type: 'snapshot',
+    original_file_path: `snapshots/${name}.sql`,
+    config: { materialized: 'snapshot', ...config },
+  };
+}
+
 export function relationOf(node: ExecutableNode): Relation {
   return { schema: node.schema, identifier: node.alias };
 }

@@ -1,5 +1,5 @@
 /**
- * The adapter conformance suite: every materialization and incremental strategy, seeds, hooks and the
+ * The adapter conformance suite: every materialization and incremental strategy, snapshots, seeds, hooks and the
  * scheduler, run against a real database through core's algorithms. Each adapter's test file calls
  * `defineConformanceSuite` with a factory; every test works in a schema of its own.
  */
@@ -13,6 +13,8 @@ import { defineIncrementalTests } from './incremental-tests.js';
 import { defineQualityTests } from './quality-tests.js';
 import { defineRunTests } from './run-tests.js';
 import { defineSeedTests } from './seed-tests.js';
+import { defineSnapshotChangeTests } from './snapshot-change-tests.js';
+import { defineSnapshotTests } from './snapshot-tests.js';
 import { defineTableTests } from './table-tests.js';
 import { defineUnitAndFreshnessTests } from './unit-freshness-tests.js';
 
@@ -91,6 +93,8 @@ export function defineConformanceSuite(name: string, makeAdapter: () => Promise<
 
     defineTableTests(context);
     defineIncrementalTests(context);
+    defineSnapshotTests(context);
+    defineSnapshotChangeTests(context);
     defineSeedTests(context);
     defineRunTests(context);
     defineQualityTests(context);

@@ -213,6 +213,31 @@ where amount > 0
 -- currentTimestamp
 current_datetime('UTC');
 
+-- snapshotTime
+current_timestamp();
+
+-- snapshotTime for timestamp with time zone
+current_timestamp();
+
+-- snapshotTime for TIMESTAMP_TZ(9)
+current_timestamp();
+
+-- snapshotHash composite key and updated_at
+to_hex(md5(concat(coalesce(cast(xform_source_data.xform_key_1 as string), ''), '|', coalesce(cast(xform_source_data.xform_key_2 as string), ''), '|', coalesce(cast(xform_source_data.xform_updated_at as string), ''))));
+
+-- valuesDiffer
+xform_current.status is distinct from xform_source_data.status;
+
+-- valuesDiffer json
+to_json_string(xform_current.payload) is distinct from to_json_string(xform_source_data.payload);
+
+-- updateFrom
+update `analytics`.`fct_orders` as xform_target
+set `dbt_valid_to` = xform_source.`dbt_valid_to`
+from `analytics`.`fct_orders__xform_tmp` as xform_source
+where xform_source.`dbt_scd_id` = xform_target.`dbt_scd_id`
+  and xform_target.`dbt_valid_to` is null;
+
 -- stringType
 string;
 

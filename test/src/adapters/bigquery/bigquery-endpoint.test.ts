@@ -11,7 +11,7 @@ import { createAdapter, type BigQueryAdapter } from '@xform/adapter-bigquery';
 import type { BigQueryTargetConfig } from '@xform/core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { materialize, materializeSeed } from '../../../../core/src/materialize/index.js';
-import { modelNode, seedNode } from '../../conformance/helpers.js';
+import { modelNode, seedNode, snapshotNode } from '../../conformance/helpers.js';
 import { FakeBigQuery } from './fake-bigquery.js';
 
 const TOKEN = 'ya29.test-access-token-never-shown';
@@ -243,6 +243,35 @@ describe('bigquery adapter on a local REST endpoint', () => {
       'drop table if exists `my-project`.`analytics`.`orders__xform_tmp`',
     ]);
     expect(fake.insertedJobs()[1]!.query).toContain('partition by `day`');
+  });
+
+  it('applies a snapshot run in one session transaction holding only its UPDATE and INSERT', async () => {
+    fake.tables.set('analytics.customers_history', { type: 'TABLE' });
+    const column = (name: string, type: string) => [name, type, 'YES'];
+    const data = [column('id', 'INT64'), column('tier', 'STRING'), column('updated_at', 'TIMESTAMP')];
+    const meta = ['dbt_scd_id', 'dbt_updated_at', 'dbt_valid_from', 'dbt_valid_to'].map((n) => column(n, n === 'dbt_scd_id' ? 'STRING' : 'TIMESTAMP'));
+    let described = 0;
+    // The snapshot table is described first, then the empty table of the query.
+    fake.answer(/INFORMATION_SCHEMA.COLUMNS/u, () => ({
+      fields: [{ name: 'column_name', type: 'STRING' }, { name: 'data_type', type: 'STRING' }, { name: 'is_nullable', type: 'STRING' }],
+      rows: described++ === 0 ? [...data, ...meta] : data,
+    }));
+    fake.answer(/^update /u, { dml: 1, statementType: 'UPDATE' });
+    fake.answer(/^insert /u, { dml: 2, statementType: 'INSERT' });
+    const bq = await adapter();
+    const node = { ...snapshotNode('analytics', 'customers_history', { strategy: 'timestamp', unique_key: 'id', updated_at: 'updated_at' }), database: 'my-project' };
+    const result = await bq.withConnection((connection) =>
+      materialize({ adapter: bq, connection, node, fullRefresh: false, renderSql: () => 'select * from `raw`.`customers`', renderHook: (s) => s }),
+    );
+    expect(result).toMatchObject({ status: 'success', rowsAffected: 2, message: 'SNAPSHOT 2 inserted, 1 closed' });
+    const jobs = fake.insertedJobs().filter((j) => !j.query?.includes('INFORMATION_SCHEMA'));
+    // The empty table of the query (its column types), the change set, the key check; then the transaction.
+    expect(jobs.map((j) => j.query!.split(/\s/u)[0])).toEqual(['create', 'drop', 'create', 'select', 'begin', 'update', 'insert', 'commit']);
+    const begin = jobs.findIndex((j) => j.query!.startsWith('begin'));
+    expect(jobs[begin]!.configuration.query.createSession).toBe(true);
+    const inSession = (j: (typeof jobs)[number]) => j.configuration.query.connectionProperties?.[0]?.value === 'session-1';
+    // BEGIN creates the session; only the UPDATE, the INSERT and the COMMIT run in it.
+    expect(jobs.map(inSession)).toEqual([false, false, false, false, false, true, true, true]);
   });
 
   it('drops and recreates a table whose partitioning changed (BigQuery refuses to replace it)', async () => {

@@ -82,6 +82,25 @@ for (const w of WAREHOUSES) {
       expect(sync.slice(sync.indexOf('-- commit') + 1).filter((s) => /^grant select on/u.test(s))).toHaveLength(1);
     });
 
+    it('applies a snapshot run in one transaction of DML only: the close-out UPDATE and the INSERT of new versions', async () => {
+      const sections = new Map(await materializationSamples(w.name, w.dialect, w.capabilities, scratch, w.extraStrategies));
+      const later = sections.get('snapshot, later run: timestamp, hard_deletes new_record, a new source column, a post-hook')!;
+      const begin = later.indexOf('-- begin');
+      const commit = later.indexOf('-- commit');
+      // The query's columns are learnt from an empty table, the change set staged and its keys checked, the new
+      // column added: all before the transaction.
+      expect(later.slice(0, begin).map((s) => s.split(/\s/u)[0])).toEqual(['create', 'drop', 'create', 'select', 'alter']);
+      expect(later.slice(begin + 1, commit).map((s) => s.split(' ')[0])).toEqual(['update', 'insert']);
+      expect(later.slice(commit + 1).map((s) => s.split(' ')[0])).toEqual(['grant']);
+      const audited = sections.get('snapshot, later run: check on a composite key, invalidate, dbt_valid_to_current, renamed meta columns, an audit')!;
+      expect(audited.filter((s) => s === '-- begin')).toHaveLength(1);
+      expect(audited.join('\n')).not.toMatch(/^alter /mu);
+      // The first run is built aside and published like a table, after its keys were checked.
+      const first = sections.get('snapshot, first run (timestamp strategy)')!;
+      expect(first.map((s) => s.split(/\s/u)[0])).toEqual(['select', 'create', 'select', w.name === 'bigquery' ? 'create' : 'alter', ...(w.name === 'bigquery' ? ['drop'] : [])]);
+      expect(first[2]).toMatch(/having count\(\*\) > 1/u);
+    });
+
     it('writes each table once without an audit, keeps the live grants with copy_grants, and stages incremental rows without Fail-safe', async () => {
       const sections = new Map(await materializationSamples(w.name, w.dialect, w.capabilities, scratch, w.extraStrategies));
       const writes = (title: string) => sections.get(title)!.filter((s) => /^(create|insert|merge)\b/iu.test(s));

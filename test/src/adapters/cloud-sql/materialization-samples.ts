@@ -1,6 +1,7 @@
 /**
  * Every materialization path of core run against a RecordingAdapter: view, table (first build and rebuild,
- * replacing a view), each incremental strategy (with a unique key, predicates and a schema change), seeds.
+ * replacing a view), each incremental strategy (with a unique key, predicates and a schema change), snapshots
+ * (first and later runs), seeds.
  * Returns [title, statements] per path, the statements exactly as core sends them.
  */
 import { writeFile } from 'node:fs/promises';
@@ -8,7 +9,7 @@ import path from 'node:path';
 import type { Capabilities, Dialect } from '@xform/core';
 import { materialize, materializeSeed } from '../../../../core/src/materialize/index.js';
 import type { NodeConfig } from '../../../../core/src/project/types.js';
-import { modelNode, seedNode } from '../../conformance/helpers.js';
+import { modelNode, seedNode, snapshotNode } from '../../conformance/helpers.js';
 import { RecordingAdapter, type Scenario } from './recording-adapter.js';
 
 const SCHEMA = 'analytics';
@@ -22,6 +23,8 @@ interface Case {
   fullRefresh?: boolean;
   /** An audit (tests on the model) looks at the staging relation before publishing. */
   audit?: boolean;
+  /** A snapshot node (resource_type snapshot) instead of a model. */
+  snapshot?: boolean;
 }
 
 /** Column types of the warehouse that have no equality, for columns `payload` and `shape`. */
@@ -89,6 +92,38 @@ export async function materializationSamples(type: string, dialect: Dialect, cap
       },
     );
   }
+  const snapshotMeta = ['dbt_scd_id', 'dbt_updated_at', 'dbt_valid_from', 'dbt_valid_to'];
+  const timeType = type === 'bigquery' ? 'TIMESTAMP' : 'TIMESTAMP_NTZ(9)';
+  const times = { order_date: timeType, dbt_valid_from: timeType, dbt_valid_to: timeType, valid_from: timeType, valid_to: timeType };
+  cases.push(
+    {
+      title: 'snapshot, first run (timestamp strategy)',
+      config: { materialized: 'snapshot', strategy: 'timestamp', unique_key: 'order_id', updated_at: 'order_date' },
+      scenario: { existing: {}, types: times },
+      snapshot: true,
+    },
+    {
+      title: 'snapshot, later run: timestamp, hard_deletes new_record, a new source column, a post-hook',
+      config: { materialized: 'snapshot', strategy: 'timestamp', unique_key: 'order_id', updated_at: 'order_date', hard_deletes: 'new_record', post_hook: ['grant select on {{ this }} to role reporter'] },
+      scenario: { existing: { fct_orders: 'table' }, columns: { fct_orders: ['order_id', 'order_date', ...snapshotMeta, 'dbt_is_deleted'] }, types: times },
+      snapshot: true,
+    },
+    {
+      title: 'snapshot, later run: check on a composite key, invalidate, dbt_valid_to_current, renamed meta columns, an audit',
+      config: {
+        materialized: 'snapshot',
+        strategy: 'check',
+        unique_key: ['order_id', 'order_date'],
+        check_cols: ['amount'],
+        hard_deletes: 'invalidate',
+        dbt_valid_to_current: `cast('9999-12-31' as ${type === 'bigquery' ? 'timestamp' : 'timestamp_ntz'})`,
+        snapshot_meta_column_names: { dbt_valid_from: 'valid_from', dbt_valid_to: 'valid_to' },
+      },
+      scenario: { existing: { fct_orders: 'table' }, columns: { fct_orders: [...COLUMNS, 'dbt_scd_id', 'dbt_updated_at', 'valid_from', 'valid_to'] }, types: times },
+      snapshot: true,
+      audit: true,
+    },
+  );
   cases.push({
     title: 'table with warehouse settings',
     config: { materialized: 'table', partition_by: { field: 'order_date', data_type: 'date' }, cluster_by: ['order_id'], transient: false },
@@ -98,7 +133,7 @@ export async function materializationSamples(type: string, dialect: Dialect, cap
   const out: [string, string[]][] = [];
   for (const c of cases) {
     const adapter = new RecordingAdapter(type, dialect, capabilities, { ...c.scenario, defaultColumns: c.scenario.defaultColumns ?? COLUMNS });
-    const node = modelNode(SCHEMA, 'fct_orders', c.config);
+    const node = c.snapshot ? snapshotNode(SCHEMA, 'fct_orders', c.config) : modelNode(SCHEMA, 'fct_orders', c.config);
     await materialize({
       adapter,
       connection: await adapter.acquire(),

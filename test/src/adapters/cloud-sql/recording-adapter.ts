@@ -57,7 +57,9 @@ export class RecordingAdapter implements Adapter {
   private readonly connection: Connection = {
     execute: async (sql: string): Promise<QueryResult> => {
       this.statements.push(sql);
-      return { columns: [], rows: this.scenario.answer?.(sql) ?? [], rowsAffected: 3 };
+      // A query asked for its columns only (Dialect.limitZero) answers with the scenario's default columns.
+      const columns = /\blimit 0$/u.test(sql) ? this.scenario.defaultColumns.map((name) => ({ name, type: this.scenario.types?.[name] ?? 'string' })) : [];
+      return { columns, rows: this.scenario.answer?.(sql) ?? [], rowsAffected: 3 };
     },
     begin: async () => void this.statements.push('-- begin'),
     commit: async () => void this.statements.push('-- commit'),

@@ -44,7 +44,8 @@ export function parseStatement(sql: string, dialect: ParserDialect): void {
 export function sampleAsStatement(title: string, sql: string): string | undefined {
   if (sql.startsWith('-- not supported:')) return undefined;
   if (title.startsWith('quoteIdentifier')) return `select ${sql} from t`;
-  if (title.startsWith('quoteString') || title === 'currentTimestamp') return `select ${sql}`;
+  if (title.startsWith('quoteString') || title === 'currentTimestamp' || title.startsWith('snapshotTime')) return `select ${sql}`;
+  if (title.startsWith('snapshotHash') || title.startsWith('valuesDiffer')) return `select ${sql} from xform_current, xform_source_data`;
   if (title.startsWith('relationName')) return `select * from ${sql}`;
   if (title.startsWith('seedType') || title === 'stringType') return `select cast(null as ${sql})`;
   return sql;

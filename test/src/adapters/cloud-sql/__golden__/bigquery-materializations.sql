@@ -341,6 +341,250 @@ from `analytics`.`fct_orders__xform_tmp`;
 -- begin
 -- commit
 
+-- snapshot, first run (timestamp strategy)
+select * from (
+select order_id, order_date, amount
+from `staging`.`orders`
+) as xform_limit_zero
+limit 0;
+create or replace table `analytics`.`fct_orders__xform_tmp`
+options(expiration_timestamp=timestamp_add(current_timestamp(), interval 12 hour))
+as (
+select
+  xform_snapshot_query.*,
+  to_hex(md5(concat(coalesce(cast(order_id as string), ''), '|', coalesce(cast(order_date as string), '')))) as `dbt_scd_id`,
+  order_date as `dbt_updated_at`,
+  order_date as `dbt_valid_from`,
+  case when 1 = 0 then order_date else null end as `dbt_valid_to`
+from (
+select order_id, order_date, amount
+from `staging`.`orders`
+) as xform_snapshot_query
+);
+select xform_key_1, count(*) as xform_count
+from (
+  select order_id as xform_key_1
+  from `analytics`.`fct_orders__xform_tmp`
+) as xform_keys
+group by xform_key_1
+having count(*) > 1 or xform_key_1 is null
+order by xform_count desc
+limit 6;
+create or replace table `analytics`.`fct_orders`
+as (
+select * from `analytics`.`fct_orders__xform_tmp`
+);
+drop table if exists `analytics`.`fct_orders__xform_tmp`;
+
+-- snapshot, later run: timestamp, hard_deletes new_record, a new source column, a post-hook
+create or replace table `analytics`.`fct_orders__xform_tmp`
+options(expiration_timestamp=timestamp_add(current_timestamp(), interval 12 hour))
+as (
+select * from (
+select order_id, order_date, amount
+from `staging`.`orders`
+) as xform_limit_zero
+limit 0
+);
+drop table if exists `analytics`.`fct_orders__xform_tmp`;
+create or replace table `analytics`.`fct_orders__xform_tmp`
+options(expiration_timestamp=timestamp_add(current_timestamp(), interval 12 hour))
+as (
+with xform_source_data as (
+  select xform_snapshot_query.*, order_id as xform_key_1, cast(order_date as TIMESTAMP) as xform_updated_at
+  from (
+select order_id, order_date, amount
+from `staging`.`orders`
+  ) as xform_snapshot_query
+), xform_current as (
+  select xform_snapshotted.*, order_id as xform_key_1
+  from `analytics`.`fct_orders` as xform_snapshotted
+  where xform_snapshotted.`dbt_valid_to` is null
+)
+select
+  'insert' as dbt_change_type,
+  xform_source_data.`order_id` as `order_id`,
+  xform_source_data.`order_date` as `order_date`,
+  xform_source_data.`amount` as `amount`,
+  to_hex(md5(concat(coalesce(cast(xform_source_data.xform_key_1 as string), ''), '|', coalesce(cast(xform_source_data.xform_updated_at as string), '')))) as `dbt_scd_id`,
+  xform_source_data.xform_updated_at as `dbt_updated_at`,
+  xform_source_data.xform_updated_at as `dbt_valid_from`,
+  cast(null as TIMESTAMP) as `dbt_valid_to`,
+  'False' as `dbt_is_deleted`
+from xform_source_data
+left join xform_current on xform_current.xform_key_1 = xform_source_data.xform_key_1
+where xform_current.xform_key_1 is null
+  or (
+    xform_current.`dbt_valid_from` < xform_source_data.xform_updated_at
+    or coalesce(xform_current.`dbt_is_deleted`, 'False') = 'True'
+  )
+union all
+select
+  'update' as dbt_change_type,
+  xform_current.`order_id` as `order_id`,
+  xform_current.`order_date` as `order_date`,
+  case when 1 = 0 then xform_source_data.`amount` end as `amount`,
+  xform_current.`dbt_scd_id` as `dbt_scd_id`,
+  xform_current.`dbt_updated_at` as `dbt_updated_at`,
+  xform_current.`dbt_valid_from` as `dbt_valid_from`,
+  xform_source_data.xform_updated_at as `dbt_valid_to`,
+  xform_current.`dbt_is_deleted` as `dbt_is_deleted`
+from xform_source_data
+join xform_current on xform_current.xform_key_1 = xform_source_data.xform_key_1
+where (
+    xform_current.`dbt_valid_from` < xform_source_data.xform_updated_at
+    or coalesce(xform_current.`dbt_is_deleted`, 'False') = 'True'
+  )
+union all
+select
+  'delete' as dbt_change_type,
+  xform_current.`order_id` as `order_id`,
+  xform_current.`order_date` as `order_date`,
+  case when 1 = 0 then xform_source_data.`amount` end as `amount`,
+  xform_current.`dbt_scd_id` as `dbt_scd_id`,
+  xform_current.`dbt_updated_at` as `dbt_updated_at`,
+  xform_current.`dbt_valid_from` as `dbt_valid_from`,
+  cast(current_timestamp() as TIMESTAMP) as `dbt_valid_to`,
+  xform_current.`dbt_is_deleted` as `dbt_is_deleted`
+from xform_current
+left join xform_source_data on xform_current.xform_key_1 = xform_source_data.xform_key_1
+where xform_source_data.xform_key_1 is null
+  and not (coalesce(xform_current.`dbt_is_deleted`, 'False') = 'True')
+union all
+select
+  'insert' as dbt_change_type,
+  xform_current.`order_id` as `order_id`,
+  xform_current.`order_date` as `order_date`,
+  case when 1 = 0 then xform_source_data.`amount` end as `amount`,
+  to_hex(md5(concat(coalesce(cast(xform_current.`dbt_scd_id` as string), ''), '|', coalesce(cast(cast(current_timestamp() as TIMESTAMP) as string), '')))) as `dbt_scd_id`,
+  cast(current_timestamp() as TIMESTAMP) as `dbt_updated_at`,
+  cast(current_timestamp() as TIMESTAMP) as `dbt_valid_from`,
+  xform_current.`dbt_valid_to` as `dbt_valid_to`,
+  'True' as `dbt_is_deleted`
+from xform_current
+left join xform_source_data on xform_current.xform_key_1 = xform_source_data.xform_key_1
+where xform_source_data.xform_key_1 is null
+  and not (coalesce(xform_current.`dbt_is_deleted`, 'False') = 'True')
+);
+select xform_key_1, count(*) as xform_count
+from (
+  select order_id as xform_key_1
+  from `analytics`.`fct_orders__xform_tmp`
+  where dbt_change_type = 'insert'
+) as xform_keys
+group by xform_key_1
+having count(*) > 1 or xform_key_1 is null
+order by xform_count desc
+limit 6;
+alter table `analytics`.`fct_orders` add column `amount` string;
+-- begin
+update `analytics`.`fct_orders` as xform_target
+set `dbt_valid_to` = xform_source.`dbt_valid_to`
+from `analytics`.`fct_orders__xform_tmp` as xform_source
+where xform_source.`dbt_scd_id` = xform_target.`dbt_scd_id`
+  and xform_source.dbt_change_type in ('update', 'delete')
+  and xform_target.`dbt_valid_to` is null;
+insert into `analytics`.`fct_orders` (`order_id`, `order_date`, `amount`, `dbt_scd_id`, `dbt_updated_at`, `dbt_valid_from`, `dbt_valid_to`, `dbt_is_deleted`)
+select `order_id`, `order_date`, `amount`, `dbt_scd_id`, `dbt_updated_at`, `dbt_valid_from`, `dbt_valid_to`, `dbt_is_deleted`
+from (
+select * from `analytics`.`fct_orders__xform_tmp` where dbt_change_type = 'insert'
+) as xform_insert_source;
+-- commit
+grant select on `analytics`.`fct_orders` to role reporter;
+
+-- snapshot, later run: check on a composite key, invalidate, dbt_valid_to_current, renamed meta columns, an audit
+create or replace table `analytics`.`fct_orders__xform_tmp`
+options(expiration_timestamp=timestamp_add(current_timestamp(), interval 12 hour))
+as (
+select * from (
+select order_id, order_date, amount
+from `staging`.`orders`
+) as xform_limit_zero
+limit 0
+);
+drop table if exists `analytics`.`fct_orders__xform_tmp`;
+create or replace table `analytics`.`fct_orders__xform_tmp`
+options(expiration_timestamp=timestamp_add(current_timestamp(), interval 12 hour))
+as (
+with xform_source_data as (
+  select xform_snapshot_query.*, order_id as xform_key_1, order_date as xform_key_2, cast(current_timestamp() as TIMESTAMP) as xform_updated_at
+  from (
+select order_id, order_date, amount
+from `staging`.`orders`
+  ) as xform_snapshot_query
+), xform_current as (
+  select xform_snapshotted.*, order_id as xform_key_1, order_date as xform_key_2
+  from `analytics`.`fct_orders` as xform_snapshotted
+  where (xform_snapshotted.`valid_to` = cast('9999-12-31' as timestamp) or xform_snapshotted.`valid_to` is null)
+)
+select
+  'insert' as dbt_change_type,
+  xform_source_data.`order_id` as `order_id`,
+  xform_source_data.`order_date` as `order_date`,
+  xform_source_data.`amount` as `amount`,
+  to_hex(md5(concat(coalesce(cast(xform_source_data.xform_key_1 as string), ''), '|', coalesce(cast(xform_source_data.xform_key_2 as string), ''), '|', coalesce(cast(xform_source_data.xform_updated_at as string), '')))) as `dbt_scd_id`,
+  xform_source_data.xform_updated_at as `dbt_updated_at`,
+  xform_source_data.xform_updated_at as `valid_from`,
+  cast(cast('9999-12-31' as timestamp) as TIMESTAMP) as `valid_to`
+from xform_source_data
+left join xform_current on xform_current.xform_key_1 = xform_source_data.xform_key_1 and xform_current.xform_key_2 = xform_source_data.xform_key_2
+where xform_current.xform_key_1 is null
+  or (
+    xform_current.`amount` is distinct from xform_source_data.`amount`
+  )
+union all
+select
+  'update' as dbt_change_type,
+  xform_current.`order_id` as `order_id`,
+  xform_current.`order_date` as `order_date`,
+  xform_current.`amount` as `amount`,
+  xform_current.`dbt_scd_id` as `dbt_scd_id`,
+  xform_current.`dbt_updated_at` as `dbt_updated_at`,
+  xform_current.`valid_from` as `valid_from`,
+  xform_source_data.xform_updated_at as `valid_to`
+from xform_source_data
+join xform_current on xform_current.xform_key_1 = xform_source_data.xform_key_1 and xform_current.xform_key_2 = xform_source_data.xform_key_2
+where (
+    xform_current.`amount` is distinct from xform_source_data.`amount`
+  )
+union all
+select
+  'delete' as dbt_change_type,
+  xform_current.`order_id` as `order_id`,
+  xform_current.`order_date` as `order_date`,
+  xform_current.`amount` as `amount`,
+  xform_current.`dbt_scd_id` as `dbt_scd_id`,
+  xform_current.`dbt_updated_at` as `dbt_updated_at`,
+  xform_current.`valid_from` as `valid_from`,
+  cast(current_timestamp() as TIMESTAMP) as `valid_to`
+from xform_current
+left join xform_source_data on xform_current.xform_key_1 = xform_source_data.xform_key_1 and xform_current.xform_key_2 = xform_source_data.xform_key_2
+where xform_source_data.xform_key_1 is null
+);
+select xform_key_1, xform_key_2, count(*) as xform_count
+from (
+  select order_id as xform_key_1, order_date as xform_key_2
+  from `analytics`.`fct_orders__xform_tmp`
+  where dbt_change_type = 'insert'
+) as xform_keys
+group by xform_key_1, xform_key_2
+having count(*) > 1 or xform_key_1 is null or xform_key_2 is null
+order by xform_count desc
+limit 6;
+-- begin
+update `analytics`.`fct_orders` as xform_target
+set `valid_to` = xform_source.`valid_to`
+from `analytics`.`fct_orders__xform_tmp` as xform_source
+where xform_source.`dbt_scd_id` = xform_target.`dbt_scd_id`
+  and xform_source.dbt_change_type in ('update', 'delete')
+  and (xform_target.`valid_to` = cast('9999-12-31' as timestamp) or xform_target.`valid_to` is null);
+insert into `analytics`.`fct_orders` (`order_id`, `order_date`, `amount`, `dbt_scd_id`, `dbt_updated_at`, `valid_from`, `valid_to`)
+select `order_id`, `order_date`, `amount`, `dbt_scd_id`, `dbt_updated_at`, `valid_from`, `valid_to`
+from (
+select * from `analytics`.`fct_orders__xform_tmp` where dbt_change_type = 'insert'
+) as xform_insert_source;
+-- commit
+
 -- table with warehouse settings
 create or replace table `analytics`.`fct_orders`
 partition by `order_date`
