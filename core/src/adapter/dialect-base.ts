@@ -180,6 +180,19 @@ export class DialectBase implements Dialect {
     return `delete from ${this.relationName(target)} as ${TARGET_ALIAS}\nwhere ${where.join('\n  and ')}`;
   }
 
+  eventTimeFilter(column: string, start: string, end: string): string {
+    return `${column} >= ${this.timestampLiteral(start)} and ${column} < ${this.timestampLiteral(end)}`;
+  }
+
+  /** An ISO 8601 UTC instant (`2026-01-10T00:00:00Z`) as a timestamp without time zone, meant as UTC. */
+  protected timestampLiteral(iso: string): string {
+    return `timestamp ${this.quoteString(iso.replace('T', ' ').replace(/Z$/, ''))}`;
+  }
+
+  deleteWhere(target: Relation, predicate: string): string {
+    return `delete from ${this.relationName(target)}\nwhere ${predicate}`;
+  }
+
   /**
    * Up to `limit` keys that more than one row of `source` has, most frequent first (ties by key, so the
    * message is stable). NULL-keyed rows match nothing, so repeating them is no conflict.

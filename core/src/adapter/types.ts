@@ -304,6 +304,21 @@ export interface Dialect {
    * match nothing). Core runs it before merge and delete+insert. DialectBase implements it.
    */
   duplicateKeysQuery?(source: Relation, uniqueKey: string[], limit: number): string;
+  /**
+   * (Additive.) A microbatch batch's window on `column` (as written in the model's event_time, not quoted):
+   * `column >= <start> and column < <end>`, the bounds ISO 8601 UTC (`2026-01-10T00:00:00Z`) written as
+   * timestamps of the warehouse, so date, timestamp and text-free comparisons all work. DialectBase
+   * implements it (`timestamp '2026-01-10 00:00:00'`).
+   */
+  eventTimeFilter?(column: string, start: string, end: string): string;
+  /** (Additive.) `delete from target where predicate`. DialectBase implements it. */
+  deleteWhere?(target: Relation, predicate: string): string;
+  /**
+   * (Optional.) One atomic statement that deletes the target rows whose `column` is in [start, end) and
+   * inserts every row of `source` (BigQuery: a MERGE, as for insert_overwrite). Without it, core runs
+   * deleteWhere(eventTimeFilter) and insertInto in one transaction.
+   */
+  replaceWindow?(options: { target: Relation; source: Relation; columns: string[]; column: string; start: string; end: string }): string;
   addColumn(relation: Relation, column: { name: string; dataType: string }): string;
   dropColumn(relation: Relation, column: string): string;
   alterColumnType(relation: Relation, column: string, dataType: string): string;

@@ -4,6 +4,7 @@
  */
 import { didYouMeanHint, XformError } from '../errors.js';
 import { buildIncremental } from './incremental.js';
+import { buildMicrobatch } from './microbatch.js';
 import { dropLeftovers, nodeRelations, withNodeLocation } from './relations.js';
 import { buildTable, buildView } from './table.js';
 import type { MaterializeContext, MaterializeResult } from './types.js';
@@ -25,6 +26,17 @@ export async function materialize(ctx: MaterializeContext): Promise<MaterializeR
       case 'table':
         return await buildTable(env, await ctx.renderSql(false));
       case 'incremental':
+        if (node.config.incremental_strategy === 'microbatch') {
+          return await buildMicrobatch({
+            ...env,
+            fullRefresh: ctx.fullRefresh,
+            renderBatch: (batch, inc) => ctx.renderSql(inc, batch),
+            batches: ctx.batches,
+            eventTimeStart: ctx.eventTimeStart,
+            eventTimeEnd: ctx.eventTimeEnd,
+            onBatch: ctx.onBatch,
+          });
+        }
         return await buildIncremental({ ...env, fullRefresh: ctx.fullRefresh, renderSql: (inc) => ctx.renderSql(inc) });
       case 'ephemeral':
         // Inlined into its consumers by the compiler; callers leave it out of runs (dbt lists none).

@@ -42,6 +42,11 @@ export interface ExecuteRunOptions {
   runLockHeld?: boolean;
   signal?: AbortSignal;
   onEvent?(event: RunEvent): void;
+  /** Microbatch models listed: run exactly these batches ([start, end), ISO 8601 UTC) instead of planning. */
+  batches?: ReadonlyMap<string, [string, string][]>;
+  /** Microbatch models: process event time from here (--event-time-start), to eventTimeEnd. */
+  eventTimeStart?: Date;
+  eventTimeEnd?: Date;
   /**
    * The project's target folder: each built model's SQL as it ran (the execute-phase render, with
    * introspection answered) is written to run/<path>, and to compiled/<path> where it differs from compile's.
@@ -209,15 +214,26 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecuteRun
                     connection,
                     node: exec,
                     fullRefresh: options.fullRefresh === true,
-                    renderSql: async (isIncremental) => (ran = await compiled.renderForExecution(exec, { isIncremental, connection, adapter })),
+                    renderSql: async (isIncremental, batch) => (ran = await compiled.renderForExecution(exec, { isIncremental, connection, adapter, batch })),
                     renderHook: (sql) => compiled.renderHook(sql, exec),
                     audit,
                     signal,
                     relations: relationCache,
                     names,
+                    batches: options.batches?.get(id),
+                    eventTimeStart: options.eventTimeStart,
+                    eventTimeEnd: options.eventTimeEnd,
+                    onBatch: (b) => {
+                      try {
+                        options.onEvent?.({ type: 'batch_finish', id, batch: b.batch, label: b.label, index: b.index, total: b.total, status: b.status, seconds: b.seconds, message: b.message, rows: b.rows });
+                      } catch {
+                        // A broken progress printer must not break the run.
+                      }
+                    },
                   });
             if (ran !== undefined && options.targetDir !== undefined) await writeRanSql(options.targetDir, exec, ran);
-            return { status: 'success', message: r.message, rowsAffected: r.rowsAffected, adapterResponse: r.adapterResponse, settled };
+            const { status, message, rowsAffected, adapterResponse, batchResults, error } = r;
+            return { status, message, rowsAffected, adapterResponse, batchResults, error, settled };
           } catch (err) {
             return { ...errorOutcome(err), settled };
           }

@@ -1,0 +1,154 @@
+/**
+ * `incremental_strategy='microbatch'` (dbt 1.9): the model runs once per batch of event time, each batch
+ * rendered with its upstreams filtered to the window (see compile/render-context.ts), and each batch
+ * replaces exactly its window of the target, so re-running any batch gives the same table:
+ *
+ * - the target does not exist, is not a table, or this is a full refresh: the first batch builds it like a
+ *   table (staged aside, published atomically); if that fails the other batches are not attempted;
+ * - every other batch is staged into the run's staging table, audited (write-audit-publish), then one
+ *   transaction deletes the target's rows in [start, end) and inserts the staged rows (a dialect with
+ *   `replaceWindow` does both in one atomic statement: BigQuery);
+ * - rows the model produces outside the batch's window are not written: dbt inserts them, but then a
+ *   re-run would add them again, and each batch must own exactly its window;
+ * - a failed batch is reported and the next one runs; the node is `partial success` when some failed,
+ *   `error` when all did.
+ *
+ * Batches run one after the other on the node's connection. Pre-hooks run before the first batch and
+ * post-hooks after the last, as dbt does.
+ */
+import { stripTrailingSemicolons } from '../adapter/dialect-base.js';
+import type { Relation } from '../adapter/types.js';
+import { batchLabel, microbatchConfig, planBatches, type Batch, type MicrobatchConfig } from '../compile/microbatch.js';
+import type { BatchRender } from '../compile/render-context.js';
+import { XformError } from '../errors.js';
+import { runHooks } from './hooks.js';
+import { isFullRefresh } from './incremental.js';
+import { dropIfExists, dropQuietly, exec, inTransaction, lookupRelation, nodeRelation, stagingRelation } from './relations.js';
+import { planSchemaChange, resolveOnSchemaChange } from './schema-change.js';
+import { adapterResponse, buildTable, runAudit, type BuildEnv } from './table.js';
+import type { BatchReport, MaterializeResult } from './types.js';
+
+export interface MicrobatchEnv extends BuildEnv {
+  fullRefresh: boolean;
+  /** The model's SQL for one batch. */
+  renderBatch(batch: BatchRender, isIncremental: boolean): string | Promise<string>;
+  /** Exactly these batches (`xform retry`), instead of planning them. */
+  batches?: readonly Batch[];
+  /** --event-time-start / --event-time-end. */
+  eventTimeStart?: Date;
+  eventTimeEnd?: Date;
+  /** The current time for planning; default now. */
+  now?: Date;
+  onBatch?(report: BatchReport): void;
+}
+
+export async function buildMicrobatch(env: MicrobatchEnv): Promise<MaterializeResult> {
+  const { node, adapter } = env;
+  const config = microbatchConfig(node);
+  const target = nodeRelation(node);
+  const existing = await lookupRelation(env, target);
+  let fresh = !existing || existing.kind !== 'table' || isFullRefresh(node, env.fullRefresh);
+  const batches = env.batches
+    ? [...env.batches]
+    : planBatches(config, { now: env.now, incremental: !fresh, start: env.eventTimeStart, end: env.eventTimeEnd });
+  const successful: Batch[] = [];
+  const failed: Batch[] = [];
+  let rows = 0;
+  let firstError: unknown;
+  // Hooks run once around all batches, not per batch.
+  const quiet: MicrobatchEnv = { ...env, node: { ...node, config: { ...node.config, pre_hook: [], post_hook: [] } } };
+  if (batches.length > 0) await runHooks(env, 'pre_hook');
+  for (let i = 0; i < batches.length; i++) {
+    const batch = batches[i]!;
+    const started = performance.now();
+    const report = (status: BatchReport['status'], message: string, extra: Partial<BatchReport> = {}) =>
+      env.onBatch?.({ batch, label: batchLabel(batch, config.batchSize), index: i + 1, total: batches.length, status, message, seconds: (performance.now() - started) / 1000, ...extra });
+    if (fresh && firstError !== undefined) {
+      // The table was never created: the remaining batches have nowhere to go.
+      failed.push(batch);
+      report('skipped', 'skipped: the first batch, which creates the table, failed');
+      continue;
+    }
+    try {
+      const render = batchRender(adapter.dialect, config, batch);
+      const written = fresh
+        ? await buildTable(quiet, windowed(env, config, batch, await env.renderBatch(render, false)))
+        : await replaceWindow(quiet, config, batch, await env.renderBatch(render, true));
+      fresh = false;
+      rows += written.rowsAffected ?? 0;
+      successful.push(batch);
+      report('success', written.message, { rows: written.rowsAffected });
+    } catch (err) {
+      if (env.signal?.aborted) throw err;
+      firstError ??= err;
+      failed.push(batch);
+      report('error', err instanceof Error ? err.message : String(err), { error: err });
+    }
+  }
+  if (successful.length > 0) await runHooks(env, 'post_hook');
+  const batchResults = { successful, failed };
+  if (batches.length > 0 && successful.length === 0) return { status: 'error', message: 'ERROR', error: firstError, batchResults };
+  const status = failed.length === 0 ? 'success' : 'partial success';
+  const message =
+    failed.length === 0 ? `MICROBATCH ${batches.length} batch${batches.length === 1 ? '' : 'es'} (${rows} rows)` : `PARTIAL SUCCESS (${successful.length}/${batches.length} batches)`;
+  return { status, message, rowsAffected: rows, adapterResponse: adapterResponse(message, rows), batchResults, ...(firstError === undefined ? {} : { error: firstError }) };
+}
+
+/** What a batch's render needs: dbt's id and bounds, and the dialect's filter for upstream event_time. */
+export function batchRender(dialect: MicrobatchEnv['adapter']['dialect'], config: MicrobatchConfig, batch: Batch): BatchRender {
+  const filter = dialect.eventTimeFilter?.bind(dialect);
+  if (!filter) throw new XformError('XFORM_ADAPTER_CONTRACT', `the ${dialect.name} dialect has no eventTimeFilter: microbatch models need it`);
+  const dbtText = (iso: string) => `${iso.replace('T', ' ').replace(/Z$/, '')}+00:00`;
+  return {
+    id: batchLabel(batch, config.batchSize).replace(/-/g, ''),
+    start: dbtText(batch[0]),
+    end: dbtText(batch[1]),
+    filter: (column) => filter(column, batch[0], batch[1]),
+  };
+}
+
+/** The model's rows within the batch's window only. */
+function windowed(env: MicrobatchEnv, config: MicrobatchConfig, batch: Batch, sql: string): string {
+  const filter = env.adapter.dialect.eventTimeFilter!(config.eventTime, batch[0], batch[1]);
+  return `select * from (\n${stripTrailingSemicolons(sql)}\n) as xform_batch\nwhere ${filter}`;
+}
+
+/** One batch into an existing table: stage, reconcile columns, audit, then replace the window atomically. */
+async function replaceWindow(env: MicrobatchEnv, config: MicrobatchConfig, batch: Batch, sql: string): Promise<MaterializeResult> {
+  const { node, adapter } = env;
+  const { dialect, catalog, capabilities } = adapter;
+  const target = nodeRelation(node);
+  const tmp = stagingRelation(env, target);
+  await dropIfExists(env, tmp);
+  try {
+    await exec(env, dialect.createTableAs(tmp, windowed(env, config, batch, sql), { config: node.config, staging: true, scratch: true }));
+    env.relations?.created(tmp, 'table');
+    const schema = planSchemaChange(node, resolveOnSchemaChange(node), await catalog.getColumns(tmp), await catalog.getColumns(target), dialect, target);
+    await runAudit(env, tmp);
+    const ddlInTransaction = capabilities.transactionalDdl;
+    if (!ddlInTransaction) for (const statement of schema.statements) await exec(env, statement);
+    const written = await inTransaction(env, async () => {
+      if (ddlInTransaction) for (const statement of schema.statements) await exec(env, statement);
+      return writeWindow(env, config, batch, target, tmp, schema.columns);
+    });
+    await dropIfExists(env, tmp);
+    const message = `DELETE+INSERT ${written ?? ''}`.trim();
+    return { status: 'success', rowsAffected: written, message, adapterResponse: adapterResponse(message, written) };
+  } catch (err) {
+    await dropQuietly(env, tmp);
+    throw err;
+  }
+}
+
+async function writeWindow(env: MicrobatchEnv, config: MicrobatchConfig, batch: Batch, target: Relation, staging: Relation, columns: string[]): Promise<number | undefined> {
+  const { dialect } = env.adapter;
+  const [start, end] = batch;
+  if (dialect.replaceWindow) {
+    const r = await exec(env, dialect.replaceWindow({ target, source: staging, columns, column: config.eventTime, start, end }));
+    return r.rowsAffected;
+  }
+  if (!dialect.deleteWhere) throw new XformError('XFORM_ADAPTER_CONTRACT', `the ${dialect.name} dialect has no deleteWhere: microbatch models need it`);
+  await exec(env, dialect.deleteWhere(target, dialect.eventTimeFilter!(config.eventTime, start, end)));
+  const r = await exec(env, dialect.insertInto(target, columns, `select * from ${dialect.relationName(staging)}`));
+  return r.rowsAffected;
+}
