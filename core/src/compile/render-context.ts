@@ -201,8 +201,11 @@ export class RenderContext {
     return {
       ...this.functions,
       this: thisRelation,
-      // dbt's batch context: model.batch.id / event_time_start / event_time_end.
-      model: batch ? { ...node, batch: { id: batch.id, event_time_start: batch.start, event_time_end: batch.end } } : node,
+      // dbt's batch context: model.batch.id / event_time_start / event_time_end (None outside a batch).
+      model:
+        node.resource_type === 'model'
+          ? { ...node, batch: batch ? { id: batch.id, event_time_start: batch.start, event_time_end: batch.end } : NO_BATCH }
+          : node,
       execute: target.execute === true,
     };
   }
@@ -353,6 +356,9 @@ export class RenderContext {
 }
 
 export type AnyRenderable = GraphNode;
+
+/** model.batch when not rendering a batch (compile, dbt's parse): every field None. */
+const NO_BATCH = Object.freeze({ id: null, event_time_start: null, event_time_end: null });
 
 const RELATION_CALLS = {
   ref: { min: 1, max: 2, needs: 'a model name', example: "ref('stg_orders') or ref('package', 'stg_orders')" },

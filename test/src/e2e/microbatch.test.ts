@@ -1,0 +1,146 @@
+/**
+ * Microbatch models end to end on DuckDB and PostgreSQL, through the built CLI: a 30-day backfill, a
+ * re-run of some days leaving every table identical, late events inside and outside lookback, and a batch
+ * that fails on bad data while the others succeed.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runXform } from '../helpers/cli.js';
+import { removeProject } from '../helpers/project.js';
+import { withPostgres } from '../postgres-server.js';
+import { checksums, createMicrobatchProject, dailyEvents, duckdbWarehouse, insertEvents, postgresWarehouse, type Warehouse } from './microbatch-project.js';
+
+const roots: string[] = [];
+afterAll(async () => {
+  await Promise.all(roots.map(removeProject));
+});
+
+const day = (d: Date, offsetDays: number) => new Date(d.getTime() + offsetDays * 86_400_000).toISOString().slice(0, 10);
+
+function microbatchSuite(name: string, makeWarehouse: () => (root: string) => Warehouse) {
+  let n = 0;
+  const setup = async (begin: string) => {
+    const rawSchema = `raw_${name}_${++n}`;
+    const made = await createMicrobatchProject(makeWarehouse(), { begin, rawSchema });
+    roots.push(made.root);
+    return { ...made, rawSchema };
+  };
+  const xform = async (root: string, args: string[]) => {
+    const r = await runXform(args, { cwd: root });
+    return { ...r, output: r.stdout + r.stderr };
+  };
+
+  describe(`microbatch on ${name}`, () => {
+    it('a 30-day backfill, then a re-run of days 10-12, leaves every table checksum identical', async () => {
+      const { root, warehouse, rawSchema } = await setup('2026-01-01');
+      await insertEvents(warehouse, rawSchema, dailyEvents(new Date('2026-01-01T00:00:00Z'), 30));
+      // Outside the backfilled range: the batches' upstream filter must leave them out.
+      await insertEvents(warehouse, rawSchema, [
+        { id: 900, at: '2025-12-31 23:59:59', payload: '1' },
+        { id: 901, at: '2026-01-31 00:00:00', payload: '1' },
+      ]);
+
+      const backfill = await xform(root, ['run', '--event-time-start', '2026-01-01', '--event-time-end', '2026-01-31']);
+      expect(backfill.code, backfill.output).toBe(0);
+      expect(backfill.stdout).toContain('batch 3/30 2026-01-03 OK');
+      expect(backfill.stdout).toContain('batch 30/30 2026-01-30 OK');
+      const first = await checksums(warehouse);
+      expect(first.stg_events.rows).toBe(90);
+      expect(first.daily.rows).toBe(30);
+      const ids = await warehouse.rows(`select min(id) as lo, max(id) as hi from ${warehouse.schema}.stg_events`);
+      expect(ids.map((r) => [Number(r.lo), Number(r.hi)])).toEqual([[1, 90]]);
+
+      const rerun = await xform(root, ['run', '--event-time-start', '2026-01-10', '--event-time-end', '2026-01-13']);
+      expect(rerun.code, rerun.output).toBe(0);
+      expect(rerun.stdout).toContain('batch 1/3 2026-01-10 OK');
+      expect(rerun.stdout).toContain('batch 3/3 2026-01-12 OK');
+      expect(rerun.stdout).not.toContain('2026-01-13');
+      expect(await checksums(warehouse)).toEqual(first);
+
+      const results = JSON.parse(await readFile(path.join(root, 'target/run_results.json'), 'utf8'));
+      expect(results.args.event_time_start).toBe('2026-01-10T00:00:00Z');
+      expect(results.args.event_time_end).toBe('2026-01-13T00:00:00Z');
+      const stg = results.results.find((r: { unique_id: string }) => r.unique_id === 'model.mb.stg_events');
+      expect(stg.status).toBe('success');
+      expect(stg.batch_results).toEqual({
+        successful: [
+          ['2026-01-10T00:00:00Z', '2026-01-11T00:00:00Z'],
+          ['2026-01-11T00:00:00Z', '2026-01-12T00:00:00Z'],
+          ['2026-01-12T00:00:00Z', '2026-01-13T00:00:00Z'],
+        ],
+        failed: [],
+      });
+    });
+
+    it('a late event inside lookback lands in its day on the next normal run; one outside lands only when backfilled', async () => {
+      const today = new Date(new Date().toISOString().slice(0, 10) + 'T00:00:00Z');
+      const { root, warehouse, rawSchema } = await setup(day(today, -10));
+      await insertEvents(warehouse, rawSchema, dailyEvents(new Date(`${day(today, -10)}T00:00:00Z`), 10));
+      const first = await xform(root, ['run']);
+      expect(first.code, first.output).toBe(0);
+      // begin .. today: ten past days and today.
+      expect(first.stdout).toContain(`batch 11/11 ${day(today, 0)} OK`);
+
+      await insertEvents(warehouse, rawSchema, [
+        { id: 500, at: `${day(today, -1)} 12:00:00`, payload: '7' },
+        { id: 501, at: `${day(today, -5)} 12:00:00`, payload: '8' },
+      ]);
+      const normal = await xform(root, ['run']);
+      expect(normal.code, normal.output).toBe(0);
+      expect(normal.stdout).toContain(`batch 1/2 ${day(today, -1)} OK`);
+      const late = async () =>
+        (await warehouse.rows(`select id, cast(cast(occurred_at as date) as varchar(10)) as d from ${warehouse.schema}.stg_events where id >= 500 order by id`)).map((r) => [
+          Number(r.id),
+          String(r.d),
+        ]);
+      expect(await late()).toEqual([[500, day(today, -1)]]);
+      const daily = await warehouse.rows(`select n from ${warehouse.schema}.daily where cast(day as varchar(10)) = '${day(today, -1)}'`);
+      expect(daily.map((r) => Number(r.n))).toEqual([4]);
+
+      const backfill = await xform(root, ['run', '--event-time-start', day(today, -5), '--event-time-end', day(today, -4)]);
+      expect(backfill.code, backfill.output).toBe(0);
+      expect(await late()).toEqual([
+        [500, day(today, -1)],
+        [501, day(today, -5)],
+      ]);
+    });
+
+    it('a batch that fails on bad data is reported per batch; the others succeed and the model is a partial success', async () => {
+      const { root, warehouse, rawSchema } = await setup('2026-03-01');
+      await insertEvents(warehouse, rawSchema, dailyEvents(new Date('2026-03-01T00:00:00Z'), 5));
+      await insertEvents(warehouse, rawSchema, [{ id: 700, at: '2026-03-03 10:00:00', payload: 'oops' }]);
+
+      const run = await xform(root, ['run', '--event-time-start', '2026-03-01', '--event-time-end', '2026-03-06']);
+      expect(run.code, run.output).toBe(1);
+      expect(run.stdout).toContain('batch 2/5 2026-03-02 OK');
+      expect(run.stdout).toMatch(/batch 3\/5 2026-03-03 ERROR/);
+      expect(run.stdout).toContain('batch 4/5 2026-03-04 OK');
+      expect(run.stdout).toMatch(/PARTIAL\s+incremental/);
+      expect(run.stdout).toMatch(/SKIP\s+table\s+\S*daily/);
+      expect(run.stdout).not.toMatch(/^\s+at /m);
+
+      const days = await warehouse.rows(`select distinct cast(cast(occurred_at as date) as varchar(10)) as d from ${warehouse.schema}.stg_events order by 1`);
+      expect(days.map((r) => String(r.d))).toEqual(['2026-03-01', '2026-03-02', '2026-03-04', '2026-03-05']);
+
+      const results = JSON.parse(await readFile(path.join(root, 'target/run_results.json'), 'utf8'));
+      const stg = results.results.find((r: { unique_id: string }) => r.unique_id === 'model.mb.stg_events');
+      expect(stg.status).toBe('partial success');
+      expect(stg.batch_results.failed).toEqual([['2026-03-03T00:00:00Z', '2026-03-04T00:00:00Z']]);
+      expect(stg.batch_results.successful).toHaveLength(4);
+
+      // The bad row fixed, re-running that day alone completes the table.
+      await warehouse.exec(`update ${rawSchema}.events set payload = '3' where id = 700`);
+      const fix = await xform(root, ['run', '-s', 'stg_events', '--event-time-start', '2026-03-03', '--event-time-end', '2026-03-04']);
+      expect(fix.code, fix.output).toBe(0);
+      const counts = await warehouse.rows(`select count(*) as n from ${warehouse.schema}.stg_events`);
+      expect(Number(counts[0]!.n)).toBe(16);
+    });
+  });
+}
+
+microbatchSuite('duckdb', () => duckdbWarehouse);
+
+const pgServer = withPostgres();
+let pgSchemas = 0;
+microbatchSuite('postgres', () => (_root) => postgresWarehouse(pgServer(), `mb_${++pgSchemas}`));
