@@ -92,6 +92,21 @@ async function writeRanSql(targetDir: string, node: ExecutableNode, sql: string)
   }
 }
 
+const SEVERITY: Record<string, number> = { error: 3, fail: 2, warn: 1 };
+
+/**
+ * Records an audited test's outcome. A microbatch model audits each batch: a test is reported once, with
+ * its worst outcome over the batches, its failing rows summed.
+ */
+function settle(settled: NonNullable<NodeOutcome['settled']>, entry: NonNullable<NodeOutcome['settled']>[number]): void {
+  const i = settled.findIndex((s) => s.id === entry.id);
+  if (i === -1) return void settled.push(entry);
+  const before = settled[i]!;
+  const worse = (SEVERITY[entry.outcome.status] ?? 0) > (SEVERITY[before.outcome.status] ?? 0) ? entry.outcome : before.outcome;
+  const failures = (before.outcome.failures ?? 0) + (entry.outcome.failures ?? 0);
+  settled[i] = { id: entry.id, seconds: before.seconds + entry.seconds, outcome: { ...worse, ...(worse.failures === undefined ? {} : { failures }) } };
+}
+
 export async function executeRun(options: ExecuteRunOptions): Promise<ExecuteRunResult> {
   const { compiled, adapter } = options;
   const { manifest, project } = compiled;
@@ -197,7 +212,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecuteRun
                   } catch (err) {
                     outcome = errorOutcome(err);
                   }
-                  settled.push({ id: test.unique_id, outcome, seconds: (performance.now() - t0) / 1000 });
+                  settle(settled, { id: test.unique_id, outcome, seconds: (performance.now() - t0) / 1000 });
                   if (outcome.status === 'fail') blocking.push(`${test.name} (${outcome.failures} failing row${outcome.failures === 1 ? '' : 's'})`);
                   else if (outcome.status === 'error') blocking.push(`${test.name} (error: ${outcome.message})`);
                 }
