@@ -62,12 +62,16 @@ export async function microbatchKillSeries(
   const clean = await runXform(BACKFILL, { cwd: reference.root });
   if (clean.code !== 0) anomalies.push(`the uninterrupted backfill exited ${clean.code}: ${clean.stderr.slice(0, 1500)}`);
   const expected = await checksums(reference.warehouse);
+  // Kills are spread over a batch's duration, so they land in every step of a batch, not only between two.
+  const seconds = clean.stdout.split('\n').filter((l) => l.includes('"type":"batch_finish"')).map((l) => Number((JSON.parse(l) as { seconds: number }).seconds));
+  const batchMs = Math.max(5, (1000 * seconds.reduce((a, b) => a + b, 0)) / Math.max(1, seconds.length));
+  log.push(`a batch takes ${batchMs.toFixed(1)} ms`);
 
   let landed = 0;
   let complete = new Set<string>();
   for (let round = 1; landed < options.kills && round <= options.kills * 3; round++) {
     const after = 1 + Math.floor(random() * (DAYS - 1));
-    const delay = Math.round(random() * 30);
+    const delay = Math.round(random() * batchMs * 1.2);
     const killed = await killAfter(victim.root, after, delay);
     if (killed) landed++;
     log.push(`round ${round}: SIGKILL ${delay} ms after batch ${after}/${DAYS}: ${killed ? 'killed' : 'finished first'}`);
