@@ -117,6 +117,13 @@ export interface Capabilities {
    * is then rebuilt with that one statement instead of staging and swapping. Default false.
    */
   replaceViewInPlace?: boolean;
+  /**
+   * Several sessions may write disjoint rows of one table at once, each in its own transaction, without
+   * failing each other (PostgreSQL: row locks; DuckDB: connections of one process, optimistic concurrency).
+   * Microbatch batches then run in parallel. Default false: one at a time (BigQuery aborts concurrent
+   * transactions on a table; Snowflake serialises DML on a table, so nothing is gained).
+   */
+  concurrentWrites?: boolean;
 }
 
 export interface Catalog {

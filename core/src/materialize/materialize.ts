@@ -35,6 +35,7 @@ export async function materialize(ctx: MaterializeContext): Promise<MaterializeR
             eventTimeStart: ctx.eventTimeStart,
             eventTimeEnd: ctx.eventTimeEnd,
             onBatch: ctx.onBatch,
+            concurrency: ctx.concurrency,
           });
         }
         return await buildIncremental({ ...env, fullRefresh: ctx.fullRefresh, renderSql: (inc) => ctx.renderSql(inc) });

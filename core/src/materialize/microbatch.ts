@@ -16,6 +16,7 @@
  * Batches run one after the other on the node's connection. Pre-hooks run before the first batch and
  * post-hooks after the last, as dbt does.
  */
+import { createHash } from 'node:crypto';
 import { stripTrailingSemicolons } from '../adapter/dialect-base.js';
 import type { Relation } from '../adapter/types.js';
 import { batchLabel, microbatchConfig, planBatches, type Batch, type MicrobatchConfig } from '../compile/microbatch.js';
@@ -23,7 +24,7 @@ import type { BatchRender } from '../compile/render-context.js';
 import { XformError } from '../errors.js';
 import { runHooks } from './hooks.js';
 import { isFullRefresh } from './incremental.js';
-import { dropIfExists, dropQuietly, exec, inTransaction, lookupRelation, nodeRelation, stagingRelation } from './relations.js';
+import { dropIfExists, dropQuietly, exec, inTransaction, lookupRelation, nodeRelation, StagingNames, stagingRelation } from './relations.js';
 import { planSchemaChange, resolveOnSchemaChange } from './schema-change.js';
 import { adapterResponse, buildTable, runAudit, type BuildEnv } from './table.js';
 import type { BatchReport, MaterializeResult } from './types.js';
@@ -40,6 +41,8 @@ export interface MicrobatchEnv extends BuildEnv {
   /** The current time for planning; default now. */
   now?: Date;
   onBatch?(report: BatchReport): void;
+  /** How many batches may run at once where that is safe (the run's threads). Default 1. */
+  concurrency?: number;
 }
 
 export async function buildMicrobatch(env: MicrobatchEnv): Promise<MaterializeResult> {
@@ -57,23 +60,23 @@ export async function buildMicrobatch(env: MicrobatchEnv): Promise<MaterializeRe
   let firstError: unknown;
   // Hooks run once around all batches, not per batch.
   const quiet: MicrobatchEnv = { ...env, node: { ...node, config: { ...node.config, pre_hook: [], post_hook: [] } } };
-  if (batches.length > 0) await runHooks(env, 'pre_hook');
-  for (let i = 0; i < batches.length; i++) {
+
+  const runBatch = async (i: number, worker: MicrobatchEnv): Promise<void> => {
     const batch = batches[i]!;
     const started = performance.now();
     const report = (status: BatchReport['status'], message: string, extra: Partial<BatchReport> = {}) =>
       env.onBatch?.({ batch, label: batchLabel(batch, config.batchSize), index: i + 1, total: batches.length, status, message, seconds: (performance.now() - started) / 1000, ...extra });
-    if (fresh && firstError !== undefined) {
-      // The table was never created: the remaining batches have nowhere to go.
+    if (i > 0 && successful.length === 0 && firstError !== undefined) {
+      // dbt: when the first batch fails (the table may not even exist), the others are not attempted.
       failed.push(batch);
-      report('skipped', 'skipped: the first batch, which creates the table, failed');
-      continue;
+      report('skipped', 'skipped: the first batch failed');
+      return;
     }
     try {
       const render = batchRender(adapter.dialect, config, batch);
       const written = fresh
-        ? await buildTable(quiet, windowed(env, config, batch, await env.renderBatch(render, false)))
-        : await replaceWindow(quiet, config, batch, await env.renderBatch(render, true));
+        ? await buildTable(worker, windowed(worker, config, batch, await env.renderBatch(render, false)))
+        : await replaceWindow(worker, config, batch, await env.renderBatch(render, true));
       fresh = false;
       rows += written.rowsAffected ?? 0;
       successful.push(batch);
@@ -84,14 +87,64 @@ export async function buildMicrobatch(env: MicrobatchEnv): Promise<MaterializeRe
       failed.push(batch);
       report('error', err instanceof Error ? err.message : String(err), { error: err });
     }
+  };
+
+  if (batches.length > 0) {
+    await runHooks(env, 'pre_hook');
+    // The first batch runs alone: it may create the table, and when it fails the others are skipped.
+    await runBatch(0, quiet);
+    const parallel = runsInParallel(env, config) ? Math.min(env.concurrency ?? 1, batches.length - 1) : 1;
+    await runBatches(env, quiet, batches.length, parallel, runBatch);
   }
   if (successful.length > 0) await runHooks(env, 'post_hook');
-  const batchResults = { successful, failed };
+  const byStart = (a: Batch, b: Batch) => a[0].localeCompare(b[0]);
+  const batchResults = { successful: successful.sort(byStart), failed: failed.sort(byStart) };
   if (batches.length > 0 && successful.length === 0) return { status: 'error', message: 'ERROR', error: firstError, batchResults };
   const status = failed.length === 0 ? 'success' : 'partial success';
   const message =
     failed.length === 0 ? `MICROBATCH ${batches.length} batch${batches.length === 1 ? '' : 'es'} (${rows} rows)` : `PARTIAL SUCCESS (${successful.length}/${batches.length} batches)`;
   return { status, message, rowsAffected: rows, adapterResponse: adapterResponse(message, rows), batchResults, ...(firstError === undefined ? {} : { error: firstError }) };
+}
+
+/**
+ * Whether batches after the first may run at once (dbt's rule): the warehouse lets several sessions write
+ * one table (capability concurrentWrites), and concurrent_batches says so or, unset, the model reads
+ * neither `this` nor is_incremental() (a batch that reads the table it writes depends on the others).
+ */
+function runsInParallel(env: MicrobatchEnv, config: MicrobatchConfig): boolean {
+  if (env.adapter.capabilities.concurrentWrites !== true) return false;
+  if (config.concurrentBatches !== undefined) return config.concurrentBatches;
+  return !/\bthis\b|\bis_incremental\s*\(/u.test(env.node.raw_code ?? '');
+}
+
+/**
+ * Runs batches 1.. on `parallel` workers: the node's own connection, and connections taken from the pool as
+ * they become free. Only the own worker is awaited for its turn: a node never waits for a second
+ * connection (two nodes doing so could wait on each other forever), and a connection that arrives when no
+ * batch is left goes straight back.
+ */
+async function runBatches(env: MicrobatchEnv, own: MicrobatchEnv, total: number, parallel: number, run: (i: number, worker: MicrobatchEnv) => Promise<void>): Promise<void> {
+  let next = 1;
+  const work = async (worker: MicrobatchEnv) => {
+    while (next < total) await run(next++, worker);
+  };
+  let helping = Promise.resolve();
+  for (let k = 1; k < parallel; k++) {
+    const taken = env.adapter.withConnection(async (connection) => {
+      if (next >= total) return;
+      const done = work({ ...own, connection, names: own.names?.forWorker(k) ?? workerNames(k) });
+      helping = Promise.all([helping, done]).then(() => undefined);
+      await done;
+    });
+    // A helper that never got a connection before the run ended (the pool closed) is no failure.
+    void taken.catch(() => undefined);
+  }
+  await work(own);
+  await helping;
+}
+
+function workerNames(k: number): StagingNames {
+  return new StagingNames(createHash('sha256').update(`worker ${k}`).digest('hex'));
 }
 
 /** What a batch's render needs: dbt's id and bounds, and the dialect's filter for upstream event_time. */

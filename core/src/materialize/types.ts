@@ -32,6 +32,8 @@ export interface MaterializeContext {
   eventTimeEnd?: Date;
   /** Microbatch models: called as each batch finishes. */
   onBatch?(report: BatchReport): void;
+  /** Microbatch models: how many batches may run at once where that is safe (the run's threads). Default 1. */
+  concurrency?: number;
   /** Renders a hook template (pre_hook/post_hook) for this node. */
   renderHook(sql: string): string;
   /**

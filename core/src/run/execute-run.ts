@@ -238,6 +238,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecuteRun
                     batches: options.batches?.get(id),
                     eventTimeStart: options.eventTimeStart,
                     eventTimeEnd: options.eventTimeEnd,
+                    concurrency: options.threads,
                     onBatch: (b) => {
                       try {
                         options.onEvent?.({ type: 'batch_finish', id, batch: b.batch, label: b.label, index: b.index, total: b.total, status: b.status, seconds: b.seconds, message: b.message, rows: b.rows });
