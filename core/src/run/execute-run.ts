@@ -5,6 +5,7 @@
  */
 import type { Adapter, Connection } from '../adapter/types.js';
 import type { CompiledProject } from '../compile/compiler.js';
+import { isMicrobatch } from '../compile/microbatch.js';
 import type { ExecutableNode, GraphNode, TestNode } from '../graph/types.js';
 import path from 'node:path';
 import { ensureDir, writeFileAtomic } from '../fs-write.js';
@@ -90,21 +91,6 @@ async function writeRanSql(targetDir: string, node: ExecutableNode, sql: string)
     await ensureDir(path.dirname(file), 'the SQL that ran');
     await writeFileAtomic(file, text, 'the SQL that ran');
   }
-}
-
-const SEVERITY: Record<string, number> = { error: 3, fail: 2, warn: 1 };
-
-/**
- * Records an audited test's outcome. A microbatch model audits each batch: a test is reported once, with
- * its worst outcome over the batches, its failing rows summed.
- */
-function settle(settled: NonNullable<NodeOutcome['settled']>, entry: NonNullable<NodeOutcome['settled']>[number]): void {
-  const i = settled.findIndex((s) => s.id === entry.id);
-  if (i === -1) return void settled.push(entry);
-  const before = settled[i]!;
-  const worse = (SEVERITY[entry.outcome.status] ?? 0) > (SEVERITY[before.outcome.status] ?? 0) ? entry.outcome : before.outcome;
-  const failures = (before.outcome.failures ?? 0) + (entry.outcome.failures ?? 0);
-  settled[i] = { id: entry.id, seconds: before.seconds + entry.seconds, outcome: { ...worse, ...(worse.failures === undefined ? {} : { failures }) } };
 }
 
 export async function executeRun(options: ExecuteRunOptions): Promise<ExecuteRunResult> {
@@ -199,6 +185,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecuteRun
           const exec = node as ExecutableNode;
           const auditTests = audits.get(id);
           const settled: NonNullable<NodeOutcome['settled']> = [];
+          const batched = isMicrobatch(exec);
           const audit: AuditHook | undefined = auditTests
             ? async (staging) => {
                 // Each test is rendered again with the model's refs pointing at staging; nothing else changes.
@@ -212,7 +199,9 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecuteRun
                   } catch (err) {
                     outcome = errorOutcome(err);
                   }
-                  settle(settled, { id: test.unique_id, outcome, seconds: (performance.now() - t0) / 1000 });
+                  // A microbatch model's tests audit each batch's rows (a failing batch is not written), and
+                  // run once more on the whole table after it (rows of different batches meet only there).
+                  if (!batched) settled.push({ id: test.unique_id, outcome, seconds: (performance.now() - t0) / 1000 });
                   if (outcome.status === 'fail') blocking.push(`${test.name} (${outcome.failures} failing row${outcome.failures === 1 ? '' : 's'})`);
                   else if (outcome.status === 'error') blocking.push(`${test.name} (error: ${outcome.message})`);
                 }

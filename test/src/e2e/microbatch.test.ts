@@ -3,7 +3,7 @@
  * re-run of some days leaving every table identical, late events inside and outside lookback, and a batch
  * that fails on bad data while the others succeed.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runXform } from '../helpers/cli.js';
@@ -141,6 +141,95 @@ function microbatchSuite(name: string, makeWarehouse: () => (root: string) => Wa
 
 microbatchSuite('duckdb', () => duckdbWarehouse);
 
+describe('microbatch mistakes on the command line and in config', () => {
+  it('refuses bad --event-time-start/--event-time-end values with exit 2 and a clear message', async () => {
+    const { root } = await createMicrobatchProject(duckdbWarehouse, { begin: '2026-01-01', rawSchema: 'raw_cli' });
+    roots.push(root);
+    const bad = await runXform(['run', '--event-time-start', '2026-13-01'], { cwd: root });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--event-time-start expects an ISO date or datetime (2026-01-10 or 2026-01-10T06:00:00Z), got '2026-13-01'");
+    const reversed = await runXform(['build', '--event-time-start', '2026-01-12', '--event-time-end', '2026-01-10'], { cwd: root });
+    expect(reversed.code).toBe(2);
+    expect(reversed.stderr).toContain('--event-time-start (2026-01-12T00:00:00Z) must be before --event-time-end (2026-01-10T00:00:00Z)');
+    for (const r of [bad, reversed]) expect(r.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it('reports a misspelt batch_size at compile time with the file, the line and a did-you-mean', async () => {
+    const { root } = await createMicrobatchProject(duckdbWarehouse, { begin: '2026-01-01', rawSchema: 'raw_cfg' });
+    roots.push(root);
+    const file = path.join(root, 'models/stg_events.sql');
+    await writeFile(file, (await readFile(file, 'utf8')).replace("batch_size='day'", "batch_size='dya'"));
+    const r = await runXform(['compile'], { cwd: root });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('models/stg_events.sql:1');
+    expect(r.stderr).toContain('batch_size must be one of hour, day, month, year, got "dya"');
+    expect(r.stderr).toContain("did you mean 'day'?");
+    expect(r.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it("xform build audits each batch (a batch failing a test is not written), then tests the whole table", async () => {
+    const { root, warehouse } = await createMicrobatchProject(duckdbWarehouse, { begin: '2026-01-01', rawSchema: 'raw_wap' });
+    roots.push(root);
+    await insertEvents(warehouse, 'raw_wap', dailyEvents(new Date('2026-01-01T00:00:00Z'), 4));
+    // Day 3 holds ids 7-9: a second id 7 the same day fails `unique` within the batch.
+    await insertEvents(warehouse, 'raw_wap', [{ id: 7, at: '2026-01-03 12:00:00', payload: '1' }]);
+    await writeFile(path.join(root, 'models/schema.yml'), 'version: 2\nmodels:\n  - name: stg_events\n    columns:\n      - name: id\n        data_tests: [unique]\n');
+    const args = ['build', '--threads', '1', '--event-time-start', '2026-01-01', '--event-time-end', '2026-01-05'];
+    const r = await runXform(args, { cwd: root });
+    expect(r.code, r.stdout + r.stderr).toBe(1);
+    expect(r.stdout).toMatch(/batch 2\/4 2026-01-02 OK/);
+    expect(r.stdout).toMatch(/batch 3\/4 2026-01-03 ERROR/);
+    expect(r.stdout).toContain('audit failed, not published: blocked by test unique_stg_events_id');
+    expect(r.stdout).toMatch(/PARTIAL\s+incremental/);
+    const days = async () => (await warehouse.rows('select distinct cast(cast(occurred_at as date) as varchar(10)) as d from main.stg_events order by 1')).map((row) => String(row.d));
+    expect(await days()).toEqual(['2026-01-01', '2026-01-02', '2026-01-04']);
+
+    // Each batch passes on its own, but id 1 of day 1 comes again on day 3: only the whole table shows it.
+    await warehouse.exec("update raw_wap.events set id = 1 where id = 7 and occurred_at = timestamp '2026-01-03 12:00:00'");
+    const whole = await runXform(args, { cwd: root });
+    expect(whole.code, whole.stdout + whole.stderr).toBe(1);
+    expect(whole.stdout).toMatch(/batch 3\/4 2026-01-03 OK/);
+    expect(whole.stdout).toMatch(/OK\s+incremental\s+main\.stg_events/);
+    expect(whole.stdout).toMatch(/FAIL\s+test\s+unique_stg_events_id/);
+    expect(await days()).toEqual(['2026-01-01', '2026-01-02', '2026-01-03', '2026-01-04']);
+  });
+});
+
 const pgServer = withPostgres();
 let pgSchemas = 0;
 microbatchSuite('postgres', () => (_root) => postgresWarehouse(pgServer(), `mb_${++pgSchemas}`));
+
+describe('microbatch batches at once on PostgreSQL', () => {
+  /** [start, end] of each batch in ms, from the JSON log. */
+  const intervals = (stdout: string) =>
+    stdout
+      .split('\n')
+      .filter((line) => line.includes('"type":"batch_finish"'))
+      .map((line) => JSON.parse(line) as { ts: string; seconds: number; index: number })
+      .filter((e) => e.index > 1)
+      .map((e) => [Date.parse(e.ts) - e.seconds * 1000, Date.parse(e.ts)] as const);
+  const overlapping = (spans: (readonly [number, number])[]) => spans.some((a, i) => spans.some((b, j) => i !== j && a[0] < b[1] - 20 && b[0] < a[1] - 20));
+
+  it('runs batches after the first in parallel, unless the model reads this', async () => {
+    const { root, warehouse, rawSchema } = await (async () => {
+      const made = await createMicrobatchProject(() => postgresWarehouse(pgServer(), `mb_par_${++pgSchemas}`), { begin: '2026-01-01', rawSchema: 'raw_par' });
+      roots.push(made.root);
+      return { ...made, rawSchema: 'raw_par' };
+    })();
+    await insertEvents(warehouse, rawSchema, dailyEvents(new Date('2026-01-01T00:00:00Z'), 6));
+    const model = path.join(root, 'models/stg_events.sql');
+    const slow = (await readFile(model, 'utf8')).replace("{{ source('raw', 'events') }}", "{{ source('raw', 'events') }} cross join (select pg_sleep(0.4)) as slow");
+    await writeFile(model, slow);
+    const args = ['run', '-s', 'stg_events', '--threads', '4', '--log-format', 'json', '--event-time-start', '2026-01-01', '--event-time-end', '2026-01-07'];
+    const parallel = await runXform(args, { cwd: root });
+    expect(parallel.code, parallel.stderr).toBe(0);
+    expect(overlapping(intervals(parallel.stdout))).toBe(true);
+    expect(Number((await warehouse.rows(`select count(*) as n from ${warehouse.schema}.stg_events`))[0]!.n)).toBe(18);
+
+    await writeFile(model, slow.replace('as slow', 'as slow{% if is_incremental() %} where (select count(*) from {{ this }}) >= 0{% endif %}'));
+    const sequential = await runXform(args, { cwd: root });
+    expect(sequential.code, sequential.stderr + sequential.stdout).toBe(0);
+    expect(intervals(sequential.stdout)).toHaveLength(5);
+    expect(overlapping(intervals(sequential.stdout))).toBe(false);
+  });
+});
