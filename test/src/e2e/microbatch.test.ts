@@ -167,6 +167,21 @@ describe('microbatch mistakes on the command line and in config', () => {
     expect(r.stderr).not.toMatch(/^\s+at /m);
   });
 
+  it('writes only the rows inside each batch window, so an upstream without event_time does not duplicate rows', async () => {
+    const { root, warehouse } = await createMicrobatchProject(duckdbWarehouse, { begin: '2026-01-01', rawSchema: 'raw_win' });
+    roots.push(root);
+    await insertEvents(warehouse, 'raw_win', dailyEvents(new Date('2026-01-01T00:00:00Z'), 3));
+    // Without event_time on the source, every batch reads every event.
+    await writeFile(path.join(root, 'models/sources.yml'), 'version: 2\nsources:\n  - name: raw\n    schema: raw_win\n    tables:\n      - name: events\n');
+    for (let i = 0; i < 2; i++) {
+      const r = await runXform(['run', '-s', 'stg_events', '--event-time-start', '2026-01-01', '--event-time-end', '2026-01-04'], { cwd: root });
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      expect(r.stdout).toContain('batch 2/3 2026-01-02 OK 3 rows');
+    }
+    const rows = await warehouse.rows('select count(*) as n, count(distinct id) as d from main.stg_events');
+    expect(rows.map((r) => [Number(r.n), Number(r.d)])).toEqual([[9, 9]]);
+  });
+
   it("xform build audits each batch (a batch failing a test is not written), then tests the whole table", async () => {
     const { root, warehouse } = await createMicrobatchProject(duckdbWarehouse, { begin: '2026-01-01', rawSchema: 'raw_wap' });
     roots.push(root);
