@@ -3,8 +3,9 @@
  * rendered with its upstreams filtered to the window (see compile/render-context.ts), and each batch
  * replaces exactly its window of the target, so re-running any batch gives the same table:
  *
- * - the target does not exist, is not a table, or this is a full refresh: the first batch builds it like a
- *   table (staged aside, published atomically); if that fails the other batches are not attempted;
+ * - the first batch runs alone; when the target does not exist, is not a table, or this is a full refresh,
+ *   it builds the table like a `table` model (staged aside, published atomically). When the first batch
+ *   fails the others are not attempted (dbt);
  * - every other batch is staged into the run's staging table, audited (write-audit-publish), then one
  *   transaction deletes the target's rows in [start, end) and inserts the staged rows (a dialect with
  *   `replaceWindow` does both in one atomic statement: BigQuery);
@@ -13,8 +14,8 @@
  * - a failed batch is reported and the next one runs; the node is `partial success` when some failed,
  *   `error` when all did.
  *
- * Batches run one after the other on the node's connection. Pre-hooks run before the first batch and
- * post-hooks after the last, as dbt does.
+ * The other batches run one after the other on the node's connection, or several at once where that is
+ * safe (see runsInParallel). Pre-hooks run before the first batch and post-hooks after the last, as dbt does.
  */
 import { createHash } from 'node:crypto';
 import { stripTrailingSemicolons } from '../adapter/dialect-base.js';
@@ -108,11 +109,14 @@ export async function buildMicrobatch(env: MicrobatchEnv): Promise<MaterializeRe
 
 /**
  * Whether batches after the first may run at once (dbt's rule): the warehouse lets several sessions write
- * one table (capability concurrentWrites), and concurrent_batches says so or, unset, the model reads
- * neither `this` nor is_incremental() (a batch that reads the table it writes depends on the others).
+ * one table (capability concurrentWrites), no audit runs, and concurrent_batches says so or, unset, the
+ * model reads neither `this` nor is_incremental() (a batch that reads the table it writes depends on the
+ * others).
  */
 function runsInParallel(env: MicrobatchEnv, config: MicrobatchConfig): boolean {
   if (env.adapter.capabilities.concurrentWrites !== true) return false;
+  // Audits (xform build) query on the node's own connection, which a batch may hold in a transaction.
+  if (env.audit) return false;
   if (config.concurrentBatches !== undefined) return config.concurrentBatches;
   return !/\bthis\b|\bis_incremental\s*\(/u.test(env.node.raw_code ?? '');
 }
@@ -134,6 +138,8 @@ async function runBatches(env: MicrobatchEnv, own: MicrobatchEnv, total: number,
       if (next >= total) return;
       const done = work({ ...own, connection, names: own.names?.forWorker(k) ?? workerNames(k) });
       helping = Promise.all([helping, done]).then(() => undefined);
+      // Awaited below once the own worker is done; until then a failure must not count as unhandled.
+      helping.catch(() => undefined);
       await done;
     });
     // A helper that never got a connection before the run ended (the pool closed) is no failure.
