@@ -30,7 +30,7 @@ export async function materialize(ctx: MaterializeContext): Promise<MaterializeR
           return await buildMicrobatch({
             ...env,
             fullRefresh: ctx.fullRefresh,
-            renderBatch: (batch, inc) => ctx.renderSql(inc, batch),
+            renderBatch: (batch, inc, connection) => ctx.renderSql(inc, batch, connection),
             batches: ctx.batches,
             eventTimeStart: ctx.eventTimeStart,
             eventTimeEnd: ctx.eventTimeEnd,

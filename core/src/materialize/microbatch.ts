@@ -19,7 +19,7 @@
  */
 import { createHash } from 'node:crypto';
 import { stripTrailingSemicolons } from '../adapter/dialect-base.js';
-import type { Relation } from '../adapter/types.js';
+import type { Connection, Relation } from '../adapter/types.js';
 import { batchLabel, microbatchConfig, planBatches, type Batch, type MicrobatchConfig } from '../compile/microbatch.js';
 import type { BatchRender } from '../compile/render-context.js';
 import { XformError } from '../errors.js';
@@ -33,7 +33,7 @@ import type { BatchReport, MaterializeResult } from './types.js';
 export interface MicrobatchEnv extends BuildEnv {
   fullRefresh: boolean;
   /** The model's SQL for one batch. */
-  renderBatch(batch: BatchRender, isIncremental: boolean): string | Promise<string>;
+  renderBatch(batch: BatchRender, isIncremental: boolean, connection: Connection): string | Promise<string>;
   /** Exactly these batches (`xform retry`), instead of planning them. */
   batches?: readonly Batch[];
   /** --event-time-start / --event-time-end. */
@@ -76,8 +76,8 @@ export async function buildMicrobatch(env: MicrobatchEnv): Promise<MaterializeRe
     try {
       const render = batchRender(adapter.dialect, config, batch);
       const written = fresh
-        ? await buildTable(worker, windowed(worker, config, batch, await env.renderBatch(render, false)))
-        : await replaceWindow(worker, config, batch, await env.renderBatch(render, true));
+        ? await buildTable(worker, windowed(worker, config, batch, await env.renderBatch(render, false, worker.connection)))
+        : await replaceWindow(worker, config, batch, await env.renderBatch(render, true, worker.connection));
       fresh = false;
       rows += written.rowsAffected ?? 0;
       successful.push(batch);

@@ -22,9 +22,10 @@ export interface MaterializeContext {
   fullRefresh: boolean;
   /**
    * The node's SQL rendered for this run. Incremental models are re-rendered with is_incremental() true only
-   * when the target exists, is a table, and full refresh is off.
+   * when the target exists, is a table, and full refresh is off. Microbatch models render once per batch,
+   * on the connection that runs the batch (introspection asks there; default the node's).
    */
-  renderSql(isIncremental: boolean, batch?: BatchRender): string | Promise<string>;
+  renderSql(isIncremental: boolean, batch?: BatchRender, connection?: Connection): string | Promise<string>;
   /** Microbatch models: run exactly these batches (`xform retry`) instead of planning them. */
   batches?: readonly Batch[];
   /** Microbatch models: --event-time-start / --event-time-end. */

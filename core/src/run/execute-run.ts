@@ -218,7 +218,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecuteRun
                     connection,
                     node: exec,
                     fullRefresh: options.fullRefresh === true,
-                    renderSql: async (isIncremental, batch) => (ran = await compiled.renderForExecution(exec, { isIncremental, connection, adapter, batch })),
+                    renderSql: async (isIncremental, batch, on) => (ran = await compiled.renderForExecution(exec, { isIncremental, connection: on ?? connection, adapter, batch })),
                     renderHook: (sql) => compiled.renderHook(sql, exec),
                     audit,
                     signal,
