@@ -313,9 +313,9 @@ export interface Dialect {
   duplicateKeysQuery?(source: Relation, uniqueKey: string[], limit: number): string;
   /**
    * (Additive.) A microbatch batch's window on `column` (as written in the model's event_time, not quoted):
-   * `column >= <start> and column < <end>`, the bounds ISO 8601 UTC (`2026-01-10T00:00:00Z`) written as
-   * timestamps of the warehouse, so date, timestamp and text-free comparisons all work. DialectBase
-   * implements it (`timestamp '2026-01-10 00:00:00'`).
+   * `column >= <start> and column < <end>`, the bounds ISO 8601 UTC (`2026-01-10T00:00:00Z`) written so
+   * that date, timestamp and timestamptz columns all compare in UTC. DialectBase implements it as dbt
+   * does (`'2026-01-10 00:00:00+00:00'`, typed by the column); BigQuery casts the column to TIMESTAMP.
    */
   eventTimeFilter?(column: string, start: string, end: string): string;
   /** (Additive.) `delete from target where predicate`. DialectBase implements it. */

@@ -147,10 +147,10 @@ describe('rendering a batch', () => {
     const sql = await c.renderForExecution(node, { isIncremental: true, ...noWarehouse, batch });
     const schema = c.project.target.schema;
     expect(sql).toContain(
-      `(select * from "${schema}"."up" where created_at >= timestamp '2026-01-10 00:00:00' and created_at < timestamp '2026-01-11 00:00:00') _dbt_et_filter_subq_up`,
+      `(select * from "${schema}"."up" where created_at >= '2026-01-10 00:00:00+00:00' and created_at < '2026-01-11 00:00:00+00:00') _dbt_et_filter_subq_up`,
     );
     expect(sql).toContain(`join "${schema}"."dim" using`);
-    expect(sql).toMatch(/\(select \* from "[^"]+"\."events" where at >= timestamp '2026-01-10 00:00:00' and at < timestamp '2026-01-11 00:00:00'\) _dbt_et_filter_subq_events/);
+    expect(sql).toMatch(/\(select \* from "[^"]+"\."events" where at >= '2026-01-10 00:00:00\+00:00' and at < '2026-01-11 00:00:00\+00:00'\) _dbt_et_filter_subq_events/);
     expect(sql).toMatch(/join "[^"]+"\."plain" using/);
     expect(sql).toContain(`join "${schema}"."up" using`);
     expect(sql).toContain("where '2026-01-10 00:00:00+00:00' < '2026-01-11 00:00:00+00:00' -- 20260110");

@@ -5,7 +5,9 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import { PostgresDialect } from '@xform/adapter-postgres';
 import { runXform } from '../helpers/cli.js';
 import { removeProject } from '../helpers/project.js';
 import { withPostgres } from '../postgres-server.js';
@@ -224,6 +226,23 @@ describe('microbatch batches at once on PostgreSQL', () => {
       .filter((e) => e.index > 1)
       .map((e) => [Date.parse(e.ts) - e.seconds * 1000, Date.parse(e.ts)] as const);
   const overlapping = (spans: (readonly [number, number])[]) => spans.some((a, i) => spans.some((b, j) => i !== j && a[0] < b[1] - 20 && b[0] < a[1] - 20));
+
+  it('keeps date, timestamp and timestamptz event times in their UTC window whatever the session time zone', async () => {
+    const dialect = new PostgresDialect();
+    const window = (column: string) => dialect.eventTimeFilter(column, '2026-01-10T00:00:00Z', '2026-01-11T00:00:00Z');
+    const client = new pg.Client({ connectionString: pgServer().url });
+    await client.connect();
+    try {
+      await client.query("set time zone 'America/New_York'");
+      const { rows } = await client.query(
+        `select ${window('d')} as in_d, ${window('ts')} as in_ts, ${window('tz')} as in_tz, ${window('late')} as in_late
+         from (values (date '2026-01-10', timestamp '2026-01-10 23:30:00', timestamptz '2026-01-10 02:00:00+00', timestamptz '2026-01-11 03:00:00+00')) as t(d, ts, tz, late)`,
+      );
+      expect(rows).toEqual([{ in_d: true, in_ts: true, in_tz: true, in_late: false }]);
+    } finally {
+      await client.end();
+    }
+  });
 
   it('runs batches after the first in parallel, unless the model reads this', async () => {
     const { root, warehouse, rawSchema } = await (async () => {

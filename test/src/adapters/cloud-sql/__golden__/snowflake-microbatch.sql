@@ -5,22 +5,22 @@ create or replace transient table analytics.fct_orders__xform_tmp
 as (
 select * from (
 select order_id, order_date, amount
-from (select * from staging.orders where order_date >= timestamp '2026-01-10 00:00:00' and order_date < timestamp '2026-01-11 00:00:00') _dbt_et_filter_subq_orders
+from (select * from staging.orders where order_date >= '2026-01-10 00:00:00+00:00' and order_date < '2026-01-11 00:00:00+00:00') _dbt_et_filter_subq_orders
 ) as xform_batch
-where order_date >= timestamp '2026-01-10 00:00:00' and order_date < timestamp '2026-01-11 00:00:00'
+where order_date >= '2026-01-10 00:00:00+00:00' and order_date < '2026-01-11 00:00:00+00:00'
 );
 alter table analytics.fct_orders__xform_tmp rename to analytics.fct_orders;
 create or replace transient table analytics.fct_orders__xform_tmp
 as (
 select * from (
 select order_id, order_date, amount
-from (select * from staging.orders where order_date >= timestamp '2026-01-11 00:00:00' and order_date < timestamp '2026-01-12 00:00:00') _dbt_et_filter_subq_orders
+from (select * from staging.orders where order_date >= '2026-01-11 00:00:00+00:00' and order_date < '2026-01-12 00:00:00+00:00') _dbt_et_filter_subq_orders
 ) as xform_batch
-where order_date >= timestamp '2026-01-11 00:00:00' and order_date < timestamp '2026-01-12 00:00:00'
+where order_date >= '2026-01-11 00:00:00+00:00' and order_date < '2026-01-12 00:00:00+00:00'
 );
 -- begin
 delete from analytics.fct_orders
-where order_date >= timestamp '2026-01-11 00:00:00' and order_date < timestamp '2026-01-12 00:00:00';
+where order_date >= '2026-01-11 00:00:00+00:00' and order_date < '2026-01-12 00:00:00+00:00';
 insert into analytics.fct_orders (order_id, order_date, amount)
 select order_id, order_date, amount
 from (
@@ -33,13 +33,13 @@ create or replace transient table analytics.fct_orders__xform_tmp
 as (
 select * from (
 select order_id, order_date, amount
-from (select * from staging.orders where order_date >= timestamp '2026-01-10 00:00:00' and order_date < timestamp '2026-01-11 00:00:00') _dbt_et_filter_subq_orders
+from (select * from staging.orders where order_date >= '2026-01-10 00:00:00+00:00' and order_date < '2026-01-11 00:00:00+00:00') _dbt_et_filter_subq_orders
 ) as xform_batch
-where order_date >= timestamp '2026-01-10 00:00:00' and order_date < timestamp '2026-01-11 00:00:00'
+where order_date >= '2026-01-10 00:00:00+00:00' and order_date < '2026-01-11 00:00:00+00:00'
 );
 -- begin
 delete from analytics.fct_orders
-where order_date >= timestamp '2026-01-10 00:00:00' and order_date < timestamp '2026-01-11 00:00:00';
+where order_date >= '2026-01-10 00:00:00+00:00' and order_date < '2026-01-11 00:00:00+00:00';
 insert into analytics.fct_orders (order_id, order_date, amount)
 select order_id, order_date, amount
 from (
@@ -50,13 +50,13 @@ create or replace transient table analytics.fct_orders__xform_tmp
 as (
 select * from (
 select order_id, order_date, amount
-from (select * from staging.orders where order_date >= timestamp '2026-01-11 00:00:00' and order_date < timestamp '2026-01-12 00:00:00') _dbt_et_filter_subq_orders
+from (select * from staging.orders where order_date >= '2026-01-11 00:00:00+00:00' and order_date < '2026-01-12 00:00:00+00:00') _dbt_et_filter_subq_orders
 ) as xform_batch
-where order_date >= timestamp '2026-01-11 00:00:00' and order_date < timestamp '2026-01-12 00:00:00'
+where order_date >= '2026-01-11 00:00:00+00:00' and order_date < '2026-01-12 00:00:00+00:00'
 );
 -- begin
 delete from analytics.fct_orders
-where order_date >= timestamp '2026-01-11 00:00:00' and order_date < timestamp '2026-01-12 00:00:00';
+where order_date >= '2026-01-11 00:00:00+00:00' and order_date < '2026-01-12 00:00:00+00:00';
 insert into analytics.fct_orders (order_id, order_date, amount)
 select order_id, order_date, amount
 from (
