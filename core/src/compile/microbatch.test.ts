@@ -10,10 +10,9 @@ import { DialectBase } from '../adapter/dialect-base.js';
 import type { Adapter, Connection } from '../adapter/types.js';
 import { isXformError, type XformError } from '../errors.js';
 import type { ExecutableNode } from '../graph/types.js';
-import { batchRender } from '../materialize/microbatch.js';
 import { loadProject } from '../project/index.js';
 import { compileProject, type CompiledProject } from './compiler.js';
-import { microbatchConfig, parseEventTime, planBatches, type MicrobatchConfig } from './microbatch.js';
+import { batchRender, microbatchConfig, parseEventTime, planBatches, type MicrobatchConfig } from './microbatch.js';
 
 const dirs: string[] = [];
 afterAll(async () => {

@@ -8,7 +8,9 @@
  * holding now minus `lookback` batches. Every batch is [start, end) and the last one ends at the end.
  */
 import { XformError, didYouMeanHint, type SourceLocation } from '../errors.js';
+import type { Dialect } from '../adapter/types.js';
 import type { ExecutableNode, TestNode } from '../graph/types.js';
+import type { BatchRender } from './render-context.js';
 import { locateConfigValue } from './source-lines.js';
 
 export const BATCH_SIZES = ['hour', 'day', 'month', 'year'] as const;
@@ -184,4 +186,17 @@ export function microbatchConfig(node: ExecutableNode): MicrobatchConfig {
 export function upstreamEventTime(config: Readonly<Record<string, unknown>> | undefined): string | undefined {
   const value = config?.event_time;
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}
+
+/** What a batch's render needs: dbt's id and bounds, and the dialect's filter for upstream event_time. */
+export function batchRender(dialect: Pick<Dialect, 'name' | 'eventTimeFilter'>, config: MicrobatchConfig, batch: Batch): BatchRender {
+  const filter = dialect.eventTimeFilter?.bind(dialect);
+  if (!filter) throw new XformError('XFORM_ADAPTER_CONTRACT', `the ${dialect.name} dialect has no eventTimeFilter: microbatch models need it`);
+  const dbtText = (iso: string) => `${iso.replace('T', ' ').replace(/Z$/, '')}+00:00`;
+  return {
+    id: batchLabel(batch, config.batchSize).replace(/-/g, ''),
+    start: dbtText(batch[0]),
+    end: dbtText(batch[1]),
+    filter: (column) => filter(column, batch[0], batch[1]),
+  };
 }

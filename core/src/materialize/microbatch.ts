@@ -20,7 +20,7 @@
 import { createHash } from 'node:crypto';
 import { stripTrailingSemicolons } from '../adapter/dialect-base.js';
 import type { Connection, Relation } from '../adapter/types.js';
-import { batchLabel, microbatchConfig, planBatches, type Batch, type MicrobatchConfig } from '../compile/microbatch.js';
+import { batchLabel, batchRender, microbatchConfig, planBatches, type Batch, type MicrobatchConfig } from '../compile/microbatch.js';
 import type { BatchRender } from '../compile/render-context.js';
 import { XformError } from '../errors.js';
 import { runHooks } from './hooks.js';
@@ -151,19 +151,6 @@ async function runBatches(env: MicrobatchEnv, own: MicrobatchEnv, total: number,
 
 function workerNames(k: number): StagingNames {
   return new StagingNames(createHash('sha256').update(`worker ${k}`).digest('hex'));
-}
-
-/** What a batch's render needs: dbt's id and bounds, and the dialect's filter for upstream event_time. */
-export function batchRender(dialect: MicrobatchEnv['adapter']['dialect'], config: MicrobatchConfig, batch: Batch): BatchRender {
-  const filter = dialect.eventTimeFilter?.bind(dialect);
-  if (!filter) throw new XformError('XFORM_ADAPTER_CONTRACT', `the ${dialect.name} dialect has no eventTimeFilter: microbatch models need it`);
-  const dbtText = (iso: string) => `${iso.replace('T', ' ').replace(/Z$/, '')}+00:00`;
-  return {
-    id: batchLabel(batch, config.batchSize).replace(/-/g, ''),
-    start: dbtText(batch[0]),
-    end: dbtText(batch[1]),
-    filter: (column) => filter(column, batch[0], batch[1]),
-  };
 }
 
 /** The model's rows within the batch's window only. */
