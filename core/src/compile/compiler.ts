@@ -27,7 +27,7 @@ import type { Manifest } from './manifest.js';
 import { TOKEN_PATTERN } from './relation.js';
 import { locateCall, locateConfigValue } from './source-lines.js';
 import { RenderContext, type BatchRender, type RelationResolver, type RenderOverrides } from './render-context.js';
-import { microbatchConfig, upstreamEventTime } from './microbatch.js';
+import { checkMicrobatchInputs, isMicrobatch, microbatchConfig, upstreamEventTime } from './microbatch.js';
 import type { RenderCache } from './render-cache.js';
 import { pyFunction } from '../template/index.js';
 import { nameRelations } from './naming.js';
@@ -162,6 +162,11 @@ class Compiler implements RelationResolver {
     this.finishConfigs();
     nameRelations(project, this.executables, this.engine, this.ctx, this.bag);
     this.resolveDependencies();
+    for (const node of this.executables) {
+      if (!isMicrobatch(node) || node.config.enabled === false) continue;
+      const inputs = node.depends_on.nodes.map((id) => this.index.get(id)).filter((n) => n !== undefined);
+      checkMicrobatchInputs(node, inputs as { name: string; config: Record<string, unknown> }[], this.bag);
+    }
     const generic = buildGenericTests({
       project,
       engine: this.engine,

@@ -125,6 +125,24 @@ describe('microbatch config', () => {
   });
 });
 
+describe('microbatch inputs', () => {
+  const mb = `{{ config(${MB}, event_time='ts', batch_size='day', begin='2026-01-01') }}select * from {{ ref('up') }}`;
+
+  it('warns, as dbt does, when no input has event_time: every batch would read everything', async () => {
+    const c = await compile({ 'models/up.sql': 'select 1 as ts', 'models/m.sql': mb });
+    const warning = c.diagnostics.find((d) => d.code === 'XFORM_MICROBATCH_UNFILTERED');
+    expect(warning?.message).toBe("microbatch model 'm' has no input with event_time: every batch reads all of its inputs");
+    expect(warning?.location?.file).toBe('models/m.sql');
+    const filtered = await compile({ 'models/up.sql': "{{ config(event_time='ts') }}select 1 as ts", 'models/m.sql': mb });
+    expect(filtered.diagnostics.filter((d) => d.code === 'XFORM_MICROBATCH_UNFILTERED')).toEqual([]);
+  });
+
+  it("refuses an input whose event_time is not a column name", async () => {
+    const err = await compileError({ 'models/up.sql': '{{ config(event_time=5) }}select 1 as ts', 'models/m.sql': mb });
+    expect(err.message).toContain("model 'm': its input 'up' has event_time 5, expected a column name");
+  });
+});
+
 describe('rendering a batch', () => {
   const files = {
     'models/sources.yml': 'version: 2\nsources:\n  - name: raw\n    tables:\n      - name: events\n        config:\n          event_time: at\n      - name: plain\n',

@@ -7,7 +7,7 @@
  * size; the start is `begin` on a first run or full refresh, --event-time-start when given, else the batch
  * holding now minus `lookback` batches. Every batch is [start, end) and the last one ends at the end.
  */
-import { XformError, didYouMeanHint, type SourceLocation } from '../errors.js';
+import { XformError, didYouMeanHint, type DiagnosticBag, type SourceLocation } from '../errors.js';
 import type { Dialect } from '../adapter/types.js';
 import type { ExecutableNode, TestNode } from '../graph/types.js';
 import type { BatchRender } from './render-context.js';
@@ -199,4 +199,30 @@ export function batchRender(dialect: Pick<Dialect, 'name' | 'eventTimeFilter'>, 
     end: dbtText(batch[1]),
     filter: (column) => filter(column, batch[0], batch[1]),
   };
+}
+
+/**
+ * dbt's checks of a microbatch model's inputs, once refs are resolved: an input's event_time must be a
+ * column name; with no input that has one, every batch reads all the data (a warning, as in dbt).
+ */
+export function checkMicrobatchInputs(node: ExecutableNode, inputs: readonly { name: string; config: Readonly<Record<string, unknown>> }[], bag: DiagnosticBag): void {
+  const location = { file: node.original_file_path, line: node.line ?? 1 };
+  let filtered = false;
+  for (const input of inputs) {
+    const value = input.config.event_time;
+    if (value === undefined || value === null) continue;
+    if (typeof value !== 'string' || value.trim() === '') {
+      bag.error('XFORM_MICROBATCH_CONFIG', `model '${node.name}': its input '${input.name}' has event_time ${JSON.stringify(value)}, expected a column name`, location);
+      continue;
+    }
+    filtered = true;
+  }
+  if (!filtered) {
+    bag.warning(
+      'XFORM_MICROBATCH_UNFILTERED',
+      `microbatch model '${node.name}' has no input with event_time: every batch reads all of its inputs`,
+      location,
+      'set event_time on the models or source tables it reads (config: {event_time: <column>}) so each batch reads only its window',
+    );
+  }
 }
