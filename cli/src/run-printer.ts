@@ -27,6 +27,8 @@ function statusLabel(status: string): string {
       return errText('ERROR');
     case 'skipped':
       return warnText('SKIP');
+    case 'partial success':
+      return warnText('PARTIAL');
     default:
       return status.toUpperCase();
   }
@@ -89,9 +91,16 @@ export class RunPrinter {
         payload.rows_affected = result.rows_affected;
         payload.failures = result.failures;
         payload.relation_name = result.relation_name;
-        if (result.status === 'error') payload.error = errorText(result);
+        if (result.status === 'error' || result.status === 'partial success') payload.error = errorText(result);
       }
       this.out(JSON.stringify(payload));
+      return;
+    }
+    if (event.type === 'batch_finish') {
+      const { what } = this.label(event.id);
+      const rows = event.rows !== undefined ? dimText(` ${event.rows} row${event.rows === 1 ? '' : 's'}`) : '';
+      this.out(`      ${dimText(what)} batch ${event.index}/${event.total} ${event.label} ${statusLabel(event.status)}${rows}${dimText(` in ${event.seconds.toFixed(2)}s`)}`);
+      if (event.status === 'error') for (const line of event.message.split('\n')) this.out(`        ${errText(line)}`);
       return;
     }
     if (event.type !== 'node_finish') return;
@@ -104,7 +113,7 @@ export class RunPrinter {
     const seconds = event.status === 'skipped' ? '' : dimText(` in ${event.seconds.toFixed(2)}s`);
     const line = `${index}  ${statusLabel(event.status).padEnd(useColor ? 14 : 5)} ${kind.padEnd(11)} ${boldText(what)}${rows}${cost}${seconds}`;
     this.out(line);
-    if (event.status === 'error') this.out(`      ${errText(errorText(event.result))}`);
+    if (event.status === 'error' || event.status === 'partial success') this.out(`      ${errText(errorText(event.result))}`);
     else if (event.status === 'skipped' || event.status === 'fail' || event.status === 'warn') {
       for (const line of event.message.split('\n')) this.out(`      ${dimText(line)}`);
     }
@@ -113,12 +122,13 @@ export class RunPrinter {
   summary(results: RunResult[], elapsed: number): void {
     const count = (s: string) => results.filter((r) => r.status === s).length;
     const ok = count('success') + count('pass');
-    const parts = [`${ok} ok`, `${count('error')} error`, `${count('fail')} failed test${count('fail') === 1 ? '' : 's'}`, `${count('warn')} warn`, `${count('skipped')} skipped`];
+    const partial = count('partial success');
+    const parts = [`${ok} ok`, ...(partial > 0 ? [`${partial} partial success`] : []), `${count('error')} error`, `${count('fail')} failed test${count('fail') === 1 ? '' : 's'}`, `${count('warn')} warn`, `${count('skipped')} skipped`];
     if (this.format === 'json') {
-      this.out(JSON.stringify({ type: 'summary', ok, error: count('error'), fail: count('fail'), warn: count('warn'), skipped: count('skipped'), elapsed }));
+      this.out(JSON.stringify({ type: 'summary', ok, partial_success: partial, error: count('error'), fail: count('fail'), warn: count('warn'), skipped: count('skipped'), elapsed }));
       return;
     }
-    const bad = count('error') + count('fail') > 0;
+    const bad = count('error') + count('fail') + partial > 0;
     this.out('');
     this.out(`${bad ? errText('Finished with errors') : okText('Done')}: ${parts.join(', ')} in ${elapsed.toFixed(2)}s`);
   }

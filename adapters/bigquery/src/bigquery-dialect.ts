@@ -132,6 +132,29 @@ export class BigQueryDialect extends DialectBase {
     ].join('\n');
   }
 
+  /** dbt-bigquery's form: the column cast to TIMESTAMP, so DATE, DATETIME and TIMESTAMP columns compare alike. */
+  override eventTimeFilter(column: string, start: string, end: string): string {
+    const at = (iso: string) => `timestamp ${this.quoteString(iso.replace('T', ' ').replace(/Z$/, '+00'))}`;
+    return `cast(${column} as timestamp) >= ${at(start)} and cast(${column} as timestamp) < ${at(end)}`;
+  }
+
+  /**
+   * A microbatch batch in one statement, atomic like every BigQuery DML statement: the MERGE of
+   * insertOverwrite with the batch's window instead of a partition list, so BigQuery prunes to the window's
+   * partitions when the table is partitioned on the event time.
+   */
+  replaceWindow(options: { target: Relation; source: Relation; columns: string[]; column: string; start: string; end: string }): string {
+    const { target, source, columns } = options;
+    return [
+      `merge into ${this.relationName(target)} as ${TARGET_ALIAS}`,
+      `using (\nselect * from ${this.relationName(source)}\n) as ${SOURCE_ALIAS}`,
+      'on false',
+      `when not matched by source and ${this.eventTimeFilter(`${TARGET_ALIAS}.${options.column}`, options.start, options.end)} then delete`,
+      `when not matched then insert (${this.columnList(columns)})`,
+      `  values (${columns.map((column) => `${SOURCE_ALIAS}.${this.quoteIdentifier(column)}`).join(', ')})`,
+    ].join('\n');
+  }
+
   /** The distinct partitions of `source`, as text (`partition_value`), for insertOverwrite's literal list. */
   partitionsQuery(options: { source: Relation; config: Readonly<Record<string, unknown>> }): string {
     const partition = requirePartition(options.config);

@@ -36,6 +36,8 @@ export const POSTGRES_CAPABILITIES: Capabilities = {
   merge: true,
   transactionalViews: true,
   renameTakesIdentifierOnly: true,
+  // Row locks: sessions deleting and inserting disjoint windows of one table do not block each other.
+  concurrentWrites: true,
 };
 
 /** SQLSTATE classes that mean "could not get a working session" rather than "this statement failed". */

@@ -8,6 +8,8 @@ import {
   writeRunResults,
   XFORM_CORE_VERSION,
   XformError,
+  isoUtc,
+  parseEventTime,
   didYouMeanHint,
   isXformError,
   type Adapter,
@@ -27,6 +29,8 @@ interface RunOptions extends ProjectOptions, SelectionOptions {
   indirectSelection?: string;
   logFormat: LogFormat;
   wait?: string | boolean;
+  eventTimeStart?: string;
+  eventTimeEnd?: string;
 }
 
 interface CommandSpec {
@@ -77,6 +81,11 @@ export function registerRun(program: Command, setExitCode: (code: number) => voi
   for (const spec of COMMANDS) {
     const command = program.command(spec.name).description(spec.description);
     if (spec.builds) command.option('--full-refresh', 'rebuild incremental models and reload seeds from scratch');
+    if (spec.kinds.includes('model')) {
+      command
+        .option('--event-time-start <time>', 'microbatch models: process batches from this date or UTC datetime (2026-01-10, 2026-01-10T06:00:00Z)')
+        .option('--event-time-end <time>', 'microbatch models: process batches up to this date or UTC datetime, exclusive (default: now)');
+    }
     if (spec.tests) {
       command
         .option('--store-failures', 'keep the failing rows of every failing test in <schema>_audit.<test name> (appended per run)')
@@ -91,6 +100,23 @@ export function registerRun(program: Command, setExitCode: (code: number) => voi
       setExitCode(await runCommand(spec, options));
     });
   }
+}
+
+/** --event-time-start/--event-time-end: dates or datetimes (UTC unless an offset is given), start before end. */
+function parseEventTimeRange(startText: string | undefined, endText: string | undefined): { start?: Date; end?: Date } {
+  const parse = (flag: string, text: string | undefined): Date | undefined => {
+    if (text === undefined) return undefined;
+    const value = parseEventTime(text);
+    if (value) return value;
+    throw new XformError('XFORM_BAD_ARGUMENT', `${flag} expects an ISO date or datetime (2026-01-10 or 2026-01-10T06:00:00Z), got '${text}'`);
+  };
+  const start = parse('--event-time-start', startText);
+  const end = parse('--event-time-end', endText);
+  if (start && start.getTime() >= (end ?? new Date()).getTime()) {
+    const until = end ? `--event-time-end (${isoUtc(end)})` : `now (${isoUtc(new Date())}), the default end`;
+    throw new XformError('XFORM_BAD_ARGUMENT', `--event-time-start (${isoUtc(start)}) must be before ${until}`);
+  }
+  return { ...(start ? { start } : {}), ...(end ? { end } : {}) };
 }
 
 /** `--wait` alone waits as long as it takes; `--wait 30` at most 30 seconds; no flag refuses at once. */
@@ -110,6 +136,7 @@ async function runCommand(spec: CommandSpec, options: RunOptions): Promise<numbe
   const threads = parseThreads(options.threads);
   const waitSeconds = parseWait(options.wait);
   const indirectSelection = parseIndirectSelection(options.indirectSelection);
+  const eventTime = parseEventTimeRange(options.eventTimeStart, options.eventTimeEnd);
   const caches = partialParseCaches();
   const compiled = await compileFromOptions(options, caches.extras);
   const { project, manifest } = compiled;
@@ -157,6 +184,8 @@ async function runCommand(spec: CommandSpec, options: RunOptions): Promise<numbe
       audit: spec.audit,
       storeFailures: options.storeFailures === true,
       runLockHeld: lock !== undefined,
+      eventTimeStart: eventTime.start,
+      eventTimeEnd: eventTime.end,
       signal: abort.signal,
       onEvent: (e) => printer.event(e),
       targetDir,
@@ -174,13 +203,15 @@ async function runCommand(spec: CommandSpec, options: RunOptions): Promise<numbe
         store_failures: options.storeFailures === true,
         threads: poolSize,
         target: project.target.name,
+        ...(eventTime.start ? { event_time_start: isoUtc(eventTime.start) } : {}),
+        ...(eventTime.end ? { event_time_end: isoUtc(eventTime.end) } : {}),
       },
       xformVersion: XFORM_CORE_VERSION,
     });
     if (results.length === 0) process.stderr.write(`${yellow('warning')} nothing to ${which}: no nodes match the selection\n`);
     printer.summary(results, elapsed);
     if (abort.signal.aborted) return 130;
-    return results.some((r) => r.status === 'error' || r.status === 'fail') ? 1 : 0;
+    return results.some((r) => r.status === 'error' || r.status === 'fail' || r.status === 'partial success') ? 1 : 0;
   } finally {
     process.off('SIGINT', onSigint);
     await lock?.release();

@@ -181,6 +181,24 @@ export class DialectBase implements Dialect {
     return `delete from ${this.relationName(target)} as ${TARGET_ALIAS}\nwhere ${where.join('\n  and ')}`;
   }
 
+  eventTimeFilter(column: string, start: string, end: string): string {
+    return `${column} >= ${this.timestampLiteral(start)} and ${column} < ${this.timestampLiteral(end)}`;
+  }
+
+  /**
+   * An ISO 8601 UTC instant (`2026-01-10T00:00:00Z`) as dbt writes it, `'2026-01-10 00:00:00+00:00'`: a
+   * literal without a type takes the column's (PostgreSQL, DuckDB, Snowflake), so a date, a timestamp
+   * (the offset is dropped: UTC) and a timestamptz (the exact instant) all compare right. A typed
+   * `timestamp '...'` would be read in the session's time zone against a timestamptz column.
+   */
+  protected timestampLiteral(iso: string): string {
+    return this.quoteString(`${iso.replace('T', ' ').replace(/Z$/, '')}+00:00`);
+  }
+
+  deleteWhere(target: Relation, predicate: string): string {
+    return `delete from ${this.relationName(target)}\nwhere ${predicate}`;
+  }
+
   /**
    * Up to `limit` keys that more than one row of `source` has, most frequent first (ties by key, so the
    * message is stable). NULL-keyed rows match nothing, so repeating them is no conflict.

@@ -117,6 +117,13 @@ export interface Capabilities {
    * is then rebuilt with that one statement instead of staging and swapping. Default false.
    */
   replaceViewInPlace?: boolean;
+  /**
+   * Several sessions may write disjoint rows of one table at once, each in its own transaction, without
+   * failing each other (PostgreSQL: row locks; DuckDB: connections of one process, optimistic concurrency).
+   * Microbatch batches then run in parallel. Default false: one at a time (BigQuery aborts concurrent
+   * transactions on a table; Snowflake serialises DML on a table, so nothing is gained).
+   */
+  concurrentWrites?: boolean;
 }
 
 export interface Catalog {
@@ -314,6 +321,21 @@ export interface Dialect {
    * match nothing). Core runs it before merge and delete+insert. DialectBase implements it.
    */
   duplicateKeysQuery?(source: Relation, uniqueKey: string[], limit: number): string;
+  /**
+   * (Additive.) A microbatch batch's window on `column` (as written in the model's event_time, not quoted):
+   * `column >= <start> and column < <end>`, the bounds ISO 8601 UTC (`2026-01-10T00:00:00Z`) written so
+   * that date, timestamp and timestamptz columns all compare in UTC. DialectBase implements it as dbt
+   * does (`'2026-01-10 00:00:00+00:00'`, typed by the column); BigQuery casts the column to TIMESTAMP.
+   */
+  eventTimeFilter?(column: string, start: string, end: string): string;
+  /** (Additive.) `delete from target where predicate`. DialectBase implements it. */
+  deleteWhere?(target: Relation, predicate: string): string;
+  /**
+   * (Optional.) One atomic statement that deletes the target rows whose `column` is in [start, end) and
+   * inserts every row of `source` (BigQuery: a MERGE, as for insert_overwrite). Without it, core runs
+   * deleteWhere(eventTimeFilter) and insertInto in one transaction.
+   */
+  replaceWindow?(options: { target: Relation; source: Relation; columns: string[]; column: string; start: string; end: string }): string;
   addColumn(relation: Relation, column: { name: string; dataType: string }): string;
   dropColumn(relation: Relation, column: string): string;
   alterColumnType(relation: Relation, column: string, dataType: string): string;

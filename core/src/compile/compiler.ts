@@ -26,7 +26,8 @@ import { EPHEMERAL_PREFIX, injectCtes, type Cte } from './ephemeral.js';
 import type { Manifest } from './manifest.js';
 import { TOKEN_PATTERN } from './relation.js';
 import { locateCall, locateConfigValue } from './source-lines.js';
-import { RenderContext, type RelationResolver, type RenderOverrides } from './render-context.js';
+import { RenderContext, type BatchRender, type RelationResolver, type RenderOverrides } from './render-context.js';
+import { checkMicrobatchInputs, isMicrobatch, microbatchConfig, upstreamEventTime } from './microbatch.js';
 import type { RenderCache } from './render-cache.js';
 import { pyFunction } from '../template/index.js';
 import { nameRelations } from './naming.js';
@@ -65,7 +66,7 @@ export interface CompiledProject {
    * renderForRun with a live connection: run_query, statement/load_result and adapter.get_* ask the
    * warehouse on `connection` (see introspection.ts for how a synchronous render gets async answers).
    */
-  renderForExecution(node: ExecutableNode, options: { isIncremental: boolean; connection: Connection; adapter: Adapter }): Promise<string>;
+  renderForExecution(node: ExecutableNode, options: { isIncremental: boolean; connection: Connection; adapter: Adapter; batch?: BatchRender }): Promise<string>;
   /**
    * Renders a model for a unit test: ref()/source()/this of the inputs in `overrides.relations` render as
    * those names (fixture CTEs), vars/env_vars and macros as overridden. No ephemeral CTEs are inlined: a
@@ -163,6 +164,11 @@ class Compiler implements RelationResolver {
     warnAboutAppends(this.executables, project.config.name, this.bag);
     nameRelations(project, this.executables, this.engine, this.ctx, this.bag);
     this.resolveDependencies();
+    for (const node of this.executables) {
+      if (!isMicrobatch(node) || node.config.enabled === false) continue;
+      const inputs = node.depends_on.nodes.map((id) => this.index.get(id)).filter((n) => n !== undefined);
+      checkMicrobatchInputs(node, inputs as { name: string; config: Record<string, unknown> }[], this.bag);
+    }
     const generic = buildGenericTests({
       project,
       engine: this.engine,
@@ -206,7 +212,7 @@ class Compiler implements RelationResolver {
       renderForRun: (node, opts) => this.renderForRun(node, opts.isIncremental),
       renderForExecution: (node, opts) => {
         const session = new IntrospectionSession(opts.connection, opts.adapter);
-        return session.render(node.original_file_path, () => this.renderForRun(node, opts.isIncremental, session));
+        return session.render(node.original_file_path, () => this.renderForRun(node, opts.isIncremental, session, opts.batch));
       },
       readsWarehouse: (node) => this.readsWarehouse(node),
       renderUnitTest: (node, opts) => this.renderUnitTest(node, opts),
@@ -227,9 +233,9 @@ class Compiler implements RelationResolver {
     return this.index.resolveRef(name, pkg, { file: from.original_file_path }, from.package_name);
   }
 
-  resolveSource(sourceName: string, table: string, from: ExecutableNode | TestNode): RelationRef & { unique_id: string } {
+  resolveSource(sourceName: string, table: string, from: ExecutableNode | TestNode): RelationRef & { unique_id: string; event_time?: string } {
     const node = this.index.resolveSource(sourceName, table, { file: from.original_file_path }, from.package_name);
-    return { database: node.database, schema: node.schema, identifier: node.identifier, unique_id: node.unique_id };
+    return { database: node.database, schema: node.schema, identifier: node.identifier, unique_id: node.unique_id, event_time: upstreamEventTime(node.config) };
   }
 
   relationOf(node: ExecutableNode): RelationRef | string {
@@ -382,6 +388,13 @@ class Compiler implements RelationResolver {
           );
         }
       }
+      if (node.resource_type === 'model' && config.incremental_strategy === 'microbatch') {
+        try {
+          microbatchConfig(node as ExecutableNode);
+        } catch (err) {
+          this.bag.addError(err);
+        }
+      }
       if (node.resource_type === 'test') config.severity ??= 'error';
       node.tags = [...(config.tags ?? [])];
       node.meta = { ...(config.meta ?? {}) };
@@ -491,8 +504,8 @@ class Compiler implements RelationResolver {
     return ctes;
   }
 
-  private renderForRun(node: ExecutableNode, isIncremental: boolean, session?: IntrospectionSession): string {
-    const names = this.ctx.begin({ node, mode: 'final', isIncremental, execute: true, session });
+  private renderForRun(node: ExecutableNode, isIncremental: boolean, session?: IntrospectionSession, batch?: BatchRender): string {
+    const names = this.ctx.begin({ node, mode: 'final', isIncremental, execute: true, session, batch });
     const body = this.engine.render(this.templateFor(node), names);
     return injectCtes(body, this.ephemeralCtes(node));
   }

@@ -4,3 +4,4 @@ export { writeCompileArtifacts, type Manifest, type ManifestMetadata, type Writt
 export { injectCtes, EPHEMERAL_PREFIX } from './ephemeral.js';
 export { RelationValue } from './relation.js';
 export type { ManifestDoc } from './descriptions.js';
+export { BATCH_SIZES, isMicrobatch, microbatchConfig, parseEventTime, planBatches, isoUtc, type Batch, type BatchSize, type MicrobatchConfig } from './microbatch.js';

@@ -28,6 +28,12 @@ export interface RelationOptions {
   quoteDefault?: boolean;
   /** The quote character `quote_character` reports. Default `"`. */
   quoteCharacter?: string;
+  /**
+   * A microbatch batch's filter on this upstream's event_time (dbt's event_time_filter): the relation then
+   * renders as `(select * from <name> where <filter>) _dbt_et_filter_subq_<table>`; render() still gives
+   * the bare name, which is dbt's way to opt out (`ref('x').render()`).
+   */
+  eventTimeFilter?: string;
 }
 
 /** The path of a relation, each part possibly missing (api.Relation.create(schema='s')). */
@@ -145,7 +151,9 @@ export class RelationValue {
   }
 
   toString(): string {
-    return this.render();
+    const filter = this.options.eventTimeFilter;
+    if (filter === undefined) return this.render();
+    return `(select * from ${this.render()} where ${filter}) _dbt_et_filter_subq_${this.identifier ?? ''}`;
   }
 
   /** Equal by path, as the relations a template compares (`ref('a') in relations`) are meant. */

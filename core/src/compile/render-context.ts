@@ -14,6 +14,7 @@ import { PendingRelation, RelationValue, relationApi, type QuoteRelation, type R
 import { columnApi, describedColumn } from './column.js';
 import { introspectionGlobals, type IntrospectionSession } from './introspection.js';
 import { locateCall, locateFunction } from './source-lines.js';
+import { isMicrobatch, upstreamEventTime } from './microbatch.js';
 
 /**
  * parse: first render of every node; ref() returns tokens and records calls.
@@ -33,6 +34,19 @@ export interface RenderTarget {
    * CTEs) and write-audit-publish (a model's staging relation).
    */
   overrides?: RenderOverrides;
+  /** The batch a microbatch model is rendered for: refs and sources with event_time are filtered to it. */
+  batch?: BatchRender;
+}
+
+/** One microbatch batch as a render sees it. */
+export interface BatchRender {
+  /** dbt's batch id (`20260110`). */
+  id: string;
+  /** Window bounds as dbt prints a UTC datetime (`2026-01-10 00:00:00+00:00`). */
+  start: string;
+  end: string;
+  /** The dialect's predicate keeping `column` within the window. */
+  filter(column: string): string;
 }
 
 export interface RenderOverrides {
@@ -49,7 +63,7 @@ export interface RenderOverrides {
 export interface RelationResolver {
   /** Final relation of a ref (throws XformError for unknown/disabled refs). */
   resolveRef(name: string, pkg: string | undefined, from: ExecutableNode | TestNode): ExecutableNode;
-  resolveSource(sourceName: string, table: string, from: ExecutableNode | TestNode): RelationRef & { unique_id?: string };
+  resolveSource(sourceName: string, table: string, from: ExecutableNode | TestNode): RelationRef & { unique_id?: string; event_time?: string };
   /** Relation of an executable node; for ephemeral nodes a CTE name. */
   relationOf(node: ExecutableNode): RelationRef | string;
 }
@@ -183,10 +197,15 @@ export class RenderContext {
         : node.resource_type === 'test'
           ? undefined
           : this.relationValue(node as ExecutableNode);
+    const batch = target.batch;
     return {
       ...this.functions,
       this: thisRelation,
-      model: node,
+      // dbt's batch context: model.batch.id / event_time_start / event_time_end (None outside a batch).
+      model:
+        node.resource_type === 'model'
+          ? { ...node, batch: batch ? { id: batch.id, event_time_start: batch.start, event_time_end: batch.end } : NO_BATCH }
+          : node,
       execute: target.execute === true,
     };
   }
@@ -262,7 +281,15 @@ export class RenderContext {
         return this.provisionalOf(target);
       });
     }
-    return this.relationValue(this.resolver.resolveRef(name, pkg, node));
+    const target = this.resolver.resolveRef(name, pkg, node);
+    return this.batchFiltered(this.relationValue(target), upstreamEventTime(target.config));
+  }
+
+  /** A microbatch batch's view of an upstream with event_time: filtered to the window (dbt's rule). */
+  private batchFiltered(relation: RelationValue, eventTime: string | undefined): RelationValue {
+    const batch = this.current?.batch;
+    if (!batch || eventTime === undefined || !isMicrobatch(this.node())) return relation;
+    return relation.with({}, { eventTimeFilter: batch.filter(eventTime) });
   }
 
   private source(sourceName: string, table: string): unknown {
@@ -272,7 +299,8 @@ export class RenderContext {
     }
     try {
       const relation = this.resolver.resolveSource(sourceName, table, node);
-      return (relation.unique_id === undefined ? undefined : this.overridden(relation.unique_id)) ?? this.makeRelation(relation);
+      const value = (relation.unique_id === undefined ? undefined : this.overridden(relation.unique_id)) ?? this.makeRelation(relation);
+      return this.batchFiltered(value, relation.event_time);
     } catch (err) {
       // Keep rendering to find every problem in one compile; the error is reported once per call site.
       this.diagnostics.addError(err);
@@ -328,6 +356,9 @@ export class RenderContext {
 }
 
 export type AnyRenderable = GraphNode;
+
+/** model.batch when not rendering a batch (compile, dbt's parse): every field None. */
+const NO_BATCH = Object.freeze({ id: null, event_time_start: null, event_time_end: null });
 
 const RELATION_CALLS = {
   ref: { min: 1, max: 2, needs: 'a model name', example: "ref('stg_orders') or ref('package', 'stg_orders')" },

@@ -4,6 +4,7 @@
  */
 import { didYouMeanHint, XformError } from '../errors.js';
 import { buildIncremental } from './incremental.js';
+import { buildMicrobatch } from './microbatch.js';
 import { dropLeftovers, nodeRelations, withNodeLocation } from './relations.js';
 import { buildSnapshot } from './snapshot.js';
 import { buildTable, buildView } from './table.js';
@@ -28,6 +29,18 @@ export async function materialize(ctx: MaterializeContext): Promise<MaterializeR
       case 'table':
         return await buildTable(env, await ctx.renderSql(false));
       case 'incremental':
+        if (node.config.incremental_strategy === 'microbatch') {
+          return await buildMicrobatch({
+            ...env,
+            fullRefresh: ctx.fullRefresh,
+            renderBatch: (batch, inc, connection) => ctx.renderSql(inc, batch, connection),
+            batches: ctx.batches,
+            eventTimeStart: ctx.eventTimeStart,
+            eventTimeEnd: ctx.eventTimeEnd,
+            onBatch: ctx.onBatch,
+            concurrency: ctx.concurrency,
+          });
+        }
         return await buildIncremental({ ...env, fullRefresh: ctx.fullRefresh, renderSql: (inc) => ctx.renderSql(inc) });
       case SNAPSHOT_MATERIALIZATION:
         return await buildSnapshot({ ...env, renderSql: (inc) => ctx.renderSql(inc) });

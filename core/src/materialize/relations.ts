@@ -73,6 +73,14 @@ export class StagingNames {
     return suffixedRelation(target, `${BACKUP_SUFFIX}_${this.token}`);
   }
 
+  /**
+   * The names of another worker of this run (a microbatch model's batches at once): a token of its own,
+   * shaped like any run's, so that a killed run's leftovers of it are found and dropped like the others.
+   */
+  forWorker(worker: number): StagingNames {
+    return new StagingNames(createHash('sha256').update(`${this.token} ${worker}`).digest('hex'));
+  }
+
   /** Staging and backup relations of `target` left by other runs; each is handed out once. */
   takeLeftovers(target: Relation): CatalogRelation[] {
     if (this.leftovers.size === 0) return [];

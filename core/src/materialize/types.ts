@@ -3,6 +3,8 @@
  * connection, the node, how to render its SQL) and the materialization does the rest from Dialect SQL.
  */
 import type { Adapter, Connection, Relation } from '../adapter/types.js';
+import type { Batch } from '../compile/microbatch.js';
+import type { BatchRender } from '../compile/render-context.js';
 import type { ExecutableNode } from '../graph/types.js';
 import type { RelationCache } from './relation-cache.js';
 import type { StagingNames } from './relations.js';
@@ -20,9 +22,19 @@ export interface MaterializeContext {
   fullRefresh: boolean;
   /**
    * The node's SQL rendered for this run. Incremental models are re-rendered with is_incremental() true only
-   * when the target exists, is a table, and full refresh is off.
+   * when the target exists, is a table, and full refresh is off. Microbatch models render once per batch,
+   * on the connection that runs the batch (introspection asks there; default the node's).
    */
-  renderSql(isIncremental: boolean): string | Promise<string>;
+  renderSql(isIncremental: boolean, batch?: BatchRender, connection?: Connection): string | Promise<string>;
+  /** Microbatch models: run exactly these batches (`xform retry`) instead of planning them. */
+  batches?: readonly Batch[];
+  /** Microbatch models: --event-time-start / --event-time-end. */
+  eventTimeStart?: Date;
+  eventTimeEnd?: Date;
+  /** Microbatch models: called as each batch finishes. */
+  onBatch?(report: BatchReport): void;
+  /** Microbatch models: how many batches may run at once where that is safe (the run's threads). Default 1. */
+  concurrency?: number;
   /** Renders a hook template (pre_hook/post_hook) for this node. */
   renderHook(sql: string): string;
   /**
@@ -41,8 +53,28 @@ export interface MaterializeContext {
   names?: StagingNames;
 }
 
+/** One finished batch of a microbatch model. */
+export interface BatchReport {
+  batch: Batch;
+  /** `2026-01-03` (dbt's batch id with dashes, per batch_size). */
+  label: string;
+  /** 1-based. */
+  index: number;
+  total: number;
+  status: 'success' | 'error' | 'skipped';
+  message: string;
+  seconds: number;
+  rows?: number;
+  error?: unknown;
+}
+
 export interface MaterializeResult {
-  status: 'success';
+  /** `partial success` and `error` only for microbatch models, whose failed batches do not throw. */
+  status: 'success' | 'partial success' | 'error';
+  /** Microbatch models: each batch as [start, end), ISO 8601 UTC. */
+  batchResults?: { successful: Batch[]; failed: Batch[] };
+  /** The first failure, when status is not success. */
+  error?: unknown;
   rowsAffected?: number;
   /** Short summary for the run log, e.g. "CREATE TABLE (120 rows)", "MERGE 12". */
   message: string;

@@ -48,7 +48,7 @@ describe('normalizeConfig', () => {
       "config 'materialized' must be a string, got number 3",
       "config 'enabled' must be true or false, got 'yes'",
       "config 'tags' must be a string or a list of strings, got a list",
-      "config 'incremental_strategy' must be one of 'merge', 'delete+insert', 'append', 'insert_overwrite', got 'merg'",
+      "config 'incremental_strategy' must be one of 'merge', 'delete+insert', 'append', 'insert_overwrite', 'microbatch', got 'merg'",
       "config 'limit' must be a whole number >= 0, got number -1",
     ]);
     expect(bag.errors.every((d) => d.code === 'XFORM_CONFIG_INVALID' && d.location === here)).toBe(true);

@@ -111,7 +111,7 @@ const CHECKS: Record<string, Check> = {
   tags: stringList,
   layer: str,
   unique_key: stringOrList,
-  incremental_strategy: oneOf(['merge', 'delete+insert', 'append', 'insert_overwrite']),
+  incremental_strategy: oneOf(['merge', 'delete+insert', 'append', 'insert_overwrite', 'microbatch']),
   on_schema_change: oneOf(['ignore', 'fail', 'append_new_columns', 'sync_all_columns']),
   incremental_predicates: stringList,
   pre_hook: hooks,
@@ -178,7 +178,7 @@ export function normalizeConfig(raw: Record<string, unknown>, location: ConfigLo
 }
 
 const ENUMS: Record<string, string[]> = {
-  incremental_strategy: ['merge', 'delete+insert', 'append', 'insert_overwrite'],
+  incremental_strategy: ['merge', 'delete+insert', 'append', 'insert_overwrite', 'microbatch'],
   on_schema_change: ['ignore', 'fail', 'append_new_columns', 'sync_all_columns'],
   severity: ['error', 'warn'],
 };

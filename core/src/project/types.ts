@@ -17,7 +17,7 @@ export interface NodeConfig {
   /** bronze / silver / gold (or whatever `layers:` lists). */
   layer?: string;
   unique_key?: string | string[];
-  incremental_strategy?: 'merge' | 'delete+insert' | 'append' | 'insert_overwrite';
+  incremental_strategy?: 'merge' | 'delete+insert' | 'append' | 'insert_overwrite' | 'microbatch';
   on_schema_change?: 'ignore' | 'fail' | 'append_new_columns' | 'sync_all_columns';
   incremental_predicates?: string[];
   pre_hook?: string[];

@@ -6,6 +6,7 @@
  */
 import type { Adapter, Connection } from '../adapter/types.js';
 import type { CompiledProject } from '../compile/compiler.js';
+import { isMicrobatch } from '../compile/microbatch.js';
 import type { ExecutableNode, GraphNode, TestNode } from '../graph/types.js';
 import path from 'node:path';
 import { ensureDir, writeFileAtomic } from '../fs-write.js';
@@ -43,6 +44,11 @@ export interface ExecuteRunOptions {
   runLockHeld?: boolean;
   signal?: AbortSignal;
   onEvent?(event: RunEvent): void;
+  /** Microbatch models listed: run exactly these batches ([start, end), ISO 8601 UTC) instead of planning. */
+  batches?: ReadonlyMap<string, [string, string][]>;
+  /** Microbatch models: process event time from here (--event-time-start), to eventTimeEnd. */
+  eventTimeStart?: Date;
+  eventTimeEnd?: Date;
   /**
    * The project's target folder: each built model's SQL as it ran (the execute-phase render, with
    * introspection answered) is written to run/<path>, and to compiled/<path> where it differs from compile's.
@@ -175,6 +181,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecuteRun
           const exec = node as ExecutableNode;
           const auditTests = audits.get(id);
           const settled: NonNullable<NodeOutcome['settled']> = [];
+          const batched = isMicrobatch(exec);
           const audit: AuditHook | undefined = auditTests
             ? async (staging) => {
                 // Each test is rendered again with the model's refs pointing at staging; nothing else changes.
@@ -188,7 +195,9 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecuteRun
                   } catch (err) {
                     outcome = errorOutcome(err);
                   }
-                  settled.push({ id: test.unique_id, outcome, seconds: (performance.now() - t0) / 1000 });
+                  // A microbatch model's tests audit each batch's rows (a failing batch is not written), and
+                  // run once more on the whole table after it (rows of different batches meet only there).
+                  if (!batched) settled.push({ id: test.unique_id, outcome, seconds: (performance.now() - t0) / 1000 });
                   if (outcome.status === 'fail') blocking.push(`${test.name} (${outcome.failures} failing row${outcome.failures === 1 ? '' : 's'})`);
                   else if (outcome.status === 'error') blocking.push(`${test.name} (error: ${outcome.message})`);
                 }
@@ -205,15 +214,27 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecuteRun
                     connection,
                     node: exec,
                     fullRefresh: options.fullRefresh === true,
-                    renderSql: async (isIncremental) => (ran = await compiled.renderForExecution(exec, { isIncremental, connection, adapter })),
+                    renderSql: async (isIncremental, batch, on) => (ran = await compiled.renderForExecution(exec, { isIncremental, connection: on ?? connection, adapter, batch })),
                     renderHook: (sql) => compiled.renderHook(sql, exec),
                     audit,
                     signal,
                     relations: relationCache,
                     names,
+                    batches: options.batches?.get(id),
+                    eventTimeStart: options.eventTimeStart,
+                    eventTimeEnd: options.eventTimeEnd,
+                    concurrency: options.threads,
+                    onBatch: (b) => {
+                      try {
+                        options.onEvent?.({ type: 'batch_finish', id, batch: b.batch, label: b.label, index: b.index, total: b.total, status: b.status, seconds: b.seconds, message: b.message, rows: b.rows });
+                      } catch {
+                        // A broken progress printer must not break the run.
+                      }
+                    },
                   });
             if (ran !== undefined && options.targetDir !== undefined) await writeRanSql(options.targetDir, exec, ran);
-            return { status: 'success', message: r.message, rowsAffected: r.rowsAffected, adapterResponse: r.adapterResponse, settled };
+            const { status, message, rowsAffected, adapterResponse, batchResults, error } = r;
+            return { status, message, rowsAffected, adapterResponse, batchResults, error, settled };
           } catch (err) {
             return { ...errorOutcome(err), settled };
           }

@@ -41,6 +41,8 @@ export interface RunResultsFile {
     failures: number | null;
     rows_affected: number | null;
     relation_name: string | null;
+    /** Microbatch models only (dbt's key). */
+    batch_results?: RunResult['batch_results'];
   }[];
   elapsed_time: number;
   args: Record<string, unknown>;
@@ -82,6 +84,7 @@ export function buildRunResults(results: RunResult[], meta: RunResultsMeta): Run
       failures: r.failures ?? null,
       rows_affected: r.rows_affected ?? null,
       relation_name: r.relation_name ?? null,
+      ...(r.batch_results ? { batch_results: r.batch_results } : {}),
     })),
     elapsed_time: meta.elapsed,
     args: redactSecrets(meta.args) as Record<string, unknown>,

@@ -14,7 +14,14 @@ export interface SchedulerNode {
   parents: string[];
 }
 
-export type NodeStatus = 'success' | 'error' | 'skipped' | 'warn' | 'pass' | 'fail';
+/** `partial success`: a microbatch model some of whose batches failed (dbt's status). */
+export type NodeStatus = 'success' | 'error' | 'skipped' | 'warn' | 'pass' | 'fail' | 'partial success';
+
+/** A microbatch model's batches, each [start, end) in ISO 8601 UTC (run_results.json `batch_results`). */
+export interface BatchResults {
+  successful: [string, string][];
+  failed: [string, string][];
+}
 
 /** What executing one node produced. */
 export interface NodeOutcome {
@@ -25,6 +32,7 @@ export interface NodeOutcome {
   failures?: number;
   error?: unknown;
   adapterResponse?: Record<string, unknown>;
+  batchResults?: BatchResults;
   /**
    * Other nodes this execution settled too (write-audit-publish: a model's audit runs its tests). Each listed
    * node that is part of the run and not finished yet is finished with its outcome right after this node,
@@ -56,6 +64,8 @@ export interface RunResult {
   rows_affected?: number;
   /** Filled in by the caller (the scheduler does not know relations). */
   relation_name?: string;
+  /** Microbatch models only. */
+  batch_results?: BatchResults;
   /** The thrown value or the outcome's error; not serialised to run_results.json. */
   error?: unknown;
 }
@@ -73,6 +83,20 @@ export type RunEvent =
       seconds: number;
       message: string;
       result: RunResult;
+    }
+  | {
+      /** One batch of a microbatch model finished (between its node_start and node_finish). */
+      type: 'batch_finish';
+      id: string;
+      batch: [string, string];
+      /** `2026-01-03`. */
+      label: string;
+      index: number;
+      total: number;
+      status: 'success' | 'error' | 'skipped';
+      seconds: number;
+      message: string;
+      rows?: number;
     }
   | { type: 'run_finish'; results: RunResult[]; elapsed: number };
 
@@ -104,9 +128,9 @@ export function errorOutcome(err: unknown): NodeOutcome {
   return { status: 'error', message: err instanceof Error ? err.message : String(err), error: err };
 }
 
-/** Outcomes that make descendants skip (and trigger fail-fast). `warn` does not. */
+/** Outcomes that make descendants skip (and trigger fail-fast). `warn` does not; `partial success` does (dbt). */
 function isFailure(status: NodeStatus): boolean {
-  return status === 'error' || status === 'fail';
+  return status === 'error' || status === 'fail' || status === 'partial success';
 }
 
 /** "model 'stg_orders'" from `model.shop.stg_orders`; tests keep their name without the hash suffix. */
@@ -236,6 +260,7 @@ export async function runScheduler(options: RunSchedulerOptions): Promise<RunRes
         failures: outcome.failures,
         rows_affected: outcome.rowsAffected,
         error: outcome.error,
+        ...(outcome.batchResults ? { batch_results: outcome.batchResults } : {}),
       };
       results.push(result);
       emit({ type: 'node_finish', id: result.unique_id, index, total, status: result.status, seconds: result.execution_time, message: result.message, result });
