@@ -27,7 +27,7 @@ import type { Manifest } from './manifest.js';
 import { TOKEN_PATTERN } from './relation.js';
 import { locateCall, locateConfigValue } from './source-lines.js';
 import { RenderContext, type BatchRender, type RelationResolver, type RenderOverrides } from './render-context.js';
-import { checkMicrobatchInputs, isMicrobatch, microbatchConfig, upstreamEventTime } from './microbatch.js';
+import { checkMicrobatchInputs, isMicrobatch, keepModelAliases, microbatchConfig, upstreamEventTime } from './microbatch.js';
 import type { RenderCache } from './render-cache.js';
 import { pyFunction } from '../template/index.js';
 import { nameRelations } from './naming.js';
@@ -506,7 +506,8 @@ class Compiler implements RelationResolver {
 
   private renderForRun(node: ExecutableNode, isIncremental: boolean, session?: IntrospectionSession, batch?: BatchRender): string {
     const names = this.ctx.begin({ node, mode: 'final', isIncremental, execute: true, session, batch });
-    const body = this.engine.render(this.templateFor(node), names);
+    const rendered = this.engine.render(this.templateFor(node), names);
+    const body = batch === undefined ? rendered : keepModelAliases(rendered);
     return injectCtes(body, this.ephemeralCtes(node));
   }
 

@@ -12,7 +12,7 @@ import { isXformError, type XformError } from '../errors.js';
 import type { ExecutableNode } from '../graph/types.js';
 import { loadProject } from '../project/index.js';
 import { compileProject, type CompiledProject } from './compiler.js';
-import { batchRender, microbatchConfig, parseEventTime, planBatches, type MicrobatchConfig } from './microbatch.js';
+import { batchRender, keepModelAliases, microbatchConfig, parseEventTime, planBatches, type MicrobatchConfig } from './microbatch.js';
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -179,5 +179,23 @@ describe('rendering a batch', () => {
     const sql = (c.manifest.nodes['model.shop.m'] as ExecutableNode).compiled_code!;
     expect(sql).not.toContain('_dbt_et_filter_subq_');
     expect(sql).toContain("where 'None' < 'None'");
+  });
+});
+
+describe('a filtered input with the model’s own alias', () => {
+  const filtered = (name: string) => `(select * from "s"."${name}" where t >= '2026-01-10') _dbt_et_filter_subq_${name}`;
+
+  it('gives way to `as e` and to a bare alias, so the SQL parses', () => {
+    expect(keepModelAliases(`select * from ${filtered('events')} as e join ${filtered('visits')} v on v.id = e.id`)).toBe(
+      `select * from (select * from "s"."events" where t >= '2026-01-10') as e join (select * from "s"."visits" where t >= '2026-01-10') v on v.id = e.id`,
+    );
+    expect(keepModelAliases(`from ${filtered('events')}\n    AS "E"`)).toBe(`from (select * from "s"."events" where t >= '2026-01-10')\n    AS "E"`);
+  });
+
+  it('keeps the generated alias when a keyword or nothing follows', () => {
+    for (const rest of ['', ' where x', '\nleft join y using (id)', ' group by 1', ')', ' union all select 1', ' on true']) {
+      const sql = `select * from ${filtered('events')}${rest}`;
+      expect(keepModelAliases(sql)).toBe(sql);
+    }
   });
 });

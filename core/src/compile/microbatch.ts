@@ -226,3 +226,26 @@ export function checkMicrobatchInputs(node: ExecutableNode, inputs: readonly { n
     );
   }
 }
+
+/** Words that may follow a relation in FROM without being its alias. */
+const NOT_AN_ALIAS = new Set(
+  ('where join left right inner outer full cross natural lateral on using group order limit offset fetch union ' +
+    'except intersect minus having window qualify for returning select from and or when then else end into values ' +
+    'set tablesample pivot unpivot asof positional anti semi match_recognize at before changes sample connect start')
+    .split(' '),
+);
+
+/**
+ * dbt names a filtered input `(...) _dbt_et_filter_subq_<table>`, so `from {{ ref('x') }} as e` becomes
+ * `(...) _dbt_et_filter_subq_x as e`, which no warehouse accepts (dbt fails the same way). When the model
+ * gives its own alias, the generated one steps aside: `(...) as e`, `(...) e`.
+ */
+export function keepModelAliases(sql: string): string {
+  return sql.replace(
+    /\) _dbt_et_filter_subq_[^\s),;]*(\s+)(as\s+)?("[^"]*"|`[^`]*`|\[[^\]]*\]|[A-Za-z_][\w$]*)/giu,
+    (whole, space: string, as: string | undefined, word: string) => {
+      if (as === undefined && NOT_AN_ALIAS.has(word.toLowerCase())) return whole;
+      return `)${space}${as ?? ''}${word}`;
+    },
+  );
+}

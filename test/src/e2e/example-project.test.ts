@@ -178,6 +178,22 @@ describe('example-project on the embedded DuckDB', () => {
       query(`select count(*) as n, max(loaded_at) > '2024-04-01' as reloaded from main.slv_web_events where event_id = '${String(id)}'`);
     expect(await delivery(newest!.event_id)).toEqual([{ n: 1, reloaded: true }]);
     expect(await delivery(oldest!.event_id)).toEqual([{ n: 1, reloaded: false }]);
+
+    // slv_product_views (microbatch, monthly): a normal build redoes only the current month and the one
+    // before, so the late March 2024 view waits for a backfill of March, which adds exactly it; running the
+    // same backfill again changes nothing.
+    const lateView = "select count(*) as n from main.slv_product_views where event_id = 'e900000002'";
+    expect(await query(lateView)).toEqual([{ n: 0 }]);
+    const march = ['build', '--select', 'slv_product_views', '--event-time-start', '2024-03-01', '--event-time-end', '2024-04-01'];
+    const viewsBefore = await query('select count(*) as n from main.slv_product_views');
+    const backfill = await runXform(march, { cwd: root, timeoutMs: 300_000 });
+    expect(backfill.code, backfill.stdout + backfill.stderr).toBe(0);
+    expect(backfill.stdout).toMatch(/slv_product_views batch 1\/1 2024-03 OK \d+ rows/);
+    expect(await query(lateView)).toEqual([{ n: 1 }]);
+    expect(await query('select count(*) as n from main.slv_product_views')).toEqual([{ n: Number(viewsBefore[0]!.n) + 1 }]);
+    const views = await query('select * from main.slv_product_views order by event_id');
+    expect((await runXform(march, { cwd: root, timeoutMs: 300_000 })).code).toBe(0);
+    expect(await query('select * from main.slv_product_views order by event_id')).toEqual(views);
   });
 });
 
