@@ -3,7 +3,6 @@ import type { Command } from 'commander';
 import {
   executeRun,
   loadAdapter,
-  selectNodes,
   writeCompileArtifacts,
   writeRunResults,
   XFORM_CORE_VERSION,
@@ -18,6 +17,8 @@ import {
 import { addProjectOptions, addSelectionOptions, compileFromOptions, parseThreads, partialParseCaches, type ProjectOptions, type SelectionOptions } from '../project-options.js';
 import { RunPrinter, type LogFormat } from '../run-printer.js';
 import { yellow } from '../output.js';
+import { selectFromOptions } from '../selection.js';
+import { isWarnError, TEST_WARN } from '../warn-error.js';
 
 interface RunOptions extends ProjectOptions, SelectionOptions {
   fullRefresh?: boolean;
@@ -27,6 +28,7 @@ interface RunOptions extends ProjectOptions, SelectionOptions {
   indirectSelection?: string;
   logFormat: LogFormat;
   wait?: string | boolean;
+  empty?: boolean;
 }
 
 interface CommandSpec {
@@ -77,6 +79,7 @@ export function registerRun(program: Command, setExitCode: (code: number) => voi
   for (const spec of COMMANDS) {
     const command = program.command(spec.name).description(spec.description);
     if (spec.builds) command.option('--full-refresh', 'rebuild incremental models and reload seeds from scratch');
+    if (spec.name === 'run' || spec.name === 'build') command.option('--empty', 'build models with no rows: refs and sources read as empty relations (checks SQL and columns cheaply)');
     if (spec.tests) {
       command
         .option('--store-failures', 'keep the failing rows of every failing test in <schema>_audit.<test name> (appended per run)')
@@ -86,7 +89,7 @@ export function registerRun(program: Command, setExitCode: (code: number) => voi
       .option('--wait [seconds]', 'when another build holds the target, wait for it (at most <seconds>; default as long as it takes) instead of refusing')
       .option('--threads <n>', 'how many nodes to run at once (default: the profile\'s threads, else 4)')
       .option('-x, --fail-fast', 'stop starting new nodes after the first failure')
-      .option('--log-format <format>', 'text | json (one JSON object per event)', 'text');
+      .option('--log-format <format>', 'text | json (one JSON object per event) | debug (with times and levels)', 'text');
     addSelectionOptions(addProjectOptions(command)).action(async (options: RunOptions) => {
       setExitCode(await runCommand(spec, options));
     });
@@ -111,10 +114,10 @@ async function runCommand(spec: CommandSpec, options: RunOptions): Promise<numbe
   const waitSeconds = parseWait(options.wait);
   const indirectSelection = parseIndirectSelection(options.indirectSelection);
   const caches = partialParseCaches();
-  const compiled = await compileFromOptions(options, caches.extras);
+  const compiled = await compileFromOptions(options, { ...caches.extras, empty: options.empty === true });
   const { project, manifest } = compiled;
   const targetDir = path.resolve(project.root, project.config.targetPath);
-  const selected = selectNodes(compiled.graph, { select: options.select, exclude: options.exclude, resourceTypes: spec.kinds, indirectSelection });
+  const selected = selectFromOptions(compiled, options, { resourceTypes: spec.kinds, indirectSelection });
   const snapshots = [...selected].filter((id) => manifest.nodes[id]?.resource_type === 'snapshot');
   if (snapshots.length > 0) {
     process.stderr.write(`${yellow('warning')} ${snapshots.length} snapshot(s) selected: snapshots are not run by this version of xform\n`);
@@ -156,6 +159,7 @@ async function runCommand(spec: CommandSpec, options: RunOptions): Promise<numbe
       failFast: options.failFast === true,
       audit: spec.audit,
       storeFailures: options.storeFailures === true,
+      warnError: isWarnError(TEST_WARN),
       runLockHeld: lock !== undefined,
       signal: abort.signal,
       onEvent: (e) => printer.event(e),

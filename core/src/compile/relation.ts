@@ -28,6 +28,11 @@ export interface RelationOptions {
   quoteDefault?: boolean;
   /** The quote character `quote_character` reports. Default `"`. */
   quoteCharacter?: string;
+  /**
+   * dbt's relation `limit`: render() writes a subquery of at most that many rows, aliased as dbt does
+   * (`--empty` renders refs and sources with 0, so models build with no rows). Default none.
+   */
+  limit?: number;
 }
 
 /** The path of a relation, each part possibly missing (api.Relation.create(schema='s')). */
@@ -134,6 +139,14 @@ export class RelationValue {
   }
 
   render(): string {
+    const name = this.renderName();
+    const limit = this.options.limit;
+    if (limit === undefined) return name;
+    const alias = `_dbt_limit_subq_${this.identifier ?? 'relation'}`;
+    return limit === 0 ? `(select * from ${name} where false limit 0) ${alias}` : `(select * from ${name} limit ${limit}) ${alias}`;
+  }
+
+  private renderName(): string {
     const include = this.options.include ?? {};
     const quote = this.options.quote ?? {};
     const plain = PARTS.every((p) => include[p] === undefined && quote[p] === undefined);

@@ -33,6 +33,8 @@ export interface RenderTarget {
    * CTEs) and write-audit-publish (a model's staging relation).
    */
   overrides?: RenderOverrides;
+  /** `--empty`: ref() and source() render as relations of zero rows (dbt's `limit 0` subquery). Default false. */
+  empty?: boolean;
 }
 
 export interface RenderOverrides {
@@ -262,7 +264,11 @@ export class RenderContext {
         return this.provisionalOf(target);
       });
     }
-    return this.relationValue(this.resolver.resolveRef(name, pkg, node));
+    return this.limited(this.relationValue(this.resolver.resolveRef(name, pkg, node)));
+  }
+
+  private limited(relation: RelationValue): RelationValue {
+    return this.current?.empty === true ? relation.with({}, { limit: 0 }) : relation;
   }
 
   private source(sourceName: string, table: string): unknown {
@@ -272,7 +278,7 @@ export class RenderContext {
     }
     try {
       const relation = this.resolver.resolveSource(sourceName, table, node);
-      return (relation.unique_id === undefined ? undefined : this.overridden(relation.unique_id)) ?? this.makeRelation(relation);
+      return this.limited((relation.unique_id === undefined ? undefined : this.overridden(relation.unique_id)) ?? this.makeRelation(relation));
     } catch (err) {
       // Keep rendering to find every problem in one compile; the error is reported once per call site.
       this.diagnostics.addError(err);
