@@ -16,9 +16,9 @@ import {
 } from '@xform/core';
 import { addProjectOptions, addSelectionOptions, compileFromOptions, parseThreads, partialParseCaches, type ProjectOptions, type SelectionOptions } from '../project-options.js';
 import { RunPrinter, type LogFormat } from '../run-printer.js';
-import { yellow } from '../output.js';
+import { red, yellow } from '../output.js';
 import { selectFromOptions } from '../selection.js';
-import { isWarnError, TEST_WARN } from '../warn-error.js';
+import { isWarnError, NOTHING_SELECTED, TEST_WARN } from '../warn-error.js';
 
 interface RunOptions extends ProjectOptions, SelectionOptions {
   fullRefresh?: boolean;
@@ -181,8 +181,10 @@ async function runCommand(spec: CommandSpec, options: RunOptions): Promise<numbe
       },
       xformVersion: XFORM_CORE_VERSION,
     });
-    if (results.length === 0) process.stderr.write(`${yellow('warning')} nothing to ${which}: no nodes match the selection\n`);
+    const nothing = results.length === 0 && isWarnError(NOTHING_SELECTED);
+    if (results.length === 0) process.stderr.write(`${nothing ? red('error') : yellow('warning')} nothing to ${which}: no nodes match the selection\n`);
     printer.summary(results, elapsed);
+    if (nothing) return 1;
     if (abort.signal.aborted) return 130;
     return results.some((r) => r.status === 'error' || r.status === 'fail') ? 1 : 0;
   } finally {

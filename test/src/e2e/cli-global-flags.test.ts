@@ -78,6 +78,15 @@ describe('--warn-error and --warn-error-options', () => {
     expect(excluded.code, excluded.stdout).toBe(0);
   });
 
+  it('fails a run whose selection matches nothing (XFORM_NOTHING_SELECTED)', async () => {
+    const root = await project({ 'models/a.sql': 'select 1 as id' });
+    const plain = await runXform(['run', '-s', 'tag:none'], { cwd: root });
+    expect(plain.code).toBe(0);
+    const strict = await runXform(['run', '-s', 'tag:none', '--warn-error'], { cwd: root });
+    expect(strict.code).toBe(1);
+    expect(strict.stderr).toContain('error nothing to run: no nodes match the selection');
+  });
+
   it('rejects unknown keys of --warn-error-options (exit 2)', async () => {
     const root = await project({ 'models/a.sql': 'select 1 as id' });
     const result = await runXform(['compile', '--warn-error-options', '{includes: all}'], { cwd: root });
