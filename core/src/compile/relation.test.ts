@@ -34,4 +34,12 @@ describe('relations', () => {
     expect(render("{% set d = {r: 1} %}{{ d[other] }}", { r: pending(), other: make({ schema: 's', identifier: 't' }) })).toBe('1');
     expect(reads).toBe(4);
   });
+
+  it("render with a limit as dbt's render_limited does (--empty: limit 0), keeping the parts a template reads", () => {
+    const r = make({ database: 'analytics', schema: 'marts', identifier: 'orders' }, { limit: 0 });
+    expect(render('{{ r }}|{{ r.identifier }}|{{ r.include(database=false) }}', { r })).toBe(
+      '(select * from analytics.marts.orders where false limit 0) _dbt_limit_subq_orders|orders|(select * from marts.orders where false limit 0) _dbt_limit_subq_orders',
+    );
+    expect(make({ schema: 's', identifier: 't' }, { limit: 5 }).render()).toBe('(select * from s.t limit 5) _dbt_limit_subq_t');
+  });
 });
