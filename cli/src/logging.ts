@@ -127,15 +127,20 @@ export function printResult(text: string): void {
 }
 
 function toFile(level: LogLevel, text: string): void {
-  if (state?.fd === undefined) return;
+  toFileLines(text.split('\n').map((line) => [level, line]));
+}
+
+/** One write per chunk: a run of thousands of nodes prints them in few chunks. */
+function toFileLines(lines: readonly [LogLevel, string][]): void {
+  if (state?.fd === undefined || lines.length === 0) return;
   const ts = new Date().toISOString();
-  const lines = scrubSecrets(text.replace(ANSI, '')).split('\n');
-  const out =
-    state.format === 'json'
-      ? lines.map((msg) => JSON.stringify({ ts, level, msg })).join('\n')
-      : lines.map((msg) => `${ts.slice(11, 23)} [${level.padEnd(5)}] ${msg}`).join('\n');
+  const json = state.format === 'json';
+  const out = lines.map(([level, line]) => {
+    const msg = scrubSecrets(line.replace(ANSI, ''));
+    return json ? JSON.stringify({ ts, level, msg }) : `${ts.slice(11, 23)} [${level.padEnd(5)}] ${msg}`;
+  });
   try {
-    writeSync(state.fd, `${out}\n`);
+    writeSync(state.fd, `${out.join('\n')}\n`);
   } catch {
     // A full disk loses log lines, not the command.
   }
@@ -169,12 +174,14 @@ function filterStream(stream: NodeJS.WriteStream, name: 'stdout' | 'stderr'): vo
     const lines = chunk.split('\n');
     const last = lines.pop()!;
     const kept: string[] = [];
+    const logged: [LogLevel, string][] = [];
     for (const line of last === '' ? lines : [...lines, last]) {
       const level = levelOf(line, name, previous);
       previous = level;
-      toFile(level, line);
+      logged.push([level, line]);
       if (RANK[level] >= RANK[s.threshold]) kept.push(terminalLine(level, line, s.format));
     }
+    toFileLines(logged);
     if (kept.length === 0) {
       // Callers waiting for the write's callback still get it.
       const callback = rest.find((r) => typeof r === 'function') as (() => void) | undefined;
