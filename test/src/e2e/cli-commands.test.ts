@@ -2,10 +2,12 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createAdapter } from '@xform/adapter-duckdb';
 import { runXform } from '../helpers/cli.js';
 import { removeProject, writeProject } from '../helpers/project.js';
+import { postgresProfile, withPostgres } from '../postgres-server.js';
 
 const roots: string[] = [];
 afterAll(async () => {
@@ -145,5 +147,37 @@ describe('xform parse', () => {
     expect(result.stdout).toMatch(/Parsed 2 models, \d+ macros in \d+\.\d\ds/);
     const manifest = JSON.parse(readFileSync(path.join(root, 'target/manifest.json'), 'utf8'));
     expect(Object.keys(manifest.nodes).sort()).toEqual(['model.demo.big_orders', 'model.demo.orders']);
+  });
+});
+
+describe('on PostgreSQL', () => {
+  const server = withPostgres();
+
+  it('run-operation creates a table, show previews a model, and --empty builds it with no rows', async () => {
+    const s = server();
+    const root = await project({
+      'xform_project.yml': 'name: shop\nversion: "1"\n',
+      'profiles.yml': postgresProfile(s, { profile: 'shop', schema: 'clitools' }),
+      'macros/ops.sql': '{% macro load_raw(n) %}{% do run_query("create schema if not exists " ~ target.schema) %}{% do run_query("create table " ~ target.schema ~ ".raw_items as select generate_series(1, " ~ n ~ ") as id") %}{% endmacro %}',
+      'models/sources.yml': 'version: 2\nsources:\n  - name: raw\n    schema: clitools\n    tables:\n      - name: raw_items\n',
+      'models/items.sql': "{{ config(materialized='table') }}select id, id * 10 as price from {{ source('raw', 'raw_items') }}",
+    });
+    const op = await runXform(['run-operation', 'load_raw', '--args', '{n: 6}'], { cwd: root });
+    expect(op.code, op.stdout + op.stderr).toBe(0);
+    const show = await runXform(['show', '-s', 'items', '--limit', '2', '-o', 'json'], { cwd: root });
+    expect(show.code, show.stderr).toBe(0);
+    expect(JSON.parse(show.stdout).show).toHaveLength(2);
+    const empty = await runXform(['run', '--empty'], { cwd: root });
+    expect(empty.code, empty.stdout + empty.stderr).toBe(0);
+    const client = new pg.Client({ connectionString: s.url });
+    await client.connect();
+    try {
+      expect((await client.query('select count(*)::int as n from clitools.raw_items')).rows).toEqual([{ n: 6 }]);
+      expect((await client.query('select count(*)::int as n from clitools.items')).rows).toEqual([{ n: 0 }]);
+      const columns = await client.query("select column_name from information_schema.columns where table_schema = 'clitools' and table_name = 'items' order by ordinal_position");
+      expect(columns.rows.map((r) => r.column_name)).toEqual(['id', 'price']);
+    } finally {
+      await client.end();
+    }
   });
 });
