@@ -1,9 +1,10 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { checkFreshness, hasFreshness, loadAdapter, selectNodes, writeSourcesJson, XFORM_CORE_VERSION, type SourceNode } from '@xform/core';
+import { checkFreshness, hasFreshness, loadAdapter, writeSourcesJson, XFORM_CORE_VERSION, type SourceNode } from '@xform/core';
 import { addProjectOptions, addSelectionOptions, compileFromOptions, parseThreads, type ProjectOptions, type SelectionOptions } from '../project-options.js';
 import { FreshnessPrinter } from '../freshness-printer.js';
 import { yellow } from '../output.js';
+import { selectFromOptions } from '../selection.js';
 
 interface FreshnessOptions extends ProjectOptions, SelectionOptions {
   output?: string;
@@ -28,7 +29,7 @@ async function freshnessCommand(options: FreshnessOptions): Promise<number> {
   const threads = parseThreads(options.threads);
   const compiled = await compileFromOptions(options);
   const { project, manifest } = compiled;
-  const selected = selectNodes(compiled.graph, { select: options.select, exclude: options.exclude, resourceTypes: ['source'] });
+  const selected = selectFromOptions(compiled, options, { resourceTypes: ['source'] });
   const sources = [...selected].map((id) => manifest.sources[id]).filter((s): s is SourceNode => s !== undefined && hasFreshness(s));
   if (sources.length === 0) {
     process.stderr.write(`${yellow('warning')} no selected source has a loaded_at_field and a freshness rule (warn_after / error_after)\n`);

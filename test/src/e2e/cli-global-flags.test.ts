@@ -163,6 +163,29 @@ describe('--selector and selectors.yml', () => {
     expect(explicit.stdout.trim()).toBe('events');
   });
 
+  it('selects the sources of source freshness', async () => {
+    const root = await project({
+      'models/loads.sql': "{{ config(materialized='table') }}select current_timestamp as loaded_at",
+      'models/sources.yml': [
+        'version: 2',
+        'sources:',
+        '  - name: shop',
+        '    schema: main',
+        '    loaded_at_field: loaded_at',
+        '    freshness: {warn_after: {count: 1, period: day}}',
+        '    tables:',
+        '      - {name: a, identifier: loads}',
+        '      - {name: b, identifier: loads}',
+      ].join('\n'),
+      'selectors.yml': 'selectors:\n  - name: only_a\n    definition: "source:shop.a"\n',
+    });
+    expect((await runXform(['run'], { cwd: root })).code).toBe(0);
+    const result = await runXform(['source', 'freshness', '--selector', 'only_a'], { cwd: root });
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    const file = JSON.parse(readFileSync(path.join(root, 'target/sources.json'), 'utf8')) as { results: { unique_id: string }[] };
+    expect(file.results.map((r) => r.unique_id)).toEqual(['source.demo.shop.a']);
+  });
+
   it('names an unknown selector with a did-you-mean (exit 2)', async () => {
     const root = await project({ ...SHOP, 'selectors.yml': SELECTORS });
     const result = await runXform(['ls', '--selector', 'finance_table'], { cwd: root });
