@@ -7,8 +7,8 @@ import { dim, green } from '../output.js';
 
 interface CleanOptions {
   projectDir?: string;
-  /** false with --no-clean-project-files-only. */
-  cleanProjectFilesOnly: boolean;
+  /** false with --no-clean-project-files-only; default (undefined) refuses paths outside the project. */
+  cleanProjectFilesOnly?: boolean;
 }
 
 export function registerClean(program: Command, setExitCode: (code: number) => void): void {
@@ -16,13 +16,14 @@ export function registerClean(program: Command, setExitCode: (code: number) => v
     .command('clean')
     .description('delete the folders listed in clean-targets of the project file (default: the target path and dbt_packages/)')
     .option('--project-dir <dir>', 'the folder holding xform_project.yml or dbt_project.yml (default: the current folder)')
+    .option('--clean-project-files-only', 'refuse clean-targets outside the project folder (the default)')
     .option('--no-clean-project-files-only', 'also delete clean-targets outside the project folder')
     .action(async (options: CleanOptions) => {
       const root = path.resolve(options.projectDir ?? '.');
       const config = readConfig(root);
       const targets = config.cleanTargets ?? [config.targetPath];
       // Refused before anything is deleted: a typo in one target deletes nothing.
-      const resolved = targets.map((target) => checkTarget(root, target, config, options.cleanProjectFilesOnly));
+      const resolved = targets.map((target) => checkTarget(root, target, config, options.cleanProjectFilesOnly !== false));
       for (const [i, dir] of resolved.entries()) {
         const shown = targets[i]!;
         if (!existsSync(dir)) {

@@ -5,14 +5,15 @@ import { addProjectOptions, compileFromOptions, type ProjectOptions } from '../p
 import { dim } from '../output.js';
 
 interface ParseOptions extends ProjectOptions {
-  /** false with --no-write-manifest. */
-  writeManifest: boolean;
+  /** false with --no-write-manifest; default (undefined) writes. */
+  writeManifest?: boolean;
 }
 
 export function registerParse(program: Command, setExitCode: (code: number) => void): void {
   const command = program
     .command('parse')
     .description('read and check the whole project without connecting to the warehouse, write target/manifest.json, and print how long each step took')
+    .option('--write-manifest', 'write target/manifest.json (the default)')
     .option('--no-write-manifest', 'check the project only; write nothing');
   addProjectOptions(command).action(async (options: ParseOptions) => {
     const started = performance.now();
@@ -24,7 +25,7 @@ export function registerParse(program: Command, setExitCode: (code: number) => v
     const summary = [...counts].map(([type, n]) => `${n} ${type}${n === 1 ? '' : 's'}`).join(', ') || 'nothing';
     const seconds = (from: number, to: number) => `${((to - from) / 1000).toFixed(2)}s`;
     process.stdout.write(`Parsed ${summary}, ${Object.keys(manifest.macros).length} macros in ${seconds(started, parsed)}\n`);
-    if (options.writeManifest) {
+    if (options.writeManifest !== false) {
       const targetDir = path.resolve(project.root, project.config.targetPath);
       await ensureDir(targetDir, 'the target folder');
       const file = path.join(targetDir, 'manifest.json');

@@ -68,6 +68,11 @@ describe('xform clean', () => {
     expect(existsSync(path.join(outside, 'precious.txt'))).toBe(true);
     expect(existsSync(path.join(root, 'target/x.txt'))).toBe(true);
 
+    // Asked for, the path outside is deleted.
+    const asked = await runXform(['clean', '--no-clean-project-files-only'], { cwd: root });
+    expect(asked.code, asked.stderr).toBe(0);
+    expect(existsSync(outside)).toBe(false);
+
     const models = await project({ 'xform_project.yml': 'name: demo\nversion: "1"\nclean-targets: ["."]\n', ...SHOP });
     expect((await runXform(['clean'], { cwd: models })).code).toBe(2);
     expect(existsSync(path.join(models, 'models/orders.sql'))).toBe(true);
@@ -142,7 +147,7 @@ describe('xform parse', () => {
     const dry = await runXform(['parse', '--no-write-manifest'], { cwd: root });
     expect(dry.code, dry.stderr).toBe(0);
     expect(existsSync(path.join(root, 'target/manifest.json'))).toBe(false);
-    const result = await runXform(['parse'], { cwd: root });
+    const result = await runXform(['parse', '--write-manifest'], { cwd: root });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/Parsed 2 models, \d+ macros in \d+\.\d\ds/);
     const manifest = JSON.parse(readFileSync(path.join(root, 'target/manifest.json'), 'utf8'));
