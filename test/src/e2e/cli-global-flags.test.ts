@@ -208,6 +208,15 @@ describe('terminal output levels', () => {
     expect(quiet.stdout).toContain('Finished with errors');
   });
 
+  it('takes the flags before the command too, as dbt users write them', async () => {
+    const root = await project({ 'models/good.sql': 'select 1 as id' });
+    const quiet = await runXform(['-q', 'run'], { cwd: root });
+    expect(quiet.code, quiet.stderr).toBe(0);
+    expect(quiet.stdout).toBe('');
+    const json = await runXform(['--log-format', 'json', 'run'], { cwd: root });
+    expect(JSON.parse(json.stdout.trim().split('\n')[0]!)).toMatchObject({ type: 'run_start' });
+  });
+
   it('-q keeps the results of ls', async () => {
     const root = await project({ 'models/good.sql': 'select 1 as id' });
     const result = await runXform(['ls', '-q', '-o', 'name'], { cwd: root });
