@@ -277,6 +277,15 @@ describe('--log-format', () => {
     for (const line of lines) expect(JSON.parse(line)).toMatchObject({ level: 'info', msg: expect.any(String) });
   });
 
+  it('debug prefixes every line with its time and level', async () => {
+    const root = await project({ 'models/a.sql': 'select 1 as id' });
+    const result = await runXform(['compile', '--log-format', 'debug'], { cwd: root });
+    expect(result.code).toBe(0);
+    const lines = result.stdout.trim().split('\n');
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) expect(line).toMatch(/^\d\d:\d\d:\d\d\.\d{3} \[info \] /);
+  });
+
   it('an unknown format is a usage error with a did-you-mean', async () => {
     const root = await project({ 'models/a.sql': 'select 1 as id' });
     const result = await runXform(['ls', '--log-format', 'jsn'], { cwd: root });
