@@ -61,6 +61,8 @@ export async function main(argv: string[]): Promise<number> {
       exitCode = (err as { code?: unknown }).code === WARN_ERROR ? 1 : 2;
     }
   }
+  // Lines a printer batches to the next turn of the event loop still reach the log file.
+  await new Promise((resolve) => setImmediate(resolve));
   stopLogging(exitCode);
   return exitCode;
 }

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { loadAdapter, parseMappingArg } from '@xform/core';
 import { addProjectOptions, compileFromOptions, type ProjectOptions } from '../project-options.js';
 import { debug } from '../logging.js';
+import { traceStatements } from '../trace-sql.js';
 import { green, yellow } from '../output.js';
 
 interface RunOperationOptions extends ProjectOptions {
@@ -25,7 +26,7 @@ export function registerRunOperation(program: Command, setExitCode: (code: numbe
       },
     });
     const { project } = compiled;
-    const adapter = await loadAdapter(project.target, { projectRoot: project.root, threads: 1 });
+    const adapter = traceStatements(await loadAdapter(project.target, { projectRoot: project.root, threads: 1 }));
     try {
       debug(`run-operation ${macro} with ${JSON.stringify(args)} on target '${project.target.name}'`);
       await adapter.withConnection((connection) => compiled.runOperation(macro, args, { connection, adapter }));

@@ -18,6 +18,7 @@ import { addProjectOptions, addSelectionOptions, compileFromOptions, parseThread
 import { RunPrinter, type LogFormat } from '../run-printer.js';
 import { red, yellow } from '../output.js';
 import { selectFromOptions } from '../selection.js';
+import { traceStatements } from '../trace-sql.js';
 import { isWarnError, NOTHING_SELECTED, TEST_WARN } from '../warn-error.js';
 
 interface RunOptions extends ProjectOptions, SelectionOptions {
@@ -136,7 +137,7 @@ async function runCommand(spec: CommandSpec, options: RunOptions): Promise<numbe
   const wait = { waitSeconds, signal: abort.signal, onWait: (holder: string) => printWaiting(project.target.name, holder) };
   let lock: RunLock | undefined;
   try {
-    adapter = await loadAdapter(project.target, { projectRoot: project.root, threads: poolSize, fileLock: wait });
+    adapter = traceStatements(await loadAdapter(project.target, { projectRoot: project.root, threads: poolSize, fileLock: wait }));
     // Commands that create relations hold the target's run lock for the whole run, hooks included.
     if (writes(spec, options, manifest, selected) && adapter.acquireRunLock) {
       lock = await adapter.acquireRunLock({ ...wait, invocationId: manifest.metadata.invocation_id });

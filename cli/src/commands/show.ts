@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { didYouMeanHint, loadAdapter, selectNodes, XformError, type CompiledProject, type Connection, type ExecutableNode, type Adapter } from '@xform/core';
 import { addProjectOptions, compileFromOptions, type ProjectOptions } from '../project-options.js';
 import { printResult } from '../logging.js';
+import { traceStatements } from '../trace-sql.js';
 import { formatTable, jsonValue } from '../show-table.js';
 
 interface ShowOptions extends ProjectOptions {
@@ -29,7 +30,7 @@ export function registerShow(program: Command, setExitCode: (code: number) => vo
     }
     const compiled = await compileFromOptions(options);
     const node = options.select === undefined ? undefined : pickNode(compiled, options.select);
-    const adapter = await loadAdapter(compiled.project.target, { projectRoot: compiled.project.root, threads: 1 });
+    const adapter = traceStatements(await loadAdapter(compiled.project.target, { projectRoot: compiled.project.root, threads: 1 }));
     try {
       const rows = await adapter.withConnection(async (connection) => {
         const sql = await previewSql(compiled, node, options.inline, { connection, adapter });

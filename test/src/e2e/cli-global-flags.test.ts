@@ -255,6 +255,8 @@ describe('the log file', () => {
     expect(log).toMatch(/\| xform run --vars \{token: \*+\}/);
     expect(log).toMatch(/\[info \] 1 of 1 {2}OK\s+view\s+main\.a/);
     expect(log).toMatch(/\[debug\] xform \S+ on node .*running 'run'/);
+    expect(log).toMatch(/\[debug\] SQL \(model\.demo\.a\): create or replace view "main"\."a"/);
+    expect(log).toMatch(/\[info \] Done: 1 ok/);
     expect(log).toContain('| xform ls ');
     expect(log).not.toContain('tok-5ecret-value');
   });
