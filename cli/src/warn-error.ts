@@ -1,7 +1,8 @@
 /**
  * `--warn-error` / `--warn-error-options`: warnings that become errors. Codes are xform's diagnostic codes
- * (XFORM_APPEND_DUPLICATES...), plus XFORM_TEST_WARN for a data test that warns and XFORM_NOTHING_SELECTED
- * for a selection that matches nothing. dbt's keys are accepted: include/error, exclude/warn.
+ * (XFORM_APPEND_DUPLICATES...), plus XFORM_TEST_WARN for a data test that warns, XFORM_FRESHNESS_WARN for a
+ * source past warn_after, and XFORM_NOTHING_SELECTED for a run whose selection matches nothing. dbt's keys
+ * are accepted: include/error, exclude/warn.
  */
 import { parseMappingArg, XformError, type Diagnostic } from '@xform/core';
 
@@ -12,6 +13,7 @@ export interface WarnErrorOptions {
 
 export const TEST_WARN = 'XFORM_TEST_WARN';
 export const NOTHING_SELECTED = 'XFORM_NOTHING_SELECTED';
+export const FRESHNESS_WARN = 'XFORM_FRESHNESS_WARN';
 
 let include: 'all' | Set<string> = new Set();
 let exclude = new Set<string>();

@@ -5,6 +5,7 @@ import { addProjectOptions, addSelectionOptions, compileFromOptions, parseThread
 import { FreshnessPrinter } from '../freshness-printer.js';
 import { yellow } from '../output.js';
 import { selectFromOptions } from '../selection.js';
+import { FRESHNESS_WARN, isWarnError } from '../warn-error.js';
 
 interface FreshnessOptions extends ProjectOptions, SelectionOptions {
   output?: string;
@@ -50,7 +51,8 @@ async function freshnessCommand(options: FreshnessOptions): Promise<number> {
     await writeSourcesJson(file, results, { invocationId: manifest.metadata.invocation_id, generatedAt: new Date(), elapsed, xformVersion: XFORM_CORE_VERSION });
     printer.summary(results, elapsed);
     if (abort.signal.aborted) return 130;
-    return results.some((r) => r.status === 'error' || r.status === 'runtime error') ? 1 : 0;
+    const warnFails = isWarnError(FRESHNESS_WARN);
+    return results.some((r) => r.status === 'error' || r.status === 'runtime error' || (warnFails && r.status === 'warn')) ? 1 : 0;
   } finally {
     process.off('SIGINT', onSigint);
     await adapter.close();

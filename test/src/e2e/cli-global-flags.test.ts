@@ -87,6 +87,18 @@ describe('--warn-error and --warn-error-options', () => {
     expect(strict.stderr).toContain('error nothing to run: no nodes match the selection');
   });
 
+  it('fails source freshness on a source past warn_after (XFORM_FRESHNESS_WARN)', async () => {
+    const root = await project({
+      'models/loads.sql': "{{ config(materialized='table') }}select current_timestamp - interval '2 hours' as loaded_at",
+      'models/sources.yml': 'version: 2\nsources:\n  - name: shop\n    schema: main\n    loaded_at_field: loaded_at\n    freshness: {warn_after: {count: 1, period: hour}}\n    tables:\n      - {name: a, identifier: loads}\n',
+    });
+    expect((await runXform(['run'], { cwd: root })).code).toBe(0);
+    const plain = await runXform(['source', 'freshness'], { cwd: root });
+    expect(plain.code, plain.stdout + plain.stderr).toBe(0);
+    expect(plain.stdout).toContain('WARN');
+    expect((await runXform(['source', 'freshness', '--warn-error'], { cwd: root })).code).toBe(1);
+  });
+
   it('rejects unknown keys of --warn-error-options (exit 2)', async () => {
     const root = await project({ 'models/a.sql': 'select 1 as id' });
     const result = await runXform(['compile', '--warn-error-options', '{includes: all}'], { cwd: root });
