@@ -1,6 +1,6 @@
 import { scrubSecrets } from '@xform/core/secrets';
 import { setInvocation } from './invocation.js';
-import { compileIfUnchanged } from './unchanged-compile.js';
+import { compileIfUnchanged, logUnchangedCompile } from './unchanged-compile.js';
 import { XFORM_VERSION } from './version.js';
 
 /** Runs the CLI and returns the process exit code. Never throws. */
@@ -19,14 +19,20 @@ export async function main(argv: string[]): Promise<number> {
   // An unchanged project re-compiles without loading the compiler (which alone takes ~0.3 s).
   try {
     const unchanged = compileIfUnchanged(argv);
-    if (unchanged !== undefined) return unchanged;
+    if (unchanged !== undefined) {
+      logUnchangedCompile(argv, unchanged);
+      return unchanged;
+    }
   } catch {
     // Any doubt about the snapshot means a full compile.
   }
-  const [{ Command, CommanderError }, { printError }, { registerCommands }] = await Promise.all([
+  const [{ Command, CommanderError }, { printError }, { registerCommands }, { addGlobalOptions }, { stopLogging }, { WARN_ERROR }] = await Promise.all([
     import('commander'),
     import('./output.js'),
     import('./commands/index.js'),
+    import('./global-options.js'),
+    import('./logging.js'),
+    import('./warn-error.js'),
   ]);
   const program = new Command();
   program
@@ -41,15 +47,22 @@ export async function main(argv: string[]): Promise<number> {
   registerCommands(program, (code) => {
     exitCode = code;
   });
+  addGlobalOptions(program, argv);
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return exitCode;
   } catch (err) {
     if (err instanceof CommanderError) {
-      // --help and --version exit through here with code 0.
-      return err.exitCode;
+      // --help and --version exit through here with code 0; an unknown command, flag or a bad value is a
+      // usage error: 2, as the README says.
+      exitCode = err.exitCode === 0 ? 0 : 2;
+    } else {
+      printError(err);
+      // Warnings made errors fail the command as a failed node does; other errors are usage or project errors.
+      exitCode = (err as { code?: unknown }).code === WARN_ERROR ? 1 : 2;
     }
-    printError(err);
-    return 2;
   }
+  // Lines a printer batches to the next turn of the event loop still reach the log file.
+  await new Promise((resolve) => setImmediate(resolve));
+  stopLogging(exitCode);
+  return exitCode;
 }

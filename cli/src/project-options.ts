@@ -12,11 +12,13 @@ import {
   SchemaFileCache,
   XformError,
   type CompiledProject,
+  type CompileOptions,
   type LoadedProject,
   type LoadProjectOptions,
   type WrittenFiles,
 } from '@xform/core';
 import { printDiagnostics } from './output.js';
+import { failOnWarnings } from './warn-error.js';
 
 export interface ProjectOptions {
   projectDir?: string;
@@ -28,6 +30,8 @@ export interface ProjectOptions {
 export interface SelectionOptions {
   select?: string[];
   exclude?: string[];
+  /** `--selector`: a named selector of selectors.yml. */
+  selector?: string;
 }
 
 export function addProjectOptions(command: Command): Command {
@@ -41,7 +45,8 @@ export function addProjectOptions(command: Command): Command {
 export function addSelectionOptions(command: Command): Command {
   return command
     .option('-s, --select <selector...>', "nodes to include, e.g. 'stg_orders+', 'tag:daily', 'layer:gold'")
-    .option('--exclude <selector...>', 'nodes to leave out (same syntax as --select)');
+    .option('--exclude <selector...>', 'nodes to leave out (same syntax as --select)')
+    .option('--selector <name>', 'a named selector of selectors.yml (instead of --select)');
 }
 
 /** Environment for profiles.yml and env_var(); default process.env. */
@@ -56,6 +61,7 @@ export async function loadProjectFromOptions(options: ProjectOptions, env?: Env,
     target: options.target,
     vars: options.vars === undefined ? undefined : parseVarsArg(options.vars),
   });
+  failOnWarnings(project.diagnostics);
   printDiagnostics(project.diagnostics);
   return project;
 }
@@ -68,6 +74,10 @@ export interface CompileExtras {
   renderCache?: (project: LoadedProject) => Promise<RenderCache>;
   /** The partial-parse schema YAML cache, given the target folder. Default none. */
   schemaCache?: LoadProjectOptions['schemaCache'];
+  /** `--empty`: refs and sources render as zero-row relations when the run renders. Default false. */
+  empty?: boolean;
+  /** Receives log(), print() and exceptions.warn() of templates. Default: dropped. */
+  log?: CompileOptions['log'];
 }
 
 export async function compileFromOptions(options: ProjectOptions, extras: CompileExtras = {}): Promise<CompiledProject> {
@@ -77,8 +87,10 @@ export async function compileFromOptions(options: ProjectOptions, extras: Compil
     loadDialect(project.target.type, { projectRoot: project.root }),
     extras.renderCache?.(project),
   ]);
-  const compiled = compileProject(project, { dialect, env, renderCache });
-  printDiagnostics(compiled.diagnostics.filter((d) => !project.diagnostics.includes(d)));
+  const compiled = compileProject(project, { dialect, env, renderCache, empty: extras.empty, log: extras.log });
+  const warnings = compiled.diagnostics.filter((d) => !project.diagnostics.includes(d));
+  failOnWarnings(warnings);
+  printDiagnostics(warnings);
   return compiled;
 }
 

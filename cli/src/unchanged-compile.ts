@@ -4,7 +4,9 @@
  * variables read, the command line, the xform build) differs; if none does, the manifest and compiled SQL
  * on disk are already what a compile would write. Runs before the compiler is even loaded.
  */
+import { appendFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { scrubSecrets } from '@xform/core/secrets';
 import { compileKey, readEnvKey, readSnapshot, unchangedSince } from '@xform/core/partial-parse';
 import { printCompileSummary, type CompileSummary } from './compile-summary.js';
 
@@ -39,4 +41,24 @@ export function compileIfUnchanged(argv: readonly string[]): number | undefined 
   if (!unchangedSince(snapshot, { key: compileKey(argv, process.cwd()), env: process.env, envKey })) return undefined;
   printCompileSummary(summary, started);
   return 0;
+}
+
+/**
+ * The log file's lines for a compile answered by the short cut, written without loading the logging module
+ * (and with it the compiler) that every other command starts with; same format as logging.ts.
+ */
+export function logUnchangedCompile(argv: readonly string[], exitCode: number): void {
+  const dir = path.join(path.resolve(projectDirArg(argv) ?? '.'), 'logs');
+  const now = new Date().toISOString();
+  const line = (level: string, text: string) => `${now.slice(11, 23)} [${level.padEnd(5)}] ${text}\n`;
+  try {
+    mkdirSync(dir, { recursive: true });
+    const text =
+      line('info', `${'='.repeat(20)} ${now} | xform ${argv.join(' ')} ${'='.repeat(20)}`) +
+      line('info', 'compile: nothing changed since the last compile; target/ is up to date') +
+      line('debug', `finished with exit code ${exitCode}`);
+    appendFileSync(path.join(dir, 'xform.log'), scrubSecrets(text));
+  } catch {
+    // A log that cannot be written never fails a compile.
+  }
 }

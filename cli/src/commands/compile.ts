@@ -1,11 +1,13 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { loadAdapter, selectNodes, writeCompileArtifacts, type CompiledProject, type ExecutableNode, type TestNode } from '@xform/core';
+import { loadAdapter, writeCompileArtifacts, type CompiledProject, type ExecutableNode, type TestNode } from '@xform/core';
 import { recordingEnv } from '@xform/core/partial-parse';
 import { addProjectOptions, addSelectionOptions, compileFromOptions, partialParseCaches, type ProjectOptions, type SelectionOptions } from '../project-options.js';
 import { printCompileSummary } from '../compile-summary.js';
 import { saveCompileSnapshot } from '../compile-snapshot.js';
 import { printDryRun } from './compile-dry-run.js';
+import { printResult } from '../logging.js';
+import { selectFromOptions } from '../selection.js';
 
 interface CompileOptions extends ProjectOptions, SelectionOptions {
   inline?: string;
@@ -28,14 +30,14 @@ export function registerCompile(program: Command, setExitCode: (code: number) =>
     const caches = partialParseCaches({ use: options.partialParse });
     const compiled = await compileFromOptions(options, { env: recorder.env, ...caches.extras });
     if (options.inline !== undefined) {
-      process.stdout.write(`${compiled.compileInline(options.inline).trim()}\n`);
+      printResult(`${compiled.compileInline(options.inline).trim()}\n`);
       setExitCode(0);
       return;
     }
     const { manifest, project } = compiled;
     let keep: Set<string> | undefined;
-    if (options.select?.length || options.exclude?.length) {
-      keep = selectNodes(compiled.graph, { select: options.select, exclude: options.exclude });
+    if (options.select?.length || options.exclude?.length || options.selector !== undefined) {
+      keep = selectFromOptions(compiled, options);
       for (const id of Object.keys(manifest.nodes)) {
         if (!keep.has(id)) delete manifest.nodes[id]?.compiled_code;
       }

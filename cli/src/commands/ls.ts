@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
-import { selectNodes, type GraphNode } from '@xform/core';
+import type { GraphNode } from '@xform/core';
 import { addProjectOptions, addSelectionOptions, compileFromOptions, type ProjectOptions, type SelectionOptions } from '../project-options.js';
 import { yellow } from '../output.js';
+import { printResult } from '../logging.js';
+import { selectFromOptions } from '../selection.js';
 
 interface LsOptions extends ProjectOptions, SelectionOptions {
   output: 'name' | 'path' | 'json' | 'selector';
@@ -22,11 +24,7 @@ export function registerLs(program: Command, setExitCode: (code: number) => void
     .option('--resource-type <type...>', 'only these resource types (model, seed, source, test, snapshot)');
   addSelectionOptions(addProjectOptions(command)).action(async (options: LsOptions) => {
     const compiled = await compileFromOptions(options);
-    const selected = selectNodes(compiled.graph, {
-      select: options.select,
-      exclude: options.exclude,
-      resourceTypes: options.resourceType as never,
-    });
+    const selected = selectFromOptions(compiled, options, { resourceTypes: options.resourceType as never });
     const { manifest } = compiled;
     const nodes = compiled.graph
       .topoOrder()
@@ -57,7 +55,7 @@ export function registerLs(program: Command, setExitCode: (code: number) => void
         default:
           line = selectorOf(node);
       }
-      process.stdout.write(`${line}\n`);
+      printResult(`${line}\n`);
     }
     setExitCode(0);
   });

@@ -3,7 +3,6 @@ import type { Command } from 'commander';
 import {
   executeRun,
   loadAdapter,
-  selectNodes,
   writeCompileArtifacts,
   writeRunResults,
   XFORM_CORE_VERSION,
@@ -19,7 +18,10 @@ import {
 } from '@xform/core';
 import { addProjectOptions, addSelectionOptions, compileFromOptions, parseThreads, partialParseCaches, type ProjectOptions, type SelectionOptions } from '../project-options.js';
 import { RunPrinter, type LogFormat } from '../run-printer.js';
-import { yellow } from '../output.js';
+import { red, yellow } from '../output.js';
+import { selectFromOptions } from '../selection.js';
+import { traceStatements } from '../trace-sql.js';
+import { isWarnError, NOTHING_SELECTED, TEST_WARN } from '../warn-error.js';
 
 interface RunOptions extends ProjectOptions, SelectionOptions {
   fullRefresh?: boolean;
@@ -31,6 +33,7 @@ interface RunOptions extends ProjectOptions, SelectionOptions {
   wait?: string | boolean;
   eventTimeStart?: string;
   eventTimeEnd?: string;
+  empty?: boolean;
 }
 
 interface CommandSpec {
@@ -86,6 +89,7 @@ export function registerRun(program: Command, setExitCode: (code: number) => voi
         .option('--event-time-start <time>', 'microbatch models: process batches from this date or UTC datetime (2026-01-10, 2026-01-10T06:00:00Z)')
         .option('--event-time-end <time>', 'microbatch models: process batches up to this date or UTC datetime, exclusive (default: now)');
     }
+    if (spec.name === 'run' || spec.name === 'build') command.option('--empty', 'build models with no rows: refs and sources read as empty relations (checks SQL and columns cheaply)');
     if (spec.tests) {
       command
         .option('--store-failures', 'keep the failing rows of every failing test in <schema>_audit.<test name> (appended per run)')
@@ -95,7 +99,7 @@ export function registerRun(program: Command, setExitCode: (code: number) => voi
       .option('--wait [seconds]', 'when another build holds the target, wait for it (at most <seconds>; default as long as it takes) instead of refusing')
       .option('--threads <n>', 'how many nodes to run at once (default: the profile\'s threads, else 4)')
       .option('-x, --fail-fast', 'stop starting new nodes after the first failure')
-      .option('--log-format <format>', 'text | json (one JSON object per event)', 'text');
+      .option('--log-format <format>', 'text | json (one JSON object per event) | debug (with times and levels)', 'text');
     addSelectionOptions(addProjectOptions(command)).action(async (options: RunOptions) => {
       setExitCode(await runCommand(spec, options));
     });
@@ -138,10 +142,10 @@ async function runCommand(spec: CommandSpec, options: RunOptions): Promise<numbe
   const indirectSelection = parseIndirectSelection(options.indirectSelection);
   const eventTime = parseEventTimeRange(options.eventTimeStart, options.eventTimeEnd);
   const caches = partialParseCaches();
-  const compiled = await compileFromOptions(options, caches.extras);
+  const compiled = await compileFromOptions(options, { ...caches.extras, empty: options.empty === true });
   const { project, manifest } = compiled;
   const targetDir = path.resolve(project.root, project.config.targetPath);
-  const selected = selectNodes(compiled.graph, { select: options.select, exclude: options.exclude, resourceTypes: spec.kinds, indirectSelection });
+  const selected = selectFromOptions(compiled, options, { resourceTypes: spec.kinds, indirectSelection });
   const snapshots = [...selected].filter((id) => manifest.nodes[id]?.resource_type === 'snapshot');
   if (snapshots.length > 0) {
     process.stderr.write(`${yellow('warning')} ${snapshots.length} snapshot(s) selected: snapshots are not run by this version of xform\n`);
@@ -160,7 +164,7 @@ async function runCommand(spec: CommandSpec, options: RunOptions): Promise<numbe
   const wait = { waitSeconds, signal: abort.signal, onWait: (holder: string) => printWaiting(project.target.name, holder) };
   let lock: RunLock | undefined;
   try {
-    adapter = await loadAdapter(project.target, { projectRoot: project.root, threads: poolSize, fileLock: wait });
+    adapter = traceStatements(await loadAdapter(project.target, { projectRoot: project.root, threads: poolSize, fileLock: wait }));
     // Commands that create relations hold the target's run lock for the whole run, hooks included.
     if (writes(spec, options, manifest, selected) && adapter.acquireRunLock) {
       lock = await adapter.acquireRunLock({ ...wait, invocationId: manifest.metadata.invocation_id });
@@ -183,6 +187,7 @@ async function runCommand(spec: CommandSpec, options: RunOptions): Promise<numbe
       failFast: options.failFast === true,
       audit: spec.audit,
       storeFailures: options.storeFailures === true,
+      warnError: isWarnError(TEST_WARN),
       runLockHeld: lock !== undefined,
       eventTimeStart: eventTime.start,
       eventTimeEnd: eventTime.end,
@@ -208,8 +213,10 @@ async function runCommand(spec: CommandSpec, options: RunOptions): Promise<numbe
       },
       xformVersion: XFORM_CORE_VERSION,
     });
-    if (results.length === 0) process.stderr.write(`${yellow('warning')} nothing to ${which}: no nodes match the selection\n`);
+    const nothing = results.length === 0 && isWarnError(NOTHING_SELECTED);
+    if (results.length === 0) process.stderr.write(`${nothing ? red('error') : yellow('warning')} nothing to ${which}: no nodes match the selection\n`);
     printer.summary(results, elapsed);
+    if (nothing) return 1;
     if (abort.signal.aborted) return 130;
     return results.some((r) => r.status === 'error' || r.status === 'fail' || r.status === 'partial success') ? 1 : 0;
   } finally {

@@ -1,9 +1,11 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { checkFreshness, hasFreshness, loadAdapter, selectNodes, writeSourcesJson, XFORM_CORE_VERSION, type SourceNode } from '@xform/core';
+import { checkFreshness, hasFreshness, loadAdapter, writeSourcesJson, XFORM_CORE_VERSION, type SourceNode } from '@xform/core';
 import { addProjectOptions, addSelectionOptions, compileFromOptions, parseThreads, type ProjectOptions, type SelectionOptions } from '../project-options.js';
 import { FreshnessPrinter } from '../freshness-printer.js';
 import { yellow } from '../output.js';
+import { selectFromOptions } from '../selection.js';
+import { FRESHNESS_WARN, isWarnError } from '../warn-error.js';
 
 interface FreshnessOptions extends ProjectOptions, SelectionOptions {
   output?: string;
@@ -28,7 +30,7 @@ async function freshnessCommand(options: FreshnessOptions): Promise<number> {
   const threads = parseThreads(options.threads);
   const compiled = await compileFromOptions(options);
   const { project, manifest } = compiled;
-  const selected = selectNodes(compiled.graph, { select: options.select, exclude: options.exclude, resourceTypes: ['source'] });
+  const selected = selectFromOptions(compiled, options, { resourceTypes: ['source'] });
   const sources = [...selected].map((id) => manifest.sources[id]).filter((s): s is SourceNode => s !== undefined && hasFreshness(s));
   if (sources.length === 0) {
     process.stderr.write(`${yellow('warning')} no selected source has a loaded_at_field and a freshness rule (warn_after / error_after)\n`);
@@ -49,7 +51,8 @@ async function freshnessCommand(options: FreshnessOptions): Promise<number> {
     await writeSourcesJson(file, results, { invocationId: manifest.metadata.invocation_id, generatedAt: new Date(), elapsed, xformVersion: XFORM_CORE_VERSION });
     printer.summary(results, elapsed);
     if (abort.signal.aborted) return 130;
-    return results.some((r) => r.status === 'error' || r.status === 'runtime error') ? 1 : 0;
+    const warnFails = isWarnError(FRESHNESS_WARN);
+    return results.some((r) => r.status === 'error' || r.status === 'runtime error' || (warnFails && r.status === 'warn')) ? 1 : 0;
   } finally {
     process.off('SIGINT', onSigint);
     await adapter.close();

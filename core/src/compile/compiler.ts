@@ -11,7 +11,7 @@ import { MODEL_MATERIALIZATIONS } from '../project/node-config.js';
 import type { LoadedProject, ProjectFile } from '../project/types.js';
 import { LineageGraph, NodeIndex, checkLayerRules } from '../graph/index.js';
 import type { ExecutableNode, GraphNode, MacroNode, RelationRef, SourceNode, TestNode } from '../graph/types.js';
-import { INTERNAL_PACKAGE, TemplateEngine, type CompiledTemplate } from '../template/index.js';
+import { INTERNAL_PACKAGE, TemplateEngine, type CompiledTemplate, type LogFn } from '../template/index.js';
 import type { Adapter, Connection, Dialect } from '../adapter/types.js';
 import { IntrospectionSession } from './introspection.js';
 
@@ -38,6 +38,9 @@ import { XFORM_CORE_VERSION } from '../version.js';
 
 export { MODEL_MATERIALIZATIONS };
 
+/** The template name holding `xform run-operation --args`. */
+const OPERATION_ARGS = '__xform_operation_args';
+
 export interface CompileOptions {
   /** Quoting and relation names of the target warehouse (adapter dialects are pure; no connection). */
   dialect: Pick<Dialect, 'name' | 'relationName' | 'quoteIdentifier' | 'identifierLimits'>;
@@ -45,13 +48,15 @@ export interface CompileOptions {
   runStartedAt?: Date;
   /** Environment for env_var(); default process.env. */
   env?: Record<string, string | undefined>;
-  /** Receives log() output from templates. */
-  log?: (message: string) => void;
+  /** Receives log(), print() and exceptions.warn() output from templates. Default: dropped. */
+  log?: LogFn;
   /**
    * The partial-parse render cache: renders it holds that are still valid are reused, and it collects
    * this compile's renders for the next one (save it afterwards). Default: none, everything is rendered.
    */
   renderCache?: RenderCache;
+  /** `--empty`: at run time ref() and source() render as zero-row relations (dbt's `limit 0` subquery). Default false. */
+  empty?: boolean;
 }
 
 export interface CompiledProject {
@@ -95,6 +100,11 @@ export interface CompiledProject {
   renderHook(sql: string, node?: ExecutableNode): string;
   /** Compiles a one-off snippet (`xform compile --inline`) against the project. */
   compileInline(sql: string): string;
+  /**
+   * `xform run-operation`: calls a project or package macro (`name` or `package.name`) with keyword
+   * `args`, run_query and statement answered on `connection`. What the macro renders is discarded, as in dbt.
+   */
+  runOperation(macro: string, args: Record<string, unknown>, options: { connection: Connection; adapter: Adapter }): Promise<void>;
   /** Fully qualified name of a relation in the target's dialect. */
   relationName(relation: RelationRef): string;
 }
@@ -125,6 +135,8 @@ class Compiler implements RelationResolver {
   private readonly quote = (r: RelationRef) => this.options.dialect.relationName(r);
   private readonly invocationId: string;
   private readonly runStartedAt: Date;
+  /** While set, template log() lines are held here: an operation re-rendered per warehouse answer logs once. */
+  private logPass: Parameters<LogFn>[] | undefined;
 
   constructor(
     private readonly project: LoadedProject,
@@ -145,7 +157,7 @@ class Compiler implements RelationResolver {
       rootPackage: project.config.name,
       dispatch: project.config.dispatch,
       globals: this.ctx.globals,
-      log: options.log,
+      log: (message, level) => (this.logPass ? this.logPass.push([message, level]) : options.log?.(message, level)),
     });
     for (const d of this.engine.diagnostics) this.bag.add(d);
     options.renderCache?.attach({
@@ -223,6 +235,21 @@ class Compiler implements RelationResolver {
       },
       renderHook: (sql, node) => this.renderHook(sql, node),
       compileInline: (sql) => this.compileInline(sql),
+      runOperation: async (macro, args, opts) => {
+        const template = this.operationTemplate(macro, args);
+        const session = new IntrospectionSession(opts.connection, opts.adapter);
+        try {
+          await session.render('<run-operation>', () => {
+            this.logPass = [];
+            const names = { ...this.ctx.begin({ node: this.inlineNode(template), mode: 'final', execute: true, session }), [OPERATION_ARGS]: args };
+            return this.engine.renderString('<run-operation>', template, names);
+          });
+        } finally {
+          const lines = this.logPass ?? [];
+          this.logPass = undefined;
+          for (const [message, level] of lines) this.options.log?.(message, level);
+        }
+      },
       relationName: this.quote,
     };
   }
@@ -505,9 +532,10 @@ class Compiler implements RelationResolver {
   }
 
   private renderForRun(node: ExecutableNode, isIncremental: boolean, session?: IntrospectionSession, batch?: BatchRender): string {
-    const names = this.ctx.begin({ node, mode: 'final', isIncremental, execute: true, session, batch });
+    const empty = this.options.empty === true;
+    const names = this.ctx.begin({ node, mode: 'final', isIncremental, execute: true, session, batch, empty });
     const rendered = this.engine.render(this.templateFor(node), names);
-    const body = batch === undefined ? rendered : keepModelAliases(rendered);
+    const body = batch === undefined && !empty ? rendered : keepModelAliases(rendered);
     return injectCtes(body, this.ephemeralCtes(node));
   }
 
@@ -576,6 +604,24 @@ class Compiler implements RelationResolver {
       refs: [],
       sources: [],
     };
+  }
+
+  /** `{% do macro(k=args['k'], ...) %}`, after checking that the macro exists and the argument names are names. */
+  private operationTemplate(macro: string, args: Record<string, unknown>): string {
+    const dot = macro.indexOf('.');
+    const [pkg, name] = dot < 0 ? [undefined, macro] : [macro.slice(0, dot), macro.slice(dot + 1)];
+    const callable = this.engine.macros.filter((m) => m.packageName !== INTERNAL_PACKAGE || pkg === 'dbt');
+    if (!callable.some((m) => m.name === name && (pkg === undefined || m.packageName === pkg || (pkg === 'dbt' && m.packageName === INTERNAL_PACKAGE)))) {
+      const known = [...new Set(callable.filter((m) => m.packageName !== INTERNAL_PACKAGE).map((m) => (m.packageName === this.project.config.name ? m.name : `${m.packageName}.${m.name}`)))];
+      throw new XformError('XFORM_MACRO_NOT_FOUND', `no macro named '${macro}' in the project or its packages`, {
+        hint: didYouMeanHint(macro, known) ?? (known.length > 0 ? `macros: ${known.slice(0, 10).join(', ')}` : 'macros live in .sql files under macros/'),
+      });
+    }
+    const kwargs = Object.keys(args).map((key) => {
+      if (!/^[A-Za-z_]\w*$/.test(key)) throw new XformError('XFORM_BAD_ARGUMENT', `--args: '${key}' is not a macro argument name`, { hint: 'argument names are letters, digits and _' });
+      return `${key}=${OPERATION_ARGS}[${JSON.stringify(key)}]`;
+    });
+    return `{% do ${macro}(${kwargs.join(', ')}) %}`;
   }
 
   private compileInline(sql: string): string {

@@ -236,13 +236,13 @@ const NOT_AN_ALIAS = new Set(
 );
 
 /**
- * dbt names a filtered input `(...) _dbt_et_filter_subq_<table>`, so `from {{ ref('x') }} as e` becomes
- * `(...) _dbt_et_filter_subq_x as e`, which no warehouse accepts (dbt fails the same way). When the model
- * gives its own alias, the generated one steps aside: `(...) as e`, `(...) e`.
+ * dbt names a filtered input `(...) _dbt_et_filter_subq_<table>` (an `--empty` one `_dbt_limit_subq_`), so
+ * `from {{ ref('x') }} as e` becomes `(...) _dbt_et_filter_subq_x as e`, which no warehouse accepts (dbt
+ * fails the same way). When the model gives its own alias, the generated one steps aside: `(...) as e`.
  */
 export function keepModelAliases(sql: string): string {
   return sql.replace(
-    /\) _dbt_et_filter_subq_[^\s),;]*(\s+)(as\s+)?("[^"]*"|`[^`]*`|\[[^\]]*\]|[A-Za-z_][\w$]*)/giu,
+    /\) _dbt_(?:et_filter|limit)_subq_[^\s),;]*(\s+)(as\s+)?("[^"]*"|`[^`]*`|\[[^\]]*\]|[A-Za-z_][\w$]*)/giu,
     (whole, space: string, as: string | undefined, word: string) => {
       if (as === undefined && NOT_AN_ALIAS.has(word.toLowerCase())) return whole;
       return `)${space}${as ?? ''}${word}`;

@@ -34,4 +34,16 @@ describe('relations', () => {
     expect(render("{% set d = {r: 1} %}{{ d[other] }}", { r: pending(), other: make({ schema: 's', identifier: 't' }) })).toBe('1');
     expect(reads).toBe(4);
   });
+
+  it("render with a limit as dbt's render_limited does (--empty: limit 0), keeping the parts a template reads", () => {
+    const r = make({ database: 'analytics', schema: 'marts', identifier: 'orders' }, { limit: 0 });
+    expect(render('{{ r }}|{{ r.identifier }}|{{ r.include(database=false) }}', { r })).toBe(
+      '(select * from analytics.marts.orders where false limit 0) _dbt_limit_subq_orders|orders|(select * from marts.orders where false limit 0) _dbt_limit_subq_orders',
+    );
+    const five = make({ schema: 's', identifier: 't' }, { limit: 5 });
+    expect(String(five)).toBe('(select * from s.t limit 5) _dbt_limit_subq_t');
+    // render() is the bare name, as dbt's (its way to opt out); a batch filter wraps the limited form.
+    expect(five.render()).toBe('s.t');
+    expect(String(five.with({}, { eventTimeFilter: 'at >= 1' }))).toBe('(select * from (select * from s.t limit 5) _dbt_limit_subq_t where at >= 1) _dbt_et_filter_subq_t');
+  });
 });

@@ -34,6 +34,11 @@ export interface RelationOptions {
    * the bare name, which is dbt's way to opt out (`ref('x').render()`).
    */
   eventTimeFilter?: string;
+  /**
+   * dbt's relation `limit`: the relation prints as a subquery of at most that many rows, aliased as dbt does
+   * (`--empty` renders refs and sources with 0, so models build with no rows). Default none.
+   */
+  limit?: number;
 }
 
 /** The path of a relation, each part possibly missing (api.Relation.create(schema='s')). */
@@ -139,7 +144,21 @@ export class RelationValue {
     return this.with({}, { quote: policy });
   }
 
+  /** The bare name: dbt's way to opt out of a batch filter or an --empty limit (`ref('x').render()`). */
   render(): string {
+    return this.renderName();
+  }
+
+  /** dbt's render_limited(): the name, or a subquery of at most `limit` rows. */
+  private renderLimited(): string {
+    const name = this.renderName();
+    const limit = this.options.limit;
+    if (limit === undefined) return name;
+    const alias = `_dbt_limit_subq_${this.identifier ?? 'relation'}`;
+    return limit === 0 ? `(select * from ${name} where false limit 0) ${alias}` : `(select * from ${name} limit ${limit}) ${alias}`;
+  }
+
+  private renderName(): string {
     const include = this.options.include ?? {};
     const quote = this.options.quote ?? {};
     const plain = PARTS.every((p) => include[p] === undefined && quote[p] === undefined);
@@ -151,9 +170,10 @@ export class RelationValue {
   }
 
   toString(): string {
+    const limited = this.renderLimited();
     const filter = this.options.eventTimeFilter;
-    if (filter === undefined) return this.render();
-    return `(select * from ${this.render()} where ${filter}) _dbt_et_filter_subq_${this.identifier ?? ''}`;
+    if (filter === undefined) return limited;
+    return `(select * from ${limited} where ${filter}) _dbt_et_filter_subq_${this.identifier ?? ''}`;
   }
 
   /** Equal by path, as the relations a template compares (`ref('a') in relations`) are meant. */

@@ -36,6 +36,8 @@ export interface RenderTarget {
   overrides?: RenderOverrides;
   /** The batch a microbatch model is rendered for: refs and sources with event_time are filtered to it. */
   batch?: BatchRender;
+  /** `--empty`: ref() and source() render as relations of zero rows (dbt's `limit 0` subquery). Default false. */
+  empty?: boolean;
 }
 
 /** One microbatch batch as a render sees it. */
@@ -282,7 +284,11 @@ export class RenderContext {
       });
     }
     const target = this.resolver.resolveRef(name, pkg, node);
-    return this.batchFiltered(this.relationValue(target), upstreamEventTime(target.config));
+    return this.batchFiltered(this.limited(this.relationValue(target)), upstreamEventTime(target.config));
+  }
+
+  private limited(relation: RelationValue): RelationValue {
+    return this.current?.empty === true ? relation.with({}, { limit: 0 }) : relation;
   }
 
   /** A microbatch batch's view of an upstream with event_time: filtered to the window (dbt's rule). */
@@ -300,7 +306,7 @@ export class RenderContext {
     try {
       const relation = this.resolver.resolveSource(sourceName, table, node);
       const value = (relation.unique_id === undefined ? undefined : this.overridden(relation.unique_id)) ?? this.makeRelation(relation);
-      return this.batchFiltered(value, relation.event_time);
+      return this.batchFiltered(this.limited(value), relation.event_time);
     } catch (err) {
       // Keep rendering to find every problem in one compile; the error is reported once per call site.
       this.diagnostics.addError(err);

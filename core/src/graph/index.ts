@@ -17,3 +17,4 @@ export { fqnMatches } from './selector-methods.js';
 export { describeNode, displayName, isEnabled } from './describe.js';
 export { fnmatch } from './glob.js';
 export type * from './types.js';
+export { loadSelectorsFile, evaluateYamlSelector, SELECTORS_FILE, type SelectorsFile, type YamlSelector } from './yaml-selectors.js';

@@ -31,6 +31,11 @@ export interface SelectionOptions {
   indirectSelection?: 'eager' | 'cautious' | 'empty';
   /** Root project name; lets `package:this` mean the root project. Default: none (`this` is a literal name). */
   projectName?: string;
+  /**
+   * Nodes already chosen (a `--selector` from selectors.yml), used instead of `select`; indirect selection,
+   * `exclude` and `resourceTypes` still apply. Default: none.
+   */
+  chosen?: ReadonlySet<string>;
 }
 
 /** The unique_ids of the selected nodes. A selector that matches nothing yields an empty set, not an error. */
@@ -41,7 +46,9 @@ export function selectNodes(graph: LineageGraph, options: SelectionOptions): Set
   const ctx: MatchContext = { projectName: options.projectName };
 
   let selected: Set<string>;
-  if (selectExprs.length === 0) {
+  if (options.chosen !== undefined) {
+    selected = new Set(options.chosen);
+  } else if (selectExprs.length === 0) {
     selected = new Set(graph.nodeIds());
   } else {
     selected = new Set();

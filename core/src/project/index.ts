@@ -4,11 +4,11 @@
 export { loadProject } from './load-project.js';
 export { resolveFolderConfig } from './folder-config.js';
 export { mergeConfig, normalizeConfig, canonicalConfigKey, KNOWN_CONFIG_KEYS, type ConfigLocation } from './node-config.js';
-export { parseVarsArg } from './vars.js';
+export { parseVarsArg, parseMappingArg } from './vars.js';
 export { fileFqn } from './discovery.js';
 export { fileNodeName } from './cross-checks.js';
 export { defaultTarget, isSecretKey } from './profiles.js';
 export { TEST_CONFIG_KEYS } from './test-entries.js';
-export { DEFAULT_LAYERS, PROJECT_FILE } from './project-config.js';
+export { DEFAULT_LAYERS, PROJECT_FILE, DBT_PROJECT_FILE, parseProjectConfig } from './project-config.js';
 export type * from './types.js';
 export { SchemaFileCache, SCHEMA_CACHE_FILE } from './schema-cache.js';

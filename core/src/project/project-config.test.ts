@@ -23,7 +23,7 @@ describe('xform_project.yml', () => {
       macroPaths: ['macros'],
       snapshotPaths: ['snapshots'],
       targetPath: 'target',
-      cleanTargets: ['target'],
+      cleanTargets: ['target', 'dbt_packages'],
       vars: {},
       layers: ['bronze', 'silver', 'gold'],
       layerRules: { forbidBackward: false, forbidSkip: false },

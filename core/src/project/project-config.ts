@@ -148,7 +148,8 @@ export function parseProjectConfig(
     analysisPaths: list(raw['analysis-paths'], ['analyses']),
     docsPaths: list(raw['docs-paths'], []),
     targetPath: cleanPath(raw['target-path'] ?? 'target'),
-    cleanTargets: list(raw['clean-targets'], [cleanPath(raw['target-path'] ?? 'target')]),
+    // dbt's project skeleton lists both: without clean-targets, clean removes what xform itself writes.
+    cleanTargets: list(raw['clean-targets'], [cleanPath(raw['target-path'] ?? 'target'), cleanPath(raw['packages-install-path'] ?? 'dbt_packages')]),
     vars: raw.vars ?? {},
     layers,
     layerRules: {

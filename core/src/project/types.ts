@@ -87,7 +87,7 @@ export interface ProjectConfig {
   analysisPaths?: string[];
   /** `docs-paths`; default [] (docs blocks are read from the model paths). */
   docsPaths?: string[];
-  /** `clean-targets`: what `xform clean` deletes; default [target-path]. */
+  /** `clean-targets`: what `xform clean` deletes; default [target-path, packages-install-path]. */
   cleanTargets?: string[];
   /** `quoting:` as written (database/schema/identifier booleans). */
   quoting?: Record<string, unknown>;

@@ -29,3 +29,21 @@ export function parseVarsArg(text: string): Record<string, unknown> {
   }
   return src.value;
 }
+
+/**
+ * Another command-line YAML mapping (`run-operation --args`, `--warn-error-options`): as parseVarsArg, with
+ * `flag` named in messages and XFORM_BAD_ARGUMENT as the code.
+ */
+export function parseMappingArg(text: string, flag: string, example: string): Record<string, unknown> {
+  if (text.trim() === '') return {};
+  const bag = new DiagnosticBag();
+  const src = parseYaml(text, flag, bag, 'XFORM_BAD_ARGUMENT');
+  const first = bag.errors[0];
+  if (!src || first || !isPlainObject(src.value)) {
+    throw new XformError('XFORM_BAD_ARGUMENT', first?.message ?? `${flag} must be a YAML or JSON mapping`, {
+      location: first?.location,
+      hint: `e.g. ${flag} '${example}'`,
+    });
+  }
+  return src.value;
+}

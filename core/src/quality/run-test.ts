@@ -26,6 +26,8 @@ export interface RunDataTestOptions {
   /** Quarantine failing rows to `relation` (see auditRelation). */
   store?: StoreFailuresOptions & { relation: Relation };
   signal?: AbortSignal;
+  /** `--warn-error`: a warning verdict is a failure. Default false. */
+  warnError?: boolean;
 }
 
 export interface DataTestOutcome {
@@ -42,7 +44,7 @@ export async function runDataTest(options: RunDataTestOptions): Promise<DataTest
   const result = await connection.execute(failuresQuery(sql, test.config), { label: test.unique_id });
   const row = result.rows[0] ?? {};
   const failures = Number(row['failures'] ?? Object.values(row)[0] ?? 0);
-  const verdict = testVerdict(failures, test.config);
+  const verdict = testVerdict(failures, test.config, { warnError: options.warnError === true });
   const outcome: DataTestOutcome = { ...verdict, failures };
   if (options.store && failures > 0) {
     outcome.stored = await storeFailures(options, sql);

@@ -27,6 +27,13 @@ describe('test thresholds', () => {
     expect(testVerdict(50, { severity: 'warn', error_if: '>10' }).status).toBe('warn');
   });
 
+  it('fails what would warn under --warn-error, and nothing else', () => {
+    expect(testVerdict(1, { severity: 'warn' }, { warnError: true }).status).toBe('fail');
+    expect(testVerdict(5, { error_if: '>10', warn_if: '>2' }, { warnError: true }).status).toBe('fail');
+    expect(testVerdict(2, { error_if: '>10', warn_if: '>2' }, { warnError: true }).status).toBe('pass');
+    expect(testVerdict(0, { severity: 'warn' }, { warnError: true }).status).toBe('pass');
+  });
+
   it('wraps the failing rows with fail_calc and limit', () => {
     expect(failuresQuery('select 1', {})).toBe('select count(*) as failures from (\nselect 1\n) xform_test');
     expect(failuresQuery('select n from t', { limit: 5, fail_calc: 'sum(n)' })).toBe('select sum(n) as failures from (\nselect n from t\nlimit 5\n) xform_test');

@@ -50,10 +50,14 @@ function rowsText(n: number): string {
 }
 
 /** The outcome of a test whose fail_calc came out as `failures`. */
-export function testVerdict(failures: number, config: NodeConfig): TestVerdict {
+export function testVerdict(failures: number, config: NodeConfig, options: { warnError?: boolean } = {}): TestVerdict {
   const severity = config.severity === 'warn' ? 'warn' : 'error';
   if (severity === 'error' && meetsThreshold(config.error_if, failures)) return { status: 'fail', message: `FAIL ${rowsText(failures)}` };
-  if (meetsThreshold(config.warn_if, failures)) return { status: 'warn', message: `WARN ${rowsText(failures)}` };
+  if (meetsThreshold(config.warn_if, failures)) {
+    // dbt's --warn-error: the warning is the failure, so it fails the command and skips what depends on it.
+    if (options.warnError === true) return { status: 'fail', message: `FAIL ${rowsText(failures)} (a warning, failed by --warn-error)` };
+    return { status: 'warn', message: `WARN ${rowsText(failures)}` };
+  }
   if (failures === 0) return { status: 'pass', message: 'PASS' };
   return { status: 'pass', message: `PASS (${rowsText(failures)}, under the threshold)` };
 }

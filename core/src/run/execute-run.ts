@@ -43,6 +43,8 @@ export interface ExecuteRunOptions {
    */
   runLockHeld?: boolean;
   signal?: AbortSignal;
+  /** `--warn-error`: a data test that would warn fails instead (and its dependents are skipped). Default false. */
+  warnError?: boolean;
   onEvent?(event: RunEvent): void;
   /** Microbatch models listed: run exactly these batches ([start, end), ISO 8601 UTC) instead of planning. */
   batches?: ReadonlyMap<string, [string, string][]>;
@@ -134,7 +136,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecuteRun
     return { invocationId: manifest.metadata.invocation_id, storedAt: new Date(), relation: auditRelation(test, attached, project.target.schema, adapter.dialect.identifierLimits) };
   };
   const runTest = async (connection: Connection, test: TestNode, signal: AbortSignal, sql?: string): Promise<NodeOutcome> => {
-    const r = await runDataTest({ adapter, connection, test, sql, store: storeFor(test), signal });
+    const r = await runDataTest({ adapter, connection, test, sql, store: storeFor(test), signal, warnError: options.warnError === true });
     return { status: r.status, message: r.message, failures: r.failures };
   };
 
