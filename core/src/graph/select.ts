@@ -8,7 +8,7 @@
  */
 import { isTestNode } from './describe.js';
 import type { LineageGraph } from './lineage-graph.js';
-import { matchAtom, type MatchContext } from './selector-methods.js';
+import { matchAtom, type MatchContext, type StateMethods } from './selector-methods.js';
 import { parseSelector, type SelectorAtom, type SelectorExpr } from './selector-parse.js';
 import type { ResourceType } from './types.js';
 
@@ -31,6 +31,8 @@ export interface SelectionOptions {
   indirectSelection?: 'eager' | 'cautious' | 'empty';
   /** Root project name; lets `package:this` mean the root project. Default: none (`this` is a literal name). */
   projectName?: string;
+  /** `state:`/`result:`/`source_status:` with `--state` (see core/src/state). Default: none; those methods then fail. */
+  stateMethods?: StateMethods;
 }
 
 /** The unique_ids of the selected nodes. A selector that matches nothing yields an empty set, not an error. */
@@ -38,7 +40,7 @@ export function selectNodes(graph: LineageGraph, options: SelectionOptions): Set
   // Parse everything first so that a typo fails before any work is done.
   const selectExprs = nonEmpty(options.select).map(parseSelector);
   const excludeExprs = nonEmpty(options.exclude).map(parseSelector);
-  const ctx: MatchContext = { projectName: options.projectName };
+  const ctx: MatchContext = { projectName: options.projectName, stateMethods: options.stateMethods };
 
   let selected: Set<string>;
   if (selectExprs.length === 0) {

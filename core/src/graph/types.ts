@@ -116,4 +116,6 @@ export interface MacroNode {
   arguments: string[];
   macro_sql: string;
   description: string;
+  /** Macros this macro calls (unique_ids), as dbt records them; `state:modified` follows them. */
+  depends_on: { macros: string[] };
 }
