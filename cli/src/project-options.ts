@@ -28,6 +28,8 @@ export interface ProjectOptions {
 export interface SelectionOptions {
   select?: string[];
   exclude?: string[];
+  /** `--state DIR`: a previous target/ folder for state:, result: and source_status: (and --defer). */
+  state?: string;
 }
 
 export function addProjectOptions(command: Command): Command {
@@ -41,7 +43,8 @@ export function addProjectOptions(command: Command): Command {
 export function addSelectionOptions(command: Command): Command {
   return command
     .option('-s, --select <selector...>', "nodes to include, e.g. 'stg_orders+', 'tag:daily', 'layer:gold'")
-    .option('--exclude <selector...>', 'nodes to leave out (same syntax as --select)');
+    .option('--exclude <selector...>', 'nodes to leave out (same syntax as --select)')
+    .option('--state <dir>', "a previous run's target/ folder, for state:modified, result:error, source_status:fresher (and --defer)");
 }
 
 /** Environment for profiles.yml and env_var(); default process.env. */

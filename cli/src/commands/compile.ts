@@ -6,6 +6,7 @@ import { addProjectOptions, addSelectionOptions, compileFromOptions, partialPars
 import { printCompileSummary } from '../compile-summary.js';
 import { saveCompileSnapshot } from '../compile-snapshot.js';
 import { printDryRun } from './compile-dry-run.js';
+import { stateFromOptions, stateSelectionOf } from '../state-options.js';
 
 interface CompileOptions extends ProjectOptions, SelectionOptions {
   inline?: string;
@@ -35,7 +36,8 @@ export function registerCompile(program: Command, setExitCode: (code: number) =>
     const { manifest, project } = compiled;
     let keep: Set<string> | undefined;
     if (options.select?.length || options.exclude?.length) {
-      keep = selectNodes(compiled.graph, { select: options.select, exclude: options.exclude });
+      const state = await stateFromOptions(options, compiled);
+      keep = selectNodes(compiled.graph, { select: options.select, exclude: options.exclude, ...stateSelectionOf(state, compiled) });
       for (const id of Object.keys(manifest.nodes)) {
         if (!keep.has(id)) delete manifest.nodes[id]?.compiled_code;
       }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerClone } from './clone.js';
 import { registerCompile } from './compile.js';
 import { registerDebug } from './debug.js';
 import { registerDeps } from './deps.js';
@@ -18,4 +19,5 @@ export function registerCommands(program: Command, setExitCode: (code: number) =
   registerDeps(program, setExitCode);
   registerSource(program, setExitCode);
   registerDocs(program, setExitCode);
+  registerClone(program, setExitCode);
 }

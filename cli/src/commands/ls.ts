@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { selectNodes, type GraphNode } from '@xform/core';
 import { addProjectOptions, addSelectionOptions, compileFromOptions, type ProjectOptions, type SelectionOptions } from '../project-options.js';
 import { yellow } from '../output.js';
+import { stateFromOptions, stateSelectionOf } from '../state-options.js';
 
 interface LsOptions extends ProjectOptions, SelectionOptions {
   output: 'name' | 'path' | 'json' | 'selector';
@@ -22,10 +23,12 @@ export function registerLs(program: Command, setExitCode: (code: number) => void
     .option('--resource-type <type...>', 'only these resource types (model, seed, source, test, snapshot)');
   addSelectionOptions(addProjectOptions(command)).action(async (options: LsOptions) => {
     const compiled = await compileFromOptions(options);
+    const state = await stateFromOptions(options, compiled);
     const selected = selectNodes(compiled.graph, {
       select: options.select,
       exclude: options.exclude,
       resourceTypes: options.resourceType as never,
+      ...stateSelectionOf(state, compiled),
     });
     const { manifest } = compiled;
     const nodes = compiled.graph

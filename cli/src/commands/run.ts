@@ -18,8 +18,9 @@ import {
 import { addProjectOptions, addSelectionOptions, compileFromOptions, parseThreads, partialParseCaches, type ProjectOptions, type SelectionOptions } from '../project-options.js';
 import { RunPrinter, type LogFormat } from '../run-printer.js';
 import { yellow } from '../output.js';
+import { addDeferOptions, deferIfAsked, stateFromOptions, stateSelectionOf, type StateOptions } from '../state-options.js';
 
-interface RunOptions extends ProjectOptions, SelectionOptions {
+interface RunOptions extends ProjectOptions, SelectionOptions, StateOptions {
   fullRefresh?: boolean;
   threads?: string;
   failFast?: boolean;
@@ -87,7 +88,7 @@ export function registerRun(program: Command, setExitCode: (code: number) => voi
       .option('--threads <n>', 'how many nodes to run at once (default: the profile\'s threads, else 4)')
       .option('-x, --fail-fast', 'stop starting new nodes after the first failure')
       .option('--log-format <format>', 'text | json (one JSON object per event)', 'text');
-    addSelectionOptions(addProjectOptions(command)).action(async (options: RunOptions) => {
+    addDeferOptions(addSelectionOptions(addProjectOptions(command))).action(async (options: RunOptions) => {
       setExitCode(await runCommand(spec, options));
     });
   }
@@ -111,10 +112,12 @@ async function runCommand(spec: CommandSpec, options: RunOptions): Promise<numbe
   const waitSeconds = parseWait(options.wait);
   const indirectSelection = parseIndirectSelection(options.indirectSelection);
   const caches = partialParseCaches();
-  const compiled = await compileFromOptions(options, caches.extras);
-  const { project, manifest } = compiled;
+  let compiled = await compileFromOptions(options, caches.extras);
+  const { project } = compiled;
+  let { manifest } = compiled;
   const targetDir = path.resolve(project.root, project.config.targetPath);
-  const selected = selectNodes(compiled.graph, { select: options.select, exclude: options.exclude, resourceTypes: spec.kinds, indirectSelection });
+  const state = await stateFromOptions(options, compiled);
+  const selected = selectNodes(compiled.graph, { select: options.select, exclude: options.exclude, resourceTypes: spec.kinds, indirectSelection, ...stateSelectionOf(state, compiled) });
   const snapshots = [...selected].filter((id) => manifest.nodes[id]?.resource_type === 'snapshot');
   if (snapshots.length > 0) {
     process.stderr.write(`${yellow('warning')} ${snapshots.length} snapshot(s) selected: snapshots are not run by this version of xform\n`);
@@ -138,8 +141,11 @@ async function runCommand(spec: CommandSpec, options: RunOptions): Promise<numbe
     if (writes(spec, options, manifest, selected) && adapter.acquireRunLock) {
       lock = await adapter.acquireRunLock({ ...wait, invocationId: manifest.metadata.invocation_id });
     }
+    compiled = await deferIfAsked(options, state, compiled, selected, adapter);
+    manifest = compiled.manifest;
   } catch (err) {
     process.off('SIGINT', onSigint);
+    await lock?.release();
     await adapter?.close();
     if (abort.signal.aborted && isXformError(err) && err.code === 'XFORM_CANCELLED') return 130;
     throw err;
