@@ -4,6 +4,7 @@ import { checkFreshness, hasFreshness, loadAdapter, selectNodes, writeSourcesJso
 import { addProjectOptions, addSelectionOptions, compileFromOptions, parseThreads, type ProjectOptions, type SelectionOptions } from '../project-options.js';
 import { FreshnessPrinter } from '../freshness-printer.js';
 import { yellow } from '../output.js';
+import { stateFromOptions, stateSelectionOf } from '../state-options.js';
 
 interface FreshnessOptions extends ProjectOptions, SelectionOptions {
   output?: string;
@@ -28,7 +29,8 @@ async function freshnessCommand(options: FreshnessOptions): Promise<number> {
   const threads = parseThreads(options.threads);
   const compiled = await compileFromOptions(options);
   const { project, manifest } = compiled;
-  const selected = selectNodes(compiled.graph, { select: options.select, exclude: options.exclude, resourceTypes: ['source'] });
+  const state = await stateFromOptions(options, compiled);
+  const selected = selectNodes(compiled.graph, { select: options.select, exclude: options.exclude, resourceTypes: ['source'], ...stateSelectionOf(state, compiled) });
   const sources = [...selected].map((id) => manifest.sources[id]).filter((s): s is SourceNode => s !== undefined && hasFreshness(s));
   if (sources.length === 0) {
     process.stderr.write(`${yellow('warning')} no selected source has a loaded_at_field and a freshness rule (warn_after / error_after)\n`);
