@@ -4,7 +4,7 @@
  * `build --select state:modified+ --defer` into an empty schema (unmodified parents read from production),
  * `--favor-state`, and `clone`.
  */
-import { cp } from 'node:fs/promises';
+import { cp, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
 import { createAdapter } from '@xform/adapter-duckdb';
@@ -190,6 +190,23 @@ describe('state:modified, --defer and clone', () => {
     const deferAlone = await runXform(['build', '--defer'], { cwd: root });
     expect(deferAlone.code).toBe(2);
     expect(deferAlone.stderr).toMatch(/--defer needs --state/);
+  });
+
+  it('compile --defer writes SQL reading the state relation; result:error+ selects what failed last time and its children', async () => {
+    const { root, xform } = await changedProject(duckdb, ['ci']);
+    const compiledFlags = () => readFile(path.join(root, 'target/compiled/models/order_flags.sql'), 'utf8');
+    expect((await xform('compile', '-t', 'ci', '-s', 'order_flags', '--state', 'old')).code).toBe(0);
+    expect(await compiledFlags()).toMatch(/from "ci"\."stg_orders"/);
+    const deferred = await xform('compile', '-t', 'ci', '-s', 'order_flags', '--defer', '--state', 'old');
+    expect(deferred.code, deferred.stderr).toBe(0);
+    expect(await compiledFlags()).toMatch(/from "prod"\."stg_orders"/);
+
+    await writeProject({ 'xform_project.yml': PROJECT['xform_project.yml'], 'models/broken.sql': 'select * from no_such_table\n', 'models/after_broken.sql': "select * from {{ ref('broken') }}\n" }, root);
+    expect((await xform('run', '-s', 'broken+', 'stg_orders')).code).toBe(1);
+    await cp(path.join(root, 'target'), path.join(root, 'failed'), { recursive: true });
+    expect(lines(await xform('ls', '-s', 'result:error+', '--state', 'failed'))).toEqual(['shop.after_broken', 'shop.broken']);
+    expect(lines(await xform('ls', '-s', 'result:skipped', '--state', 'failed'))).toEqual(['shop.after_broken']);
+    expect(lines(await xform('ls', '-s', 'result:success', '--state', 'failed'))).toEqual(['shop.stg_orders']);
   });
 
   describe('on PostgreSQL', () => {
