@@ -89,3 +89,11 @@ describe('state comparison (dbt same_contents)', () => {
     expect(verdicts(src, { ...src, description: 'only words' })).toEqual(['old', 'unmodified']);
   });
 });
+
+describe('node checksums', () => {
+  it('are the same for a file checked out with CRLF or LF line endings', async () => {
+    const { textChecksum } = await import('../compile/build-nodes.js');
+    expect(textChecksum('select 1\r\nfrom x\r\n')).toBe(textChecksum('select 1\nfrom x\n'));
+    expect(textChecksum('select 1\n')).not.toBe(textChecksum('select 2\n'));
+  });
+});
