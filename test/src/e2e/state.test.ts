@@ -101,10 +101,10 @@ const lines = (r: CliResult) => r.stdout.trim().split('\n').filter((l) => l !== 
 function stateSuite(name: string, warehouse: () => Warehouse, schema: (s: string) => string): void {
   it(`${name}: state:modified lists exactly the changed body, macro and config; + adds their children`, async () => {
     const { xform } = await changedProject(warehouse(), ['ci']);
-    const modified = await xform('ls', '--select', 'state:modified', '--state', 'old', '--resource-type', 'model');
+    const modified = await xform('ls', '--select', 'state:modified', '--state', 'old');
     expect(modified.code, modified.stderr).toBe(0);
     expect(lines(modified)).toEqual(['shop.big_orders', 'shop.order_flags', 'shop.orders_usd']);
-    const withChildren = await xform('ls', '--select', 'state:modified+', '--state', 'old', '--resource-type', 'model');
+    const withChildren = await xform('ls', '--select', 'state:modified+', '--state', 'old');
     expect(lines(withChildren)).toEqual(['shop.big_orders', 'shop.order_count', 'shop.order_flags', 'shop.orders_usd']);
     // Each part on its own.
     const part = async (p: string) => lines(await xform('ls', '-s', `state:modified.${p}`, '--state', 'old', '--resource-type', 'model'));
