@@ -1,28 +1,25 @@
 /** `xform clone --state DIR`: the state's relations of the selected nodes, created in the target. */
 import type { Command } from 'commander';
 import { cloneFromState, loadAdapter, selectNodes, XformError, type CloneResult } from '@xform/core';
-import { addProjectOptions, addSelectionOptions, compileFromOptions, parseThreads, type ProjectOptions, type SelectionOptions } from '../project-options.js';
+import { addProjectOptions, addSelectionOptions, compileFromOptions, type ProjectOptions, type SelectionOptions } from '../project-options.js';
 import { green, red, yellow } from '../output.js';
 import { stateFromOptions, stateSelectionOf } from '../state-options.js';
 
 interface CloneOptions extends ProjectOptions, SelectionOptions {
   fullRefresh?: boolean;
-  threads?: string;
 }
 
 export function registerClone(program: Command, setExitCode: (code: number) => void): void {
   const command = program
     .command('clone')
     .description("create the --state relations of the selected models, seeds and snapshots in the target: zero-copy clones where the warehouse has them (Snowflake, BigQuery), else views reading the state's relations")
-    .option('--full-refresh', 'replace tables that already exist in the target (by default they are kept)')
-    .option('--threads <n>', "connections to open (default: the profile's threads)");
+    .option('--full-refresh', 'replace tables that already exist in the target (by default they are kept)');
   addSelectionOptions(addProjectOptions(command)).action(async (options: CloneOptions) => {
     if (options.state === undefined) {
       throw new XformError('XFORM_BAD_ARGUMENT', 'xform clone needs --state <dir>: the target/ folder of the run whose relations to clone', {
         hint: 'e.g. xform clone --state prod-artifacts --select state:modified+',
       });
     }
-    const threads = parseThreads(options.threads);
     const compiled = await compileFromOptions(options);
     const state = (await stateFromOptions(options, compiled))!;
     const { project, manifest } = compiled;
@@ -32,7 +29,8 @@ export function registerClone(program: Command, setExitCode: (code: number) => v
       resourceTypes: ['model', 'seed', 'snapshot'],
       ...stateSelectionOf(state, compiled),
     });
-    const adapter = await loadAdapter(project.target, { projectRoot: project.root, threads: threads ?? project.target.threads });
+    // One relation after another: each is one cheap statement, so one connection is enough.
+    const adapter = await loadAdapter(project.target, { projectRoot: project.root, threads: 1 });
     let results: CloneResult[];
     try {
       results = await cloneFromState({ manifest, selected, state, adapter, fullRefresh: options.fullRefresh === true, onResult: (r) => printResult(r, adapter.dialect.relationName.bind(adapter.dialect)) });

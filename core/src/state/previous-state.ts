@@ -63,8 +63,10 @@ async function readArtifact<T>(dir: string, name: string, required: boolean): Pr
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    if (!required && (err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new XformError('XFORM_STATE_NOT_FOUND', `--state: cannot read ${file}: ${(err as Error).message}`, {
+    const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
+    if (!required && missing) return undefined;
+    const why = missing ? `${dir} has no ${name}` : `cannot read ${file}: ${(err as Error).message}`;
+    throw new XformError('XFORM_STATE_NOT_FOUND', `--state: ${why}`, {
       hint: 'the state folder must hold the manifest.json of an earlier run (xform compile/run/build write it into target/)',
     });
   }

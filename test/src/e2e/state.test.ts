@@ -184,6 +184,13 @@ describe('state:modified, --defer and clone', () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain(`XFORM_STATE_NOT_FOUND] --state no-such-dir: no such folder (${path.join(root, 'no-such-dir')})`);
     expect(missing.stderr).not.toMatch(/\n\s+at /);
+    await writeProject({ 'xform_project.yml': PROJECT['xform_project.yml'], 'empty/readme.txt': 'no manifest here\n', 'broken/manifest.json': '{"nodes": ' }, root);
+    const empty = await runXform(['build', '-s', 'state:modified', '--state', 'empty'], { cwd: root });
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain(`XFORM_STATE_NOT_FOUND] --state: ${path.join(root, 'empty')} has no manifest.json`);
+    const broken = await runXform(['ls', '-s', 'state:new', '--state', 'broken'], { cwd: root });
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toContain(`XFORM_STATE_INVALID] --state: ${path.join(root, 'broken', 'manifest.json')} is not valid JSON`);
     const noState = await runXform(['ls', '-s', 'state:modified+'], { cwd: root });
     expect(noState.code).toBe(2);
     expect(noState.stderr).toMatch(/XFORM_STATE_REQUIRED.*no --state was given\n.*--state <dir>/);
