@@ -180,6 +180,8 @@ async function runCommand(spec: CommandSpec, options: RunOptions): Promise<numbe
         store_failures: options.storeFailures === true,
         threads: poolSize,
         target: project.target.name,
+        // As dbt records them, so that a retry of this run compares and defers the same way.
+        ...(options.state === undefined ? {} : { state: options.state, defer: options.defer === true, favor_state: options.favorState === true }),
       },
       xformVersion: XFORM_CORE_VERSION,
     });

@@ -127,6 +127,8 @@ function stateSuite(name: string, warehouse: () => Warehouse, schema: (s: string
     const build = await xform('build', '-t', 'ci', '--select', 'state:modified+', '--defer', '--state', 'old');
     expect(build.code, build.stdout + build.stderr).toBe(0);
     expect(build.stderr).toMatch(/deferring 1 unselected node to .*old: stg_orders/);
+    const runResults = JSON.parse(await readFile(path.join(root, 'target/run_results.json'), 'utf8')) as { args: Record<string, unknown> };
+    expect(runResults.args).toMatchObject({ select: ['state:modified+'], state: 'old', defer: true, favor_state: false });
     expect(await w.query(root, `select id, usd from ${schema('ci')}.orders_usd order by id`)).toEqual([
       { id: 1, usd: 1 },
       { id: 2, usd: 2.5 },
