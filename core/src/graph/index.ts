@@ -6,7 +6,6 @@ export { selectNodes, evaluate as evaluateSelector, type SelectionOptions } from
 export {
   parseSelector,
   SELECTOR_METHODS,
-  STATE_METHODS,
   STATE_VALUES,
   type StateValue,
   RESOURCE_TYPES,

@@ -45,9 +45,6 @@ export const SELECTOR_METHODS: readonly SelectorMethod[] = [
   'source_status',
 ];
 
-/** Methods that compare with a previous invocation's artifacts (`--state DIR`). */
-export const STATE_METHODS: readonly SelectorMethod[] = ['state', 'result', 'source_status'];
-
 /** `state:` values, as in dbt. */
 export const STATE_VALUES = [
   'new',
