@@ -12,6 +12,7 @@ import type { LoadedProject, ProjectFile } from '../project/types.js';
 import { LineageGraph, NodeIndex, checkLayerRules } from '../graph/index.js';
 import type { ExecutableNode, GraphNode, MacroNode, RelationRef, SourceNode, TestNode } from '../graph/types.js';
 import { recordMacroCalls } from './macro-deps.js';
+import { recordUnrenderedConfig } from './unrendered-config.js';
 import { INTERNAL_PACKAGE, TemplateEngine, type CompiledTemplate } from '../template/index.js';
 import type { Adapter, Connection, Dialect } from '../adapter/types.js';
 import { IntrospectionSession } from './introspection.js';
@@ -612,6 +613,7 @@ class Compiler implements RelationResolver {
       };
     }
     recordMacroCalls(Object.values(nodes), Object.values(macros), project.config.name);
+    recordUnrenderedConfig(this.executables, project);
     return {
       metadata: {
         xform_version: XFORM_CORE_VERSION,

@@ -44,6 +44,14 @@ describe('state comparison (dbt same_contents)', () => {
     expect(verdicts(model('a'), model('a', { config: { tags: ['nightly'] } }))).toEqual(['old', 'unmodified']);
   });
 
+  it('a config the project file sets through Jinja compares as written, as dbt compares unrendered_config', () => {
+    const written = { materialized: "{{ 'table' if target.name == 'prod' else 'view' }}" };
+    const before = { ...model('a', { config: { materialized: 'table' } }), unrendered_config: { materialized: written.materialized } };
+    const now = { ...model('a', { config: { materialized: 'view' } }), unrendered_config: { materialized: written.materialized } };
+    expect(verdicts(before, now)).toEqual(['old', 'unmodified']);
+    expect(verdicts(before, { ...now, unrendered_config: { materialized: "{{ 'view' }}" } })).toEqual(['old', 'modified', 'modified.configs']);
+  });
+
   it('a configured schema or alias is modified.relation (and not modified.configs)', () => {
     expect(verdicts(model('a'), model('a', { config: { schema: 'marts' } }))).toEqual(['old', 'modified', 'modified.relation']);
     expect(verdicts(model('a'), model('a', { config: { alias: 'a2' } }))).toEqual(['old', 'modified', 'modified.relation']);

@@ -131,7 +131,12 @@ function sameBody(old: AnyNode, node: AnyNode): boolean {
 }
 
 function sameConfig(old: AnyNode, node: AnyNode): boolean {
-  return stable(comparedConfig(old.config ?? {})) === stable(comparedConfig(node.config));
+  return stable(comparedConfig(unrendered(old))) === stable(comparedConfig(unrendered(node)));
+}
+
+/** dbt compares configs as written in the project file (see compile/unrendered-config.ts). */
+function unrendered(node: AnyNode): Record<string, unknown> {
+  return (node as ExecutableNode).unrendered_config ?? node.config ?? {};
 }
 
 function comparedConfig(config: Record<string, unknown>): Record<string, unknown> {
@@ -144,7 +149,8 @@ function sameRelation(old: AnyNode, node: AnyNode): boolean {
     const o = old as SourceNode;
     return o.schema === node.schema && o.identifier === node.identifier && (o.database ?? null) === (node.database ?? null);
   }
-  return ['database', 'schema', 'alias'].every((key) => (old.config?.[key] ?? null) === (node.config[key] ?? null));
+  const [before, now] = [unrendered(old), unrendered(node)];
+  return ['database', 'schema', 'alias'].every((key) => (before[key] ?? null) === (now[key] ?? null));
 }
 
 function samePersistedDescriptions(old: AnyNode, node: AnyNode): boolean {

@@ -19,7 +19,9 @@ afterAll(async () => {
 });
 
 const PROJECT = {
-  'xform_project.yml': 'name: shop\nversion: "1"\n',
+  // A target-dependent config is not a change between production and CI (dbt compares it as written).
+  'xform_project.yml': `name: shop\nversion: "1"\nmodels:\n  shop:\n    by_target:\n      +materialized: "{{ 'table' if target.name == 'prod' else 'view' }}"\n`,
+  'models/by_target.sql': 'select 2 as y\n',
   'seeds/raw_orders.csv': 'id,amount\n1,100\n2,250\n3,50\n',
   'macros/money.sql': '{% macro to_dollars(col) %}({{ col }} / 100.0){% endmacro %}\n',
   'models/stg_orders.sql': "select id, amount from {{ ref('raw_orders') }} where id <= {{ var('max_id', 99) }}\n",
@@ -104,6 +106,7 @@ function stateSuite(name: string, warehouse: () => Warehouse, schema: (s: string
     const modified = await xform('ls', '--select', 'state:modified', '--state', 'old');
     expect(modified.code, modified.stderr).toBe(0);
     expect(lines(modified)).toEqual(['shop.big_orders', 'shop.order_flags', 'shop.orders_usd']);
+    expect(lines(await xform('ls', '--select', 'state:modified', '--state', 'old', '-t', 'ci'))).toEqual(lines(modified));
     const withChildren = await xform('ls', '--select', 'state:modified+', '--state', 'old');
     expect(lines(withChildren)).toEqual(['shop.big_orders', 'shop.order_count', 'shop.order_flags', 'shop.orders_usd']);
     // Each part on its own.
@@ -163,7 +166,7 @@ function stateSuite(name: string, warehouse: () => Warehouse, schema: (s: string
     const { root, xform } = await changedProject(w, ['dev']);
     const clone = await xform('clone', '-t', 'dev', '--state', 'old');
     expect(clone.code, clone.stdout + clone.stderr).toBe(0);
-    expect(clone.stdout).toMatch(/clone: 0 cloned, 7 as views, 0 skipped, 0 errors/);
+    expect(clone.stdout).toMatch(/clone: 0 cloned, 8 as views, 0 skipped, 0 errors/);
     expect(await w.query(root, `select id, amount from ${schema('dev')}.stg_orders order by id`)).toEqual([
       { id: 1, amount: 100 },
       { id: 2, amount: 250 },
