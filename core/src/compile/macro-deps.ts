@@ -8,6 +8,8 @@ import { INTERNAL_PACKAGE } from '../template/index.js';
 
 const JINJA_BLOCK = /\{\{[\s\S]*?\}\}|\{%[\s\S]*?%\}/g;
 const CALL = /(?<![\w.])([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)?)\s*\(/g;
+/** `adapter.dispatch('name', 'namespace')` (or `macro_namespace='namespace'`). */
+const DISPATCH = /adapter\.dispatch\(\s*['"](\w+)['"]\s*(?:,\s*(?:macro_namespace\s*=\s*)?['"](\w+)['"])?/g;
 /** `{% call name(...) %}` and `{% macro name(...) %}`: the first calls, the second defines. */
 const DEFINITION = /\{%-?\s*macro\s+([A-Za-z_]\w*)/g;
 
@@ -22,11 +24,23 @@ export interface MacroResolver {
  */
 export function macroResolver(macros: Iterable<Pick<MacroNode, 'unique_id' | 'name' | 'package_name'>>, rootPackage: string, internalPackage: string): MacroResolver {
   const byName = new Map<string, Map<string, string>>();
+  /** `default__star`, `duckdb__star` ... by the dispatched name (`star`). */
+  const implementations = new Map<string, Pick<MacroNode, 'unique_id' | 'package_name'>[]>();
   for (const m of macros) {
     let packages = byName.get(m.name);
     if (packages === undefined) byName.set(m.name, (packages = new Map()));
     packages.set(m.package_name, m.unique_id);
+    const sep = m.name.indexOf('__');
+    if (sep > 0) {
+      const base = m.name.slice(sep + 2);
+      implementations.set(base, [...(implementations.get(base) ?? []), m]);
+    }
   }
+  /** Every adapter's implementation a dispatch can reach: the namespace's (or the caller's), and the root project's overrides. */
+  const dispatched = (name: string, namespace: string | undefined, ownPackage: string): string[] => {
+    const packages = new Set(namespace === undefined ? [ownPackage, rootPackage, internalPackage] : [namespace, rootPackage]);
+    return (implementations.get(name) ?? []).filter((m) => packages.has(m.package_name)).map((m) => m.unique_id);
+  };
   const resolve = (call: string, ownPackage: string): string | undefined => {
     const dot = call.indexOf('.');
     if (dot !== -1) return byName.get(call.slice(dot + 1))?.get(call.slice(0, dot));
@@ -45,6 +59,7 @@ export function macroResolver(macros: Iterable<Pick<MacroNode, 'unique_id' | 'na
           const id = resolve(name, ownPackage);
           if (id !== undefined) out.add(id);
         }
+        for (const m of block.matchAll(DISPATCH)) for (const id of dispatched(m[1]!, m[2], ownPackage)) out.add(id);
       }
       return [...out].sort();
     },
