@@ -176,6 +176,20 @@ function stateSuite(name: string, warehouse: () => Warehouse, schema: (s: string
     // --select narrows it; an existing view is replaced, not an error.
     const again = await xform('clone', '-t', 'dev', '--state', 'old', '-s', 'big_orders');
     expect(again.stdout).toMatch(/clone: 0 cloned, 1 as views, 0 skipped, 0 errors/);
+    // A table the developer built in the target is kept, unless --full-refresh.
+    expect((await xform('run', '-t', 'dev', '-s', 'big_orders', '--defer', '--state', 'old')).code).toBe(0);
+    const kind = async () => (await w.query(root, `select table_type from information_schema.tables where table_schema = 'dev' and table_name = 'big_orders'`))[0]?.table_type;
+    expect(await kind()).toBe('BASE TABLE');
+    const kept = await xform('clone', '-t', 'dev', '--state', 'old', '-s', 'big_orders');
+    expect(kept.stdout).toMatch(/SKIP .*big_orders: .*already exists as a table \(use --full-refresh to replace it\)/);
+    expect(await kind()).toBe('BASE TABLE');
+    const replaced = await xform('clone', '-t', 'dev', '--state', 'old', '-s', 'big_orders', '--full-refresh');
+    expect(replaced.stdout).toMatch(/clone: 0 cloned, 1 as views, 0 skipped, 0 errors/);
+    expect(await kind()).toBe('VIEW');
+    // Production rebuilds its tables with the target's views reading them, which keep working.
+    const rebuild = await xform('build');
+    expect(rebuild.code, rebuild.stdout + rebuild.stderr).toBe(0);
+    expect(await w.query(root, `select count(*) as n from ${schema('dev')}.stg_orders`)).toEqual([{ n: 3 }]);
   });
 }
 
