@@ -235,6 +235,28 @@ describe('state:modified, --defer and clone', () => {
     expect(lines(await xform('ls', '-s', 'result:success', '--state', 'failed'))).toEqual(['shop.stg_orders']);
   });
 
+  it('source_status:fresher+ selects the sources loaded since the state\'s freshness check, and their children', async () => {
+    const events = (day: string) => `id,loaded_at\n1,2024-01-0${day} 00:00:00\n`;
+    const root = await writeProject({
+      'xform_project.yml': PROJECT['xform_project.yml'],
+      'profiles.yml': duckdb.profile(['prod']),
+      'seeds/events.csv': events('1'),
+      'seeds/other_events.csv': events('1'),
+      'models/sources.yml': 'sources:\n  - name: raw\n    schema: prod\n    loaded_at_field: loaded_at\n    freshness: {warn_after: {count: 1, period: day}}\n    tables: [{name: events}, {name: other_events}]\n',
+      'models/recent.sql': "select * from {{ source('raw', 'events') }}\n",
+      'models/other.sql': "select * from {{ source('raw', 'other_events') }}\n",
+    });
+    roots.push(root);
+    const xform = (...args: string[]) => runXform(args, { cwd: root });
+    expect((await xform('seed')).code).toBe(0);
+    await xform('source', 'freshness');
+    await cp(path.join(root, 'target'), path.join(root, 'old'), { recursive: true });
+    await writeProject({ 'xform_project.yml': PROJECT['xform_project.yml'], 'seeds/events.csv': events('2') }, root);
+    expect((await xform('seed', '-s', 'events')).code).toBe(0);
+    await xform('source', 'freshness');
+    expect(lines(await xform('ls', '-s', 'source_status:fresher+', '--state', 'old'))).toEqual(['shop.recent', 'source:raw.events']);
+  });
+
   describe('on PostgreSQL', () => {
     const server = withPostgres();
     stateSuite('PostgreSQL', () => postgres(server), (s) => s);
