@@ -256,6 +256,8 @@ export interface NodePatch {
   location: SourceLocation;
   /** Model-level contract constraints, as written. */
   constraints?: Record<string, unknown>[];
+  /** `config:` as written when it held Jinja (`config` is rendered); what `state:modified` compares. */
+  unrenderedConfig?: NodeConfig;
 }
 
 export interface FreshnessRule {
