@@ -32,6 +32,8 @@ export interface SelectionOptions {
   exclude?: string[];
   /** `--selector`: a named selector of selectors.yml. */
   selector?: string;
+  /** `--state DIR`: a previous target/ folder for state:, result: and source_status: (and --defer). */
+  state?: string;
 }
 
 export function addProjectOptions(command: Command): Command {
@@ -46,7 +48,8 @@ export function addSelectionOptions(command: Command): Command {
   return command
     .option('-s, --select <selector...>', "nodes to include, e.g. 'stg_orders+', 'tag:daily', 'layer:gold'")
     .option('--exclude <selector...>', 'nodes to leave out (same syntax as --select)')
-    .option('--selector <name>', 'a named selector of selectors.yml (instead of --select)');
+    .option('--selector <name>', 'a named selector of selectors.yml (instead of --select)')
+    .option('--state <dir>', "a previous run's target/ folder, for state:modified, result:error, source_status:fresher (and --defer)");
 }
 
 /** Environment for profiles.yml and env_var(); default process.env. */

@@ -3,7 +3,7 @@ import { evaluateYamlSelector, loadSelectorsFile, selectNodes, XformError, type 
 import { debug } from './logging.js';
 import type { SelectionOptions } from './project-options.js';
 
-export function selectFromOptions(compiled: CompiledProject, options: SelectionOptions, extra: Pick<CoreSelection, 'resourceTypes' | 'indirectSelection'> = {}): Set<string> {
+export function selectFromOptions(compiled: CompiledProject, options: SelectionOptions, extra: Pick<CoreSelection, 'resourceTypes' | 'indirectSelection' | 'stateMethods'> = {}): Set<string> {
   const { project, graph } = compiled;
   const ctx = { projectName: project.config.name };
   const hasSelect = (options.select ?? []).some((s) => s.trim() !== '');

@@ -17,3 +17,4 @@ export * from './docs/index.js';
 export * from './fs-write.js';
 export * from './secrets.js';
 export * from './packages/index.js';
+export * from './state/index.js';

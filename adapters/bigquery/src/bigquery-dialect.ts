@@ -72,6 +72,11 @@ export class BigQueryDialect extends DialectBase {
     return `create or replace table ${this.relationName(relation)}${clauses}\nas (\n${stripTrailingSemicolons(sql)}\n)`;
   }
 
+  /** A table clone: zero-copy until either table changes (`create table … clone`). */
+  cloneTable(relation: Relation, source: Relation): string {
+    return `create or replace table ${this.relationName(relation)} clone ${this.relationName(source)}`;
+  }
+
   override renameRelation(from: Relation, kind: RelationKind, toIdentifier: string): string {
     if (kind !== 'table') {
       throw new XformError('XFORM_DIALECT_UNSUPPORTED', `BigQuery cannot rename a ${kind.replace('_', ' ')}`);

@@ -83,6 +83,11 @@ export class SnowflakeDialect extends DialectBase {
   }
 
   /** Seeds' tables: transient like models' unless the target says `transient: false`. */
+  /** Zero-copy; a transient table can only be cloned into a transient one, so the target's kind follows the dialect's. */
+  cloneTable(relation: Relation, source: Relation): string {
+    return `create or replace ${(this.options.transient ?? true) ? 'transient ' : ''}table ${this.relationName(relation)} clone ${this.relationName(source)}`;
+  }
+
   override createTable(relation: Relation, columns: { name: string; dataType: string }[]): string {
     const body = columns.map((column) => `  ${this.quoteIdentifier(column.name)} ${column.dataType}`).join(',\n');
     return `create ${(this.options.transient ?? true) ? 'transient ' : ''}table ${this.relationName(relation)} (\n${body}\n)`;

@@ -8,8 +8,9 @@ import { saveCompileSnapshot } from '../compile-snapshot.js';
 import { printDryRun } from './compile-dry-run.js';
 import { printResult } from '../logging.js';
 import { selectFromOptions } from '../selection.js';
+import { addDeferOptions, deferIfAsked, stateFromOptions, stateSelectionOf, type StateOptions } from '../state-options.js';
 
-interface CompileOptions extends ProjectOptions, SelectionOptions {
+interface CompileOptions extends ProjectOptions, SelectionOptions, StateOptions {
   inline?: string;
   /** false with --no-partial-parse. */
   partialParse: boolean;
@@ -23,21 +24,33 @@ export function registerCompile(program: Command, setExitCode: (code: number) =>
     .option('--inline <sql>', 'compile one SQL snippet against the project and print it')
     .option('--no-partial-parse', 'compile everything, even when target/partial_parse.json says nothing changed')
     .option('--dry-run', 'also have the warehouse validate every selected model without running it (BigQuery dry-run jobs)');
-  addSelectionOptions(addProjectOptions(command)).action(async (options: CompileOptions) => {
+  addDeferOptions(addSelectionOptions(addProjectOptions(command))).action(async (options: CompileOptions) => {
     const started = performance.now();
     const startedAt = Date.now();
     const recorder = recordingEnv(process.env);
     const caches = partialParseCaches({ use: options.partialParse });
-    const compiled = await compileFromOptions(options, { env: recorder.env, ...caches.extras });
+    let compiled = await compileFromOptions(options, { env: recorder.env, ...caches.extras });
     if (options.inline !== undefined) {
       printResult(`${compiled.compileInline(options.inline).trim()}\n`);
       setExitCode(0);
       return;
     }
-    const { manifest, project } = compiled;
+    const state = await stateFromOptions(options, compiled);
     let keep: Set<string> | undefined;
     if (options.select?.length || options.exclude?.length || options.selector !== undefined) {
-      keep = selectFromOptions(compiled, options);
+      keep = selectFromOptions(compiled, options, stateSelectionOf(state, compiled));
+      if (options.defer === true) {
+        // Whether a parent exists in the target decides what a ref reads, so --defer connects.
+        const adapter = await loadAdapter(compiled.project.target, { projectRoot: compiled.project.root, threads: 1 });
+        try {
+          compiled = await deferIfAsked(options, state, compiled, keep, adapter);
+        } finally {
+          await adapter.close();
+        }
+      }
+    }
+    const { manifest, project } = compiled;
+    if (keep !== undefined) {
       for (const id of Object.keys(manifest.nodes)) {
         if (!keep.has(id)) delete manifest.nodes[id]?.compiled_code;
       }

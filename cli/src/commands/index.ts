@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerClean } from './clean.js';
+import { registerClone } from './clone.js';
 import { registerCompile } from './compile.js';
 import { registerDebug } from './debug.js';
 import { registerDeps } from './deps.js';
@@ -26,4 +27,5 @@ export function registerCommands(program: Command, setExitCode: (code: number) =
   registerShow(program, setExitCode);
   registerRunOperation(program, setExitCode);
   registerParse(program, setExitCode);
+  registerClone(program, setExitCode);
 }

@@ -4,6 +4,7 @@ import { addProjectOptions, addSelectionOptions, compileFromOptions, type Projec
 import { yellow } from '../output.js';
 import { printResult } from '../logging.js';
 import { selectFromOptions } from '../selection.js';
+import { stateFromOptions, stateSelectionOf } from '../state-options.js';
 
 interface LsOptions extends ProjectOptions, SelectionOptions {
   output: 'name' | 'path' | 'json' | 'selector';
@@ -24,7 +25,8 @@ export function registerLs(program: Command, setExitCode: (code: number) => void
     .option('--resource-type <type...>', 'only these resource types (model, seed, source, test, snapshot)');
   addSelectionOptions(addProjectOptions(command)).action(async (options: LsOptions) => {
     const compiled = await compileFromOptions(options);
-    const selected = selectFromOptions(compiled, options, { resourceTypes: options.resourceType as never });
+    const state = await stateFromOptions(options, compiled);
+    const selected = selectFromOptions(compiled, options, { resourceTypes: options.resourceType as never, ...stateSelectionOf(state, compiled) });
     const { manifest } = compiled;
     const nodes = compiled.graph
       .topoOrder()

@@ -22,8 +22,9 @@ import { red, yellow } from '../output.js';
 import { selectFromOptions } from '../selection.js';
 import { traceStatements } from '../trace-sql.js';
 import { isWarnError, NOTHING_SELECTED, TEST_WARN } from '../warn-error.js';
+import { addDeferOptions, deferIfAsked, stateFromOptions, stateSelectionOf, type StateOptions } from '../state-options.js';
 
-interface RunOptions extends ProjectOptions, SelectionOptions {
+interface RunOptions extends ProjectOptions, SelectionOptions, StateOptions {
   fullRefresh?: boolean;
   threads?: string;
   failFast?: boolean;
@@ -100,7 +101,7 @@ export function registerRun(program: Command, setExitCode: (code: number) => voi
       .option('--threads <n>', 'how many nodes to run at once (default: the profile\'s threads, else 4)')
       .option('-x, --fail-fast', 'stop starting new nodes after the first failure')
       .option('--log-format <format>', 'text | json (one JSON object per event) | debug (with times and levels)', 'text');
-    addSelectionOptions(addProjectOptions(command)).action(async (options: RunOptions) => {
+    addDeferOptions(addSelectionOptions(addProjectOptions(command))).action(async (options: RunOptions) => {
       setExitCode(await runCommand(spec, options));
     });
   }
@@ -142,10 +143,12 @@ async function runCommand(spec: CommandSpec, options: RunOptions): Promise<numbe
   const indirectSelection = parseIndirectSelection(options.indirectSelection);
   const eventTime = parseEventTimeRange(options.eventTimeStart, options.eventTimeEnd);
   const caches = partialParseCaches();
-  const compiled = await compileFromOptions(options, { ...caches.extras, empty: options.empty === true });
-  const { project, manifest } = compiled;
+  let compiled = await compileFromOptions(options, { ...caches.extras, empty: options.empty === true });
+  const { project } = compiled;
+  let { manifest } = compiled;
   const targetDir = path.resolve(project.root, project.config.targetPath);
-  const selected = selectFromOptions(compiled, options, { resourceTypes: spec.kinds, indirectSelection });
+  const state = await stateFromOptions(options, compiled);
+  const selected = selectFromOptions(compiled, options, { resourceTypes: spec.kinds, indirectSelection, ...stateSelectionOf(state, compiled) });
   const snapshots = [...selected].filter((id) => manifest.nodes[id]?.resource_type === 'snapshot');
   if (snapshots.length > 0) {
     process.stderr.write(`${yellow('warning')} ${snapshots.length} snapshot(s) selected: snapshots are not run by this version of xform\n`);
@@ -169,8 +172,11 @@ async function runCommand(spec: CommandSpec, options: RunOptions): Promise<numbe
     if (writes(spec, options, manifest, selected) && adapter.acquireRunLock) {
       lock = await adapter.acquireRunLock({ ...wait, invocationId: manifest.metadata.invocation_id });
     }
+    compiled = await deferIfAsked(options, state, compiled, selected, adapter);
+    manifest = compiled.manifest;
   } catch (err) {
     process.off('SIGINT', onSigint);
+    await lock?.release();
     await adapter?.close();
     if (abort.signal.aborted && isXformError(err) && err.code === 'XFORM_CANCELLED') return 130;
     throw err;
@@ -210,6 +216,8 @@ async function runCommand(spec: CommandSpec, options: RunOptions): Promise<numbe
         target: project.target.name,
         ...(eventTime.start ? { event_time_start: isoUtc(eventTime.start) } : {}),
         ...(eventTime.end ? { event_time_end: isoUtc(eventTime.end) } : {}),
+        // As dbt records them, so that a retry of this run compares and defers the same way.
+        ...(options.state === undefined ? {} : { state: options.state, defer: options.defer === true, favor_state: options.favorState === true }),
       },
       xformVersion: XFORM_CORE_VERSION,
     });

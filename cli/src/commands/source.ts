@@ -6,6 +6,7 @@ import { FreshnessPrinter } from '../freshness-printer.js';
 import { yellow } from '../output.js';
 import { selectFromOptions } from '../selection.js';
 import { FRESHNESS_WARN, isWarnError } from '../warn-error.js';
+import { stateFromOptions, stateSelectionOf } from '../state-options.js';
 
 interface FreshnessOptions extends ProjectOptions, SelectionOptions {
   output?: string;
@@ -30,7 +31,8 @@ async function freshnessCommand(options: FreshnessOptions): Promise<number> {
   const threads = parseThreads(options.threads);
   const compiled = await compileFromOptions(options);
   const { project, manifest } = compiled;
-  const selected = selectFromOptions(compiled, options, { resourceTypes: ['source'] });
+  const state = await stateFromOptions(options, compiled);
+  const selected = selectFromOptions(compiled, options, { resourceTypes: ['source'], ...stateSelectionOf(state, compiled) });
   const sources = [...selected].map((id) => manifest.sources[id]).filter((s): s is SourceNode => s !== undefined && hasFreshness(s));
   if (sources.length === 0) {
     process.stderr.write(`${yellow('warning')} no selected source has a loaded_at_field and a freshness rule (warn_after / error_after)\n`);

@@ -67,6 +67,7 @@ export function dialectSamples(dialect: Dialect): [string, string][] {
     const columnTypes = { order_id: 'integer', payload: 'json', shape: 'GEOGRAPHY', attrs: 'VARIANT', tags: 'ARRAY<STRING>', amount: 'numeric(10,2)' };
     samples.push(['incrementalSource with json, geography, variant and array columns', dialect.incrementalSource({ ...typed, columnTypes })]);
   }
+  if (dialect.cloneTable) samples.push(['cloneTable', dialect.cloneTable(orders, { database: 'prod_db', schema: 'analytics', identifier: 'fct_orders' })]);
   if (dialect.duplicateKeysQuery) samples.push(['duplicateKeysQuery composite key', dialect.duplicateKeysQuery(staging, ['order_id', 'line_no'], 6)]);
   samples.push(
     ['addColumn', dialect.addColumn(orders, { name: 'discount', dataType: dialect.seedType('double') })],

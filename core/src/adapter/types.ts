@@ -289,6 +289,11 @@ export interface Dialect {
   createSchema(schema: string, database?: string): string;
   dropSchema(schema: string, database?: string): string;
   createViewAs(relation: Relation, sql: string): string;
+  /**
+   * (Optional.) A zero-copy clone of table `source` as `relation`, replacing it (`xform clone`): Snowflake
+   * and BigQuery `create or replace table … clone …`. Absent: clone creates a view reading `source`.
+   */
+  cloneTable?(relation: Relation, source: Relation): string;
   createTableAs(relation: Relation, sql: string, options?: CreateTableOptions): string;
   /** Renames a relation within its schema to a new identifier. */
   renameRelation(from: Relation, kind: RelationKind, toIdentifier: string): string;

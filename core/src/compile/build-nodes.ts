@@ -2,6 +2,7 @@
  * Turning discovered files and schema YAML into graph nodes, before any template is rendered: names, fqn,
  * folder + YAML config, descriptions and columns. In-file `config()` is merged later, after rendering.
  */
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { mergeConfig, resolveFolderConfig } from '../project/index.js';
 import type {
@@ -14,6 +15,14 @@ import type {
   SourceDef,
 } from '../project/types.js';
 import type { ExecutableNode, RelationRef, SourceNode, TestNode } from '../graph/types.js';
+
+/**
+ * A template's checksum, the same on every machine: line endings normalised (a Windows checkout of the
+ * same commit is not "modified"), nothing of the path or the machine in it.
+ */
+export function textChecksum(text: string): string {
+  return createHash('sha256').update(text.replace(/\r\n?/g, '\n')).digest('hex');
+}
 
 export function fileStem(file: string): string {
   return path.posix.basename(file).replace(/\.[^.]+$/, '');
@@ -84,7 +93,7 @@ export function newExecutableNode(
     columns: columnsRecord(patch?.columns),
     depends_on: { nodes: [], macros: [] },
     raw_code: resourceType === 'seed' ? '' : file.contents,
-    checksum: { name: 'sha256', checksum: file.checksum },
+    checksum: { name: 'sha256', checksum: resourceType === 'seed' ? file.checksum : textChecksum(file.contents) },
     schema: project.target.schema,
     alias: name,
     refs: [],
@@ -111,7 +120,7 @@ export function newSingularTest(project: LoadedProject, file: ProjectFile): Test
     columns: {},
     depends_on: { nodes: [], macros: [] },
     raw_code: file.contents,
-    checksum: { name: 'sha256', checksum: file.checksum },
+    checksum: { name: 'sha256', checksum: textChecksum(file.contents) },
     refs: [],
     sources: [],
   };

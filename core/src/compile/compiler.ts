@@ -11,6 +11,8 @@ import { MODEL_MATERIALIZATIONS } from '../project/node-config.js';
 import type { LoadedProject, ProjectFile } from '../project/types.js';
 import { LineageGraph, NodeIndex, checkLayerRules } from '../graph/index.js';
 import type { ExecutableNode, GraphNode, MacroNode, RelationRef, SourceNode, TestNode } from '../graph/types.js';
+import { recordMacroCalls } from './macro-deps.js';
+import { recordUnrenderedConfig } from './unrendered-config.js';
 import { INTERNAL_PACKAGE, TemplateEngine, type CompiledTemplate, type LogFn } from '../template/index.js';
 import type { Adapter, Connection, Dialect } from '../adapter/types.js';
 import { IntrospectionSession } from './introspection.js';
@@ -57,6 +59,11 @@ export interface CompileOptions {
   renderCache?: RenderCache;
   /** `--empty`: at run time ref() and source() render as zero-row relations (dbt's `limit 0` subquery). Default false. */
   empty?: boolean;
+  /**
+   * `--defer`: unique_id of an unselected node -> the state's relation that ref() to it renders as
+   * (the node's own relation_name is unchanged). Default: none.
+   */
+  deferred?: ReadonlyMap<string, RelationRef>;
 }
 
 export interface CompiledProject {
@@ -266,6 +273,10 @@ class Compiler implements RelationResolver {
   }
 
   relationOf(node: ExecutableNode): RelationRef | string {
+    return this.options.deferred?.get(node.unique_id) ?? this.ownRelationOf(node);
+  }
+
+  private ownRelationOf(node: ExecutableNode): RelationRef | string {
     if (node.config.materialized === 'ephemeral') return `${EPHEMERAL_PREFIX}${node.name}`;
     return { database: node.database, schema: node.schema, identifier: node.alias };
   }
@@ -487,7 +498,7 @@ class Compiler implements RelationResolver {
       node.compiled_code = injectCtes(body, this.ephemeralCtes(node));
       node.compiled_path = path.posix.join('compiled', node.original_file_path);
       if (node.resource_type !== 'test') {
-        const rel = this.relationOf(node as ExecutableNode);
+        const rel = this.ownRelationOf(node as ExecutableNode);
         (node as ExecutableNode).relation_name = typeof rel === 'string' ? undefined : this.quote(rel);
       }
     }
@@ -658,8 +669,11 @@ class Compiler implements RelationResolver {
         arguments: m.arguments,
         macro_sql: m.sql,
         description: pkg === project.config.name ? (described.macros.get(m.name) ?? '') : '',
+        depends_on: { macros: [] },
       };
     }
+    recordMacroCalls(Object.values(nodes), Object.values(macros), project.config.name);
+    recordUnrenderedConfig(this.executables, project);
     return {
       metadata: {
         xform_version: XFORM_CORE_VERSION,

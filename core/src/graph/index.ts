@@ -6,6 +6,8 @@ export { selectNodes, evaluate as evaluateSelector, type SelectionOptions } from
 export {
   parseSelector,
   SELECTOR_METHODS,
+  STATE_VALUES,
+  type StateValue,
   RESOURCE_TYPES,
   type SelectorExpr,
   type SelectorAtom,
@@ -13,7 +15,7 @@ export {
   type SelectorMethod,
   type GraphOperator,
 } from './selector-parse.js';
-export { fqnMatches } from './selector-methods.js';
+export { fqnMatches, type StateMethods, type Predicate as NodePredicate } from './selector-methods.js';
 export { describeNode, displayName, isEnabled } from './describe.js';
 export { fnmatch } from './glob.js';
 export type * from './types.js';

@@ -8,7 +8,7 @@
  */
 import { isTestNode } from './describe.js';
 import type { LineageGraph } from './lineage-graph.js';
-import { matchAtom, type MatchContext } from './selector-methods.js';
+import { matchAtom, type MatchContext, type StateMethods } from './selector-methods.js';
 import { parseSelector, type SelectorAtom, type SelectorExpr } from './selector-parse.js';
 import type { ResourceType } from './types.js';
 
@@ -36,6 +36,8 @@ export interface SelectionOptions {
    * `exclude` and `resourceTypes` still apply. Default: none.
    */
   chosen?: ReadonlySet<string>;
+  /** `state:`/`result:`/`source_status:` with `--state` (see core/src/state). Default: none; those methods then fail. */
+  stateMethods?: StateMethods;
 }
 
 /** The unique_ids of the selected nodes. A selector that matches nothing yields an empty set, not an error. */
@@ -43,7 +45,7 @@ export function selectNodes(graph: LineageGraph, options: SelectionOptions): Set
   // Parse everything first so that a typo fails before any work is done.
   const selectExprs = nonEmpty(options.select).map(parseSelector);
   const excludeExprs = nonEmpty(options.exclude).map(parseSelector);
-  const ctx: MatchContext = { projectName: options.projectName };
+  const ctx: MatchContext = { projectName: options.projectName, stateMethods: options.stateMethods };
 
   let selected: Set<string>;
   if (options.chosen !== undefined) {

@@ -3,6 +3,7 @@
  * predicate on one node, so an atom costs one pass over the nodes; an exact bare name (the common case
  * on the command line) is looked up in a name index instead.
  */
+import { XformError } from '../errors.js';
 import { explicitLayer } from './describe.js';
 import { fnmatch, hasWildcard } from './glob.js';
 import type { LineageGraph } from './lineage-graph.js';
@@ -12,9 +13,15 @@ import type { GraphNode } from './types.js';
 export interface MatchContext {
   /** The root project's name, for `package:this`. */
   projectName?: string;
+  /**
+   * `state:`, `result:` and `source_status:` given `--state`: the predicate for a method and value.
+   * Default: none, and those methods are XFORM_STATE_REQUIRED.
+   */
+  stateMethods?: StateMethods;
 }
 
-type Predicate = (node: GraphNode) => boolean;
+export type Predicate = (node: GraphNode) => boolean;
+export type StateMethods = (method: 'state' | 'result' | 'source_status', value: string) => Predicate;
 
 /**
  * Exact bare name -> ids, answering the `name` method without a scan: the name, the fqn's last part and
@@ -89,6 +96,15 @@ function predicateFor(atom: SelectorAtom, ctx: MatchContext): Predicate {
         const { name, namespace } = node.test_metadata;
         return fnmatch(name, value) || (namespace !== undefined && fnmatch(`${namespace}.${name}`, value));
       };
+    case 'state':
+    case 'result':
+    case 'source_status':
+      if (ctx.stateMethods === undefined) {
+        throw new XformError('XFORM_STATE_REQUIRED', `'${atom.raw}' compares with a previous run, but no --state was given`, {
+          hint: `add --state <dir> with the target/ folder of that run, e.g. --state prod-artifacts`,
+        });
+      }
+      return ctx.stateMethods(atom.method, value);
     case 'file':
       return (node) => {
         const base = node.original_file_path.slice(node.original_file_path.lastIndexOf('/') + 1);

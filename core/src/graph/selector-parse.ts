@@ -22,7 +22,10 @@ export type SelectorMethod =
   | 'package'
   | 'test_type'
   | 'test_name'
-  | 'file';
+  | 'file'
+  | 'state'
+  | 'result'
+  | 'source_status';
 
 /** Methods a user can write before `:` (`name` is the implicit default and cannot be written). */
 export const SELECTOR_METHODS: readonly SelectorMethod[] = [
@@ -37,7 +40,28 @@ export const SELECTOR_METHODS: readonly SelectorMethod[] = [
   'test_type',
   'test_name',
   'file',
+  'state',
+  'result',
+  'source_status',
 ];
+
+/** `state:` values, as in dbt. */
+export const STATE_VALUES = [
+  'new',
+  'old',
+  'modified',
+  'unmodified',
+  'modified.body',
+  'modified.configs',
+  'modified.relation',
+  'modified.persisted_descriptions',
+  'modified.macros',
+  'modified.contract',
+] as const;
+export type StateValue = (typeof STATE_VALUES)[number];
+
+/** `source_status:` values dbt knows. */
+export const SOURCE_STATUS_VALUES = ['fresher'] as const;
 
 export const RESOURCE_TYPES: readonly ResourceType[] = ['model', 'seed', 'source', 'test', 'snapshot', 'unit_test'];
 
@@ -125,6 +149,17 @@ function parseAtom(raw: string): SelectorAtom {
   if (method === 'test_type' && !(TEST_TYPES as readonly string[]).includes(value)) {
     throw new XformError('XFORM_BAD_SELECTOR', `unknown test type '${value}' in '${raw}'`, {
       hint: didYouMeanHint(value, TEST_TYPES) ?? 'test types: generic, singular, unit',
+    });
+  }
+
+  if (method === 'state' && !(STATE_VALUES as readonly string[]).includes(value)) {
+    throw new XformError('XFORM_BAD_SELECTOR', `unknown state '${value}' in '${raw}'`, {
+      hint: didYouMeanHint(value, STATE_VALUES) ?? `states: ${STATE_VALUES.join(', ')}`,
+    });
+  }
+  if (method === 'source_status' && !(SOURCE_STATUS_VALUES as readonly string[]).includes(value)) {
+    throw new XformError('XFORM_BAD_SELECTOR', `unknown source status '${value}' in '${raw}'`, {
+      hint: didYouMeanHint(value, SOURCE_STATUS_VALUES) ?? `source statuses: ${SOURCE_STATUS_VALUES.join(', ')}`,
     });
   }
 

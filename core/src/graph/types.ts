@@ -43,6 +43,11 @@ export interface ExecutableNode extends NodeBase {
   /** Path of the compiled SQL relative to the target folder (e.g. `compiled/models/stg_orders.sql`). */
   compiled_path?: string;
   checksum: { name: 'sha256'; checksum: string };
+  /**
+   * The config with the keys xform_project.yml/dbt_project.yml sets through Jinja as written (unrendered),
+   * as dbt compares for `state:modified`; absent when no such key applies (then it is `config`).
+   */
+  unrendered_config?: Record<string, unknown>;
   database?: string;
   schema: string;
   alias: string;
@@ -116,4 +121,6 @@ export interface MacroNode {
   arguments: string[];
   macro_sql: string;
   description: string;
+  /** Macros this macro calls (unique_ids), as dbt records them; `state:modified` follows them. */
+  depends_on: { macros: string[] };
 }

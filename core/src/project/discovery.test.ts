@@ -65,6 +65,16 @@ describe('discovery', () => {
     expect(found.seeds[0]).toMatchObject({ contents: '', checksum: createHash('sha256').update(csv).digest('hex') });
   });
 
+  test('a seed hashes the same with CRLF, CR or LF line endings, also across stream chunks', async () => {
+    const lf = 'id,name\n1,a\n'.repeat(20000);
+    const { found } = await discover({ 'seeds/lf.csv': lf, 'seeds/crlf.csv': lf.replace(/\n/g, '\r\n'), 'seeds/cr.csv': lf.replace(/\n/g, '\r'), 'seeds/other.csv': lf.replace('1,a', '1,b') });
+    const sum = (name: string) => found.seeds.find((f) => f.path.endsWith(name))!.checksum;
+    expect(sum('lf.csv')).toBe(createHash('sha256').update(lf).digest('hex'));
+    expect(sum('crlf.csv')).toBe(sum('lf.csv'));
+    expect(sum('cr.csv')).toBe(sum('lf.csv'));
+    expect(sum('other.csv')).not.toBe(sum('lf.csv'));
+  });
+
   test('skips hidden files and folders, node_modules, dbt_packages and the target path', async () => {
     const { found } = await discover(
       {

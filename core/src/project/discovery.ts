@@ -188,10 +188,37 @@ async function readText(f: Found): Promise<ProjectFile> {
   return { path: f.rel, absPath: f.abs, contents, checksum: createHash('sha256').update(bytes).digest('hex'), rootDir: f.rootDir };
 }
 
-/** Seeds can be large: hash them as a stream and leave the contents to the adapter's loader. */
+/**
+ * Seeds can be large: hash them as a stream and leave the contents to the adapter's loader. Line endings
+ * are hashed as LF (as dbt reads seeds in text mode), so a CRLF checkout of the same CSV is not a change
+ * for `state:modified`.
+ */
 async function readSeed(f: Found): Promise<ProjectFile> {
   const hash = createHash('sha256');
-  for await (const chunk of createReadStream(f.abs)) hash.update(chunk as Buffer);
+  const lf = Buffer.from([0x0a]);
+  let pendingCr = false;
+  for await (const chunk of createReadStream(f.abs)) {
+    const bytes = chunk as Buffer;
+    let start = 0;
+    if (pendingCr) {
+      hash.update(lf);
+      pendingCr = false;
+      if (bytes[0] === 0x0a) start = 1;
+    }
+    for (let cr = bytes.indexOf(0x0d, start); cr !== -1; cr = bytes.indexOf(0x0d, start)) {
+      hash.update(bytes.subarray(start, cr));
+      start = cr + 1;
+      // A CR ending the chunk waits for the next one to see whether an LF follows.
+      if (start === bytes.length) {
+        pendingCr = true;
+        break;
+      }
+      hash.update(lf);
+      if (bytes[start] === 0x0a) start++;
+    }
+    hash.update(bytes.subarray(start));
+  }
+  if (pendingCr) hash.update(lf);
   return { path: f.rel, absPath: f.abs, contents: '', checksum: hash.digest('hex'), rootDir: f.rootDir };
 }
 

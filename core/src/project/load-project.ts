@@ -154,7 +154,7 @@ function scopedVars(vars: Record<string, unknown>, pkg: string): Record<string, 
 function renderSchemaConfigs(file: SchemaFile, render: RenderFn): SchemaFile {
   const patch = (p: NodePatch, kind: string, i: number): NodePatch => {
     const config = renderNodeConfig(p.config, render, [kind, i, 'config']);
-    return config === p.config ? p : { ...p, config };
+    return config === p.config ? p : { ...p, config, unrenderedConfig: p.config };
   };
   return {
     ...file,

@@ -3,13 +3,13 @@
  * folder config trees and layers.
  */
 import { z } from 'zod';
-import { didYouMean, type DiagnosticBag } from '../errors.js';
+import { DiagnosticBag, didYouMean } from '../errors.js';
 import { checkLayerValue, emptyFolderTree, parseFolderConfigTree, walkFolderTree } from './folder-config.js';
 import { MODEL_MATERIALIZATIONS } from './node-config.js';
 import type { FolderConfigTree, ProjectConfig } from './types.js';
-import { projectKeyIsLate, renderTree, type RenderFn } from './config-render.js';
+import { hasJinja, projectKeyIsLate, renderTree, type RenderFn } from './config-render.js';
 import { satisfiesVersion, xformVersion } from './version.js';
-import { parseYaml, validateYaml, type YamlSource } from './yaml-doc.js';
+import { isPlainObject, parseYaml, validateYaml, type YamlSource } from './yaml-doc.js';
 
 export const PROJECT_FILE = 'xform_project.yml';
 /** dbt's project file, read as it is wherever xform_project.yml is absent. */
@@ -135,8 +135,10 @@ export function parseProjectConfig(
     checkFirstLevel(trees[key], yamlKey, raw.name, packageNames, src, bag);
   }
   if (bag.errors.length > errorsBefore) return undefined;
+  const unrendered = render !== undefined && hasJinja(text) ? unrenderedTrees(parsed) : undefined;
 
   return {
+    ...(unrendered === undefined ? {} : { unrenderedConfig: unrendered }),
     name: raw.name,
     version: raw.version === undefined ? '1.0.0' : String(raw.version),
     profile: raw.profile,
@@ -170,6 +172,22 @@ export function parseProjectConfig(
     dispatch: raw.dispatch ?? [],
     file,
   };
+}
+
+/**
+ * The folder trees as written, Jinja not rendered: dbt compares these (its `unrendered_config`) for
+ * `state:modified`, so that `+materialized: "{{ 'table' if target.name == 'prod' else 'view' }}"` is not a
+ * change between production and a CI target. Problems were reported for the rendered trees already.
+ */
+function unrenderedTrees(parsed: YamlSource): ProjectConfig['unrenderedConfig'] {
+  const value = parsed.value;
+  if (!isPlainObject(value)) return undefined;
+  const scratch = new DiagnosticBag();
+  const out: NonNullable<ProjectConfig['unrenderedConfig']> = {};
+  for (const key of ['models', 'seeds', 'snapshots'] as const) {
+    if (value[key] != null) out[key] = parseFolderConfigTree(value[key], parsed, [key], scratch, INVALID);
+  }
+  return out;
 }
 
 /** Hook SQL must keep its text as written (cleanPath is for paths only). */

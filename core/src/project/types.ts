@@ -83,6 +83,11 @@ export interface ProjectConfig {
   file: string;
   /** `sources:` folder config tree (`sources: { shop: { raw: { +enabled: false } } }`). */
   sources?: FolderConfigTree;
+  /**
+   * The `models:`/`seeds:`/`snapshots:` trees as written, Jinja unrendered (dbt's unrendered_config, which
+   * `state:modified` compares). Only when the file holds Jinja; default none (the rendered trees are as written).
+   */
+  unrenderedConfig?: Partial<Record<'models' | 'seeds' | 'snapshots', FolderConfigTree>>;
   /** `analysis-paths`; default ['analyses']. */
   analysisPaths?: string[];
   /** `docs-paths`; default [] (docs blocks are read from the model paths). */
@@ -251,6 +256,8 @@ export interface NodePatch {
   location: SourceLocation;
   /** Model-level contract constraints, as written. */
   constraints?: Record<string, unknown>[];
+  /** `config:` as written when it held Jinja (`config` is rendered); what `state:modified` compares. */
+  unrenderedConfig?: NodeConfig;
 }
 
 export interface FreshnessRule {

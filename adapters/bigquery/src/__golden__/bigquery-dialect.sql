@@ -176,6 +176,9 @@ where xform_source.`order_id` is null
       and xform_existing.`amount` is not distinct from xform_source.`amount`
   );
 
+-- cloneTable
+create or replace table `analytics`.`fct_orders` clone `prod_db`.`analytics`.`fct_orders`;
+
 -- duplicateKeysQuery composite key
 select `order_id`, `line_no`, count(*) as `xform_count`
 from `analytics`.`fct_orders__xform_tmp`

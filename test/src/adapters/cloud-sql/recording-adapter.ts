@@ -18,7 +18,7 @@ import type {
 } from '@xform/core';
 
 export interface Scenario {
-  /** Relations that exist, by identifier (staging/backup names never do unless listed). */
+  /** Relations that exist, by identifier or `schema.identifier` (staging/backup names never do unless listed). */
   existing: Record<string, CatalogRelation['kind']>;
   /** Columns by identifier; relations not listed have `defaultColumns`. */
   columns?: Record<string, string[]>;
@@ -41,7 +41,7 @@ export class RecordingAdapter implements Adapter {
     private readonly scenario: Scenario,
   ) {
     const relation = (r: Relation): CatalogRelation | undefined => {
-      const kind = scenario.existing[r.identifier];
+      const kind = scenario.existing[`${r.schema}.${r.identifier}`] ?? scenario.existing[r.identifier];
       return kind ? { ...r, kind } : undefined;
     };
     const columns = (r: Relation): ColumnInfo[] =>

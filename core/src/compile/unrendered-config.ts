@@ -1,0 +1,92 @@
+/**
+ * `unrendered_config`, as dbt compares it for `state:modified` (state_modified_compare_more_unrendered_values,
+ * dbt's default): a config value set through Jinja counts as written, not as rendered, wherever it is set —
+ * the project file (`+materialized: "{{ 'table' if target.name == 'prod' else 'view' }}"`), a schema YAML
+ * `config:`, or the model's `config()` call (`materialized=var('m')`, compared by its syntax tree). A
+ * target-, var- or env-dependent value is then no change between production and a CI target.
+ */
+import { hasJinja } from '../project/config-render.js';
+import { resolveFolderConfig } from '../project/index.js';
+import type { LoadedProject, NodeConfig, NodePatch } from '../project/types.js';
+import type { ExecutableNode } from '../graph/types.js';
+import { parseTemplate } from '../template/syntax/parser.js';
+import { patchesByName } from './build-nodes.js';
+
+type Kind = 'models' | 'seeds' | 'snapshots';
+/** A source's value for a key: written through Jinja (kept as written), or a literal (the rendered value stands). */
+type Written = { unrendered: unknown } | 'literal';
+
+export function recordUnrenderedConfig(nodes: Iterable<ExecutableNode>, project: LoadedProject): void {
+  const patches = new Map<Kind, Map<string, NodePatch>>();
+  for (const kind of ['models', 'seeds', 'snapshots'] as const) {
+    const map = new Map<string, NodePatch>();
+    for (const file of project.schemaFiles) for (const [name, patch] of patchesByName(file[kind] ?? [])) map.set(name, patch);
+    patches.set(kind, map);
+  }
+  for (const node of nodes) {
+    // Package nodes also take their own project's folder config; only the root project's is kept unrendered.
+    if (node.package_name !== project.config.name) continue;
+    const kind = `${node.resource_type}s` as Kind;
+    const written = new Map<string, Written>();
+    const folder = project.config.unrenderedConfig?.[kind];
+    if (folder !== undefined) addJinjaValues(written, resolveFolderConfig(folder, node.fqn));
+    const patch = patches.get(kind)?.get(node.name);
+    if (patch !== undefined) addJinjaValues(written, patch.unrenderedConfig ?? patch.config);
+    if (node.resource_type !== 'seed') for (const [key, value] of configCallArguments(node.raw_code)) written.set(key, value);
+    const unrendered: Record<string, unknown> = {};
+    for (const [key, value] of written) if (value !== 'literal') unrendered[key] = value.unrendered;
+    if (Object.keys(unrendered).length > 0) node.unrendered_config = { ...node.config, ...unrendered };
+  }
+}
+
+function addJinjaValues(written: Map<string, Written>, config: NodeConfig): void {
+  for (const [key, value] of Object.entries(config)) {
+    written.set(key, typeof value === 'string' && hasJinja(value) ? { unrendered: value } : 'literal');
+  }
+}
+
+/** The keyword arguments of the template's first `config()` call: literals, or their syntax tree (as dbt keeps it). */
+function configCallArguments(source: string): Map<string, Written> {
+  const out = new Map<string, Written>();
+  if (!source.includes('config(')) return out;
+  let call: { kwargs: [string, unknown][] } | undefined;
+  try {
+    call = findConfigCall(parseTemplate(source, '<config>'));
+  } catch {
+    // A template that does not parse fails its compile with a proper error; nothing to compare here.
+    return out;
+  }
+  for (const [key, expr] of call?.kwargs ?? []) out.set(key, isLiteral(expr) ? 'literal' : { unrendered: withoutPositions(expr) });
+  return out;
+}
+
+function findConfigCall(value: unknown): { kwargs: [string, unknown][] } | undefined {
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      const found = findConfigCall(item);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null) return undefined;
+  const node = value as { kind?: string; fn?: { kind?: string; name?: string }; kwargs?: [string, unknown][] };
+  if (node.kind === 'call' && node.fn?.kind === 'name' && node.fn.name === 'config') return { kwargs: node.kwargs ?? [] };
+  for (const child of Object.values(value)) {
+    const found = findConfigCall(child);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function isLiteral(expr: unknown): boolean {
+  const node = expr as { kind: string; items?: unknown[]; pairs?: [unknown, unknown][] };
+  if (node.kind === 'const') return true;
+  if (node.kind === 'list' || node.kind === 'tuple') return (node.items ?? []).every(isLiteral);
+  if (node.kind === 'dict') return (node.pairs ?? []).every(([k, v]) => isLiteral(k) && isLiteral(v));
+  return false;
+}
+
+/** The syntax tree without line/column, so that moving the call is no change. */
+function withoutPositions(expr: unknown): string {
+  return JSON.stringify(expr, (key, v: unknown) => (key === 'line' || key === 'col' ? undefined : v));
+}
