@@ -32,7 +32,7 @@ import { pyFunction } from '../template/index.js';
 import { nameRelations } from './naming.js';
 import { checkRelationNames } from './relation-names.js';
 import { collectSnapshots, type CollectedSnapshots } from './snapshots.js';
-import { checkSnapshotConfig } from './snapshot-config.js';
+import { checkSnapshotConfig, withSnapshotDefaults } from './snapshot-config.js';
 import { XFORM_CORE_VERSION } from '../version.js';
 
 export { MODEL_MATERIALIZATIONS };
@@ -378,7 +378,11 @@ class Compiler implements RelationResolver {
           );
         }
       }
-      if (node.resource_type === 'snapshot') checkSnapshotConfig(node as ExecutableNode, this.snapshots.patches.get(node.unique_id), this.bag);
+      if (node.resource_type === 'snapshot' && config.enabled !== false) {
+        const errors = this.bag.errors.length;
+        checkSnapshotConfig(node as ExecutableNode, this.snapshots.patches.get(node.unique_id), this.bag);
+        if (this.bag.errors.length === errors) node.config = withSnapshotDefaults(node.config);
+      }
       if (node.resource_type === 'test') config.severity ??= 'error';
       node.tags = [...(config.tags ?? [])];
       node.meta = { ...(config.meta ?? {}) };

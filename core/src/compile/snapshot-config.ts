@@ -6,7 +6,7 @@
  */
 import { didYouMeanHint, type DiagnosticBag, type SourceLocation } from '../errors.js';
 import type { ExecutableNode } from '../graph/types.js';
-import type { NodePatch } from '../project/types.js';
+import type { NodeConfig, NodePatch } from '../project/types.js';
 import { positionAt } from './source-lines.js';
 
 export const SNAPSHOT_STRATEGIES = ['timestamp', 'check'] as const;
@@ -54,6 +54,7 @@ export function checkSnapshotConfig(node: ExecutableNode, patch: NodePatch | und
   } else if (strategy === 'timestamp') {
     if (config.updated_at === undefined) error('strategy', "the timestamp strategy needs updated_at, the column that says when a row last changed", "add updated_at='<column>'");
     else if (typeof config.updated_at !== 'string' || config.updated_at === '') error('updated_at', `updated_at must be a column name, got ${show(config.updated_at)}`);
+    if (config.check_cols !== undefined) error('check_cols', "check_cols belongs to the check strategy; a timestamp snapshot compares updated_at only", "remove check_cols, or use strategy='check'");
   } else {
     const cols = config.check_cols;
     if (cols === undefined) error('strategy', 'the check strategy needs check_cols, the columns compared to find changes', "add check_cols=['<column>', ...] or check_cols='all'");
@@ -92,4 +93,17 @@ export function checkSnapshotConfig(node: ExecutableNode, patch: NodePatch | und
   }
   const current = config.dbt_valid_to_current;
   if (current !== undefined && typeof current !== 'string') error('dbt_valid_to_current', `dbt_valid_to_current must be a SQL expression as a string, e.g. "'9999-12-31'", got ${show(current)}`);
+}
+
+/**
+ * The config dbt writes for a valid snapshot: the effective hard_deletes mode (`invalidate` for the older
+ * invalidate_hard_deletes=true, else `ignore`) and all five meta column names, renamed or not.
+ */
+export function withSnapshotDefaults(config: NodeConfig): NodeConfig {
+  const names = isRecord(config.snapshot_meta_column_names) ? config.snapshot_meta_column_names : {};
+  return {
+    ...config,
+    hard_deletes: config.hard_deletes ?? (config.invalidate_hard_deletes === true ? 'invalidate' : 'ignore'),
+    snapshot_meta_column_names: Object.fromEntries(SNAPSHOT_META_COLUMNS.map((c) => [c, typeof names[c] === 'string' ? names[c] : c])),
+  };
 }

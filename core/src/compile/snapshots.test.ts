@@ -170,6 +170,7 @@ describe('snapshot config validation', () => {
   const cases: { name: string; files: Record<string, string>; message: string; line: number; file?: string; hint?: string }[] = [
     { name: 'strategy missing', files: blockFile("unique_key='id'"), message: "snapshot 's': no strategy is set", line: 2 },
     { name: 'strategy unknown', files: blockFile("unique_key='id', strategy='timestmp', updated_at='u'"), message: "snapshot 's': strategy must be 'timestamp' or 'check', got 'timestmp'", line: 2, hint: "did you mean 'timestamp'?" },
+    { name: 'timestamp with check_cols', files: blockFile("unique_key='id', strategy='timestamp', updated_at='u', check_cols='all'"), message: "snapshot 's': check_cols belongs to the check strategy; a timestamp snapshot compares updated_at only", line: 2 },
     { name: 'unique_key missing', files: blockFile("strategy='check', check_cols='all'"), message: "snapshot 's': no unique_key is set", line: 2 },
     { name: 'timestamp without updated_at', files: blockFile("unique_key='id',\n  strategy='timestamp'"), message: "snapshot 's': the timestamp strategy needs updated_at, the column that says when a row last changed", line: 3 },
     { name: 'check without check_cols', files: blockFile("unique_key='id', strategy='check'"), message: "snapshot 's': the check strategy needs check_cols, the columns compared to find changes", line: 2 },
@@ -208,5 +209,21 @@ describe('snapshot config validation', () => {
       ),
     );
     expect(snap(c, 's').config).toMatchObject({ unique_key: ['id', 'region'], hard_deletes: 'new_record', snapshot_meta_column_names: { dbt_valid_from: 'valid_from' } });
+  });
+
+  it("writes dbt's effective hard_deletes and all meta column names into the manifest config", async () => {
+    const c = await compile(blockFile("unique_key='id', strategy='check', check_cols='all', invalidate_hard_deletes=true, snapshot_meta_column_names={'dbt_scd_id': 'scd_id'}"));
+    expect(snap(c, 's').config).toMatchObject({
+      materialized: 'snapshot',
+      hard_deletes: 'invalidate',
+      snapshot_meta_column_names: { dbt_valid_from: 'dbt_valid_from', dbt_valid_to: 'dbt_valid_to', dbt_scd_id: 'scd_id', dbt_updated_at: 'dbt_updated_at', dbt_is_deleted: 'dbt_is_deleted' },
+    });
+    const plain = await compile(blockFile("unique_key='id', strategy='check', check_cols='all'"));
+    expect(snap(plain, 's').config.hard_deletes).toBe('ignore');
+  });
+
+  it('does not check a disabled snapshot', async () => {
+    const c = await compile(blockFile('enabled=false'));
+    expect(c.manifest.disabled['snapshot.shop.s']).toBeDefined();
   });
 });
