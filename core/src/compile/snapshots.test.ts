@@ -154,6 +154,16 @@ describe('block snapshots', () => {
     expect(e!.location).toMatchObject({ file: 'snapshots/s.sql', line: 2 });
   });
 
+  it('a block and a YAML snapshot with one name are an error naming both files', async () => {
+    const [e] = await errorsOf({
+      ...STG,
+      'snapshots/customers.sql': block("unique_key='id', strategy='check', check_cols='all'"),
+      'snapshots/schema.yml': yamlSnapshot(['unique_key: id', 'strategy: check', 'check_cols: all']),
+    });
+    expect(e!.code).toBe('XFORM_DUPLICATE_NODE');
+    expect(e!.message).toContain("snapshot 'customers_snapshot' (snapshots/schema.yml) and snapshot 'customers_snapshot' (snapshots/customers.sql)");
+  });
+
   it('warn about a snapshots: entry that matches no block and has no relation', async () => {
     const c = await compile({
       ...STG,
@@ -178,6 +188,13 @@ describe('snapshot config validation', () => {
     { name: 'hard_deletes unknown', files: blockFile("unique_key='id', strategy='check', check_cols='all', hard_deletes='invalidated'"), message: "snapshot 's': hard_deletes must be one of 'ignore', 'invalidate', 'new_record', got 'invalidated'", line: 2, hint: "did you mean 'invalidate'?" },
     { name: 'hard_deletes and invalidate_hard_deletes', files: blockFile("unique_key='id', strategy='check', check_cols='all', hard_deletes='invalidate', invalidate_hard_deletes=true"), message: "snapshot 's': set either hard_deletes or the older invalidate_hard_deletes, not both", line: 2 },
     { name: 'unknown snapshot_meta_column_names key', files: blockFile("unique_key='id', strategy='check', check_cols='all', snapshot_meta_column_names={'dbt_valid_form': 'valid_from'}"), message: "snapshot 's': unknown key 'dbt_valid_form' in snapshot_meta_column_names; expected dbt_valid_from, dbt_valid_to, dbt_scd_id, dbt_updated_at, dbt_is_deleted", line: 2, hint: "did you mean 'dbt_valid_from'?" },
+    {
+      name: "block: a key set in its YAML patch, at the patch's line",
+      files: { ...blockFile("unique_key='id'"), 'snapshots/schema.yml': 'snapshots:\n  - name: s\n    config:\n      strategy: check\n      check_cols: id\n' },
+      message: "snapshot 's': check_cols must be 'all' or a list of column names, got 'id'",
+      file: 'snapshots/schema.yml',
+      line: 5,
+    },
     {
       name: 'YAML snapshot: the key line in the YAML file',
       files: { ...STG, 'snapshots/s.yml': yamlSnapshot(['unique_key: id', 'strategy: check', 'check_cols: name']) },
