@@ -109,6 +109,14 @@ describe('YAML snapshots (dbt 1.9)', () => {
     expect(e).toMatchObject({ code: 'XFORM_REF_NOT_FOUND', location: { file: 'snapshots/s.yml', line: 3 }, hint: "did you mean 'stg_customers'?" });
   });
 
+  it('reports an unknown source table in relation: at its line, with a did-you-mean', async () => {
+    const [e] = await errorsOf({
+      'models/sources.yml': 'sources:\n  - name: raw\n    tables:\n      - name: customers\n',
+      'snapshots/s.yml': yamlSnapshot(['unique_key: id', 'strategy: check', 'check_cols: all'], "source('raw', 'customer')"),
+    });
+    expect(e).toMatchObject({ code: 'XFORM_SOURCE_NOT_FOUND', location: { file: 'snapshots/s.yml', line: 3 }, hint: "did you mean 'customers'?" });
+  });
+
   it('rejects a relation that is not one ref() or source() call', async () => {
     const [e] = await errorsOf({ ...STG, 'snapshots/s.yml': yamlSnapshot(['unique_key: id'], `"{{ ref('stg_customers') }}"`) });
     expect(e!.code).toBe('XFORM_SNAPSHOT_RELATION');
