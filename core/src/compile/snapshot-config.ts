@@ -96,14 +96,14 @@ export function checkSnapshotConfig(node: ExecutableNode, patch: NodePatch | und
 }
 
 /**
- * The config dbt writes for a valid snapshot: the effective hard_deletes mode (`invalidate` for the older
- * invalidate_hard_deletes=true, else `ignore`) and all five meta column names, renamed or not.
+ * The config dbt writes for a valid snapshot: hard_deletes `ignore` unless it (or the older
+ * invalidate_hard_deletes, which then stays alone) is set, and all five meta column names, renamed or not.
  */
 export function withSnapshotDefaults(config: NodeConfig): NodeConfig {
   const names = isRecord(config.snapshot_meta_column_names) ? config.snapshot_meta_column_names : {};
   return {
     ...config,
-    hard_deletes: config.hard_deletes ?? (config.invalidate_hard_deletes === true ? 'invalidate' : 'ignore'),
+    ...(config.hard_deletes === undefined && config.invalidate_hard_deletes === undefined ? { hard_deletes: 'ignore' } : {}),
     snapshot_meta_column_names: Object.fromEntries(SNAPSHOT_META_COLUMNS.map((c) => [c, typeof names[c] === 'string' ? names[c] : c])),
   };
 }

@@ -236,11 +236,12 @@ describe('snapshot config validation', () => {
     expect(snap(c, 's').config).toMatchObject({ unique_key: ['id', 'region'], hard_deletes: 'new_record', snapshot_meta_column_names: { dbt_valid_from: 'valid_from' } });
   });
 
-  it("writes dbt's effective hard_deletes and all meta column names into the manifest config", async () => {
+  it("writes dbt's default hard_deletes and all meta column names into the manifest config", async () => {
     const c = await compile(blockFile("unique_key='id', strategy='check', check_cols='all', invalidate_hard_deletes=true, snapshot_meta_column_names={'dbt_scd_id': 'scd_id'}"));
+    expect(snap(c, 's').config.hard_deletes).toBeUndefined();
     expect(snap(c, 's').config).toMatchObject({
       materialized: 'snapshot',
-      hard_deletes: 'invalidate',
+      invalidate_hard_deletes: true,
       snapshot_meta_column_names: { dbt_valid_from: 'dbt_valid_from', dbt_valid_to: 'dbt_valid_to', dbt_scd_id: 'scd_id', dbt_updated_at: 'dbt_updated_at', dbt_is_deleted: 'dbt_is_deleted' },
     });
     const plain = await compile(blockFile("unique_key='id', strategy='check', check_cols='all'"));
