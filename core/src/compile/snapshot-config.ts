@@ -89,6 +89,9 @@ export function checkSnapshotConfig(node: ExecutableNode, patch: NodePatch | und
           error('snapshot_meta_column_names', `snapshot_meta_column_names.${k} must be a column name, got ${show(v)}`);
         }
       }
+      const effective = SNAPSHOT_META_COLUMNS.map((c) => (typeof names[c] === 'string' ? (names[c] as string) : c).toLowerCase());
+      const twice = effective.find((n, i) => effective.indexOf(n) !== i);
+      if (twice !== undefined) error('snapshot_meta_column_names', `snapshot_meta_column_names names two meta columns '${twice}'`, 'each meta column needs a name of its own');
     }
   }
   const current = config.dbt_valid_to_current;

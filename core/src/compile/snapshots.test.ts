@@ -196,6 +196,7 @@ describe('snapshot config validation', () => {
     { name: 'hard_deletes unknown', files: blockFile("unique_key='id', strategy='check', check_cols='all', hard_deletes='invalidated'"), message: "snapshot 's': hard_deletes must be one of 'ignore', 'invalidate', 'new_record', got 'invalidated'", line: 2, hint: "did you mean 'invalidate'?" },
     { name: 'hard_deletes and invalidate_hard_deletes', files: blockFile("unique_key='id', strategy='check', check_cols='all', hard_deletes='invalidate', invalidate_hard_deletes=true"), message: "snapshot 's': set either hard_deletes or the older invalidate_hard_deletes, not both", line: 2 },
     { name: 'unknown snapshot_meta_column_names key', files: blockFile("unique_key='id', strategy='check', check_cols='all', snapshot_meta_column_names={'dbt_valid_form': 'valid_from'}"), message: "snapshot 's': unknown key 'dbt_valid_form' in snapshot_meta_column_names; expected dbt_valid_from, dbt_valid_to, dbt_scd_id, dbt_updated_at, dbt_is_deleted", line: 2, hint: "did you mean 'dbt_valid_from'?" },
+    { name: 'two meta columns with one name', files: blockFile("unique_key='id', strategy='check', check_cols='all', snapshot_meta_column_names={'dbt_valid_to': 'dbt_valid_from'}"), message: "snapshot 's': snapshot_meta_column_names names two meta columns 'dbt_valid_from'", line: 2 },
     {
       name: "block: a key set in its YAML patch, at the patch's line",
       files: { ...blockFile("unique_key='id'"), 'snapshots/schema.yml': 'snapshots:\n  - name: s\n    config:\n      strategy: check\n      check_cols: id\n' },
