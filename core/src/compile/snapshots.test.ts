@@ -7,6 +7,7 @@ import { isXformError, type Diagnostic, type XformError } from '../errors.js';
 import type { ExecutableNode, TestNode } from '../graph/types.js';
 import { loadProject } from '../project/index.js';
 import { compileProject, type CompiledProject } from './compiler.js';
+import { parseSnapshotRelation } from './snapshots.js';
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -123,6 +124,17 @@ describe('YAML snapshots (dbt 1.9)', () => {
     expect(e!.message).toBe(`relation of snapshot 'customers_snapshot' in snapshots/s.yml must be "ref('model')" or "source('source', 'table')", got "{{ ref('stg_customers') }}"`);
     expect(e!.location).toMatchObject({ file: 'snapshots/s.yml', line: 3 });
     expect(e!.hint).toBe(`write it without the braces: relation: "ref('stg_customers')"`);
+  });
+});
+
+describe('parseSnapshotRelation', () => {
+  it("reads one ref() or source() call with literal arguments, as dbt's static parser does", () => {
+    expect(parseSnapshotRelation("ref('orders')")).toEqual({ ref: { name: 'orders' } });
+    expect(parseSnapshotRelation(' ref( "shop" , \'orders\' ) ')).toEqual({ ref: { package: 'shop', name: 'orders' } });
+    expect(parseSnapshotRelation('source("raw", \'orders\')')).toEqual({ source: ['raw', 'orders'] });
+    for (const bad of ["ref('orders'", "source('raw')", "ref(var('m'))", "{{ ref('orders') }}", "ref('a') union ref('b')", 'orders']) {
+      expect(parseSnapshotRelation(bad), bad).toBeUndefined();
+    }
   });
 });
 

@@ -61,6 +61,7 @@ describe('xform snapshot', () => {
     await ok(root, ['seed']);
     await ok(root, ['run']);
     const first = await ok(root, ['snapshot']);
+    expect(first.stdout).toMatch(/1 of 1 {2}OK\s+snapshot\s+main\.customers_snapshot/);
     expect(first.stdout).toMatch(/Done: 1 ok, 0 error/);
     expect(first.stderr).not.toContain('warning');
     expect(await rows(root, HISTORY)).toEqual([
