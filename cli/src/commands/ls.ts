@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { GraphNode } from '@xform/core';
+import { RESOURCE_TYPES, XformError, didYouMeanHint, type GraphNode, type ResourceType } from '@xform/core';
 import { addProjectOptions, addSelectionOptions, compileFromOptions, type ProjectOptions, type SelectionOptions } from '../project-options.js';
 import { yellow } from '../output.js';
 import { printResult } from '../logging.js';
@@ -9,6 +9,19 @@ import { stateFromOptions, stateSelectionOf } from '../state-options.js';
 interface LsOptions extends ProjectOptions, SelectionOptions {
   output: 'name' | 'path' | 'json' | 'selector';
   resourceType?: string[];
+}
+
+/** `--resource-type` values: xform's resource types, or dbt's `all` (no filter). */
+function parseResourceTypes(values: string[] | undefined): ResourceType[] | undefined {
+  if (values === undefined || values.includes('all')) return undefined;
+  for (const value of values) {
+    if (!(RESOURCE_TYPES as readonly string[]).includes(value)) {
+      throw new XformError('XFORM_BAD_ARGUMENT', `--resource-type expects one of ${[...RESOURCE_TYPES, 'all'].join(', ')}, got '${value}'`, {
+        hint: didYouMeanHint(value, RESOURCE_TYPES),
+      });
+    }
+  }
+  return values as ResourceType[];
 }
 
 function selectorOf(node: GraphNode): string {
@@ -22,11 +35,12 @@ export function registerLs(program: Command, setExitCode: (code: number) => void
     .alias('list')
     .description('list the selected nodes')
     .option('-o, --output <format>', 'name | path | selector | json', 'selector')
-    .option('--resource-type <type...>', 'only these resource types (model, seed, source, test, snapshot)');
+    .option('--resource-type <type...>', 'only these resource types (model, seed, snapshot, source, test, unit_test, or all)');
   addSelectionOptions(addProjectOptions(command)).action(async (options: LsOptions) => {
+    const resourceTypes = parseResourceTypes(options.resourceType);
     const compiled = await compileFromOptions(options);
     const state = await stateFromOptions(options, compiled);
-    const selected = selectFromOptions(compiled, options, { resourceTypes: options.resourceType as never, ...stateSelectionOf(state, compiled) });
+    const selected = selectFromOptions(compiled, options, { resourceTypes, ...stateSelectionOf(state, compiled) });
     const { manifest } = compiled;
     const nodes = compiled.graph
       .topoOrder()

@@ -41,8 +41,10 @@ interface CommandSpec {
   name: string;
   description: string;
   kinds: ResourceType[];
-  /** Builds relations (--full-refresh applies). */
+  /** Builds relations (it takes the target's run lock). */
   builds: boolean;
+  /** --full-refresh applies (not to snapshots alone: their history cannot be rebuilt, as in dbt). */
+  fullRefresh: boolean;
   /** Runs tests (--store-failures, --indirect-selection apply). */
   tests: boolean;
   /** Write-audit-publish: tests run against staging relations before publishing. */
@@ -50,13 +52,14 @@ interface CommandSpec {
 }
 
 const COMMANDS: CommandSpec[] = [
-  { name: 'run', description: 'build the selected models in the warehouse, in DAG order', kinds: ['model'], builds: true, tests: false, audit: false },
-  { name: 'seed', description: 'load the CSV seeds into the warehouse', kinds: ['seed'], builds: true, tests: false, audit: false },
+  { name: 'run', description: 'build the selected models in the warehouse, in DAG order', kinds: ['model'], builds: true, fullRefresh: true, tests: false, audit: false },
+  { name: 'seed', description: 'load the CSV seeds into the warehouse', kinds: ['seed'], builds: true, fullRefresh: true, tests: false, audit: false },
   {
     name: 'test',
     description: "run the selected data tests (and unit tests); selecting a model selects its tests",
     kinds: ['test', 'unit_test'],
     builds: false,
+    fullRefresh: false,
     tests: true,
     audit: false,
   },
@@ -65,8 +68,18 @@ const COMMANDS: CommandSpec[] = [
     description: 'load seeds, build models and snapshots, and test each one before publishing it (write-audit-publish), in DAG order',
     kinds: ['seed', 'model', 'test', 'unit_test', 'snapshot'],
     builds: true,
+    fullRefresh: true,
     tests: true,
     audit: true,
+  },
+  {
+    name: 'snapshot',
+    description: 'run the selected snapshots in DAG order: record how the rows they read change, as SCD type 2 history',
+    kinds: ['snapshot'],
+    builds: true,
+    fullRefresh: false,
+    tests: false,
+    audit: false,
   },
 ];
 
@@ -84,7 +97,7 @@ function parseIndirectSelection(text: string | undefined): (typeof INDIRECT_SELE
 export function registerRun(program: Command, setExitCode: (code: number) => void): void {
   for (const spec of COMMANDS) {
     const command = program.command(spec.name).description(spec.description);
-    if (spec.builds) command.option('--full-refresh', 'rebuild incremental models and reload seeds from scratch');
+    if (spec.fullRefresh) command.option('--full-refresh', 'rebuild incremental models and reload seeds from scratch');
     if (spec.kinds.includes('model')) {
       command
         .option('--event-time-start <time>', 'microbatch models: process batches from this date or UTC datetime (2026-01-10, 2026-01-10T06:00:00Z)')
@@ -149,10 +162,6 @@ async function runCommand(spec: CommandSpec, options: RunOptions): Promise<numbe
   const targetDir = path.resolve(project.root, project.config.targetPath);
   const state = await stateFromOptions(options, compiled);
   const selected = selectFromOptions(compiled, options, { resourceTypes: spec.kinds, indirectSelection, ...stateSelectionOf(state, compiled) });
-  const snapshots = [...selected].filter((id) => manifest.nodes[id]?.resource_type === 'snapshot');
-  if (snapshots.length > 0) {
-    process.stderr.write(`${yellow('warning')} ${snapshots.length} snapshot(s) selected: snapshots are not run by this version of xform\n`);
-  }
   const printer = new RunPrinter(manifest, options.logFormat === 'json' ? 'json' : 'text');
   const poolSize = threads ?? project.target.threads;
   const abort = new AbortController();

@@ -34,7 +34,8 @@ import type { RenderCache } from './render-cache.js';
 import { pyFunction } from '../template/index.js';
 import { nameRelations } from './naming.js';
 import { checkRelationNames } from './relation-names.js';
-import { findSnapshotBlock } from './snapshots.js';
+import { collectSnapshots, type CollectedSnapshots } from './snapshots.js';
+import { checkSnapshotConfig, withSnapshotDefaults } from './snapshot-config.js';
 import { warnAboutAppends } from './append-warnings.js';
 import { XFORM_CORE_VERSION } from '../version.js';
 
@@ -139,6 +140,7 @@ class Compiler implements RelationResolver {
   private readonly bodies = new Map<string, string>();
   private readonly needsFinal = new Set<string>();
   private genericRenderers = new Map<string, GenericTestRenderer>();
+  private snapshots: CollectedSnapshots = { nodes: [], patches: new Map(), yaml: new Map() };
   private readonly quote = (r: RelationRef) => this.options.dialect.relationName(r);
   private readonly invocationId: string;
   private readonly runStartedAt: Date;
@@ -264,12 +266,17 @@ class Compiler implements RelationResolver {
   // ---- RelationResolver -------------------------------------------------------------------------
 
   resolveRef(name: string, pkg: string | undefined, from: ExecutableNode | TestNode): ExecutableNode {
-    return this.index.resolveRef(name, pkg, { file: from.original_file_path }, from.package_name);
+    return this.index.resolveRef(name, pkg, this.callSite(from), from.package_name);
   }
 
   resolveSource(sourceName: string, table: string, from: ExecutableNode | TestNode): RelationRef & { unique_id: string; event_time?: string } {
-    const node = this.index.resolveSource(sourceName, table, { file: from.original_file_path }, from.package_name);
+    const node = this.index.resolveSource(sourceName, table, this.callSite(from), from.package_name);
     return { database: node.database, schema: node.schema, identifier: node.identifier, unique_id: node.unique_id, event_time: upstreamEventTime(node.config) };
+  }
+
+  /** A YAML snapshot's only call is its `relation:`; other nodes are located by file. */
+  private callSite(from: ExecutableNode | TestNode) {
+    return this.snapshots.yaml.get(from.unique_id)?.relationLocation ?? { file: from.original_file_path };
   }
 
   relationOf(node: ExecutableNode): RelationRef | string {
@@ -310,7 +317,7 @@ class Compiler implements RelationResolver {
     const { project } = this;
     const { config } = project;
     // A package's YAML describes only its own nodes: patches are looked up by package, then name.
-    const patchesOf = (kind: 'models' | 'seeds' | 'snapshots') => {
+    const patchesOf = (kind: 'models' | 'seeds') => {
       const byPackage = new Map<string | undefined, ReturnType<typeof patchesByName>>();
       for (const f of project.schemaFiles) {
         const map = byPackage.get(f.packageName) ?? new Map();
@@ -321,7 +328,6 @@ class Compiler implements RelationResolver {
     };
     const modelPatches = patchesOf('models');
     const seedPatches = patchesOf('seeds');
-    const snapshotPatches = patchesOf('snapshots');
     const add = (node: GraphNode) => {
       try {
         this.index.add(node);
@@ -352,16 +358,8 @@ class Compiler implements RelationResolver {
       this.executables.push(node);
       add(node);
     }
-    for (const file of project.snapshots) {
-      const block = findSnapshotBlock(file);
-      if (isXformError(block)) {
-        this.bag.addError(block);
-        continue;
-      }
-      const node = newExecutableNode(project, file, 'snapshot', block.name, config.snapshots, snapshotPatches.get(file, block.name));
-      node.raw_code = block.body;
-      node.line = block.line;
-      node.config = mergeConfig({ materialized: 'snapshot' }, node.config);
+    this.snapshots = collectSnapshots(project, this.bag);
+    for (const node of this.snapshots.nodes) {
       this.executables.push(node);
       add(node);
     }
@@ -433,6 +431,11 @@ class Compiler implements RelationResolver {
           this.bag.addError(err);
         }
       }
+      if (node.resource_type === 'snapshot' && config.enabled !== false) {
+        const errors = this.bag.errors.length;
+        checkSnapshotConfig(node as ExecutableNode, this.snapshots.patches.get(node.unique_id), this.bag);
+        if (this.bag.errors.length === errors) node.config = withSnapshotDefaults(node.config);
+      }
       if (node.resource_type === 'test') config.severity ??= 'error';
       node.tags = [...(config.tags ?? [])];
       node.meta = { ...(config.meta ?? {}) };
@@ -472,6 +475,8 @@ class Compiler implements RelationResolver {
   }
 
   private refLocation(node: ExecutableNode | TestNode, name: string, fn = 'ref') {
+    const yaml = this.snapshots.yaml.get(node.unique_id);
+    if (yaml) return yaml.relationLocation;
     return locateCall(node.original_file_path, node.raw_code, fn, name);
   }
 
@@ -496,7 +501,7 @@ class Compiler implements RelationResolver {
       const body = this.bodies.get(node.unique_id);
       if (body === undefined) continue;
       node.compiled_code = injectCtes(body, this.ephemeralCtes(node));
-      node.compiled_path = path.posix.join('compiled', node.original_file_path);
+      node.compiled_path = path.posix.join('compiled', this.snapshots.yaml.get(node.unique_id)?.sqlPath ?? node.original_file_path);
       if (node.resource_type !== 'test') {
         const rel = this.ownRelationOf(node as ExecutableNode);
         (node as ExecutableNode).relation_name = typeof rel === 'string' ? undefined : this.quote(rel);

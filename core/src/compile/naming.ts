@@ -43,8 +43,19 @@ export function nameRelations(
         ? macroText(engine.callMacro('generate_database_name', [custom.database ?? null, node], names))
         : (custom.database ?? target.database);
       node.database = database === '' ? undefined : database;
+      if (node.resource_type === 'snapshot') legacySnapshotTarget(node);
     } catch (err) {
       bag.addError(err, { file: node.original_file_path });
     }
   }
+}
+
+/**
+ * dbt's legacy snapshot configs: target_schema and target_database name the schema and database as written,
+ * without generate_schema_name/generate_database_name (dbt 1.9's `schema`/`database` go through them).
+ */
+function legacySnapshotTarget(node: ExecutableNode): void {
+  const { target_schema: schema, target_database: database } = node.config;
+  if (typeof schema === 'string' && schema.trim() !== '') node.schema = schema.trim();
+  if (typeof database === 'string' && database.trim() !== '') node.database = database.trim();
 }

@@ -69,7 +69,7 @@ export function checkSchemaEntries(schemaFiles: SchemaFile[], files: DiscoveredF
       for (const patch of list) {
         once(`${kind}\u0000${patch.name}`, `${kind} '${patch.name}'`, patch.location, 'XFORM_DUPLICATE_PATCH');
         checkLayer(patch.config, patch.location);
-        // Snapshot names come from {% snapshot %} blocks, which are not parsed here.
+        // Snapshot entries are snapshots themselves (relation:) or patches of {% snapshot %} blocks, matched when compiling.
         if (names && !names.has(patch.name)) {
           const suggestion = didYouMean(patch.name, names);
           bag.warning(

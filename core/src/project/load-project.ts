@@ -43,14 +43,15 @@ export async function loadProject(options: LoadProjectOptions = {}): Promise<Loa
   const cache = await options.schemaCache?.(path.resolve(root, config.targetPath));
   for (const file of files.schemaYaml) {
     inputs.files[file.absPath] = file.checksum;
+    const where = { rootDir: file.rootDir, checksum: file.checksum };
     const cached = cache?.get(file.path, file.checksum);
     if (cached) {
-      schemaFiles.push(cached);
+      schemaFiles.push({ ...cached, ...where });
       continue;
     }
     const diagnostics = bag.items.length;
     const parsed = parseSchemaFile(file.contents, file.path, bag);
-    if (parsed) schemaFiles.push(parsed);
+    if (parsed) schemaFiles.push({ ...parsed, ...where });
     if (parsed && bag.items.length === diagnostics) cache?.set(file.path, file.checksum, parsed);
   }
   // Rendered after the cache: the values depend on the target, vars and environment, not only on the file.

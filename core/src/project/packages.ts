@@ -85,7 +85,7 @@ export async function loadInstalledPackages(root: string, config: ProjectConfig,
     for (const f of tagged.schemaYaml) {
       inputs?.onFile(f.absPath, f.contents);
       const parsed = parseSchemaFile(f.contents, f.path, bag);
-      if (parsed) schemaFiles.push({ ...parsed, packageName: pkgConfig.name });
+      if (parsed) schemaFiles.push({ ...parsed, packageName: pkgConfig.name, rootDir: f.rootDir, checksum: f.checksum });
     }
     checkDuplicateFiles(tagged, bag);
     checkSchemaEntries(schemaFiles, tagged, pkgConfig, bag);

@@ -7,7 +7,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { z } from 'zod';
 import { hasJinja } from './config-render.js';
 import { didYouMean, type DiagnosticBag } from '../errors.js';
-import { MODEL_MATERIALIZATIONS, normalizeConfig } from './node-config.js';
+import { MODEL_MATERIALIZATIONS, canonicalConfigKey, normalizeConfig } from './node-config.js';
 import { parseTestEntries } from './test-entries.js';
 import type { ColumnDef, ColumnTestDef, FreshnessConfig, NodeConfig, NodePatch, SchemaFile, SourceDef, SourceTableDef, UnitTestDef } from './types.js';
 import { parseYaml, validateYaml, type YamlPath, type YamlSource } from './yaml-doc.js';
@@ -108,11 +108,13 @@ const unitTestSchema = z.strictObject({
 });
 
 const patches = z.array(patchSchema).nullable().optional();
+/** dbt 1.9: a `snapshots:` entry with `relation:` is a snapshot of its own, without a SQL file. */
+const snapshotSchema = patchSchema.extend({ relation: z.string().optional() });
 const fileSchema = z.strictObject({
   version: z.union([z.number(), z.string()]).optional(),
   models: patches,
   seeds: patches,
-  snapshots: patches,
+  snapshots: z.array(snapshotSchema).nullable().optional(),
   sources: z.array(sourceSchema).nullable().optional(),
   unit_tests: z.array(unitTestSchema).nullable().optional(),
   macros: z.array(z.looseObject({ name: z.string(), description: text, arguments: z.array(z.looseObject({ name: z.string(), description: text })).nullable().optional() })).nullable().optional(),
@@ -125,7 +127,7 @@ const fileSchema = z.strictObject({
   analyses: accepted,
 });
 
-type RawPatch = z.infer<typeof patchSchema>;
+type RawPatch = z.infer<typeof patchSchema> & { relation?: string };
 type RawColumn = z.infer<typeof columnSchema>;
 type RawSource = z.infer<typeof sourceSchema>;
 type RawUnitTest = z.infer<typeof unitTestSchema>;
@@ -231,6 +233,10 @@ class Builder {
     };
     if (p.docs != null) patch.docs = p.docs;
     if (p.constraints != null) patch.constraints = p.constraints;
+    if (path[0] === 'snapshots') {
+      if (p.relation !== undefined) patch.relation = { text: p.relation, location: this.src.locate([...path, 'relation']) };
+      patch.configLocations = Object.fromEntries(Object.keys(p.config ?? {}).map((key) => [canonicalConfigKey(key), this.src.locate([...path, 'config', key], 'key')]));
+    }
     return patch;
   }
 

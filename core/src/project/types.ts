@@ -258,6 +258,13 @@ export interface NodePatch {
   constraints?: Record<string, unknown>[];
   /** `config:` as written when it held Jinja (`config` is rendered); what `state:modified` compares. */
   unrenderedConfig?: NodeConfig;
+  /**
+   * A `snapshots:` entry's `relation:` (dbt 1.9 YAML snapshots: `ref('x')` or `source('s', 't')`), which
+   * makes the entry a snapshot of its own rather than a patch of a `{% snapshot %}` block. Default: none.
+   */
+  relation?: { text: string; location: SourceLocation };
+  /** Where each key under `config:` was written (snapshot entries only, for their config errors). Default: none. */
+  configLocations?: Record<string, SourceLocation>;
 }
 
 export interface FreshnessRule {
@@ -326,6 +333,10 @@ export interface SchemaFile {
   path: string;
   /** The installed package it belongs to; undefined for the root project. */
   packageName?: string;
+  /** The configured path it was found under (`models`, `snapshots`): a YAML snapshot's fqn starts below it. */
+  rootDir?: string;
+  /** sha256 of the file's text (a YAML snapshot's checksum). */
+  checksum?: string;
   models: NodePatch[];
   seeds: NodePatch[];
   snapshots: NodePatch[];
