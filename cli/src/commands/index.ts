@@ -5,6 +5,7 @@ import { registerDeps } from './deps.js';
 import { registerInit } from './init.js';
 import { registerDocs } from './docs.js';
 import { registerLs } from './ls.js';
+import { registerRetry } from './retry.js';
 import { registerRun } from './run.js';
 import { registerSource } from './source.js';
 
@@ -14,6 +15,7 @@ export function registerCommands(program: Command, setExitCode: (code: number) =
   registerCompile(program, setExitCode);
   registerLs(program, setExitCode);
   registerRun(program, setExitCode);
+  registerRetry(program, setExitCode);
   registerDebug(program, setExitCode);
   registerDeps(program, setExitCode);
   registerSource(program, setExitCode);

@@ -11,15 +11,18 @@ import {
   didYouMeanHint,
   isXformError,
   type Adapter,
+  type CompiledProject,
   type Manifest,
   type ResourceType,
   type RunLock,
+  type RunResultsFile,
 } from '@xform/core';
 import { addProjectOptions, addSelectionOptions, compileFromOptions, parseThreads, partialParseCaches, type ProjectOptions, type SelectionOptions } from '../project-options.js';
 import { RunPrinter, type LogFormat } from '../run-printer.js';
 import { yellow } from '../output.js';
+import { recordArgs } from '../run-args.js';
 
-interface RunOptions extends ProjectOptions, SelectionOptions {
+export interface RunOptions extends ProjectOptions, SelectionOptions {
   fullRefresh?: boolean;
   threads?: string;
   failFast?: boolean;
@@ -29,7 +32,7 @@ interface RunOptions extends ProjectOptions, SelectionOptions {
   wait?: string | boolean;
 }
 
-interface CommandSpec {
+export interface CommandSpec {
   name: string;
   description: string;
   kinds: ResourceType[];
@@ -61,6 +64,19 @@ const COMMANDS: CommandSpec[] = [
     audit: true,
   },
 ];
+
+/** The run-like command named `name` (`run`, `build`...), for `xform retry`. */
+export function findCommand(name: string): CommandSpec | undefined {
+  return COMMANDS.find((c) => c.name === name);
+}
+
+/** How `xform retry` narrows the command it replays (see retry.ts). */
+export interface Narrowing {
+  /** The nodes (and microbatch batches) to run instead of the selection flags'; undefined: nothing to run. */
+  select(compiled: CompiledProject, kinds: readonly ResourceType[]): { selected: Set<string>; batches: ReadonlyMap<string, [string, string][]> } | undefined;
+  /** Completes the run results before they are written. */
+  finish(file: RunResultsFile): RunResultsFile;
+}
 
 const INDIRECT_SELECTION = ['eager', 'cautious', 'empty'] as const;
 
@@ -104,7 +120,7 @@ function parseWait(value: string | boolean | undefined): number {
   return seconds;
 }
 
-async function runCommand(spec: CommandSpec, options: RunOptions): Promise<number> {
+export async function runCommand(spec: CommandSpec, options: RunOptions, narrowing?: Narrowing): Promise<number> {
   const which = spec.name;
   const started = performance.now();
   const threads = parseThreads(options.threads);
@@ -114,7 +130,9 @@ async function runCommand(spec: CommandSpec, options: RunOptions): Promise<numbe
   const compiled = await compileFromOptions(options, caches.extras);
   const { project, manifest } = compiled;
   const targetDir = path.resolve(project.root, project.config.targetPath);
-  const selected = selectNodes(compiled.graph, { select: options.select, exclude: options.exclude, resourceTypes: spec.kinds, indirectSelection });
+  const narrowed = narrowing?.select(compiled, spec.kinds);
+  if (narrowing !== undefined && narrowed === undefined) return 0;
+  const selected = narrowed?.selected ?? selectNodes(compiled.graph, { select: options.select, exclude: options.exclude, resourceTypes: spec.kinds, indirectSelection });
   const snapshots = [...selected].filter((id) => manifest.nodes[id]?.resource_type === 'snapshot');
   if (snapshots.length > 0) {
     process.stderr.write(`${yellow('warning')} ${snapshots.length} snapshot(s) selected: snapshots are not run by this version of xform\n`);
@@ -160,23 +178,16 @@ async function runCommand(spec: CommandSpec, options: RunOptions): Promise<numbe
       signal: abort.signal,
       onEvent: (e) => printer.event(e),
       targetDir,
+      batches: narrowed?.batches,
     });
     const elapsed = (performance.now() - started) / 1000;
     await writeRunResults(targetDir, results, {
       invocationId: manifest.metadata.invocation_id,
       generatedAt: new Date(),
       elapsed,
-      args: {
-        which,
-        select: options.select ?? [],
-        exclude: options.exclude ?? [],
-        full_refresh: options.fullRefresh === true,
-        store_failures: options.storeFailures === true,
-        threads: poolSize,
-        target: project.target.name,
-      },
+      args: recordArgs(which, options, { threads: poolSize, target: project.target.name }),
       xformVersion: XFORM_CORE_VERSION,
-    });
+    }, narrowing?.finish);
     if (results.length === 0) process.stderr.write(`${yellow('warning')} nothing to ${which}: no nodes match the selection\n`);
     printer.summary(results, elapsed);
     if (abort.signal.aborted) return 130;

@@ -47,6 +47,11 @@ export interface ExecuteRunOptions {
    * introspection answered) is written to run/<path>, and to compiled/<path> where it differs from compile's.
    */
   targetDir?: string;
+  /**
+   * Microbatch models (unique_id) to run on exactly these [start, end) batches instead of the range their
+   * config and the event-time flags give (`xform retry` of a partial success). Default: none.
+   */
+  batches?: ReadonlyMap<string, [string, string][]>;
 }
 
 export interface ExecuteRunResult {
