@@ -50,8 +50,10 @@ async function retry(options: RetryOptions): Promise<number> {
       hint: `retry runs again ${RETRIED_COMMANDS.filter((c) => findCommand(c) !== undefined).join(', ')}`,
     });
   }
+  // With --log-format json, stdout carries only the run's JSON events.
+  const say = (text: string) => (options.logFormat === 'json' ? process.stderr : process.stdout).write(text);
   if (!previous.results.some((r) => RETRYABLE_STATUSES.has(r.status))) {
-    process.stdout.write(`nothing to retry: no node of the previous 'xform ${which}' (${shown}) failed or was skipped\n`);
+    say(`nothing to retry: no node of the previous 'xform ${which}' (${shown}) failed or was skipped\n`);
     return 0;
   }
   const replayed = replayOptions(previous.args, { vars: options.vars, threads: options.threads }, shown);
@@ -79,7 +81,7 @@ async function retry(options: RetryOptions): Promise<number> {
         process.stderr.write(`${yellow('warning')} not in the project any more, not retried: ${plan.removed.join(', ')}\n`);
       }
       if (plan.selected.size === 0) {
-        process.stdout.write(`nothing to retry: the nodes of the previous 'xform ${which}' that failed or were skipped are gone\n`);
+        say(`nothing to retry: the nodes of the previous 'xform ${which}' that failed or were skipped are gone\n`);
         return undefined;
       }
       const batches = plan.batches.size > 0 ? ` (${[...plan.batches.values()].reduce((n, b) => n + b.length, 0)} failed batch(es) of ${plan.batches.size} microbatch model(s))` : '';
