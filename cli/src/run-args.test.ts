@@ -53,6 +53,14 @@ describe('run args recorded for a retry', () => {
     });
   });
 
+  it('replays --state and --defer (refs to unselected nodes resolve as before), not the output flags', () => {
+    const args = recordArgs('build', { state: 'prod-artifacts', defer: true, quiet: true, logLevel: 'debug', wait: true }, { threads: 1, target: 'dev' });
+    expect(replayOptions(args, {}, 'f')).toMatchObject({ state: 'prod-artifacts', defer: true });
+    expect(replayOptions(args, {}, 'f')).not.toHaveProperty('quiet');
+    expect(replayOptions(args, {}, 'f')).not.toHaveProperty('logLevel');
+    expect(replayOptions(args, {}, 'f')).not.toHaveProperty('wait');
+  });
+
   it('the retry may give its own --vars and --threads', () => {
     const args = recordArgs('run', options, { threads: 3, target: 'prod' });
     expect(replayOptions(args, { vars: '{day: 2026-01-03}', threads: '1' }, 'f')).toMatchObject({ vars: '{day: 2026-01-03}', threads: '1' });

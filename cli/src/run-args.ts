@@ -6,10 +6,11 @@
 import { parseVarsArg, XformError } from '@xform/core';
 
 /**
- * Flags a retry never takes from the run it retries: where things are and how output looks (dbt ignores
- * the same paths); the retry's own flags decide them.
+ * Flags a retry never takes from the run it retries: where things are, how output looks, and --warn-error
+ * (dbt ignores the same); the retry's own flags decide them. `--state` and `--defer` are replayed, as in dbt:
+ * the retried nodes resolve their unselected parents as the first run did.
  */
-const NOT_REPLAYED = new Set(['which', 'project_dir', 'profiles_dir', 'state', 'target_path', 'log_path', 'log_format', 'wait']);
+const NOT_REPLAYED = new Set(['which', 'project_dir', 'profiles_dir', 'target_path', 'log_path', 'log_format', 'log_level', 'quiet', 'debug', 'wait', 'warn_error']);
 
 const REDACTED = '[redacted]';
 
