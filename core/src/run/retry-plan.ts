@@ -11,14 +11,15 @@ import { fsError } from '../fs-write.js';
 import type { RunResultsFile } from './run-results.js';
 
 /** A microbatch batch: [start, end) as ISO 8601 UTC strings. */
-export type Batch = [start: string, end: string];
+type Batch = [start: string, end: string];
 
-export interface BatchResults {
+/** run_results.json `batch_results` of a microbatch model (the run layer has its own type for writing it). */
+interface PreviousBatchResults {
   successful: Batch[];
   failed: Batch[];
 }
 
-export type PreviousResult = RunResultsFile['results'][number] & { batch_results?: BatchResults | null };
+export type PreviousResult = RunResultsFile['results'][number] & { batch_results?: PreviousBatchResults | null };
 
 /** A run_results.json as read back; `file` is where it was read from. */
 export interface PreviousRun extends Omit<RunResultsFile, 'results'> {
