@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { redactSecrets } from '@xform/core';
 import { recordArgs, replayOptions } from './run-args.js';
@@ -59,6 +60,21 @@ describe('run args recorded for a retry', () => {
     expect(replayOptions(args, {}, 'f')).not.toHaveProperty('quiet');
     expect(replayOptions(args, {}, 'f')).not.toHaveProperty('logLevel');
     expect(replayOptions(args, {}, 'f')).not.toHaveProperty('wait');
+  });
+
+  it("replays a dbt build's args from its run_results.json", () => {
+    const file = new URL('../../core/src/run/__fixtures__/dbt-build/run_results.json', import.meta.url);
+    const { args } = JSON.parse(readFileSync(file, 'utf8')) as { args: Record<string, unknown> };
+    const replayed = replayOptions(args, {}, 'target/run_results.json');
+    expect(replayed).toMatchObject({
+      target: 'prod',
+      vars: '{"region":"eu"}',
+      threads: '4',
+      fullRefresh: false,
+      eventTimeStart: '2026-01-01T00:00:00',
+      eventTimeEnd: '2026-01-04T00:00:00',
+    });
+    for (const key of ['projectDir', 'profilesDir', 'logFormat', 'logLevel', 'state', 'which']) expect(replayed).not.toHaveProperty(key);
   });
 
   it('the retry may give its own --vars and --threads', () => {

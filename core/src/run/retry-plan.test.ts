@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { continueRunResults, planRetry, readPreviousRun, type PreviousResult, type RetryNode } from './retry-plan.js';
 import type { RunResultsFile } from './run-results.js';
@@ -136,6 +137,38 @@ describe('planRetry', () => {
     const plan = planRetry(previous, node, kinds('model'));
     expect(plan.removed).toEqual(['model.p.gone']);
     expect([...plan.selected]).toEqual(['model.p.rpt']);
+  });
+});
+
+describe('planRetry on a hand-written dbt run_results.json', () => {
+  // A dbt 1.9 `build` (dbt's own keys and nulls included): a partly failed microbatch model and its skipped
+  // child, a model error with its skipped test, a failed and a warning test on a model that succeeded.
+  const fixture = fileURLToPath(new URL('./__fixtures__/dbt-build', import.meta.url));
+  const SHOP: Record<string, RetryNode> = {
+    'seed.shop.raw_orders': { resourceType: 'seed', parents: [] },
+    'model.shop.stg_events': { resourceType: 'model', parents: ['source.shop.raw.events'] },
+    'model.shop.fct_daily': { resourceType: 'model', parents: ['model.shop.stg_events'] },
+    'model.shop.stg_orders': { resourceType: 'model', parents: ['seed.shop.raw_orders'] },
+    'model.shop.customers': { resourceType: 'model', parents: [] },
+    'test.shop.not_null_stg_orders_order_id.5fb22c2a3f': { resourceType: 'test', parents: ['model.shop.stg_orders'] },
+    'test.shop.unique_customers_customer_id.c5af1ff4b5': { resourceType: 'test', parents: ['model.shop.customers'] },
+    'test.shop.not_null_customers_email.0a1b2c3d4e': { resourceType: 'test', parents: ['model.shop.customers'] },
+  };
+
+  it('retries the failed, skipped and partly successful nodes, the failed test with its model and that model\'s tests', async () => {
+    const previous = await readPreviousRun(fixture);
+    const plan = planRetry(previous, (id) => SHOP[id], BUILD);
+    expect(plan.which).toBe('build');
+    expect([...plan.selected].sort()).toEqual([
+      'model.shop.customers',
+      'model.shop.fct_daily',
+      'model.shop.stg_events',
+      'model.shop.stg_orders',
+      'test.shop.not_null_customers_email.0a1b2c3d4e',
+      'test.shop.not_null_stg_orders_order_id.5fb22c2a3f',
+      'test.shop.unique_customers_customer_id.c5af1ff4b5',
+    ]);
+    expect([...plan.batches]).toEqual([['model.shop.stg_events', [['2026-01-02T00:00:00Z', '2026-01-03T00:00:00Z']]]]);
   });
 });
 
