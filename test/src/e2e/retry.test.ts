@@ -30,8 +30,12 @@ function nodeLines(result: CliResult): string[] {
   return [...result.stdout.matchAll(/^\s*\d+ of \d+\s+(\S+)\s+(\S+)\s+(\S+)/gm)].map((m) => `${m[1]} ${m[2]} ${m[3]}`).sort();
 }
 
+async function runResults(root: string): Promise<{ args: Record<string, unknown>; results: { unique_id: string; status: string }[] }> {
+  return JSON.parse(await readFile(path.join(root, 'target/run_results.json'), 'utf8')) as { args: Record<string, unknown>; results: { unique_id: string; status: string }[] };
+}
+
 async function statuses(root: string): Promise<{ which: unknown; target: unknown; results: Record<string, string> }> {
-  const file = JSON.parse(await readFile(path.join(root, 'target/run_results.json'), 'utf8')) as { args: Record<string, unknown>; results: { unique_id: string; status: string }[] };
+  const file = await runResults(root);
   return { which: file.args.which, target: file.args.target, results: Object.fromEntries(file.results.map((r) => [r.unique_id, r.status]).sort()) };
 }
 
@@ -90,6 +94,8 @@ describe('xform retry', () => {
       target: 'prod',
       results: { 'model.shop.fct': 'success', 'model.shop.other': 'success', 'model.shop.rpt': 'success', 'model.shop.stg': 'success' },
     });
+    // The first run's flags, with the retry's own --vars: what a further retry would replay.
+    expect((await runResults(root)).args).toMatchObject({ which: 'run', target: 'prod', threads: 1, vars: { broken: false } });
 
     const nothing = await runXform(['retry'], { cwd: root, env });
     expect(nothing.code, say(nothing)).toBe(0);
