@@ -103,6 +103,21 @@ describe('xform retry', () => {
     expect(nodeLines(nothing)).toEqual([]);
   });
 
+  it('takes its own --project-dir, --profiles-dir, --threads and --log-format', async () => {
+    const root = await project({ ...SHOP, 'conf/profiles.yml': 'shop:\n  target: dev\n  outputs:\n    dev: {type: duckdb, path: target/dev.duckdb}\n    ci: {type: duckdb, path: target/ci.duckdb}\n' });
+    expect((await runXform(['build', '--profiles-dir', 'conf', '--target', 'ci', '--vars', '{broken: true}'], { cwd: root })).code).toBe(1);
+    const elsewhere = path.dirname(root);
+    const retried = await runXform(
+      ['retry', '--project-dir', root, '--profiles-dir', path.join(root, 'conf'), '--threads', '2', '--log-format', 'json', '--vars', '{broken: false}'],
+      { cwd: elsewhere },
+    );
+    expect(retried.code, say(retried)).toBe(0);
+    const events = retried.stdout.trim().split('\n').map((line) => JSON.parse(line) as { type: string; id?: string; status?: string });
+    expect(events.filter((e) => e.type === 'node_finish').map((e) => `${e.id} ${e.status}`).sort()).toEqual(['model.shop.fct success', 'model.shop.rpt success']);
+    expect(await duckRows(path.join(root, 'target/ci.duckdb'), 'select total from main.rpt')).toEqual([{ total: 30 }]);
+    expect((await runResults(root)).args).toMatchObject({ which: 'build', target: 'ci', threads: 2 });
+  });
+
   it('build: a failing test blocks its model; the retry rebuilds the model and runs all of its tests again', async () => {
     const root = await project({
       ...SHOP,
