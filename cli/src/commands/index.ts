@@ -8,6 +8,7 @@ import { registerInit } from './init.js';
 import { registerDocs } from './docs.js';
 import { registerLs } from './ls.js';
 import { registerParse } from './parse.js';
+import { registerRetry } from './retry.js';
 import { registerRun } from './run.js';
 import { registerRunOperation } from './run-operation.js';
 import { registerShow } from './show.js';
@@ -19,6 +20,7 @@ export function registerCommands(program: Command, setExitCode: (code: number) =
   registerCompile(program, setExitCode);
   registerLs(program, setExitCode);
   registerRun(program, setExitCode);
+  registerRetry(program, setExitCode);
   registerDebug(program, setExitCode);
   registerDeps(program, setExitCode);
   registerSource(program, setExitCode);

@@ -12,19 +12,22 @@ import {
   didYouMeanHint,
   isXformError,
   type Adapter,
+  type CompiledProject,
   type Manifest,
   type ResourceType,
   type RunLock,
+  type RunResultsFile,
 } from '@xform/core';
 import { addProjectOptions, addSelectionOptions, compileFromOptions, parseThreads, partialParseCaches, type ProjectOptions, type SelectionOptions } from '../project-options.js';
 import { RunPrinter, type LogFormat } from '../run-printer.js';
 import { red, yellow } from '../output.js';
+import { recordArgs } from '../run-args.js';
 import { selectFromOptions } from '../selection.js';
 import { traceStatements } from '../trace-sql.js';
 import { isWarnError, NOTHING_SELECTED, TEST_WARN } from '../warn-error.js';
 import { addDeferOptions, deferIfAsked, stateFromOptions, stateSelectionOf, type StateOptions } from '../state-options.js';
 
-interface RunOptions extends ProjectOptions, SelectionOptions, StateOptions {
+export interface RunOptions extends ProjectOptions, SelectionOptions, StateOptions {
   fullRefresh?: boolean;
   threads?: string;
   failFast?: boolean;
@@ -37,7 +40,7 @@ interface RunOptions extends ProjectOptions, SelectionOptions, StateOptions {
   empty?: boolean;
 }
 
-interface CommandSpec {
+export interface CommandSpec {
   name: string;
   description: string;
   kinds: ResourceType[];
@@ -82,6 +85,19 @@ const COMMANDS: CommandSpec[] = [
     audit: false,
   },
 ];
+
+/** The run-like command named `name` (`run`, `build`...), for `xform retry`. */
+export function findCommand(name: string): CommandSpec | undefined {
+  return COMMANDS.find((c) => c.name === name);
+}
+
+/** How `xform retry` narrows the command it replays (see retry.ts). */
+export interface Narrowing {
+  /** The nodes (and microbatch batches) to run instead of the selection flags'; undefined: nothing to run. */
+  select(compiled: CompiledProject, kinds: readonly ResourceType[]): { selected: Set<string>; batches: ReadonlyMap<string, [string, string][]> } | undefined;
+  /** Completes the run results before they are written. */
+  finish(file: RunResultsFile): RunResultsFile;
+}
 
 const INDIRECT_SELECTION = ['eager', 'cautious', 'empty'] as const;
 
@@ -148,7 +164,7 @@ function parseWait(value: string | boolean | undefined): number {
   return seconds;
 }
 
-async function runCommand(spec: CommandSpec, options: RunOptions): Promise<number> {
+export async function runCommand(spec: CommandSpec, options: RunOptions, narrowing?: Narrowing): Promise<number> {
   const which = spec.name;
   const started = performance.now();
   const threads = parseThreads(options.threads);
@@ -160,8 +176,10 @@ async function runCommand(spec: CommandSpec, options: RunOptions): Promise<numbe
   const { project } = compiled;
   let { manifest } = compiled;
   const targetDir = path.resolve(project.root, project.config.targetPath);
+  const narrowed = narrowing?.select(compiled, spec.kinds);
+  if (narrowing !== undefined && narrowed === undefined) return 0;
   const state = await stateFromOptions(options, compiled);
-  const selected = selectFromOptions(compiled, options, { resourceTypes: spec.kinds, indirectSelection, ...stateSelectionOf(state, compiled) });
+  const selected = narrowed?.selected ?? selectFromOptions(compiled, options, { resourceTypes: spec.kinds, indirectSelection, ...stateSelectionOf(state, compiled) });
   const printer = new RunPrinter(manifest, options.logFormat === 'json' ? 'json' : 'text');
   const poolSize = threads ?? project.target.threads;
   const abort = new AbortController();
@@ -209,27 +227,16 @@ async function runCommand(spec: CommandSpec, options: RunOptions): Promise<numbe
       signal: abort.signal,
       onEvent: (e) => printer.event(e),
       targetDir,
+      batches: narrowed?.batches,
     });
     const elapsed = (performance.now() - started) / 1000;
     await writeRunResults(targetDir, results, {
       invocationId: manifest.metadata.invocation_id,
       generatedAt: new Date(),
       elapsed,
-      args: {
-        which,
-        select: options.select ?? [],
-        exclude: options.exclude ?? [],
-        full_refresh: options.fullRefresh === true,
-        store_failures: options.storeFailures === true,
-        threads: poolSize,
-        target: project.target.name,
-        ...(eventTime.start ? { event_time_start: isoUtc(eventTime.start) } : {}),
-        ...(eventTime.end ? { event_time_end: isoUtc(eventTime.end) } : {}),
-        // As dbt records them, so that a retry of this run compares and defers the same way.
-        ...(options.state === undefined ? {} : { state: options.state, defer: options.defer === true, favor_state: options.favorState === true }),
-      },
+      args: recordArgs(which, options, { threads: poolSize, target: project.target.name }),
       xformVersion: XFORM_CORE_VERSION,
-    });
+    }, narrowing?.finish);
     const nothing = results.length === 0 && isWarnError(NOTHING_SELECTED);
     if (results.length === 0) process.stderr.write(`${nothing ? red('error') : yellow('warning')} nothing to ${which}: no nodes match the selection\n`);
     printer.summary(results, elapsed);

@@ -1,7 +1,7 @@
 /**
  * Loading and validating a project: xform_project.yml, profiles.yml, schema YAML and file discovery.
  */
-export { loadProject } from './load-project.js';
+export { loadProject, projectTargetDir } from './load-project.js';
 export { resolveFolderConfig } from './folder-config.js';
 export { mergeConfig, normalizeConfig, canonicalConfigKey, KNOWN_CONFIG_KEYS, type ConfigLocation } from './node-config.js';
 export { parseVarsArg, parseMappingArg } from './vars.js';

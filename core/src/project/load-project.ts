@@ -111,6 +111,16 @@ async function readProjectFile(root: string): Promise<{ text: string; file: stri
   });
 }
 
+/**
+ * The project's target folder (absolute), from the project file alone: `xform retry` reads the previous run
+ * there before it knows how to load the project (the vars and target it replays are in that run).
+ */
+export async function projectTargetDir(projectDir: string, env: Record<string, string | undefined> = process.env): Promise<string> {
+  const root = path.resolve(projectDir);
+  const { text, file } = await readProjectFile(root);
+  return path.resolve(root, peekProjectSettings(text, file, { cliVars: {}, env })?.targetPath ?? 'target');
+}
+
 interface ProjectSettings {
   name: string;
   profile?: string;

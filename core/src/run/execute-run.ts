@@ -46,7 +46,10 @@ export interface ExecuteRunOptions {
   /** `--warn-error`: a data test that would warn fails instead (and its dependents are skipped). Default false. */
   warnError?: boolean;
   onEvent?(event: RunEvent): void;
-  /** Microbatch models listed: run exactly these batches ([start, end), ISO 8601 UTC) instead of planning. */
+  /**
+   * Microbatch models (unique_id) to run on exactly these [start, end) batches (ISO 8601 UTC) instead of the
+   * range their config and the event-time flags give (`xform retry` of a partial success). Default: none.
+   */
   batches?: ReadonlyMap<string, [string, string][]>;
   /** Microbatch models: process event time from here (--event-time-start), to eventTimeEnd. */
   eventTimeStart?: Date;

@@ -95,9 +95,15 @@ export function buildRunResults(results: RunResult[], meta: RunResultsMeta): Run
  * Writes `<targetDir>/run_results.json` (creating the directory) and returns its path. The file is written
  * beside and renamed into place so that a reader never sees half a file.
  */
-export async function writeRunResults(targetDir: string, results: RunResult[], meta: RunResultsMeta): Promise<string> {
+export async function writeRunResults(
+  targetDir: string,
+  results: RunResult[],
+  meta: RunResultsMeta,
+  /** Completes the file before it is written (`xform retry` adds what the previous run settled). */
+  finish: (file: RunResultsFile) => RunResultsFile = (file) => file,
+): Promise<string> {
   const file = path.join(targetDir, 'run_results.json');
   // Warehouse messages may quote a connection setting; secret values never reach the file.
-  await writeFileAtomic(file, scrubSecrets(JSON.stringify(buildRunResults(results, meta), null, 2) + '\n'), 'the run results');
+  await writeFileAtomic(file, scrubSecrets(JSON.stringify(finish(buildRunResults(results, meta)), null, 2) + '\n'), 'the run results');
   return file;
 }
