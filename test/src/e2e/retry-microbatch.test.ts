@@ -1,7 +1,6 @@
 /**
- * `xform retry` of a microbatch model that partly succeeded, written against the seam with the microbatch
- * work (RunResult.batch_results, ExecuteRunOptions.batches, `--event-time-start/--event-time-end`). It
- * runs once `xform run` has those flags (the microbatch branch merged) and is skipped before.
+ * `xform retry` of a microbatch model that partly succeeded: only its failed batches run again
+ * (RunResult.batch_results in, ExecuteRunOptions.batches out).
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -15,9 +14,6 @@ afterAll(async () => {
   await Promise.all(roots.map(removeProject));
 });
 
-const runHelp = await runXform(['run', '--help'], { cwd: process.cwd() });
-const hasMicrobatch = runHelp.stdout.includes('--event-time-start');
-
 const say = (r: CliResult) => r.stdout + r.stderr;
 
 async function duckRows(file: string, sql: string): Promise<Record<string, unknown>[]> {
@@ -30,7 +26,7 @@ async function duckRows(file: string, sql: string): Promise<Record<string, unkno
 }
 
 describe('xform retry of a microbatch model', () => {
-  it.skipIf(!hasMicrobatch)('re-runs only the failed batch and keeps the batches that succeeded', async () => {
+  it('re-runs only the failed batch and keeps the batches that succeeded', async () => {
     const root = await writeProject({
       'xform_project.yml': 'name: shop\nversion: "1"\n',
       // Day 2 holds a value that does not cast to a number: only its batch fails.
