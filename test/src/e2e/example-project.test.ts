@@ -147,9 +147,19 @@ describe('example-project on the embedded DuckDB', () => {
     await appendFile(path.join(seeds, 'raw_orders.csv'), '900001,7,Completed,2024-03-15T23:30:00-05:00,2024-03-19T08:00:00Z\n');
     await appendFile(path.join(seeds, 'raw_order_items.csv'), `900001,900001,3,2,${product!.price}\n900002,900001,3,1,${product!.price}\n`);
 
+    // Customer 7 changes e-mail: slv_customers keeps the newest, the snapshot keeps both versions.
+    const history = "select email, dbt_valid_to is null as current from main.slv_customer_history where customer_id = 7 order by dbt_valid_from";
+    expect(await query(history)).toEqual([{ email: 'alan.lovelace.7@example.com', current: true }]);
+    await appendFile(path.join(seeds, 'raw_customers.csv'), '7,Alan,Lovelace,alan@lovelace.example,europe ,2023-07-09T09:41:00-05:00,2024-03-20T10:00:00Z\n');
+
     const build = await runXform(['build'], { cwd: root, timeoutMs: 300_000 });
     expect(build.code, build.stdout + build.stderr).toBe(0);
     expect(build.stdout).toMatch(/0 error, 0 failed tests/);
+    expect(await query(history)).toEqual([
+      { email: 'alan.lovelace.7@example.com', current: false },
+      { email: 'alan@lovelace.example', current: true },
+    ]);
+    expect(await query('select count(*) as n from main.slv_customer_history where dbt_valid_to is not null')).toEqual([{ n: 1 }]);
     const after = new Map(await Promise.all(GOLD.map(async (t) => [t, await goldByKey(t)] as const)));
 
     const revenueKey = `2024-03-16|${String(product!.category)}|${String(customer!.region)}`;

@@ -49,7 +49,7 @@ describe('xform init', () => {
     expect(init.code, init.stdout + init.stderr).toBe(0);
     expect(init.stdout).toContain('Created project demo (duckdb)');
     const root = path.join(cwd, 'demo');
-    for (const file of ['xform_project.yml', 'profiles.yml', '.gitignore', 'models/bronze/stg_orders.sql', 'models/silver/slv_orders.sql', 'models/gold/gld_daily_revenue.sql', 'seeds/raw_orders.csv']) {
+    for (const file of ['xform_project.yml', 'profiles.yml', '.gitignore', 'models/bronze/stg_orders.sql', 'models/silver/slv_orders.sql', 'models/gold/gld_daily_revenue.sql', 'snapshots/_snapshots.yml', 'seeds/raw_orders.csv']) {
       expect(init.stdout).toContain(file);
     }
     expect(await readFile(path.join(root, '.gitignore'), 'utf8')).toMatch(/^target\/$/m);
@@ -60,6 +60,7 @@ describe('xform init', () => {
     expect(build.code, build.stdout + build.stderr).toBe(0);
     expect(build.stdout).toMatch(/OK\s+seed\s+main_raw\.raw_orders 12 rows/);
     expect(build.stdout).toMatch(/OK\s+incremental\s+main\.slv_orders/);
+    expect(build.stdout).toMatch(/OK\s+snapshot\s+main\.slv_customer_history \d+ rows/);
     expect(build.stdout).toMatch(/PASS\s+test\s+unique_gld_customer_revenue_customer_id/);
     expect(build.stdout).toMatch(/PASS\s+test\s+assert_revenue_matches_orders/);
     expect(build.stdout).toMatch(/PASS\s+test\s+revenue_leaves_out_cancelled_orders/);
