@@ -234,7 +234,13 @@ export async function runCommand(spec: CommandSpec, options: RunOptions, narrowi
       invocationId: manifest.metadata.invocation_id,
       generatedAt: new Date(),
       elapsed,
-      args: recordArgs(which, options, { threads: poolSize, target: project.target.name }),
+      args: {
+        ...recordArgs(which, options, { threads: poolSize, target: project.target.name }),
+        ...(eventTime.start ? { event_time_start: isoUtc(eventTime.start) } : {}),
+        ...(eventTime.end ? { event_time_end: isoUtc(eventTime.end) } : {}),
+        // As dbt records them, so that a retry of this run compares and defers the same way.
+        ...(options.state === undefined ? {} : { state: options.state, defer: options.defer === true, favor_state: options.favorState === true }),
+      },
       xformVersion: XFORM_CORE_VERSION,
     }, narrowing?.finish);
     const nothing = results.length === 0 && isWarnError(NOTHING_SELECTED);

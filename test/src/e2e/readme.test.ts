@@ -47,6 +47,10 @@ const EXPECT_OUTPUT: Record<string, RegExp[]> = {
   'xform docs generate': [/Docs \d+ nodes .*-> target\/docs\/index\.html/],
   'xform debug': [/Connection OK/],
   'pnpm xform --help': [/Usage: xform/],
+  'node cli/bin/xform.js snapshot --project-dir /tmp/shop': [/OK\s+snapshot\s+main\.slv_customer_history 0 rows/],
+  'node cli/bin/xform.js build --project-dir /tmp/shop -s slv_product_views --event-time-start 2024-03-01 --event-time-end 2024-04-01': [
+    /slv_product_views batch 1\/1 2024-03 OK \d+ rows/,
+  ],
 };
 
 interface Block {
