@@ -5,8 +5,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createAdapter } from '@xform/adapter-duckdb';
 import { runXform, type CliResult } from '../helpers/cli.js';
+import { duckRows } from '../helpers/duckdb.js';
 import { removeProject, writeProject } from '../helpers/project.js';
 
 const roots: string[] = [];
@@ -15,15 +15,6 @@ afterAll(async () => {
 });
 
 const say = (r: CliResult) => r.stdout + r.stderr;
-
-async function duckRows(file: string, sql: string): Promise<Record<string, unknown>[]> {
-  const adapter = await createAdapter({ type: 'duckdb', name: 'check', path: file, schema: 'main', threads: 1 }, { projectRoot: '/' });
-  try {
-    return (await adapter.withConnection((c) => c.execute(sql))).rows;
-  } finally {
-    await adapter.close();
-  }
-}
 
 describe('xform retry of a microbatch model', () => {
   it('re-runs only the failed batch and keeps the batches that succeeded', async () => {

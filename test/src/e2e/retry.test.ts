@@ -1,8 +1,8 @@
 import { cp, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createAdapter } from '@xform/adapter-duckdb';
 import { runXform, type CliResult } from '../helpers/cli.js';
+import { duckRows } from '../helpers/duckdb.js';
 import { removeProject, writeProject } from '../helpers/project.js';
 
 const roots: string[] = [];
@@ -14,15 +14,6 @@ async function project(files: Record<string, string>): Promise<string> {
   const root = await writeProject(files);
   roots.push(root);
   return root;
-}
-
-async function duckRows(file: string, sql: string): Promise<Record<string, unknown>[]> {
-  const adapter = await createAdapter({ type: 'duckdb', name: 'check', path: file, schema: 'main', threads: 1 }, { projectRoot: '/' });
-  try {
-    return (await adapter.withConnection((c) => c.execute(sql))).rows;
-  } finally {
-    await adapter.close();
-  }
 }
 
 /** The per-node lines a run printed, as "STATUS kind relation" (timings left out). */

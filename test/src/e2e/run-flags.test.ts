@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createAdapter } from '@xform/adapter-duckdb';
 import { runXform, XFORM_BIN } from '../helpers/cli.js';
+import { duckRows } from '../helpers/duckdb.js';
 import { removeProject, writeProject } from '../helpers/project.js';
 import { withPostgres, postgresProfile } from '../postgres-server.js';
 
@@ -16,15 +16,6 @@ async function project(files: Record<string, string>): Promise<string> {
   const root = await writeProject(files);
   roots.push(root);
   return root;
-}
-
-async function duckRows(file: string, sql: string): Promise<Record<string, unknown>[]> {
-  const adapter = await createAdapter({ type: 'duckdb', name: 'check', path: file, schema: 'main', threads: 1 }, { projectRoot: '/' });
-  try {
-    return (await adapter.withConnection((c) => c.execute(sql))).rows;
-  } finally {
-    await adapter.close();
-  }
 }
 
 describe('run flags', () => {
