@@ -90,7 +90,9 @@ async function runUnitTestNode(compiled: CompiledProject, adapter: Adapter, conn
 /** dbt's target/run/<path>, and target/compiled/<path> again when the run's render differs from compile's. */
 async function writeRanSql(targetDir: string, node: ExecutableNode, sql: string): Promise<void> {
   const text = sql.endsWith('\n') ? sql : `${sql}\n`;
-  const files = [path.join(targetDir, 'run', node.original_file_path)];
+  // compiled/<path> names a YAML snapshot's own <name>.sql (its original file is the shared .yml).
+  const own = node.compiled_path?.startsWith('compiled/') === true ? node.compiled_path.slice('compiled/'.length) : node.original_file_path;
+  const files = [path.join(targetDir, 'run', own)];
   if (node.compiled_path !== undefined && node.compiled_code !== sql) files.push(path.join(targetDir, node.compiled_path));
   node.compiled_code = sql;
   for (const file of files) {

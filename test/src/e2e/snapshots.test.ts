@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 /**
  * Snapshots through the built CLI on the embedded DuckDB: `xform snapshot` records history across changes
  * of its source, `xform build` runs a snapshot between the model it reads and the models that read it,
@@ -85,6 +86,9 @@ describe('xform snapshot', () => {
 
     await ok(root, ['snapshot']);
     expect(await rows(root, HISTORY)).toEqual(history);
+    // The SQL that ran is the snapshot's own file, never written over the YAML's name.
+    expect(await readFile(path.join(root, 'target/run/snapshots/customers_snapshot.sql'), 'utf8')).toMatch(/^select \* from "main"\."stg_customers"/m);
+    expect(existsSync(path.join(root, 'target/run/snapshots/customers.yml'))).toBe(false);
   });
 
   it('runs only the selected snapshots, and json logs name them', async () => {
