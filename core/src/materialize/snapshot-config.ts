@@ -6,10 +6,11 @@
  */
 import { didYouMeanHint, XformError } from '../errors.js';
 import type { ExecutableNode } from '../graph/types.js';
+import { HARD_DELETES_MODES, SNAPSHOT_STRATEGIES } from '../compile/snapshot-config.js';
 import { resolveOnSchemaChange, type OnSchemaChange } from './schema-change.js';
 
-export const SNAPSHOT_STRATEGIES = ['timestamp', 'check'] as const;
-export const HARD_DELETES_MODES = ['ignore', 'invalidate', 'new_record'] as const;
+// One list of each for compile's checks and the run's; compile reports mistakes first, at their lines.
+export { HARD_DELETES_MODES, SNAPSHOT_STRATEGIES };
 export type HardDeletes = (typeof HARD_DELETES_MODES)[number];
 
 /** The meta columns a snapshot adds, by dbt's name; snapshot_meta_column_names renames any of them. */
