@@ -3,19 +3,23 @@
  * rendered with its upstreams filtered to the window (see compile/render-context.ts), and each batch
  * replaces exactly its window of the target, so re-running any batch gives the same table:
  *
- * - the first batch runs alone; when the target does not exist, is not a table, or this is a full refresh,
- *   it builds the table like a `table` model (staged aside, published atomically). When the first batch
- *   fails the others are not attempted (dbt);
+ * - the first batch runs alone. When the target does not exist, is not a table, or this is a full refresh,
+ *   every batch is built into a table aside (a staging name of this run) and that table is published once
+ *   after the last batch, as a `table` model is: a run killed half-way leaves the previous table (or none),
+ *   never a table holding only some batches that the next run, planning only the lookback, would not fill.
+ *   When the first batch fails the others are not attempted (dbt);
  * - every other batch is staged into the run's staging table, audited (write-audit-publish), then one
- *   transaction deletes the target's rows in [start, end) and inserts the staged rows (a dialect with
- *   `replaceWindow` does both in one atomic statement: BigQuery);
+ *   transaction deletes the rows in [start, end) of the target (or of the table aside) and inserts the
+ *   staged rows (a dialect with `replaceWindow` does both in one atomic statement: BigQuery);
  * - rows the model produces outside the batch's window are not written: dbt inserts them, but then a
  *   re-run would add them again, and each batch must own exactly its window;
  * - a failed batch is reported and the next one runs; the node is `partial success` when some failed,
  *   `error` when all did.
  *
  * The other batches run one after the other on the node's connection, or several at once where that is
- * safe (see runsInParallel). Pre-hooks run before the first batch and post-hooks after the last, as dbt does.
+ * safe (see runsInParallel). Pre-hooks run before the first batch and post-hooks after the last, as dbt does
+ * (when building aside: inside the publishing transaction, where there is one). Built aside, every batch is
+ * rendered with is_incremental() false: `this` is not the table being built.
  */
 import { createHash } from 'node:crypto';
 import { stripTrailingSemicolons } from '../adapter/dialect-base.js';
@@ -25,9 +29,10 @@ import type { BatchRender } from '../compile/render-context.js';
 import { XformError } from '../errors.js';
 import { runHooks } from './hooks.js';
 import { isFullRefresh } from './incremental.js';
+import { publish } from './publish.js';
 import { dropIfExists, dropQuietly, exec, inTransaction, lookupRelation, nodeRelation, StagingNames, stagingRelation } from './relations.js';
 import { planSchemaChange, resolveOnSchemaChange } from './schema-change.js';
-import { adapterResponse, buildTable, runAudit, type BuildEnv } from './table.js';
+import { adapterResponse, countRows, runAudit, type BuildEnv } from './table.js';
 import type { BatchReport, MaterializeResult } from './types.js';
 
 export interface MicrobatchEnv extends BuildEnv {
@@ -51,7 +56,9 @@ export async function buildMicrobatch(env: MicrobatchEnv): Promise<MaterializeRe
   const config = microbatchConfig(node);
   const target = nodeRelation(node);
   const existing = await lookupRelation(env, target);
-  let fresh = !existing || existing.kind !== 'table' || isFullRefresh(node, env.fullRefresh);
+  const fresh = !existing || existing.kind !== 'table' || isFullRefresh(node, env.fullRefresh);
+  // A new table is built aside under a name of this run (one the next run drops as a leftover if this one is killed).
+  const aside = fresh ? (env.names?.forWorker(0) ?? workerNames(0)).staging(target) : undefined;
   const batches = env.batches
     ? [...env.batches]
     : planBatches(config, { now: env.now, incremental: !fresh, start: env.eventTimeStart, end: env.eventTimeEnd });
@@ -75,10 +82,8 @@ export async function buildMicrobatch(env: MicrobatchEnv): Promise<MaterializeRe
     }
     try {
       const render = batchRender(adapter.dialect, config, batch);
-      const written = fresh
-        ? await buildTable(worker, windowed(worker, config, batch, await env.renderBatch(render, false, worker.connection)))
-        : await replaceWindow(worker, config, batch, await env.renderBatch(render, true, worker.connection));
-      fresh = false;
+      const sql = await env.renderBatch(render, aside === undefined, worker.connection);
+      const written = aside && i === 0 ? await createAside(worker, aside, windowed(worker, config, batch, sql)) : await replaceWindow(worker, config, batch, sql, aside ?? target);
       rows += written.rowsAffected ?? 0;
       successful.push(batch);
       report('success', written.message, { rows: written.rowsAffected });
@@ -97,7 +102,8 @@ export async function buildMicrobatch(env: MicrobatchEnv): Promise<MaterializeRe
     const parallel = runsInParallel(env, config) ? Math.min(env.concurrency ?? 1, batches.length - 1) : 1;
     await runBatches(env, quiet, batches.length, parallel, runBatch);
   }
-  if (successful.length > 0) await runHooks(env, 'post_hook');
+  if (aside) await publishAside(env, aside, target, successful.length > 0);
+  else if (successful.length > 0) await runHooks(env, 'post_hook');
   const byStart = (a: Batch, b: Batch) => a[0].localeCompare(b[0]);
   const batchResults = { successful: successful.sort(byStart), failed: failed.sort(byStart) };
   if (batches.length > 0 && successful.length === 0) return { status: 'error', message: 'ERROR', error: firstError, batchResults };
@@ -159,12 +165,41 @@ function windowed(env: MicrobatchEnv, config: MicrobatchConfig, batch: Batch, sq
   return `select * from (\n${stripTrailingSemicolons(sql)}\n) as xform_batch\nwhere ${filter}`;
 }
 
-/** One batch into an existing table: stage, reconcile columns, audit, then replace the window atomically. */
-async function replaceWindow(env: MicrobatchEnv, config: MicrobatchConfig, batch: Batch, sql: string): Promise<MaterializeResult> {
+/** The first batch of a new table: the table aside, audited with the batch's rows. */
+async function createAside(env: MicrobatchEnv, aside: Relation, sql: string): Promise<MaterializeResult> {
+  await dropIfExists(env, aside);
+  try {
+    const created = await exec(env, env.adapter.dialect.createTableAs(aside, sql, { config: env.node.config, staging: true }));
+    env.relations?.created(aside, 'table');
+    const rows = created.rowsAffected ?? (await countRows(env, aside));
+    await runAudit(env, aside);
+    const message = `CREATE TABLE (${rows} ${rows === 1 ? 'row' : 'rows'})`;
+    return { status: 'success', rowsAffected: rows, message, adapterResponse: adapterResponse(message, rows, created.info) };
+  } catch (err) {
+    await dropQuietly(env, aside);
+    throw err;
+  }
+}
+
+/** Publishes the table built aside when a batch went in (post-hooks before the commit); drops it otherwise. */
+async function publishAside(env: MicrobatchEnv, aside: Relation, target: Relation, anyBatch: boolean): Promise<void> {
+  if (!anyBatch) return dropQuietly(env, aside);
+  try {
+    await publish(env, { staged: aside, stagedKind: 'table', target, beforeCommit: () => runHooks(env, 'post_hook') });
+  } catch (err) {
+    await dropQuietly(env, aside);
+    throw err;
+  }
+}
+
+/**
+ * One batch into an existing table (the target, or the table aside): stage, reconcile columns, audit, then
+ * replace the window atomically.
+ */
+async function replaceWindow(env: MicrobatchEnv, config: MicrobatchConfig, batch: Batch, sql: string, target: Relation): Promise<MaterializeResult> {
   const { node, adapter } = env;
   const { dialect, catalog, capabilities } = adapter;
-  const target = nodeRelation(node);
-  const tmp = stagingRelation(env, target);
+  const tmp = stagingRelation(env, nodeRelation(node));
   await dropIfExists(env, tmp);
   try {
     await exec(env, dialect.createTableAs(tmp, windowed(env, config, batch, sql), { config: node.config, staging: true, scratch: true }));

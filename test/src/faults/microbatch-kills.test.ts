@@ -8,7 +8,7 @@ import { removeProject } from '../helpers/project.js';
 import { withPostgres } from '../postgres-server.js';
 import { duckdbWarehouse, postgresWarehouse } from '../e2e/microbatch-project.js';
 import { faultSeed } from './fault-project.js';
-import { microbatchKillSeries } from './microbatch-kills.js';
+import { firstRunKill, microbatchKillSeries } from './microbatch-kills.js';
 
 const roots: string[] = [];
 afterAll(async () => {
@@ -22,10 +22,22 @@ describe('a microbatch backfill killed mid-way', () => {
     expect(r.anomalies, r.log.join('\n')).toEqual([]);
   }, 180_000);
 
+  it('a killed first run leaves no table on DuckDB, so the next plain run builds every day', async () => {
+    const r = await firstRunKill(duckdbWarehouse, 'raw_first');
+    roots.push(...r.roots);
+    expect(r.anomalies, r.log.join('\n')).toEqual([]);
+  }, 120_000);
+
   const server = withPostgres();
   it('converges on PostgreSQL to the checksums of an uninterrupted backfill', async () => {
     const r = await microbatchKillSeries((tag) => () => postgresWarehouse(server(), `mb_${tag}`), { kills: 3, seed: faultSeed('microbatch postgres'), tag: 'pg' });
     roots.push(...r.roots);
     expect(r.anomalies, r.log.join('\n')).toEqual([]);
   }, 180_000);
+
+  it('a killed first run leaves no table on PostgreSQL, so the next plain run builds every day', async () => {
+    const r = await firstRunKill(() => postgresWarehouse(server(), 'mb_first'), 'raw_pg_first');
+    roots.push(...r.roots);
+    expect(r.anomalies, r.log.join('\n')).toEqual([]);
+  }, 120_000);
 });

@@ -31,9 +31,9 @@ async function dayCounts(warehouse: Warehouse): Promise<Map<string, number>> {
   }
 }
 
-/** Starts the backfill and SIGKILLs it once `batches` batches have finished, plus `delayMs`; true if it died. */
-async function killAfter(root: string, batches: number, delayMs: number): Promise<boolean> {
-  const child = spawn(process.execPath, [XFORM_BIN, ...BACKFILL], { cwd: root, env: { ...process.env, NO_COLOR: '1', XFORM_PROFILES_DIR: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts `args` (default the backfill) and SIGKILLs it once `batches` batches have finished, plus `delayMs`; true if it died. */
+async function killAfter(root: string, batches: number, delayMs: number, args = BACKFILL): Promise<boolean> {
+  const child = spawn(process.execPath, [XFORM_BIN, ...args], { cwd: root, env: { ...process.env, NO_COLOR: '1', XFORM_PROFILES_DIR: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let seen = 0;
   let timer: NodeJS.Timeout | undefined;
   child.stdout.on('data', (d: Buffer) => {
@@ -93,4 +93,34 @@ export async function microbatchKillSeries(
   );
   if (leftovers.length > 0) anomalies.push(`staging leftovers: ${leftovers.map((r) => String(r.table_name)).join(', ')}`);
   return { anomalies, log, roots: [reference.root, victim.root] };
+}
+
+/**
+ * The FIRST run of a microbatch model (no table yet, no --event-time bounds: every batch from `begin`) is
+ * SIGKILLed after a few batches; then a plain `xform run`. The killed run must leave no table (batches are
+ * built aside and published together), so the plain run builds every day; a table holding the first few
+ * days would make the plain run plan only the lookback batches and leave the days between missing.
+ */
+export async function firstRunKill(makeWarehouse: (root: string) => Warehouse, rawSchema: string): Promise<MicrobatchKillReport & { roots: string[] }> {
+  const anomalies: string[] = [];
+  const log: string[] = [];
+  const days = 12;
+  const first = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate()) - (days - 1) * 86_400_000);
+  const made = await createMicrobatchProject(makeWarehouse, { begin: first.toISOString().slice(0, 10), rawSchema });
+  await insertEvents(made.warehouse, rawSchema, dailyEvents(first, days));
+  const plain = ['run', '--log-format', 'json'];
+  let killed = false;
+  for (let attempt = 1; attempt <= 5 && !killed; attempt++) {
+    killed = await killAfter(made.root, 4, 0, plain);
+    log.push(`attempt ${attempt}: ${killed ? 'killed after 4 batches' : 'finished first'}`);
+    if (!killed) await made.warehouse.exec(`drop table if exists ${made.warehouse.schema}.stg_events`);
+  }
+  if (!killed) anomalies.push('no kill hit the first run');
+  const afterKill = await dayCounts(made.warehouse);
+  if (afterKill.size > 0) anomalies.push(`the killed first run left a table with ${afterKill.size} of ${days} days`);
+  const rerun = await runXform(plain, { cwd: made.root });
+  if (rerun.code !== 0) anomalies.push(`the run after the kill exited ${rerun.code}: ${(rerun.stderr + rerun.stdout).slice(0, 1500)}`);
+  const counts = await dayCounts(made.warehouse);
+  if (counts.size !== days || [...counts.values()].some((n) => n !== 3)) anomalies.push(`after the plain run: ${JSON.stringify([...counts].sort())}, expected ${days} days of 3 rows`);
+  return { anomalies, log, roots: [made.root] };
 }

@@ -28,7 +28,7 @@ const BATCHES: [string, string][] = [
 async function samples(w: (typeof WAREHOUSES)[number]): Promise<[string, string[]][]> {
   const out: [string, string[]][] = [];
   for (const [title, existing] of [
-    ['microbatch, first build: the first batch creates the table, the second replaces its window', {}],
+    ['microbatch, first build: both batches go into a table aside, published after the last one', {}],
     ['microbatch, two batches into the existing table', { fct_orders: 'table' as const }],
   ] as const) {
     const adapter = new RecordingAdapter(w.name, w.dialect, w.capabilities, { existing, defaultColumns: ['order_id', 'order_date', 'amount'] });

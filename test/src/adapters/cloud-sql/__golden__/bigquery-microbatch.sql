@@ -1,7 +1,8 @@
 -- Statements core sends to bigquery for microbatch models (regenerate with XFORM_UPDATE_GOLDEN=1).
 
--- microbatch, first build: the first batch creates the table, the second replaces its window
-create or replace table `analytics`.`fct_orders`
+-- microbatch, first build: both batches go into a table aside, published after the last one
+create or replace table `analytics`.`fct_orders__xform_tmp_68a5f9`
+options(expiration_timestamp=timestamp_add(current_timestamp(), interval 12 hour))
 as (
 select * from (
 select order_id, order_date, amount
@@ -19,7 +20,7 @@ from (select * from `staging`.`orders` where cast(order_date as timestamp) >= ti
 where cast(order_date as timestamp) >= timestamp '2026-01-11 00:00:00+00' and cast(order_date as timestamp) < timestamp '2026-01-12 00:00:00+00'
 );
 -- begin
-merge into `analytics`.`fct_orders` as xform_target
+merge into `analytics`.`fct_orders__xform_tmp_68a5f9` as xform_target
 using (
 select * from `analytics`.`fct_orders__xform_tmp`
 ) as xform_source
@@ -28,6 +29,11 @@ when not matched by source and cast(xform_target.order_date as timestamp) >= tim
 when not matched then insert (`order_id`, `order_date`, `amount`)
   values (xform_source.`order_id`, xform_source.`order_date`, xform_source.`amount`);
 -- commit
+create or replace table `analytics`.`fct_orders`
+as (
+select * from `analytics`.`fct_orders__xform_tmp_68a5f9`
+);
+drop table if exists `analytics`.`fct_orders__xform_tmp_68a5f9`;
 
 -- microbatch, two batches into the existing table
 create or replace table `analytics`.`fct_orders__xform_tmp`
