@@ -9,6 +9,7 @@
  */
 import type { BigQuery, Job, JobMetadata, Query } from '@google-cloud/bigquery';
 import { redact, sqlError, XformError, type Connection, type ExecuteOptions, type QueryResult } from '@xform/core';
+import { bigqueryErrorPosition } from './bigquery-errors.js';
 import { toPlainValue, typeName } from './bigquery-values.js';
 
 export interface JobSettings {
@@ -211,8 +212,7 @@ export class BigQuerySession implements Connection {
     }
     const reason = api.errors?.[0]?.reason;
     const message = this.cancelled ? `query cancelled: ${api.message ?? 'job cancelled'}` : (api.message ?? String(err));
-    const at = /\[(\d+):(\d+)\]\s*$/u.exec(message);
-    const position = at ? offsetOf(sql, Number(at[1]), Number(at[2])) : undefined;
+    const position = bigqueryErrorPosition(message, sql);
     return sqlError(Object.assign(new Error(message), { cause: err }), sql, {
       label,
       adapter: 'bigquery',
@@ -227,13 +227,6 @@ export function isTransient(err: unknown): boolean {
   const api = err as ApiErrorLike;
   if (api.code !== undefined && TRANSIENT_STATUS.has(api.code)) return true;
   return (api.errors ?? []).some((e) => e.reason !== undefined && TRANSIENT_REASONS.has(e.reason));
-}
-
-function offsetOf(sql: string, line: number, column: number): number {
-  const lines = sql.split('\n');
-  let offset = 0;
-  for (let i = 0; i < line - 1 && i < lines.length; i++) offset += lines[i]!.length + 1;
-  return offset + column;
 }
 
 function delay(ms: number): Promise<void> {

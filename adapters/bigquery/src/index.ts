@@ -5,6 +5,7 @@ export { BigQuerySession, isTransient, type JobSettings } from './bigquery-conne
 export { BigQueryDialect, type BigQueryDialectOptions } from './bigquery-dialect.js';
 export { partitionBy, type PartitionBy } from './bigquery-table-options.js';
 
+export { bigqueryErrorPosition } from './bigquery-errors.js';
 import type { Dialect } from '@xform/core';
 import { BigQueryDialect as Dialect_ } from './bigquery-dialect.js';
 

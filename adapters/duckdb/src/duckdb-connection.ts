@@ -5,6 +5,7 @@
  */
 import { type DuckDBConnection, type DuckDBValue, ResultReturnType } from '@duckdb/node-api';
 import { SqlSession, sqlError, type ExecuteOptions, type QueryResult } from '@xform/core';
+import { duckdbErrorPosition } from './duckdb-errors.js';
 import { xformValueConverter } from './duckdb-values.js';
 
 export class DuckDBSession extends SqlSession {
@@ -32,7 +33,8 @@ export class DuckDBSession extends SqlSession {
       }
       return { columns: names.map((name, i) => ({ name, type: types[i]!.toString() })), rows };
     } catch (err) {
-      throw sqlError(err, sql, { label: options.label, adapter: 'duckdb' });
+      const at = err instanceof Error ? duckdbErrorPosition(err.message, sql) : undefined;
+      throw sqlError(err, sql, { label: options.label, adapter: 'duckdb', position: at?.position, positionText: at?.text });
     }
   }
 

@@ -2,6 +2,7 @@ export { createAdapter, DuckDBAdapter, DUCKDB_CAPABILITIES } from './duckdb-adap
 export { DuckDBCatalog } from './duckdb-catalog.js';
 export { DuckDBSession } from './duckdb-connection.js';
 export { DuckDBDialect } from './duckdb-dialect.js';
+export { duckdbErrorPosition, type DuckDBErrorPosition } from './duckdb-errors.js';
 
 import type { Dialect } from '@xform/core';
 import { DuckDBDialect as Dialect_ } from './duckdb-dialect.js';

@@ -4,6 +4,7 @@ export { SnowflakeCatalog } from './snowflake-catalog.js';
 export { SnowflakeSession } from './snowflake-connection.js';
 export { displayName, SnowflakeDialect, storedName, type SnowflakeDialectOptions } from './snowflake-dialect.js';
 
+export { snowflakeErrorPosition } from './snowflake-errors.js';
 import type { Dialect } from '@xform/core';
 import { SnowflakeDialect as Dialect_ } from './snowflake-dialect.js';
 

@@ -5,6 +5,7 @@
  */
 import { SqlSession, sqlError, type ExecuteOptions, type QueryResult } from '@xform/core';
 import type snowflake from 'snowflake-sdk';
+import { snowflakeErrorPosition } from './snowflake-errors.js';
 import { columnNames, toPlainValue, type ColumnMeta } from './snowflake-values.js';
 
 type SdkConnection = snowflake.Connection;
@@ -55,8 +56,7 @@ export class SnowflakeSession extends SqlSession {
   wrap(err: unknown, sql: string, label: string | undefined, statement?: SdkStatement): Error {
     const e = err as Error & { sqlState?: string; code?: string | number; data?: { queryId?: string } };
     const queryId = e.data?.queryId ?? safeQueryId(statement);
-    const at = /line (\d+) at position (\d+)/u.exec(e.message ?? '');
-    const position = at ? offsetOf(sql, Number(at[1]), Number(at[2]) + 1) : undefined;
+    const position = snowflakeErrorPosition(e.message ?? '', sql);
     const message = `${e.message ?? String(err)}${queryId ? ` (query id ${queryId})` : ''}`;
     return sqlError(Object.assign(new Error(message), { cause: err }), sql, {
       label,
@@ -88,11 +88,4 @@ function safeQueryId(statement: SdkStatement | undefined): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-function offsetOf(sql: string, line: number, column: number): number {
-  const lines = sql.split('\n');
-  let offset = 0;
-  for (let i = 0; i < line - 1 && i < lines.length; i++) offset += lines[i]!.length + 1;
-  return offset + column;
 }

@@ -2,6 +2,7 @@ export { DialectBase, SOURCE_ALIAS, TARGET_ALIAS, stripTrailingSemicolons } from
 export { adapterPackageName, loadAdapter, loadDialect, type LoadAdapterOptions } from './load-adapter.js';
 export {
   isSqlError,
+  positionOf,
   redact,
   SQL_ERROR_CODE,
   SQL_ERROR_MAX_SQL,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isXformError, XformError } from '../errors.js';
-import { isSqlError, sqlError, SQL_ERROR_MAX_SQL } from './sql-error.js';
+import { isSqlError, positionOf, sqlError, SQL_ERROR_MAX_SQL } from './sql-error.js';
 
 describe('sqlError', () => {
   it("keeps the database's message, the statement and the node label", () => {
@@ -42,5 +42,18 @@ describe('sqlError', () => {
   it('returns an XformError unchanged', () => {
     const original = new XformError('XFORM_SOMETHING', 'already wrapped');
     expect(sqlError(original, 'select 1')).toBe(original);
+  });
+
+  it("keeps the message's position excerpt apart, when the message holds it", () => {
+    const excerpt = 'LINE 2: wher x\n        ^';
+    const err = sqlError(new Error(`Parser Error: syntax error\n\n${excerpt}`), 'select 1\nwher x', { position: 10, positionText: excerpt });
+    expect(err).toMatchObject({ sqlPosition: { line: 2, column: 1 }, positionText: excerpt });
+    expect(sqlError(new Error('other'), 'select 1', { positionText: excerpt })).toMatchObject({ positionText: undefined });
+  });
+
+  it('positionOf turns a line and column into a position', () => {
+    const sql = 'select 1\nfrom t\nwher x';
+    expect(positionOf(sql, 3, 1)).toBe(17);
+    expect(positionOf(sql, 1, 8)).toBe(8);
   });
 });

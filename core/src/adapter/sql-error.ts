@@ -3,7 +3,7 @@
  * (it is what users search for); the statement and the node label ride along as properties so that the
  * run results and `--debug` output can show them without parsing the message.
  */
-import { isXformError, XformError } from '../errors.js';
+import { isXformError, XformError, type SourceLocation } from '../errors.js';
 
 export const SQL_ERROR_CODE = 'XFORM_SQL_ERROR';
 
@@ -19,6 +19,11 @@ export interface SqlErrorOptions {
   position?: number;
   /** The database's error code (SQLSTATE on PostgreSQL). */
   sqlState?: string;
+  /**
+   * The part of the message that only shows `position` inside the statement (DuckDB's `LINE n:` excerpt and
+   * caret): left out where xform shows the position in the model's own source instead. Default: none.
+   */
+  positionText?: string;
   /** Secrets that must never appear in the message or the SQL (connection passwords). */
   secrets?: (string | undefined)[];
 }
@@ -30,19 +35,43 @@ export class SqlError extends XformError {
   readonly sqlState?: string;
   /** Line and column inside `sql`, when the database reported a position. */
   readonly sqlPosition?: { line: number; column: number };
+  /** See SqlErrorOptions.positionText. */
+  readonly positionText?: string;
+  /** The SQL file the error was found in (target/run/<path>) and the position there, once a run knows it. */
+  readonly compiledLocation?: SourceLocation;
 
-  constructor(
-    message: string,
-    sql: string,
-    options: { label?: string; sqlState?: string; sqlPosition?: { line: number; column: number }; cause?: unknown; hint?: string } = {},
-  ) {
-    super(SQL_ERROR_CODE, message, { cause: options.cause, hint: options.hint });
+  constructor(message: string, sql: string, options: SqlErrorFields & { cause?: unknown; hint?: string; location?: SourceLocation } = {}) {
+    super(SQL_ERROR_CODE, message, { cause: options.cause, hint: options.hint, location: options.location });
     this.name = 'SqlError';
     this.sql = sql;
     this.label = options.label;
     this.sqlState = options.sqlState;
     this.sqlPosition = options.sqlPosition;
+    this.positionText = options.positionText;
+    this.compiledLocation = options.compiledLocation;
   }
+
+  /** The same error with `changes` applied (a location found later, a message with the source excerpt). */
+  with(changes: { message?: string; location?: SourceLocation; compiledLocation?: SourceLocation; positionText?: string }): SqlError {
+    return new SqlError(changes.message ?? this.message, this.sql, {
+      label: this.label,
+      sqlState: this.sqlState,
+      sqlPosition: this.sqlPosition,
+      positionText: 'positionText' in changes ? changes.positionText : this.positionText,
+      compiledLocation: changes.compiledLocation ?? this.compiledLocation,
+      location: changes.location ?? this.location,
+      cause: this.cause,
+      hint: this.hint,
+    });
+  }
+}
+
+interface SqlErrorFields {
+  label?: string;
+  sqlState?: string;
+  sqlPosition?: { line: number; column: number };
+  positionText?: string;
+  compiledLocation?: SourceLocation;
 }
 
 /** True for an error made by `sqlError` (checked by code, not instanceof). */
@@ -63,7 +92,19 @@ export function sqlError(cause: unknown, sql: string, options: SqlErrorOptions =
   // The driver error stays reachable as `cause` for --debug, but only when it cannot leak a secret.
   const safeCause = containsSecret(raw, options.secrets) ? undefined : cause;
   const sqlPosition = options.position === undefined ? undefined : lineAndColumn(sql, options.position);
-  return new SqlError(message, shortSql, { label: options.label, sqlState: options.sqlState, sqlPosition, hint, cause: safeCause });
+  const positionText = options.positionText && message.includes(options.positionText) ? options.positionText : undefined;
+  return new SqlError(message, shortSql, { label: options.label, sqlState: options.sqlState, sqlPosition, positionText, hint, cause: safeCause });
+}
+
+/** The 1-based character position of 1-based `line` and `column` in `sql` (as SqlErrorOptions.position). */
+export function positionOf(sql: string, line: number, column: number): number {
+  let offset = 0;
+  for (let i = 1; i < line; i++) {
+    const next = sql.indexOf('\n', offset);
+    if (next === -1) break;
+    offset = next + 1;
+  }
+  return offset + column;
 }
 
 /** Replaces every occurrence of each secret (of 3+ characters) by `***`. */
