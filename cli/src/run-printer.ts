@@ -35,13 +35,14 @@ function statusLabel(status: string): string {
 }
 
 function errorText(result: RunResult): string {
-  const err = result.error as { message?: string; hint?: string; location?: { file?: string; line?: number } } | undefined;
+  const err = result.error as { message?: string; hint?: string; location?: { file?: string; line?: number; column?: number } } | undefined;
   if (!err || typeof err !== 'object') return result.message;
-  const where = err.location?.file ? `${err.location.file}${err.location.line ? `:${err.location.line}` : ''}: ` : '';
+  const loc = err.location;
+  const where = loc?.file ? `${loc.file}${loc.line ? `:${loc.line}${loc.column ? `:${loc.column}` : ''}` : ''}: ` : '';
   const message = err.message ?? result.message;
   // Messages that already begin with their location (seeds/x.csv:3: ...) are not prefixed twice.
   const prefix = where !== '' && message.startsWith(where.trimEnd().replace(/:$/, '')) ? '' : where;
-  return `${prefix}${message}${err.hint ? `\n      ${err.hint}` : ''}`;
+  return `${prefix}${message}${err.hint ? `\n${err.hint}` : ''}`;
 }
 
 /**
@@ -113,7 +114,7 @@ export class RunPrinter {
     const seconds = event.status === 'skipped' ? '' : dimText(` in ${event.seconds.toFixed(2)}s`);
     const line = `${index}  ${statusLabel(event.status).padEnd(useColor ? 14 : 5)} ${kind.padEnd(11)} ${boldText(what)}${rows}${cost}${seconds}`;
     this.out(line);
-    if (event.status === 'error' || event.status === 'partial success') this.out(`      ${errText(errorText(event.result))}`);
+    if (event.status === 'error' || event.status === 'partial success') for (const line of errorText(event.result).split('\n')) this.out(`      ${errText(line)}`);
     else if (event.status === 'skipped' || event.status === 'fail' || event.status === 'warn') {
       for (const line of event.message.split('\n')) this.out(`      ${dimText(line)}`);
     }

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Adapter, CatalogRelation, Connection, QueryResult, Relation } from '../adapter/types.js';
+import { isSqlError } from '../adapter/sql-error.js';
 import { isXformError, XformError } from '../errors.js';
 import type { ExecutableNode } from '../graph/types.js';
 import type { RelationCache } from './relation-cache.js';
@@ -217,6 +218,8 @@ export function withNodeLocation(err: unknown, node: ExecutableNode): unknown {
   const location = { file: node.original_file_path, ...(node.line === undefined ? {} : { line: node.line }) };
   if (isXformError(err)) {
     if (err.location) return err;
+    // A SQL error keeps its statement and position: the run maps them to the model's source line.
+    if (isSqlError(err) && typeof err.with === 'function') return err.with({ location });
     const wrapped = new XformError(err.code, err.message, { location, hint: err.hint, cause: err.cause ?? err, diagnostics: err.diagnostics });
     return wrapped;
   }

@@ -18,6 +18,7 @@ import type { AuditHook } from '../materialize/types.js';
 import { auditRelation, runDataTest } from '../quality/run-test.js';
 import { runUnitTest } from '../quality/unit-tests.js';
 import { planAudits } from './audit-plan.js';
+import { locateSqlError } from './locate-sql-error.js';
 import { unitTestsBeforeModels } from './unit-test-order.js';
 import { errorOutcome, runScheduler, type NodeOutcome, type RunEvent, type RunResult, type SchedulerNode } from './scheduler.js';
 
@@ -87,8 +88,11 @@ async function runUnitTestNode(compiled: CompiledProject, adapter: Adapter, conn
   return { status: r.status, message: r.message, failures: r.failures };
 }
 
-/** dbt's target/run/<path>, and target/compiled/<path> again when the run's render differs from compile's. */
-async function writeRanSql(targetDir: string, node: ExecutableNode, sql: string): Promise<void> {
+/**
+ * dbt's target/run/<path>, and target/compiled/<path> again when the run's render differs from compile's.
+ * Returns the target/run file.
+ */
+async function writeRanSql(targetDir: string, node: ExecutableNode, sql: string): Promise<string> {
   const text = sql.endsWith('\n') ? sql : `${sql}\n`;
   // compiled/<path> names a YAML snapshot's own <name>.sql (its original file is the shared .yml).
   const own = node.compiled_path?.startsWith('compiled/') === true ? node.compiled_path.slice('compiled/'.length) : node.original_file_path;
@@ -99,6 +103,13 @@ async function writeRanSql(targetDir: string, node: ExecutableNode, sql: string)
     await ensureDir(path.dirname(file), 'the SQL that ran');
     await writeFileAtomic(file, text, 'the SQL that ran');
   }
+  return files[0]!;
+}
+
+/** A path as users see it: relative to the project (posix separators) when inside it. */
+function shownPath(root: string, file: string): string {
+  const relative = path.relative(root, file);
+  return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative.split(path.sep).join('/');
 }
 
 export async function executeRun(options: ExecuteRunOptions): Promise<ExecuteRunResult> {
@@ -243,7 +254,10 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecuteRun
             const { status, message, rowsAffected, adapterResponse, batchResults, error } = r;
             return { status, message, rowsAffected, adapterResponse, batchResults, error, settled };
           } catch (err) {
-            return { ...errorOutcome(err), settled };
+            if (ran === undefined) return { ...errorOutcome(err), settled };
+            // The SQL that failed is on disk too, and the error names its line there and in the model's file.
+            const file = options.targetDir === undefined ? undefined : await writeRanSql(options.targetDir, exec, ran).catch(() => undefined);
+            return { ...errorOutcome(locateSqlError(err, exec, ran, file && shownPath(project.root, file))), settled };
           }
         } finally {
           signal.removeEventListener('abort', onAbort);
