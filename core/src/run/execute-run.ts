@@ -250,8 +250,10 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecuteRun
                       }
                     },
                   });
-            if (ran !== undefined && options.targetDir !== undefined) await writeRanSql(options.targetDir, exec, ran);
-            const { status, message, rowsAffected, adapterResponse, batchResults, error } = r;
+            const file = ran !== undefined && options.targetDir !== undefined ? await writeRanSql(options.targetDir, exec, ran) : undefined;
+            const { status, message, rowsAffected, adapterResponse, batchResults } = r;
+            // A microbatch model's first failed batch (its batches differ only inside their ref() filters).
+            const error = r.error !== undefined && ran !== undefined ? locateSqlError(r.error, exec, ran, file && shownPath(project.root, file)) : r.error;
             return { status, message, rowsAffected, adapterResponse, batchResults, error, settled };
           } catch (err) {
             if (ran === undefined) return { ...errorOutcome(err), settled };

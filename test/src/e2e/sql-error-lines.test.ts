@@ -92,6 +92,47 @@ describe('a warehouse error points at the line of the model', () => {
     await expectMappedErrors(root);
   });
 
+  it("on DuckDB, in a snapshot's {% snapshot %} block and in a microbatch model", async () => {
+    const root = await writeProject({
+      'xform_project.yml': 'name: shop\nversion: "1"\n',
+      'models/src.sql': "select 1 as id, timestamp '2024-01-01 10:00:00' as ts\n",
+      'snapshots/snap.sql': [
+        '{% snapshot snap %}',
+        "{{ config(unique_key='id', strategy='check', check_cols='all') }}",
+        'select',
+        '  id,',
+        '  {% if false %}',
+        '  ts,',
+        '  {% endif %}',
+        '  nope_col', // 8
+        "from {{ ref('src') }}",
+        '{% endsnapshot %}',
+        '',
+      ].join('\n'),
+      'models/events.sql': [
+        "{{ config(materialized='incremental', incremental_strategy='microbatch', event_time='ts', begin='2024-01-01', batch_size='day') }}",
+        '',
+        'select',
+        '  ts,',
+        '  bad_col', // 5
+        "from {{ ref('src') }}",
+        '',
+      ].join('\n'),
+    });
+    roots.push(root);
+    const build = await runXform(['build', '--event-time-start', '2024-01-01', '--event-time-end', '2024-01-02'], { cwd: root });
+    const out = build.stdout + build.stderr;
+    expect(build.code, out).toBe(1);
+    expect(out).toContain('      snapshots/snap.sql:8:3: Binder Error: Referenced column "nope_col"');
+    expect(out).toContain(['        8 |   nope_col', '          |   ^'].join('\n'));
+    const snap = await compiledRef(root, out, 'target/run/snapshots/snap.sql');
+    expect(snap.lines[snap.line - 1]).toBe('  nope_col');
+    expect(out).toContain('      models/events.sql:5:3: Binder Error: Referenced column "bad_col"');
+    expect(out).toContain(['        5 |   bad_col', '          |   ^'].join('\n'));
+    const events = await compiledRef(root, out, 'target/run/models/events.sql');
+    expect(events.lines[events.line - 1]).toBe('  bad_col');
+  });
+
   describe('on PostgreSQL', () => {
     const server = withPostgres();
     it('maps the position PostgreSQL reports', async () => {
