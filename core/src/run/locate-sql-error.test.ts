@@ -80,6 +80,17 @@ describe('locateSqlError', () => {
     expect(line.slice(caret.indexOf('^'))).toMatch(/^nope/);
   });
 
+  it("points an error inside an inlined ephemeral model at the model's ref() of it", () => {
+    const raw = ['select', '  id', "from {{ ref('eph') }}", 'where id > 0', ''].join('\n');
+    const ran = ['with __xform__cte__eph as (', 'select 1 as id,', '  zzz as broken', ')', 'select', '  id', 'from __xform__cte__eph', 'where id > 0', ''].join('\n');
+    const err = locateSqlError(errorAt(wrapped(ran), 'zzz'), { ...node(), raw_code: raw } as ExecutableNode, ran, undefined) as SqlError;
+    expect(err.location).toEqual({ file: 'models/m.sql', line: 3, column: 9 });
+    expect(err.message).toContain("in ephemeral model 'eph', inlined as __xform__cte__eph\ncompiled SQL line 3\n  3 |   zzz as broken");
+    // The model's own lines after the CTE map as usual.
+    const own = locateSqlError(errorAt(wrapped(ran), 'id > 0'), { ...node(), raw_code: raw } as ExecutableNode, ran, undefined) as SqlError;
+    expect(own.location).toEqual({ file: 'models/m.sql', line: 4, column: 7 });
+  });
+
   it('leaves other errors alone', () => {
     const other = new XformError('XFORM_HOOK_FAILED', 'hook failed');
     expect(locateSqlError(other, node(), RAN, 'target/run/models/m.sql')).toBe(other);

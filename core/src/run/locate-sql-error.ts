@@ -4,12 +4,14 @@
  * nor the line users edit; this finds both, and shows the source line with a caret under the place.
  */
 import { isSqlError, type SqlError } from '../adapter/sql-error.js';
-import { LineMap } from '../compile/line-map.js';
-import { positionAt } from '../compile/source-lines.js';
+import { EPHEMERAL_PREFIX } from '../compile/ephemeral.js';
+import { LineMap, type MappedPosition } from '../compile/line-map.js';
+import { locateCall, positionAt } from '../compile/source-lines.js';
 import type { ExecutableNode } from '../graph/types.js';
 
 /** How much of the compiled SQL is looked up in the statement to find where the model's SQL starts. */
 const PROBE = 200;
+const CTE_OPEN = new RegExp(`^(?:with )?${EPHEMERAL_PREFIX}(\\w+) as \\($`, 'u');
 /** Longer source lines are shown as a window around the caret. */
 const MAX_EXCERPT = 120;
 
@@ -24,9 +26,10 @@ export function locateSqlError(err: unknown, node: ExecutableNode, ran: string, 
   if (!isSqlError(err) || typeof err.with !== 'function') return err;
   const compiled = compiledPosition(err, ran);
   // A YAML snapshot's source is its YAML entry, not SQL that lines up with the compiled text.
-  const source = compiled && node.original_file_path.endsWith('.sql') && node.raw_code !== '' ? new LineMap(node.raw_code, ran).sourceOf(compiled.line, compiled.column) : undefined;
+  const source = compiled && node.original_file_path.endsWith('.sql') && node.raw_code !== '' ? sourcePosition(node, ran, compiled) : undefined;
   const shown: string[] = [];
   if (source) shown.push(...excerpt(node.raw_code, source.line, source.column));
+  if (source?.ephemeral) shown.push(`in ephemeral model '${source.ephemeral}', inlined as ${EPHEMERAL_PREFIX}${source.ephemeral}`);
   if (compiled) {
     const where = compiledFile === undefined ? `compiled SQL line ${compiled.line}` : `compiled SQL: ${compiledFile}:${compiled.line}:${compiled.column}`;
     shown.push(where);
@@ -42,6 +45,35 @@ export function locateSqlError(err: unknown, node: ExecutableNode, ran: string, 
     location: source ? { file: node.original_file_path, line: source.line, column: source.column } : undefined,
     compiledLocation: compiledFile === undefined ? undefined : { file: compiledFile, ...(compiled ?? {}) },
   });
+}
+
+/**
+ * Where the compiled position was written in the model's file: a line of the model itself, or, inside the
+ * CTE an ephemeral model was inlined as, the ref() of that model.
+ */
+function sourcePosition(node: ExecutableNode, ran: string, at: { line: number; column: number }): (MappedPosition & { ephemeral?: string }) | undefined {
+  const cte = ephemeralAt(ran, at.line);
+  if (cte !== undefined) {
+    const call = locateCall(node.original_file_path, node.raw_code, 'ref', cte);
+    if (call.line !== undefined) return { line: call.line, column: call.column ?? 1, exact: false, ephemeral: cte };
+  }
+  return new LineMap(node.raw_code, ran).sourceOf(at.line, at.column);
+}
+
+/** The ephemeral model whose inlined CTE (`__xform__cte__<name> as (` ... `)`) holds 1-based `line` of `sql`. */
+function ephemeralAt(sql: string, line: number): string | undefined {
+  const lines = sql.split('\n');
+  let inside: string | undefined;
+  for (let i = 0; i < lines.length && i < line; i++) {
+    const open = CTE_OPEN.exec(lines[i]!);
+    if (open) inside = open[1];
+    // injectCtes closes each CTE with a line of its own: `)` then `,` or the model's SQL.
+    else if (inside !== undefined && /^\),?$/u.test(lines[i]!)) {
+      if (i + 1 === line) return inside;
+      inside = undefined;
+    }
+  }
+  return inside;
 }
 
 /** The error's position in `ran`, when the statement holds `ran` (after a wrapper) and the position is in it. */
