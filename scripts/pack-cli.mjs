@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// `pnpm pack:cli`: the xform CLI as one installable npm package. Bundles cli/ (its tsc output, so run
-// `pnpm build` first; `pnpm pack:cli` does) with every workspace package (@xform/core, the adapters) and the
+// `npm run pack:cli`: the xform CLI as one installable npm package. Bundles cli/ (its tsc output, so run
+// `npm run build` first; `npm run pack:cli` does) with every workspace package (@xform/core, the adapters) and the
 // small pure-JS libraries inlined, into one ESM entry (plus the chunks loaded on demand: an adapter, the
 // docs commands). Libraries with native or WebAssembly parts or large dependency trees stay packages: the
 // packed package.json lists them at the versions of the workspace's lockfile. The docs site's front-end and
@@ -90,7 +90,7 @@ const dependencyPolicy = {
 const entry = path.join(root, 'cli/bin/xform.js');
 const docsSite = path.join(root, 'cli/dist/docs-site');
 if (!existsSync(path.join(root, 'cli/dist/main.js')) || !existsSync(path.join(docsSite, 'index.html'))) {
-  fail('cli/dist is not built: run `pnpm build` first (or `pnpm pack:cli`, which does)');
+  fail('cli/dist is not built: run `npm run build` first (or `npm run pack:cli`, which does)');
 }
 
 const versions = lockedVersions();

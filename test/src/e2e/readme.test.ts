@@ -19,6 +19,11 @@ const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 /** Commands another test runs: command -> that test file (which must contain the command's arguments). */
 const RUN_ELSEWHERE: Record<string, string> = {
   'pnpm bench --smoke': 'test/src/bench/bench-smoke.test.ts',
+  // Run here, the global install would change the machine's npm folder; install.test.ts packs the CLI and
+  // installs it with npm i -g into a throw-away prefix, then runs xform --version from there.
+  'npm run pack:cli': 'test/src/e2e/install.test.ts',
+  'npm i -g ./dist-pack/xform-cli-*.tgz': 'test/src/e2e/install.test.ts',
+  'xform --version': 'test/src/e2e/install.test.ts',
 };
 
 /** Commands no test runs, and why. */
