@@ -15,7 +15,9 @@ import { XFORM_BIN } from '../helpers/cli.js';
 import { removeProject } from '../helpers/project.js';
 
 const REPO_ROOT = path.resolve(XFORM_BIN, '../../..');
-const VERSION = (JSON.parse(readFileSync(path.join(REPO_ROOT, 'cli/package.json'), 'utf8')) as { version: string }).version;
+/** The version in `<dir>/package.json`; dir absolute or relative to the repository. */
+const versionOf = (dir: string) => (JSON.parse(readFileSync(path.resolve(REPO_ROOT, dir, 'package.json'), 'utf8')) as { version: string }).version;
+const VERSION = versionOf('cli');
 
 interface Result {
   code: number | null;
@@ -87,6 +89,18 @@ describe('the packed CLI', () => {
     // The command is the installed package's, not the workspace's.
     expect(realpathSync(path.join(project, 'node_modules/.bin/xform'))).toBe(path.join(realpathSync(project), 'node_modules/@xform/cli/dist/xform.js'));
 
+    // npm installed each dependency at the version the workspace runs (its lockfile's).
+    const packed = JSON.parse(readFileSync(path.join(project, 'node_modules/@xform/cli/package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    expect(Object.keys(packed.dependencies)).toContain('@duckdb/node-api');
+    for (const [dep, wanted] of Object.entries(packed.dependencies)) {
+      const owner = ['cli', 'core', 'adapters/duckdb', 'adapters/postgres', 'adapters/bigquery', 'adapters/snowflake'].find((p) =>
+        existsSync(path.join(REPO_ROOT, p, 'node_modules', dep, 'package.json')),
+      );
+      expect(owner, `no workspace package depends on ${dep}`).toBeDefined();
+      expect(wanted, dep).toBe(versionOf(path.join(owner!, 'node_modules', dep)));
+      expect(versionOf(path.join(project, 'node_modules', dep)), dep).toBe(wanted);
+    }
+
     const version = await sh('npx xform --version', project);
     expect(version.code, version.output).toBe(0);
     expect(version.stdout).toBe(`${VERSION}\n`);
@@ -102,6 +116,8 @@ describe('the packed CLI', () => {
     expect(build.stdout).toMatch(/PASS\s+test\s+revenue_leaves_out_cancelled_orders/);
     expect(build.stdout).toMatch(/Done: \d+ ok, 0 error, 0 failed tests/);
     expect(existsSync(path.join(project, 'demo/target/demo.duckdb'))).toBe(true);
+    const manifest = JSON.parse(readFileSync(path.join(project, 'demo/target/manifest.json'), 'utf8')) as { metadata: { xform_version: string } };
+    expect(manifest.metadata.xform_version).toBe(versionOf('core'));
 
     const docs = await sh('npx xform docs generate', path.join(project, 'demo'));
     expect(docs.code, docs.output).toBe(0);
