@@ -43,6 +43,9 @@ const EXPECT_OUTPUT: Record<string, RegExp[]> = {
     /example-project\/target\/xform\.duckdb/,
     /The docs site \(lineage, columns, tests\): \S+example-project\/target\/docs\/index\.html/,
     /docs serve/,
+    // The next commands it prints run from any folder: absolute paths, no `pnpm xform` (pnpm may not be on PATH).
+    /^ {2}node \/\S+\/cli\/bin\/xform\.js --help$/m,
+    /^ {2}cd \/\S+ && npm run pack:cli && npm i -g (--prefix ~\/\.local )?\.\/dist-pack\/xform-cli-\*\.tgz$/m,
   ],
   'xform init my_shop --adapter duckdb': [/Created project my_shop \(duckdb\)/],
   'xform build': [/Done: \d+ ok, 0 error, 0 failed tests/, /PASS\s+test\s+revenue_leaves_out_cancelled_orders/],
@@ -154,6 +157,7 @@ describe('README.md', () => {
         expect(existsSync(path.join(REPO_ROOT, 'example-project/target/docs/index.html'))).toBe(true);
         // Every model of the example is readable by the docs' SQL parser: column lineage is complete.
         expect(output).not.toContain('column lineage unavailable');
+        expect(output, 'pnpm may not be on PATH after the quick start').not.toContain('pnpm xform');
       }
     }, 900_000);
   }
