@@ -7,7 +7,6 @@ import { docsSiteDir } from '../assets.js';
 import { isLoopbackHost, serveFolder } from '../static-server.js';
 import { dim, green, yellow } from '../output.js';
 
-
 interface GenerateOptions extends ProjectOptions {
   catalog: boolean;
 }
