@@ -101,6 +101,9 @@ await build({
   entryPoints: { xform: entry },
   outdir: path.join(stage, 'dist'),
   bundle: true,
+  // Chunks keep the CLI's lazy imports lazy: `xform --version` or an unchanged compile loads some 25 KB, not
+  // the compiler. They stay beside the entry in dist/ (no chunkNames folder): cli/src/assets.ts finds the
+  // assets relative to the file its code lands in.
   splitting: true,
   format: 'esm',
   platform: 'node',
