@@ -14,6 +14,9 @@ XFORM_SKIP_SYSTEM_PACKAGES=1 bash scripts/setup.sh
 export PATH="$HOME/.local/bin:$PATH" # where setup.sh puts pnpm when the global npm folder is not writable
 
 xform() { node "$root/cli/bin/xform.js" "$@"; }
+# The commands printed below must work as printed, from any folder: absolute paths, quoted when needed.
+shell_word() { if [[ "$1" =~ ^[A-Za-z0-9_@%+=:,./-]+$ ]]; then printf '%s' "$1"; else printf '%q' "$1"; fi; }
+cli=$(shell_word "$root/cli/bin/xform.js")
 
 say "building the example project on the embedded DuckDB (xform build)"
 cd example-project
@@ -24,9 +27,16 @@ if xform --help | grep -qE "^ +docs\b"; then
   xform docs generate
   site=$(find "$root/example-project/target" -name index.html -print -quit)
   docs_line="The docs site (lineage, columns, tests): ${site:-see the output of xform docs generate above}
-Serve it with:  cd example-project && node ../cli/bin/xform.js docs serve   (it prints the address to open)"
+Serve it with:  cd $(shell_word "$root/example-project") && node $cli docs serve   (it prints the address to open)"
 else
   docs_line="This xform has no docs site command yet; the compiled project is in $root/example-project/target/manifest.json"
+fi
+
+# npm's global folder is often not writable without sudo; a user's own prefix then does (as for pnpm above).
+if [ -w "$(npm prefix -g)" ]; then
+  install_cli="npm i -g ./dist-pack/xform-cli-*.tgz"
+else
+  install_cli="npm i -g --prefix ~/.local ./dist-pack/xform-cli-*.tgz"
 fi
 
 cat <<MSG
@@ -36,7 +46,12 @@ The example's tables are in $root/example-project/target/xform.duckdb (embedded 
 $docs_line
 
 Next:
-  node cli/bin/xform.js --help                     the commands (or: pnpm xform --help)
-  node cli/bin/xform.js init my_project            a new project of your own
-  npm test                                         the full test suite (PostgreSQL, browser tests included)
+  node $cli --help
+      the commands
+  node $cli init my_project --adapter duckdb
+      a new project of your own, in a new folder my_project/
+  cd $(shell_word "$root") && npm run pack:cli && $install_cli
+      xform as a command (see "Install the CLI" in README.md)
+  cd $(shell_word "$root") && npm test
+      the full test suite (PostgreSQL, browser tests included)
 MSG

@@ -26,14 +26,16 @@ export async function main(argv: string[]): Promise<number> {
   } catch {
     // Any doubt about the snapshot means a full compile.
   }
-  const [{ Command, CommanderError }, { printError }, { registerCommands }, { addGlobalOptions }, { stopLogging }, { WARN_ERROR }] = await Promise.all([
+  const [{ Command, CommanderError }, { printError }, { registerCommands }, { addGlobalOptions }, { stopLogging }, { WARN_ERROR }, { registerCliAdapters }] = await Promise.all([
     import('commander'),
     import('./output.js'),
     import('./commands/index.js'),
     import('./global-options.js'),
     import('./logging.js'),
     import('./warn-error.js'),
+    import('./built-in-adapters.js'),
   ]);
+  registerCliAdapters();
   const program = new Command();
   program
     .name('xform')

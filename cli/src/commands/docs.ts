@@ -1,14 +1,11 @@
 import { access } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { generateDocs, loadAdapter, writeCompileArtifacts, XformError } from '@xform/core';
 import { addProjectOptions, compileFromOptions, loadProjectFromOptions, type ProjectOptions } from '../project-options.js';
+import { docsSiteDir } from '../assets.js';
 import { isLoopbackHost, serveFolder } from '../static-server.js';
 import { dim, green, yellow } from '../output.js';
-
-/** The docs site's front-end, built by docs-site/build.mjs into cli/dist/docs-site at package build time. */
-const ASSETS_DIR = fileURLToPath(new URL('../docs-site/', import.meta.url));
 
 interface GenerateOptions extends ProjectOptions {
   catalog: boolean;
@@ -42,7 +39,7 @@ export function registerDocs(program: Command, setExitCode: (code: number) => vo
     await writeCompileArtifacts(targetDir, manifest);
     const adapter = options.catalog ? await loadAdapter(project.target, { projectRoot: project.root, threads: 1 }) : undefined;
     try {
-      const result = await generateDocs({ manifest, catalog: adapter?.catalog, targetDir, assetsDir: ASSETS_DIR });
+      const result = await generateDocs({ manifest, catalog: adapter?.catalog, targetDir, assetsDir: docsSiteDir() });
       const where = (file: string) => path.relative(process.cwd(), file) || file;
       if (result.catalog) {
         const described = Object.keys(result.catalog.nodes).length + Object.keys(result.catalog.sources).length;

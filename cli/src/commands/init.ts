@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { XformError } from '@xform/core';
 import { bold, dim, green } from '../output.js';
 import { promptForInit } from '../init/prompts.js';
+import { selfCommand, shellWord } from '../self-command.js';
 import { INIT_ADAPTERS, checkAdapter, checkProjectName, projectNameFrom, scaffoldProject, type InitAdapter } from '../init/scaffold.js';
 
 interface InitOptions {
@@ -37,7 +38,7 @@ export function registerInit(program: Command, setExitCode: (code: number) => vo
       process.stdout.write(`${green('Created')} project ${bold(name)} (${adapter}) in ${shown}/ ${dim(`(${files.length} files)`)}\n`);
       for (const file of files) process.stdout.write(`  ${dim(file)}\n`);
       const exports = requiredEnv.length === 0 ? [] : [`export ${requiredEnv.map((v) => `${v}=...`).join(' ')}   # read by profiles.yml`];
-      const next = [`cd ${shown}`, ...exports, 'xform build'];
+      const next = [`cd ${shellWord(shown)}`, ...exports, `${selfCommand()} build`];
       process.stdout.write(`\nNext:\n${next.map((l) => `  ${l}`).join('\n')}\n`);
       setExitCode(0);
     });

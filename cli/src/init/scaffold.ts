@@ -4,9 +4,9 @@
  * and `gitignore` becomes `.gitignore` (npm would drop a packaged .gitignore).
  */
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { didYouMean, fsError, XformError } from '@xform/core';
+import { templatesDir } from '../assets.js';
 
 export const INIT_ADAPTERS = ['duckdb', 'postgres', 'bigquery', 'snowflake'] as const;
 export type InitAdapter = (typeof INIT_ADAPTERS)[number];
@@ -23,11 +23,6 @@ export interface ScaffoldOptions {
   name: string;
   /** Default 'duckdb'. */
   adapter?: InitAdapter;
-}
-
-export function templatesRoot(): string {
-  const require = createRequire(import.meta.url);
-  return path.dirname(require.resolve('@xform/templates/package.json'));
 }
 
 export function checkAdapter(value: string): InitAdapter {
@@ -106,7 +101,7 @@ export async function scaffoldProject(options: ScaffoldOptions): Promise<Scaffol
   const name = checkProjectName(options.name);
   const dir = path.resolve(options.dir);
   await assertEmptyOrMissing(dir);
-  const root = templatesRoot();
+  const root = templatesDir();
   const replacements: [string, string][] = [
     ['__PROJECT_NAME__', name],
     ['__RAW_SCHEMA__', `${MODEL_SCHEMA[adapter]}_raw`],

@@ -1,5 +1,5 @@
 export { DialectBase, SOURCE_ALIAS, TARGET_ALIAS, stripTrailingSemicolons } from './dialect-base.js';
-export { adapterPackageName, loadAdapter, loadDialect, type LoadAdapterOptions } from './load-adapter.js';
+export { adapterPackageName, loadAdapter, loadDialect, registerBuiltInAdapters, type LoadAdapterOptions } from './load-adapter.js';
 export {
   isSqlError,
   positionOf,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TargetConfig } from '../project/types.js';
-import { loadAdapter } from './load-adapter.js';
+import { loadAdapter, loadDialect, registerBuiltInAdapters } from './load-adapter.js';
 
 /** A throw-away project with fake adapter packages in its node_modules. */
 let root: string;
@@ -63,5 +63,21 @@ describe('loadAdapter', () => {
   it('rejects a package without createAdapter', async () => {
     const err = await loadAdapter(target('nofactory'), { projectRoot: root }).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'XFORM_ADAPTER_INVALID' });
+  });
+
+  it('uses an adapter the program registered when no package of that name is installed (the packed CLI)', async () => {
+    registerBuiltInAdapters({
+      shipped: async () => ({
+        createAdapter: async () => ({ type: 'shipped-adapter' }),
+        createDialect: () => ({ name: 'shipped-dialect' }),
+      }),
+    });
+    expect(await loadAdapter(target('shipped'), { projectRoot: root })).toEqual({ type: 'shipped-adapter' });
+    expect(await loadDialect('shipped', { projectRoot: root })).toEqual({ name: 'shipped-dialect' });
+  });
+
+  it("prefers the project's own adapter package to a registered one", async () => {
+    registerBuiltInAdapters({ fake: async () => ({ createAdapter: async () => ({ type: 'registered' }) }) });
+    expect(await loadAdapter(target('fake'), { projectRoot: root })).toMatchObject({ type: 'fake' });
   });
 });

@@ -13,10 +13,25 @@ import type { Adapter, AdapterFactory, AdapterFactoryOptions, Dialect } from './
 export interface LoadAdapterOptions {
   /**
    * Folders the adapter package is looked up from, in order (node_modules resolution upwards from each).
-   * Default: the project root, then the folder of the running program (the installed xform CLI); the
-   * last resort is a plain `import()` from core's own location.
+   * Default: the project root, then the folder of the running program (the installed xform CLI); then
+   * the adapters the program registered (registerBuiltInAdapters); the last resort is a plain `import()`
+   * from core's own location.
    */
   searchPaths?: string[];
+}
+
+/**
+ * Adapters the running program ships with, by target type: the xform CLI registers the four it depends on,
+ * so that its bundle (scripts/pack-cli.mjs), where they are not packages of their own, still finds them.
+ */
+const builtIn = new Map<string, () => Promise<unknown>>();
+
+/**
+ * Registers adapter modules the program carries. An adapter package installed in the project (found from
+ * the project root) still wins over a built-in one, so that a project can pin its own adapter version.
+ */
+export function registerBuiltInAdapters(adapters: Record<string, () => Promise<unknown>>): void {
+  for (const [type, load] of Object.entries(adapters)) builtIn.set(type, load);
 }
 
 /** npm package name of the adapter for a target type. */
@@ -63,8 +78,9 @@ export async function loadDialect(
 
 async function importAdapterModule(type: string, packageName: string, searchPaths: string[]): Promise<unknown> {
   const resolved = resolveFrom(packageName, searchPaths);
+  const load = resolved === undefined ? builtIn.get(type) : undefined;
   try {
-    return await import(resolved ?? packageName);
+    return await (load ? load() : import(resolved ?? packageName));
   } catch (err) {
     if (isMissing(err, packageName)) {
       throw new XformError(

@@ -3,6 +3,7 @@ import { readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { removeFileSync, writeFileAtomicSync } from '../fs-write.js';
+import { bundleInfo } from '../bundle.js';
 import { XFORM_CORE_VERSION } from '../version.js';
 import { SNAPSHOT_FORMAT, sha256, type InputSnapshot } from './input-snapshot.js';
 
@@ -19,8 +20,9 @@ export function compileKey(argv: readonly string[], cwd: string): string {
   return sha256(JSON.stringify([SNAPSHOT_FORMAT, buildStamp(), args, cwd, os.homedir()]));
 }
 
-/** The xform version, and in a development checkout the time of the last build. */
+/** The xform version, and the time of the last build: the bundle's in the packed CLI, tsc's in a checkout. */
 export function buildStamp(): string {
+  if (bundleInfo) return `${XFORM_CORE_VERSION}@${bundleInfo.builtAt}`;
   let built = '';
   try {
     built = String(statSync(new URL('../../tsconfig.tsbuildinfo', import.meta.url)).mtimeMs);

@@ -3,18 +3,11 @@
  * check. Only plain comparators are supported (`>=0.1.0`, `<1`, `=0.2.3`, `0.2.3`), several per range
  * separated by commas or spaces; every one must hold. Pre-release tags are ignored.
  */
-import { readFileSync } from 'node:fs';
-
-let cached: string | undefined;
+import { XFORM_CORE_VERSION } from '../version.js';
 
 /** The version of @xform/core that is running. */
 export function xformVersion(): string {
-  if (cached === undefined) {
-    // src/project/ and dist/project/ both sit two levels below the package root.
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
-    cached = pkg.version ?? '0.0.0';
-  }
-  return cached;
+  return XFORM_CORE_VERSION;
 }
 
 const COMPARATOR = /^(>=|<=|>|<|==|=|!=)?\s*v?(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:[-+][0-9A-Za-z.-]*)?$/;

@@ -19,6 +19,11 @@ const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 /** Commands another test runs: command -> that test file (which must contain the command's arguments). */
 const RUN_ELSEWHERE: Record<string, string> = {
   'pnpm bench --smoke': 'test/src/bench/bench-smoke.test.ts',
+  // Run here, the global install would change the machine's npm folder; install.test.ts packs the CLI and
+  // installs it with npm i -g into a throw-away prefix, then runs xform --version from there.
+  'npm run pack:cli': 'test/src/e2e/install.test.ts',
+  'npm i -g ./dist-pack/xform-cli-*.tgz': 'test/src/e2e/install.test.ts',
+  'xform --version': 'test/src/e2e/install.test.ts',
 };
 
 /** Commands no test runs, and why. */
@@ -38,6 +43,9 @@ const EXPECT_OUTPUT: Record<string, RegExp[]> = {
     /example-project\/target\/xform\.duckdb/,
     /The docs site \(lineage, columns, tests\): \S+example-project\/target\/docs\/index\.html/,
     /docs serve/,
+    // The next commands it prints run from any folder: absolute paths, no `pnpm xform` (pnpm may not be on PATH).
+    /^ {2}node \/\S+\/cli\/bin\/xform\.js --help$/m,
+    /^ {2}cd \/\S+ && npm run pack:cli && npm i -g (--prefix ~\/\.local )?\.\/dist-pack\/xform-cli-\*\.tgz$/m,
   ],
   'xform init my_shop --adapter duckdb': [/Created project my_shop \(duckdb\)/],
   'xform build': [/Done: \d+ ok, 0 error, 0 failed tests/, /PASS\s+test\s+revenue_leaves_out_cancelled_orders/],
@@ -149,6 +157,7 @@ describe('README.md', () => {
         expect(existsSync(path.join(REPO_ROOT, 'example-project/target/docs/index.html'))).toBe(true);
         // Every model of the example is readable by the docs' SQL parser: column lineage is complete.
         expect(output).not.toContain('column lineage unavailable');
+        expect(output, 'pnpm may not be on PATH after the quick start').not.toContain('pnpm xform');
       }
     }, 900_000);
   }
