@@ -49,7 +49,7 @@ function readConfig(root: string): ProjectConfig {
   }
   throw new XformError('XFORM_PROJECT_NOT_FOUND', `no ${PROJECT_FILE} (or ${DBT_PROJECT_FILE}) in ${root}`, {
     location: { file: root },
-    hint: "run xform clean in a project directory (or pass --project-dir)",
+    hint: "run xform clean in a project folder or a folder inside one (or pass --project-dir)",
   });
 }
 
