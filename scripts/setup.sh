@@ -24,13 +24,13 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" != "0" ]; then
     if ! command -v sudo >/dev/null 2>&1; then
       cat >&2 <<MSG
-xform's tests need the Debian packages: ${need_apt[*]} (missing here).
+xform's tests need Debian packages that are not installed: ${need_apt[*]}
 Installing them takes root, and this user is not root and has no sudo. Either:
-  - ask someone with root to install them, then run this again:
+  - have them installed as root, then run npm test again:
       apt-get install --no-install-recommends ${need_apt[*]}
-  - or skip installing system packages:
+  - or run the tests without installing system packages:
       XFORM_SKIP_SYSTEM_PACKAGES=1 npm test
-    the tests that need PostgreSQL or Chromium then fail, each saying what is missing; the others run.
+    (the tests that need PostgreSQL or Chromium then fail, each saying what is missing; the others run)
 MSG
       exit 1
     fi
