@@ -5,6 +5,7 @@
  */
 import type { Command } from 'commander';
 import { startLogging, type LogOptions } from './logging.js';
+import { parentProjectDir } from './project-root.js';
 import { setWarnError, type WarnErrorOptions } from './warn-error.js';
 
 function leaves(command: Command): Command[] {
@@ -39,6 +40,11 @@ export function addGlobalOptions(program: Command, argv: readonly string[]): voi
   program.hook('preAction', (_program, action) => {
     for (const [key, value] of Object.entries(program.opts())) {
       if (value !== undefined) action.setOptionValueWithSource(key, value, 'cli');
+    }
+    // Run from a sub-folder of a project, a command finds the project upwards (as dbt does); --project-dir wins.
+    if (action.options.some((o) => o.long === '--project-dir') && action.getOptionValue('projectDir') === undefined) {
+      const root = parentProjectDir();
+      if (root !== undefined) action.setOptionValueWithSource('projectDir', root, 'implied');
     }
     const options = action.opts() as LogOptions & WarnErrorOptions;
     setWarnError(options);

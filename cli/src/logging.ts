@@ -5,10 +5,11 @@
  * log file (`logs/xform.log`, as dbt's logs/dbt.log) with its time and level, secrets scrubbed.
  * Command results (ls, show, compile --inline) go through printResult and are never filtered.
  */
-import { closeSync, existsSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { scrubSecrets, XformError, didYouMeanHint } from '@xform/core';
 import { XFORM_VERSION } from './version.js';
+import { isProjectDir } from './project-root.js';
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'none'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -63,7 +64,7 @@ function badValue(flag: string, value: string, allowed: readonly string[]): Xfor
 function logDir(options: LogOptions): string | undefined {
   if (options.logPath !== undefined) return path.resolve(options.logPath);
   const root = path.resolve(options.projectDir ?? '.');
-  if (!['xform_project.yml', 'dbt_project.yml'].some((f) => existsSync(path.join(root, f)))) return undefined;
+  if (!isProjectDir(root)) return undefined;
   return path.join(root, 'logs');
 }
 

@@ -38,7 +38,7 @@ export interface SelectionOptions {
 
 export function addProjectOptions(command: Command): Command {
   return command
-    .option('--project-dir <dir>', 'the folder holding xform_project.yml or dbt_project.yml (default: the current folder)')
+    .option('--project-dir <dir>', 'the folder holding xform_project.yml or dbt_project.yml (default: the nearest one from the current folder upwards)')
     .option('--profiles-dir <dir>', 'the folder holding profiles.yml (default: project folder, $XFORM_PROFILES_DIR, ~/.xform, $DBT_PROFILES_DIR, ~/.dbt)')
     .option('-t, --target <name>', 'the profile target to use (default: the profile\'s target:)')
     .option('--vars <yaml>', "variables for var(), as YAML or JSON, e.g. '{start_date: 2024-01-01}'");

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { scrubSecrets } from '@xform/core/secrets';
 import { compileKey, readEnvKey, readSnapshot, unchangedSince } from '@xform/core/partial-parse';
 import { printCompileSummary, type CompileSummary } from './compile-summary.js';
+import { parentProjectDir } from './project-root.js';
 
 /**
  * The only flags the short cut accepts (each takes values); anything else (`--inline`, `--dry-run`,
@@ -26,11 +27,16 @@ function projectDirArg(args: readonly string[]): string | undefined {
   return dir;
 }
 
+/** The project folder as the full command finds it: --project-dir, else the nearest one upwards. */
+function projectDirOf(args: readonly string[]): string {
+  return path.resolve(projectDirArg(args) ?? parentProjectDir() ?? '.');
+}
+
 /** Exit code 0 when the last compile still stands (and its summary was printed); undefined otherwise. */
 export function compileIfUnchanged(argv: readonly string[]): number | undefined {
   const started = performance.now();
   if (argv[0] !== 'compile' || argv.some((a) => a.startsWith('-') && !KNOWN_FLAGS.has(a.split('=')[0]!))) return undefined;
-  const projectDir = path.resolve(projectDirArg(argv) ?? '.');
+  const projectDir = projectDirOf(argv);
   // A project with another target-path keeps its snapshot there; it simply compiles in full.
   const targetDir = path.join(projectDir, 'target');
   const snapshot = readSnapshot(targetDir);
@@ -48,7 +54,7 @@ export function compileIfUnchanged(argv: readonly string[]): number | undefined 
  * (and with it the compiler) that every other command starts with; same format as logging.ts.
  */
 export function logUnchangedCompile(argv: readonly string[], exitCode: number): void {
-  const dir = path.join(path.resolve(projectDirArg(argv) ?? '.'), 'logs');
+  const dir = path.join(projectDirOf(argv), 'logs');
   const now = new Date().toISOString();
   const line = (level: string, text: string) => `${now.slice(11, 23)} [${level.padEnd(5)}] ${text}\n`;
   try {

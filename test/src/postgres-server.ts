@@ -59,8 +59,8 @@ export function findPostgresBinaries(): string {
     if (dir && existsSync(join(dir, 'initdb')) && existsSync(join(dir, 'postgres'))) return dir;
   }
   throw new Error(
-    'PostgreSQL server binaries (initdb, postgres) were not found: install the `postgresql` package ' +
-      '(bash scripts/setup.sh does that), or put its bin folder on PATH',
+    'PostgreSQL server binaries (initdb, postgres) were not found: install the Debian package `postgresql` ' +
+      '(npm test does that as root or with sudo, unless XFORM_SKIP_SYSTEM_PACKAGES=1), or put its bin folder on PATH',
   );
 }
 

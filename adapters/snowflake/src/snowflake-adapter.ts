@@ -18,6 +18,8 @@ import {
   type TargetConfig,
   withAcquired,
 } from '@xform/core';
+// Before the SDK: settles the AWS SDK's environment (a Node version warning off) before it loads.
+import './aws-sdk-env.js';
 import snowflake from 'snowflake-sdk';
 import { SNOWFLAKE_CAPABILITIES } from './snowflake-capabilities.js';
 import { SnowflakeCatalog } from './snowflake-catalog.js';

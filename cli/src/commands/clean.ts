@@ -15,7 +15,7 @@ export function registerClean(program: Command, setExitCode: (code: number) => v
   program
     .command('clean')
     .description('delete the folders listed in clean-targets of the project file (default: the target path and dbt_packages/)')
-    .option('--project-dir <dir>', 'the folder holding xform_project.yml or dbt_project.yml (default: the current folder)')
+    .option('--project-dir <dir>', 'the folder holding xform_project.yml or dbt_project.yml (default: the nearest one from the current folder upwards)')
     .option('--clean-project-files-only', 'refuse clean-targets outside the project folder (the default)')
     .option('--no-clean-project-files-only', 'also delete clean-targets outside the project folder')
     .action(async (options: CleanOptions) => {
@@ -49,7 +49,7 @@ function readConfig(root: string): ProjectConfig {
   }
   throw new XformError('XFORM_PROJECT_NOT_FOUND', `no ${PROJECT_FILE} (or ${DBT_PROJECT_FILE}) in ${root}`, {
     location: { file: root },
-    hint: "run xform clean in a project directory (or pass --project-dir)",
+    hint: "run xform clean in a project folder or a folder inside one (or pass --project-dir)",
   });
 }
 

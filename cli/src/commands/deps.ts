@@ -12,7 +12,7 @@ export function registerDeps(program: Command, setExitCode: (code: number) => vo
   program
     .command('deps')
     .description('install the packages of packages.yml (or dependencies.yml) and write package-lock.yml')
-    .option('--project-dir <dir>', 'the folder holding xform_project.yml or dbt_project.yml (default: the current folder)')
+    .option('--project-dir <dir>', 'the folder holding xform_project.yml or dbt_project.yml (default: the nearest one from the current folder upwards)')
     .option('--upgrade', 'resolve versions again, ignoring package-lock.yml')
     .action(async (options: DepsOptions) => {
       const root = path.resolve(options.projectDir ?? process.cwd());

@@ -26,7 +26,7 @@ export function registerRetry(program: Command, setExitCode: (code: number) => v
   program
     .command('retry')
     .description('run the previous run, build, seed, test or snapshot again, on the nodes that failed or were skipped')
-    .option('--project-dir <dir>', 'the folder holding xform_project.yml or dbt_project.yml (default: the current folder)')
+    .option('--project-dir <dir>', 'the folder holding xform_project.yml or dbt_project.yml (default: the nearest one from the current folder upwards)')
     .option('--profiles-dir <dir>', 'the folder holding profiles.yml (default: project folder, $XFORM_PROFILES_DIR, ~/.xform, $DBT_PROFILES_DIR, ~/.dbt)')
     .option('--state <dir>', "the folder holding the run_results.json of the run to retry (default: the project's target folder)")
     .option('--vars <yaml>', 'variables for var(), instead of those the retried run was given')

@@ -143,7 +143,7 @@ export async function installPathOf(root: string): Promise<string> {
   }
   throw new XformError('XFORM_PROJECT_NOT_FOUND', `no ${PROJECT_FILE} (or ${DBT_PROJECT_FILE}) in ${root}`, {
     location: { file: root },
-    hint: `run xform deps in a project directory (or pass --project-dir)`,
+    hint: `run xform deps in a project folder or a folder inside one (or pass --project-dir)`,
   });
 }
 

@@ -107,7 +107,7 @@ async function readProjectFile(root: string): Promise<{ text: string; file: stri
   }
   throw new XformError('XFORM_PROJECT_NOT_FOUND', `no ${PROJECT_FILE} (or ${DBT_PROJECT_FILE}) in ${root}`, {
     location: { file: root },
-    hint: `run xform in a project directory (or pass --project-dir), or create one with 'xform init'`,
+    hint: `run xform in a project folder or a folder inside one (or pass --project-dir), or create one with 'xform init'`,
   });
 }
 

@@ -1,4 +1,5 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -42,8 +43,50 @@ const EXPECTED_REVENUE = [
   { customer_id: 8, revenue: 9.99 },
 ];
 
+/** The lines `xform init` prints under "Next:", as printed. */
+function nextCommands(stdout: string): string[] {
+  const after = stdout.split('\nNext:\n')[1];
+  expect(after, stdout).toBeDefined();
+  return after!.split('\n').filter((l) => l.startsWith('  ')).map((l) => l.trim());
+}
+
+/** Runs `lines` in bash from `cwd`, as a user pasting them would (stdout and stderr together). */
+function runPasted(lines: string[], cwd: string, env: Record<string, string> = {}): { code: number | null; output: string } {
+  const run = spawnSync('bash', ['-c', `set -e\n${lines.join('\n')}\n`], {
+    cwd,
+    env: { ...process.env, NO_COLOR: '1', XFORM_PROFILES_DIR: '', ...env },
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  return { code: run.status, output: run.stdout + run.stderr };
+}
+
+/**
+ * Runs `xform args` in a pseudo-terminal (script(1)) whose input stays open and empty, as a person who types
+ * nothing: a question would wait for ever, so the run is stopped after `timeoutMs`.
+ */
+function runInTerminal(args: string[], cwd: string, timeoutMs = 40_000): Promise<{ code: number | null; output: string; timedOut: boolean }> {
+  return new Promise((resolve, reject) => {
+    const command = [process.execPath, XFORM_BIN, ...args].map((a) => `'${a}'`).join(' ');
+    const child = spawn('script', ['-qfec', command, '/dev/null'], { cwd, env: { ...process.env, NO_COLOR: '1', XFORM_PROFILES_DIR: '' }, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+    let output = '';
+    let timedOut = false;
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    const timer = setTimeout(() => {
+      timedOut = true;
+      process.kill(-child.pid!, 'SIGKILL');
+    }, timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output, timedOut });
+    });
+  });
+}
+
 describe('xform init', () => {
-  it('creates a DuckDB project whose `xform build` passes with its tests, at once', async () => {
+  it('creates a DuckDB project and builds it at once, with its tests', async () => {
     const cwd = await tempDir();
     const init = await runXform(['init', 'demo', '--adapter', 'duckdb'], { cwd });
     expect(init.code, init.stdout + init.stderr).toBe(0);
@@ -56,22 +99,54 @@ describe('xform init', () => {
     expect(await readFile(path.join(root, 'xform_project.yml'), 'utf8')).toMatch(/^name: demo$/m);
     expect(await readFile(path.join(root, 'models/silver/slv_orders.sql'), 'utf8')).toContain("materialized='incremental'");
 
-    const build = await runXform(['build'], { cwd: root });
-    expect(build.code, build.stdout + build.stderr).toBe(0);
-    expect(build.stdout).toMatch(/OK\s+seed\s+main_raw\.raw_orders 12 rows/);
-    expect(build.stdout).toMatch(/OK\s+incremental\s+main\.slv_orders/);
-    expect(build.stdout).toMatch(/OK\s+snapshot\s+main\.slv_customer_history \d+ rows/);
-    expect(build.stdout).toMatch(/PASS\s+test\s+unique_gld_customer_revenue_customer_id/);
-    expect(build.stdout).toMatch(/PASS\s+test\s+assert_revenue_matches_orders/);
-    expect(build.stdout).toMatch(/PASS\s+test\s+revenue_leaves_out_cancelled_orders/);
-    expect(build.stdout).toMatch(/Done: \d+ ok, 0 error, 0 failed tests/);
+    // The build ran as part of init: seeds, models, snapshots and tests, then what to do next.
+    expect(init.stdout).toContain('Building demo on the embedded DuckDB');
+    expect(init.stdout).toMatch(/OK\s+seed\s+main_raw\.raw_orders 12 rows/);
+    expect(init.stdout).toMatch(/OK\s+incremental\s+main\.slv_orders/);
+    expect(init.stdout).toMatch(/OK\s+snapshot\s+main\.slv_customer_history \d+ rows/);
+    expect(init.stdout).toMatch(/PASS\s+test\s+unique_gld_customer_revenue_customer_id/);
+    expect(init.stdout).toMatch(/PASS\s+test\s+assert_revenue_matches_orders/);
+    expect(init.stdout).toMatch(/PASS\s+test\s+revenue_leaves_out_cancelled_orders/);
+    expect(init.stdout).toMatch(/Done: \d+ ok, 0 error, 0 failed tests[^\n]*\n\nNext:\n/);
     const file = path.join(root, 'target/demo.duckdb');
     expect(await duckRows(file, root, 'select customer_id, cast(revenue as double) as revenue from main.gld_customer_revenue order by 1')).toEqual(EXPECTED_REVENUE);
 
-    // The incremental model merges on a second build instead of duplicating rows.
-    const again = await runXform(['build'], { cwd: root });
-    expect(again.code, again.stdout + again.stderr).toBe(0);
+    // The incremental model merges on the next build (the one "Next:" prints) instead of duplicating rows.
+    const next = nextCommands(init.stdout);
+    expect(next[0]).toBe('cd demo');
+    expect(next[1]).toMatch(/ build +# again after you change a model$/);
+    const again = runPasted(next.slice(0, 2), cwd);
+    expect(again.code, again.output).toBe(0);
+    expect(again.output).toMatch(/Done: \d+ ok, 0 error, 0 failed tests/);
     expect(await duckRows(file, root, 'select count(*) as n, count(distinct order_id) as d from main.slv_orders')).toEqual([{ n: 12, d: 12 }]);
+  });
+
+  it('never asks, even in a terminal, when given a name and --adapter', async () => {
+    const cwd = await tempDir();
+    const run = await runInTerminal(['init', 'my_shop', '--adapter', 'duckdb'], cwd);
+    expect(run.timedOut, run.output).toBe(false);
+    expect(run.code, run.output).toBe(0);
+    expect(run.output).not.toContain('Project name');
+    expect(run.output).not.toContain('Warehouse');
+    expect(run.output).toMatch(/Done: \d+ ok, 0 error, 0 failed tests/);
+    expect(await readFile(path.join(cwd, 'my_shop/xform_project.yml'), 'utf8')).toMatch(/^name: my_shop$/m);
+    expect(await duckRows(path.join(cwd, 'my_shop/target/my_shop.duckdb'), path.join(cwd, 'my_shop'), 'select count(*)::int as n from main.gld_customer_revenue')).toEqual([{ n: 8 }]);
+  });
+
+  it('with --no-build only writes the project, and prints the build command that works as printed', async () => {
+    const cwd = await tempDir();
+    const init = await runXform(['init', 'my shop', '--no-build'], { cwd });
+    expect(init.code, init.stdout + init.stderr).toBe(0);
+    expect(init.stdout).toContain('Created project my_shop (duckdb)');
+    expect(init.stdout).not.toContain('Building');
+    expect(existsSync(path.join(cwd, 'my shop/target'))).toBe(false);
+    const next = nextCommands(init.stdout);
+    expect(next).toHaveLength(1);
+    expect(next[0]).toMatch(/^cd 'my shop' && .+ build$/);
+    const build = runPasted(next, cwd);
+    expect(build.code, build.output).toBe(0);
+    expect(build.output).toMatch(/Done: \d+ ok, 0 error, 0 failed tests/);
+    expect(await duckRows(path.join(cwd, 'my shop/target/my_shop.duckdb'), path.join(cwd, 'my shop'), 'select count(*)::int as n from main.gld_customer_revenue')).toEqual([{ n: 8 }]);
   });
 
   it('refuses a folder that is not empty and leaves its files alone', async () => {
@@ -103,7 +178,7 @@ describe('xform init', () => {
   it('asks for the name and the adapter when stdin is a terminal, repeating a question after a bad answer', async () => {
     const cwd = await tempDir();
     // script(1) gives the CLI a pseudo-terminal; the answers are typed ahead.
-    const run = spawnSync('script', ['-qec', `${process.execPath} ${XFORM_BIN} init asked`, '/dev/null'], {
+    const run = spawnSync('script', ['-qec', `${process.execPath} ${XFORM_BIN} init`, '/dev/null'], {
       cwd,
       input: 'shop 1\nmy_shop\npostgrs\npostgres\n',
       env: { ...process.env, NO_COLOR: '1' },
@@ -113,9 +188,25 @@ describe('xform init', () => {
     expect(run.status, run.stdout + run.stderr).toBe(0);
     expect(run.stdout).toContain("did you mean 'shop_1'?");
     expect(run.stdout).toContain("did you mean 'postgres'?");
-    expect(await readFile(path.join(cwd, 'asked/xform_project.yml'), 'utf8')).toMatch(/^name: my_shop$/m);
-    expect(await readFile(path.join(cwd, 'asked/profiles.yml'), 'utf8')).toMatch(/^my_shop:\n/m);
-    expect(await readFile(path.join(cwd, 'asked/profiles.yml'), 'utf8')).toContain('type: postgres');
+    expect(await readFile(path.join(cwd, 'my_shop/xform_project.yml'), 'utf8')).toMatch(/^name: my_shop$/m);
+    expect(await readFile(path.join(cwd, 'my_shop/profiles.yml'), 'utf8')).toMatch(/^my_shop:\n/m);
+    expect(await readFile(path.join(cwd, 'my_shop/profiles.yml'), 'utf8')).toContain('type: postgres');
+  });
+
+  it('asks only for the warehouse when given a folder in a terminal', async () => {
+    const cwd = await tempDir();
+    const run = spawnSync('script', ['-qec', `${process.execPath} ${XFORM_BIN} init my-shop`, '/dev/null'], {
+      cwd,
+      input: 'snowflake\n',
+      env: { ...process.env, NO_COLOR: '1' },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(run.status, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).not.toContain('Project name');
+    expect(run.stdout).toContain('Warehouse');
+    expect(await readFile(path.join(cwd, 'my-shop/xform_project.yml'), 'utf8')).toMatch(/^name: my_shop$/m);
+    expect(await readFile(path.join(cwd, 'my-shop/profiles.yml'), 'utf8')).toContain('type: snowflake');
   });
 
   const envFor: Record<string, Record<string, string>> = {
@@ -127,7 +218,7 @@ describe('xform init', () => {
   for (const [adapter, env] of Object.entries(envFor)) {
     it(`writes a ${adapter} profiles.yml that the profile loader accepts`, async () => {
       const cwd = await tempDir();
-      const result = await runXform(['init', 'p', '--adapter', adapter, '--name', 'shop'], { cwd });
+      const result = await runXform(['init', 'p', '--adapter', adapter, '--name', 'shop', '--no-build'], { cwd });
       expect(result.code, result.stderr).toBe(0);
       const project = await loadProject({ projectDir: path.join(cwd, 'p'), env });
       expect(project.profilesFile).toBe(path.join(cwd, 'p', 'profiles.yml'));
@@ -159,10 +250,15 @@ describe('xform init --adapter postgres', () => {
       XFORM_PG_DBNAME: pgServer.database,
     };
     const root = path.join(cwd, 'pgdemo');
-    const build = await runXform(['build'], { cwd: root, env });
-    expect(build.code, build.stdout + build.stderr).toBe(0);
-    expect(build.stdout).toMatch(/OK\s+seed\s+analytics_raw\.raw_orders 12 rows/);
-    expect(build.stdout + build.stderr).not.toContain(pgServer.password);
+    expect(init.stdout).not.toContain('Building');
+    // What init prints next runs as printed: it checks the connection, then builds.
+    const next = nextCommands(init.stdout);
+    expect(next).toEqual([expect.stringMatching(/^cd pgdemo && .+ debug +# checks the connection$/), expect.stringMatching(/ build$/)]);
+    const pasted = runPasted(next, cwd, env);
+    expect(pasted.code, pasted.output).toBe(0);
+    expect(pasted.output).toContain('Connection OK');
+    expect(pasted.output).toMatch(/OK\s+seed\s+analytics_raw\.raw_orders 12 rows/);
+    expect(pasted.output).not.toContain(pgServer.password);
     const again = await runXform(['build'], { cwd: root, env });
     expect(again.code, again.stdout + again.stderr).toBe(0);
     const client = new pg.Client({ connectionString: pgServer.url });

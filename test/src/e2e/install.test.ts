@@ -105,15 +105,19 @@ describe('the packed CLI', () => {
     expect(version.code, version.output).toBe(0);
     expect(version.stdout).toBe(`${VERSION}\n`);
 
+    // On DuckDB, init builds the new project at once, with the installed package's templates and driver.
     const init = await sh('npx xform init demo --adapter duckdb', project);
     expect(init.code, init.output).toBe(0);
     expect(init.stdout).toContain('Created project demo (duckdb)');
-    expect(nextCommands(init.stdout)).toEqual(['cd demo', 'npx xform build']);
+    expect(init.stdout).toMatch(/OK\s+seed\s+main_raw\.raw_orders 12 rows/);
+    expect(init.stdout).toMatch(/PASS\s+test\s+revenue_leaves_out_cancelled_orders/);
+    expect(init.stdout).toMatch(/Done: \d+ ok, 0 error, 0 failed tests/);
+    const next = nextCommands(init.stdout);
+    expect(next).toEqual(['cd demo', 'npx xform build', 'npx xform docs generate && npx xform docs serve']);
 
-    const build = await sh(nextCommands(init.stdout).join('\n'), project);
+    // The printed commands run as printed (all but the server, which would not return).
+    const build = await sh(next.slice(0, 2).join('\n'), project);
     expect(build.code, build.output).toBe(0);
-    expect(build.stdout).toMatch(/OK\s+seed\s+main_raw\.raw_orders 12 rows/);
-    expect(build.stdout).toMatch(/PASS\s+test\s+revenue_leaves_out_cancelled_orders/);
     expect(build.stdout).toMatch(/Done: \d+ ok, 0 error, 0 failed tests/);
     expect(existsSync(path.join(project, 'demo/target/demo.duckdb'))).toBe(true);
     const manifest = JSON.parse(readFileSync(path.join(project, 'demo/target/manifest.json'), 'utf8')) as { metadata: { xform_version: string } };
@@ -140,8 +144,10 @@ describe('the packed CLI', () => {
 
     const init = await sh('xform init my_shop', home, env);
     expect(init.code, init.output).toBe(0);
-    expect(nextCommands(init.stdout)).toEqual(['cd my_shop', 'xform build']);
-    const build = await sh(nextCommands(init.stdout).join('\n'), home, env);
+    expect(init.stdout).toMatch(/Done: \d+ ok, 0 error, 0 failed tests/);
+    const next = nextCommands(init.stdout);
+    expect(next).toEqual(['cd my_shop', 'xform build', 'xform docs generate && xform docs serve']);
+    const build = await sh(next.slice(0, 2).join('\n'), home, env);
     expect(build.code, build.output).toBe(0);
     expect(build.stdout).toMatch(/Done: \d+ ok, 0 error, 0 failed tests/);
   }, 600_000);
@@ -151,10 +157,10 @@ describe('xform init from the workspace', () => {
   it('prints next commands that run as printed, from any folder', async () => {
     const cwd = await mkdtemp(path.join(tmpdir(), 'xform-install-ws-'));
     scratch.push(cwd);
-    const init = await sh(`node ${JSON.stringify(XFORM_BIN)} init "my shop" --name my_shop`, cwd);
+    const init = await sh(`node ${JSON.stringify(XFORM_BIN)} init "my shop" --name my_shop --no-build`, cwd);
     expect(init.code, init.output).toBe(0);
     const next = nextCommands(init.stdout);
-    expect(next).toEqual([`cd 'my shop'`, `node ${XFORM_BIN} build`]);
+    expect(next).toEqual([`cd 'my shop' && node ${XFORM_BIN} build`]);
     const build = await sh(next.join('\n'), cwd);
     expect(build.code, build.output).toBe(0);
     expect(build.stdout).toMatch(/Done: \d+ ok, 0 error, 0 failed tests/);

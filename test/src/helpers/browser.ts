@@ -1,5 +1,6 @@
 /** Debian's Chromium driven by playwright-core, with the flags the tests run it with everywhere. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -11,6 +12,12 @@ export const CHROMIUM = process.env.XFORM_CHROMIUM ?? '/usr/bin/chromium';
 export const TEST_OUTPUT = fileURLToPath(new URL('../../../.test-output/', import.meta.url));
 
 export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `Chromium was not found at ${CHROMIUM}: install the Debian package \`chromium\` (npm test does that as root or with sudo, ` +
+        'unless XFORM_SKIP_SYSTEM_PACKAGES=1), or set XFORM_CHROMIUM to its path',
+    );
+  }
   await mkdir(TEST_OUTPUT, { recursive: true });
   return chromium.launch({
     executablePath: CHROMIUM,
