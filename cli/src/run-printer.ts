@@ -75,19 +75,17 @@ export interface RunPrinterOptions {
 }
 
 export class RunPrinter {
-  private readonly width: number;
+  /** Digits of the run's node count: `N of M` lines align. */
+  private width = 1;
   private readonly out: (line: string) => void;
   private readonly progress: RunProgress;
   private header: { found: ResourceCounts; target: TargetSummary } | undefined;
-  /** Nodes in this run (the M of `N of M`). */
-  private total = 0;
 
   constructor(
     private readonly manifest: Manifest,
     private readonly format: LogFormat,
     options: RunPrinterOptions = {},
   ) {
-    this.width = String(Object.keys(manifest.nodes).length).length;
     this.out = options.out ?? batchedStdout();
     const mode = options.progress ?? (format === 'json' ? 'off' : statusLineAllowed() ? 'live' : 'lines');
     this.progress = new RunProgress(mode, (id) => this.label(id).what, (id) => this.startLine(id), this.out);
@@ -105,7 +103,7 @@ export class RunPrinter {
   /** Under the `N of M` column: `        START table       main.slow`. */
   private startLine(id: string): string {
     const { kind, what } = this.label(id);
-    const blank = ' '.repeat(this.width + ' of '.length + String(this.total).length);
+    const blank = ' '.repeat(this.width * 2 + ' of '.length);
     return `${blank}  ${'START'.padEnd(5)} ${kind.padEnd(11)} ${boldText(what)}${dimText(' still running')}`;
   }
 
@@ -122,7 +120,7 @@ export class RunPrinter {
   }
 
   event(event: RunEvent): void {
-    if (event.type === 'run_start') this.total = event.total;
+    if (event.type === 'run_start') this.width = String(event.total).length;
     if (event.type === 'node_start') this.progress.started(event.id, event.total);
     else if (event.type === 'node_finish') this.progress.finished(event.id, event.index);
     if (this.format === 'json') {
