@@ -86,7 +86,11 @@ function start(command: string, args: string[], cwd: string, env: Record<string,
     output: () => output,
     waitFor: (until) => {
       const test = typeof until === 'function' ? until : (text: string) => until.test(text);
-      return test(output) ? Promise.resolve() : new Promise((resolve) => waiters.push({ test, resolve }));
+      if (test(output)) return Promise.resolve();
+      return new Promise((resolve, reject) => {
+        const timeout = setTimeout(() => reject(new Error(`timed out waiting for ${String(until)}; printed so far:\n${output}`)), 20_000);
+        waiters.push({ test, resolve: () => (clearTimeout(timeout), resolve()) });
+      });
     },
     done,
   };
