@@ -8,9 +8,11 @@ import { spawn, execFileSync } from 'node:child_process';
 import { closeSync, constants, openSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { XFORM_BIN } from '../helpers/cli.js';
 import { removeProject, writeProject } from '../helpers/project.js';
+import { postgresProfile, withPostgres } from '../postgres-server.js';
 
 const PROJECT = {
   'seeds/s.csv': 'id\n1\n',
@@ -225,5 +227,41 @@ describe('run output', () => {
     const log = await readFile(path.join(root, 'logs/xform.log'), 'utf8');
     expect(log).toContain('2 of 2  OK');
     expect(log).not.toContain('running:');
+  });
+});
+
+describe('run output on PostgreSQL', () => {
+  const server = withPostgres();
+
+  it('prints the target, a START line for a slow model and the closing block', async () => {
+    const pgServer = server();
+    const root = await writeProject({
+      'profiles.yml': postgresProfile(pgServer, { profile: 'demo', schema: 'analytics', threads: 4 }),
+      // Waits for an advisory lock the test holds until it saw the START line.
+      'models/slow.sql': "{{ config(materialized='table') }}\nwith gate as (select pg_advisory_xact_lock(4242)::text as g) select 1 as id from gate",
+      'models/quick.sql': 'select 1 as id',
+      'models/bad.sql': 'select * from no_such_table',
+      'models/bad_child.sql': "select * from {{ ref('bad') }}",
+    });
+    roots.push(root);
+    const client = new pg.Client({ connectionString: pgServer.url });
+    await client.connect();
+    try {
+      await client.query('select pg_advisory_lock(4242)');
+      const run = xform(['run'], root);
+      await run.waitFor(/START\s+table\s+analytics\.slow/);
+      await client.query('select pg_advisory_unlock(4242)');
+      expect(await run.done).toBe(1);
+      const lines = run.output().split('\n');
+      expect(lines[0]).toMatch(/^Found 4 models, \d+ macros$/);
+      expect(lines[1]).toBe('Target: dev (postgres, schema analytics), 4 threads');
+      expect(lines).toContainEqual(expect.stringMatching(/^4 of 4  OK\s+table\s+analytics\.slow/));
+      const completed = lines.indexOf('Completed with 1 error, 0 partial successes, and 0 warnings:');
+      expect(completed).toBeGreaterThan(lines.findIndex((l) => /SKIP\s+view\s+analytics\.bad_child/.test(l)));
+      expect(lines.slice(completed).join('\n')).toMatch(/\nError in model bad \(models\/bad\.sql(:\d+)?\)\n {2}.*no_such_table/);
+      expect(lines.filter((l) => l !== '').at(-1)).toBe('Done. PASS=2 WARN=0 ERROR=1 SKIP=1 TOTAL=4');
+    } finally {
+      await client.end();
+    }
   });
 });
