@@ -158,7 +158,7 @@ describe('run output', () => {
     const completed = lines.indexOf('Completed with 1 error, 0 partial successes, and 1 warning:');
     expect(completed).toBeGreaterThan(lastSkip);
     const block = lines.slice(completed).join('\n');
-    expect(block).toMatch(/\nError in model bad \(models\/bad\.sql(:1)?\)\n {2}.*no_such_table/);
+    expect(block).toMatch(/\nError in model bad \(models\/bad\.sql:1:15\)\n {2}.*no_such_table/);
     expect(block).toContain('\nWarning in test warns (tests/warns.sql)\n  WARN 1 failing row');
     expect(lines.filter((l) => l !== '').at(-1)).toBe(`Done. PASS=5 WARN=1 ERROR=1 SKIP=2 TOTAL=${TOTAL}`);
     // The one-line count that scripts read is still there.
@@ -258,7 +258,7 @@ describe('run output on PostgreSQL', () => {
       expect(lines).toContainEqual(expect.stringMatching(/^4 of 4  OK\s+table\s+analytics\.slow/));
       const completed = lines.indexOf('Completed with 1 error, 0 partial successes, and 0 warnings:');
       expect(completed).toBeGreaterThan(lines.findIndex((l) => /SKIP\s+view\s+analytics\.bad_child/.test(l)));
-      expect(lines.slice(completed).join('\n')).toMatch(/\nError in model bad \(models\/bad\.sql(:\d+)?\)\n {2}.*no_such_table/);
+      expect(lines.slice(completed).join('\n')).toMatch(/\nError in model bad \(models\/bad\.sql(:\d+){0,2}\)\n {2}.*no_such_table/);
       expect(lines.filter((l) => l !== '').at(-1)).toBe('Done. PASS=2 WARN=0 ERROR=1 SKIP=1 TOTAL=4');
     } finally {
       await client.end();
