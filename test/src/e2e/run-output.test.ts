@@ -10,7 +10,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { XFORM_BIN } from '../helpers/cli.js';
+import { runXform, XFORM_BIN } from '../helpers/cli.js';
 import { removeProject, writeProject } from '../helpers/project.js';
 import { postgresProfile, withPostgres } from '../postgres-server.js';
 
@@ -227,6 +227,17 @@ describe('run output', () => {
     const log = await readFile(path.join(root, 'logs/xform.log'), 'utf8');
     expect(log).toContain('2 of 2  OK');
     expect(log).not.toContain('running:');
+  });
+});
+
+describe('run output with -q', () => {
+  it('keeps the closing block of failures (errors only), not the counts nor the header', async () => {
+    const root = await writeProject({ 'models/good.sql': 'select 1 as id', 'models/bad.sql': 'select * from no_such_table', 'models/child.sql': "select * from {{ ref('bad') }}" });
+    roots.push(root);
+    const quiet = await runXform(['run', '-q'], { cwd: root });
+    expect(quiet.code).toBe(1);
+    expect(quiet.stdout).toContain('Completed with 1 error, 0 partial successes, and 0 warnings:\n\nError in model bad (models/bad.sql:1:15)\n');
+    expect(quiet.stdout).not.toMatch(/Found|Target:|Done\. PASS|SKIP|main\.good/);
   });
 });
 
