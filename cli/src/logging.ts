@@ -2,7 +2,8 @@
  * What reaches the terminal and the log file. Commands print with process.stdout/stderr.write as before;
  * this module sits in front of both streams: each line gets a level (from how xform prints it), lines under
  * the terminal's level are dropped (`-q`, `--log-level`), and every line, debug included, is appended to the
- * log file (`logs/xform.log`, as dbt's logs/dbt.log) with its time and level, secrets scrubbed.
+ * log file (`logs/xform.log`, as dbt's logs/dbt.log) with its time and level, secrets scrubbed. It also keeps a
+ * run's live status line (setStatusLine) at the bottom of a terminal, below whatever else is printed.
  * Command results (ls, show, compile --inline) go through printResult and are never filtered.
  */
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
@@ -43,6 +44,10 @@ interface State {
 let state: State | undefined;
 let bypass = false;
 const ANSI = /\x1b\[[0-9;]*m/g;
+/** Back to the start of the line and erase it (a terminal's live status line). */
+const ERASE_LINE = '\r\x1b[2K';
+/** The live status line shown at the bottom of the terminal, if any; see setStatusLine. */
+let statusLine: string | undefined;
 
 export function parseLogOptions(options: LogOptions): { threshold: LogLevel; format: LogFormat } {
   const format = (options.logFormat ?? 'text') as LogFormat;
@@ -116,6 +121,36 @@ export function debug(message: string): void {
   }
 }
 
+/**
+ * Whether a live status line may be drawn: stdout is a terminal showing info lines as plain text (not -q,
+ * not --log-format json or debug).
+ */
+export function statusLineAllowed(): boolean {
+  if (process.stdout.isTTY !== true || process.env.TERM === 'dumb') return false;
+  return state === undefined || (state.format === 'text' && RANK[state.threshold] <= RANK.info);
+}
+
+/**
+ * Shows `text` as the terminal's last line, rewritten in place (undefined erases it). Every other line printed
+ * meanwhile, on stdout or stderr, erases it first and draws it again below. Never in the log file.
+ */
+export function setStatusLine(text: string | undefined): void {
+  if (text === statusLine) return;
+  const shown = statusLine !== undefined;
+  statusLine = text;
+  rawStdout(`${shown ? ERASE_LINE : ''}${text ?? ''}`);
+}
+
+function rawStdout(text: string): void {
+  if (text === '') return;
+  bypass = true;
+  try {
+    process.stdout.write(text);
+  } finally {
+    bypass = false;
+  }
+}
+
 /** A command's result (ls lines, show's table, compile --inline's SQL): printed whatever the level. */
 export function printResult(text: string): void {
   bypass = true;
@@ -156,11 +191,16 @@ function terminalLine(level: LogLevel, line: string, format: LogFormat): string 
 /** The level of a line as xform prints it: diagnostics say `warning`/`error`, run lines say ERROR/FAIL/WARN. */
 function levelOf(line: string, stream: 'stdout' | 'stderr', previous: LogLevel): LogLevel {
   const plain = line.replace(ANSI, '');
+  // A run's "still running" line, aligned under the N of M column.
+  if (stream === 'stdout' && /^\s*START\b/.test(plain)) return 'info';
   // Indented lines continue the line above (an error's hint, a node's failure message).
   if (/^\s/.test(plain) || plain === '' || plain.startsWith('This is a bug')) return previous;
   if (plain.startsWith('{')) return /"status":"(error|fail)"|"level":"error"/.test(plain) ? 'error' : /"status":"warn"/.test(plain) ? 'warn' : 'info';
   if (/^(\S+: )?warning\b/.test(plain)) return 'warn';
   if (/^(\S+: )?(error|internal error)\b|^\d+ errors$|^Finished with errors/.test(plain)) return 'error';
+  // A run's closing block: dbt's "Completed with 1 error..." and each failure repeated under it.
+  if (stream === 'stdout' && /^(Completed with [1-9]\d* error|(Error|Failure|Partial success) in )/.test(plain)) return 'error';
+  if (stream === 'stdout' && /^(Completed with|Warning in )/.test(plain)) return 'warn';
   if (stream === 'stdout' && /^\s*\d+ of \d+\s+(ERROR|FAIL)\b/.test(plain)) return 'error';
   if (stream === 'stdout' && /^\s*\d+ of \d+\s+WARN\b/.test(plain)) return 'warn';
   return 'info';
@@ -170,8 +210,20 @@ function filterStream(stream: NodeJS.WriteStream, name: 'stdout' | 'stderr'): vo
   const write = stream.write.bind(stream) as (chunk: unknown, ...rest: unknown[]) => boolean;
   let previous: LogLevel = 'info';
   stream.write = ((chunk: unknown, ...rest: unknown[]) => {
-    if (bypass || !state || typeof chunk !== 'string') return write(chunk, ...rest);
-    const s = state;
+    if (bypass || typeof chunk !== 'string') return write(chunk, ...rest);
+    // Lines printed under a live status line erase it, then draw it again after them.
+    if (statusLine !== undefined && chunk !== '') {
+      rawStdout(ERASE_LINE);
+      try {
+        return state ? filtered(state, chunk, rest) : write(chunk, ...rest);
+      } finally {
+        if (chunk.endsWith('\n')) rawStdout(statusLine);
+      }
+    }
+    return state ? filtered(state, chunk, rest) : write(chunk, ...rest);
+  }) as typeof stream.write;
+
+  function filtered(s: State, chunk: string, rest: unknown[]): boolean {
     const lines = chunk.split('\n');
     const last = lines.pop()!;
     const kept: string[] = [];
@@ -190,5 +242,5 @@ function filterStream(stream: NodeJS.WriteStream, name: 'stdout' | 'stderr'): vo
       return true;
     }
     return write(`${kept.join('\n')}${last === '' ? '\n' : ''}`, ...rest);
-  }) as typeof stream.write;
+  }
 }

@@ -1,7 +1,11 @@
 /** Progress lines and the summary of a run, for people (text) or machines (--log-format json). */
 import type { ExecutableNode, Manifest, RunEvent, RunResult } from '@xform/core';
 import { warehouseCost } from './format-bytes.js';
+import { statusLineAllowed } from './logging.js';
 import { bold, dim, green, red, yellow } from './output.js';
+import { foundLine, targetLine, type ResourceCounts, type TargetSummary } from './run-header.js';
+import { RunProgress, type ProgressMode } from './run-progress.js';
+import { completedLine, errorLocation, problemLines, problemsOf, statsLine, statsOf } from './run-summary.js';
 
 export type LogFormat = 'text' | 'json';
 
@@ -34,14 +38,14 @@ function statusLabel(status: string): string {
   }
 }
 
+/** An error with its location first (`models/bad.sql:1: ...`), continuation lines indented as the first. */
 function errorText(result: RunResult): string {
-  const err = result.error as { message?: string; hint?: string; location?: { file?: string; line?: number; column?: number } } | undefined;
+  const err = result.error as { message?: string; hint?: string } | undefined;
   if (!err || typeof err !== 'object') return result.message;
-  const loc = err.location;
-  const where = loc?.file ? `${loc.file}${loc.line ? `:${loc.line}${loc.column ? `:${loc.column}` : ''}` : ''}: ` : '';
+  const where = errorLocation(result);
   const message = err.message ?? result.message;
   // Messages that already begin with their location (seeds/x.csv:3: ...) are not prefixed twice.
-  const prefix = where !== '' && message.startsWith(where.trimEnd().replace(/:$/, '')) ? '' : where;
+  const prefix = where !== undefined && !message.startsWith(where) ? `${where}: ` : '';
   return `${prefix}${message}${err.hint ? `\n${err.hint}` : ''}`;
 }
 
@@ -63,15 +67,28 @@ function batchedStdout(): (line: string) => void {
   };
 }
 
+export interface RunPrinterOptions {
+  /** Where lines go. Default: stdout, batched per turn of the event loop. */
+  out?: (line: string) => void;
+  /** How nodes still running show. Default: a live status line on a terminal, START lines otherwise, none in JSON. */
+  progress?: ProgressMode;
+}
+
 export class RunPrinter {
-  private readonly width: number;
+  /** Digits of the run's node count: `N of M` lines align. */
+  private width = 1;
+  private readonly out: (line: string) => void;
+  private readonly progress: RunProgress;
+  private header: { found: ResourceCounts; target: TargetSummary } | undefined;
 
   constructor(
     private readonly manifest: Manifest,
     private readonly format: LogFormat,
-    private readonly out: (line: string) => void = batchedStdout(),
+    options: RunPrinterOptions = {},
   ) {
-    this.width = String(Object.keys(manifest.nodes).length).length;
+    this.out = options.out ?? batchedStdout();
+    const mode = options.progress ?? (format === 'json' ? 'off' : statusLineAllowed() ? 'live' : 'lines');
+    this.progress = new RunProgress(mode, (id) => this.label(id).what, (id) => this.startLine(id), this.out);
   }
 
   private label(id: string): { kind: string; what: string } {
@@ -83,10 +100,33 @@ export class RunPrinter {
     return { kind, what: `${exec.schema}.${exec.alias}` };
   }
 
+  /** Under the `N of M` column: `        START table       main.slow`. */
+  private startLine(id: string): string {
+    const { kind, what } = this.label(id);
+    const blank = ' '.repeat(this.width * 2 + ' of '.length);
+    return `${blank}  ${'START'.padEnd(5)} ${kind.padEnd(11)} ${boldText(what)}${dimText(' still running')}`;
+  }
+
+  /**
+   * The run's first lines: what the project holds and where it builds (text), or what the JSON `run_start`
+   * event carries besides its total.
+   */
+  start(found: ResourceCounts, target: TargetSummary): void {
+    this.header = { found, target };
+    if (this.format === 'json') return;
+    this.out(foundLine(found));
+    this.out(targetLine(target));
+    this.out('');
+  }
+
   event(event: RunEvent): void {
+    if (event.type === 'run_start') this.width = String(event.total).length;
+    if (event.type === 'node_start') this.progress.started(event.id, event.total);
+    else if (event.type === 'node_finish') this.progress.finished(event.id, event.index);
     if (this.format === 'json') {
       const { result, ...rest } = event as RunEvent & { result?: RunResult };
       const payload: Record<string, unknown> = { ...rest, ts: new Date().toISOString() };
+      if (event.type === 'run_start' && this.header) Object.assign(payload, this.header);
       if (event.type === 'run_finish') payload.results = undefined;
       if (result) {
         payload.rows_affected = result.rows_affected;
@@ -114,23 +154,58 @@ export class RunPrinter {
     const seconds = event.status === 'skipped' ? '' : dimText(` in ${event.seconds.toFixed(2)}s`);
     const line = `${index}  ${statusLabel(event.status).padEnd(useColor ? 14 : 5)} ${kind.padEnd(11)} ${boldText(what)}${rows}${cost}${seconds}`;
     this.out(line);
-    if (event.status === 'error' || event.status === 'partial success') for (const line of errorText(event.result).split('\n')) this.out(`      ${errText(line)}`);
-    else if (event.status === 'skipped' || event.status === 'fail' || event.status === 'warn') {
+    if (event.status === 'error' || event.status === 'partial success') {
+      for (const line of errorText(event.result).split('\n')) this.out(line === '' ? '' : `      ${errText(line)}`);
+    } else if (event.status === 'skipped' || event.status === 'fail' || event.status === 'warn') {
       for (const line of event.message.split('\n')) this.out(`      ${dimText(line)}`);
     }
   }
 
-  summary(results: RunResult[], elapsed: number): void {
+  /**
+   * The run's end: the one-line count (`Done: 3 ok, ...`), then dbt's closing block repeating each failure
+   * and warning, then dbt's `Done. PASS=...` line. JSON: one `summary` event with the same.
+   */
+  summary(results: RunResult[], elapsed: number, options: { cancelled?: boolean } = {}): void {
+    this.progress.stop();
     const count = (s: string) => results.filter((r) => r.status === s).length;
     const ok = count('success') + count('pass');
     const partial = count('partial success');
     const parts = [`${ok} ok`, ...(partial > 0 ? [`${partial} partial success`] : []), `${count('error')} error`, `${count('fail')} failed test${count('fail') === 1 ? '' : 's'}`, `${count('warn')} warn`, `${count('skipped')} skipped`];
+    const problems = problemsOf(results, this.manifest);
+    const stats = statsOf(results);
     if (this.format === 'json') {
-      this.out(JSON.stringify({ type: 'summary', ok, partial_success: partial, error: count('error'), fail: count('fail'), warn: count('warn'), skipped: count('skipped'), elapsed }));
+      this.out(
+        JSON.stringify({
+          type: 'summary',
+          ok,
+          partial_success: partial,
+          error: count('error'),
+          fail: count('fail'),
+          warn: count('warn'),
+          skipped: count('skipped'),
+          elapsed,
+          stats,
+          ...(options.cancelled ? { cancelled: true } : {}),
+          errors: [...problems.errors, ...problems.partial],
+          warnings: problems.warnings,
+        }),
+      );
       return;
     }
     const bad = count('error') + count('fail') + partial > 0;
     this.out('');
     this.out(`${bad ? errText('Finished with errors') : okText('Done')}: ${parts.join(', ')} in ${elapsed.toFixed(2)}s`);
+    if (results.length === 0) return;
+    const completed = completedLine(problems, options.cancelled === true);
+    this.out('');
+    this.out(problems.errors.length > 0 ? errText(completed) : problems.partial.length + problems.warnings.length > 0 || options.cancelled ? warnText(completed) : okText(completed));
+    for (const line of problemLines(problems)) this.out(line);
+    this.out('');
+    this.out(statsLine(stats));
+  }
+
+  /** Stops the clock of running nodes and erases the live status line (also when the run failed). */
+  close(): void {
+    this.progress.stop();
   }
 }

@@ -20,6 +20,7 @@ import {
 } from '@xform/core';
 import { addProjectOptions, addSelectionOptions, compileFromOptions, parseThreads, partialParseCaches, type ProjectOptions, type SelectionOptions } from '../project-options.js';
 import { RunPrinter, type LogFormat } from '../run-printer.js';
+import { resourceCounts, targetSummary } from '../run-header.js';
 import { red, yellow } from '../output.js';
 import { recordArgs } from '../run-args.js';
 import { selectFromOptions } from '../selection.js';
@@ -211,6 +212,7 @@ export async function runCommand(spec: CommandSpec, options: RunOptions, narrowi
   try {
     // Written under the lock: a build refused for another one leaves that one's artifacts alone.
     await caches.save(project, await writeCompileArtifacts(targetDir, manifest, { previous: caches.previouslyWritten() }));
+    printer.start(resourceCounts(manifest), targetSummary(project.target, poolSize));
     const { results } = await executeRun({
       compiled,
       adapter,
@@ -245,11 +247,12 @@ export async function runCommand(spec: CommandSpec, options: RunOptions, narrowi
     }, narrowing?.finish);
     const nothing = results.length === 0 && isWarnError(NOTHING_SELECTED);
     if (results.length === 0) process.stderr.write(`${nothing ? red('error') : yellow('warning')} nothing to ${which}: no nodes match the selection\n`);
-    printer.summary(results, elapsed);
+    printer.summary(results, elapsed, { cancelled: abort.signal.aborted });
     if (nothing) return 1;
     if (abort.signal.aborted) return 130;
     return results.some((r) => r.status === 'error' || r.status === 'fail' || r.status === 'partial success') ? 1 : 0;
   } finally {
+    printer.close();
     process.off('SIGINT', onSigint);
     await lock?.release();
     await adapter.close();

@@ -116,7 +116,8 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecuteRun
   const { compiled, adapter } = options;
   const { manifest, project } = compiled;
   const started = performance.now();
-  const ids = [...options.selected].filter((id) => manifest.nodes[id] !== undefined);
+  // Ephemeral models are inlined into their consumers: never scheduled, so never numbered nor printed.
+  const ids = [...options.selected].filter((id) => manifest.nodes[id] !== undefined && !isEphemeral(manifest.nodes[id]));
   const idSet = new Set(ids);
 
   // Ordering among the selected nodes; ephemeral parents pass their own parents through.
@@ -186,7 +187,6 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecuteRun
     },
     execute: async (id, signal) => {
       const node = manifest.nodes[id]!;
-      if (isEphemeral(node)) return { status: 'success', message: 'ephemeral' };
       return adapter.withConnection(async (connection) => {
         const onAbort = () => void connection.cancel();
         signal.addEventListener('abort', onAbort, { once: true });
@@ -274,5 +274,5 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecuteRun
   if (!options.signal?.aborted) {
     await runHooks(adapter, project.config.onRunEnd, (sql) => compiled.renderHook(sql), 'on-run-end');
   }
-  return { results: results.filter((r) => !isEphemeral(manifest.nodes[r.unique_id])), elapsed: (performance.now() - started) / 1000 };
+  return { results, elapsed: (performance.now() - started) / 1000 };
 }

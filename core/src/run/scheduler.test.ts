@@ -100,6 +100,24 @@ describe('runScheduler', () => {
     expect(events.at(-1)!.type).toBe('run_finish');
   });
 
+  it('numbers nodes in finishing order: the slow node started first is "N of N"', async () => {
+    const nodes = graph({ slow: [], a: [], b: [], c: ['a'] });
+    const events: RunEvent[] = [];
+    await runScheduler({
+      nodes,
+      threads: 2,
+      async execute(id) {
+        await sleep(short(id) === 'slow' ? 60 : 2);
+        return { status: 'success', message: 'OK' };
+      },
+      onEvent: (e) => events.push(e),
+    });
+    const finishes = events.flatMap((e) => (e.type === 'node_finish' ? [[short(e.id), e.index] as const] : []));
+    expect(finishes.map(([, index]) => index)).toEqual([1, 2, 3, 4]);
+    expect(finishes.at(-1)).toEqual(['slow', 4]);
+    expect(events.find((e) => e.type === 'node_start')).not.toHaveProperty('index');
+  });
+
   it('treats a test failure like an error for descendants, but not a warning', async () => {
     const nodes = [
       { id: 'test.p.unique_a_id.abc123', parents: [] },

@@ -72,10 +72,11 @@ export interface RunResult {
 
 export type RunEvent =
   | { type: 'run_start'; total: number }
-  | { type: 'node_start'; id: string; index: number; total: number; threadId: string }
+  | { type: 'node_start'; id: string; total: number; threadId: string }
   | {
       type: 'node_finish';
       id: string;
+      /** 1-based, in finishing order: `total` is the node that finished last. */
       index: number;
       total: number;
       status: NodeStatus;
@@ -245,7 +246,7 @@ export async function runScheduler(options: RunSchedulerOptions): Promise<RunRes
     };
 
     /** Records a finished node and releases (or skips) its children. */
-    const finish = (i: number, threadId: string | undefined, index: number, started: number, completed: number, outcome: NodeOutcome): void => {
+    const finish = (i: number, threadId: string | undefined, started: number, completed: number, outcome: NodeOutcome): void => {
       const state = states[i]!;
       state.done = true;
       finished++;
@@ -263,7 +264,7 @@ export async function runScheduler(options: RunSchedulerOptions): Promise<RunRes
         ...(outcome.batchResults ? { batch_results: outcome.batchResults } : {}),
       };
       results.push(result);
-      emit({ type: 'node_finish', id: result.unique_id, index, total, status: result.status, seconds: result.execution_time, message: result.message, result });
+      emit({ type: 'node_finish', id: result.unique_id, index: nextIndex++, total, status: result.status, seconds: result.execution_time, message: result.message, result });
 
       if (isFailure(outcome.status)) {
         skipDescendants(i, nodes[i]!.id);
@@ -279,7 +280,7 @@ export async function runScheduler(options: RunSchedulerOptions): Promise<RunRes
       }
     };
 
-    const complete = (i: number, threadId: string, slot: number, index: number, started: number, outcome: NodeOutcome): void => {
+    const complete = (i: number, threadId: string, slot: number, started: number, outcome: NodeOutcome): void => {
       const completed = Date.now();
       running--;
       freeSlots.push(slot);
@@ -292,18 +293,17 @@ export async function runScheduler(options: RunSchedulerOptions): Promise<RunRes
         states[j]!.done = true;
         claimed.push({ j, seconds: s.seconds, outcome: s.outcome });
       }
-      finish(i, threadId, index, started, completed, own);
-      for (const c of claimed) finish(c.j, threadId, nextIndex++, Math.max(started, completed - c.seconds * 1000), completed, c.outcome);
+      finish(i, threadId, started, completed, own);
+      for (const c of claimed) finish(c.j, threadId, Math.max(started, completed - c.seconds * 1000), completed, c.outcome);
       pump();
     };
 
     const launch = (i: number): void => {
       const slot = freeSlots.pop()!;
       const threadId = `Thread-${slot}`;
-      const index = nextIndex++;
       running++;
       const started = Date.now();
-      emit({ type: 'node_start', id: nodes[i]!.id, index, total, threadId });
+      emit({ type: 'node_start', id: nodes[i]!.id, total, threadId });
       let promise: Promise<NodeOutcome>;
       try {
         promise = Promise.resolve(execute(nodes[i]!.id, internal.signal));
@@ -311,9 +311,8 @@ export async function runScheduler(options: RunSchedulerOptions): Promise<RunRes
         promise = Promise.reject(err);
       }
       promise.then(
-        (outcome) => complete(i, threadId, slot, index, started, outcome),
-        (err: unknown) =>
-          complete(i, threadId, slot, index, started, errorOutcome(err)),
+        (outcome) => complete(i, threadId, slot, started, outcome),
+        (err: unknown) => complete(i, threadId, slot, started, errorOutcome(err)),
       );
     };
 
