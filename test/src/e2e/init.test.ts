@@ -107,7 +107,7 @@ describe('xform init', () => {
     expect(init.stdout).toMatch(/PASS\s+test\s+unique_gld_customer_revenue_customer_id/);
     expect(init.stdout).toMatch(/PASS\s+test\s+assert_revenue_matches_orders/);
     expect(init.stdout).toMatch(/PASS\s+test\s+revenue_leaves_out_cancelled_orders/);
-    expect(init.stdout).toMatch(/Done: \d+ ok, 0 error, 0 failed tests[^\n]*\n\nNext:\n/);
+    expect(init.stdout).toMatch(/Done: \d+ ok, 0 error, 0 failed tests[^\n]*\n\nCompleted successfully\n\nDone\. PASS=\d+ WARN=0 ERROR=0 SKIP=0 TOTAL=\d+\n\nNext:\n/);
     const file = path.join(root, 'target/demo.duckdb');
     expect(await duckRows(file, root, 'select customer_id, cast(revenue as double) as revenue from main.gld_customer_revenue order by 1')).toEqual(EXPECTED_REVENUE);
 
