@@ -154,3 +154,51 @@ export function didYouMeanHint(name: string, candidates: Iterable<string>): stri
   const match = didYouMean(name, candidates);
   return match === undefined ? undefined : `did you mean '${match}'?`;
 }
+
+/**
+ * Edit distance counting a swap of two neighbouring characters as one edit (`matrialized`, `tset`), as
+ * typing mistakes usually are (optimal string alignment).
+ */
+export function typoDistance(a: string, b: string): number {
+  const rows = a.length + 1;
+  const cols = b.length + 1;
+  const d: number[] = new Array<number>(rows * cols);
+  for (let i = 0; i < rows; i++) d[i * cols] = i;
+  for (let j = 0; j < cols; j++) d[j] = j;
+  for (let i = 1; i < rows; i++) {
+    for (let j = 1; j < cols; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(d[(i - 1) * cols + j]! + 1, d[i * cols + j - 1]! + 1, d[(i - 1) * cols + j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, d[(i - 2) * cols + j - 2]! + 1);
+      d[i * cols + j] = best;
+    }
+  }
+  return d[rows * cols - 1]!;
+}
+
+/**
+ * The known name that `name` is very probably a misspelling of, or undefined. Stricter than didYouMean,
+ * because a match turns an unknown key into an error: a name of up to 7 characters may be one edit away,
+ * up to 12 characters two, longer names three (a swap of neighbours is one edit; case and `-`/`_` are
+ * ignored). So `tets`, `colums`, `materialzed` and `data_test` qualify, while custom keys that only
+ * resemble a known one (`data` and `meta`, `region` and `begin`) do not. `Materialized` is a misspelling
+ * of `materialized` (dbt's keys are case-sensitive).
+ */
+export function likelyTypo(name: string, candidates: Iterable<string>): string | undefined {
+  const norm = (s: string) => s.toLowerCase().replaceAll('-', '_');
+  const typed = norm(name);
+  if (typed.length < 3) return undefined;
+  const max = typed.length <= 7 ? 1 : typed.length <= 12 ? 2 : 3;
+  let best: string | undefined;
+  let bestDistance = max + 1;
+  for (const candidate of candidates) {
+    const known = norm(candidate);
+    if (Math.abs(known.length - typed.length) >= bestDistance) continue;
+    const d = typoDistance(typed, known);
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
