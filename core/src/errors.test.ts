@@ -19,7 +19,7 @@ describe('didYouMean', () => {
 });
 
 describe('likelyTypo', () => {
-  const keys = ['materialized', 'tags', 'tests', 'columns', 'data_tests', 'description', 'meta', 'begin', 'where', 'enabled'];
+  const keys = ['materialized', 'tags', 'tests', 'columns', 'data_tests', 'description', 'meta', 'begin', 'where', 'enabled', 'resource_tags'];
 
   it('finds the key a misspelling was meant to be: a missing, extra, wrong or swapped letter, case, - for _', () => {
     expect(['materialzed', 'Materialized', 'matreialized', 'colums', 'tets', 'tsets', 'data_test', 'data-tests', 'descripton', 'tag', 'enable'].map((k) => likelyTypo(k, keys))).toEqual([
@@ -28,7 +28,7 @@ describe('likelyTypo', () => {
   });
 
   it('leaves alone custom names that only resemble a known key', () => {
-    expect(['data', 'team', 'owner', 'region', 'materialization', 'my_owner', 'pii', 'xy'].map((k) => likelyTypo(k, keys))).toEqual(new Array(8).fill(undefined));
+    expect(['data', 'team', 'owner', 'region', 'materialization', 'my_owner', 'pii', 'xy', 'resource_type'].map((k) => likelyTypo(k, keys))).toEqual(new Array(9).fill(undefined));
   });
 
   it('counts a swap of neighbours as one edit', () => {

@@ -181,24 +181,26 @@ export function typoDistance(a: string, b: string): number {
  * because a match turns an unknown key into an error: a name of up to 7 characters may be one edit away,
  * up to 12 characters two, longer names three (a swap of neighbours is one edit; case and `-`/`_` are
  * ignored). So `tets`, `colums`, `materialzed` and `data_test` qualify, while custom keys that only
- * resemble a known one (`data` and `meta`, `region` and `begin`) do not. `Materialized` is a misspelling
+ * resemble a known one (`data` and `meta`, `region` and `begin`, `resource_type` and `resource_tags`) do not. `Materialized` is a misspelling
  * of `materialized` (dbt's keys are case-sensitive).
  */
 export function likelyTypo(name: string, candidates: Iterable<string>): string | undefined {
   const norm = (s: string) => s.toLowerCase().replaceAll('-', '_');
+  const allowed = (length: number) => (length < 3 ? 0 : length <= 7 ? 1 : length <= 12 ? 2 : 3);
   const typed = norm(name);
-  if (typed.length < 3) return undefined;
-  const max = typed.length <= 7 ? 1 : typed.length <= 12 ? 2 : 3;
+  const words = typed.split('_');
   let best: string | undefined;
-  let bestDistance = max + 1;
+  let bestDistance = allowed(typed.length) + 1;
   for (const candidate of candidates) {
     const known = norm(candidate);
     if (Math.abs(known.length - typed.length) >= bestDistance) continue;
     const d = typoDistance(typed, known);
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
+    if (d >= bestDistance) continue;
+    // Word by word as well, when both have as many words: `resource_type` is not a typo of `resource_tags`.
+    const knownWords = known.split('_');
+    if (knownWords.length === words.length && words.some((w, i) => typoDistance(w, knownWords[i]!) > allowed(w.length))) continue;
+    best = candidate;
+    bestDistance = d;
   }
   return best;
 }
