@@ -108,6 +108,24 @@ export class DiagnosticBag {
   }
 }
 
+/**
+ * A bag in which diagnostics with one of `codes` are warnings even when reported as errors. An installed
+ * package's misspelt keys are its author's to fix and must not stop the user's build.
+ */
+export class SofteningDiagnosticBag extends DiagnosticBag {
+  constructor(private readonly codes: ReadonlySet<string>) {
+    super();
+  }
+
+  override add(diagnostic: Diagnostic): void {
+    super.add(diagnostic.severity === 'error' && this.codes.has(diagnostic.code) ? { ...diagnostic, severity: 'warning' } : diagnostic);
+  }
+
+  override error(code: string, message: string, location?: SourceLocation, hint?: string): void {
+    this.add({ severity: 'error', code, message, location, hint });
+  }
+}
+
 /** Damerau-free Levenshtein distance, bounded: returns `max + 1` as soon as the distance exceeds `max`. */
 export function editDistance(a: string, b: string, max = Infinity): number {
   if (a === b) return 0;

@@ -150,9 +150,10 @@ export class RenderContext {
       for (const arg of args) if (arg && typeof arg === 'object') Object.assign(given, arg);
       const node = this.node();
       const location = (key: string) => locateConfigArgument(node.original_file_path, node.raw_code, key);
-      // Unknown keys are reported once per node, on the first (parse) render; a typo fails the compile there.
+      // Unknown keys are reported once per node, on the first (parse) render; a typo fails the compile there,
+      // unless the node is an installed package's (its author's to fix).
       const warnings = this.current?.mode === 'parse' ? this.diagnostics : undefined;
-      const normalized = normalizeConfig(given, location, warnings);
+      const normalized = normalizeConfig(given, location, warnings, { typosAreErrors: node.package_name === this.project.config.name });
       this.inFileConfig = mergeConfig(this.inFileConfig, normalized);
       return '';
     });

@@ -49,6 +49,13 @@ describe('normalizeConfig', () => {
     ]);
   });
 
+  test('with typosAreErrors false (an installed package) a typo is a warning and the key is kept', () => {
+    const bag = new DiagnosticBag();
+    expect(normalizeConfig({ materialzed: 'table' }, here, bag, { typosAreErrors: false })).toEqual({ materialzed: 'table' });
+    expect(bag.errors).toEqual([]);
+    expect(bag.warnings.map((d) => d.message)).toEqual(["unknown config key 'materialzed' — did you mean 'materialized'?"]);
+  });
+
   test('without a bag a typo is thrown', () => {
     expect(() => normalizeConfig({ materialzed: 'table' }, here)).toThrow("unknown config key 'materialzed' — did you mean 'materialized'?");
   });

@@ -172,6 +172,8 @@ const CHECKS: Record<string, Check> = {
 };
 
 const UNKNOWN_KEY = 'XFORM_CONFIG_UNKNOWN_KEY';
+/** The codes of misspelt config keys and YAML keys: errors in the project, warnings in installed packages. */
+export const KEY_TYPO_CODES: ReadonlySet<string> = new Set([UNKNOWN_KEY, 'XFORM_UNKNOWN_KEY']);
 
 /** Where a config key was written: one location for all keys, or one per key (YAML). */
 export type ConfigLocation = SourceLocation | ((rawKey: string) => SourceLocation);
@@ -185,8 +187,15 @@ export type ConfigLocation = SourceLocation | ((rawKey: string) => SourceLocatio
  *
  * @param diagnostics where errors and warnings go. Without it, the first error is thrown as an XformError
  *   and warnings are dropped.
+ * @param options.typosAreErrors false makes typos warnings (kept, like any unknown key): an installed
+ *   package's typos are its author's to fix. Default true.
  */
-export function normalizeConfig(raw: Record<string, unknown>, location: ConfigLocation, diagnostics?: DiagnosticBag): NodeConfig {
+export function normalizeConfig(
+  raw: Record<string, unknown>,
+  location: ConfigLocation,
+  diagnostics?: DiagnosticBag,
+  options: { typosAreErrors?: boolean } = {},
+): NodeConfig {
   const locate = typeof location === 'function' ? location : () => location;
   const out: NodeConfig = {};
   for (const [rawKey, value] of Object.entries(raw)) {
@@ -194,7 +203,7 @@ export function normalizeConfig(raw: Record<string, unknown>, location: ConfigLo
     const key = canonicalConfigKey(rawKey);
     if (!KNOWN.has(key)) {
       const typo = likelyTypo(key, KNOWN_CONFIG_KEYS);
-      if (typo !== undefined) {
+      if (typo !== undefined && options.typosAreErrors !== false) {
         const message = `unknown config key '${rawKey}' — did you mean '${typo}'?`;
         const hint = `did you mean '${typo}'? (a setting of your own belongs under 'meta:')`;
         if (!diagnostics) throw new XformError(UNKNOWN_KEY, message, { location: locate(rawKey), hint });

@@ -5,6 +5,8 @@
  * (`my_owner`) is only a warning, which --warn-error turns into an error.
  */
 import { existsSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runXform, type CliResult } from '../helpers/cli.js';
@@ -178,5 +180,34 @@ describe("keys of the user's own are warnings; --warn-error makes them errors", 
     const result = await runXform(['run'], { cwd: root });
     expect(result.code, result.stdout + result.stderr).toBe(0);
     expect(result.stderr).not.toContain('XFORM_CONFIG_UNKNOWN_KEY');
+  });
+});
+
+describe("an installed package's misspellings are its author's to fix", () => {
+  it('they are warnings in a package, and the build goes on', async () => {
+    const base = await mkdtemp(path.join(tmpdir(), 'xform-config-keys-'));
+    roots.push(base);
+    await writeProject(
+      {
+        'xform_project.yml': '',
+        'dbt_project.yml': ['name: typo_pkg', 'models:', '  typo_pkg:', '    +materialzed: table', ''].join('\n'),
+        'models/pkg_orders.sql': "{{ config(materialzed='table') }}\nselect 1 as id",
+        'models/schema.yml': ['version: 2', 'models:', '  - name: pkg_orders', '    colums:', '      - name: id'].join('\n'),
+      },
+      path.join(base, 'typo_pkg'),
+    );
+    await removeProject(path.join(base, 'typo_pkg', 'xform_project.yml'));
+    const root = await writeProject(
+      { 'packages.yml': 'packages:\n  - local: ../typo_pkg\n', 'models/report.sql': "select * from {{ ref('typo_pkg', 'pkg_orders') }}" },
+      path.join(base, 'shop'),
+    );
+    const deps = await runXform(['deps'], { cwd: root });
+    expect(deps.code, deps.stdout + deps.stderr).toBe(0);
+    const result = await runXform(['run'], { cwd: root });
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect(result.stderr).toContain("dbt_packages/typo_pkg/dbt_project.yml:4:5: warning [XFORM_CONFIG_UNKNOWN_KEY] unknown config key '+materialzed' — did you mean 'materialized'?");
+    expect(result.stderr).toContain("dbt_packages/typo_pkg/models/schema.yml:4:5: warning [XFORM_UNKNOWN_KEY] unknown key 'colums' in model 'pkg_orders' — did you mean 'columns'?");
+    expect(result.stderr).toContain("warning [XFORM_CONFIG_UNKNOWN_KEY] unknown config key 'materialzed' — did you mean 'materialized'?");
+    expect(await duckRows(path.join(root, 'target/xform.duckdb'), 'select id from main.report')).toEqual([{ id: 1 }]);
   });
 });
