@@ -100,6 +100,18 @@ describe('a misspelt config key is an error at its line, and nothing is built', 
 });
 
 describe('a misspelt schema YAML key is an error', () => {
+  it("'severty: warn' beside a test's arguments: at the test's line, with the config key it misspells", async () => {
+    const root = await project({
+      ...ORDERS,
+      'models/schema.yml': ['version: 2', 'models:', '  - name: orders', '    columns:', '      - name: id', '        data_tests:', '          - unique:', '              severty: warn'].join('\n'),
+    });
+    const result = await runXform(['build'], { cwd: root });
+    expectUserError(result);
+    expect(result.stderr).toContain("models/schema.yml:7:13: error [XFORM_TEST_ARGUMENT_UNKNOWN] test 'unique' on column 'id' of model 'orders' has no argument 'severty'");
+    expect(result.stderr).toContain("did you mean 'severity'?");
+    expect(nothingBuilt(root)).toBe(true);
+  });
+
   it("'colums:' would drop the column tests: an error at its line with did-you-mean", async () => {
     const root = await project({
       ...ORDERS,
