@@ -6,7 +6,7 @@ import { XformError, didYouMean, likelyTypo, type DiagnosticBag, type SourceLoca
 import type { NodeConfig } from './types.js';
 import { parseThreshold, THRESHOLD_EXPECTED } from '../quality/thresholds.js';
 
-/** The config keys of dbt and xform, read by xform or not. */
+/** dbt's own config keys, xform's (`layer`) and the warehouse keys xform has long accepted. */
 const CORE_CONFIG_KEYS: readonly string[] = [
   // general
   'enabled', 'materialized', 'schema', 'database', 'alias', 'tags', 'layer', 'meta', 'docs', 'persist_docs',
