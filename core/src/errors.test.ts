@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DiagnosticBag, didYouMean, editDistance, isXformError, XformError } from './errors.js';
+import { DiagnosticBag, didYouMean, editDistance, isXformError, likelyTypo, typoDistance, XformError } from './errors.js';
 
 describe('didYouMean', () => {
   it('suggests the closest name for a typo', () => {
@@ -15,6 +15,25 @@ describe('didYouMean', () => {
     expect(editDistance('kitten', 'sitting')).toBe(3);
     expect(editDistance('abc', 'abc')).toBe(0);
     expect(editDistance('abcdef', 'x', 2)).toBe(3);
+  });
+});
+
+describe('likelyTypo', () => {
+  const keys = ['materialized', 'tags', 'tests', 'columns', 'data_tests', 'description', 'meta', 'begin', 'where', 'enabled', 'resource_tags'];
+
+  it('finds the key a misspelling was meant to be: a missing, extra, wrong or swapped letter, case, - for _', () => {
+    expect(['materialzed', 'Materialized', 'matreialized', 'colums', 'tets', 'tsets', 'data_test', 'data-tests', 'descripton', 'tag', 'enable'].map((k) => likelyTypo(k, keys))).toEqual([
+      'materialized', 'materialized', 'materialized', 'columns', 'tests', 'tests', 'data_tests', 'data_tests', 'description', 'tags', 'enabled',
+    ]);
+  });
+
+  it('leaves alone custom names that only resemble a known key', () => {
+    expect(['data', 'team', 'owner', 'region', 'materialization', 'my_owner', 'pii', 'xy', 'resource_type'].map((k) => likelyTypo(k, keys))).toEqual(new Array(9).fill(undefined));
+  });
+
+  it('counts a swap of neighbours as one edit', () => {
+    expect(typoDistance('tset', 'test')).toBe(1);
+    expect(typoDistance('kitten', 'sitting')).toBe(3);
   });
 });
 

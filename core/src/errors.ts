@@ -108,6 +108,24 @@ export class DiagnosticBag {
   }
 }
 
+/**
+ * A bag in which diagnostics with one of `codes` are warnings even when reported as errors. An installed
+ * package's misspelt keys are its author's to fix and must not stop the user's build.
+ */
+export class SofteningDiagnosticBag extends DiagnosticBag {
+  constructor(private readonly codes: ReadonlySet<string>) {
+    super();
+  }
+
+  override add(diagnostic: Diagnostic): void {
+    super.add(diagnostic.severity === 'error' && this.codes.has(diagnostic.code) ? { ...diagnostic, severity: 'warning' } : diagnostic);
+  }
+
+  override error(code: string, message: string, location?: SourceLocation, hint?: string): void {
+    this.add({ severity: 'error', code, message, location, hint });
+  }
+}
+
 /** Damerau-free Levenshtein distance, bounded: returns `max + 1` as soon as the distance exceeds `max`. */
 export function editDistance(a: string, b: string, max = Infinity): number {
   if (a === b) return 0;
@@ -153,4 +171,54 @@ export function didYouMean(name: string, candidates: Iterable<string>): string |
 export function didYouMeanHint(name: string, candidates: Iterable<string>): string | undefined {
   const match = didYouMean(name, candidates);
   return match === undefined ? undefined : `did you mean '${match}'?`;
+}
+
+/**
+ * Edit distance counting a swap of two neighbouring characters as one edit (`matrialized`, `tset`), as
+ * typing mistakes usually are (optimal string alignment).
+ */
+export function typoDistance(a: string, b: string): number {
+  const rows = a.length + 1;
+  const cols = b.length + 1;
+  const d: number[] = new Array<number>(rows * cols);
+  for (let i = 0; i < rows; i++) d[i * cols] = i;
+  for (let j = 0; j < cols; j++) d[j] = j;
+  for (let i = 1; i < rows; i++) {
+    for (let j = 1; j < cols; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(d[(i - 1) * cols + j]! + 1, d[i * cols + j - 1]! + 1, d[(i - 1) * cols + j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, d[(i - 2) * cols + j - 2]! + 1);
+      d[i * cols + j] = best;
+    }
+  }
+  return d[rows * cols - 1]!;
+}
+
+/**
+ * The known name that `name` is very probably a misspelling of, or undefined. Stricter than didYouMean,
+ * because a match turns an unknown key into an error: a name of up to 7 characters may be one edit away,
+ * up to 12 characters two, longer names three (a swap of neighbours is one edit; case and `-`/`_` are
+ * ignored). So `tets`, `colums`, `materialzed` and `data_test` qualify, while custom keys that only
+ * resemble a known one (`data` and `meta`, `region` and `begin`, `resource_type` and `resource_tags`) do not. `Materialized` is a misspelling
+ * of `materialized` (dbt's keys are case-sensitive).
+ */
+export function likelyTypo(name: string, candidates: Iterable<string>): string | undefined {
+  const norm = (s: string) => s.toLowerCase().replaceAll('-', '_');
+  const allowed = (length: number) => (length < 3 ? 0 : length <= 7 ? 1 : length <= 12 ? 2 : 3);
+  const typed = norm(name);
+  const words = typed.split('_');
+  let best: string | undefined;
+  let bestDistance = allowed(typed.length) + 1;
+  for (const candidate of candidates) {
+    const known = norm(candidate);
+    if (Math.abs(known.length - typed.length) >= bestDistance) continue;
+    const d = typoDistance(typed, known);
+    if (d >= bestDistance) continue;
+    // Word by word as well, when both have as many words: `resource_type` is not a typo of `resource_tags`.
+    const knownWords = known.split('_');
+    if (knownWords.length === words.length && words.some((w, i) => typoDistance(w, knownWords[i]!) > allowed(w.length))) continue;
+    best = candidate;
+    bestDistance = d;
+  }
+  return best;
 }

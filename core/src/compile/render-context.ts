@@ -13,7 +13,7 @@ import { pyFunction } from '../template/index.js';
 import { PendingRelation, RelationValue, relationApi, type QuoteRelation, type RelationOptions, type RelationPath } from './relation.js';
 import { columnApi, describedColumn } from './column.js';
 import { introspectionGlobals, type IntrospectionSession } from './introspection.js';
-import { locateCall, locateFunction } from './source-lines.js';
+import { locateCall, locateConfigArgument } from './source-lines.js';
 import { isMicrobatch, upstreamEventTime } from './microbatch.js';
 
 /**
@@ -149,10 +149,11 @@ export class RenderContext {
       const given: Record<string, unknown> = { ...kwargs };
       for (const arg of args) if (arg && typeof arg === 'object') Object.assign(given, arg);
       const node = this.node();
-      const location = locateFunction(node.original_file_path, node.raw_code, 'config');
-      // Unknown-key warnings once per node: only on the first (parse) render.
+      const location = (key: string) => locateConfigArgument(node.original_file_path, node.raw_code, key);
+      // Unknown keys are reported once per node, on the first (parse) render; a typo fails the compile there,
+      // unless the node is an installed package's (its author's to fix).
       const warnings = this.current?.mode === 'parse' ? this.diagnostics : undefined;
-      const normalized = normalizeConfig(given, location, warnings);
+      const normalized = normalizeConfig(given, location, warnings, { typosAreErrors: node.package_name === this.project.config.name });
       this.inFileConfig = mergeConfig(this.inFileConfig, normalized);
       return '';
     });

@@ -44,6 +44,18 @@ export function locateFunction(file: string, source: string, fn: string): Source
 }
 
 /**
+ * Where the argument `key` of the `config(` call is written (`key=...` or `'key': ...` in a dict argument),
+ * so that a problem with one key of a multi-line call points at its own line; the call itself otherwise.
+ */
+export function locateConfigArgument(file: string, source: string, key: string): SourceLocation & { line: number } {
+  const call = source.search(/\bconfig\s*\(/);
+  if (call === -1) return { file, line: 1 };
+  const escaped = key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const at = source.slice(call).search(new RegExp(`(?<![\\w.])${escaped}\\s*=(?!=)|['"]${escaped}['"]\\s*:`));
+  return { file, ...positionAt(source, at === -1 ? call : call + at) };
+}
+
+/**
  * Where `key='value'` (a config() argument) or `key: value` is written in `source`; line 1 when it is not
  * written there (it came from schema YAML or a folder).
  */

@@ -3,7 +3,7 @@
  * resolved per node from the root to the node's folder, like dbt.
  */
 import { didYouMean, type DiagnosticBag } from '../errors.js';
-import { isKnownConfigKey, mergeConfig, normalizeConfig } from './node-config.js';
+import { isFolderConfigKey, mergeConfig, normalizeConfig } from './node-config.js';
 import type { FolderConfigTree, NodeConfig } from './types.js';
 import { formatYamlPath, isPlainObject, type YamlPath, type YamlSource } from './yaml-doc.js';
 
@@ -28,7 +28,7 @@ export function parseFolderConfigTree(raw: unknown, src: YamlSource, path: YamlP
   for (const [key, value] of Object.entries(raw)) {
     const folderLike = value === null || isPlainObject(value);
     const holdsPlusKeys = isPlainObject(value) && Object.keys(value).some((k) => k.startsWith('+'));
-    if (key.startsWith('+') || (isKnownConfigKey(key) && !holdsPlusKeys) || !folderLike) {
+    if (key.startsWith('+') || (isFolderConfigKey(key) && !holdsPlusKeys) || !folderLike) {
       config[key] = value;
     } else {
       tree.children[key] = parseFolderConfigTree(value, src, [...path, key], bag, errorCode);

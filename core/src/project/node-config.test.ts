@@ -24,19 +24,40 @@ describe('normalizeConfig', () => {
     expect(normalizeConfig({ schema: null, materialized: 'view' }, here)).toEqual({ materialized: 'view' });
   });
 
-  test('unknown keys are kept and warned about with a did-you-mean at their own location', () => {
+  test('a typo of a known key is an error with a did-you-mean at its own location, and is dropped', () => {
     const bag = new DiagnosticBag();
-    const config = normalizeConfig({ materialised: 'view', my_macro_setting: 3 }, (key) => ({ file: 'x.yml', line: key.length }), bag);
-    expect(config).toEqual({ materialised: 'view', my_macro_setting: 3 });
+    const config = normalizeConfig({ materialised: 'view', '+tag': 'x', Materialized: 'table', schema: 's' }, (key) => ({ file: 'x.yml', line: key.length }), bag);
+    expect(config).toEqual({ schema: 's' });
+    expect(bag.warnings).toEqual([]);
+    expect(bag.errors.map((d) => [d.code, d.message, d.location?.line, d.hint])).toEqual([
+      ['XFORM_CONFIG_UNKNOWN_KEY', "unknown config key 'materialised' — did you mean 'materialized'?", 12, "did you mean 'materialized'? (a setting of your own belongs under 'meta:')"],
+      ['XFORM_CONFIG_UNKNOWN_KEY', "unknown config key '+tag' — did you mean 'tags'?", 4, "did you mean 'tags'? (a setting of your own belongs under 'meta:')"],
+      ['XFORM_CONFIG_UNKNOWN_KEY', "unknown config key 'Materialized' — did you mean 'materialized'?", 12, "did you mean 'materialized'? (a setting of your own belongs under 'meta:')"],
+    ]);
+  });
+
+  test('a custom key is kept (macros read it with config.get) and warned about; dbt adapter keys are accepted quietly', () => {
+    const bag = new DiagnosticBag();
+    const config = normalizeConfig({ my_macro_setting: 3, owner: 'ann', region: 'eu', partition_by: { field: 'd' }, sort: 'id', dist: 'all', file_format: 'delta' }, here, bag);
+    expect(config).toMatchObject({ my_macro_setting: 3, owner: 'ann', region: 'eu', sort: 'id' });
     expect(bag.errors).toEqual([]);
-    expect(bag.warnings).toHaveLength(2);
-    expect(bag.warnings[0]).toMatchObject({
-      code: 'XFORM_CONFIG_UNKNOWN_KEY',
-      message: expect.stringContaining("did you mean 'materialized'?"),
-      location: { file: 'x.yml', line: 'materialised'.length },
-      hint: "did you mean 'materialized'?",
-    });
-    expect(bag.warnings[1]!.hint).toBeUndefined();
+    expect(bag.warnings.map((d) => [d.code, d.message])).toEqual([
+      ['XFORM_CONFIG_UNKNOWN_KEY', "unknown config key 'my_macro_setting' (kept: macros can read it with config.get)"],
+      ['XFORM_CONFIG_UNKNOWN_KEY', "unknown config key 'owner' (kept: macros can read it with config.get)"],
+      // Only resembles 'begin': a warning (with the loose suggestion), not an error.
+      ['XFORM_CONFIG_UNKNOWN_KEY', "unknown config key 'region' — did you mean 'begin'?"],
+    ]);
+  });
+
+  test('with typosAreErrors false (an installed package) a typo is a warning and the key is kept', () => {
+    const bag = new DiagnosticBag();
+    expect(normalizeConfig({ materialzed: 'table' }, here, bag, { typosAreErrors: false })).toEqual({ materialzed: 'table' });
+    expect(bag.errors).toEqual([]);
+    expect(bag.warnings.map((d) => d.message)).toEqual(["unknown config key 'materialzed' — did you mean 'materialized'?"]);
+  });
+
+  test('without a bag a typo is thrown', () => {
+    expect(() => normalizeConfig({ materialzed: 'table' }, here)).toThrow("unknown config key 'materialzed' — did you mean 'materialized'?");
   });
 
   test('wrong value types of known keys are errors naming the key and what was expected', () => {

@@ -2,15 +2,12 @@
  * Node config: the keys a model/seed/snapshot/test can be configured with, how raw values (from YAML or a
  * `config()` call) are checked and normalised, and how configs from the levels of precedence merge.
  */
-import { XformError, didYouMean, type DiagnosticBag, type SourceLocation } from '../errors.js';
+import { XformError, didYouMean, likelyTypo, type DiagnosticBag, type SourceLocation } from '../errors.js';
 import type { NodeConfig } from './types.js';
 import { parseThreshold, THRESHOLD_EXPECTED } from '../quality/thresholds.js';
 
-/**
- * Config keys xform knows (dbt names, snake_case). Unknown keys are kept — user macros may read them — but
- * draw a warning with a did-you-mean, because most of them are typos.
- */
-export const KNOWN_CONFIG_KEYS: readonly string[] = Object.freeze([
+/** dbt's own config keys, xform's (`layer`) and the warehouse keys xform has long accepted. */
+const CORE_CONFIG_KEYS: readonly string[] = [
   // general
   'enabled', 'materialized', 'schema', 'database', 'alias', 'tags', 'layer', 'meta', 'docs', 'persist_docs',
   'pre_hook', 'post_hook', 'full_refresh', 'grants', 'contract', 'group', 'access', 'sql_header', 'quoting',
@@ -26,14 +23,55 @@ export const KNOWN_CONFIG_KEYS: readonly string[] = Object.freeze([
   'strategy', 'updated_at', 'check_cols', 'target_schema', 'target_database', 'invalidate_hard_deletes',
   'hard_deletes', 'snapshot_meta_column_names', 'dbt_valid_to_current',
   // sources
-  'freshness', 'loaded_at_field',
+  'freshness', 'loaded_at_field', 'loaded_at_query',
   // warehouse specific
   'partition_by', 'cluster_by', 'labels', 'transient', 'copy_grants', 'indexes', 'unlogged', 'secure',
   'require_partition_filter', 'partition_expiration_days', 'hours_to_expiration', 'kms_key_name',
   'snowflake_warehouse', 'query_tag', 'automatic_clustering', 'table_type',
-]);
+];
+
+/**
+ * More keys of dbt's adapters and of Python models. Also accepted quietly, but not read as config when
+ * written without `+` in a folder tree: several are common folder names (`format`, `index`, `project`).
+ */
+const ADAPTER_CONFIG_KEYS: readonly string[] = [
+  // Python models, merge column lists
+  'submission_method', 'merge_update_columns', 'merge_exclude_columns', 'python_version', 'imports',
+  // BigQuery
+  'partitions', 'grant_access_to', 'enable_refresh', 'refresh_interval_minutes',
+  'max_staleness', 'dataset', 'project', 'policy_tags', 'resource_tags', 'labels_from_meta',
+  'dataproc_cluster_name', 'notebook_template_id', 'enable_list_inference', 'intermediate_format',
+  // Snowflake
+  'target_lag', 'refresh_mode', 'initialize', 'table_format', 'external_volume',
+  'base_location_root', 'base_location_subpath', 'tmp_relation_type', 'row_access_policy', 'table_tag',
+  'cluster_by_expression',
+  // Redshift
+  'sort', 'dist', 'sort_type', 'bind', 'backup', 'auto_refresh',
+  // Databricks / Spark
+  'file_format', 'location_root', 'clustered_by', 'buckets', 'liquid_clustered_by', 'auto_liquid_cluster',
+  'tblproperties', 'zorder', 'options', 'include_full_name_in_path', 'databricks_tags', 'compression',
+  'target_alias', 'source_alias', 'matched_condition', 'not_matched_condition', 'not_matched_by_source_condition',
+  'not_matched_by_source_action', 'skip_matched_step', 'skip_not_matched_step', 'merge_with_schema_evolution',
+  'http_path', 'cluster_id', 'job_cluster_config', 'python_job_config', 'create_notebook',
+  'user_folder_for_python', 'access_control_list',
+  // DuckDB
+  'location', 'format', 'glue_register', 'glue_database', 'per_thread_output', 'plugin', 'overwrite',
+  // Trino / Athena / SQL Server / Synapse
+  'properties', 'views_enabled', 'on_table_exists', 'external_location', 'partitioned_by', 'bucketed_by',
+  'bucket_count', 'write_compression', 'table_properties', 'as_columnstore', 'index', 'distribution',
+];
+
+/**
+ * Config keys xform knows (dbt names, snake_case): the ones xform reads, then dbt's and its adapters' other
+ * keys, accepted without a word so that dbt projects load quietly. An unknown key that is a likely typo of
+ * one of these is an error (XFORM_CONFIG_UNKNOWN_KEY): it would silently do nothing, e.g. `+materialzed:
+ * table` builds a view. Any other unknown key is kept — user macros may read it with config.get — and
+ * draws a warning.
+ */
+export const KNOWN_CONFIG_KEYS: readonly string[] = Object.freeze([...CORE_CONFIG_KEYS, ...ADAPTER_CONFIG_KEYS]);
 
 const KNOWN = new Set(KNOWN_CONFIG_KEYS);
+const CORE = new Set(CORE_CONFIG_KEYS);
 
 /** The materializations a model can have. */
 export const MODEL_MATERIALIZATIONS = ['view', 'table', 'incremental', 'ephemeral'] as const;
@@ -49,8 +87,9 @@ export function canonicalConfigKey(key: string): string {
   return KNOWN.has(snake) ? snake : bare;
 }
 
-export function isKnownConfigKey(key: string): boolean {
-  return KNOWN.has(canonicalConfigKey(key));
+/** Whether a key written without `+` in a folder tree is config rather than a folder (dbt's and xform's own keys). */
+export function isFolderConfigKey(key: string): boolean {
+  return CORE.has(canonicalConfigKey(key));
 }
 
 type Check = (value: unknown) => { value: unknown } | { expected: string };
@@ -132,28 +171,48 @@ const CHECKS: Record<string, Check> = {
   store_failures: bool,
 };
 
+const UNKNOWN_KEY = 'XFORM_CONFIG_UNKNOWN_KEY';
+/** The codes of misspelt config keys and YAML keys: errors in the project, warnings in installed packages. */
+export const KEY_TYPO_CODES: ReadonlySet<string> = new Set([UNKNOWN_KEY, 'XFORM_UNKNOWN_KEY']);
+
 /** Where a config key was written: one location for all keys, or one per key (YAML). */
 export type ConfigLocation = SourceLocation | ((rawKey: string) => SourceLocation);
 
 /**
  * Checks and normalises raw config (from YAML, xform_project.yml folder trees or a `config()` call):
  * `+key` and `pre-hook` spellings become `key` / `pre_hook`, a string tag or hook becomes a list, `null`
- * means "not set". Known keys with a wrong type are errors (XFORM_CONFIG_INVALID); unknown keys are kept
- * and draw a warning (XFORM_CONFIG_UNKNOWN_KEY) with a did-you-mean.
+ * means "not set". Known keys with a wrong type are errors (XFORM_CONFIG_INVALID). An unknown key that is
+ * a likely typo of a known one is an error (XFORM_CONFIG_UNKNOWN_KEY) with a did-you-mean and is dropped;
+ * any other unknown key is kept and draws a warning with the same code.
  *
  * @param diagnostics where errors and warnings go. Without it, the first error is thrown as an XformError
  *   and warnings are dropped.
+ * @param options.typosAreErrors false makes typos warnings (kept, like any unknown key): an installed
+ *   package's typos are its author's to fix. Default true.
  */
-export function normalizeConfig(raw: Record<string, unknown>, location: ConfigLocation, diagnostics?: DiagnosticBag): NodeConfig {
+export function normalizeConfig(
+  raw: Record<string, unknown>,
+  location: ConfigLocation,
+  diagnostics?: DiagnosticBag,
+  options: { typosAreErrors?: boolean } = {},
+): NodeConfig {
   const locate = typeof location === 'function' ? location : () => location;
   const out: NodeConfig = {};
   for (const [rawKey, value] of Object.entries(raw)) {
     if (value === null || value === undefined) continue;
     const key = canonicalConfigKey(rawKey);
     if (!KNOWN.has(key)) {
+      const typo = likelyTypo(key, KNOWN_CONFIG_KEYS);
+      if (typo !== undefined && options.typosAreErrors !== false) {
+        const message = `unknown config key '${rawKey}' — did you mean '${typo}'?`;
+        const hint = `did you mean '${typo}'? (a setting of your own belongs under 'meta:')`;
+        if (!diagnostics) throw new XformError(UNKNOWN_KEY, message, { location: locate(rawKey), hint });
+        diagnostics.error(UNKNOWN_KEY, message, locate(rawKey), hint);
+        continue;
+      }
       const suggestion = didYouMean(key, KNOWN_CONFIG_KEYS);
       diagnostics?.warning(
-        'XFORM_CONFIG_UNKNOWN_KEY',
+        UNKNOWN_KEY,
         `unknown config key '${rawKey}'` + (suggestion ? ` — did you mean '${suggestion}'?` : ' (kept: macros can read it with config.get)'),
         locate(rawKey),
         suggestion ? `did you mean '${suggestion}'?` : undefined,

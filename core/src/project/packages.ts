@@ -5,12 +5,13 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { XformError, type DiagnosticBag } from '../errors.js';
+import { SofteningDiagnosticBag, XformError, type DiagnosticBag } from '../errors.js';
 import { PACKAGE_FILES } from '../packages/spec.js';
 import type { RenderFn } from './config-render.js';
 import { checkDuplicateFiles, checkSchemaEntries } from './cross-checks.js';
 import { discoverFiles, type DiscoveredFiles } from './discovery.js';
 import { DBT_PROJECT_FILE, PROJECT_FILE, parseProjectConfig } from './project-config.js';
+import { KEY_TYPO_CODES } from './node-config.js';
 import { parseSchemaFile } from './schema-yaml.js';
 import type { LoadedPackage, ProjectConfig, ProjectFile, SchemaFile } from './types.js';
 import type { YamlSource } from './yaml-doc.js';
@@ -65,7 +66,8 @@ export async function loadInstalledPackages(root: string, config: ProjectConfig,
       }
     }
     if (text === undefined) continue;
-    const pkgConfig = parseProjectConfig(text, bag, file, render);
+    // A package's misspelt keys are warnings: its author's to fix, they must not stop the user's build.
+    const pkgConfig = softened(bag, (soft) => parseProjectConfig(text, soft, file, render));
     if (!pkgConfig) continue;
     if (pkgConfig.name === config.name) {
       bag.error('XFORM_PACKAGE_NAME_CLASH', `the package in ${rel} has the root project's name '${config.name}'`, { file }, 'remove it from packages.yml and run xform deps');
@@ -84,7 +86,7 @@ export async function loadInstalledPackages(root: string, config: ProjectConfig,
     const schemaFiles: SchemaFile[] = [];
     for (const f of tagged.schemaYaml) {
       inputs?.onFile(f.absPath, f.contents);
-      const parsed = parseSchemaFile(f.contents, f.path, bag);
+      const parsed = softened(bag, (soft) => parseSchemaFile(f.contents, f.path, soft));
       if (parsed) schemaFiles.push({ ...parsed, packageName: pkgConfig.name, rootDir: f.rootDir, checksum: f.checksum });
     }
     checkDuplicateFiles(tagged, bag);
@@ -107,4 +109,12 @@ async function checkNothingMissing(root: string, installRel: string): Promise<vo
       hint: 'run xform deps',
     });
   }
+}
+
+/** Runs `parse` with a bag in which key typos are warnings, then hands every diagnostic on to `bag`. */
+function softened<T>(bag: DiagnosticBag, parse: (soft: DiagnosticBag) => T): T {
+  const soft = new SofteningDiagnosticBag(KEY_TYPO_CODES);
+  const result = parse(soft);
+  for (const d of soft.items) bag.add(d);
+  return result;
 }

@@ -100,13 +100,12 @@ describe('xform_project.yml', () => {
     ]);
   });
 
-  test('unknown keys are warnings with the closest valid key', () => {
-    const { config, bag } = parse('name: shop\nmodel-path: [src]\n');
-    expect(config?.modelPaths).toEqual(['models']);
-    expect(bag.errors).toEqual([]);
-    expect(bag.warnings).toEqual([
+  test('unknown keys are warnings; typos of a valid key are errors with that key', () => {
+    const { bag } = parse('name: shop\nmodel-path: [src]\nowner: ann\n');
+    expect(bag.warnings.map((d) => [d.code, d.message, d.location?.line])).toEqual([['XFORM_UNKNOWN_KEY', "unknown key 'owner' in the top level", 3]]);
+    expect(bag.errors).toEqual([
       {
-        severity: 'warning',
+        severity: 'error',
         code: 'XFORM_UNKNOWN_KEY',
         message: "unknown key 'model-path' in the top level — did you mean 'model-paths'?",
         location: { file: 'xform_project.yml', line: 2, column: 1, yamlPath: 'model-path' },
@@ -196,10 +195,15 @@ describe('folder config trees', () => {
     expect(resolveFolderConfig(tree, ['other_package', 'x'])).toEqual({ materialized: 'view' });
   });
 
-  test('config typos in a tree are warnings; wrong types are errors with the line', () => {
-    const { bag } = parse('name: shop\nmodels:\n  shop:\n    +materialised: view\n    +enabled: "no"\n');
-    expect(bag.warnings[0]).toMatchObject({ code: 'XFORM_CONFIG_UNKNOWN_KEY', hint: "did you mean 'materialized'?", location: { line: 4, yamlPath: 'models.shop.+materialised' } });
-    expect(bag.errors[0]).toMatchObject({ code: 'XFORM_CONFIG_INVALID', location: { line: 5, column: 5, yamlPath: 'models.shop.+enabled' } });
+  test('config typos in a tree are errors at their line; custom keys warn; wrong types are errors', () => {
+    const { bag } = parse('name: shop\nmodels:\n  shop:\n    +materialised: view\n    +enabled: "no"\n    +owner: ann\n');
+    expect(bag.errors[0]).toMatchObject({
+      code: 'XFORM_CONFIG_UNKNOWN_KEY',
+      message: "unknown config key '+materialised' — did you mean 'materialized'?",
+      location: { line: 4, yamlPath: 'models.shop.+materialised' },
+    });
+    expect(bag.errors[1]).toMatchObject({ code: 'XFORM_CONFIG_INVALID', location: { line: 5, column: 5, yamlPath: 'models.shop.+enabled' } });
+    expect(bag.warnings).toEqual([expect.objectContaining({ code: 'XFORM_CONFIG_UNKNOWN_KEY', message: "unknown config key '+owner' (kept: macros can read it with config.get)" })]);
   });
 
   test('a first level that is a near miss of the project name is warned about', () => {

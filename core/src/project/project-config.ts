@@ -108,7 +108,7 @@ export function parseProjectConfig(
     bag.error(INVALID, `${file} is empty: it needs at least a 'name'`, { file, line: 1, column: 1 });
     return undefined;
   }
-  const raw = validateYaml(projectSchema, { src, bag, errorCode: INVALID });
+  const raw = validateYaml(projectSchema, { src, bag, errorCode: INVALID, typosAreErrors: true });
   if (!raw) return undefined;
   const errorsBefore = bag.errors.length;
 

@@ -45,7 +45,7 @@ describe('schema YAML cache', () => {
   });
 
   it('never keeps a file that warned, so the warning shows on every load', async () => {
-    const p = await setup({ 'models/schema.yml': SCHEMA.replace('description', 'descripton') });
+    const p = await setup({ 'models/schema.yml': SCHEMA.replace('description', 'owner') });
     const first = await p.load(true);
     expect(first.project.diagnostics.map((d) => d.code)).toContain('XFORM_UNKNOWN_KEY');
     const second = await p.load(true);

@@ -82,20 +82,19 @@ describe('models, columns and tests', () => {
     ]);
   });
 
-  test('an unknown key is a warning naming file, line, key and the closest valid key', () => {
-    const { file, bag } = parse(lines('models:', '  - name: orders', '    desciption: x', '    columns:', '      - name: id', '        data_typ: int'));
-    expect(file!.models[0]!.description).toBe('');
-    expect(bag.errors).toEqual([]);
-    expect(bag.warnings).toEqual([
+  test('a misspelt key is an error naming file, line, key and the valid key it is a typo of', () => {
+    const { bag } = parse(lines('models:', '  - name: orders', '    desciption: x', '    columns:', '      - name: id', '        data_typ: int'));
+    expect(bag.warnings).toEqual([]);
+    expect(bag.errors).toEqual([
       {
-        severity: 'warning',
+        severity: 'error',
         code: 'XFORM_UNKNOWN_KEY',
         message: "unknown key 'desciption' in model 'orders' — did you mean 'description'?",
         location: { file: 'models/schema.yml', line: 3, column: 5, yamlPath: 'models[0].desciption' },
         hint: "did you mean 'description'?",
       },
       {
-        severity: 'warning',
+        severity: 'error',
         code: 'XFORM_UNKNOWN_KEY',
         message: "unknown key 'data_typ' in column 'id' of model 'orders' — did you mean 'data_type'?",
         location: { file: 'models/schema.yml', line: 6, column: 9, yamlPath: 'models[0].columns[0].data_typ' },
@@ -104,9 +103,43 @@ describe('models, columns and tests', () => {
     ]);
   });
 
-  test('unknown top-level keys warn; dbt-only sections are accepted silently', () => {
+  test('an unknown key that is no typo is a warning listing the valid keys, and is dropped', () => {
+    const { file, bag } = parse(lines('models:', '  - name: orders', '    owner: ann', '    columns:', '      - name: id', '        pii: true'));
+    expect(file!.models[0]!.columns.map((c) => c.name)).toEqual(['id']);
+    expect(bag.errors).toEqual([]);
+    expect(bag.warnings.map((d) => [d.message, d.location?.line, d.hint?.startsWith('valid keys: name, description')])).toEqual([
+      ["unknown key 'owner' in model 'orders'", 3, true],
+      ["unknown key 'pii' in column 'id' of model 'orders'", 6, true],
+    ]);
+  });
+
+  test.each([
+    ['colums', 'columns', "model 'orders'"],
+    ['tets', 'tests', "model 'orders'"],
+    ['data_test', 'data_tests', "model 'orders'"],
+    ['descripton', 'description', "model 'orders'"],
+  ])('%s: at model level is an error with did-you-mean', (typo, meant, where) => {
+    const { file, bag } = parse(lines('models:', '  - name: orders', `    ${typo}: []`));
+    expect(file).toBeUndefined();
+    expect(bag.errors.map((d) => [d.code, d.message, d.location?.line, d.hint])).toEqual([
+      ['XFORM_UNKNOWN_KEY', `unknown key '${typo}' in ${where} — did you mean '${meant}'?`, 3, `did you mean '${meant}'?`],
+    ]);
+  });
+
+  test('typos in columns and sources are errors too, every one reported', () => {
+    const { bag } = parse(
+      lines('sources:', '  - name: raw', '    tabels:', '      - name: orders', 'models:', '  - name: orders', '    columns:', '      - name: id', '        tets: [unique]'),
+    );
+    expect(bag.errors.map((d) => [d.message, d.location?.line])).toEqual([
+      ["unknown key 'tabels' in source 'raw' — did you mean 'tables'?", 3],
+      ["unknown key 'tets' in column 'id' of model 'orders' — did you mean 'tests'?", 9],
+    ]);
+  });
+
+  test('a misspelt top-level key is an error; dbt-only sections are accepted silently', () => {
     const { bag } = parse(lines('version: 2', 'exposures: []', 'metrics: []', 'semantic_models: []', 'macros: []', 'modles: []'));
-    expect(bag.warnings.map((d) => [d.message, d.location?.line])).toEqual([["unknown key 'modles' in the top level — did you mean 'models'?", 6]]);
+    expect(bag.warnings).toEqual([]);
+    expect(bag.errors.map((d) => [d.message, d.location?.line])).toEqual([["unknown key 'modles' in the top level — did you mean 'models'?", 6]]);
   });
 
   test('wrong types and missing required keys are errors with file, line and yamlPath', () => {

@@ -1,6 +1,7 @@
 /**
  * Schema YAML files (`models:`, `sources:`, `seeds:`, `snapshots:`, `unit_tests:`): validated with strict zod
- * schemas — unknown keys are warnings with a did-you-mean, wrong types and missing keys are errors at the
+ * schemas — unknown keys are warnings with a did-you-mean (errors when they are likely typos: `colums:`
+ * would drop every column test), wrong types and missing keys are errors at the
  * offending line — then turned into NodePatch / SourceDef / UnitTestDef with locations.
  */
 import { parse as parseCsv } from 'csv-parse/sync';
@@ -53,6 +54,7 @@ const patchSchema = z.strictObject({
   constraints,
   group: z.string().optional(),
   deprecation_date: accepted,
+  time_spine: accepted,
 });
 
 const rule = z.strictObject({ count: z.number().int().positive(), period: z.enum(['minute', 'hour', 'day']) });
@@ -66,6 +68,7 @@ const tableSchema = z.strictObject({
   identifier: z.string().optional(),
   description: text,
   loaded_at_field: text,
+  loaded_at_query: text,
   freshness,
   columns,
   tests: testList,
@@ -85,6 +88,7 @@ const sourceSchema = z.strictObject({
   schema: text,
   loader: text,
   loaded_at_field: text,
+  loaded_at_query: text,
   freshness,
   meta: mapping,
   tags,
@@ -143,9 +147,9 @@ export function parseSchemaFile(textValue: string, file: string, bag: Diagnostic
   if (!src) return undefined;
   const result: SchemaFile = { path: file, models: [], seeds: [], snapshots: [], sources: [], unitTests: [] };
   if (src.value === undefined) return result;
-  const raw = validateYaml(fileSchema, { src, bag, errorCode: INVALID });
-  if (!raw) return undefined;
   const errors = bag.errors.length;
+  const raw = validateYaml(fileSchema, { src, bag, errorCode: INVALID, typosAreErrors: true });
+  if (!raw) return undefined;
   const b = new Builder(src, bag);
   result.models = (raw.models ?? []).map((p, i) => b.patch(p, ['models', i]));
   result.seeds = (raw.seeds ?? []).map((p, i) => b.patch(p, ['seeds', i]));

@@ -5,7 +5,7 @@
  */
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
-import { didYouMean, type DiagnosticBag, type SourceLocation } from '../errors.js';
+import { didYouMean, likelyTypo, type DiagnosticBag, type SourceLocation } from '../errors.js';
 
 export type YamlPath = readonly (string | number)[];
 
@@ -161,12 +161,18 @@ export interface ValidateYamlOptions {
   isSecret?: (key: string) => boolean;
   /** Quote offending values in messages (`got 'x'`). Default true; profiles.yml turns it off. */
   quoteValues?: boolean;
+  /**
+   * Whether an unknown key that is a likely typo of a known one (`colums`, `tets`) is an error rather than a
+   * warning: a misspelt key silently drops what it holds (a model's column tests). Default false.
+   */
+  typosAreErrors?: boolean;
 }
 
 /**
  * Validates with a zod schema built from strict objects. Unknown keys become warnings with a did-you-mean
- * (and are dropped); wrong types and missing keys become errors at the offending node. Returns the parsed
- * data, or undefined when there were errors.
+ * (and are dropped) — errors, with `typosAreErrors`, when they are likely typos; wrong types and missing
+ * keys become errors at the offending node. Returns the parsed data, or undefined when there were errors
+ * other than typos.
  */
 export function validateYaml<T>(schema: z.ZodType<T>, options: ValidateYamlOptions): T | undefined {
   const { src, bag, errorCode } = options;
@@ -189,12 +195,19 @@ export function validateYaml<T>(schema: z.ZodType<T>, options: ValidateYamlOptio
       const known = objectKeysAt(schema, issue.path as (string | number)[]) ?? [];
       for (const key of issue.keys) {
         unknown.push({ path: issue.path as (string | number)[], key });
-        const suggestion = didYouMean(key, known);
         const where = describeYamlPath(src.value, path);
+        const location = src.locate([...path, key], 'key');
+        const typo = options.typosAreErrors === true ? likelyTypo(key, known) : undefined;
+        if (typo !== undefined) {
+          // Reported, dropped, and the rest still validated: every problem of the file shows at once.
+          bag.error('XFORM_UNKNOWN_KEY', `unknown key '${key}' in ${where} — did you mean '${typo}'?`, location, `did you mean '${typo}'?`);
+          continue;
+        }
+        const suggestion = didYouMean(key, known);
         bag.warning(
           'XFORM_UNKNOWN_KEY',
           `unknown key '${key}' in ${where}` + (suggestion ? ` — did you mean '${suggestion}'?` : ''),
-          src.locate([...path, key], 'key'),
+          location,
           suggestion ? `did you mean '${suggestion}'?` : `valid keys: ${known.join(', ')}`,
         );
       }

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { XformError, didYouMeanHint, type DiagnosticBag } from '../errors.js';
-import { mergeConfig, resolveFolderConfig } from '../project/index.js';
+import { mergeConfig, resolveFolderConfig, TEST_CONFIG_KEYS } from '../project/index.js';
 import type { ColumnTestDef, LoadedProject, NodePatch } from '../project/types.js';
 import type { ExecutableNode, GraphNode, SourceNode, TestNode } from '../graph/types.js';
 import type { NodeIndex } from '../graph/index.js';
@@ -158,6 +158,14 @@ function checkArguments(engine: TemplateEngine, macro: string, pkg: string, def:
       location: def.location,
       hint,
     });
+  }
+  // An argument the macro does not take fails its render anyway (as in dbt); say so at the YAML line, with
+  // the argument or test config key (`severty: warn` beside the arguments) it is probably a typo of.
+  const extra = info.catchKwargs ? [] : Object.keys(args).filter((k) => !info.arguments.includes(k));
+  if (extra.length > 0) {
+    const own = info.arguments.filter((a) => a !== 'model' && a !== 'column_name');
+    const hint = didYouMeanHint(extra[0]!, [...own, ...TEST_CONFIG_KEYS]) ?? (own.length > 0 ? `its arguments: ${own.join(', ')}` : `it takes no arguments; its config keys: ${TEST_CONFIG_KEYS.join(', ')}`);
+    throw new XformError('XFORM_TEST_ARGUMENT_UNKNOWN', `test '${testName}' on ${on} has no argument '${extra[0]}'`, { location: def.location, hint });
   }
   if (testName === 'accepted_values' && Array.isArray(args.values) && args.values.length === 0) {
     throw new XformError('XFORM_TEST_ARGUMENT_MISSING', `test 'accepted_values' on ${on} has an empty 'values' list`, {

@@ -70,6 +70,8 @@ export interface MacroInfo {
   arguments: string[];
   /** The arguments without a default value. */
   required: string[];
+  /** Whether it reads `kwargs`, and so takes keyword arguments it does not name. */
+  catchKwargs: boolean;
   /** The macro's source, from `{% macro` to `{% endmacro %}`. */
   sql: string;
 }
@@ -208,6 +210,7 @@ export class TemplateEngine {
         line: node.line,
         arguments: node.params.map((p) => p.name),
         required: node.params.filter((p) => p.default === null).map((p) => p.name),
+        catchKwargs: macro.catch_kwargs,
         sql: sliceSpan(lines, node),
       };
       this.macroInfo.set(macro, info);
