@@ -48,17 +48,21 @@ export function planAudits(compiled: CompiledProject, selected: ReadonlySet<stri
   for (const id of selected) {
     const test = manifest.nodes[id];
     if (!test || test.resource_type !== 'test') continue;
-    // Sources are not in manifest.nodes and never run: only the selected models and seeds count.
-    const deps = [...new Set(throughEphemerals((test as TestNode).depends_on.nodes))].filter((d) => selected.has(d) && manifest.nodes[d] !== undefined);
+    // Sources are not in manifest.nodes and never run: only models, seeds and snapshots count. Which model
+    // a test audits does not depend on the selection: all of them are looked at, selected or not.
+    const reads = [...new Set(throughEphemerals((test as TestNode).depends_on.nodes))].filter((d) => manifest.nodes[d] !== undefined);
     let owner: string | undefined = (test as TestNode).attached_node;
     if (owner === undefined || manifest.nodes[owner] === undefined) {
-      if (deps.length === 0) continue;
-      owner = deps.length === 1 ? deps[0] : deps.find((d) => deps.every((o) => o === d || !ancestors(o).has(d)));
+      if (reads.length === 0) continue;
+      owner = reads.length === 1 ? reads[0] : reads.find((d) => reads.every((o) => o === d || !ancestors(o).has(d)));
     }
     const o = owner;
     if (o === undefined || !selected.has(o) || !isAuditable(manifest.nodes[o])) continue;
-    // Nothing the test reads may be downstream of the model (that would wait on the model itself).
-    if (deps.some((d) => d !== o && ancestors(d).has(o))) continue;
+    // Nothing the test reads may be downstream of the model, selected or not: a selected one would wait on the
+    // model itself, and an unselected one still holds what was built from the previous version of the model.
+    if (reads.some((d) => d !== o && ancestors(d).has(o))) continue;
+    // What else it reads and is selected must be built before the audit; the rest is already in the target.
+    const deps = reads.filter((d) => selected.has(d));
     for (const d of deps) {
       if (d === o || ancestors(o).has(d)) continue;
       let wait = waitFor.get(o);

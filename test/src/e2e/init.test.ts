@@ -119,6 +119,13 @@ describe('xform init', () => {
     expect(again.code, again.output).toBe(0);
     expect(again.output).toMatch(/Done: \d+ ok, 0 error, 0 failed tests/);
     expect(await duckRows(file, root, 'select count(*) as n, count(distinct order_id) as d from main.slv_orders')).toEqual([{ n: 12, d: 12 }]);
+
+    // Building the incremental model alone: the singular test that also reads the gold model downstream of it
+    // runs after it is published (as dbt runs it), not as an audit of the three days of rows it merges.
+    const alone = await runXform(['build', '-s', 'slv_orders'], { cwd: root });
+    expect(alone.code, alone.stdout + alone.stderr).toBe(0);
+    expect(alone.stdout).toMatch(/PASS\s+test\s+assert_revenue_matches_orders/);
+    expect(alone.stdout).toMatch(/Completed successfully/);
   });
 
   it('never asks, even in a terminal, when given a name and --adapter', async () => {
