@@ -33,4 +33,46 @@ describe('layeredLayout', () => {
     expect(layout.x).toHaveLength(n);
     expect(layout.y.every((y) => Number.isFinite(y) && y >= 0)).toBe(true);
   });
+
+  it('starts every box on a whole row, so the gap under a row is free in every column', () => {
+    // Columns of 1, 2 and 4 nodes: centring would put the short ones half a row off.
+    const layout = layeredLayout({ lanes: [0, 1, 1, 2, 2, 2, 2], parents: [[], [0], [0], [1], [1], [2], [2]] }, { rowHeight: 44 });
+    for (const y of layout.y) expect(y % 44).toBe(0);
+  });
+
+  it('wraps a column taller than maxRows into a grid instead of a sliver', () => {
+    // 4,000 staging models that all read one source: one column of 4,000 without a limit.
+    const n = 4001;
+    const parents = Array.from({ length: n }, (_, i) => (i === 0 ? [] : [0]));
+    const lanes = parents.map((_, i) => (i === 0 ? 0 : 1));
+    const tall = layeredLayout({ lanes, parents });
+    expect(tall.height / tall.width).toBeGreaterThan(100);
+    const wrapped = layeredLayout({ lanes, parents }, { maxRows: 100 });
+    expect(wrapped.height).toBe(100 * 44);
+    expect(new Set(wrapped.x.slice(1)).size).toBe(40);
+    expect(wrapped.width / wrapped.height).toBeGreaterThan(1);
+    // No two boxes share a place.
+    expect(new Set(wrapped.x.map((x, i) => `${x}:${wrapped.y[i]}`)).size).toBe(n);
+    const lane = wrapped.lanes.find((l) => l.lane === 1)!;
+    expect(Math.max(...wrapped.x) + 200).toBeLessThanOrEqual(lane.x1);
+  });
+
+  it('keeps each group in its own band of the lane, with a free row between bands', () => {
+    // Lane 1 holds groups 1 and 2, interleaved in the input, each reading both sources.
+    const lanes = [0, 0, 1, 1, 1, 1, 1, 1];
+    const groups = [0, 0, 1, 2, 1, 2, 1, 2];
+    const parents = [[], [], [0, 1], [0, 1], [2], [3], [4], [5]];
+    const layout = layeredLayout({ lanes, parents, groups }, { rowHeight: 44 });
+    const bands = layout.bands!;
+    expect(bands.map((b) => b.group).sort()).toEqual([0, 1, 2]);
+    const [b1, b2] = [bands.find((b) => b.group === 1)!, bands.find((b) => b.group === 2)!];
+    // Bands do not overlap, and a whole row separates them.
+    expect(b1.y1 + 44).toBeLessThanOrEqual(b2.y0);
+    for (let i = 0; i < lanes.length; i++) {
+      const b = bands.find((x) => x.group === groups[i])!;
+      expect(layout.y[i]).toBeGreaterThanOrEqual(b.y0);
+      expect(layout.y[i]! + 36).toBeLessThanOrEqual(b.y1);
+      expect(layout.y[i]! % 44).toBe(0);
+    }
+  });
 });

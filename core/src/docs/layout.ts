@@ -2,7 +2,8 @@
  * Left-to-right layered layout in swimlanes (sources/seeds, then each layer in order). Within a lane a node
  * sits one column right of its deepest parent in the same lane; within a column nodes are ordered by the
  * mean position of their parents (a few barycenter sweeps) so that edges mostly run straight. Linear in
- * nodes + edges per sweep, so a 10,000-node project lays out in milliseconds. Pure (no Node.js imports):
+ * nodes + edges per sweep, so a 10,000-node project lays out in milliseconds. Every box starts on a whole
+ * row, so the gap under each row is free in every column: edges that skip columns run along those gaps. Pure (no Node.js imports):
  * the docs site bundles this same file to lay out focus views and the grouped overview in the browser.
  */
 
@@ -13,6 +14,12 @@ export interface LayoutInput {
   parents: number[][];
   /** Node heights in rows (default 1 each): groups in the overview are taller. */
   rows?: number[];
+  /**
+   * Group (folder) of each node. When given, every group is a horizontal band of its lane: its nodes sit
+   * together in each column, bands keep one empty row between them, and `LayoutResult.bands` gives each
+   * band's box (the clusters drawn when zoomed out).
+   */
+  groups?: number[];
 }
 
 export interface LayoutOptions {
@@ -24,6 +31,11 @@ export interface LayoutOptions {
   columnGap?: number;
   /** Horizontal space between the last column of a lane and the first of the next. Default 120. */
   laneGap?: number;
+  /**
+   * Most rows in one column; a taller column wraps into side-by-side columns so that a folder of 4,000
+   * models opens as a grid rather than a 1-pixel sliver. Default: no limit. Ignored with `groups`.
+   */
+  maxRows?: number;
 }
 
 export interface LaneBox {
@@ -38,8 +50,19 @@ export interface LayoutResult {
   y: number[];
   /** Horizontal extent of each lane holding nodes. */
   lanes: LaneBox[];
+  /** One box per group and lane holding nodes, when `LayoutInput.groups` is given. */
+  bands?: Band[];
   width: number;
   height: number;
+}
+
+export interface Band {
+  group: number;
+  lane: number;
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
 }
 
 /** Kahn's order; nodes on a cycle (which a valid project has none of) are appended in input order. */
@@ -73,6 +96,8 @@ export function layeredLayout(input: LayoutInput, options: LayoutOptions = {}): 
   const laneGap = options.laneGap ?? 120;
   const n = input.lanes.length;
   const rows = input.rows ?? new Array<number>(n).fill(1);
+  const groups = input.groups;
+  const maxRows = groups ? Infinity : Math.max(1, options.maxRows ?? Infinity);
   const order = topologicalOrder(input.parents);
 
   // Column inside the lane: one right of the deepest same-lane parent.
@@ -85,40 +110,70 @@ export function layeredLayout(input: LayoutInput, options: LayoutOptions = {}): 
   const laneIds = [...new Set(input.lanes)].sort((a, b) => a - b);
   const laneWidth = new Map<number, number>();
   for (let i = 0; i < n; i++) laneWidth.set(input.lanes[i]!, Math.max(laneWidth.get(input.lanes[i]!) ?? 0, sub[i]! + 1));
-  const lanes: LaneBox[] = [];
   const columnBase = new Map<number, number>();
-  let x = 0;
+  const columnLane: number[] = [];
   let columns = 0;
   for (const lane of laneIds) {
-    const w = laneWidth.get(lane)!;
-    // Lanes touch; nodes keep half a lane gap from each edge of their lane.
-    const x1 = x + w * nodeWidth + (w - 1) * columnGap + laneGap;
-    lanes.push({ lane, x0: x, x1 });
     columnBase.set(lane, columns);
-    columns += w;
-    x = x1;
+    for (let s = 0; s < laneWidth.get(lane)!; s++) columnLane.push(lane);
+    columns += laneWidth.get(lane)!;
   }
   const colOf = new Int32Array(n);
-  const colX: number[] = [];
-  for (const lane of laneIds) {
-    const base = columnBase.get(lane)!;
-    const box = lanes.find((b) => b.lane === lane)!;
-    for (let s = 0; s < laneWidth.get(lane)!; s++) colX[base + s] = box.x0 + laneGap / 2 + s * (nodeWidth + columnGap);
-  }
   const members: number[][] = Array.from({ length: columns }, () => []);
-  for (const i of order) {
-    colOf[i] = columnBase.get(input.lanes[i]!)! + sub[i]!;
-  }
+  for (let i = 0; i < n; i++) colOf[i] = columnBase.get(input.lanes[i]!)! + sub[i]!;
   // Initial order: input order (callers sort by folder and name).
   for (let i = 0; i < n; i++) members[colOf[i]!]!.push(i);
 
+  // Where each column's first row goes: centred on the tallest column, or, with groups, the top of each
+  // group's band. Whole rows only, so that the gaps between rows line up across columns.
+  const heights = members.map((m) => Math.min(maxRows, m.reduce((h, i) => h + rows[i]!, 0)));
+  const groupRank = new Map<number, number>();
+  const bandTop = new Map<string, number>();
+  const bandRows = new Map<string, number>();
+  const bandKey = (lane: number, g: number) => `${lane}:${g}`;
+  let tallest = heights.reduce((a, b) => Math.max(a, b), 0);
+  if (groups) {
+    for (const g of groups) if (!groupRank.has(g)) groupRank.set(g, groupRank.size);
+    for (let c = 0; c < columns; c++) {
+      const count = new Map<number, number>();
+      for (const i of members[c]!) count.set(groups[i]!, (count.get(groups[i]!) ?? 0) + rows[i]!);
+      for (const [g, r] of count) {
+        const k = bandKey(columnLane[c]!, g);
+        bandRows.set(k, Math.max(bandRows.get(k) ?? 0, r));
+      }
+    }
+    const laneRows = new Map<number, number>();
+    const inOrder = [...bandRows.keys()].sort((a, b) => groupRank.get(Number(a.split(':')[1]))! - groupRank.get(Number(b.split(':')[1]))!);
+    for (const k of inOrder) {
+      const lane = Number(k.split(':')[0]);
+      const top = laneRows.get(lane) ?? 0;
+      bandTop.set(k, top);
+      laneRows.set(lane, top + bandRows.get(k)! + 1);
+    }
+    tallest = Math.max(0, ...[...laneRows.values()].map((r) => r - 1));
+    const laneOffset = new Map([...laneRows].map(([lane, r]) => [lane, Math.floor((tallest - (r - 1)) / 2)]));
+    for (const [k, top] of bandTop) bandTop.set(k, top + laneOffset.get(Number(k.split(':')[0]))!);
+  }
   const y = new Array<number>(n).fill(0);
-  const heights = members.map((m) => m.reduce((h, i) => h + rows[i]!, 0));
-  const tallest = heights.reduce((a, b) => Math.max(a, b), 0);
-  // Columns are centred vertically: short columns sit in the middle of the tallest one.
   const placeColumn = (c: number) => {
-    let r = (tallest - heights[c]!) / 2;
+    if (!groups) {
+      let r = Math.floor((tallest - heights[c]!) / 2);
+      let top = r;
+      for (const i of members[c]!) {
+        if (r - top >= maxRows) r = top = Math.floor((tallest - heights[c]!) / 2);
+        y[i] = r * rowHeight;
+        r += rows[i]!;
+      }
+      return;
+    }
+    const lane = columnLane[c]!;
+    let current = -1;
+    let r = 0;
     for (const i of members[c]!) {
+      if (groups[i] !== current) {
+        current = groups[i]!;
+        r = bandTop.get(bandKey(lane, current))!;
+      }
       y[i] = r * rowHeight;
       r += rows[i]!;
     }
@@ -139,7 +194,8 @@ export function layeredLayout(input: LayoutInput, options: LayoutOptions = {}): 
       }
       key[i] = count ? sum / count : y[i]!;
     }
-    m.sort((a, b) => key[a]! - key[b]!);
+    if (groups) m.sort((a, b) => groupRank.get(groups[a]!)! - groupRank.get(groups[b]!)! || key[a]! - key[b]!);
+    else m.sort((a, b) => key[a]! - key[b]!);
     placeColumn(c);
   };
   for (let pass = 0; pass < 3; pass++) {
@@ -147,9 +203,47 @@ export function layeredLayout(input: LayoutInput, options: LayoutOptions = {}): 
     for (let c = columns - 2; c >= 0; c--) sweep(c, children);
   }
   for (let c = 1; c < columns; c++) sweep(c, input.parents);
-  const height = tallest * rowHeight;
+
+  // x: a wrapped column takes as many column widths as it has pieces.
+  const colX: number[] = [];
+  const lanes: LaneBox[] = [];
+  let x = 0;
+  for (const lane of laneIds) {
+    const base = columnBase.get(lane)!;
+    let cx = x + laneGap / 2;
+    for (let s = 0; s < laneWidth.get(lane)!; s++) {
+      colX[base + s] = cx;
+      const pieces = Math.max(1, Math.ceil(members[base + s]!.length / maxRows));
+      cx += pieces * (nodeWidth + columnGap);
+    }
+    // Lanes touch; nodes keep half a lane gap from each edge of their lane.
+    const x1 = cx - columnGap + laneGap / 2;
+    lanes.push({ lane, x0: x, x1 });
+    x = x1;
+  }
   const xs = new Array<number>(n);
-  for (let i = 0; i < n; i++) xs[i] = colX[colOf[i]!]!;
-  const width = lanes.length ? lanes[lanes.length - 1]!.x1 : 0;
-  return { x: xs, y, lanes, width, height };
+  for (let c = 0; c < columns; c++) {
+    members[c]!.forEach((i, k) => (xs[i] = colX[c]! + Math.floor(k / maxRows) * (nodeWidth + columnGap)));
+  }
+  const result: LayoutResult = { x: xs, y, lanes, width: lanes.length ? lanes[lanes.length - 1]!.x1 : 0, height: tallest * rowHeight };
+  if (groups) result.bands = bandsOf(groups, input.lanes, xs, y, rows, nodeWidth, rowHeight);
+  return result;
+}
+
+function bandsOf(groups: number[], lanes: number[], x: number[], y: number[], rows: number[], nodeWidth: number, rowHeight: number): Band[] {
+  const bands = new Map<string, Band>();
+  for (let i = 0; i < groups.length; i++) {
+    const k = `${lanes[i]}:${groups[i]}`;
+    const b = bands.get(k);
+    const x1 = x[i]! + nodeWidth;
+    const y1 = y[i]! + rows[i]! * rowHeight;
+    if (!b) bands.set(k, { group: groups[i]!, lane: lanes[i]!, x0: x[i]!, y0: y[i]!, x1, y1 });
+    else {
+      b.x0 = Math.min(b.x0, x[i]!);
+      b.y0 = Math.min(b.y0, y[i]!);
+      b.x1 = Math.max(b.x1, x1);
+      b.y1 = Math.max(b.y1, y1);
+    }
+  }
+  return [...bands.values()];
 }

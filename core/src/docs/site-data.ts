@@ -167,7 +167,8 @@ export function buildSiteData(manifest: Manifest, options: BuildSiteDataOptions 
     }
   }
 
-  const layout = layeredLayout({ lanes: withLane.map((w) => w.lane), parents });
+  const groupIds = withLane.map(({ lane, folder }) => groupOf(lane, folder));
+  const layout = layeredLayout({ lanes: withLane.map((w) => w.lane), parents, groups: groupIds });
 
   const toRefs = (sources: { node: string; column: string }[]): ColumnRef[] =>
     sources.flatMap((s) => {
@@ -178,7 +179,7 @@ export function buildSiteData(manifest: Manifest, options: BuildSiteDataOptions 
   const nodes: SiteNode[] = [];
   const chunks: SiteDetail[][] = [];
   const siteLineage: SiteLineage = [];
-  withLane.forEach(({ node, lane, folder }, i) => {
+  withLane.forEach(({ node, lane }, i) => {
     const lineage = lineages[i];
     const names = columnNames[i]!;
     const nodeTests = testsOf.get(node.unique_id) ?? [];
@@ -197,7 +198,8 @@ export function buildSiteData(manifest: Manifest, options: BuildSiteDataOptions 
       type: node.resource_type,
       mat: node.resource_type === 'model' || node.resource_type === 'snapshot' ? String(node.config.materialized ?? 'view') : node.resource_type,
       lane,
-      group: groupOf(lane, folder),
+      group: groupIds[i]!,
+      path: node.original_file_path,
       x: Math.round(layout.x[i]!),
       y: Math.round(layout.y[i]!),
       parents: parents[i]!,
@@ -248,6 +250,7 @@ export function buildSiteData(manifest: Manifest, options: BuildSiteDataOptions 
       adapter: manifest.metadata.adapter_type,
       lanes,
       laneBoxes: layout.lanes,
+      bands: layout.bands ?? [],
       width: layout.width,
       height: layout.height,
       groups,

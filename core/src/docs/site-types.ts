@@ -17,6 +17,8 @@ export interface SiteNode {
   mat: string;
   lane: number;
   group: number;
+  /** File the node is defined in, relative to the project root (for `path:` selectors). */
+  path: string;
   /** Top-left corner in the full graph. */
   x: number;
   y: number;
@@ -76,6 +78,8 @@ export interface SiteGraph {
   /** Lane names, left to right. */
   lanes: string[];
   laneBoxes: { lane: number; x0: number; x1: number }[];
+  /** Box of each group (folder) in each lane of the full graph: the clusters drawn when zoomed out. */
+  bands: { group: number; lane: number; x0: number; y0: number; x1: number; y1: number }[];
   width: number;
   height: number;
   groups: SiteGroup[];
