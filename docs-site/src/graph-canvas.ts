@@ -5,7 +5,9 @@
  */
 import type { DocsData } from './data.ts';
 import { colorOf, laneTint, STATUS_COLORS } from './colors.ts';
-import type { View, ViewBox } from './views.ts';
+import { detailLevel, routeClusterEdge, routeEdge, routePieces, traceArrow, traceRoute, type DetailLevel, type Route } from './routing.ts';
+import { SpatialGrid } from './spatial.ts';
+import type { Cluster, View, ViewBox } from './views.ts';
 
 export interface Highlight {
   selected?: number;
@@ -20,10 +22,69 @@ export interface CanvasEvents {
   onHover(box: ViewBox | undefined, clientX: number, clientY: number): void;
 }
 
+export interface DrawStats {
+  level: DetailLevel;
+  /** Node or group boxes, edges, arrowheads, labels and folder clusters drawn in the last frame. */
+  boxes: number;
+  edges: number;
+  arrows: number;
+  labels: number;
+  clusters: number;
+  /** Time the frame's drawing calls took. */
+  ms: number;
+}
+
 const MIN_SCALE = 0.01;
 const MAX_SCALE = 2.5;
-/** Smallest scale at which node labels are drawn. */
+/** Scale small views open at, so that their labels read. */
 const READABLE = 0.5;
+/** Cell of the spatial index, in graph units: a few boxes wide. */
+const CELL = 600;
+
+interface ViewIndex {
+  boxGrid: SpatialGrid;
+  edgeGrid: SpatialGrid;
+  routes: Route[];
+  maxWeight: number;
+  /** Edges between clusters: [from cluster, to cluster, node edges, route]. */
+  clusterEdges: [number, number, number, Route][];
+  maxClusterWeight: number;
+}
+
+/** Spatial indexes of a view's boxes and routed edges, and its edges summed per pair of clusters. */
+function buildIndex(view: View, groupOfNode: (node: number) => number): ViewIndex {
+  const boxGrid = new SpatialGrid(CELL, view.boxes.length);
+  view.boxes.forEach((b, k) => boxGrid.insert(k, b.x, b.y, b.x + b.w, b.y + b.h));
+  const edgeGrid = new SpatialGrid(CELL, view.edges.length);
+  let maxWeight = 1;
+  const routes = view.edges.map(([a, b, weight], e) => {
+    maxWeight = Math.max(maxWeight, weight);
+    const r = routeEdge(view.boxes[a]!, view.boxes[b]!, view.rowHeight);
+    for (const [x0, y0, x1, y1] of routePieces(r)) edgeGrid.insert(e, x0, y0, x1, y1);
+    return r;
+  });
+  const clusterEdges: ViewIndex['clusterEdges'] = [];
+  let maxClusterWeight = 1;
+  if (view.clusters) {
+    const clusterOfGroup = new Map(view.clusters.map((c, k) => [c.ref, k]));
+    const clusterOfBox = view.boxes.map((b) => (b.kind === 'node' ? clusterOfGroup.get(groupOfNode(b.ref)) : undefined));
+    const sums = new Map<number, number>();
+    for (const [a, b] of view.edges) {
+      const ca = clusterOfBox[a];
+      const cb = clusterOfBox[b];
+      if (ca === undefined || cb === undefined || ca === cb) continue;
+      const key = ca * view.clusters.length + cb;
+      sums.set(key, (sums.get(key) ?? 0) + 1);
+    }
+    for (const [key, weight] of sums) {
+      const a = Math.floor(key / view.clusters.length);
+      const b = key % view.clusters.length;
+      maxClusterWeight = Math.max(maxClusterWeight, weight);
+      clusterEdges.push([a, b, weight, routeClusterEdge(view.clusters[a]!, view.clusters[b]!)]);
+    }
+  }
+  return { boxGrid, edgeGrid, routes, maxWeight, clusterEdges, maxClusterWeight };
+}
 
 export class GraphCanvas {
   private view?: View;
@@ -205,8 +266,14 @@ export class GraphCanvas {
     const rect = this.canvas.getBoundingClientRect();
     const x = (e.clientX - rect.left - this.tx) / this.scale;
     const y = (e.clientY - rect.top - this.ty) / this.scale;
-    for (const b of this.view.boxes) if (x >= b.x && x <= b.x + b.w && y >= b.y && y <= b.y + b.h) return b;
-    return undefined;
+    const inside = (b: ViewBox) => x >= b.x && x <= b.x + b.w && y >= b.y && y <= b.y + b.h;
+    if (detailLevel(this.scale, this.view.clusters !== undefined) === 'clusters') return this.view.clusters!.find(inside);
+    let found: ViewBox | undefined;
+    this.indexOf(this.view).boxGrid.search(x, y, x, y, (k) => {
+      const b = this.view!.boxes[k]!;
+      if (!found && inside(b)) found = b;
+    });
+    return found;
   }
 
   requestDraw(): void {
@@ -217,7 +284,35 @@ export class GraphCanvas {
     });
   }
 
+  /** What the last frame drew, and how long it took (for the browser tests and the benchmark). */
+  get stats(): DrawStats {
+    return this.lastStats;
+  }
+
+  /** Zooms to `scale` around a point of the graph (graph units), for tests and the benchmark. */
+  zoomTo(scale: number, gx: number, gy: number): void {
+    this.refit = undefined;
+    this.scale = Math.min(MAX_SCALE, Math.max(MIN_SCALE, scale));
+    this.tx = this.canvas.clientWidth / 2 - gx * this.scale;
+    this.ty = this.canvas.clientHeight / 2 - gy * this.scale;
+    this.requestDraw();
+  }
+
+  panBy(dx: number, dy: number): void {
+    this.refit = undefined;
+    this.tx += dx;
+    this.ty += dy;
+    this.requestDraw();
+  }
+
+  get transform(): { scale: number; tx: number; ty: number } {
+    return { scale: this.scale, tx: this.tx, ty: this.ty };
+  }
+
+  private lastStats: DrawStats = { level: 'boxes', boxes: 0, edges: 0, arrows: 0, labels: 0, clusters: 0, ms: 0 };
+
   private draw(): void {
+    const started = performance.now();
     const { ctx, view } = this;
     const dpr = window.devicePixelRatio || 1;
     const w = this.canvas.width / dpr;
@@ -231,70 +326,162 @@ export class GraphCanvas {
     const top = -this.ty / s;
     const right = left + w / s;
     const bottom = top + h / s;
-
-    // Swimlanes, with their titles pinned to the top of the screen.
-    view.lanes.forEach((lane) => {
-      const name = this.data.graph.lanes[lane.lane] ?? '';
-      const [bg, fg] = laneTint(name, lane.lane);
-      const x0 = lane.x0 * s + this.tx;
-      const x1 = lane.x1 * s + this.tx;
-      if (x1 < 0 || x0 > w) return;
-      ctx.fillStyle = bg;
-      ctx.fillRect(x0, 0, x1 - x0, h);
-      ctx.fillStyle = fg;
-      ctx.font = '600 12px Inter, system-ui, sans-serif';
-      ctx.textAlign = 'center';
-      ctx.fillText(name.toUpperCase(), Math.min(Math.max((x0 + x1) / 2, x0 + 60), x1 - 60), 22);
-      ctx.textAlign = 'left';
-    });
+    const stats: DrawStats = { level: detailLevel(s, view.clusters !== undefined), boxes: 0, edges: 0, arrows: 0, labels: 0, clusters: 0, ms: 0 };
+    this.drawLanes(view, w, h);
 
     ctx.setTransform(dpr * s, 0, 0, dpr * s, dpr * this.tx, dpr * this.ty);
+    if (stats.level === 'clusters') this.drawClusters(view, left, top, right, bottom, stats);
+    else this.drawNodes(view, left, top, right, bottom, stats);
+    ctx.globalAlpha = 1;
+    stats.ms = performance.now() - started;
+    this.lastStats = stats;
+  }
+
+  /** Swimlanes, with their titles pinned to the top of the screen, cut to the lane's width so they never overlap. */
+  private drawLanes(view: View, w: number, h: number): void {
+    const { ctx } = this;
+    ctx.font = '600 12px Inter, system-ui, sans-serif';
+    for (const lane of view.lanes) {
+      const name = (this.data.graph.lanes[lane.lane] ?? '').toUpperCase();
+      const [bg, fg] = laneTint(name.toLowerCase(), lane.lane);
+      const x0 = lane.x0 * this.scale + this.tx;
+      const x1 = lane.x1 * this.scale + this.tx;
+      if (x1 < 0 || x0 > w) continue;
+      ctx.fillStyle = bg;
+      ctx.fillRect(x0, 0, x1 - x0, h);
+      const room = x1 - x0 - 16;
+      if (room < 24) continue;
+      const text = clip(ctx, name, room);
+      const tw = ctx.measureText(text).width;
+      ctx.fillStyle = fg;
+      ctx.fillText(text, Math.min(Math.max((Math.max(x0, 0) + Math.min(x1, w)) / 2 - tw / 2, x0 + 8), x1 - 8 - tw), 22);
+    }
+  }
+
+  private indexOf(view: View): ViewIndex {
+    let index = this.indexes.get(view);
+    if (!index) this.indexes.set(view, (index = buildIndex(view, (n) => this.data.nodes[n]!.group)));
+    return index;
+  }
+
+  private readonly indexes = new WeakMap<View, ViewIndex>();
+
+  private drawNodes(view: View, left: number, top: number, right: number, bottom: number, stats: DrawStats): void {
+    const { ctx } = this;
+    const s = this.scale;
+    const index = this.indexOf(view);
     const hl = this.highlight;
     const dimming = hl.related !== undefined;
     const bright = (b: ViewBox) => !dimming || (b.kind === 'node' && hl.related!.has(b.ref));
-
-    // Edges: plain first, highlighted on top.
-    const maxWeight = view.edges.reduce((m, e) => Math.max(m, e[2]), 1);
+    const edges: number[] = [];
+    index.edgeGrid.search(left, top, right, bottom, (e) => edges.push(e));
+    // Edges: plain first, highlighted on top; each ends in an arrowhead at its target when that is on screen.
+    const arrow = Math.min(7 / s, 24);
     const drawEdges = (highlighted: boolean) => {
+      const heads: Route[] = [];
       ctx.beginPath();
-      for (const [a, b, weight] of view.edges) {
-        const from = view.boxes[a]!;
-        const to = view.boxes[b]!;
-        const on = dimming && bright(from) && bright(to);
+      for (const e of edges) {
+        const [a, b, weight] = view.edges[e]!;
+        const on = dimming && bright(view.boxes[a]!) && bright(view.boxes[b]!);
         if (on !== highlighted) continue;
-        const x1 = from.x + from.w;
-        const y1 = from.y + from.h / 2;
-        const x2 = to.x;
-        const y2 = to.y + to.h / 2;
-        if (Math.max(x1, x2) < left || Math.min(x1, x2) > right || Math.max(y1, y2) < top || Math.min(y1, y2) > bottom) continue;
-        if (maxWeight > 1 && !highlighted) {
+        if (index.maxWeight > 1 && !highlighted) {
           ctx.stroke();
           ctx.beginPath();
-          ctx.lineWidth = (1 + 5 * Math.sqrt(weight / maxWeight)) / Math.max(s, 0.4);
+          ctx.lineWidth = (1 + 5 * Math.sqrt(weight / index.maxWeight)) / Math.max(s, 0.4);
         }
-        const mid = (x1 + x2) / 2;
-        ctx.moveTo(x1, y1);
-        ctx.bezierCurveTo(mid, y1, mid, y2, x2, y2);
+        const r = index.routes[e]!;
+        traceRoute(ctx, r);
+        stats.edges++;
+        if (r.x2 >= left && r.x2 <= right && r.y2 >= top && r.y2 <= bottom) heads.push(r);
       }
       ctx.stroke();
+      ctx.fillStyle = ctx.strokeStyle;
+      ctx.beginPath();
+      for (const r of heads) traceArrow(ctx, r, arrow);
+      ctx.fill();
+      stats.arrows += heads.length;
     };
     ctx.lineWidth = 1.2 / Math.max(s, 0.3);
-    ctx.strokeStyle = dimming ? 'rgba(148,163,184,0.25)' : '#b6c2d2';
+    ctx.strokeStyle = dimming ? 'rgba(148,163,184,0.25)' : '#94a3b8';
     drawEdges(false);
     if (dimming) {
       ctx.lineWidth = 2.2 / Math.max(s, 0.3);
       ctx.strokeStyle = hl.columns ? '#f97316' : '#6366f1';
       drawEdges(true);
     }
-
-    const detailed = s >= 0.3;
-    for (const b of view.boxes) {
-      if (b.x + b.w < left || b.x > right || b.y + b.h < top || b.y > bottom) continue;
+    index.boxGrid.search(left, top, right, bottom, (k) => {
+      const b = view.boxes[k]!;
+      if (b.x + b.w < left || b.x > right || b.y + b.h < top || b.y > bottom) return;
       ctx.globalAlpha = bright(b) ? 1 : 0.22;
+      // Overview cards carry 14 px titles, legible a little further out than node names.
+      const detailed = b.kind === 'group' ? s >= 0.3 : stats.level === 'labels';
       if (b.kind === 'group') this.drawGroup(b, detailed);
       else this.drawNode(b, detailed);
+      stats.boxes++;
+      if (detailed) stats.labels++;
+    });
+  }
+
+  /** Far out: one box per folder with its node count, and one edge per pair of folders, as wide as the edges it stands for. */
+  private drawClusters(view: View, left: number, top: number, right: number, bottom: number, stats: DrawStats): void {
+    const { ctx } = this;
+    const s = this.scale;
+    const index = this.indexOf(view);
+    const clusters = view.clusters!;
+    const hl = this.highlight;
+    const litGroups = hl.related ? new Set([...hl.related].map((n) => this.data.nodes[n]!.group)) : undefined;
+    const arrow = 7 / s;
+    ctx.strokeStyle = '#94a3b8';
+    ctx.fillStyle = '#94a3b8';
+    for (const [a, b, weight, r] of index.clusterEdges) {
+      if (Math.max(r.x1, r.x2) < left || Math.min(r.x1, r.x2) > right || Math.max(r.y1, r.y2) < top || Math.min(r.y1, r.y2) > bottom) continue;
+      ctx.globalAlpha = !litGroups || (litGroups.has(clusters[a]!.ref) && litGroups.has(clusters[b]!.ref)) ? 0.7 : 0.12;
+      ctx.lineWidth = (0.8 + 4 * Math.sqrt(weight / index.maxClusterWeight)) / s;
+      ctx.beginPath();
+      traceRoute(ctx, r);
+      ctx.stroke();
+      stats.edges++;
+      if (r.x2 < left || r.x2 > right || r.y2 < top || r.y2 > bottom) continue;
+      ctx.beginPath();
+      traceArrow(ctx, r, arrow);
+      ctx.fill();
+      stats.arrows++;
     }
-    ctx.globalAlpha = 1;
+    const labels: Cluster[] = [];
+    for (const c of clusters) {
+      if (c.x + c.w < left || c.x > right || c.y + c.h < top || c.y > bottom) continue;
+      ctx.globalAlpha = !litGroups || litGroups.has(c.ref) ? 1 : 0.22;
+      const { color } = this.groupSummary(c.ref);
+      ctx.fillStyle = '#ffffff';
+      ctx.strokeStyle = '#cbd5e1';
+      ctx.lineWidth = 1 / s;
+      ctx.beginPath();
+      ctx.rect(c.x, c.y, c.w, c.h);
+      ctx.fill();
+      ctx.stroke();
+      ctx.fillStyle = color;
+      ctx.fillRect(c.x, c.y, Math.min(c.w, 5 / s), c.h);
+      stats.clusters++;
+      if (c.w * s >= 60 && c.h * s >= 16) labels.push(c);
+    }
+    // Labels in screen pixels, so that they read the same at every zoom.
+    const dpr = window.devicePixelRatio || 1;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    for (const c of labels) {
+      ctx.globalAlpha = !litGroups || litGroups.has(c.ref) ? 1 : 0.3;
+      const x = c.x * s + this.tx + 10;
+      const y = c.y * s + this.ty;
+      const room = c.w * s - 16;
+      ctx.fillStyle = '#0f172a';
+      ctx.font = '600 12px Inter, system-ui, sans-serif';
+      ctx.fillText(clip(ctx, this.data.graph.groups[c.ref]!.name, room), x, y + Math.min(15, c.h * s - 3));
+      if (c.h * s >= 32) {
+        ctx.fillStyle = '#64748b';
+        ctx.font = '11px Inter, system-ui, sans-serif';
+        ctx.fillText(clip(ctx, `${c.count.toLocaleString('en-US')} node${c.count === 1 ? '' : 's'}`, room), x, y + 29);
+      }
+      stats.labels++;
+    }
   }
 
   private drawGroup(b: ViewBox, detailed: boolean): void {

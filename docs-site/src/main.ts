@@ -247,6 +247,11 @@ function start(): void {
   // A small automation surface (used by the browser tests): where a node's box is on screen.
   (window as unknown as { xformDocs: unknown }).xformDocs = {
     locate: (name: string) => canvas.screenPosition(data.find(name) ?? -1),
+    /** What the last frame drew (level of detail, boxes, edges, arrowheads, labels, clusters) and its time. */
+    drawStats: () => canvas.stats,
+    zoomTo: (scale: number, gx: number, gy: number) => canvas.zoomTo(scale, gx, gy),
+    panBy: (dx: number, dy: number) => canvas.panBy(dx, dy),
+    transform: () => canvas.transform,
   };
   window.addEventListener('hashchange', onRoute);
   onRoute();

@@ -8,6 +8,9 @@ import type { DocsData } from './data.ts';
 
 export const NODE_W = 200;
 export const NODE_H = 36;
+/** Row pitch of the full graph's layout (core's default) and of the views laid out here. */
+const FULL_ROW = 44;
+const SUBSET_ROW = 52;
 
 export interface ViewBox {
   /** Node index (kind 'node') or group index (kind 'group'). */
@@ -29,6 +32,16 @@ export interface View {
   height: number;
   /** Box index by node index, for nodes drawn as their own box. */
   boxOfNode: Map<number, number>;
+  /** Row pitch of the layout: boxes start on whole rows, and edges route along the strips between them. */
+  rowHeight?: number;
+  /** Folder boxes drawn instead of nodes when zoomed far out (the full graph). */
+  clusters?: Cluster[];
+}
+
+export interface Cluster extends ViewBox {
+  kind: 'group';
+  /** Nodes inside. */
+  count: number;
 }
 
 export function fullView(data: DocsData): View {
@@ -38,7 +51,20 @@ export function fullView(data: DocsData): View {
   g.nodes.forEach((n, i) => {
     for (const p of n.parents) edges.push([p, i, 1]);
   });
-  return { title: `All ${g.nodes.length.toLocaleString('en-US')} nodes`, boxes, edges, lanes: g.laneBoxes, width: g.width, height: g.height, boxOfNode: new Map(g.nodes.map((_, i) => [i, i])) };
+  const counts = new Map<number, number>();
+  for (const n of g.nodes) counts.set(n.group, (counts.get(n.group) ?? 0) + 1);
+  const clusters: Cluster[] = (g.bands ?? []).map((b) => ({ ref: b.group, kind: 'group', x: b.x0, y: b.y0, w: b.x1 - b.x0, h: b.y1 - b.y0, count: counts.get(b.group) ?? 0 }));
+  return {
+    title: `All ${g.nodes.length.toLocaleString('en-US')} nodes`,
+    boxes,
+    edges,
+    lanes: g.laneBoxes,
+    width: g.width,
+    height: g.height,
+    boxOfNode: new Map(g.nodes.map((_, i) => [i, i])),
+    rowHeight: FULL_ROW,
+    ...(clusters.length ? { clusters } : {}),
+  };
 }
 
 /** A subset of nodes, laid out on its own. */
@@ -46,13 +72,16 @@ export function subsetView(data: DocsData, members: Iterable<number>, title: str
   const list = [...members].sort((a, b) => a - b);
   const pos = new Map(list.map((n, k) => [n, k]));
   const parents = list.map((n) => data.nodes[n]!.parents.filter((p) => pos.has(p)).map((p) => pos.get(p)!));
-  const layout = layeredLayout({ lanes: list.map((n) => data.nodes[n]!.lane), parents }, { rowHeight: 52, columnGap: 90 });
+  // A column may hold thousands of nodes (a big folder reading one source): wrap it into a grid about as
+  // wide as the screen, rather than a sliver thousands of rows tall.
+  const maxRows = Math.max(30, Math.ceil(Math.sqrt(list.length * 3.5)));
+  const layout = layeredLayout({ lanes: list.map((n) => data.nodes[n]!.lane), parents }, { rowHeight: SUBSET_ROW, columnGap: 90, maxRows });
   const boxes: ViewBox[] = list.map((n, k) => ({ ref: n, kind: 'node', x: layout.x[k]!, y: layout.y[k]!, w: NODE_W, h: NODE_H }));
   const edges: [number, number, number][] = [];
   parents.forEach((ps, k) => {
     for (const p of ps) edges.push([p, k, 1]);
   });
-  return { title, boxes, edges, lanes: layout.lanes, width: layout.width, height: layout.height, boxOfNode: new Map(list.map((n, k) => [n, k])) };
+  return { title, boxes, edges, lanes: layout.lanes, width: layout.width, height: layout.height, boxOfNode: new Map(list.map((n, k) => [n, k])), rowHeight: SUBSET_ROW };
 }
 
 /**
