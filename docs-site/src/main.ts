@@ -1,10 +1,11 @@
-/** The docs site: routes (`#/`, `#/all`, `#/group/<n>`, `#/focus/<name>/<depth>`, `#/model/<name>[/<column>]`, `#/timeline`). */
+/** The docs site: routes (`#/`, `#/all`, `#/group/<n>`, `#/focus/<name>/<depth>`, `#/model/<name>[/<column>]`, `#/select/<selector>`, `#/timeline`). */
 import { DocsData } from './data.ts';
 import { colorOf, TYPE_COLORS } from './colors.ts';
 import { $, h } from './dom.ts';
 import { GraphCanvas, type Highlight } from './graph-canvas.ts';
 import { renderPanel } from './panel.ts';
 import { setupSearch } from './search.ts';
+import { SiteSelector } from './selector.ts';
 import { renderTimeline } from './timeline.ts';
 import { fullView, overviewView, subsetView, type View } from './views.ts';
 
@@ -145,6 +146,38 @@ function start(): void {
     openPanel(i, column);
   };
 
+  let selector: SiteSelector | undefined;
+  const selectInput = $('select') as HTMLInputElement;
+  const selectError = $('select-error');
+  const showSelectError = (message: string | undefined) => {
+    selectError.hidden = message === undefined;
+    selectError.textContent = message ?? '';
+    selectInput.setAttribute('aria-invalid', String(message !== undefined));
+  };
+  $('selector-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const text = selectInput.value.trim();
+    location.hash = text ? `#/select/${encodeURIComponent(text)}` : large ? '#/' : '#/all';
+  });
+  /** The graph filtered by a dbt selector: only the selected nodes, laid out on their own. */
+  const showSelection = (text: string) => {
+    selectInput.value = text;
+    let picked: Set<number> | undefined;
+    try {
+      selector ??= new SiteSelector(data.graph);
+      picked = selector.select(text);
+    } catch (err) {
+      const e = err as Error & { hint?: string };
+      showSelectError(e.hint ? `${e.message}\n${e.hint}` : e.message);
+      // Keep what was on screen; a page opened on a bad selector shows the whole graph under the message.
+      if (!canvas.currentView) showView(large ? 'overview' : 'all', () => (large ? overviewView(data) : fullView(data)), {});
+      return;
+    }
+    showSelectError(undefined);
+    const members = picked ?? new Set(data.nodes.map((_, i) => i));
+    showView(`select:${text}`, () => subsetView(data, members, `${text}: ${members.size.toLocaleString('en-US')} node${members.size === 1 ? '' : 's'}`), {});
+  };
+
   const onRoute = () => {
     const parts = location.hash.replace(/^#\/?/, '').split('/').map((p) => {
       try {
@@ -200,6 +233,11 @@ function start(): void {
     }
     closePanel();
     baseHash = location.hash || '#/';
+    if (kind !== 'select') showSelectError(undefined);
+    if (kind === 'select') {
+      showSelection(parts.slice(1).join('/'));
+      return;
+    }
     if (kind === 'group' && a !== undefined && data.graph.groups[Number(a)]) {
       const g = Number(a);
       const members = new Set<number>();

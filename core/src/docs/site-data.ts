@@ -59,6 +59,7 @@ export function buildSiteData(manifest: Manifest, options: BuildSiteDataOptions 
 
   // Lanes: sources and seeds first, then the project's layers in order, then models without a layer.
   const lanes = [SOURCES_LANE, ...manifest.layers];
+  const layerLanes = new Set<number>();
   const laneOf = (node: DrawnNode): number => {
     const layer = node.layer ?? node.config.layer;
     // Sources and seeds sit on the left, in their layer's lane when they declare one (bronze, usually).
@@ -66,6 +67,7 @@ export function buildSiteData(manifest: Manifest, options: BuildSiteDataOptions 
     const name = layer ?? (manifest.layers.length ? 'other models' : 'models');
     let i = lanes.indexOf(name);
     if (i < 0) i = lanes.push(name) - 1;
+    if (layer) layerLanes.add(i);
     return i;
   };
   const withLane = drawn.map((node) => ({ node, lane: laneOf(node), folder: folderOf(node) }));
@@ -251,6 +253,7 @@ export function buildSiteData(manifest: Manifest, options: BuildSiteDataOptions 
       lanes,
       laneBoxes: layout.lanes,
       bands: layout.bands ?? [],
+      laneIsLayer: lanes.map((_, i) => layerLanes.has(i)),
       width: layout.width,
       height: layout.height,
       groups,

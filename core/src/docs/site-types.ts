@@ -78,6 +78,8 @@ export interface SiteGraph {
   /** Lane names, left to right. */
   lanes: string[];
   laneBoxes: { lane: number; x0: number; x1: number }[];
+  /** Whether each lane is a layer (for `layer:` selectors); the sources lane and the lane of models without one are not. */
+  laneIsLayer: boolean[];
   /** Box of each group (folder) in each lane of the full graph: the clusters drawn when zoomed out. */
   bands: { group: number; lane: number; x0: number; y0: number; x1: number; y1: number }[];
   width: number;

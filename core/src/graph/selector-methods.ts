@@ -61,7 +61,8 @@ function nameIndex(graph: LineageGraph): Map<string, Set<string>> {
   return index;
 }
 
-function predicateFor(atom: SelectorAtom, ctx: MatchContext): Predicate {
+/** What an atom's method and value match, as a predicate on one node (the docs site runs it on its own data). */
+export function predicateFor(atom: SelectorAtom, ctx: MatchContext): Predicate {
   const value = atom.value;
   switch (atom.method) {
     case 'name':
