@@ -310,6 +310,8 @@ export class GraphCanvas {
   }
 
   private drawn = false;
+  /** A node's name and subtitle, cut to its box, by node index. */
+  private readonly texts = new Map<number, [string, string]>();
   private lastStats: DrawStats = { level: 'boxes', boxes: 0, edges: 0, arrows: 0, labels: 0, clusters: 0, ms: 0 };
 
   private draw(): void {
@@ -554,15 +556,24 @@ export class GraphCanvas {
     ctx.fillStyle = '#0f172a';
     ctx.font = '600 12.5px Inter, system-ui, sans-serif';
     const badgeW = node.tests ? 30 : 0;
-    ctx.fillText(clip(ctx, node.name, b.w - 22 - badgeW), b.x + 13, b.y + 15);
+    // Cut texts are kept: measuring them is the dearest part of a frame full of names.
+    let texts = this.texts.get(b.ref);
+    if (!texts) {
+      const sub = node.type === 'model' || node.type === 'snapshot' ? node.mat : node.type;
+      texts = [clip(ctx, node.name, b.w - 22 - badgeW), ''];
+      ctx.font = '10.5px Inter, system-ui, sans-serif';
+      texts[1] = clip(ctx, node.columns.length ? `${sub} · ${node.columns.length} cols` : sub, b.w - 22);
+      ctx.font = '600 12.5px Inter, system-ui, sans-serif';
+      this.texts.set(b.ref, texts);
+    }
+    ctx.fillText(texts[0], b.x + 13, b.y + 15);
     ctx.font = '10.5px Inter, system-ui, sans-serif';
     if (cols) {
       ctx.fillStyle = '#c2410c';
       ctx.fillText(clip(ctx, `◆ ${cols.join(', ')}`, b.w - 22), b.x + 13, b.y + 29);
     } else {
       ctx.fillStyle = '#64748b';
-      const sub = node.type === 'model' || node.type === 'snapshot' ? node.mat : node.type;
-      ctx.fillText(clip(ctx, node.columns.length ? `${sub} · ${node.columns.length} cols` : sub, b.w - 22), b.x + 13, b.y + 29);
+      ctx.fillText(texts[1], b.x + 13, b.y + 29);
     }
     if (node.tests) {
       const failed = node.testsFailed > 0;
