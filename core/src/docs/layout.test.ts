@@ -76,3 +76,18 @@ describe('layeredLayout', () => {
     }
   });
 });
+
+describe('layeredLayout with groups and maxRows', () => {
+  it('wraps a big group into a grid inside its band', () => {
+    const n = 1001;
+    const parents = Array.from({ length: n }, (_, i) => (i === 0 ? [] : [0]));
+    const lanes = parents.map((_, i) => (i === 0 ? 0 : 1));
+    const groups = parents.map((_, i) => (i === 0 ? 0 : 1));
+    const layout = layeredLayout({ lanes, parents, groups }, { maxRows: 50 });
+    const band = layout.bands!.find((b) => b.group === 1)!;
+    expect(band.y1 - band.y0).toBeLessThanOrEqual(50 * 44);
+    expect(new Set(layout.x.slice(1)).size).toBe(20);
+    expect(new Set(layout.x.map((x, i) => `${x}:${layout.y[i]}`)).size).toBe(n);
+    for (let i = 1; i < n; i++) expect(layout.x[i]! + 200).toBeLessThanOrEqual(band.x1);
+  });
+});

@@ -32,8 +32,9 @@ export interface LayoutOptions {
   /** Horizontal space between the last column of a lane and the first of the next. Default 120. */
   laneGap?: number;
   /**
-   * Most rows in one column; a taller column wraps into side-by-side columns so that a folder of 4,000
-   * models opens as a grid rather than a 1-pixel sliver. Default: no limit. Ignored with `groups`.
+   * Most rows in one column (with `groups`: of one group in one column); a taller one wraps into
+   * side-by-side columns so that a folder of 4,000 models opens as a grid rather than a 1-pixel sliver.
+   * Default: no limit.
    */
   maxRows?: number;
 }
@@ -97,7 +98,7 @@ export function layeredLayout(input: LayoutInput, options: LayoutOptions = {}): 
   const n = input.lanes.length;
   const rows = input.rows ?? new Array<number>(n).fill(1);
   const groups = input.groups;
-  const maxRows = groups ? Infinity : Math.max(1, options.maxRows ?? Infinity);
+  const maxRows = Math.max(1, options.maxRows ?? Infinity);
   const order = topologicalOrder(input.parents);
 
   // Column inside the lane: one right of the deepest same-lane parent.
@@ -139,7 +140,7 @@ export function layeredLayout(input: LayoutInput, options: LayoutOptions = {}): 
       for (const i of members[c]!) count.set(groups[i]!, (count.get(groups[i]!) ?? 0) + rows[i]!);
       for (const [g, r] of count) {
         const k = bandKey(columnLane[c]!, g);
-        bandRows.set(k, Math.max(bandRows.get(k) ?? 0, r));
+        bandRows.set(k, Math.max(bandRows.get(k) ?? 0, Math.min(r, maxRows)));
       }
     }
     const laneRows = new Map<number, number>();
@@ -155,26 +156,40 @@ export function layeredLayout(input: LayoutInput, options: LayoutOptions = {}): 
     for (const [k, top] of bandTop) bandTop.set(k, top + laneOffset.get(Number(k.split(':')[0]))!);
   }
   const y = new Array<number>(n).fill(0);
+  /** Which of its column's side-by-side pieces a node sits in (0 unless the column wraps). */
+  const piece = new Int32Array(n);
   const placeColumn = (c: number) => {
     if (!groups) {
-      let r = Math.floor((tallest - heights[c]!) / 2);
-      let top = r;
+      const top = Math.floor((tallest - heights[c]!) / 2);
+      let r = top;
+      let p = 0;
       for (const i of members[c]!) {
-        if (r - top >= maxRows) r = top = Math.floor((tallest - heights[c]!) / 2);
+        if (r - top >= maxRows) {
+          r = top;
+          p++;
+        }
         y[i] = r * rowHeight;
+        piece[i] = p;
         r += rows[i]!;
       }
       return;
     }
     const lane = columnLane[c]!;
     let current = -1;
+    let top = 0;
     let r = 0;
+    let p = 0;
     for (const i of members[c]!) {
       if (groups[i] !== current) {
         current = groups[i]!;
-        r = bandTop.get(bandKey(lane, current))!;
+        r = top = bandTop.get(bandKey(lane, current))!;
+        p = 0;
+      } else if (r - top >= maxRows) {
+        r = top;
+        p++;
       }
       y[i] = r * rowHeight;
+      piece[i] = p;
       r += rows[i]!;
     }
   };
@@ -213,7 +228,8 @@ export function layeredLayout(input: LayoutInput, options: LayoutOptions = {}): 
     let cx = x + laneGap / 2;
     for (let s = 0; s < laneWidth.get(lane)!; s++) {
       colX[base + s] = cx;
-      const pieces = Math.max(1, Math.ceil(members[base + s]!.length / maxRows));
+      let pieces = 1;
+      for (const i of members[base + s]!) pieces = Math.max(pieces, piece[i]! + 1);
       cx += pieces * (nodeWidth + columnGap);
     }
     // Lanes touch; nodes keep half a lane gap from each edge of their lane.
@@ -223,7 +239,7 @@ export function layeredLayout(input: LayoutInput, options: LayoutOptions = {}): 
   }
   const xs = new Array<number>(n);
   for (let c = 0; c < columns; c++) {
-    members[c]!.forEach((i, k) => (xs[i] = colX[c]! + Math.floor(k / maxRows) * (nodeWidth + columnGap)));
+    for (const i of members[c]!) xs[i] = colX[c]! + piece[i]! * (nodeWidth + columnGap);
   }
   const result: LayoutResult = { x: xs, y, lanes, width: lanes.length ? lanes[lanes.length - 1]!.x1 : 0, height: tallest * rowHeight };
   if (groups) result.bands = bandsOf(groups, input.lanes, xs, y, rows, nodeWidth, rowHeight);

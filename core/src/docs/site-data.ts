@@ -170,7 +170,9 @@ export function buildSiteData(manifest: Manifest, options: BuildSiteDataOptions 
   }
 
   const groupIds = withLane.map(({ lane, folder }) => groupOf(lane, folder));
-  const layout = layeredLayout({ lanes: withLane.map((w) => w.lane), parents, groups: groupIds });
+  // A folder of thousands of models reading one source would be one column thousands of rows tall: wrap it.
+  const maxRows = Math.max(40, Math.ceil(Math.sqrt(withLane.length * 4)));
+  const layout = layeredLayout({ lanes: withLane.map((w) => w.lane), parents, groups: groupIds }, { maxRows });
 
   const toRefs = (sources: { node: string; column: string }[]): ColumnRef[] =>
     sources.flatMap((s) => {
