@@ -73,6 +73,8 @@ describe('pnpm bench --smoke', () => {
       'incremental.ratio',
       'seeds.ratio',
       'seeds.pg_ratio',
+      'docs.interactive.overview.200',
+      'docs.interactive.all.200',
     ];
     for (const id of expected) {
       const figure = byId.get(id);
@@ -95,6 +97,14 @@ describe('pnpm bench --smoke', () => {
       const row = result.stdout.split('\n').find((line) => line.startsWith(figure.label));
       expect(row, figure.label).toMatch(/<= \d+\.\d+x\s+(met|missed by \d+%)$/);
     }
+    // The docs site's frame times at every zoom level, each against the 50 ms target, with what was drawn.
+    const frames = results.figures.filter((f) => f.id.startsWith('docs.frame.'));
+    expect(frames.map((f) => f.id)).toEqual(['fitted', '0.03', '0.08', '0.15', '0.3', '0.6', '1.2'].map((z) => `docs.frame.${z}.200`));
+    for (const f of frames) {
+      expect(f.target).toBe(50);
+      expect(f.value).toBeGreaterThan(0);
+      expect((f as Figure & { note?: string }).note).toMatch(/^(clusters|boxes|labels): \d+ clusters, \d+ boxes, \d+ edges, \d+ arrowheads/);
+    }
     // Peak RSS of a real Node process is tens of MB at least.
     expect(byId.get('compile.cold_rss.40')!.value).toBeGreaterThan(20);
   });
@@ -103,6 +113,6 @@ describe('pnpm bench --smoke', () => {
     const result = await runBench(['--only', 'compil'], {});
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain("unknown suite 'compil'");
-    expect(result.stderr).toContain('compile, run, scheduler, incremental, seeds');
+    expect(result.stderr).toContain('compile, run, scheduler, incremental, seeds, docs');
   });
 });
