@@ -91,6 +91,13 @@ describe('the selector box', () => {
     expect(tagged).toContain('bronze_m00399');
     expect(tagged).not.toContain('bronze_m00300');
     expect(tagged).not.toContain('bronze_m00400');
+    // Typed key by key: a '/' in the box is part of the selector, not the search shortcut.
+    await page.click('#select', { clickCount: 3 });
+    await page.keyboard.type('path:models/bronze/g3 --exclude bronze_m00300');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.getElementById('view-title')!.textContent!.startsWith('path:'));
+    expect(new Set(await shown(page))).toEqual(new Set(tagged));
+    expect(await page.inputValue('#search')).toBe('');
 
     await select(page, 'tga:g3');
     await page.waitForSelector('#select-error:not([hidden])');
