@@ -5,7 +5,8 @@
  *   page (the grouped overview) and on the full graph (`#/all`, whose spatial index is built for that frame);
  * - frames: the full graph panned one step per animation frame at several zoom levels, from all of it on
  *   screen (folder clusters) to names legible; a frame is the time between two animation frames, so it
- *   holds the drawing and the compositing. Target: 50 ms at every level (issue 19).
+ *   holds the drawing and the compositing. Each run gives the 95th percentile of 40 frames; the figure is
+ *   the median of the runs' (the machine is shared). Target: 50 ms at every level (issue 19).
  * Screenshots of each zoom level go to bench/.cache/docs-shots/ for people to look at.
  */
 import { mkdir } from 'node:fs/promises';
@@ -70,42 +71,49 @@ export async function docsSuite({ models, runs, record }) {
       return { x: n.x + 100, y: n.y + 18 };
     });
     for (const scale of SCALES) {
-      const result = await page.evaluate(
-        async ({ scale, centre, frames }) => {
-          const docs = window.xformDocs;
-          if (scale === 0) document.getElementById('fit').click();
-          else docs.zoomTo(scale, centre.x, centre.y);
-          const nextFrame = () => new Promise((r) => requestAnimationFrame(r));
-          await nextFrame();
-          await nextFrame();
-          const intervals = [];
-          const draws = [];
-          let last = performance.now();
-          for (let i = 0; i < frames; i++) {
-            // A pan that goes back and forth, so that the view stays where it was put.
-            docs.panBy(i % 20 < 10 ? 30 : -30, i % 20 < 10 ? 12 : -12);
+      // One p95 per run (the machine may be busy for part of one); the figure is their median.
+      const p95s = [];
+      const drawP95s = [];
+      let last;
+      for (let run = 0; run < runs; run++) {
+        last = await page.evaluate(
+          async ({ scale, centre, frames }) => {
+            const docs = window.xformDocs;
+            if (scale === 0) document.getElementById('fit').click();
+            else docs.zoomTo(scale, centre.x, centre.y);
+            const nextFrame = () => new Promise((r) => requestAnimationFrame(r));
             await nextFrame();
-            const now = performance.now();
-            intervals.push(now - last);
-            last = now;
-            draws.push(docs.drawStats().ms);
-          }
-          return { intervals, draws, stats: docs.drawStats(), scale: docs.transform().scale };
-        },
-        { scale, centre, frames: FRAMES },
-      );
+            await nextFrame();
+            const intervals = [];
+            const draws = [];
+            let before = performance.now();
+            for (let i = 0; i < frames; i++) {
+              // A pan that goes back and forth, so that the view stays where it was put.
+              docs.panBy(i % 20 < 10 ? 30 : -30, i % 20 < 10 ? 12 : -12);
+              await nextFrame();
+              const now = performance.now();
+              intervals.push(now - before);
+              before = now;
+              draws.push(docs.drawStats().ms);
+            }
+            return { intervals, draws, stats: docs.drawStats(), scale: docs.transform().scale };
+          },
+          { scale, centre, frames: FRAMES },
+        );
+        p95s.push(percentile(last.intervals, 95));
+        drawP95s.push(percentile(last.draws, 95));
+      }
       const name = scale === 0 ? 'fitted' : `${scale}`;
       await page.screenshot({ path: path.join(shots, `all-${models}-${name}.png`) });
-      const s = result.stats;
+      const s = last.stats;
       record({
         id: `docs.frame.${name}.${models}`,
-        label: `docs full graph frame, zoom ${scale === 0 ? `fitted (${result.scale.toFixed(3)})` : scale}, ${label}: p95`,
+        label: `docs full graph frame, zoom ${scale === 0 ? `fitted (${last.scale.toFixed(3)})` : scale}, ${label}: p95`,
         unit: 'ms',
-        samples: result.intervals,
-        value: percentile(result.intervals, 95),
+        samples: p95s,
         target: TARGETS.frame,
         digits: 1,
-        note: `${s.level}: ${s.clusters} clusters, ${s.boxes} boxes, ${s.edges} edges, ${s.arrows} arrowheads, ${s.labels} labels; drawing p95 ${percentile(result.draws, 95).toFixed(1)} ms`,
+        note: `${s.level}: ${s.clusters} clusters, ${s.boxes} boxes, ${s.edges} edges, ${s.arrows} arrowheads, ${s.labels} labels; drawing p95 ${Math.min(...drawP95s).toFixed(1)}-${Math.max(...drawP95s).toFixed(1)} ms`,
       });
     }
     await page.close();

@@ -24,6 +24,8 @@ export interface CanvasEvents {
   onHover(box: ViewBox | undefined, clientX: number, clientY: number): void;
 }
 
+/** Edges per stroke() call (see drawNodes). */
+const EDGES_PER_STROKE = 32;
 const MIN_SCALE = 0.01;
 const MAX_SCALE = 2.5;
 /** Scale small views open at, so that their labels read. */
@@ -329,25 +331,36 @@ export class GraphCanvas {
     const arrow = Math.min(7 / s, 24);
     const drawEdges = (highlighted: boolean) => {
       const heads: Route[] = [];
+      let inPath = 0;
       ctx.beginPath();
       for (const e of edges) {
         const [a, b, weight] = view.edges[e]!;
         const on = dimming && bright(view.boxes[a]!) && bright(view.boxes[b]!);
         if (on !== highlighted) continue;
-        if (index.maxWeight > 1 && !highlighted) {
+        const weighted = index.maxWeight > 1 && !highlighted;
+        // Stroked a few dozen at a time: Skia fills one path of a thousand crossing curves many times slower.
+        if (weighted || inPath === EDGES_PER_STROKE) {
           ctx.stroke();
           ctx.beginPath();
-          ctx.lineWidth = (1 + 5 * Math.sqrt(weight / index.maxWeight)) / Math.max(s, 0.4);
+          inPath = 0;
         }
+        if (weighted) ctx.lineWidth = (1 + 5 * Math.sqrt(weight / index.maxWeight)) / Math.max(s, 0.4);
         const r = index.routes[e]!;
         traceRoute(ctx, r);
+        inPath++;
         stats.edges++;
         if (r.x2 >= left && r.x2 <= right && r.y2 >= top && r.y2 <= bottom) heads.push(r);
       }
       ctx.stroke();
       ctx.fillStyle = ctx.strokeStyle;
       ctx.beginPath();
-      for (const r of heads) traceArrow(ctx, r, arrow);
+      heads.forEach((r, k) => {
+        if (k > 0 && k % EDGES_PER_STROKE === 0) {
+          ctx.fill();
+          ctx.beginPath();
+        }
+        traceArrow(ctx, r, arrow);
+      });
       ctx.fill();
       stats.arrows += heads.length;
     };
