@@ -171,6 +171,14 @@ describe('the timeline', () => {
     await page.screenshot({ path: path.join(TEST_OUTPUT, 'docs-timeline-zoomed.png') });
     await page.click('#timeline-fit');
     expect(Math.abs((await width()) - before)).toBeLessThan(1);
+    // Ctrl + wheel zooms too (a plain wheel scrolls the rows).
+    const box = (await page.$('.gantt-scroll'))!;
+    await box.hover();
+    await page.keyboard.down('Control');
+    await page.mouse.wheel(0, -100);
+    await page.keyboard.up('Control');
+    await page.waitForFunction(() => document.querySelector('.zoom-value')?.textContent === '2×');
+    expect(await width()).toBeGreaterThan(before * 1.5);
     await page.close();
   });
 });
