@@ -111,9 +111,13 @@ describe('search in the docs site', () => {
       const focus = await page.evaluate(() => {
         const el = document.activeElement as HTMLElement;
         const style = getComputedStyle(el);
-        return { what: `${el.tagName.toLowerCase()}#${el.id}.${el.className}`, outline: style.outlineStyle, width: parseFloat(style.outlineWidth) };
+        const r = el.getBoundingClientRect();
+        const onScreen = r.width > 4 && r.height > 4 && r.bottom > 0 && r.right > 0 && r.top < innerHeight && r.left < innerWidth;
+        return { what: `${el.tagName.toLowerCase()}#${el.id}.${el.className} ${el.textContent?.slice(0, 30)}`, outline: style.outlineStyle, width: parseFloat(style.outlineWidth), onScreen };
       });
       seen.push(focus.what);
+      // Focus never lands on something the user cannot see (the graph's hidden keyboard list shows itself).
+      expect(focus.onScreen, focus.what).toBe(true);
       expect(focus.outline, focus.what).not.toBe('none');
       expect(focus.width, focus.what).toBeGreaterThanOrEqual(1);
     }
