@@ -1,4 +1,4 @@
-/** The docs site: routes (`#/`, `#/all`, `#/group/<n>`, `#/focus/<name>/<depth>`, `#/model/<name>[/<column>]`, `#/timeline`). */
+/** The docs site: routes (`#/`, `#/all`, `#/group/<n>`, `#/focus/<name>/<depth>`, `#/model/<name>[/<column>]`, `#/timeline`, `#/macro/<n>` (a macro found by search)). */
 import { DocsData } from './data.ts';
 import { colorOf, TYPE_COLORS } from './colors.ts';
 import { $, h } from './dom.ts';
