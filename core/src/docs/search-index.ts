@@ -180,7 +180,7 @@ export class SearchIndex {
     collect(this.nodes, false);
     if (this.macros) collect(this.macros, true);
     const nameOf = (f: { node: number; macro?: number }) => (f.macro !== undefined ? this.macros!.names[f.macro]! : this.nodes.names[f.node]!);
-    // Macros after nodes of the same score; shorter names (closer to the query) first.
+    // Best score first; then shorter names (closer to the query), then nodes before macros.
     found.sort((a, b) => a.score - b.score || nameOf(a).length - nameOf(b).length || (a.macro ?? -1) - (b.macro ?? -1) || a.node - b.node);
     return { hits: found.slice(0, limit).map((f) => this.explain(f, words)), total: found.length };
   }
