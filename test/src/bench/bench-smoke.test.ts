@@ -73,6 +73,8 @@ describe('pnpm bench --smoke', () => {
       'incremental.ratio',
       'seeds.ratio',
       'seeds.pg_ratio',
+      'docs.search.keystroke_median.40',
+      'docs.search.keystroke_p95.40',
       'docs.interactive.overview.200',
       'docs.interactive.all.200',
     ];
@@ -113,6 +115,6 @@ describe('pnpm bench --smoke', () => {
     const result = await runBench(['--only', 'compil'], {});
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain("unknown suite 'compil'");
-    expect(result.stderr).toContain('compile, run, scheduler, incremental, seeds, docs');
+    expect(result.stderr).toContain('compile, run, scheduler, incremental, seeds, docs-search, docs-graph');
   });
 });

@@ -28,7 +28,7 @@ function percentile(values, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-export async function docsSuite({ models, runs, record }) {
+export async function docsGraphSuite({ models, runs, record }) {
   const { chromium } = createRequire(path.join(REPO_ROOT, 'test', 'package.json'))('playwright-core');
   const { generateProject } = await importTs('test/src/fixtures/generate-project.ts');
   const dir = path.join(CACHE_DIR, `docs-${models}`);
