@@ -364,7 +364,9 @@ export class GraphCanvas {
       ctx.fill();
       stats.arrows += heads.length;
     };
-    ctx.lineWidth = 1.2 / Math.max(s, 0.3);
+    // At most one screen pixel wide: Skia draws such strokes as hairlines, several times faster than wider
+    // ones, and hundreds of edges cross the screen at middle zoom.
+    ctx.lineWidth = Math.min(1.2 / Math.max(s, 0.3), 1 / s);
     ctx.strokeStyle = dimming ? 'rgba(148,163,184,0.25)' : '#94a3b8';
     drawEdges(false);
     if (dimming) {
