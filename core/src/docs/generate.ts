@@ -5,7 +5,7 @@ import type { Catalog } from '../adapter/types.js';
 import type { Manifest } from '../compile/manifest.js';
 import type { RunResultsFile } from '../run/run-results.js';
 import { buildCatalog, writeCatalog, type CatalogFile } from './catalog.js';
-import { loadPostgresParser } from './pg-ast.js';
+import { loadLineageParsers } from './lineage-parsers.js';
 import { buildSiteData } from './site-data.js';
 import { writeSite } from './write-site.js';
 
@@ -42,7 +42,7 @@ export async function generateDocs(options: GenerateDocsOptions): Promise<Genera
   const catalog = options.catalog ? await buildCatalog(options.manifest, options.catalog) : undefined;
   const catalogFile = catalog ? await writeCatalog(options.targetDir, catalog) : undefined;
   const runResults = await readRunResults(options.targetDir);
-  const data = buildSiteData(options.manifest, { catalog, runResults, parse: await loadPostgresParser() });
+  const data = buildSiteData(options.manifest, { catalog, runResults, parsers: await loadLineageParsers(options.manifest.metadata.adapter_type) });
   const indexFile = await writeSite(path.join(options.targetDir, 'docs'), options.assetsDir, data);
   let lineageErrors = 0;
   for (const chunk of data.chunks) for (const d of chunk) if (d.lineageError) lineageErrors++;

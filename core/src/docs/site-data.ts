@@ -7,7 +7,7 @@ import type { Manifest } from '../compile/manifest.js';
 import type { ExecutableNode, SourceNode, TestNode } from '../graph/types.js';
 import type { RunResultsFile } from '../run/run-results.js';
 import type { CatalogEntry, CatalogFile } from './catalog.js';
-import { traceColumns, type ModelLineage, type ResolvedRelation } from './column-lineage.js';
+import { traceColumns, type LineageParse, type ModelLineage, type ResolvedRelation } from './column-lineage.js';
 import { layeredLayout, topologicalOrder } from './layout.js';
 import type { ColumnRef, SiteColumn, SiteDetail, SiteGraph, SiteLineage, SiteNode, SiteRun, SiteTest } from './site-types.js';
 
@@ -23,8 +23,8 @@ export interface BuildSiteDataOptions {
   runResults?: RunResultsFile;
   /** Nodes per detail chunk. Default 200. */
   chunkSize?: number;
-  /** PostgreSQL's parser (loadPostgresParser()); tried first on DuckDB and PostgreSQL, else when node-sql-parser fails. */
-  parse?: (sql: string) => Record<string, unknown>;
+  /** The warehouse's SQL parsers, best first (loadLineageParsers()). Default none: node-sql-parser alone. */
+  parsers?: LineageParse[];
 }
 
 type DrawnNode = ExecutableNode | SourceNode;
@@ -32,9 +32,6 @@ type DrawnNode = ExecutableNode | SourceNode;
 const SQL_DIALECT: Record<string, string> = { bigquery: 'bigquery', snowflake: 'snowflake', mysql: 'mysql' };
 
 const SOURCES_LANE = 'sources & seeds';
-
-/** Warehouses whose SQL is PostgreSQL's grammar or derived from it. */
-const PG_FAMILY = new Set(['postgres', 'duckdb', 'redshift']);
 
 function folderOf(node: DrawnNode): string {
   if (node.resource_type === 'source') return node.source_name;
@@ -94,25 +91,14 @@ export function buildSiteData(manifest: Manifest, options: BuildSiteDataOptions 
     return names;
   });
 
-  // Relations by the names compiled SQL uses for them: schema.identifier and database.schema.identifier.
-  const relations = new Map<string, ResolvedRelation>();
-  const byIdentifier = new Map<string, ResolvedRelation | null>();
   const relationOf: (ResolvedRelation | undefined)[] = [];
   withLane.forEach(({ node }, i) => {
     if (node.config.materialized === 'ephemeral') return;
-    const identifier = (node.resource_type === 'source' ? node.identifier : node.alias).toLowerCase();
-    const rel: ResolvedRelation = {
+    relationOf[i] = {
       uniqueId: node.unique_id,
       ...(catalogEntry(node.unique_id) || Object.keys(node.columns).length ? { columns: columnNames[i] } : {}),
     };
-    relationOf[i] = rel;
-    const schema = node.schema.toLowerCase();
-    relations.set(`${schema}.${identifier}`, rel);
-    if (node.database) relations.set(`${node.database.toLowerCase()}.${schema}.${identifier}`, rel);
-    byIdentifier.set(identifier, byIdentifier.has(identifier) ? null : rel);
   });
-  const resolve = (parts: string[]): ResolvedRelation | undefined =>
-    parts.length === 1 ? byIdentifier.get(parts[0]!) ?? undefined : relations.get(parts.join('.')) ?? relations.get(parts.slice(-2).join('.'));
   const sqlDialect = SQL_DIALECT[manifest.metadata.adapter_type] ?? 'postgresql';
 
   const parents = withLane.map(({ node }) => {
@@ -124,6 +110,19 @@ export function buildSiteData(manifest: Manifest, options: BuildSiteDataOptions 
     return ps;
   });
 
+  /** The nodes whose relations a model's SQL may name: itself (`this`), its parents, and through an ephemeral parent (inlined as a CTE), that one's parents. */
+  const readable = (i: number): number[] => {
+    const out = new Set<number>([i]);
+    const stack = [...parents[i]!];
+    while (stack.length) {
+      const k = stack.pop()!;
+      if (out.has(k)) continue;
+      out.add(k);
+      if (withLane[k]!.node.config.materialized === 'ephemeral') stack.push(...parents[k]!);
+    }
+    return [...out];
+  };
+
   // Trace in DAG order: a model the warehouse has not described yet takes its columns from its own SELECT
   // list, so that models reading it (even with `*`) can be traced through it.
   const lineages: (ModelLineage | undefined)[] = new Array(withLane.length);
@@ -134,7 +133,8 @@ export function buildSiteData(manifest: Manifest, options: BuildSiteDataOptions 
       lineages[i] = { columns: {}, error: 'not compiled' };
       continue;
     }
-    const lineage = traceColumns(node.compiled_code, { resolve, database: sqlDialect, parse: options.parse, preferParse: PG_FAMILY.has(manifest.metadata.adapter_type) });
+    const resolve = relationResolver(node, readable(i).map((k) => ({ node: withLane[k]!.node, rel: relationOf[k] })));
+    const lineage = traceColumns(node.compiled_code, { resolve, database: sqlDialect, parsers: options.parsers });
     lineages[i] = lineage;
     if (catalogEntry(node.unique_id) || lineage.error) continue;
     const names = columnNames[i]!;
@@ -188,6 +188,7 @@ export function buildSiteData(manifest: Manifest, options: BuildSiteDataOptions 
       const l = lineage ? byLower.get(name.toLowerCase()) : undefined;
       return l ? toRefs(l.sources) : null;
     }));
+    const untraced = lineage ? names.filter((name) => { const l = byLower.get(name.toLowerCase()); return !l || l.untraceable; }).length : 0;
     const docOf = (name: string) => (node.columns[name] ?? Object.values(node.columns).find((c) => c.name.toLowerCase() === name.toLowerCase()))?.description ?? '';
     const columnDocs = names.map(docOf);
     const failed = nodeTests.filter((t) => t.status === 'fail' || t.status === 'error').length;
@@ -203,6 +204,7 @@ export function buildSiteData(manifest: Manifest, options: BuildSiteDataOptions 
       parents: parents[i]!,
       tests: nodeTests.length,
       testsFailed: failed,
+      ...(untraced ? { untraced } : {}),
       ...(run ? { status: run.status } : {}),
       description: node.description,
       tags: node.tags,
@@ -285,5 +287,52 @@ function buildRun(file: RunResultsFile, index: Map<string, number>, manifest: Ma
         status: r.status,
         ...(r.rows_affected != null ? { rows: r.rows_affected } : {}),
       })),
+  };
+}
+
+/** The relation names a node renders to in compiled SQL, lower-cased: [database?, schema, identifier]. */
+function relationParts(node: DrawnNode): { database?: string; schema: string; identifier: string } {
+  return {
+    ...(node.database ? { database: node.database.toLowerCase() } : {}),
+    schema: node.schema.toLowerCase(),
+    identifier: (node.resource_type === 'source' ? node.identifier : node.alias).toLowerCase(),
+  };
+}
+
+/**
+ * Refs and sources named only in a `-- depends_on: {{ ref(...) }}` comment: they order the build but render
+ * into a comment, so they never feed a column (the example's silver models name the seed that stands in for
+ * their source this way, and both render to the same relation).
+ */
+function commentOnlyDependencies(raw: string | undefined): { refs: Set<string>; sources: Set<string> } {
+  const refs = new Set<string>();
+  const sources = new Set<string>();
+  for (const line of (raw ?? '').split('\n')) {
+    if (!/--\s*depends_on\s*:/i.test(line)) continue;
+    for (const m of line.matchAll(/\bref\(\s*['"]([^'"]+)['"](?:\s*,\s*['"]([^'"]+)['"])?/g)) refs.add((m[2] ?? m[1]!).toLowerCase());
+    for (const m of line.matchAll(/\bsource\(\s*['"]([^'"]+)['"]\s*,\s*['"]([^'"]+)['"]/g)) sources.add(`${m[1]}.${m[2]}`.toLowerCase());
+  }
+  return { refs, sources };
+}
+
+/**
+ * Resolves a relation name of a model's compiled SQL to one of the relations its refs and sources (and
+ * `this`) rendered to, never to another node that merely has the same table name: a seed `orders` and a
+ * source table `orders` in another database or schema stay apart.
+ */
+export function relationResolver(node: DrawnNode, candidates: { node: DrawnNode; rel: ResolvedRelation | undefined }[]): (parts: string[]) => ResolvedRelation | { reason: string } | undefined {
+  const usable = candidates.filter((c): c is { node: DrawnNode; rel: ResolvedRelation } => c.rel !== undefined).map((c) => ({ ...c, name: relationParts(c.node) }));
+  let commentOnly: ReturnType<typeof commentOnlyDependencies> | undefined;
+  const onlyInComment = (c: { node: DrawnNode }) => {
+    commentOnly ??= commentOnlyDependencies(node.resource_type === 'source' ? undefined : node.raw_code);
+    return c.node.resource_type === 'source' ? commentOnly.sources.has(`${c.node.source_name}.${c.node.name}`.toLowerCase()) : commentOnly.refs.has(c.node.name.toLowerCase());
+  };
+  return (parts) => {
+    const [identifier, schema, database] = [...parts].reverse();
+    let found = usable.filter(({ name }) => name.identifier === identifier && (schema === undefined || name.schema === schema) && (database === undefined || name.database === undefined || name.database === database));
+    if (found.length > 1) found = found.filter((c) => !onlyInComment(c));
+    if (found.length === 1) return found[0]!.rel;
+    if (found.length > 1) return { reason: `${parts.join('.')} is the relation of more than one ref or source (${found.map((c) => c.node.name).join(', ')})` };
+    return undefined;
   };
 }

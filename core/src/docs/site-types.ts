@@ -24,6 +24,8 @@ export interface SiteNode {
   /** Tests attached to the node, and how many of them failed or errored in the last run. */
   tests: number;
   testsFailed: number;
+  /** How many of its columns column lineage could not (fully) trace, when any (models and snapshots). */
+  untraced?: number;
   /** Last run status (success, error, skipped...), if it ran. */
   status?: string;
   description: string;
