@@ -110,6 +110,18 @@ export class DocsData {
     return seen;
   }
 
+  /**
+   * Models that may read (node, column) but whose lineage could not be (fully) traced: children of the node or
+   * of a column downstream of it, with untraced columns. Impact lists show their count, so that a model the
+   * tracer could not follow is never silently left out.
+   */
+  untracedDownstream(i: number, column: string): number[] {
+    const reached = new Set([i, ...[...this.downstreamColumnsOf(i, column).values()].map((e) => e.node)]);
+    const out = new Set<number>();
+    for (const n of reached) for (const child of this.children[n]!) if (this.nodes[child]!.untraced) out.add(child);
+    return [...out];
+  }
+
   downstreamColumnsOf(i: number, column: string): Map<string, { node: number; column: string; depth: number }> {
     if (!this.downstreamColumns) {
       const index = new Map<string, [number, string][]>();

@@ -111,7 +111,10 @@ function lineageLine(data: DocsData, col: SiteColumn): HTMLElement {
       parts.push(r);
     });
   }
-  if (l.untraceable) parts.push(h('span', { class: 'untraceable', title: l.untraceable }, `${refs.length ? ' · ' : ''}⚠ untraceable: ${l.untraceable}`));
+  if (l.untraceable) {
+    const reason = l.untraceable.startsWith('not traced') ? l.untraceable : `not traced: ${l.untraceable}`;
+    parts.push(h('span', { class: 'untraceable', title: reason }, `${refs.length ? ' · ' : ''}⚠ ${reason}`));
+  }
   return h('div', { class: 'lineage' }, ...parts);
 }
 
@@ -129,7 +132,8 @@ function columnsSection(data: DocsData, index: number, detail: SiteDetail, selec
         col.tests.map((t) => chip(t, 'chip test')),
       ),
       col.description ? h('div', { class: 'column-desc' }, col.description) : null,
-      lineageLine(data, col),
+      // Sources and seeds are where lineage starts: they read no column.
+      data.nodes[index]!.type === 'source' || data.nodes[index]!.type === 'seed' ? null : lineageLine(data, col),
     );
   });
   const body: (Node | null)[] = [detail.lineageError ? h('p', { class: 'untraceable' }, `⚠ column lineage unavailable: ${detail.lineageError}`) : null];
@@ -142,6 +146,7 @@ function columnsSection(data: DocsData, index: number, detail: SiteDetail, selec
 function columnTrace(data: DocsData, index: number, column: string): HTMLElement {
   const up = [...data.upstreamColumns(index, column).values()].sort((a, b) => a.depth - b.depth);
   const down = [...data.downstreamColumnsOf(index, column).values()].sort((a, b) => a.depth - b.depth);
+  const untraced = data.untracedDownstream(index, column);
   const item = (e: { node: number; column: string; depth: number }) =>
     h('li', { class: 'lineage-col', 'data-depth': e.depth }, h('a', { href: `${data.linkTo(e.node)}/${encodeURIComponent(e.column)}` }, `${data.nodes[e.node]!.name}.${e.column}`));
   return h(
@@ -150,9 +155,25 @@ function columnTrace(data: DocsData, index: number, column: string): HTMLElement
     h('div', { class: 'trace-title' }, 'Lineage of ', h('strong', null, `${data.nodes[index]!.name}.${column}`)),
     h('div', { class: 'trace-cols' },
       h('div', null, h('h4', null, `Upstream (${up.length})`), up.length ? h('ul', { id: 'upstream-columns' }, up.map(item)) : h('p', { class: 'muted' }, 'none traced')),
-      h('div', null, h('h4', null, `Downstream (${down.length})`), down.length ? h('ul', { id: 'downstream-columns' }, down.map(item)) : h('p', { class: 'muted' }, 'none')),
+      h(
+        'div',
+        null,
+        h('h4', null, `Downstream (${down.length})`),
+        down.length ? h('ul', { id: 'downstream-columns' }, down.map(item)) : h('p', { class: 'muted' }, 'none'),
+        untraced.length ? untracedNote(data, untraced) : null,
+      ),
     ),
   );
+}
+
+/** "2 models could not be traced: a, b": downstream models that may read the column, but the tracer could not tell. */
+function untracedNote(data: DocsData, models: number[]): HTMLElement {
+  const links: (Node | string)[] = [];
+  models.forEach((m, k) => {
+    if (k) links.push(', ');
+    links.push(h('a', { href: data.linkTo(m) }, data.nodes[m]!.name));
+  });
+  return h('p', { class: 'untraceable', id: 'untraced-downstream' }, `⚠ ${models.length} ${models.length === 1 ? 'model' : 'models'} could not be traced: `, ...links);
 }
 
 function neighbours(data: DocsData, index: number, actions: PanelActions): HTMLElement {

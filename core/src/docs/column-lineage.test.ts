@@ -112,6 +112,12 @@ describe('traceColumns with the warehouse dialect (sqlparser-rs)', () => {
     expect(Object.keys(lineage.columns)).toEqual(['order_id', 'customer_id']);
   });
 
+  it("marks a DuckDB COLUMNS() expression, whose columns are chosen at run time", () => {
+    const lineage = traceColumns("select order_id, max(columns('amount|status')) from main.orders group by 1", { resolve, parsers: [duckdbParse] });
+    expect(lineage.columns.order_id).toEqual({ kind: 'direct', sources: [src('orders', 'order_id')] });
+    expect(lineage.columns.column_2!.untraceable).toBe('not traced: COLUMNS()');
+  });
+
   it('keeps lambda parameters out of the sources', () => {
     const lineage = traceColumns('select list_transform([amount], x -> x + 1) as bumped from main.orders', { resolve, parsers: [duckdbParse] });
     expect(lineage.columns.bumped).toEqual({ kind: 'derived', sources: [src('orders', 'amount')] });

@@ -259,6 +259,10 @@ class Tracer {
       lin.readsRows = true;
       return;
     }
+    if (ast.type === 'untraceable') {
+      lin.untraceable ??= String(ast.reason);
+      return;
+    }
     if (ast.ast && typeof ast.ast === 'object') {
       const sub = this.select(ast.ast as Ast, ctes);
       for (const l of sub.cols.values()) merge(lin, l);

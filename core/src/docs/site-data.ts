@@ -31,6 +31,8 @@ type DrawnNode = ExecutableNode | SourceNode;
 
 const SQL_DIALECT: Record<string, string> = { bigquery: 'bigquery', snowflake: 'snowflake', mysql: 'mysql' };
 
+const SNAPSHOT_COLUMNS = new Set(['dbt_scd_id', 'dbt_updated_at', 'dbt_valid_from', 'dbt_valid_to', 'dbt_is_deleted']);
+
 const SOURCES_LANE = 'sources & seeds';
 
 function folderOf(node: DrawnNode): string {
@@ -188,7 +190,13 @@ export function buildSiteData(manifest: Manifest, options: BuildSiteDataOptions 
       const l = lineage ? byLower.get(name.toLowerCase()) : undefined;
       return l ? toRefs(l.sources) : null;
     }));
-    const untraced = lineage ? names.filter((name) => { const l = byLower.get(name.toLowerCase()); return !l || l.untraceable; }).length : 0;
+    // A snapshot's dbt_valid_from... come from the snapshot itself, not from its SELECT.
+    const untraced = lineage
+      ? names.filter((name) => {
+          const l = byLower.get(name.toLowerCase());
+          return l ? l.untraceable !== undefined : !(node.resource_type === 'snapshot' && SNAPSHOT_COLUMNS.has(name.toLowerCase()));
+        }).length
+      : 0;
     const docOf = (name: string) => (node.columns[name] ?? Object.values(node.columns).find((c) => c.name.toLowerCase() === name.toLowerCase()))?.description ?? '';
     const columnDocs = names.map(docOf);
     const failed = nodeTests.filter((t) => t.status === 'fail' || t.status === 'error').length;

@@ -193,6 +193,8 @@ function convertExpr(node: unknown, bound: Set<string>): unknown {
     if (bound.has(path[0]!.toLowerCase())) return {};
     return { type: 'column_ref', table: path[path.length - 2], column: path[path.length - 1], path };
   }
+  // DuckDB's COLUMNS('regex') expands to columns chosen by name at run time.
+  if (rs.Function && lastName((rs.Function as Rs).name)?.toLowerCase() === 'columns') return { type: 'untraceable', reason: 'not traced: COLUMNS()' };
   if (rs.Unnamed === 'Wildcard' || rs.Unnamed && (rs.Unnamed as Rs).QualifiedWildcard) return { type: 'star' };
   if (rs.Lambda) {
     const lambda = rs.Lambda as Rs;
