@@ -110,6 +110,8 @@ describe('traceColumns with the warehouse dialect (sqlparser-rs)', () => {
   it('reads BigQuery * EXCEPT and backquoted names', () => {
     const lineage = traceColumns('select * except (status, amount) from `main`.`orders`', { resolve, parsers: [bigqueryParse] });
     expect(Object.keys(lineage.columns)).toEqual(['order_id', 'customer_id']);
+    const whole = traceColumns('select o.name from `proj.main.customers` o', { resolve, parsers: [bigqueryParse] });
+    expect(whole.columns.name).toEqual({ kind: 'direct', sources: [src('customers', 'name')] });
   });
 
   it("marks a DuckDB COLUMNS() expression, whose columns are chosen at run time", () => {

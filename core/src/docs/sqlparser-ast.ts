@@ -96,7 +96,12 @@ function convertFactor(relation: Rs): Ast[] {
   const [kind, value] = Object.entries(relation)[0] ?? ['unknown', {}];
   const factor = (value ?? {}) as Rs;
   if (kind === 'Table') {
-    const parts = names(factor.name);
+    // BigQuery reads `project.dataset.table` in one pair of backquotes as three parts.
+    const parts = (factor.name as Rs[]).flatMap((p) => {
+      const ident = (p.Identifier ?? p) as Rs;
+      const text = identText(ident) ?? '';
+      return ident.quote_style === '`' ? text.split('.') : [text];
+    });
     const alias = aliasOf(factor);
     // `read_csv('x.csv')`, `generate_series(1, 3)`: a table function, not a relation.
     if (factor.args) return [{ as: alias ?? parts[parts.length - 1], opaque: `not traced: table function ${parts.join('.')}()` }];
