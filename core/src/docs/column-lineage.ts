@@ -350,18 +350,18 @@ export function traceColumns(sql: string, options: TraceOptions): ModelLineage {
       return found;
     },
   ];
-  let stmt: Ast | undefined;
+  let derived: Derived | undefined;
   let firstError: string | undefined;
   for (const parse of parsers) {
     try {
-      stmt = parse();
+      // A tree of a shape the tracer does not expect fails like a parse error: the next parser may do better.
+      derived = new Tracer(options).select(parse(), new Map());
       break;
     } catch (err) {
       firstError ??= err instanceof Error ? err.message.split('\n')[0]! : String(err);
     }
   }
-  if (!stmt) return { columns: {}, error: `the SQL parser could not read this model: ${firstError}` };
-  const derived = new Tracer(options).select(stmt, new Map());
+  if (!derived) return { columns: {}, error: `the SQL parser could not read this model: ${firstError}` };
   const columns: Record<string, ColumnLineage> = {};
   for (const name of derived.names) {
     const lin = derived.cols.get(name.toLowerCase())!;

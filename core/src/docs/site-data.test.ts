@@ -6,6 +6,8 @@ import { DialectBase } from '../adapter/dialect-base.js';
 import { compileProject } from '../compile/compiler.js';
 import { loadProject } from '../project/index.js';
 import { loadLineageParsers } from './lineage-parsers.js';
+import type { Manifest } from '../compile/manifest.js';
+import type { CatalogFile } from './catalog.js';
 import { buildSiteData, type SiteData } from './site-data.js';
 
 /**
@@ -52,11 +54,13 @@ const FILES: Record<string, string> = {
     "from {{ source('raw', 'orders') }}",
     'qualify rn = 1',
   ].join('\n'),
+  'models/counts.sql': "select customer_id, count(*), max(amount * 2) from {{ source('raw', 'orders') }} group by customer_id",
   'models/with_file.sql': "select s.order_id, f.note from {{ ref('from_seed') }} s, read_csv('notes.csv') f",
 };
 
 let root: string;
 let data: SiteData;
+let manifest: Manifest;
 beforeAll(async () => {
   root = await mkdtemp(path.join(tmpdir(), 'xform-site-data-'));
   for (const [file, text] of Object.entries(FILES)) {
@@ -64,7 +68,7 @@ beforeAll(async () => {
     await writeFile(path.join(root, file), text);
   }
   const project = await loadProject({ projectDir: root, profilesDir: root, env: {} });
-  const { manifest } = await compileProject(project, { dialect: new DialectBase(), env: {} });
+  ({ manifest } = await compileProject(project, { dialect: new DialectBase(), env: {} }));
   data = buildSiteData(manifest, { parsers: await loadLineageParsers(manifest.metadata.adapter_type) });
 });
 afterAll(async () => {
@@ -103,7 +107,7 @@ describe('site data column lineage', () => {
   });
 
   it('gives source columns their downstream columns', () => {
-    expect(downstream('source.shop.raw.orders', 'amount').sort()).toEqual(['from_source.amount', 'latest_orders.amount', 'latest_orders.rn']);
+    expect(downstream('source.shop.raw.orders', 'amount').sort()).toEqual(['counts.column_3', 'from_source.amount', 'latest_orders.amount', 'latest_orders.rn']);
     expect(downstream('seed.shop.orders', 'amount')).toEqual(['from_seed.doubled']);
   });
 
@@ -120,5 +124,31 @@ describe('site data column lineage', () => {
     expect(columns.find((c) => c.name === 'order_id')!.lineage).toMatchObject({ kind: 'direct', sources: [[indexOf('model.shop.from_seed'), 'order_id']] });
     expect(columns.find((c) => c.name === 'note')!.lineage!.untraceable).toBe('not traced: table function read_csv()');
     expect(data.graph.nodes[indexOf('model.shop.with_file')]!.untraced).toBe(1);
+  });
+});
+
+describe('site data column lineage against the catalog', () => {
+  it("matches an unaliased expression to the column the warehouse named it by its position", async () => {
+    const columns = ['customer_id', 'count_star()', 'max((amount * 2))'];
+    const catalog: CatalogFile = {
+      metadata: { generated_at: '', invocation_id: '', adapter_type: 'duckdb' },
+      nodes: {
+        'model.shop.counts': {
+          unique_id: 'model.shop.counts',
+          metadata: { schema: 'main', name: 'counts', type: 'table' },
+          columns: Object.fromEntries(columns.map((name, index) => [name, { name, type: 'BIGINT', index }])),
+          stats: {},
+        },
+      },
+      sources: {},
+      missing: [],
+      errors: [],
+    };
+    const site = buildSiteData(manifest, { catalog, parsers: await loadLineageParsers('duckdb') });
+    const i = site.graph.nodes.findIndex((n) => n.id === 'model.shop.counts');
+    const source = site.graph.nodes.findIndex((n) => n.id === 'source.shop.raw.orders');
+    expect(site.graph.nodes[i]!.columns).toEqual(columns);
+    expect(site.lineage[i]).toEqual([[[source, 'customer_id']], [], [[source, 'amount']]]);
+    expect(site.graph.nodes[i]!.untraced).toBeUndefined();
   });
 });

@@ -7,7 +7,7 @@ import type { Manifest } from '../compile/manifest.js';
 import type { ExecutableNode, SourceNode, TestNode } from '../graph/types.js';
 import type { RunResultsFile } from '../run/run-results.js';
 import type { CatalogEntry, CatalogFile } from './catalog.js';
-import { traceColumns, type LineageParse, type ModelLineage, type ResolvedRelation } from './column-lineage.js';
+import { traceColumns, type ColumnLineage, type LineageParse, type ModelLineage, type ResolvedRelation } from './column-lineage.js';
 import { layeredLayout, topologicalOrder } from './layout.js';
 import type { ColumnRef, SiteColumn, SiteDetail, SiteGraph, SiteLineage, SiteNode, SiteRun, SiteTest } from './site-types.js';
 
@@ -185,18 +185,23 @@ export function buildSiteData(manifest: Manifest, options: BuildSiteDataOptions 
     const names = columnNames[i]!;
     const nodeTests = testsOf.get(node.unique_id) ?? [];
     const run = runById.get(node.unique_id);
-    const byLower = new Map(Object.entries(lineage?.columns ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+    const entry = catalogEntry(node.unique_id);
+    const byLower = lineageByColumn(lineage, entry);
     siteLineage.push(names.map((name) => {
       const l = lineage ? byLower.get(name.toLowerCase()) : undefined;
       return l ? toRefs(l.sources) : null;
     }));
-    // A snapshot's dbt_valid_from... come from the snapshot itself, not from its SELECT.
-    const untraced = lineage
-      ? names.filter((name) => {
-          const l = byLower.get(name.toLowerCase());
-          return l ? l.untraceable !== undefined : !(node.resource_type === 'snapshot' && SNAPSHOT_COLUMNS.has(name.toLowerCase()));
-        }).length
-      : 0;
+    // Columns that exist but could not be traced: a documented column the warehouse does not hold is not one,
+    // nor a snapshot's dbt_valid_from... (they come from the snapshot itself, not from its SELECT).
+    const untraced = !lineage
+      ? 0
+      : lineage.error
+        ? names.length
+        : names.filter((name) => {
+            const l = byLower.get(name.toLowerCase());
+            if (l) return l.untraceable !== undefined;
+            return entry?.columns[name] !== undefined && !(node.resource_type === 'snapshot' && SNAPSHOT_COLUMNS.has(name.toLowerCase()));
+          }).length;
     const docOf = (name: string) => (node.columns[name] ?? Object.values(node.columns).find((c) => c.name.toLowerCase() === name.toLowerCase()))?.description ?? '';
     const columnDocs = names.map(docOf);
     const failed = nodeTests.filter((t) => t.status === 'fail' || t.status === 'error').length;
@@ -221,7 +226,6 @@ export function buildSiteData(manifest: Manifest, options: BuildSiteDataOptions 
       chunk: Math.floor(i / chunkSize),
       slot: i % chunkSize,
     });
-    const entry = catalogEntry(node.unique_id);
     const columns: SiteColumn[] = names.map((name) => {
       const doc = node.columns[name] ?? Object.values(node.columns).find((c) => c.name.toLowerCase() === name.toLowerCase());
       const cat = entry?.columns[name];
@@ -296,6 +300,21 @@ function buildRun(file: RunResultsFile, index: Map<string, number>, manifest: Ma
         ...(r.rows_affected != null ? { rows: r.rows_affected } : {}),
       })),
   };
+}
+
+/**
+ * A model's traced columns by lower-cased name. The warehouse names an unaliased expression its own way
+ * (DuckDB: `count_star()`, `(amount * 2)`), so when the SELECT has exactly the warehouse's columns and every
+ * output the warehouse knows by name sits at the same position, the n-th output is the n-th warehouse column.
+ */
+function lineageByColumn(lineage: ModelLineage | undefined, entry: CatalogEntry | undefined): Map<string, ColumnLineage> {
+  const outputs = Object.entries(lineage?.columns ?? {});
+  const byName = new Map(outputs.map(([k, v]) => [k.toLowerCase(), v]));
+  const warehouse = Object.values(entry?.columns ?? {}).sort((a, b) => a.index - b.index).map((c) => c.name.toLowerCase());
+  if (warehouse.length === 0 || warehouse.length !== outputs.length || outputs.some(([n]) => n.endsWith('*'))) return byName;
+  const known = new Set(warehouse);
+  if (outputs.some(([n], k) => known.has(n.toLowerCase()) && warehouse[k] !== n.toLowerCase())) return byName;
+  return new Map(warehouse.map((c, k) => [c, outputs[k]![1]]));
 }
 
 /** The relation names a node renders to in compiled SQL, lower-cased: [database?, schema, identifier]. */
