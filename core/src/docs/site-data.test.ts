@@ -55,6 +55,8 @@ const FILES: Record<string, string> = {
     'qualify rn = 1',
   ].join('\n'),
   'models/counts.sql': "select customer_id, count(*), max(amount * 2) from {{ source('raw', 'orders') }} group by customer_id",
+  'models/eph.sql': "{{ config(materialized='ephemeral') }}\nselect order_id, amount from {{ ref('orders') }}",
+  'models/from_eph.sql': "select amount as seed_amount from {{ ref('eph') }}",
   'models/with_file.sql': "select s.order_id, f.note from {{ ref('from_seed') }} s, read_csv('notes.csv') f",
 };
 
@@ -101,6 +103,8 @@ describe('site data column lineage', () => {
     expect(upstream('from_source', 'order_id')).toEqual(['source.shop.raw.orders.order_id']);
     expect(upstream('from_seed', 'order_id')).toEqual(['seed.shop.orders.order_id']);
     expect(upstream('from_seed', 'doubled')).toEqual(['seed.shop.orders.amount']);
+    // An ephemeral model is inlined as a CTE: what it reads is read by the model that refs it.
+    expect(upstream('from_eph', 'seed_amount')).toEqual(['seed.shop.orders.amount']);
     // The same relation: the seed named in a `-- depends_on:` comment feeds no column.
     expect(upstream('customers_from_source', 'name')).toEqual(['source.shop.crm.customers.name']);
     expect(upstream('customers_from_seed', 'name')).toEqual(['seed.shop.customers.name']);
@@ -108,7 +112,7 @@ describe('site data column lineage', () => {
 
   it('gives source columns their downstream columns', () => {
     expect(downstream('source.shop.raw.orders', 'amount').sort()).toEqual(['counts.column_3', 'from_source.amount', 'latest_orders.amount', 'latest_orders.rn']);
-    expect(downstream('seed.shop.orders', 'amount')).toEqual(['from_seed.doubled']);
+    expect(downstream('seed.shop.orders', 'amount').sort()).toEqual(['eph.amount', 'from_eph.seed_amount', 'from_seed.doubled']);
   });
 
   it('traces a model using QUALIFY and * EXCLUDE column by column', () => {
