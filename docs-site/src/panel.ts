@@ -154,7 +154,7 @@ function columnTrace(data: DocsData, index: number, column: string): HTMLElement
     { class: 'column-trace', id: 'column-trace' },
     h('div', { class: 'trace-title' }, 'Lineage of ', h('strong', null, `${data.nodes[index]!.name}.${column}`)),
     h('div', { class: 'trace-cols' },
-      h('div', null, h('h4', null, `Upstream (${up.length})`), up.length ? h('ul', { id: 'upstream-columns' }, up.map(item)) : h('p', { class: 'muted' }, 'none traced')),
+      h('div', null, h('h4', null, `Upstream (${up.length})`), up.length ? h('ul', { id: 'upstream-columns' }, up.map(item)) : h('p', { class: 'muted' }, data.nodes[index]!.type === 'source' || data.nodes[index]!.type === 'seed' ? 'none' : 'none traced')),
       h(
         'div',
         null,
