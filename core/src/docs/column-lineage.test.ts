@@ -49,6 +49,13 @@ describe.each([
     expect(lineage.columns.n!.untraceable).toBeUndefined();
   });
 
+  it('reads an unqualified USING column from every joined relation', () => {
+    const lineage = trace('select customer_id, name from main.orders join main.customers using (customer_id)');
+    expect(lineage.columns.customer_id!.untraceable).toBeUndefined();
+    expect(lineage.columns.customer_id!.sources).toEqual([src('orders', 'customer_id'), src('customers', 'customer_id')]);
+    expect(lineage.columns.name!.sources).toEqual([src('customers', 'name')]);
+  });
+
   it('marks what it cannot trace instead of guessing', () => {
     const ambiguous = trace('select customer_id from main.orders o join main.events e on true');
     expect(ambiguous.columns.customer_id!.untraceable).toMatch(/more than one relation/);

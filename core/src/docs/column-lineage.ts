@@ -118,6 +118,9 @@ function lowerColumns(item: { rel: ResolvedRelation; lower?: Map<string, string>
 }
 
 class Tracer {
+  /** Columns joined with USING, per FROM list (keyed by its `order` array). */
+  private readonly usingOf = new WeakMap<ScopeItem[], Set<string>>();
+
   constructor(private readonly options: TraceOptions) {}
 
   select(stmt: Ast, outerCtes: Map<string, Derived>): Derived {
@@ -156,11 +159,16 @@ class Tracer {
   private simpleSelect(stmt: Ast, ctes: Map<string, Derived>): Derived {
     const scope = new Map<string, ScopeItem>();
     const order: ScopeItem[] = [];
+    const using = new Set<string>();
     for (const from of (Array.isArray(stmt.from) ? stmt.from : []) as Ast[]) {
+      // `using` on a joined table (node-sql-parser), or alone after the join (the converters).
+      if (Array.isArray(from.using)) for (const u of from.using as unknown[]) using.add((text(u) ?? '').toLowerCase());
+      if (from.usingOnly) continue;
       const { alias, item } = this.fromItem(from, ctes);
       if (alias) scope.set(alias.toLowerCase(), item);
       order.push(item);
     }
+    this.usingOf.set(order, using);
     const out: Derived = { names: [], cols: new Map() };
     const add = (name: string, lin: Lin) => {
       if (out.cols.has(name.toLowerCase())) return;
@@ -313,12 +321,19 @@ class Tracer {
       const having = order.filter((it) => this.has(it, column) !== false);
       const sure = having.filter((it) => this.has(it, column) === true);
       if (sure.length === 1 && having.length === 1) item = sure[0];
-      else {
+      else if (this.usingOf.get(order)?.has(column.toLowerCase()) && sure.length > 0) {
+        // A USING column is the join's key: it reads the key of every joined relation that has it.
+        for (const it of sure) this.read(it, column, lin);
+        return;
+      } else {
         lin.untraceable ??= order.length === 0 ? `'${column}' reads no relation` : `'${column}' is not qualified and more than one relation in scope may hold it`;
         return;
       }
     }
-    if (!item) return;
+    if (item) this.read(item, column, lin);
+  }
+
+  private read(item: ScopeItem, column: string, lin: Lin): void {
     if (item.kind === 'opaque') {
       lin.untraceable ??= item.reason;
     } else if (item.kind === 'derived') {

@@ -85,7 +85,14 @@ function convertSelect(select: Rs): Ast {
 }
 
 function convertTableWithJoins(twj: Rs): Ast[] {
-  return [twj.relation as Rs, ...((twj.joins as Rs[] | undefined) ?? []).map((j) => j.relation as Rs)].flatMap(convertFactor);
+  const joins = (twj.joins as Rs[] | undefined) ?? [];
+  const out = [twj.relation as Rs, ...joins.map((j) => j.relation as Rs)].flatMap(convertFactor);
+  // JOIN ... USING (k): an unqualified k reads the joined relations' k.
+  for (const join of joins) {
+    const constraint = Object.values((join.join_operator ?? {}) as Rs)[0] as Rs | undefined;
+    if (Array.isArray(constraint?.Using)) out.push({ using: (constraint.Using as unknown[]).map(lastName).filter((u): u is string => u !== undefined), usingOnly: true });
+  }
+  return out;
 }
 
 function aliasOf(factor: Rs): string | undefined {
