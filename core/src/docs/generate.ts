@@ -26,6 +26,11 @@ export interface GenerateDocsResult {
   nodes: number;
   /** Models whose columns the SQL parser could not trace at all. */
   lineageErrors: number;
+  /** Their files, in node order. */
+  lineageErrorFiles: string[];
+  /** Columns that exist but could not be (fully) traced, and in how many models. */
+  untracedColumns: number;
+  untracedModels: number;
   hasRunResults: boolean;
 }
 
@@ -44,7 +49,18 @@ export async function generateDocs(options: GenerateDocsOptions): Promise<Genera
   const runResults = await readRunResults(options.targetDir);
   const data = buildSiteData(options.manifest, { catalog, runResults, parsers: await loadLineageParsers(options.manifest.metadata.adapter_type) });
   const indexFile = await writeSite(path.join(options.targetDir, 'docs'), options.assetsDir, data);
-  let lineageErrors = 0;
-  for (const chunk of data.chunks) for (const d of chunk) if (d.lineageError) lineageErrors++;
-  return { catalogFile, catalog, indexFile, nodes: data.graph.nodes.length, lineageErrors, hasRunResults: runResults !== undefined };
+  const lineageErrorFiles: string[] = [];
+  for (const chunk of data.chunks) for (const d of chunk) if (d.lineageError) lineageErrorFiles.push(d.path);
+  const untraced = data.graph.nodes.filter((n) => n.untraced);
+  return {
+    catalogFile,
+    catalog,
+    indexFile,
+    nodes: data.graph.nodes.length,
+    lineageErrors: lineageErrorFiles.length,
+    lineageErrorFiles,
+    untracedColumns: untraced.reduce((sum, n) => sum + n.untraced!, 0),
+    untracedModels: untraced.length,
+    hasRunResults: runResults !== undefined,
+  };
 }

@@ -38,6 +38,7 @@ const PROJECT: ProjectFiles = {
 let root: string;
 let served: ServedDocs;
 let browser: Browser;
+let generateOutput: string;
 
 beforeAll(async () => {
   root = await writeProject(PROJECT);
@@ -45,6 +46,7 @@ beforeAll(async () => {
   expect(build.code, build.stdout + build.stderr).toBe(0);
   const docs = await runXform(['docs', 'generate'], { cwd: root });
   expect(docs.code, docs.stdout + docs.stderr).toBe(0);
+  generateOutput = docs.stderr;
   served = await serveDocs(root);
   browser = await launchChromium();
 });
@@ -57,6 +59,14 @@ afterAll(async () => {
 
 const open = (hash: string): Promise<Page> => openDocsPage(browser, `${served.url}${hash}`);
 const lineageOf = (page: Page, column: string) => page.textContent(`.column[data-column=${column}] .lineage`);
+
+describe('xform docs generate', () => {
+  it('names the model no parser reads and counts the columns it could not trace', () => {
+    expect(generateOutput).toContain('column lineage unavailable for 1 model(s) whose SQL the parser could not read: models/sampled_orders.sql');
+    // sampled_orders' two columns and orders_twice.copy.
+    expect(generateOutput).toContain('column lineage: 3 column(s) of 2 model(s) not traced');
+  });
+});
 
 describe('column lineage in the docs site', () => {
   it('traces every column of a model using QUALIFY and * EXCLUDE', async () => {
