@@ -127,6 +127,12 @@ describe('traceColumns with the warehouse dialect (sqlparser-rs)', () => {
     expect(lineage.columns.column_2!.untraceable).toBe('not traced: COLUMNS()');
   });
 
+  it('reads a struct field by its column, and never takes an outer alias for a struct', () => {
+    const lineage = traceColumns('select status.code as code, (select max(o.amount) + c.name from main.orders o) as x from main.customers c join main.orders using (customer_id)', { resolve, parsers: [duckdbParse] });
+    expect(lineage.columns.code).toEqual({ kind: 'direct', sources: [src('orders', 'status')] });
+    expect(lineage.columns.x!.untraceable).toBe("'c.name' names no relation in scope");
+  });
+
   it('keeps lambda parameters out of the sources', () => {
     const lineage = traceColumns('select list_transform([amount], x -> x + 1) as bumped from main.orders', { resolve, parsers: [duckdbParse] });
     expect(lineage.columns.bumped).toEqual({ kind: 'derived', sources: [src('orders', 'amount')] });

@@ -303,8 +303,9 @@ class Tracer {
       // alias.struct_column.field
       qualifier = path[0]!.toLowerCase();
       column = path[1]!;
-    } else if (path && qualifier && !scope.has(qualifier) && path.length === 2 && !order.some((it) => it.kind === 'opaque')) {
-      // struct_column.field, unqualified
+    } else if (path && qualifier && !scope.has(qualifier) && path.length === 2 && order.filter((it) => this.has(it, path[0]!) === true).length === 1) {
+      // struct_column.field, unqualified: only when exactly one relation in scope is known to hold that column
+      // (else it may be an outer query's alias, which this scope cannot see).
       qualifier = undefined;
       column = path[0]!;
     }

@@ -210,9 +210,16 @@ function convertExpr(node: unknown, bound: Set<string>): unknown {
   if (rs.Unnamed === 'Wildcard' || rs.Unnamed && (rs.Unnamed as Rs).QualifiedWildcard) return { type: 'star' };
   if (rs.Lambda) {
     const lambda = rs.Lambda as Rs;
-    const params = JSON.stringify(lambda.params).match(/"value":"([^"]*)"/g) ?? [];
     const inner = new Set(bound);
-    for (const p of params) inner.add(p.slice(9, -1).toLowerCase());
+    const collect = (node: unknown): void => {
+      if (Array.isArray(node)) node.forEach(collect);
+      else if (node && typeof node === 'object') {
+        const name = identText(node);
+        if (name !== undefined) inner.add(name.toLowerCase());
+        else Object.values(node).forEach(collect);
+      }
+    };
+    collect(lambda.params);
     return { lambda: convertExpr(lambda.body, inner) };
   }
   const out: Ast = {};
