@@ -2,7 +2,7 @@
  * `pnpm bench`: runs the benchmark suites against the built CLI (run `pnpm build` first), prints a table of
  * every figure against its target and writes bench/results.json.
  *
- *   node bench/run.mjs [--smoke] [--runs N] [--only compile,run,scheduler,incremental,seeds] [--out FILE]
+ *   node bench/run.mjs [--smoke] [--runs N] [--only compile,run,scheduler,incremental,seeds,docs-search] [--out FILE]
  *
  * --smoke: tiny sizes and one run, to prove the harness works (CI runs it from a vitest test); its figures
  * say nothing about speed. Generated projects and data live in bench/.cache/ (git-ignored).
@@ -15,6 +15,7 @@ import { REPO_ROOT } from './lib/load-ts.mjs';
 import { stopSharedPostgres } from './lib/postgres.mjs';
 import { formatTable, makeFigure } from './lib/report.mjs';
 import { compileSuite } from './suites/compile.mjs';
+import { docsSearchSuite } from './suites/docs-search.mjs';
 import { incrementalSuite } from './suites/incremental.mjs';
 import { runOverheadSuite } from './suites/run-overhead.mjs';
 import { schedulerSuite } from './suites/scheduler.mjs';
@@ -29,6 +30,7 @@ const SIZES = {
     scheduler: { models: 64, sleepSeconds: 0.25, threads: 8 },
     incremental: { rows: 10_000_000, newFraction: 0.01 },
     seeds: { rows: 1_000_000 },
+    'docs-search': { models: 10000 },
   },
   smoke: {
     runs: 1,
@@ -37,6 +39,7 @@ const SIZES = {
     scheduler: { models: 8, sleepSeconds: 0.05, threads: 4 },
     incremental: { rows: 20_000, newFraction: 0.01 },
     seeds: { rows: 2_000 },
+    'docs-search': { models: 40 },
   },
 };
 
@@ -46,6 +49,7 @@ const SUITES = {
   scheduler: schedulerSuite,
   incremental: incrementalSuite,
   seeds: seedsSuite,
+  'docs-search': docsSearchSuite,
 };
 
 function options() {

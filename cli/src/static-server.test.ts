@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, realpath, rm, symlink, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isLoopbackHost, resolveInside } from './static-server.js';
+import { isLoopbackHost, isLoopbackHostHeader, resolveInside, serveFolder } from './static-server.js';
 
 let base: string;
 let root: string;
@@ -41,5 +41,41 @@ describe('isLoopbackHost', () => {
   });
   it.each(['0.0.0.0', '::', '192.168.1.10', '10.0.0.1', 'example.com', '::ffff:10.0.0.1'])('%s is reachable from other machines', (host) => {
     expect(isLoopbackHost(host)).toBe(false);
+  });
+});
+
+describe('isLoopbackHostHeader', () => {
+  it.each(['localhost', 'localhost:8080', '127.0.0.1:8080', '127.0.0.1', '[::1]:8080', '[::1]', 'LOCALHOST:1'])('%s names this machine', (header) => {
+    expect(isLoopbackHostHeader(header)).toBe(true);
+  });
+  it.each([undefined, '', 'evil.example:8080', 'evil.example', '192.168.1.10:8080', 'localhost.evil.example', '127.0.0.1.nip.io:80', '[::2]:8080', 'localhost:80:80'])('%s does not', (header) => {
+    expect(isLoopbackHostHeader(header)).toBe(false);
+  });
+});
+
+describe('serveFolder on loopback', () => {
+  it('answers requests for localhost and refuses other Host names with 403 (DNS rebinding)', async () => {
+    const { server, url } = await serveFolder(root, '127.0.0.1', 0);
+    try {
+      const port = new URL(url).port;
+      const { request } = await import('node:http');
+      const get = (host: string) =>
+        new Promise<{ status: number; body: string }>((resolve, reject) => {
+          const req = request({ host: '127.0.0.1', port, path: '/', headers: { host } }, (res) => {
+            let body = '';
+            res.on('data', (d: Buffer) => (body += d.toString()));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+          });
+          req.on('error', reject);
+          req.end();
+        });
+      expect((await get(`127.0.0.1:${port}`)).status).toBe(200);
+      expect((await get(`localhost:${port}`)).status).toBe(200);
+      const refused = await get(`attacker.example:${port}`);
+      expect(refused.status).toBe(403);
+      expect(refused.body).toContain('only answers to localhost');
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
   });
 });

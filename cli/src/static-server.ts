@@ -1,6 +1,7 @@
 /**
  * A small static file server for the docs site: GET/HEAD only, files under one folder only (no traversal
- * through `..`, encoded slashes or symlinks leading out), loopback unless told otherwise.
+ * through `..`, encoded slashes or symlinks leading out), loopback unless told otherwise; bound to loopback it
+ * answers only requests whose Host header is a loopback name.
  */
 import { createReadStream } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
@@ -15,6 +16,7 @@ const TYPES: Record<string, string> = {
   '.json': 'application/json; charset=utf-8',
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
+  '.ico': 'image/x-icon',
 };
 
 /** The file a URL path names inside root, or undefined when it would leave root or names nothing. */
@@ -48,9 +50,25 @@ export function isLoopbackHost(host: string): boolean {
   return false;
 }
 
+/**
+ * Whether a request's Host header names this machine: a loopback name or address, with or without a port.
+ * A page from another site that rebinds its DNS name to 127.0.0.1 still sends its own name as Host, so a
+ * server bound to loopback refuses it (DNS rebinding).
+ */
+export function isLoopbackHostHeader(header: string | undefined): boolean {
+  if (!header) return false;
+  const m = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(header.trim());
+  return m !== null && isLoopbackHost(m[1]!);
+}
+
 export async function serveFolder(folder: string, host: string, port: number): Promise<{ server: Server; url: string }> {
   const root = await realpath(folder);
+  const checkHost = isLoopbackHost(host);
   const server = createServer((req, res) => {
+    if (checkHost && !isLoopbackHostHeader(req.headers.host)) {
+      res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' }).end('forbidden: this docs server only answers to localhost, 127.0.0.1 or [::1]\n');
+      return;
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { allow: 'GET, HEAD' }).end();
       return;

@@ -1,11 +1,12 @@
 /** The project's data: the graph (loaded with the page) and detail chunks, loaded on demand as scripts. */
-import type { SiteDetail, SiteGraph, SiteLineage, SiteNode } from '../../core/src/docs/site-types.ts';
+import type { SiteDetail, SiteGraph, SiteLineage, SiteNode, SiteSearch } from '../../core/src/docs/site-types.ts';
 
 declare global {
   interface Window {
     XFORM_DOCS_GRAPH?: SiteGraph;
     __xformChunk?: (index: number, details: SiteDetail[]) => void;
     __xformLineage?: (lineage: SiteLineage) => void;
+    __xformSearch?: (search: SiteSearch) => void;
   }
 }
 
@@ -22,6 +23,7 @@ export class DocsData {
   private downstreamColumns?: Map<string, [number, string][]>;
   private lineage: SiteLineage = [];
   private lineagePromise?: Promise<void>;
+  private searchPromise?: Promise<SiteSearch>;
 
   constructor(graph: SiteGraph) {
     this.graph = graph;
@@ -63,6 +65,18 @@ export class DocsData {
       document.head.append(script);
     });
     return this.lineagePromise;
+  }
+
+  /** Loads data/search.js (SQL text, tests, macros for search) once. */
+  searchData(): Promise<SiteSearch> {
+    this.searchPromise ??= new Promise<SiteSearch>((resolve, reject) => {
+      window.__xformSearch = resolve;
+      const script = document.createElement('script');
+      script.src = 'data/search.js';
+      script.onerror = () => reject(new Error('could not load data/search.js'));
+      document.head.append(script);
+    });
+    return this.searchPromise;
   }
 
   detail(i: number): Promise<SiteDetail> {

@@ -1,9 +1,9 @@
-/** The docs site: routes (`#/`, `#/all`, `#/group/<n>`, `#/focus/<name>/<depth>`, `#/model/<name>[/<column>]`, `#/timeline`). */
+/** The docs site: routes (`#/`, `#/all`, `#/group/<n>`, `#/focus/<name>/<depth>`, `#/model/<name>[/<column>]`, `#/timeline`, `#/macro/<n>` (a macro found by search)). */
 import { DocsData } from './data.ts';
 import { colorOf, TYPE_COLORS } from './colors.ts';
 import { $, h } from './dom.ts';
 import { GraphCanvas, type Highlight } from './graph-canvas.ts';
-import { renderPanel } from './panel.ts';
+import { macroPanel, renderPanel } from './panel.ts';
 import { setupSearch } from './search.ts';
 import { renderTimeline } from './timeline.ts';
 import { fullView, overviewView, subsetView, type View } from './views.ts';
@@ -169,6 +169,15 @@ function start(): void {
       $('view-title').textContent = 'Timeline of the last build';
       return;
     }
+    if (kind === 'macro' && a !== undefined) {
+      closePanel();
+      panel.hidden = false;
+      void data.searchData().then((search) => {
+        const m = search.macros[Number(a)];
+        panel.replaceChildren(m ? macroPanel(m) : h('p', { class: 'untraceable' }, `No macro number ${a} in this project.`));
+      });
+      return;
+    }
     if ((kind === 'model' || kind === 'focus') && a) {
       const i = data.find(a);
       if (i === undefined) {
@@ -242,7 +251,8 @@ function start(): void {
   );
 
   setupSearch($('search') as HTMLInputElement, $('search-results'), data, (hit) => {
-    location.hash = hit.column ? `${data.linkTo(hit.node)}/${encodeURIComponent(hit.column)}` : data.linkTo(hit.node);
+    if (hit.macro !== undefined) location.hash = `#/macro/${hit.macro}`;
+    else location.hash = hit.column ? `${data.linkTo(hit.node)}/${encodeURIComponent(hit.column)}` : data.linkTo(hit.node);
   });
   // A small automation surface (used by the browser tests): where a node's box is on screen.
   (window as unknown as { xformDocs: unknown }).xformDocs = {

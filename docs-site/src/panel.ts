@@ -1,9 +1,13 @@
 /** The side panel of one node: facts, columns with their lineage, tests, neighbours and SQL. */
-import type { SiteColumn, SiteDetail, SiteNode } from '../../core/src/docs/site-types.ts';
+import type { SiteColumn, SiteDetail, SiteMacro, SiteNode } from '../../core/src/docs/site-types.ts';
 import type { DocsData } from './data.ts';
 import { colorOf, STATUS_COLORS } from './colors.ts';
 import { formatBytes, formatCount, formatSeconds, h } from './dom.ts';
 import { sqlBlock } from './sql.ts';
+import { virtualList } from './virtual-list.ts';
+
+/** Height of one row of the trace and neighbour lists, which build only the rows in view. */
+const TRACE_ROW = 22;
 
 export interface PanelActions {
   selectColumn(node: number, column: string | undefined): void;
@@ -149,17 +153,18 @@ function columnTrace(data: DocsData, index: number, column: string): HTMLElement
   const untraced = data.untracedDownstream(index, column);
   const item = (e: { node: number; column: string; depth: number }) =>
     h('li', { class: 'lineage-col', 'data-depth': e.depth }, h('a', { href: `${data.linkTo(e.node)}/${encodeURIComponent(e.column)}` }, `${data.nodes[e.node]!.name}.${e.column}`));
+  const list = (id: string, entries: { node: number; column: string; depth: number }[]) => virtualList({ items: entries, rowHeight: TRACE_ROW, render: item, attrs: { id } }).element;
   return h(
     'div',
     { class: 'column-trace', id: 'column-trace' },
     h('div', { class: 'trace-title' }, 'Lineage of ', h('strong', null, `${data.nodes[index]!.name}.${column}`)),
     h('div', { class: 'trace-cols' },
-      h('div', null, h('h4', null, `Upstream (${up.length})`), up.length ? h('ul', { id: 'upstream-columns' }, up.map(item)) : h('p', { class: 'muted' }, data.nodes[index]!.type === 'source' || data.nodes[index]!.type === 'seed' ? 'none' : 'none traced')),
+      h('div', null, h('h4', null, `Upstream (${up.length})`), up.length ? list('upstream-columns', up) : h('p', { class: 'muted' }, data.nodes[index]!.type === 'source' || data.nodes[index]!.type === 'seed' ? 'none' : 'none traced')),
       h(
         'div',
         null,
         h('h4', null, `Downstream (${down.length})`),
-        down.length ? h('ul', { id: 'downstream-columns' }, down.map(item)) : h('p', { class: 'muted' }, 'none'),
+        down.length ? list('downstream-columns', down) : h('p', { class: 'muted' }, 'none'),
         untraced.length ? untracedNote(data, untraced) : null,
       ),
     ),
@@ -179,7 +184,7 @@ function untracedNote(data: DocsData, models: number[]): HTMLElement {
 function neighbours(data: DocsData, index: number, actions: PanelActions): HTMLElement {
   const list = (ids: number[]) =>
     ids.length
-      ? h('ul', { class: 'neighbours' }, ids.map((i) => h('li', null, h('span', { class: 'dot' }), h('a', { href: data.linkTo(i) }, data.nodes[i]!.name), h('span', { class: 'muted' }, ` ${kindOf(data.nodes[i]!)}`))))
+      ? virtualList({ items: ids, rowHeight: TRACE_ROW, attrs: { class: 'neighbours' }, render: (i) => h('li', null, h('span', { class: 'dot' }), h('a', { href: data.linkTo(i) }, data.nodes[i]!.name), h('span', { class: 'muted' }, ` ${kindOf(data.nodes[i]!)}`)) }).element
       : h('p', { class: 'muted' }, 'none');
   const wrap = h(
     'div',
@@ -211,4 +216,15 @@ function sqlSection(detail: SiteDetail): HTMLElement {
   const wrap = section('SQL', bar, body);
   show(detail.compiled !== undefined ? 0 : 1);
   return wrap;
+}
+
+/** A macro found by search: its name, package, description and body. */
+export function macroPanel(m: SiteMacro): HTMLElement {
+  return h(
+    'div',
+    null,
+    h('header', { class: 'panel-head' }, h('div', { class: 'panel-kind' }, chip(`macro · ${m.package}`, 'chip kind', '#7c3aed')), h('h2', { id: 'panel-title' }, m.name)),
+    h('p', { class: m.description ? 'description' : 'description empty' }, m.description || 'No description.'),
+    section('SQL', h('div', { class: 'sql-body' }, sqlBlock(m.sql))),
+  );
 }

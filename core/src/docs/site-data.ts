@@ -10,13 +10,14 @@ import type { CatalogEntry, CatalogFile } from './catalog.js';
 import { traceColumns, type ColumnLineage, type LineageParse, type ModelLineage, type ResolvedRelation } from './column-lineage.js';
 import { layeredLayout, topologicalOrder } from './layout.js';
 import { relationResolver } from './relation-resolver.js';
-import type { ColumnRef, SiteColumn, SiteDetail, SiteGraph, SiteLineage, SiteNode, SiteRun, SiteTest } from './site-types.js';
+import type { ColumnRef, SiteColumn, SiteDetail, SiteGraph, SiteLineage, SiteNode, SiteRun, SiteSearch, SiteTest } from './site-types.js';
 
 export interface SiteData {
   graph: SiteGraph;
   /** Detail chunks, `graph.chunkSize` nodes each, in node order. */
   chunks: SiteDetail[][];
   lineage: SiteLineage;
+  search: SiteSearch;
 }
 
 export interface BuildSiteDataOptions {
@@ -154,6 +155,8 @@ export function buildSiteData(manifest: Manifest, options: BuildSiteDataOptions 
   // Tests, per node they are attached to, with their last status.
   const runById = new Map((options.runResults?.results ?? []).map((r) => [r.unique_id, r]));
   const testsOf = new Map<string, SiteTest[]>();
+  /** Full test names (`unique_orders_order_id`) per node, for search. */
+  const testNamesOf = new Map<string, string[]>();
   for (const test of tests) {
     const targets = test.attached_node ? [test.attached_node] : test.depends_on.nodes;
     const run = runById.get(test.unique_id);
@@ -164,6 +167,7 @@ export function buildSiteData(manifest: Manifest, options: BuildSiteDataOptions 
       ...(run?.failures != null ? { failures: run.failures } : {}),
     };
     for (const t of targets) {
+      testNamesOf.set(t, [...(testNamesOf.get(t) ?? []), test.name]);
       let list = testsOf.get(t);
       if (!list) testsOf.set(t, (list = []));
       list.push(entry);
@@ -181,6 +185,11 @@ export function buildSiteData(manifest: Manifest, options: BuildSiteDataOptions 
   const nodes: SiteNode[] = [];
   const chunks: SiteDetail[][] = [];
   const siteLineage: SiteLineage = [];
+  const search: SiteSearch = {
+    sql: [],
+    tests: [],
+    macros: Object.values(manifest.macros ?? {}).map((m) => ({ name: m.name, package: m.package_name, description: m.description, sql: m.macro_sql })),
+  };
   withLane.forEach(({ node, lane, folder }, i) => {
     const lineage = lineages[i];
     const names = columnNames[i]!;
@@ -206,6 +215,10 @@ export function buildSiteData(manifest: Manifest, options: BuildSiteDataOptions 
     const docOf = (name: string) => (node.columns[name] ?? Object.values(node.columns).find((c) => c.name.toLowerCase() === name.toLowerCase()))?.description ?? '';
     const columnDocs = names.map(docOf);
     const failed = nodeTests.filter((t) => t.status === 'fail' || t.status === 'error').length;
+    const raw = node.resource_type === 'source' ? '' : node.raw_code ?? '';
+    const compiled = node.resource_type === 'source' ? '' : node.compiled_code ?? '';
+    search.sql.push(compiled && compiled !== raw ? `${compiled}\n${raw}` : raw);
+    search.tests.push(testNamesOf.get(node.unique_id) ?? []);
     nodes.push({
       id: node.unique_id,
       name: node.name,
@@ -274,6 +287,7 @@ export function buildSiteData(manifest: Manifest, options: BuildSiteDataOptions 
     },
     chunks,
     lineage: siteLineage,
+    search,
   };
 }
 
@@ -285,13 +299,14 @@ function buildRun(file: RunResultsFile, index: Map<string, number>, manifest: Ma
   });
   const origin = timed.reduce((m, t) => Math.min(m, t.start), Infinity);
   const nameOf = (id: string) => manifest.nodes[id]?.name ?? manifest.sources[id]?.name ?? id;
+  timed.sort((a, b) => a.start - b.start);
+  const position = new Map(timed.map((t, k) => [t.r.unique_id, k]));
+  const depsOf = (id: string) => (manifest.nodes[id]?.depends_on.nodes ?? []).flatMap((d) => (position.has(d) ? [position.get(d)!] : []));
   return {
     generatedAt: file.metadata.generated_at,
     elapsed: file.elapsed_time,
     ...(typeof file.args.which === 'string' ? { command: file.args.which } : {}),
-    items: timed
-      .sort((a, b) => a.start - b.start)
-      .map(({ r, start, end }) => ({
+    items: timed.map(({ r, start, end }) => ({
         node: index.get(r.unique_id) ?? -1,
         name: nameOf(r.unique_id),
         start: start - origin,
@@ -299,6 +314,8 @@ function buildRun(file: RunResultsFile, index: Map<string, number>, manifest: Ma
         thread: r.thread_id ?? 'main',
         status: r.status,
         ...(r.rows_affected != null ? { rows: r.rows_affected } : {}),
+        type: manifest.nodes[r.unique_id]?.resource_type ?? manifest.sources[r.unique_id]?.resource_type ?? r.unique_id.split('.')[0] ?? 'model',
+        deps: depsOf(r.unique_id),
       })),
   };
 }

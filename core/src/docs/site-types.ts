@@ -62,6 +62,10 @@ export interface SiteRunItem {
   thread: string;
   status: string;
   rows?: number;
+  /** Resource type: model, seed, snapshot, test, unit_test... (the timeline filters by it). */
+  type: string;
+  /** Items of this run that this one depends on (indexes into `SiteRun.items`): the critical path follows them. */
+  deps: number[];
 }
 
 export interface SiteRun {
@@ -123,4 +127,22 @@ export interface SiteDetail {
   run?: { status: string; seconds: number; rows?: number; message?: string };
   /** Why column lineage is missing for the whole model (parse failure...). */
   lineageError?: string;
+}
+
+export interface SiteMacro {
+  name: string;
+  package: string;
+  description: string;
+  sql: string;
+}
+
+/**
+ * What search needs beyond the graph, written to data/search.js and loaded once the page is interactive:
+ * each node's SQL (compiled, then raw when it differs) and test names, aligned with `SiteGraph.nodes`, and
+ * the project's macros.
+ */
+export interface SiteSearch {
+  sql: string[];
+  tests: string[][];
+  macros: SiteMacro[];
 }

@@ -45,6 +45,7 @@ export async function writeSite(outDir: string, assetsDir: string, data: SiteDat
   await Promise.all(assets.map(async (f) => write(path.join(outDir, f), await readFile(path.join(assetsDir, f)))));
   await write(path.join(dataDir, 'graph.js'), `window.XFORM_DOCS_GRAPH = ${jsLiteral(data.graph)};\n`);
   await write(path.join(dataDir, 'lineage.js'), `window.__xformLineage(${jsLiteral(data.lineage)});\n`);
+  await write(path.join(dataDir, 'search.js'), `window.__xformSearch(${jsLiteral(data.search)});\n`);
   const batch = 32;
   for (let i = 0; i < data.chunks.length; i += batch) {
     await Promise.all(

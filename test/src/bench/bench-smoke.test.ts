@@ -73,6 +73,8 @@ describe('pnpm bench --smoke', () => {
       'incremental.ratio',
       'seeds.ratio',
       'seeds.pg_ratio',
+      'docs.search.keystroke_median.40',
+      'docs.search.keystroke_p95.40',
     ];
     for (const id of expected) {
       const figure = byId.get(id);
