@@ -1,0 +1,129 @@
+/**
+ * Descriptions and docs blocks as Markdown, rendered once when the docs site is generated so that the page
+ * only inserts ready HTML. Safe by construction: markdown-it runs with raw HTML off (`<script>` or
+ * `<img onerror=...>` in a description comes out as text), and every token it produces is checked against
+ * an allow-list of tags, attributes and URL schemes before rendering. Links open in a new tab without
+ * access to this page (rel="noopener noreferrer").
+ */
+import markdownIt, { type MarkdownIt, type Token } from 'markdown-it';
+
+/** Tags markdown-it makes from Markdown (no raw HTML): everything else is dropped. */
+export const MARKDOWN_TAGS = new Set([
+  'p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'ul', 'ol', 'li', 'blockquote', 'pre', 'code', 'em', 'strong', 's',
+  'a', 'img', 'hr', 'br', 'table', 'thead', 'tbody', 'tr', 'th', 'td',
+]);
+
+/** Attributes kept, per tag; all others are dropped. */
+const ATTRIBUTES: Record<string, Set<string>> = {
+  a: new Set(['href', 'title']),
+  img: new Set(['src', 'alt', 'title']),
+  ol: new Set(['start']),
+  code: new Set(['class']),
+  th: new Set(['style']),
+  td: new Set(['style']),
+};
+
+/** http(s), mailto, in-page and relative links; never javascript:, data:, vbscript:, file:... */
+export function isSafeUrl(url: string): boolean {
+  // Browsers ignore control characters and whitespace inside a scheme ("java\tscript:"): so do we.
+  // eslint-disable-next-line no-control-regex
+  const compact = url.replace(/[\u0000-\u0020\u007f-\u009f]/g, '').toLowerCase();
+  const scheme = /^([a-z][a-z0-9+.-]*):/.exec(compact);
+  return !scheme || scheme[1] === 'http' || scheme[1] === 'https' || scheme[1] === 'mailto';
+}
+
+const SAFE_STYLE = /^text-align:(left|right|center)$/;
+const SAFE_CLASS = /^language-[\w+-]+$/;
+
+function allowedAttribute(tag: string, name: string, value: string): boolean {
+  if (!ATTRIBUTES[tag]?.has(name)) return false;
+  if (name === 'href' || name === 'src') return isSafeUrl(value);
+  if (name === 'style') return SAFE_STYLE.test(value);
+  if (name === 'class') return SAFE_CLASS.test(value);
+  return true;
+}
+
+/** Drops tokens whose tag is not allowed (their text stays) and attributes not on the allow-list. */
+function sanitizeTokens(tokens: Token[]): void {
+  for (const token of tokens) {
+    if (token.type === 'html_block' || token.type === 'html_inline') {
+      // Unreachable with html: false; kept so that a future option cannot let markup through.
+      token.type = 'text';
+    }
+    if (token.tag && !MARKDOWN_TAGS.has(token.tag)) {
+      token.attrs = null;
+      token.hidden = true;
+    }
+    if (token.attrs) token.attrs = token.attrs.filter(([name, value]) => allowedAttribute(token.tag, name, String(value)));
+    if (token.children) sanitizeTokens(token.children);
+  }
+}
+
+function createRenderer(): MarkdownIt {
+  const md = markdownIt({ html: false, linkify: true, typographer: false });
+  const defaultValidate = md.validateLink.bind(md);
+  md.validateLink = (url) => defaultValidate(url) && isSafeUrl(url);
+  const renderToken = md.renderer.renderToken.bind(md.renderer);
+  md.renderer.rules.link_open = (tokens, i, options) => {
+    const token = tokens[i]!;
+    const href = String(token.attrGet('href') ?? '');
+    // Links leave the docs site in a new tab, which cannot reach back to this page.
+    if (!href.startsWith('#')) {
+      token.attrSet('target', '_blank');
+      token.attrSet('rel', 'noopener noreferrer');
+    }
+    return renderToken(tokens, i, options);
+  };
+  return md;
+}
+
+export interface RenderedMarkdown {
+  /** Safe HTML. */
+  html: string;
+  /** The words, without markup (for search and tooltips). */
+  text: string;
+}
+
+/**
+ * Renders Markdown texts; the same text is rendered once (many columns share a description). One renderer
+ * per docs generation.
+ */
+export class MarkdownRenderer {
+  private readonly md = createRenderer();
+  private readonly cache = new Map<string, RenderedMarkdown>();
+
+  render(source: string): RenderedMarkdown {
+    if (!source.trim()) return { html: '', text: '' };
+    let out = this.cache.get(source);
+    if (!out) {
+      const env = {};
+      const tokens = this.md.parse(source, env);
+      sanitizeTokens(tokens);
+      out = { html: this.md.renderer.render(tokens, this.md.options, env), text: plainText(tokens) };
+      this.cache.set(source, out);
+    }
+    return out;
+  }
+
+  html(source: string): string {
+    return this.render(source).html;
+  }
+}
+
+/** The text of the tokens: blocks on their own lines, inline markup dropped. */
+function plainText(tokens: Token[]): string {
+  const parts: string[] = [];
+  const walk = (list: Token[]) => {
+    for (const t of list) {
+      if (t.type === 'text' || t.type === 'code_inline') parts.push(t.content);
+      else if (t.type === 'code_block' || t.type === 'fence') parts.push(t.content.trimEnd(), '\n');
+      else if (t.type === 'softbreak' || t.type === 'hardbreak') parts.push(' ');
+      else if (t.type === 'image') parts.push(t.content);
+      else if (t.children) walk(t.children);
+      else if (t.nesting === -1 && t.block && t.type !== 'th_close' && t.type !== 'td_close') parts.push('\n');
+      else if ((t.type === 'th_open' || t.type === 'td_open') && parts.length && !parts[parts.length - 1]!.endsWith('\n')) parts.push(' ');
+    }
+  };
+  walk(tokens);
+  return parts.join('').replace(/\n{2,}/g, '\n').trim();
+}
