@@ -6,42 +6,9 @@
  * access to this page (rel="noopener noreferrer").
  */
 import markdownIt, { type MarkdownIt, type Token } from 'markdown-it';
+import { allowedAttribute, isSafeUrl, MARKDOWN_TAGS } from './markdown-policy.js';
 
-/** Tags markdown-it makes from Markdown (no raw HTML): everything else is dropped. */
-export const MARKDOWN_TAGS = new Set([
-  'p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'ul', 'ol', 'li', 'blockquote', 'pre', 'code', 'em', 'strong', 's',
-  'a', 'img', 'hr', 'br', 'table', 'thead', 'tbody', 'tr', 'th', 'td',
-]);
-
-/** Attributes kept, per tag; all others are dropped. */
-const ATTRIBUTES: Record<string, Set<string>> = {
-  a: new Set(['href', 'title']),
-  img: new Set(['src', 'alt', 'title']),
-  ol: new Set(['start']),
-  code: new Set(['class']),
-  th: new Set(['style']),
-  td: new Set(['style']),
-};
-
-/** http(s), mailto, in-page and relative links; never javascript:, data:, vbscript:, file:... */
-export function isSafeUrl(url: string): boolean {
-  // Browsers ignore control characters and whitespace inside a scheme ("java\tscript:"): so do we.
-  // eslint-disable-next-line no-control-regex
-  const compact = url.replace(/[\u0000-\u0020\u007f-\u009f]/g, '').toLowerCase();
-  const scheme = /^([a-z][a-z0-9+.-]*):/.exec(compact);
-  return !scheme || scheme[1] === 'http' || scheme[1] === 'https' || scheme[1] === 'mailto';
-}
-
-const SAFE_STYLE = /^text-align:(left|right|center)$/;
-const SAFE_CLASS = /^language-[\w+-]+$/;
-
-function allowedAttribute(tag: string, name: string, value: string): boolean {
-  if (!ATTRIBUTES[tag]?.has(name)) return false;
-  if (name === 'href' || name === 'src') return isSafeUrl(value);
-  if (name === 'style') return SAFE_STYLE.test(value);
-  if (name === 'class') return SAFE_CLASS.test(value);
-  return true;
-}
+export { isSafeUrl } from './markdown-policy.js';
 
 /** Drops tokens whose tag is not allowed (their text stays) and attributes not on the allow-list. */
 function sanitizeTokens(tokens: Token[]): void {
@@ -99,7 +66,7 @@ export class MarkdownRenderer {
       const env = {};
       const tokens = this.md.parse(source, env);
       sanitizeTokens(tokens);
-      out = { html: this.md.renderer.render(tokens, this.md.options, env), text: plainText(tokens) };
+      out = { html: this.md.renderer.render(tokens, this.md.options, env).trimEnd(), text: plainText(tokens) };
       this.cache.set(source, out);
     }
     return out;

@@ -1,0 +1,203 @@
+/**
+ * The docs site's Markdown and project pages in Chromium: a docs block rendered as Markdown with its
+ * script, event handlers and javascript: links left inert; the overview page (`__overview__` or counts);
+ * a macro's page; an exposure's page; a source table's freshness rules and last `xform source freshness`.
+ */
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, openDocsPage, serveDocs, TEST_OUTPUT, type ServedDocs } from '../helpers/browser.js';
+import { runXform } from '../helpers/cli.js';
+import { removeProject, writeProject, type ProjectFiles } from '../helpers/project.js';
+
+const ORDERS_DOC = [
+  '{% docs orders_doc %}',
+  '## Orders',
+  '',
+  'One row per order. Statuses:',
+  '',
+  '- placed',
+  '- shipped',
+  '',
+  '| status | meaning |',
+  '|--------|---------|',
+  '| placed | **not** shipped yet |',
+  '',
+  'See [the handbook](https://example.com/handbook) or [this](javascript:window.__pwned=2).',
+  '',
+  '<script>window.__pwned=1</script>',
+  '',
+  '<img src=x onerror="window.__pwned=3"> <a href="javascript:window.__pwned=4">raw link</a>',
+  '{% enddocs %}',
+].join('\n');
+
+const OVERVIEW_DOC = ['{% docs __overview__ %}', '# Shop analytics', '', 'Welcome to **the shop** project.', '{% enddocs %}'].join('\n');
+
+const PROJECT: ProjectFiles = {
+  'xform_project.yml': 'name: shop\nversion: "1"\n',
+  'models/raw_events.sql': "{{ config(materialized='table') }}\nselect 1 as id, current_timestamp - interval '3 hours' as loaded_at",
+  'models/orders.sql': "select id, {{ cents('id') }} as amount from {{ ref('raw_events') }}",
+  'macros/cents.sql': '{% macro cents(col, scale=2) %}\n  ({{ col }} / 100)::decimal(16, {{ scale }})\n{% endmacro %}',
+  'models/docs.md': `${ORDERS_DOC}\n\n${OVERVIEW_DOC}\n`,
+  'models/schema.yml': [
+    'version: 2',
+    'models:',
+    '  - name: orders',
+    `    description: "{{ doc('orders_doc') }}"`,
+    '    columns:',
+    '      - name: id',
+    '        description: The **order** id, see `raw_events`.',
+    'sources:',
+    '  - name: loads',
+    '    schema: main',
+    '    description: Tables the *loader* writes.',
+    '    loaded_at_field: loaded_at',
+    '    freshness:',
+    '      warn_after: {count: 1, period: hour}',
+    '      error_after: {count: 1, period: day}',
+    '    tables:',
+    '      - name: events',
+    '        identifier: raw_events',
+    '        description: Every event, as loaded.',
+    'macros:',
+    '  - name: cents',
+    '    description: Turns **cents** into an amount.',
+    '    arguments:',
+    '      - name: col',
+    '        description: The column in `cents`.',
+    '      - name: scale',
+    '        description: Digits after the point.',
+    'exposures:',
+    '  - name: revenue_dashboard',
+    '    label: Revenue dashboard',
+    '    type: dashboard',
+    '    maturity: high',
+    '    url: https://bi.example.com/revenue',
+    '    owner: {name: Ann, email: ann@example.com}',
+    '    description: The _weekly_ revenue.',
+    "    depends_on: [ref('orders')]",
+  ].join('\n'),
+};
+
+let root: string;
+let served: ServedDocs;
+let browser: Browser;
+
+beforeAll(async () => {
+  root = await writeProject(PROJECT);
+  const run = await runXform(['run'], { cwd: root });
+  expect(run.code, run.stdout + run.stderr).toBe(0);
+  const fresh = await runXform(['source', 'freshness'], { cwd: root });
+  expect(fresh.stdout + fresh.stderr).toContain('WARN');
+  const docs = await runXform(['docs', 'generate'], { cwd: root });
+  expect(docs.code, docs.stdout + docs.stderr).toBe(0);
+  served = await serveDocs(root);
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await served?.stop();
+  if (root) await removeProject(root);
+});
+
+const open = (hash: string): Promise<Page> => openDocsPage(browser, `${served.url}${hash}`);
+const shot = (page: Page, name: string) => page.screenshot({ path: path.join(TEST_OUTPUT, `docs-markdown-${name}.png`) });
+const pwned = (page: Page) => page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned);
+
+describe('Markdown in the docs site', () => {
+  it('renders a docs block as Markdown: heading, list, table, links', async () => {
+    const page = await open('#/model/orders');
+    await page.waitForSelector('#panel .description h2');
+    expect(await page.textContent('#panel .description h2')).toBe('Orders');
+    expect(await page.$$eval('#panel .description ul li', (lis) => lis.map((li) => li.textContent))).toEqual(['placed', 'shipped']);
+    expect(await page.$$eval('#panel .description table th', (ths) => ths.map((th) => th.textContent))).toEqual(['status', 'meaning']);
+    expect(await page.textContent('#panel .description table td strong')).toBe('not');
+    const link = await page.$eval('#panel .description a[href="https://example.com/handbook"]', (a) => ({ text: a.textContent, target: a.getAttribute('target'), rel: a.getAttribute('rel') }));
+    expect(link).toEqual({ text: 'the handbook', target: '_blank', rel: 'noopener noreferrer' });
+    // A column description is Markdown too.
+    expect(await page.textContent('.column[data-column=id] .column-desc strong')).toBe('order');
+    expect(await page.textContent('.column[data-column=id] .column-desc code')).toBe('raw_events');
+    await shot(page, 'doc-block');
+    await page.close();
+  });
+
+  it('keeps <script>, onerror= and javascript: links inside Markdown inert', async () => {
+    const page = await open('#/model/orders');
+    await page.waitForSelector('#panel .description h2');
+    await page.mouse.move(300, 300);
+    // Give an image error or a script the time to fire if one had been made.
+    await page.waitForTimeout(200);
+    expect(await pwned(page)).toBeUndefined();
+    expect(await page.$$('#panel script, #panel img, #panel [onerror], #panel [onclick]')).toHaveLength(0);
+    expect(await page.$$eval('#panel a', (as) => as.map((a) => a.getAttribute('href') ?? '').filter((h) => /^\s*javascript:/i.test(h)))).toEqual([]);
+    // The markup is shown as text, so that readers see what was written.
+    const text = await page.textContent('#panel .description');
+    expect(text).toContain('<script>window.__pwned=1</script>');
+    expect(text).toContain('<img src=x onerror="window.__pwned=3">');
+    expect(text).toContain('[this](javascript:window.__pwned=2)');
+    for (const a of await page.$$('#panel .description a')) await a.click({ modifiers: ['Shift'] }).catch(() => undefined);
+    expect(await pwned(page)).toBeUndefined();
+    await page.close();
+  });
+});
+
+describe('project pages', () => {
+  it('shows the __overview__ docs block with the counts, the exposures and the macros', async () => {
+    const page = await open('#/overview');
+    await page.waitForSelector('#page .overview-doc h1');
+    expect(await page.textContent('#page .overview-doc h1')).toBe('Shop analytics');
+    expect(await page.textContent('#page .overview-doc strong')).toBe('the shop');
+    const stats = await page.$$eval('#page .stat', (els) => Object.fromEntries(els.map((e) => [e.getAttribute('data-stat'), e.querySelector('b')!.textContent])));
+    expect(stats).toMatchObject({ models: '2', sources: '1', exposures: '1', macros: '1', 'docs blocks': '2' });
+    expect(await page.textContent('#page #exposures + ul')).toContain('Revenue dashboard');
+    expect(await page.isVisible('#graph')).toBe(false);
+    await shot(page, 'overview');
+    await page.close();
+  });
+
+  it("opens a macro's page from the overview: arguments, description and SQL", async () => {
+    const page = await open('#/overview');
+    await page.click('#page a:text("cents")');
+    await page.waitForSelector('#panel #panel-title');
+    expect(page.url()).toMatch(/#\/macro\/cents$/);
+    expect(await page.textContent('#panel-title')).toBe('cents');
+    expect(await page.textContent('#panel .description strong')).toBe('cents');
+    expect(await page.$$eval('#panel [data-argument]', (els) => els.map((e) => e.textContent?.trim()))).toEqual(['colThe column in cents.', 'scaleDigits after the point.']);
+    expect(await page.textContent('#panel pre.sql')).toContain('::decimal(16, {{ scale }})');
+    expect(await page.textContent('#panel .facts')).toContain('macros/cents.sql:1');
+    await shot(page, 'macro');
+    await page.close();
+  });
+
+  it("shows an exposure's type, owner, link and the nodes it reads", async () => {
+    const page = await open('#/exposure/revenue_dashboard');
+    await page.waitForSelector('#panel #exposure-depends-on');
+    expect(await page.textContent('#panel-title')).toBe('Revenue dashboard');
+    const facts = await page.textContent('#panel .facts');
+    expect(facts).toContain('dashboard');
+    expect(facts).toContain('Ann <ann@example.com>');
+    expect(await page.$eval('#exposure-url', (a) => [a.getAttribute('href'), a.getAttribute('rel')])).toEqual(['https://bi.example.com/revenue', 'noopener noreferrer']);
+    expect(await page.textContent('#panel .description em')).toBe('weekly');
+    expect(await page.$$eval('#exposure-depends-on a', (as) => as.map((a) => a.textContent))).toEqual(['orders']);
+    expect(await page.$$eval('#graph-nodes li', (lis) => lis.map((li) => li.getAttribute('data-name')).sort())).toEqual(['orders', 'raw_events']);
+    await shot(page, 'exposure');
+    await page.close();
+  });
+
+  it("shows a source table's freshness rules and its last freshness check", async () => {
+    const page = await open('#/model/events');
+    await page.waitForSelector('#panel #freshness');
+    const rules = await page.textContent('#freshness');
+    expect(rules).toContain('Sourceloads');
+    expect(rules).toContain('Loaded atloaded_at');
+    expect(rules).toContain('Warn after1 hour');
+    expect(rules).toContain('Error after1 day');
+    expect(await page.textContent('#freshness .source-desc em')).toBe('loader');
+    const last = await page.textContent('#freshness-last');
+    expect(last).toContain('warn');
+    expect(last).toMatch(/Age3h \d+m/);
+    await shot(page, 'source');
+    await page.close();
+  });
+});
