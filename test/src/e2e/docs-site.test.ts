@@ -192,8 +192,9 @@ describe('the docs site in Chromium', () => {
     const page = await open('#/model/gld_revenue_by_country');
     await page.waitForSelector('#panel .description');
     expect(await page.textContent('#panel .description')).toContain('<script>window.__xss=2</script>');
-    // A description rendered from a docs block ({{ doc(...) }}) is shown as its text too, markup and all.
-    expect(await page.textContent('.column[data-column=orders] .column-desc')).toBe(XSS_DOC_BLOCK);
+    // A description rendered from a docs block ({{ doc(...) }}) is Markdown; its raw HTML stays text.
+    expect(await page.textContent('.column[data-column=orders] .column-desc strong')).toBe('Orders');
+    expect(await page.textContent('.column[data-column=orders] .column-desc')).toBe(XSS_DOC_BLOCK.replace('**Orders**', 'Orders'));
     await page.mouse.move(10, 300);
     expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
     expect(await page.$$('#panel img, #panel script')).toHaveLength(0);
