@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { isSafeUrl, MarkdownRenderer } from './markdown.js';
+import markdownIt from 'markdown-it';
+import { isPlainSentence, isSafeUrl, MarkdownRenderer } from './markdown.js';
 
 const render = (text: string) => new MarkdownRenderer().render(text);
 
@@ -50,5 +51,16 @@ describe('Markdown descriptions', () => {
   test('isSafeUrl', () => {
     expect(['https://x.org', 'http://x', 'mailto:a@b', '#/model/x', 'other.html', '/abs', '?q=1'].every(isSafeUrl)).toBe(true);
     expect(['javascript:x', ' javascript:x', 'JAVASCRIPT:x', 'jav\u0000ascript:x', 'data:x', 'vbscript:x', 'file:///x'].some(isSafeUrl)).toBe(false);
+  });
+
+  test('plain sentences skip the parser with the same HTML as markdown-it', () => {
+    const md = markdownIt({ html: false, linkify: true });
+    const plain = ["Generated model 12 in the silver layer", "The order's id.", 'Sum of the "order" amounts (in euros), per country; 100% done!', 'Übersicht der Bestellungen - täglich', 'x'];
+    for (const text of plain) {
+      expect(isPlainSentence(text), text).toBe(true);
+      expect(render(text).html, text).toBe(md.render(text).trimEnd());
+      expect(render(text).text).toBe(text);
+    }
+    for (const text of ['1. first', '2) second', 'see example.com', 'a *b*', '- item', '# title', 'line  ', 'a\nb', ' x', 'a & b', 'a <b>']) expect(isPlainSentence(text), text).toBe(false);
   });
 });

@@ -62,6 +62,7 @@ export class MarkdownRenderer {
   render(source: string): RenderedMarkdown {
     if (!source.trim()) return { html: '', text: '' };
     let out = this.cache.get(source);
+    if (!out && isPlainSentence(source)) out = { html: `<p>${source.replace(/"/g, '&quot;')}</p>`, text: source };
     if (!out) {
       const env = {};
       const tokens = this.md.parse(source, env);
@@ -75,6 +76,16 @@ export class MarkdownRenderer {
   html(source: string): string {
     return this.render(source).html;
   }
+}
+
+/**
+ * One line of words and plain punctuation, which Markdown leaves as it is: most descriptions of a large
+ * project. They skip the parser (about 80 µs each), with the same result (checked in the tests).
+ */
+const PLAIN = /^[\p{L}\p{N}][\p{L}\p{N} ,.;'"?!()%-]*$/u;
+export function isPlainSentence(text: string): boolean {
+  // "1." or "2)" starts a list, "x.org" is linked, a trailing space or two may be a line break.
+  return PLAIN.test(text) && !/\.[\p{L}\p{N}]/u.test(text) && !/^\p{N}+[.)]/u.test(text) && !text.endsWith(' ');
 }
 
 /** The text of the tokens: blocks on their own lines, inline markup dropped. */
