@@ -201,6 +201,15 @@ describe('the docs site in Chromium', () => {
     await page.close();
   });
 
+  it('shows a default overview with counts when the project has no __overview__ docs block', async () => {
+    const page = await open('#/overview');
+    await page.waitForSelector('#page .overview-doc.default h1');
+    expect(await page.textContent('#page .overview-doc h1')).toBe('shop');
+    const stats = await page.$$eval('#page .stat', (els) => Object.fromEntries(els.map((e) => [e.getAttribute('data-stat'), e.querySelector('b')!.textContent])));
+    expect(stats).toMatchObject({ models: '4', seeds: '2', sources: '0', tests: '3', exposures: '0', 'docs blocks': '1' });
+    await page.close();
+  });
+
   it('follows deep links and the browser history', async () => {
     const page = await open('#/model/brz_orders');
     await page.waitForSelector('#panel-title');
