@@ -3,6 +3,7 @@
  * script, event handlers and javascript: links left inert; the overview page (`__overview__` or counts);
  * a macro's page; an exposure's page; a source table's freshness rules and last `xform source freshness`.
  */
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -198,6 +199,35 @@ describe('project pages', () => {
     expect(last).toContain('warn');
     expect(last).toMatch(/Age3h \d+m/);
     await shot(page, 'source');
+    await page.close();
+  });
+});
+
+describe('the page checks the HTML again before inserting it', () => {
+  it('drops script, event handlers and javascript: links even when a data file holds them', async () => {
+    // Tamper with the generated data as an attacker with write access to target/docs/data might.
+    const dataDir = path.join(root, 'target/docs/data');
+    const chunks = (await readdir(dataDir)).filter((f) => f.startsWith('chunk-'));
+    for (const file of chunks) {
+      const js = await readFile(path.join(dataDir, file), 'utf8');
+      const m = /^window\.__xformChunk\((\d+), JSON\.parse\((".*")\)\);\n$/s.exec(js)!;
+      const details = JSON.parse(JSON.parse(m[2]!) as string) as { descriptionHtml?: string }[];
+      for (const d of details) {
+        d.descriptionHtml = '<h3 onclick="window.__pwned=5">Tampered</h3><script>window.__pwned=6</script><img src=x onerror="window.__pwned=7"><p><a href="javascript:window.__pwned=8">go</a> <a href=" jAvA\tscript:window.__pwned=9">go2</a></p><iframe src="javascript:window.__pwned=10"></iframe><svg><script>window.__pwned=11</script></svg>';
+      }
+      await writeFile(path.join(dataDir, file), `window.__xformChunk(${m[1]}, ${JSON.stringify(details)});\n`);
+    }
+    const page = await open('#/model/orders');
+    await page.waitForSelector('#panel .description h3');
+    expect(await page.textContent('#panel .description h3')).toBe('Tampered');
+    await page.click('#panel .description h3');
+    for (const a of await page.$$('#panel .description a')) await a.click();
+    await page.waitForTimeout(200);
+    expect(await pwned(page)).toBeUndefined();
+    expect(await page.$$eval('#panel script, #panel iframe, #panel svg, #panel [onclick], #panel [onerror]', (els) => els.map((e) => e.outerHTML))).toEqual([]);
+    // An image is Markdown (![alt](src)): it stays, without its handler.
+    expect(await page.$$eval('#panel .description img', (els) => els.map((e) => e.outerHTML))).toEqual(['<img src="x">']);
+    expect(await page.$$eval('#panel .description a', (as) => as.map((a) => a.getAttribute('href')))).toEqual([null, null]);
     await page.close();
   });
 });
