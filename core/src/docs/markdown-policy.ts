@@ -27,7 +27,6 @@ const SAFE_CLASS = /^language-[\w+-]+$/;
 /** http(s), mailto, in-page and relative addresses; never javascript:, data:, vbscript:, file:... */
 export function isSafeUrl(url: string): boolean {
   // Browsers ignore control characters and whitespace inside a scheme ("java\tscript:"): so do we.
-  // eslint-disable-next-line no-control-regex
   const compact = url.replace(/[\u0000-\u0020\u007f-\u009f]/g, '').toLowerCase();
   const scheme = /^([a-z][a-z0-9+.-]*):/.exec(compact);
   return !scheme || scheme[1] === 'http' || scheme[1] === 'https' || scheme[1] === 'mailto';
