@@ -171,6 +171,22 @@ describe('project pages', () => {
     await page.close();
   });
 
+  it("opens the same macro page from search, and xform's built-in test macros from search too", async () => {
+    const page = await open('#/all');
+    // Search loads SQL and macros (data/search.js) once the page is interactive.
+    const pick = async (query: string, name: string) => {
+      await page.fill('#search', query);
+      await page.waitForFunction((n) => [...document.querySelectorAll('.search-results .result')].some((r) => r.textContent?.includes(n) && r.textContent.includes('macro')), name, { timeout: 5000 });
+      await page.click(`.search-results .result:has-text("${name}"):has-text("macro")`);
+      await page.waitForFunction((n) => document.querySelector('#panel-title')?.textContent === n, name);
+    };
+    await pick('cents', 'cents');
+    expect(await page.$$eval('#panel [data-argument]', (els) => els.map((e) => e.getAttribute('data-argument')))).toEqual(['col', 'scale']);
+    await pick('accepted_values', 'test_accepted_values');
+    expect(await page.textContent('#panel pre.sql')).toContain('accepted_values');
+    await page.close();
+  });
+
   it("shows an exposure's type, owner, link and the nodes it reads", async () => {
     const page = await open('#/exposure/revenue_dashboard');
     await page.waitForSelector('#panel #exposure-depends-on');
