@@ -1,5 +1,5 @@
 /** The project's data: the graph (loaded with the page) and detail chunks, loaded on demand as scripts. */
-import type { SiteDetail, SiteGraph, SiteLineage, SiteNode, SiteSearch } from '../../core/src/docs/site-types.ts';
+import type { SiteDetail, SiteGraph, SiteLineage, SiteNode, SiteProject, SiteSearch } from '../../core/src/docs/site-types.ts';
 
 declare global {
   interface Window {
@@ -7,6 +7,7 @@ declare global {
     __xformChunk?: (index: number, details: SiteDetail[]) => void;
     __xformLineage?: (lineage: SiteLineage) => void;
     __xformSearch?: (search: SiteSearch) => void;
+    __xformProject?: (project: SiteProject) => void;
   }
 }
 
@@ -24,6 +25,7 @@ export class DocsData {
   private lineage: SiteLineage = [];
   private lineagePromise?: Promise<void>;
   private searchPromise?: Promise<SiteSearch>;
+  private projectPromise?: Promise<SiteProject>;
 
   constructor(graph: SiteGraph) {
     this.graph = graph;
@@ -77,6 +79,18 @@ export class DocsData {
       document.head.append(script);
     });
     return this.searchPromise;
+  }
+
+  /** Loads data/project.js (overview, macros, exposures) once. */
+  project(): Promise<SiteProject> {
+    this.projectPromise ??= new Promise<SiteProject>((resolve, reject) => {
+      window.__xformProject = resolve;
+      const script = document.createElement('script');
+      script.src = 'data/project.js';
+      script.onerror = () => reject(new Error('data/project.js is missing: run `xform docs generate` again.'));
+      document.head.append(script);
+    });
+    return this.projectPromise;
   }
 
   detail(i: number): Promise<SiteDetail> {

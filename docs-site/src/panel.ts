@@ -3,6 +3,8 @@ import type { SiteColumn, SiteDetail, SiteMacro, SiteNode } from '../../core/src
 import type { DocsData } from './data.ts';
 import { colorOf, STATUS_COLORS } from './colors.ts';
 import { formatBytes, formatCount, formatSeconds, h } from './dom.ts';
+import { markdownBlock } from './markdown.ts';
+import { sourceSection } from './pages.ts';
 import { sqlBlock } from './sql.ts';
 import { virtualList } from './virtual-list.ts';
 
@@ -15,13 +17,13 @@ export interface PanelActions {
   close(): void;
 }
 
-function chip(text: string, cls = 'chip', color?: string): HTMLElement {
+export function chip(text: string, cls = 'chip', color?: string): HTMLElement {
   const el = h('span', { class: cls }, text);
   if (color) el.style.setProperty('--chip', color);
   return el;
 }
 
-function fact(label: string, value: Node | string | undefined): HTMLElement | null {
+export function fact(label: string, value: Node | string | undefined): HTMLElement | null {
   if (value === undefined || value === '') return null;
   return h('div', { class: 'fact' }, h('dt', null, label), h('dd', null, value));
 }
@@ -44,7 +46,7 @@ export function renderPanel(panel: HTMLElement, data: DocsData, index: number, d
     detail.relation ? h('div', { class: 'relation' }, detail.relation) : null,
     h('button', { class: 'close', title: 'Close (Esc)', 'aria-label': 'Close', onclick: () => actions.close() }, '×'),
   );
-  const description = h('p', { class: node.description ? 'description' : 'description empty' }, node.description || 'No description.');
+  const description = markdownBlock(detail.descriptionHtml, 'description') ?? h('p', { class: 'description empty' }, 'No description.');
 
   const run = detail.run;
   const facts = h(
@@ -78,6 +80,7 @@ export function renderPanel(panel: HTMLElement, data: DocsData, index: number, d
   if (run?.message && run.status !== 'success') facts.append(fact('Message', run.message)!);
 
   panel.append(header, description, facts);
+  if (detail.source || detail.freshness) panel.append(sourceSection(detail));
   panel.append(columnsSection(data, index, detail, column, actions));
   if (detail.tests.length) {
     panel.append(
@@ -87,7 +90,7 @@ export function renderPanel(panel: HTMLElement, data: DocsData, index: number, d
           'ul',
           { class: 'tests' },
           detail.tests.map((t) =>
-            h('li', null, chip(t.status ?? 'not run', 'chip status', STATUS_COLORS[t.status ?? ''] ?? '#94a3b8'), ` ${t.name}`, t.column ? h('span', { class: 'muted' }, ` on ${t.column}`) : '', t.failures ? h('span', { class: 'bad' }, ` · ${t.failures} failing rows`) : ''),
+            h('li', null, chip(t.status ?? 'not run', 'chip status', STATUS_COLORS[t.status ?? ''] ?? '#94a3b8'), ` ${t.name}`, t.column ? h('span', { class: 'muted' }, ` on ${t.column}`) : '', t.failures ? h('span', { class: 'bad' }, ` · ${t.failures} failing rows`) : '', markdownBlock(t.descriptionHtml, 'test-desc')),
           ),
         ),
       ),
@@ -97,7 +100,7 @@ export function renderPanel(panel: HTMLElement, data: DocsData, index: number, d
   if (detail.compiled || detail.raw) panel.append(sqlSection(detail));
 }
 
-function section(title: string, ...body: (Node | null)[]): HTMLElement {
+export function section(title: string, ...body: (Node | null)[]): HTMLElement {
   return h('section', { class: 'panel-section' }, h('h3', null, title), ...body);
 }
 
@@ -135,7 +138,7 @@ function columnsSection(data: DocsData, index: number, detail: SiteDetail, selec
         col.type ? h('span', { class: 'type' }, col.type.toLowerCase()) : null,
         col.tests.map((t) => chip(t, 'chip test')),
       ),
-      col.description ? h('div', { class: 'column-desc' }, col.description) : null,
+      markdownBlock(col.descriptionHtml, 'column-desc'),
       // Sources and seeds are where lineage starts: they read no column.
       data.nodes[index]!.type === 'source' || data.nodes[index]!.type === 'seed' ? null : lineageLine(data, col),
     );

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Catalog } from '../adapter/types.js';
 import type { Manifest } from '../compile/manifest.js';
+import type { SourcesJsonFile } from '../quality/sources-json.js';
 import type { RunResultsFile } from '../run/run-results.js';
 import { buildCatalog, writeCatalog, type CatalogFile } from './catalog.js';
 import { loadLineageParsers } from './lineage-parsers.js';
@@ -34,11 +35,12 @@ export interface GenerateDocsResult {
   hasRunResults: boolean;
 }
 
-async function readRunResults(targetDir: string): Promise<RunResultsFile | undefined> {
+/** run_results.json or sources.json of the target folder. */
+async function readArtifact<T>(targetDir: string, file: string): Promise<T | undefined> {
   try {
-    return JSON.parse(await readFile(path.join(targetDir, 'run_results.json'), 'utf8')) as RunResultsFile;
+    return JSON.parse(await readFile(path.join(targetDir, file), 'utf8')) as T;
   } catch {
-    // No run yet (or an unreadable file): the site simply shows no run status.
+    // No run or freshness check yet (or an unreadable file): the site simply shows no status.
     return undefined;
   }
 }
@@ -46,8 +48,9 @@ async function readRunResults(targetDir: string): Promise<RunResultsFile | undef
 export async function generateDocs(options: GenerateDocsOptions): Promise<GenerateDocsResult> {
   const catalog = options.catalog ? await buildCatalog(options.manifest, options.catalog) : undefined;
   const catalogFile = catalog ? await writeCatalog(options.targetDir, catalog) : undefined;
-  const runResults = await readRunResults(options.targetDir);
-  const data = buildSiteData(options.manifest, { catalog, runResults, parsers: await loadLineageParsers(options.manifest.metadata.adapter_type) });
+  const runResults = await readArtifact<RunResultsFile>(options.targetDir, 'run_results.json');
+  const sourcesJson = await readArtifact<SourcesJsonFile>(options.targetDir, 'sources.json');
+  const data = buildSiteData(options.manifest, { catalog, runResults, sourcesJson, parsers: await loadLineageParsers(options.manifest.metadata.adapter_type) });
   const indexFile = await writeSite(path.join(options.targetDir, 'docs'), options.assetsDir, data);
   const lineageErrorFiles: string[] = [];
   for (const chunk of data.chunks) for (const d of chunk) if (d.lineageError) lineageErrorFiles.push(d.path);

@@ -3,6 +3,7 @@ export * from './generate.js';
 export * from './column-lineage.js';
 export * from './layout.js';
 export * from './lineage-parsers.js';
+export * from './markdown.js';
 export * from './pg-ast.js';
 export * from './site-data.js';
 export * from './sqlparser-ast.js';

@@ -9,8 +9,11 @@ import type { RunResultsFile } from '../run/run-results.js';
 import type { CatalogEntry, CatalogFile } from './catalog.js';
 import { traceColumns, type ColumnLineage, type LineageParse, type ModelLineage, type ResolvedRelation } from './column-lineage.js';
 import { layeredLayout, topologicalOrder } from './layout.js';
+import { MarkdownRenderer } from './markdown.js';
+import type { SourcesJsonFile } from '../quality/sources-json.js';
 import { relationResolver } from './relation-resolver.js';
-import type { ColumnRef, SiteColumn, SiteDetail, SiteGraph, SiteLineage, SiteNode, SiteRun, SiteSearch, SiteTest } from './site-types.js';
+import { buildSiteProject, descriptionHtml, freshnessResults, sourceFreshness } from './site-project.js';
+import type { ColumnRef, SiteColumn, SiteDetail, SiteGraph, SiteLineage, SiteNode, SiteProject, SiteRun, SiteSearch, SiteTest } from './site-types.js';
 
 export interface SiteData {
   graph: SiteGraph;
@@ -18,11 +21,15 @@ export interface SiteData {
   chunks: SiteDetail[][];
   lineage: SiteLineage;
   search: SiteSearch;
+  /** The overview, macros and exposures (data/project.js). */
+  project: SiteProject;
 }
 
 export interface BuildSiteDataOptions {
   catalog?: CatalogFile;
   runResults?: RunResultsFile;
+  /** The last `xform source freshness` results (target/sources.json). */
+  sourcesJson?: SourcesJsonFile;
   /** Nodes per detail chunk. Default 200. */
   chunkSize?: number;
   /** The warehouse's SQL parsers, best first (loadLineageParsers()). Default none: node-sql-parser alone. */
@@ -50,6 +57,8 @@ function ownerOf(node: DrawnNode): string | undefined {
 
 export function buildSiteData(manifest: Manifest, options: BuildSiteDataOptions = {}): SiteData {
   const chunkSize = options.chunkSize ?? 200;
+  const md = new MarkdownRenderer();
+  const lastFreshness = freshnessResults(options.sourcesJson);
   const drawn: DrawnNode[] = [];
   const tests: TestNode[] = [];
   for (const node of Object.values(manifest.nodes)) {
@@ -162,6 +171,7 @@ export function buildSiteData(manifest: Manifest, options: BuildSiteDataOptions 
     const run = runById.get(test.unique_id);
     const entry: SiteTest = {
       name: test.test_metadata?.name ?? test.name,
+      ...descriptionHtml(md, test.description),
       ...(test.column_name ? { column: test.column_name } : {}),
       ...(run ? { status: run.status } : {}),
       ...(run?.failures != null ? { failures: run.failures } : {}),
@@ -212,7 +222,7 @@ export function buildSiteData(manifest: Manifest, options: BuildSiteDataOptions 
             if (l) return l.untraceable !== undefined;
             return entry?.columns[name] !== undefined && !(node.resource_type === 'snapshot' && SNAPSHOT_COLUMNS.has(name.toLowerCase()));
           }).length;
-    const docOf = (name: string) => (node.columns[name] ?? Object.values(node.columns).find((c) => c.name.toLowerCase() === name.toLowerCase()))?.description ?? '';
+    const docOf = (name: string) => md.render((node.columns[name] ?? Object.values(node.columns).find((c) => c.name.toLowerCase() === name.toLowerCase()))?.description ?? '').text;
     const columnDocs = names.map(docOf);
     const failed = nodeTests.filter((t) => t.status === 'fail' || t.status === 'error').length;
     const raw = node.resource_type === 'source' ? '' : node.raw_code ?? '';
@@ -233,7 +243,7 @@ export function buildSiteData(manifest: Manifest, options: BuildSiteDataOptions 
       testsFailed: failed,
       ...(untraced ? { untraced } : {}),
       ...(run ? { status: run.status } : {}),
-      description: node.description,
+      description: md.render(node.description).text,
       tags: node.tags,
       columns: names,
       ...(columnDocs.some((d) => d) ? { columnDocs } : {}),
@@ -244,16 +254,22 @@ export function buildSiteData(manifest: Manifest, options: BuildSiteDataOptions 
       const doc = node.columns[name] ?? Object.values(node.columns).find((c) => c.name.toLowerCase() === name.toLowerCase());
       const cat = entry?.columns[name];
       const l = byLower.get(name.toLowerCase());
+      const description = doc?.description || cat?.comment || '';
       return {
         name,
         ...(cat?.type ?? doc?.data_type ? { type: cat?.type ?? doc?.data_type } : {}),
-        description: doc?.description || cat?.comment || '',
+        description: md.render(description).text,
+        ...descriptionHtml(md, description),
         tests: [...(doc?.tests.map((t) => t.name) ?? []), ...nodeTests.filter((t) => t.column?.toLowerCase() === name.toLowerCase() && !doc?.tests.some((d) => d.name === t.name)).map((t) => t.name)],
         ...(l ? { lineage: { kind: l.kind, sources: toRefs(l.sources), ...(l.untraceable ? { untraceable: l.untraceable } : {}) } } : {}),
       };
     });
+    const freshness = node.resource_type === 'source' ? sourceFreshness(node, lastFreshness.get(node.unique_id)) : undefined;
     const detail: SiteDetail = {
       path: node.original_file_path,
+      ...descriptionHtml(md, node.description),
+      ...(node.resource_type === 'source' ? { source: { name: node.source_name, ...descriptionHtml(md, node.source_description) } } : {}),
+      ...(freshness ? { freshness } : {}),
       ...(node.relation_name ? { relation: node.relation_name } : {}),
       ...(node.layer ?? node.config.layer ? { layer: node.layer ?? node.config.layer } : {}),
       meta: { ...((node.config.meta as Record<string, unknown> | undefined) ?? {}), ...node.meta },
@@ -288,6 +304,7 @@ export function buildSiteData(manifest: Manifest, options: BuildSiteDataOptions 
     chunks,
     lineage: siteLineage,
     search,
+    project: buildSiteProject(manifest, index, md),
   };
 }
 
