@@ -198,7 +198,7 @@ export function buildSiteData(manifest: Manifest, options: BuildSiteDataOptions 
   const search: SiteSearch = {
     sql: [],
     tests: [],
-    macros: Object.values(manifest.macros ?? {}).map((m) => ({ name: m.name, package: m.package_name, description: m.description, sql: m.macro_sql })),
+    macros: Object.values(manifest.macros ?? {}).map((m) => ({ name: m.name, package: m.package_name, description: md.render(m.description).text, sql: m.macro_sql })),
   };
   withLane.forEach(({ node, lane, folder }, i) => {
     const lineage = lineages[i];
