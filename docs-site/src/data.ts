@@ -1,5 +1,5 @@
 /** The project's data: the graph (loaded with the page) and detail chunks, loaded on demand as scripts. */
-import type { SiteDetail, SiteGraph, SiteLineage, SiteNode, SiteSearch } from '../../core/src/docs/site-types.ts';
+import type { SiteDetail, SiteGraph, SiteLineage, SiteNode, SiteProject, SiteSearch } from '../../core/src/docs/site-types.ts';
 
 declare global {
   interface Window {
@@ -7,6 +7,7 @@ declare global {
     __xformChunk?: (index: number, details: SiteDetail[]) => void;
     __xformLineage?: (lineage: SiteLineage) => void;
     __xformSearch?: (search: SiteSearch) => void;
+    __xformProject?: (project: SiteProject) => void;
   }
 }
 
@@ -24,6 +25,7 @@ export class DocsData {
   private lineage: SiteLineage = [];
   private lineagePromise?: Promise<void>;
   private searchPromise?: Promise<SiteSearch>;
+  private projectPromise?: Promise<SiteProject>;
 
   constructor(graph: SiteGraph) {
     this.graph = graph;
@@ -79,6 +81,18 @@ export class DocsData {
     return this.searchPromise;
   }
 
+  /** Loads data/project.js (overview, macros, exposures) once. */
+  project(): Promise<SiteProject> {
+    this.projectPromise ??= new Promise<SiteProject>((resolve, reject) => {
+      window.__xformProject = resolve;
+      const script = document.createElement('script');
+      script.src = 'data/project.js';
+      script.onerror = () => reject(new Error('data/project.js is missing: run `xform docs generate` again.'));
+      document.head.append(script);
+    });
+    return this.projectPromise;
+  }
+
   detail(i: number): Promise<SiteDetail> {
     const node = this.nodes[i]!;
     const loaded = this.chunks.get(node.chunk);
@@ -122,6 +136,18 @@ export class DocsData {
       }
     }
     return seen;
+  }
+
+  /**
+   * Models that may read (node, column) but whose lineage could not be (fully) traced: children of the node or
+   * of a column downstream of it, with untraced columns. Impact lists show their count, so that a model the
+   * tracer could not follow is never silently left out.
+   */
+  untracedDownstream(i: number, column: string): number[] {
+    const reached = new Set([i, ...[...this.downstreamColumnsOf(i, column).values()].map((e) => e.node)]);
+    const out = new Set<number>();
+    for (const n of reached) for (const child of this.children[n]!) if (this.nodes[child]!.untraced) out.add(child);
+    return [...out];
   }
 
   downstreamColumnsOf(i: number, column: string): Map<string, { node: number; column: string; depth: number }> {

@@ -1,8 +1,13 @@
-/** The docs site: routes (`#/`, `#/all`, `#/group/<n>`, `#/focus/<name>/<depth>`, `#/model/<name>[/<column>]`, `#/select/<selector>`, `#/timeline`, `#/macro/<n>` (a macro found by search)). */
+/**
+ * The docs site: routes (`#/`, `#/all`, `#/group/<n>`, `#/focus/<name>/<depth>`, `#/model/<name>[/<column>]`,
+ * `#/select/<selector>`, `#/timeline`, `#/overview`, `#/macro/<name or unique_id or number in data/search.js>`,
+ * `#/exposure/<name>`).
+ */
 import { DocsData } from './data.ts';
 import { colorOf, TYPE_COLORS } from './colors.ts';
 import { $, h } from './dom.ts';
 import { GraphCanvas, type Highlight } from './graph-canvas.ts';
+import { findExposure, findMacro, renderExposurePanel, renderMacroPanel, renderOverviewPage } from './pages.ts';
 import { macroPanel, renderPanel } from './panel.ts';
 import { setupSearch } from './search.ts';
 import { SiteSelector } from './selector.ts';
@@ -69,8 +74,10 @@ function start(): void {
     }
   };
 
+  const page = $('page');
   const showView = (key: string, make: () => View, hl: Highlight) => {
     timeline.hidden = true;
+    page.hidden = true;
     $('graph').hidden = false;
     $('toolbar').hidden = false;
     $('legend').hidden = false;
@@ -178,6 +185,57 @@ function start(): void {
     showView(`select:${text}`, () => subsetView(data, members, `${text}: ${members.size.toLocaleString('en-US')} node${members.size === 1 ? '' : 's'}`), {});
   };
 
+  /** The overview page (`#/overview`, also behind a macro's panel), or an exposure's lineage with its panel. */
+  const showProjectPage = (kind: string, key: string | undefined) => {
+    const hash = location.hash;
+    const fail = (err: Error) => {
+      panel.hidden = false;
+      panel.replaceChildren(h('p', { class: 'untraceable' }, err.message));
+    };
+    void data.project().then(async (project) => {
+      if (location.hash !== hash) return;
+      const close = () => (location.hash = kind === 'macro' ? '#/overview' : baseHash);
+      if (kind === 'exposure') {
+        const exposure = key === undefined ? undefined : findExposure(project, key);
+        if (!exposure) return fail(new Error(`No exposure named “${key ?? ''}” in this project.`));
+        const members = new Set<number>();
+        for (const n of exposure.dependsOn) for (const m of data.neighbourhood(n, large ? 2 : Infinity, 0)) members.add(m);
+        showView(`exposure:${exposure.id}`, () => subsetView(data, members, `Upstream of exposure ${exposure.name}`), { related: members });
+        renderExposurePanel(panel, data, exposure, close);
+        return;
+      }
+      viewKey = 'page';
+      $('graph').hidden = true;
+      $('toolbar').hidden = true;
+      $('legend').hidden = true;
+      timeline.hidden = true;
+      list.replaceChildren();
+      page.hidden = false;
+      if (page.dataset.rendered !== 'overview') {
+        renderOverviewPage(page, data, project);
+        page.dataset.rendered = 'overview';
+      }
+      $('nav-project').classList.add('active');
+      $('view-title').textContent = 'Project overview';
+      if (kind === 'overview') {
+        closePanel();
+        baseHash = '#/overview';
+        return;
+      }
+      // Search links a macro by its number in data/search.js; the overview by name or unique_id.
+      const fromSearch = key !== undefined && /^\d+$/.test(key) ? (await data.searchData()).macros[Number(key)] : undefined;
+      if (location.hash !== hash) return;
+      const macro = fromSearch ? findMacro(project, `macro.${fromSearch.package}.${fromSearch.name}`) : key === undefined ? undefined : findMacro(project, key);
+      if (macro) renderMacroPanel(panel, macro, close);
+      else if (fromSearch) {
+        // xform's own macros (built-in tests) have no page of their own: show what search knows.
+        panel.hidden = false;
+        panel.replaceChildren(macroPanel(fromSearch));
+      } else return fail(new Error(`No macro named “${key ?? ''}” in this project.`));
+      panel.scrollTop = 0;
+    }, fail);
+  };
+
   const onRoute = () => {
     const parts = location.hash.replace(/^#\/?/, '').split('/').map((p) => {
       try {
@@ -189,8 +247,13 @@ function start(): void {
     const [kind, a, b] = parts;
     $('focus-controls').hidden = kind !== 'focus';
     document.querySelectorAll('.views a').forEach((el) => el.classList.remove('active'));
+    if (kind === 'overview' || kind === 'macro' || kind === 'exposure') {
+      showProjectPage(kind, a);
+      return;
+    }
     if (kind === 'timeline') {
       viewKey = 'timeline';
+      page.hidden = true;
       $('graph').hidden = true;
       $('toolbar').hidden = true;
       $('legend').hidden = true;
@@ -200,15 +263,6 @@ function start(): void {
       renderTimeline(timeline, data, (n) => (location.hash = data.linkTo(n)));
       $('nav-timeline').classList.add('active');
       $('view-title').textContent = 'Timeline of the last build';
-      return;
-    }
-    if (kind === 'macro' && a !== undefined) {
-      closePanel();
-      panel.hidden = false;
-      void data.searchData().then((search) => {
-        const m = search.macros[Number(a)];
-        panel.replaceChildren(m ? macroPanel(m) : h('p', { class: 'untraceable' }, `No macro number ${a} in this project.`));
-      });
       return;
     }
     if ((kind === 'model' || kind === 'focus') && a) {

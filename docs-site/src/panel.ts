@@ -3,6 +3,8 @@ import type { SiteColumn, SiteDetail, SiteMacro, SiteNode } from '../../core/src
 import type { DocsData } from './data.ts';
 import { colorOf, STATUS_COLORS } from './colors.ts';
 import { formatBytes, formatCount, formatSeconds, h } from './dom.ts';
+import { markdownBlock } from './markdown.ts';
+import { sourceSection } from './pages.ts';
 import { sqlBlock } from './sql.ts';
 import { virtualList } from './virtual-list.ts';
 
@@ -15,13 +17,13 @@ export interface PanelActions {
   close(): void;
 }
 
-function chip(text: string, cls = 'chip', color?: string): HTMLElement {
+export function chip(text: string, cls = 'chip', color?: string): HTMLElement {
   const el = h('span', { class: cls }, text);
   if (color) el.style.setProperty('--chip', color);
   return el;
 }
 
-function fact(label: string, value: Node | string | undefined): HTMLElement | null {
+export function fact(label: string, value: Node | string | undefined): HTMLElement | null {
   if (value === undefined || value === '') return null;
   return h('div', { class: 'fact' }, h('dt', null, label), h('dd', null, value));
 }
@@ -44,7 +46,7 @@ export function renderPanel(panel: HTMLElement, data: DocsData, index: number, d
     detail.relation ? h('div', { class: 'relation' }, detail.relation) : null,
     h('button', { class: 'close', title: 'Close (Esc)', 'aria-label': 'Close', onclick: () => actions.close() }, '×'),
   );
-  const description = h('p', { class: node.description ? 'description' : 'description empty' }, node.description || 'No description.');
+  const description = markdownBlock(detail.descriptionHtml, 'description') ?? h('p', { class: 'description empty' }, 'No description.');
 
   const run = detail.run;
   const facts = h(
@@ -78,6 +80,7 @@ export function renderPanel(panel: HTMLElement, data: DocsData, index: number, d
   if (run?.message && run.status !== 'success') facts.append(fact('Message', run.message)!);
 
   panel.append(header, description, facts);
+  if (detail.source || detail.freshness) panel.append(sourceSection(detail));
   panel.append(columnsSection(data, index, detail, column, actions));
   if (detail.tests.length) {
     panel.append(
@@ -87,7 +90,7 @@ export function renderPanel(panel: HTMLElement, data: DocsData, index: number, d
           'ul',
           { class: 'tests' },
           detail.tests.map((t) =>
-            h('li', null, chip(t.status ?? 'not run', 'chip status', STATUS_COLORS[t.status ?? ''] ?? '#94a3b8'), ` ${t.name}`, t.column ? h('span', { class: 'muted' }, ` on ${t.column}`) : '', t.failures ? h('span', { class: 'bad' }, ` · ${t.failures} failing rows`) : ''),
+            h('li', null, chip(t.status ?? 'not run', 'chip status', STATUS_COLORS[t.status ?? ''] ?? '#94a3b8'), ` ${t.name}`, t.column ? h('span', { class: 'muted' }, ` on ${t.column}`) : '', t.failures ? h('span', { class: 'bad' }, ` · ${t.failures} failing rows`) : '', markdownBlock(t.descriptionHtml, 'test-desc')),
           ),
         ),
       ),
@@ -97,7 +100,7 @@ export function renderPanel(panel: HTMLElement, data: DocsData, index: number, d
   if (detail.compiled || detail.raw) panel.append(sqlSection(detail));
 }
 
-function section(title: string, ...body: (Node | null)[]): HTMLElement {
+export function section(title: string, ...body: (Node | null)[]): HTMLElement {
   return h('section', { class: 'panel-section' }, h('h3', null, title), ...body);
 }
 
@@ -115,7 +118,10 @@ function lineageLine(data: DocsData, col: SiteColumn): HTMLElement {
       parts.push(r);
     });
   }
-  if (l.untraceable) parts.push(h('span', { class: 'untraceable', title: l.untraceable }, `${refs.length ? ' · ' : ''}⚠ untraceable: ${l.untraceable}`));
+  if (l.untraceable) {
+    const reason = l.untraceable.startsWith('not traced') ? l.untraceable : `not traced: ${l.untraceable}`;
+    parts.push(h('span', { class: 'untraceable', title: reason }, `${refs.length ? ' · ' : ''}⚠ ${reason}`));
+  }
   return h('div', { class: 'lineage' }, ...parts);
 }
 
@@ -132,8 +138,9 @@ function columnsSection(data: DocsData, index: number, detail: SiteDetail, selec
         col.type ? h('span', { class: 'type' }, col.type.toLowerCase()) : null,
         col.tests.map((t) => chip(t, 'chip test')),
       ),
-      col.description ? h('div', { class: 'column-desc' }, col.description) : null,
-      lineageLine(data, col),
+      markdownBlock(col.descriptionHtml, 'column-desc'),
+      // Sources and seeds are where lineage starts: they read no column.
+      data.nodes[index]!.type === 'source' || data.nodes[index]!.type === 'seed' ? null : lineageLine(data, col),
     );
   });
   const body: (Node | null)[] = [detail.lineageError ? h('p', { class: 'untraceable' }, `⚠ column lineage unavailable: ${detail.lineageError}`) : null];
@@ -146,6 +153,7 @@ function columnsSection(data: DocsData, index: number, detail: SiteDetail, selec
 function columnTrace(data: DocsData, index: number, column: string): HTMLElement {
   const up = [...data.upstreamColumns(index, column).values()].sort((a, b) => a.depth - b.depth);
   const down = [...data.downstreamColumnsOf(index, column).values()].sort((a, b) => a.depth - b.depth);
+  const untraced = data.untracedDownstream(index, column);
   const item = (e: { node: number; column: string; depth: number }) =>
     h('li', { class: 'lineage-col', 'data-depth': e.depth }, h('a', { href: `${data.linkTo(e.node)}/${encodeURIComponent(e.column)}` }, `${data.nodes[e.node]!.name}.${e.column}`));
   const list = (id: string, entries: { node: number; column: string; depth: number }[]) => virtualList({ items: entries, rowHeight: TRACE_ROW, render: item, attrs: { id } }).element;
@@ -154,10 +162,26 @@ function columnTrace(data: DocsData, index: number, column: string): HTMLElement
     { class: 'column-trace', id: 'column-trace' },
     h('div', { class: 'trace-title' }, 'Lineage of ', h('strong', null, `${data.nodes[index]!.name}.${column}`)),
     h('div', { class: 'trace-cols' },
-      h('div', null, h('h4', null, `Upstream (${up.length})`), up.length ? list('upstream-columns', up) : h('p', { class: 'muted' }, 'none traced')),
-      h('div', null, h('h4', null, `Downstream (${down.length})`), down.length ? list('downstream-columns', down) : h('p', { class: 'muted' }, 'none')),
+      h('div', null, h('h4', null, `Upstream (${up.length})`), up.length ? list('upstream-columns', up) : h('p', { class: 'muted' }, data.nodes[index]!.type === 'source' || data.nodes[index]!.type === 'seed' ? 'none' : 'none traced')),
+      h(
+        'div',
+        null,
+        h('h4', null, `Downstream (${down.length})`),
+        down.length ? list('downstream-columns', down) : h('p', { class: 'muted' }, 'none'),
+        untraced.length ? untracedNote(data, untraced) : null,
+      ),
     ),
   );
+}
+
+/** "2 models could not be traced: a, b": downstream models that may read the column, but the tracer could not tell. */
+function untracedNote(data: DocsData, models: number[]): HTMLElement {
+  const links: (Node | string)[] = [];
+  models.forEach((m, k) => {
+    if (k) links.push(', ');
+    links.push(h('a', { href: data.linkTo(m) }, data.nodes[m]!.name));
+  });
+  return h('p', { class: 'untraceable', id: 'untraced-downstream' }, `⚠ ${models.length} ${models.length === 1 ? 'model' : 'models'} could not be traced: `, ...links);
 }
 
 function neighbours(data: DocsData, index: number, actions: PanelActions): HTMLElement {

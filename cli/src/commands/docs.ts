@@ -52,7 +52,13 @@ export function registerDocs(program: Command, setExitCode: (code: number) => vo
         for (const e of result.catalog.errors.slice(0, 5)) process.stderr.write(`${yellow('warning')} catalog: ${e.unique_id}: ${e.message}\n`);
       }
       if (!result.hasRunResults) process.stderr.write(`${dim('no target/run_results.json yet: the site shows no run status or timeline')}\n`);
-      if (result.lineageErrors) process.stderr.write(`${yellow('warning')} column lineage unavailable for ${result.lineageErrors} model(s) whose SQL the parser could not read\n`);
+      if (result.lineageErrors) {
+        const files = result.lineageErrorFiles.slice(0, 5).join(', ') + (result.lineageErrors > 5 ? ', ...' : '');
+        process.stderr.write(`${yellow('warning')} column lineage unavailable for ${result.lineageErrors} model(s) whose SQL the parser could not read: ${files}\n`);
+      }
+      if (result.untracedColumns) {
+        process.stderr.write(`${dim(`column lineage: ${result.untracedColumns} column(s) of ${result.untracedModels} model(s) not traced; the docs site says why for each`)}\n`);
+      }
       const seconds = ((performance.now() - started) / 1000).toFixed(2);
       process.stdout.write(`${green('Docs')} ${result.nodes} nodes in ${seconds}s ${dim(`-> ${where(result.indexFile)}`)}\n`);
       setExitCode(0);

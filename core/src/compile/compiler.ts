@@ -10,7 +10,7 @@ import { mergeConfig } from '../project/index.js';
 import { MODEL_MATERIALIZATIONS } from '../project/node-config.js';
 import type { LoadedProject, ProjectFile } from '../project/types.js';
 import { LineageGraph, NodeIndex, checkLayerRules } from '../graph/index.js';
-import type { ExecutableNode, GraphNode, MacroNode, RelationRef, SourceNode, TestNode } from '../graph/types.js';
+import type { ExecutableNode, ExposureNode, GraphNode, MacroNode, RelationRef, SourceNode, TestNode } from '../graph/types.js';
 import { recordMacroCalls } from './macro-deps.js';
 import { recordUnrenderedConfig } from './unrendered-config.js';
 import { INTERNAL_PACKAGE, TemplateEngine, type CompiledTemplate, type LogFn } from '../template/index.js';
@@ -23,6 +23,7 @@ import { BUILTIN_TESTS_PATH, BUILTIN_TESTS_SQL } from '../quality/builtin-tests.
 import { buildGenericTests, type GenericTestRenderer } from '../quality/generic-tests.js';
 import { buildUnitTests } from '../quality/unit-test-nodes.js';
 import { renderDescriptions, type RenderedDescriptions } from './descriptions.js';
+import { buildExposures } from './exposures.js';
 import { buildSourceNodes, fileStem, newExecutableNode, newSingularTest, patchesByName } from './build-nodes.js';
 import { EPHEMERAL_PREFIX, injectCtes, type Cte } from './ephemeral.js';
 import type { Manifest } from './manifest.js';
@@ -223,8 +224,9 @@ class Compiler implements RelationResolver {
         for (const d of checkLayerRules(graph, project.config.layers, project.config.layerRules)) this.bag.add(d);
       }
     }
+    const exposures = buildExposures(project, this.index, described.exposures, this.bag);
     this.bag.throwIfErrors('XFORM_COMPILE_FAILED', 'compilation failed');
-    const manifest = this.buildManifest(graph!, tests, described);
+    const manifest = this.buildManifest(graph!, tests, described, exposures);
     return {
       project,
       manifest,
@@ -652,7 +654,7 @@ class Compiler implements RelationResolver {
     return injectCtes(body, this.ephemeralCtes(node));
   }
 
-  private buildManifest(graph: LineageGraph, tests: TestNode[], described: RenderedDescriptions): Manifest {
+  private buildManifest(graph: LineageGraph, tests: TestNode[], described: RenderedDescriptions, exposures: Record<string, ExposureNode>): Manifest {
     const { project } = this;
     const nodes: Manifest['nodes'] = {};
     const disabled: Manifest['disabled'] = {};
@@ -674,6 +676,7 @@ class Compiler implements RelationResolver {
         arguments: m.arguments,
         macro_sql: m.sql,
         description: pkg === project.config.name ? (described.macros.get(m.name) ?? '') : '',
+        ...argumentDescriptions(pkg === project.config.name ? m.arguments : [], m.name, described.macroArguments),
         depends_on: { macros: [] },
       };
     }
@@ -692,10 +695,20 @@ class Compiler implements RelationResolver {
       sources,
       macros,
       docs: described.docs,
+      exposures,
       disabled,
       parent_map: graph.parentMap(),
       child_map: graph.childMap(),
       layers: project.config.layers,
     };
   }
+}
+
+/** `argument_descriptions` of a macro from `macros:` in schema YAML, when any of its arguments is described. */
+function argumentDescriptions(args: readonly string[], macro: string, described: Map<string, string>): { argument_descriptions?: Record<string, string> } {
+  const found = args.flatMap((a) => {
+    const text = described.get(`${macro}.${a}`);
+    return text ? [[a, text] as const] : [];
+  });
+  return found.length ? { argument_descriptions: Object.fromEntries(found) } : {};
 }

@@ -113,6 +113,55 @@ describe('docs blocks and doc() in descriptions', () => {
     expect(err).toMatchObject({ code: 'XFORM_DOC_NOT_FOUND', location: { file: 'models/exposures.yml', line: 6 } });
   });
 
+  it('puts exposures in the manifest with their nodes, owner, url and rendered description', async () => {
+    const c = await compile({
+      'models/docs.md': STATUS_DOC,
+      'models/orders.sql': 'select 1 as id',
+      'models/sources.yml': ['version: 2', 'sources:', '  - name: shop', '    tables:', '      - name: customers'].join('\n'),
+      'models/exposures.yml': [
+        'version: 2',
+        'exposures:',
+        '  - name: revenue',
+        '    label: Revenue dashboard',
+        '    type: dashboard',
+        '    maturity: high',
+        '    url: https://bi.example.com/revenue',
+        '    owner: {name: Ann, email: ann@example.com}',
+        "    description: \"{{ doc('orders_status') }}\"",
+        "    depends_on: [ref('orders'), \"source('shop', 'customers')\"]",
+      ].join('\n'),
+      'macros/m.sql': '{% macro cents(col, scale=2) %}{{ col }}{% endmacro %}',
+      'models/macros.yml': ['version: 2', 'macros:', '  - name: cents', '    arguments:', '      - name: col', '        description: The **column**'].join('\n'),
+    });
+    expect(c.manifest.exposures?.['exposure.shop.revenue']).toMatchObject({
+      resource_type: 'exposure',
+      label: 'Revenue dashboard',
+      type: 'dashboard',
+      maturity: 'high',
+      url: 'https://bi.example.com/revenue',
+      owner: { name: 'Ann', email: 'ann@example.com' },
+      original_file_path: 'models/exposures.yml',
+      line: 3,
+      depends_on: { nodes: ['model.shop.orders', 'source.shop.shop.customers'] },
+    });
+    expect(c.manifest.exposures?.['exposure.shop.revenue']?.description).toContain('| placed | **not** shipped yet |');
+    expect(c.manifest.macros['macro.shop.cents']?.argument_descriptions).toEqual({ col: 'The **column**' });
+  });
+
+  it("an exposure's unknown ref is an error at its line with did-you-mean", async () => {
+    const err = await compileError({
+      'models/orders.sql': 'select 1 as id',
+      'models/exposures.yml': ['version: 2', 'exposures:', '  - name: revenue', '    type: dashboard', '    owner: {name: Ann}', '    depends_on:', "      - ref('order')"].join('\n'),
+    });
+    expect(err).toMatchObject({ code: 'XFORM_REF_NOT_FOUND', location: { file: 'models/exposures.yml', line: 7 } });
+    expect(err.hint).toContain("'orders'");
+    const bad = await compileError({
+      'models/orders.sql': 'select 1 as id',
+      'models/exposures.yml': ['version: 2', 'exposures:', '  - name: revenue', '    type: dashboard', '    owner: {name: Ann}', '    depends_on: [orders]'].join('\n'),
+    });
+    expect(bad).toMatchObject({ code: 'XFORM_EXPOSURE_INVALID', location: { file: 'models/exposures.yml', line: 6 } });
+  });
+
   it('reads docs blocks only under docs-paths when the project sets them', async () => {
     const err = await compileError({
       'xform_project.yml': 'name: shop\nversion: "1"\ndocs-paths: [docs]\n',

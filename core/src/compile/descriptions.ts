@@ -38,12 +38,13 @@ export interface RenderedDescriptions {
   docs: Record<string, ManifestDoc>;
   /** Rendered descriptions of macros from `macros:` in schema YAML, by macro name. */
   macros: Map<string, string>;
+  /** Rendered descriptions of macro arguments, by `macro.argument`. */
+  macroArguments: Map<string, string>;
+  /** Rendered descriptions of exposures, by exposure name. */
+  exposures: Map<string, string>;
 }
 
-/**
- * Renders every description of the nodes in place, and those of `macros:` and `exposures:` entries (an
- * exposure's is only checked: exposures are not in the manifest yet).
- */
+/** Renders every description of the nodes in place, and those of `macros:` and `exposures:` entries. */
 export function renderDescriptions(input: DescriptionsInput): RenderedDescriptions {
   const { project, engine, bag } = input;
   const pkg = project.config.name;
@@ -134,13 +135,15 @@ export function renderDescriptions(input: DescriptionsInput): RenderedDescriptio
     if (test.description) test.description = render(test.description, { file: test.original_file_path, ...(test.line === undefined ? {} : { line: test.line }) });
   }
   const macros = new Map<string, string>();
+  const macroArguments = new Map<string, string>();
+  const exposures = new Map<string, string>();
   for (const schemaFile of project.schemaFiles) {
     for (const entry of schemaFile.described ?? []) {
       const text = render(entry.description, { ...entry.location, file: schemaFile.path });
-      if (entry.kind === 'macro') macros.set(entry.name, text);
+      ({ macro: macros, macro_argument: macroArguments, exposure: exposures })[entry.kind].set(entry.name, text);
     }
   }
-  return { docs, macros };
+  return { docs, macros, macroArguments, exposures };
 }
 
 /** An error of a description's template, reported at the description's entry in its YAML file. */

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { ensureDir, writeFileAtomic } from '../fs-write.js';
-import type { ExecutableNode, MacroNode, SourceNode, TestNode } from '../graph/types.js';
+import type { ExecutableNode, ExposureNode, MacroNode, SourceNode, TestNode } from '../graph/types.js';
 import type { ManifestDoc } from './descriptions.js';
 
 export interface ManifestMetadata {
@@ -23,6 +23,8 @@ export interface Manifest {
   macros: Record<string, MacroNode>;
   /** Docs blocks (`{% docs %}` in .md files), by unique_id (`doc.<package>.<name>`); `__overview__` is the docs site's front page. */
   docs: Record<string, ManifestDoc>;
+  /** Exposures (`exposures:` in schema YAML), by unique_id. Default: none. */
+  exposures?: Record<string, ExposureNode>;
   /** Nodes switched off with `enabled: false`, by unique_id. */
   disabled: Record<string, ExecutableNode | TestNode>;
   parent_map: Record<string, string[]>;

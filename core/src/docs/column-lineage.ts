@@ -1,9 +1,11 @@
 /**
  * Column-level lineage: for each output column of a compiled model, the upstream (node, column) pairs it is
- * computed from. The compiled SQL is parsed with node-sql-parser; scopes (CTEs, subqueries, joins, aliases,
- * `*`, set operations) are resolved on its AST. Whatever cannot be resolved with certainty (a parse failure,
- * a relation outside the project, an ambiguous unqualified column, `*` over a relation of unknown shape) is
- * marked untraceable with the reason, never guessed.
+ * computed from. The compiled SQL is parsed by the warehouse's own grammar (sqlparser-ast.ts, pg-ast.ts; node-sql-parser
+ * last), converted to one tree shape; scopes (CTEs, subqueries, joins, aliases, `*` with EXCLUDE/REPLACE/RENAME,
+ * set operations) are resolved on it. Whatever cannot be resolved with certainty (a relation that is not a ref
+ * or source of the model, an ambiguous unqualified column, `*` over a relation of unknown shape, a construct
+ * such as LATERAL FLATTEN) marks only the columns that read it as untraceable, with the reason; only a parse
+ * failure leaves the whole model untraced.
  */
 import { createRequire } from 'node:module';
 import type { Parser } from 'node-sql-parser';
@@ -36,18 +38,22 @@ export interface ResolvedRelation {
   columns?: string[];
 }
 
+/** Parses SQL into the tree the tracer walks (see sqlparser-ast.ts and pg-ast.ts); throws when it cannot. */
+export type LineageParse = (sql: string) => Record<string, unknown>;
+
 export interface TraceOptions {
-  /** Finds the project node a relation name refers to: parts are the name's parts, lower-cased, e.g. ['main', 'orders']. */
-  resolve: (parts: string[]) => ResolvedRelation | undefined;
-  /** node-sql-parser dialect. Default 'postgresql'. */
+  /**
+   * Finds the project node a relation name refers to: parts are the name's parts, lower-cased, e.g.
+   * ['main', 'orders']. Undefined: the name is not a ref or source of the model (`reason` says why, if set).
+   */
+  resolve: (parts: string[]) => ResolvedRelation | { reason: string } | undefined;
+  /** node-sql-parser dialect, for the last-resort parser. Default 'postgresql'. */
   database?: string;
   /**
-   * A second parser, tried first (or only when node-sql-parser fails, with `preferFallback: false`):
-   * PostgreSQL's own (loadPostgresParser), which reads DuckDB and PostgreSQL SQL that node-sql-parser does not.
+   * The warehouse's parsers, tried in order before node-sql-parser (loadLineageParsers). Default none:
+   * node-sql-parser alone.
    */
-  parse?: (sql: string) => Record<string, unknown>;
-  /** Try `parse` before node-sql-parser. Default true when `parse` is given. */
-  preferParse?: boolean;
+  parsers?: LineageParse[];
 }
 
 interface Lin {
@@ -112,6 +118,9 @@ function lowerColumns(item: { rel: ResolvedRelation; lower?: Map<string, string>
 }
 
 class Tracer {
+  /** Columns joined with USING, per FROM list (keyed by its `order` array). */
+  private readonly usingOf = new WeakMap<ScopeItem[], Set<string>>();
+
   constructor(private readonly options: TraceOptions) {}
 
   select(stmt: Ast, outerCtes: Map<string, Derived>): Derived {
@@ -150,11 +159,16 @@ class Tracer {
   private simpleSelect(stmt: Ast, ctes: Map<string, Derived>): Derived {
     const scope = new Map<string, ScopeItem>();
     const order: ScopeItem[] = [];
+    const using = new Set<string>();
     for (const from of (Array.isArray(stmt.from) ? stmt.from : []) as Ast[]) {
+      // `using` on a joined table (node-sql-parser), or alone after the join (the converters).
+      if (Array.isArray(from.using)) for (const u of from.using as unknown[]) using.add((text(u) ?? '').toLowerCase());
+      if (from.usingOnly) continue;
       const { alias, item } = this.fromItem(from, ctes);
       if (alias) scope.set(alias.toLowerCase(), item);
       order.push(item);
     }
+    this.usingOf.set(order, using);
     const out: Derived = { names: [], cols: new Map() };
     const add = (name: string, lin: Lin) => {
       if (out.cols.has(name.toLowerCase())) return;
@@ -169,7 +183,9 @@ class Tracer {
       if (expr.type === 'column_ref' && text(expr.column) === '*') {
         const qualifier = text(expr.table)?.toLowerCase();
         const items = qualifier ? [scope.get(qualifier)] : order;
-        for (const item of items) this.expandStar(item, qualifier, add);
+        const expanded: [string, Lin][] = [];
+        for (const item of items) this.expandStar(item, qualifier, (name, lin) => expanded.push([name, lin]));
+        this.starModifiers(col, expanded, scope, order, ctes, add);
         return;
       }
       const name = text(col.as) ?? (expr.type === 'column_ref' ? text(expr.column) : undefined) ?? `column_${i + 1}`;
@@ -179,6 +195,24 @@ class Tracer {
       add(name, lin);
     });
     return out;
+  }
+
+  /** `* EXCLUDE (a)` / `EXCEPT`, `* REPLACE (expr AS a)`, `* RENAME (a AS b)` applied to an expanded `*`. */
+  private starModifiers(col: Ast, expanded: [string, Lin][], scope: Map<string, ScopeItem>, order: ScopeItem[], ctes: Map<string, Derived>, add: (name: string, lin: Lin) => void): void {
+    const exclude = new Set(((col.exclude as string[] | undefined) ?? []).map((n) => n.toLowerCase()));
+    const replace = new Map(((col.replace as { name?: string; expr: unknown }[] | undefined) ?? []).map((r) => [(r.name ?? '').toLowerCase(), r.expr]));
+    const rename = new Map(((col.rename as { from?: string; to?: string }[] | undefined) ?? []).map((r) => [(r.from ?? '').toLowerCase(), r.to ?? '']));
+    for (const [name, lin] of expanded) {
+      const lower = name.toLowerCase();
+      if (exclude.has(lower)) continue;
+      if (typeof col.unsupported === 'string') lin.untraceable ??= col.unsupported;
+      if (replace.has(lower)) {
+        const replaced = newLin();
+        this.walk(replace.get(lower), scope, order, ctes, replaced);
+        replaced.derived = true;
+        add(name, replaced);
+      } else add(rename.get(lower) || name, lin);
+    }
   }
 
   private expandStar(item: ScopeItem | undefined, qualifier: string | undefined, add: (name: string, lin: Lin) => void): void {
@@ -209,10 +243,12 @@ class Tracer {
       }
       const parts = [...qualifiers, table].map((p) => p.toLowerCase());
       const rel = this.options.resolve(parts);
-      const item: ScopeItem = rel ? { kind: 'node', rel } : { kind: 'opaque', reason: `${parts.join('.')} is not a relation of this project` };
+      const item: ScopeItem =
+        rel && 'uniqueId' in rel ? { kind: 'node', rel } : { kind: 'opaque', reason: rel?.reason ?? `${parts.join('.')} is not a ref or source of this model` };
       return { alias: alias ?? table, item };
     }
-    return { alias, item: { kind: 'opaque', reason: 'reads a table function or VALUES list' } };
+    if (typeof from.opaque === 'string') return { alias, item: { kind: 'opaque', reason: from.opaque } };
+    return { alias, item: { kind: 'opaque', reason: 'not traced: a table function or VALUES list' } };
   }
 
   /** Collects every column reference of an expression (including scalar subqueries) into `lin`. */
@@ -229,6 +265,10 @@ class Tracer {
     }
     if (ast.type === 'star') {
       lin.readsRows = true;
+      return;
+    }
+    if (ast.type === 'untraceable') {
+      lin.untraceable ??= String(ast.reason);
       return;
     }
     if (ast.ast && typeof ast.ast === 'object') {
@@ -250,14 +290,25 @@ class Tracer {
   }
 
   private resolveRef(ref: Ast, scope: Map<string, ScopeItem>, order: ScopeItem[], lin: Lin): void {
-    const column = text(ref.column);
+    let column = text(ref.column);
     if (!column) return;
     if (column === '*') {
       // count(*) and friends: computed from rows, not from a column.
       lin.readsRows = true;
       return;
     }
-    const qualifier = text(ref.table)?.toLowerCase();
+    let qualifier = text(ref.table)?.toLowerCase();
+    const path = ref.path as string[] | undefined;
+    if (path && path.length > 2 && scope.has(path[0]!.toLowerCase())) {
+      // alias.struct_column.field
+      qualifier = path[0]!.toLowerCase();
+      column = path[1]!;
+    } else if (path && qualifier && !scope.has(qualifier) && path.length === 2 && order.filter((it) => this.has(it, path[0]!) === true).length === 1) {
+      // struct_column.field, unqualified: only when exactly one relation in scope is known to hold that column
+      // (else it may be an outer query's alias, which this scope cannot see).
+      qualifier = undefined;
+      column = path[0]!;
+    }
     let item: ScopeItem | undefined;
     if (qualifier) {
       item = scope.get(qualifier);
@@ -271,12 +322,19 @@ class Tracer {
       const having = order.filter((it) => this.has(it, column) !== false);
       const sure = having.filter((it) => this.has(it, column) === true);
       if (sure.length === 1 && having.length === 1) item = sure[0];
-      else {
+      else if (this.usingOf.get(order)?.has(column.toLowerCase()) && sure.length > 0) {
+        // A USING column is the join's key: it reads the key of every joined relation that has it.
+        for (const it of sure) this.read(it, column, lin);
+        return;
+      } else {
         lin.untraceable ??= order.length === 0 ? `'${column}' reads no relation` : `'${column}' is not qualified and more than one relation in scope may hold it`;
         return;
       }
     }
-    if (!item) return;
+    if (item) this.read(item, column, lin);
+  }
+
+  private read(item: ScopeItem, column: string, lin: Lin): void {
     if (item.kind === 'opaque') {
       lin.untraceable ??= item.reason;
     } else if (item.kind === 'derived') {
@@ -300,6 +358,7 @@ class Tracer {
 /** Parses one compiled model's SQL and traces each of its output columns to upstream columns. */
 export function traceColumns(sql: string, options: TraceOptions): ModelLineage {
   const parsers: (() => Ast)[] = [
+    ...(options.parsers ?? []).map((parse) => () => parse(sql)),
     () => {
       const parsed = sqlParser().astify(sql, { database: options.database ?? 'postgresql' });
       const found = ((Array.isArray(parsed) ? parsed : [parsed]) as unknown as Ast[]).find((s) => s && s.type === 'select');
@@ -307,23 +366,18 @@ export function traceColumns(sql: string, options: TraceOptions): ModelLineage {
       return found;
     },
   ];
-  if (options.parse) {
-    const second = options.parse;
-    if (options.preferParse === false) parsers.push(() => second(sql));
-    else parsers.unshift(() => second(sql));
-  }
-  let stmt: Ast | undefined;
+  let derived: Derived | undefined;
   let firstError: string | undefined;
   for (const parse of parsers) {
     try {
-      stmt = parse();
+      // A tree of a shape the tracer does not expect fails like a parse error: the next parser may do better.
+      derived = new Tracer(options).select(parse(), new Map());
       break;
     } catch (err) {
       firstError ??= err instanceof Error ? err.message.split('\n')[0]! : String(err);
     }
   }
-  if (!stmt) return { columns: {}, error: `the SQL parser could not read this model: ${firstError}` };
-  const derived = new Tracer(options).select(stmt, new Map());
+  if (!derived) return { columns: {}, error: `the SQL parser could not read this model: ${firstError}` };
   const columns: Record<string, ColumnLineage> = {};
   for (const name of derived.names) {
     const lin = derived.cols.get(name.toLowerCase())!;

@@ -3,9 +3,10 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Catalog } from '../adapter/types.js';
 import type { Manifest } from '../compile/manifest.js';
+import type { SourcesJsonFile } from '../quality/sources-json.js';
 import type { RunResultsFile } from '../run/run-results.js';
 import { buildCatalog, writeCatalog, type CatalogFile } from './catalog.js';
-import { loadPostgresParser } from './pg-ast.js';
+import { loadLineageParsers } from './lineage-parsers.js';
 import { buildSiteData } from './site-data.js';
 import { writeSite } from './write-site.js';
 
@@ -26,14 +27,20 @@ export interface GenerateDocsResult {
   nodes: number;
   /** Models whose columns the SQL parser could not trace at all. */
   lineageErrors: number;
+  /** Their files, in node order. */
+  lineageErrorFiles: string[];
+  /** Columns that exist but could not be (fully) traced, and in how many models. */
+  untracedColumns: number;
+  untracedModels: number;
   hasRunResults: boolean;
 }
 
-async function readRunResults(targetDir: string): Promise<RunResultsFile | undefined> {
+/** run_results.json or sources.json of the target folder. */
+async function readArtifact<T>(targetDir: string, file: string): Promise<T | undefined> {
   try {
-    return JSON.parse(await readFile(path.join(targetDir, 'run_results.json'), 'utf8')) as RunResultsFile;
+    return JSON.parse(await readFile(path.join(targetDir, file), 'utf8')) as T;
   } catch {
-    // No run yet (or an unreadable file): the site simply shows no run status.
+    // No run or freshness check yet (or an unreadable file): the site simply shows no status.
     return undefined;
   }
 }
@@ -41,10 +48,22 @@ async function readRunResults(targetDir: string): Promise<RunResultsFile | undef
 export async function generateDocs(options: GenerateDocsOptions): Promise<GenerateDocsResult> {
   const catalog = options.catalog ? await buildCatalog(options.manifest, options.catalog) : undefined;
   const catalogFile = catalog ? await writeCatalog(options.targetDir, catalog) : undefined;
-  const runResults = await readRunResults(options.targetDir);
-  const data = buildSiteData(options.manifest, { catalog, runResults, parse: await loadPostgresParser() });
+  const runResults = await readArtifact<RunResultsFile>(options.targetDir, 'run_results.json');
+  const sourcesJson = await readArtifact<SourcesJsonFile>(options.targetDir, 'sources.json');
+  const data = buildSiteData(options.manifest, { catalog, runResults, sourcesJson, parsers: await loadLineageParsers(options.manifest.metadata.adapter_type) });
   const indexFile = await writeSite(path.join(options.targetDir, 'docs'), options.assetsDir, data);
-  let lineageErrors = 0;
-  for (const chunk of data.chunks) for (const d of chunk) if (d.lineageError) lineageErrors++;
-  return { catalogFile, catalog, indexFile, nodes: data.graph.nodes.length, lineageErrors, hasRunResults: runResults !== undefined };
+  const lineageErrorFiles: string[] = [];
+  for (const chunk of data.chunks) for (const d of chunk) if (d.lineageError) lineageErrorFiles.push(d.path);
+  const untraced = data.graph.nodes.filter((n) => n.untraced);
+  return {
+    catalogFile,
+    catalog,
+    indexFile,
+    nodes: data.graph.nodes.length,
+    lineageErrors: lineageErrorFiles.length,
+    lineageErrorFiles,
+    untracedColumns: untraced.reduce((sum, n) => sum + n.untraced!, 0),
+    untracedModels: untraced.length,
+    hasRunResults: runResults !== undefined,
+  };
 }

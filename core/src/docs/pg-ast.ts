@@ -60,7 +60,8 @@ function convertFrom(item: Pg): Ast[] {
   }
   if (item.JoinExpr) {
     const j = item.JoinExpr as Pg;
-    return [...convertFrom(j.larg as Pg), ...convertFrom(j.rarg as Pg)];
+    const using = ((j.usingClause as Pg[] | undefined) ?? []).map(str).filter((u): u is string => u !== undefined);
+    return [...convertFrom(j.larg as Pg), ...convertFrom(j.rarg as Pg), ...(using.length ? [{ using, usingOnly: true }] : [])];
   }
   if (item.RangeSubselect) {
     const r = item.RangeSubselect as Pg;

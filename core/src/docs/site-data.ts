@@ -7,9 +7,13 @@ import type { Manifest } from '../compile/manifest.js';
 import type { ExecutableNode, SourceNode, TestNode } from '../graph/types.js';
 import type { RunResultsFile } from '../run/run-results.js';
 import type { CatalogEntry, CatalogFile } from './catalog.js';
-import { traceColumns, type ModelLineage, type ResolvedRelation } from './column-lineage.js';
+import { traceColumns, type ColumnLineage, type LineageParse, type ModelLineage, type ResolvedRelation } from './column-lineage.js';
 import { layeredLayout, topologicalOrder } from './layout.js';
-import type { ColumnRef, SiteColumn, SiteDetail, SiteGraph, SiteLineage, SiteNode, SiteRun, SiteSearch, SiteTest } from './site-types.js';
+import { MarkdownRenderer } from './markdown.js';
+import type { SourcesJsonFile } from '../quality/sources-json.js';
+import { relationResolver } from './relation-resolver.js';
+import { buildSiteProject, descriptionHtml, freshnessResults, sourceFreshness } from './site-project.js';
+import type { ColumnRef, SiteColumn, SiteDetail, SiteGraph, SiteLineage, SiteNode, SiteProject, SiteRun, SiteSearch, SiteTest } from './site-types.js';
 
 export interface SiteData {
   graph: SiteGraph;
@@ -17,25 +21,28 @@ export interface SiteData {
   chunks: SiteDetail[][];
   lineage: SiteLineage;
   search: SiteSearch;
+  /** The overview, macros and exposures (data/project.js). */
+  project: SiteProject;
 }
 
 export interface BuildSiteDataOptions {
   catalog?: CatalogFile;
   runResults?: RunResultsFile;
+  /** The last `xform source freshness` results (target/sources.json). */
+  sourcesJson?: SourcesJsonFile;
   /** Nodes per detail chunk. Default 200. */
   chunkSize?: number;
-  /** PostgreSQL's parser (loadPostgresParser()); tried first on DuckDB and PostgreSQL, else when node-sql-parser fails. */
-  parse?: (sql: string) => Record<string, unknown>;
+  /** The warehouse's SQL parsers, best first (loadLineageParsers()). Default none: node-sql-parser alone. */
+  parsers?: LineageParse[];
 }
 
 type DrawnNode = ExecutableNode | SourceNode;
 
 const SQL_DIALECT: Record<string, string> = { bigquery: 'bigquery', snowflake: 'snowflake', mysql: 'mysql' };
 
-const SOURCES_LANE = 'sources & seeds';
+const SNAPSHOT_COLUMNS = new Set(['dbt_scd_id', 'dbt_updated_at', 'dbt_valid_from', 'dbt_valid_to', 'dbt_is_deleted']);
 
-/** Warehouses whose SQL is PostgreSQL's grammar or derived from it. */
-const PG_FAMILY = new Set(['postgres', 'duckdb', 'redshift']);
+const SOURCES_LANE = 'sources & seeds';
 
 function folderOf(node: DrawnNode): string {
   if (node.resource_type === 'source') return node.source_name;
@@ -50,6 +57,8 @@ function ownerOf(node: DrawnNode): string | undefined {
 
 export function buildSiteData(manifest: Manifest, options: BuildSiteDataOptions = {}): SiteData {
   const chunkSize = options.chunkSize ?? 200;
+  const md = new MarkdownRenderer();
+  const lastFreshness = freshnessResults(options.sourcesJson);
   const drawn: DrawnNode[] = [];
   const tests: TestNode[] = [];
   for (const node of Object.values(manifest.nodes)) {
@@ -97,25 +106,14 @@ export function buildSiteData(manifest: Manifest, options: BuildSiteDataOptions 
     return names;
   });
 
-  // Relations by the names compiled SQL uses for them: schema.identifier and database.schema.identifier.
-  const relations = new Map<string, ResolvedRelation>();
-  const byIdentifier = new Map<string, ResolvedRelation | null>();
   const relationOf: (ResolvedRelation | undefined)[] = [];
   withLane.forEach(({ node }, i) => {
     if (node.config.materialized === 'ephemeral') return;
-    const identifier = (node.resource_type === 'source' ? node.identifier : node.alias).toLowerCase();
-    const rel: ResolvedRelation = {
+    relationOf[i] = {
       uniqueId: node.unique_id,
       ...(catalogEntry(node.unique_id) || Object.keys(node.columns).length ? { columns: columnNames[i] } : {}),
     };
-    relationOf[i] = rel;
-    const schema = node.schema.toLowerCase();
-    relations.set(`${schema}.${identifier}`, rel);
-    if (node.database) relations.set(`${node.database.toLowerCase()}.${schema}.${identifier}`, rel);
-    byIdentifier.set(identifier, byIdentifier.has(identifier) ? null : rel);
   });
-  const resolve = (parts: string[]): ResolvedRelation | undefined =>
-    parts.length === 1 ? byIdentifier.get(parts[0]!) ?? undefined : relations.get(parts.join('.')) ?? relations.get(parts.slice(-2).join('.'));
   const sqlDialect = SQL_DIALECT[manifest.metadata.adapter_type] ?? 'postgresql';
 
   const parents = withLane.map(({ node }) => {
@@ -127,6 +125,19 @@ export function buildSiteData(manifest: Manifest, options: BuildSiteDataOptions 
     return ps;
   });
 
+  /** The nodes whose relations a model's SQL may name: itself (`this`), its parents, and through an ephemeral parent (inlined as a CTE), that one's parents. */
+  const readable = (i: number): number[] => {
+    const out = new Set<number>([i]);
+    const stack = [...parents[i]!];
+    while (stack.length) {
+      const k = stack.pop()!;
+      if (out.has(k)) continue;
+      out.add(k);
+      if (withLane[k]!.node.config.materialized === 'ephemeral') stack.push(...parents[k]!);
+    }
+    return [...out];
+  };
+
   // Trace in DAG order: a model the warehouse has not described yet takes its columns from its own SELECT
   // list, so that models reading it (even with `*`) can be traced through it.
   const lineages: (ModelLineage | undefined)[] = new Array(withLane.length);
@@ -137,7 +148,8 @@ export function buildSiteData(manifest: Manifest, options: BuildSiteDataOptions 
       lineages[i] = { columns: {}, error: 'not compiled' };
       continue;
     }
-    const lineage = traceColumns(node.compiled_code, { resolve, database: sqlDialect, parse: options.parse, preferParse: PG_FAMILY.has(manifest.metadata.adapter_type) });
+    const resolve = relationResolver(node, readable(i).map((k) => ({ node: withLane[k]!.node, rel: relationOf[k] })));
+    const lineage = traceColumns(node.compiled_code, { resolve, database: sqlDialect, parsers: options.parsers });
     lineages[i] = lineage;
     if (catalogEntry(node.unique_id) || lineage.error) continue;
     const names = columnNames[i]!;
@@ -161,6 +173,7 @@ export function buildSiteData(manifest: Manifest, options: BuildSiteDataOptions 
     const run = runById.get(test.unique_id);
     const entry: SiteTest = {
       name: test.test_metadata?.name ?? test.name,
+      ...descriptionHtml(md, test.description),
       ...(test.column_name ? { column: test.column_name } : {}),
       ...(run ? { status: run.status } : {}),
       ...(run?.failures != null ? { failures: run.failures } : {}),
@@ -190,19 +203,31 @@ export function buildSiteData(manifest: Manifest, options: BuildSiteDataOptions 
   const search: SiteSearch = {
     sql: [],
     tests: [],
-    macros: Object.values(manifest.macros ?? {}).map((m) => ({ name: m.name, package: m.package_name, description: m.description, sql: m.macro_sql })),
+    macros: Object.values(manifest.macros ?? {}).map((m) => ({ name: m.name, package: m.package_name, description: md.render(m.description).text, sql: m.macro_sql })),
   };
   withLane.forEach(({ node, lane, folder }, i) => {
     const lineage = lineages[i];
     const names = columnNames[i]!;
     const nodeTests = testsOf.get(node.unique_id) ?? [];
     const run = runById.get(node.unique_id);
-    const byLower = new Map(Object.entries(lineage?.columns ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+    const entry = catalogEntry(node.unique_id);
+    const byLower = lineageByColumn(lineage, entry);
     siteLineage.push(names.map((name) => {
       const l = lineage ? byLower.get(name.toLowerCase()) : undefined;
       return l ? toRefs(l.sources) : null;
     }));
-    const docOf = (name: string) => (node.columns[name] ?? Object.values(node.columns).find((c) => c.name.toLowerCase() === name.toLowerCase()))?.description ?? '';
+    // Columns that exist but could not be traced: a documented column the warehouse does not hold is not one,
+    // nor a snapshot's dbt_valid_from... (they come from the snapshot itself, not from its SELECT).
+    const untraced = !lineage
+      ? 0
+      : lineage.error
+        ? names.length
+        : names.filter((name) => {
+            const l = byLower.get(name.toLowerCase());
+            if (l) return l.untraceable !== undefined;
+            return entry?.columns[name] !== undefined && !(node.resource_type === 'snapshot' && SNAPSHOT_COLUMNS.has(name.toLowerCase()));
+          }).length;
+    const docOf = (name: string) => md.render((node.columns[name] ?? Object.values(node.columns).find((c) => c.name.toLowerCase() === name.toLowerCase()))?.description ?? '').text;
     const columnDocs = names.map(docOf);
     const failed = nodeTests.filter((t) => t.status === 'fail' || t.status === 'error').length;
     const raw = node.resource_type === 'source' ? '' : node.raw_code ?? '';
@@ -222,29 +247,35 @@ export function buildSiteData(manifest: Manifest, options: BuildSiteDataOptions 
       parents: parents[i]!,
       tests: nodeTests.length,
       testsFailed: failed,
+      ...(untraced ? { untraced } : {}),
       ...(run ? { status: run.status } : {}),
-      description: node.description,
+      description: md.render(node.description).text,
       tags: node.tags,
       columns: names,
       ...(columnDocs.some((d) => d) ? { columnDocs } : {}),
       chunk: Math.floor(i / chunkSize),
       slot: i % chunkSize,
     });
-    const entry = catalogEntry(node.unique_id);
     const columns: SiteColumn[] = names.map((name) => {
       const doc = node.columns[name] ?? Object.values(node.columns).find((c) => c.name.toLowerCase() === name.toLowerCase());
       const cat = entry?.columns[name];
       const l = byLower.get(name.toLowerCase());
+      const description = doc?.description || cat?.comment || '';
       return {
         name,
         ...(cat?.type ?? doc?.data_type ? { type: cat?.type ?? doc?.data_type } : {}),
-        description: doc?.description || cat?.comment || '',
+        description: md.render(description).text,
+        ...descriptionHtml(md, description),
         tests: [...(doc?.tests.map((t) => t.name) ?? []), ...nodeTests.filter((t) => t.column?.toLowerCase() === name.toLowerCase() && !doc?.tests.some((d) => d.name === t.name)).map((t) => t.name)],
         ...(l ? { lineage: { kind: l.kind, sources: toRefs(l.sources), ...(l.untraceable ? { untraceable: l.untraceable } : {}) } } : {}),
       };
     });
+    const freshness = node.resource_type === 'source' ? sourceFreshness(node, lastFreshness.get(node.unique_id)) : undefined;
     const detail: SiteDetail = {
       path: node.original_file_path,
+      ...descriptionHtml(md, node.description),
+      ...(node.resource_type === 'source' ? { source: { name: node.source_name, ...descriptionHtml(md, node.source_description) } } : {}),
+      ...(freshness ? { freshness } : {}),
       ...(node.relation_name ? { relation: node.relation_name } : {}),
       ...(node.layer ?? node.config.layer ? { layer: node.layer ?? node.config.layer } : {}),
       meta: { ...((node.config.meta as Record<string, unknown> | undefined) ?? {}), ...node.meta },
@@ -281,6 +312,7 @@ export function buildSiteData(manifest: Manifest, options: BuildSiteDataOptions 
     chunks,
     lineage: siteLineage,
     search,
+    project: buildSiteProject(manifest, index, md),
   };
 }
 
@@ -311,4 +343,19 @@ function buildRun(file: RunResultsFile, index: Map<string, number>, manifest: Ma
         deps: depsOf(r.unique_id),
       })),
   };
+}
+
+/**
+ * A model's traced columns by lower-cased name. The warehouse names an unaliased expression its own way
+ * (DuckDB: `count_star()`, `(amount * 2)`), so when the SELECT has exactly the warehouse's columns and every
+ * output the warehouse knows by name sits at the same position, the n-th output is the n-th warehouse column.
+ */
+function lineageByColumn(lineage: ModelLineage | undefined, entry: CatalogEntry | undefined): Map<string, ColumnLineage> {
+  const outputs = Object.entries(lineage?.columns ?? {});
+  const byName = new Map(outputs.map(([k, v]) => [k.toLowerCase(), v]));
+  const warehouse = Object.values(entry?.columns ?? {}).sort((a, b) => a.index - b.index).map((c) => c.name.toLowerCase());
+  if (warehouse.length === 0 || warehouse.length !== outputs.length || outputs.some(([n]) => n.endsWith('*'))) return byName;
+  const known = new Set(warehouse);
+  if (outputs.some(([n], k) => known.has(n.toLowerCase()) && warehouse[k] !== n.toLowerCase())) return byName;
+  return new Map(warehouse.map((c, k) => [c, outputs[k]![1]]));
 }

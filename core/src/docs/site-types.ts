@@ -26,6 +26,8 @@ export interface SiteNode {
   /** Tests attached to the node, and how many of them failed or errored in the last run. */
   tests: number;
   testsFailed: number;
+  /** How many of its columns column lineage could not (fully) trace, when any (models and snapshots). */
+  untraced?: number;
   /** Last run status (success, error, skipped...), if it ran. */
   status?: string;
   description: string;
@@ -106,12 +108,16 @@ export interface SiteColumn {
   name: string;
   type?: string;
   description: string;
+  /** The description as sanitised HTML (Markdown rendered), when there is one. */
+  descriptionHtml?: string;
   tests: string[];
   lineage?: SiteColumnLineage;
 }
 
 export interface SiteTest {
   name: string;
+  /** The test's description as sanitised HTML, when it has one. */
+  descriptionHtml?: string;
   column?: string;
   status?: string;
   failures?: number;
@@ -119,6 +125,12 @@ export interface SiteTest {
 
 export interface SiteDetail {
   path: string;
+  /** The description as sanitised HTML (Markdown rendered); absent when there is none. */
+  descriptionHtml?: string;
+  /** For a source table: its source's name and description. */
+  source?: { name: string; descriptionHtml?: string };
+  /** For a source table: its freshness rules and the last check. */
+  freshness?: SiteFreshness;
   relation?: string;
   layer?: string;
   meta: Record<string, unknown>;
@@ -149,4 +161,68 @@ export interface SiteSearch {
   sql: string[];
   tests: string[][];
   macros: SiteMacro[];
+}
+
+export interface SiteFreshnessRule {
+  count: number;
+  period: string;
+}
+
+/** A source table's freshness rules, and the last `xform source freshness` result (target/sources.json). */
+export interface SiteFreshness {
+  loadedAtField?: string;
+  warnAfter?: SiteFreshnessRule;
+  errorAfter?: SiteFreshnessRule;
+  filter?: string;
+  last?: {
+    status: string;
+    maxLoadedAt: string | null;
+    snapshottedAt: string | null;
+    ageSeconds: number | null;
+    /** When sources.json was written. */
+    checkedAt: string;
+    error?: string;
+  };
+}
+
+/** A macro's page: where it is, its arguments with their descriptions, its description and SQL. */
+export interface SiteMacroDoc {
+  id: string;
+  name: string;
+  package: string;
+  path: string;
+  line: number;
+  arguments: { name: string; descriptionHtml?: string }[];
+  descriptionHtml?: string;
+  sql: string;
+}
+
+export interface SiteExposure {
+  id: string;
+  name: string;
+  label?: string;
+  type: string;
+  maturity?: string;
+  owner: { name?: string; email?: string };
+  url?: string;
+  /** Whether `url` may be a link (http, https, mailto): otherwise it is shown as text. */
+  urlIsLink?: boolean;
+  descriptionHtml?: string;
+  /** Nodes it reads, as indexes into `SiteGraph.nodes`. */
+  dependsOn: number[];
+  path: string;
+  line?: number;
+  tags: string[];
+}
+
+/**
+ * What the project documents besides its nodes: the overview page, macros and exposures. Written to
+ * data/project.js, which the page loads when one of these pages is opened.
+ */
+export interface SiteProject {
+  /** The `__overview__` docs block as sanitised HTML, when the project has one. */
+  overviewHtml?: string;
+  docs: number;
+  macros: SiteMacroDoc[];
+  exposures: SiteExposure[];
 }

@@ -1,6 +1,7 @@
 /**
  * Writes the static docs site: the prebuilt front-end (index.html, app.js, app.css, shipped with the CLI)
- * and the project's data as JavaScript files (`data/graph.js`, `data/chunk-<n>.js`). Data travels as
+ * and the project's data as JavaScript files (`data/graph.js`, `data/chunk-<n>.js`, `data/lineage.js`,
+ * `data/project.js`). Data travels as
  * script files rather than JSON fetched at run time because browsers refuse fetch() on file:// pages;
  * this way the site works opened from disk and served alike, and nothing is fetched from the internet.
  */
@@ -46,6 +47,7 @@ export async function writeSite(outDir: string, assetsDir: string, data: SiteDat
   await write(path.join(dataDir, 'graph.js'), `window.XFORM_DOCS_GRAPH = ${jsLiteral(data.graph)};\n`);
   await write(path.join(dataDir, 'lineage.js'), `window.__xformLineage(${jsLiteral(data.lineage)});\n`);
   await write(path.join(dataDir, 'search.js'), `window.__xformSearch(${jsLiteral(data.search)});\n`);
+  await write(path.join(dataDir, 'project.js'), `window.__xformProject(${jsLiteral(data.project)});\n`);
   const batch = 32;
   for (let i = 0; i < data.chunks.length; i += batch) {
     await Promise.all(

@@ -121,6 +121,29 @@ export interface MacroNode {
   arguments: string[];
   macro_sql: string;
   description: string;
+  /** Descriptions of arguments from `macros:` in schema YAML, by argument name; absent when none is described. */
+  argument_descriptions?: Record<string, string>;
   /** Macros this macro calls (unique_ids), as dbt records them; `state:modified` follows them. */
   depends_on: { macros: string[] };
+}
+
+/** An exposure (`exposures:` in schema YAML): a dashboard, notebook... downstream of the project, as in dbt. */
+export interface ExposureNode {
+  /** `exposure.<package>.<name>`. */
+  unique_id: string;
+  resource_type: 'exposure';
+  name: string;
+  label?: string;
+  package_name: string;
+  original_file_path: string;
+  line?: number;
+  type: 'dashboard' | 'notebook' | 'analysis' | 'ml' | 'application';
+  owner: { name?: string; email?: string };
+  maturity?: 'low' | 'medium' | 'high';
+  url?: string;
+  description: string;
+  tags: string[];
+  meta: Record<string, unknown>;
+  /** The nodes it reads (unique_ids), from its `depends_on:` refs and sources. */
+  depends_on: { nodes: string[] };
 }

@@ -111,6 +111,20 @@ const unitTestSchema = z.strictObject({
   versions: accepted,
 });
 
+/** dbt's exposure: type and owner are required there too. */
+const exposureSchema = z.looseObject({
+  name: z.string(),
+  label: text,
+  description: text,
+  type: z.enum(['dashboard', 'notebook', 'analysis', 'ml', 'application']),
+  owner: z.looseObject({ name: text, email: text }),
+  maturity: z.enum(['low', 'medium', 'high']).nullable().optional(),
+  url: text,
+  depends_on: z.array(z.string()).nullable().optional(),
+  meta: mapping,
+  tags,
+});
+
 const patches = z.array(patchSchema).nullable().optional();
 /** dbt 1.9: a `snapshots:` entry with `relation:` is a snapshot of its own, without a SQL file. */
 const snapshotSchema = patchSchema.extend({ relation: z.string().optional() });
@@ -122,8 +136,8 @@ const fileSchema = z.strictObject({
   sources: z.array(sourceSchema).nullable().optional(),
   unit_tests: z.array(unitTestSchema).nullable().optional(),
   macros: z.array(z.looseObject({ name: z.string(), description: text, arguments: z.array(z.looseObject({ name: z.string(), description: text })).nullable().optional() })).nullable().optional(),
-  // Only descriptions are read (doc() in them is checked); the rest is accepted so that dbt projects load.
-  exposures: z.array(z.looseObject({ name: z.string(), description: text })).nullable().optional(),
+  // What the docs site shows is read; other keys (config...) are accepted so that dbt projects load.
+  exposures: z.array(exposureSchema).nullable().optional(),
   metrics: accepted,
   semantic_models: accepted,
   saved_queries: accepted,
@@ -156,6 +170,19 @@ export function parseSchemaFile(textValue: string, file: string, bag: Diagnostic
   result.snapshots = (raw.snapshots ?? []).map((p, i) => b.patch(p, ['snapshots', i]));
   result.sources = (raw.sources ?? []).map((s, i) => b.source(s, ['sources', i]));
   result.unitTests = (raw.unit_tests ?? []).map((u, i) => b.unitTest(u, ['unit_tests', i]));
+  result.exposures = (raw.exposures ?? []).map((e, i) => ({
+    name: e.name,
+    ...(e.label ? { label: e.label } : {}),
+    description: e.description ?? '',
+    type: e.type,
+    owner: { ...(e.owner.name ? { name: e.owner.name } : {}), ...(e.owner.email ? { email: e.owner.email } : {}) },
+    ...(e.maturity ? { maturity: e.maturity } : {}),
+    ...(e.url ? { url: e.url } : {}),
+    dependsOn: (e.depends_on ?? []).map((d, j) => ({ text: d, location: src.locate(['exposures', i, 'depends_on', j]) })),
+    meta: e.meta ?? {},
+    tags: toTags(e.tags),
+    location: src.locate(['exposures', i]),
+  }));
   result.described = [
     ...(raw.macros ?? []).flatMap((m, i) => [
       { kind: 'macro' as const, name: m.name, description: m.description ?? '', location: src.locate(['macros', i]) },

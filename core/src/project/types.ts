@@ -344,6 +344,24 @@ export interface SchemaFile {
   unitTests: UnitTestDef[];
   /** Descriptions of `macros:` (and their arguments) and `exposures:` entries. Default: none. */
   described?: DescribedEntry[];
+  /** `exposures:` entries. Default: none. */
+  exposures?: ExposureDef[];
+}
+
+/** An `exposures:` entry of schema YAML: a dashboard, notebook... that reads the project's nodes. */
+export interface ExposureDef {
+  name: string;
+  label?: string;
+  description: string;
+  type: 'dashboard' | 'notebook' | 'analysis' | 'ml' | 'application';
+  owner: { name?: string; email?: string };
+  maturity?: 'low' | 'medium' | 'high';
+  url?: string;
+  /** `ref('orders')`, `source('shop', 'orders')` as written, with where each was written. */
+  dependsOn: { text: string; location: SourceLocation }[];
+  meta: Record<string, unknown>;
+  tags: string[];
+  location: SourceLocation;
 }
 
 /** A described entry of schema YAML that is not a node: a macro, a macro argument (`macro.arg`), an exposure. */

@@ -192,11 +192,21 @@ describe('the docs site in Chromium', () => {
     const page = await open('#/model/gld_revenue_by_country');
     await page.waitForSelector('#panel .description');
     expect(await page.textContent('#panel .description')).toContain('<script>window.__xss=2</script>');
-    // A description rendered from a docs block ({{ doc(...) }}) is shown as its text too, markup and all.
-    expect(await page.textContent('.column[data-column=orders] .column-desc')).toBe(XSS_DOC_BLOCK);
+    // A description rendered from a docs block ({{ doc(...) }}) is Markdown; its raw HTML stays text.
+    expect(await page.textContent('.column[data-column=orders] .column-desc strong')).toBe('Orders');
+    expect(await page.textContent('.column[data-column=orders] .column-desc')).toBe(XSS_DOC_BLOCK.replace('**Orders**', 'Orders'));
     await page.mouse.move(10, 300);
     expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
     expect(await page.$$('#panel img, #panel script')).toHaveLength(0);
+    await page.close();
+  });
+
+  it('shows a default overview with counts when the project has no __overview__ docs block', async () => {
+    const page = await open('#/overview');
+    await page.waitForSelector('#page .overview-doc.default h1');
+    expect(await page.textContent('#page .overview-doc h1')).toBe('shop');
+    const stats = await page.$$eval('#page .stat', (els) => Object.fromEntries(els.map((e) => [e.getAttribute('data-stat'), e.querySelector('b')!.textContent])));
+    expect(stats).toMatchObject({ models: '4', seeds: '2', sources: '0', tests: '3', exposures: '0', 'docs blocks': '1' });
     await page.close();
   });
 
