@@ -2,12 +2,13 @@
  * `xform compile` when nothing changed since the last compile: the partial-parse snapshot in
  * `target/partial_parse.json` says whether any input (files, folders, profiles.yml, the environment
  * variables read, the command line, the xform build) differs; if none does, the manifest and compiled SQL
- * on disk are already what a compile would write. Runs before the compiler is even loaded.
+ * on disk are already what a compile would write: nothing is rewritten (only the snapshot itself, when
+ * files it had to re-read can be trusted by their stat from now on). Runs before the compiler is loaded.
  */
 import { appendFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { scrubSecrets } from '@xform/core/secrets';
-import { compileKey, readEnvKey, readSnapshot, unchangedSince } from '@xform/core/partial-parse';
+import { checkUnchanged, compileKey, readEnvKey, readSnapshot, writeSnapshot } from '@xform/core/partial-parse';
 import { printCompileSummary, type CompileSummary } from './compile-summary.js';
 import { parentProjectDir } from './project-root.js';
 
@@ -44,7 +45,15 @@ export function compileIfUnchanged(argv: readonly string[]): number | undefined 
   if (!snapshot || !envKey) return undefined;
   const summary = snapshot.result as CompileSummary;
   if (summary.warnings !== 0) return undefined;
-  if (!unchangedSince(snapshot, { key: compileKey(argv, process.cwd()), env: process.env, envKey })) return undefined;
+  const check = checkUnchanged(snapshot, { key: compileKey(argv, process.cwd()), env: process.env, envKey });
+  if (!check.unchanged) return undefined;
+  if (check.refreshed) {
+    try {
+      writeSnapshot(targetDir, check.refreshed);
+    } catch {
+      // Only the next check's speed depends on it.
+    }
+  }
   printCompileSummary(summary, started);
   return 0;
 }

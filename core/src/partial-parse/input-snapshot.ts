@@ -1,6 +1,6 @@
 /**
  * The inputs of a compile, as seen when it ran: every file read (size, mtime, sha256), every directory
- * searched (its names), where profiles.yml was looked for, the environment variables read, and a key for
+ * searched (its names and mtime), where profiles.yml was looked for, the environment variables read, and a key for
  * everything else (xform build, command line, working and home directory). `unchangedSince()` answers
  * "would a compile now produce the same result?" with stat calls only, so an unchanged project re-compiles
  * in a few milliseconds; this module imports nothing but node built-ins so the CLI can use it before
@@ -8,14 +8,23 @@
  *
  * A file whose mtime is close to the start of the compile it was recorded in is "racy" (it may have been
  * written again within the same timestamp tick, as git's index calls it): its contents are hashed again
- * rather than trusted from stat.
+ * rather than trusted from stat. The same holds for a folder: its mtime changes whenever a name in it is
+ * added, removed or renamed, so a folder whose mtime is old and unchanged is not listed again (a file edited
+ * in place does not change its folder's mtime: every file is still stat'ed).
+ *
+ * A check that had to re-hash racy files (a project compiled right after a checkout or generation) hands
+ * back a refreshed snapshot with the stats it saw, so the next check trusts them by stat alone, as git
+ * refreshes its index.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync, type Stats } from 'node:fs';
 import { hashEnvValue } from './env-key.js';
 
-/** 2: environment values are HMACs under the project's key (see env-key.ts), no longer plain sha256. */
-export const SNAPSHOT_FORMAT = 2;
+/**
+ * 2: environment values are HMACs under the project's key (see env-key.ts), no longer plain sha256.
+ * 3: folders carry their mtime.
+ */
+export const SNAPSHOT_FORMAT = 3;
 /** Files modified less than this before the compile started are re-hashed instead of trusted by stat. */
 const RACY_MS = 2000;
 
@@ -29,8 +38,8 @@ export interface InputSnapshot {
   env: Record<string, string | null>;
   /** Absolute path -> [size, mtimeMs, sha256 of the contents as compiled]. */
   files: Record<string, [number, number, string]>;
-  /** Absolute directory -> sha256 of its sorted names, null when it did not exist. */
-  dirs: Record<string, string | null>;
+  /** Absolute directory -> [sha256 of its sorted names (null when it did not exist), mtimeMs (-1: none)]. */
+  dirs: Record<string, [string | null, number]>;
   /** profiles.yml locations tried in order, and whether each existed. */
   probes: { path: string; exists: boolean }[];
   /** Files the compile wrote that must still exist for its result to stand (manifest.json...). */
@@ -72,7 +81,8 @@ export function takeSnapshot(sources: SnapshotSources): InputSnapshot {
     }
   }
   const dirs: InputSnapshot['dirs'] = {};
-  for (const [dir, names] of Object.entries(sources.dirs)) dirs[dir] = hashNames(names);
+  // Stat'ed after the compile listed it: a name added since has an mtime after startedAt, never trusted.
+  for (const [dir, names] of Object.entries(sources.dirs)) dirs[dir] = [hashNames(names), statOf(dir)?.mtimeMs ?? -1];
   const env: InputSnapshot['env'] = {};
   for (const [name, value] of sources.envReads) env[name] = hashEnvValue(sources.envKey, value);
   return {
@@ -96,44 +106,83 @@ function listNames(dir: string): string[] | null {
   }
 }
 
-function fileUnchanged(file: string, [size, mtimeMs, checksum]: [number, number, string], startedAt: number): boolean {
-  let st;
+function statOf(file: string): Stats | undefined {
+  return statSync(file, { throwIfNoEntry: false });
+}
+
+/** What the current state of an input is checked against, and where a refreshed snapshot is collected. */
+interface Check {
+  /** The snapshot's startedAt: stats from before startedAt - RACY_MS are trusted. */
+  trustedBefore: number;
+  /** Entries that had to be re-read and matched, with the stats seen now (trusted ones stay as they are). */
+  files: InputSnapshot['files'];
+  dirs: InputSnapshot['dirs'];
+  /** Stats from before this are trusted by the refreshed snapshot. */
+  refreshTrustsBefore: number;
+  /** Set when an entry had to be re-read (racy or touched), matched, and would be trusted after a refresh. */
+  reread: boolean;
+}
+
+function fileUnchanged(file: string, [size, mtimeMs, checksum]: [number, number, string], check: Check): boolean {
+  const st = statOf(file);
+  if (!st || st.size !== size) return false;
+  if (st.mtimeMs === mtimeMs && mtimeMs < check.trustedBefore) return true;
+  let same: boolean;
   try {
-    st = statSync(file);
+    same = sha256(readFileSync(file)) === checksum;
   } catch {
     return false;
   }
-  if (st.size !== size) return false;
-  if (st.mtimeMs === mtimeMs && mtimeMs < startedAt - RACY_MS) return true;
-  try {
-    return sha256(readFileSync(file)) === checksum;
-  } catch {
-    return false;
+  // The stat was taken before the read: an edit after it shows as a later mtime (or as racy) next time.
+  if (same) {
+    check.files[file] = [size, st.mtimeMs, checksum];
+    if (st.mtimeMs < check.refreshTrustsBefore) check.reread = true;
   }
+  return same;
+}
+
+function dirUnchanged(dir: string, [hash, mtimeMs]: [string | null, number], check: Check): boolean {
+  const st = statOf(dir);
+  if (st && st.mtimeMs === mtimeMs && mtimeMs < check.trustedBefore) return true;
+  if (hashNames(listNames(dir)) !== hash) return false;
+  check.dirs[dir] = [hash, st?.mtimeMs ?? -1];
+  if (st && st.mtimeMs < check.refreshTrustsBefore) check.reread = true;
+  return true;
 }
 
 function exists(file: string): boolean {
-  try {
-    statSync(file);
-    return true;
-  } catch {
-    return false;
+  return statOf(file) !== undefined;
+}
+
+export interface UnchangedCheck {
+  unchanged: boolean;
+  /**
+   * When unchanged but some files or folders had to be read again (they were racy, or touched without a
+   * change): the snapshot with the stats seen now, for the caller to save so the next check is stats only.
+   */
+  refreshed?: InputSnapshot;
+}
+
+/** Whether a compile now would read exactly the same inputs as the one `snapshot` recorded. */
+export function checkUnchanged(snapshot: InputSnapshot, now: { key: string; env: Record<string, string | undefined>; envKey: string }): UnchangedCheck {
+  // Taken before any stat: whatever changes from here on has a later mtime than this.
+  const checkStartedAt = Date.now();
+  const no = { unchanged: false };
+  if (snapshot.format !== SNAPSHOT_FORMAT || snapshot.key !== now.key) return no;
+  for (const name in snapshot.env) {
+    if (hashEnvValue(now.envKey, now.env[name]) !== snapshot.env[name]) return no;
   }
+  for (const probe of snapshot.probes) if (exists(probe.path) !== probe.exists) return no;
+  for (const file of snapshot.outputs) if (!exists(file)) return no;
+  const check: Check = { trustedBefore: snapshot.startedAt - RACY_MS, files: {}, dirs: {}, refreshTrustsBefore: checkStartedAt - RACY_MS, reread: false };
+  for (const dir in snapshot.dirs) if (!dirUnchanged(dir, snapshot.dirs[dir]!, check)) return no;
+  for (const file in snapshot.files) if (!fileUnchanged(file, snapshot.files[file]!, check)) return no;
+  if (!check.reread) return { unchanged: true };
+  const refreshed = { ...snapshot, startedAt: checkStartedAt, files: { ...snapshot.files, ...check.files }, dirs: { ...snapshot.dirs, ...check.dirs } };
+  return { unchanged: true, refreshed };
 }
 
 /** True when a compile now would read exactly the same inputs as the one `snapshot` recorded. */
 export function unchangedSince(snapshot: InputSnapshot, now: { key: string; env: Record<string, string | undefined>; envKey: string }): boolean {
-  if (snapshot.format !== SNAPSHOT_FORMAT || snapshot.key !== now.key) return false;
-  for (const [name, hash] of Object.entries(snapshot.env)) {
-    if (hashEnvValue(now.envKey, now.env[name]) !== hash) return false;
-  }
-  for (const probe of snapshot.probes) if (exists(probe.path) !== probe.exists) return false;
-  for (const file of snapshot.outputs) if (!exists(file)) return false;
-  for (const [dir, hash] of Object.entries(snapshot.dirs)) {
-    if (hashNames(listNames(dir)) !== hash) return false;
-  }
-  for (const [file, stat] of Object.entries(snapshot.files)) {
-    if (!fileUnchanged(file, stat, snapshot.startedAt)) return false;
-  }
-  return true;
+  return checkUnchanged(snapshot, now).unchanged;
 }
