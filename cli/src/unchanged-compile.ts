@@ -8,7 +8,7 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { scrubSecrets } from '@xform/core/secrets';
-import { checkUnchanged, compileKey, readEnvKey, readSnapshot, writeSnapshot } from '@xform/core/partial-parse';
+import { checkUnchanged, compileKey, readEnvKey, readSnapshot, snapshotStamp, writeSnapshot } from '@xform/core/partial-parse';
 import { printCompileSummary, type CompileSummary } from './compile-summary.js';
 import { parentProjectDir } from './project-root.js';
 
@@ -40,6 +40,7 @@ export function compileIfUnchanged(argv: readonly string[]): number | undefined 
   const projectDir = projectDirOf(argv);
   // A project with another target-path keeps its snapshot there; it simply compiles in full.
   const targetDir = path.join(projectDir, 'target');
+  const stamp = snapshotStamp(targetDir);
   const snapshot = readSnapshot(targetDir);
   const envKey = readEnvKey(targetDir);
   if (!snapshot || !envKey) return undefined;
@@ -47,7 +48,8 @@ export function compileIfUnchanged(argv: readonly string[]): number | undefined 
   if (summary.warnings !== 0) return undefined;
   const check = checkUnchanged(snapshot, { key: compileKey(argv, process.cwd()), env: process.env, envKey });
   if (!check.unchanged) return undefined;
-  if (check.refreshed) {
+  // Another compile may have replaced the snapshot meanwhile (its own is newer): keep that one.
+  if (check.refreshed && snapshotStamp(targetDir) === stamp) {
     try {
       writeSnapshot(targetDir, check.refreshed);
     } catch {

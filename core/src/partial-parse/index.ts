@@ -4,5 +4,5 @@
  */
 export { recordingEnv, type RecordingEnv } from './env-recorder.js';
 export { checkUnchanged, takeSnapshot, unchangedSince, type InputSnapshot, type SnapshotSources, type UnchangedCheck } from './input-snapshot.js';
-export { PARTIAL_PARSE_FILE, compileKey, readSnapshot, removeSnapshot, writeSnapshot } from './snapshot-file.js';
+export { PARTIAL_PARSE_FILE, compileKey, readSnapshot, removeSnapshot, snapshotStamp, writeSnapshot } from './snapshot-file.js';
 export { ENV_KEY_FILE, envKey, hashEnvValue, readEnvKey } from './env-key.js';

@@ -40,6 +40,16 @@ export function readSnapshot(targetDir: string): InputSnapshot | undefined {
   }
 }
 
+/**
+ * What identifies the snapshot file on disk now (inode, size, mtime; an atomic write makes a new inode), or
+ * undefined when there is none: a refreshed snapshot replaces only the one it was made from, never one a
+ * compile running at the same time wrote.
+ */
+export function snapshotStamp(targetDir: string): string | undefined {
+  const st = statSync(path.join(targetDir, PARTIAL_PARSE_FILE), { throwIfNoEntry: false });
+  return st && `${st.ino}:${st.size}:${st.mtimeMs}`;
+}
+
 export function writeSnapshot(targetDir: string, snapshot: InputSnapshot): void {
   writeFileAtomicSync(path.join(targetDir, PARTIAL_PARSE_FILE), JSON.stringify(snapshot), 'the partial-parse snapshot');
 }
