@@ -5,11 +5,11 @@
  * samples its input with USING SAMPLE, which no parser reads.
  */
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, openDocsPage, serveDocs, TEST_OUTPUT, type ServedDocs } from '../helpers/browser.js';
-import { runXform } from '../helpers/cli.js';
-import { removeProject, writeProject, type ProjectFiles } from '../helpers/project.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { TEST_OUTPUT } from '../helpers/browser.js';
+import { useDocsSite } from '../helpers/docs-site.js';
+import type { ProjectFiles } from '../helpers/project.js';
 
 const PROJECT: ProjectFiles = {
   'xform_project.yml': ['name: shop', 'version: "1"', 'seeds:', '  shop:', '    +schema: raw'].join('\n'),
@@ -35,36 +35,16 @@ const PROJECT: ProjectFiles = {
   'models/sampled_orders.sql': "select customer_id, amount * 2 as doubled from {{ ref('latest_orders') }} using sample 100%",
 };
 
-let root: string;
-let served: ServedDocs;
-let browser: Browser;
-let generateOutput: string;
+const site = useDocsSite(PROJECT);
 
-beforeAll(async () => {
-  root = await writeProject(PROJECT);
-  const build = await runXform(['build'], { cwd: root });
-  expect(build.code, build.stdout + build.stderr).toBe(0);
-  const docs = await runXform(['docs', 'generate'], { cwd: root });
-  expect(docs.code, docs.stdout + docs.stderr).toBe(0);
-  generateOutput = docs.stderr;
-  served = await serveDocs(root);
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await served?.stop();
-  if (root) await removeProject(root);
-});
-
-const open = (hash: string): Promise<Page> => openDocsPage(browser, `${served.url}${hash}`);
+const open = (hash?: string): Promise<Page> => site.open(hash);
 const lineageOf = (page: Page, column: string) => page.textContent(`.column[data-column=${column}] .lineage`);
 
 describe('xform docs generate', () => {
   it('names the model no parser reads and counts the columns it could not trace', () => {
-    expect(generateOutput).toContain('column lineage unavailable for 1 model(s) whose SQL the parser could not read: models/sampled_orders.sql');
+    expect(site.generated.stderr).toContain('column lineage unavailable for 1 model(s) whose SQL the parser could not read: models/sampled_orders.sql');
     // sampled_orders' two columns and orders_twice.copy.
-    expect(generateOutput).toContain('column lineage: 3 column(s) of 2 model(s) not traced');
+    expect(site.generated.stderr).toContain('column lineage: 3 column(s) of 2 model(s) not traced');
   });
 });
 
@@ -102,7 +82,7 @@ describe('column lineage in the docs site', () => {
     expect(await page.textContent('#untraced-downstream')).toBe('⚠ 2 models could not be traced: orders_twice, sampled_orders');
     await page.screenshot({ path: path.join(TEST_OUTPUT, 'docs-lineage-source.png') });
     // The seed standing in for the source feeds no column: it is named in a `-- depends_on:` comment only.
-    await page.goto(`${served.url}#/model/raw_orders/amount`);
+    await page.goto(`${site.served.url}#/model/raw_orders/amount`);
     await page.waitForFunction(() => document.querySelector('#panel-title')?.textContent === 'raw_orders');
     await page.waitForSelector('#column-trace');
     expect(await page.textContent('#column-trace')).toContain('Downstream (0)');

@@ -5,11 +5,12 @@
  */
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, openDocsPage, serveDocs, TEST_OUTPUT, type ServedDocs } from '../helpers/browser.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { TEST_OUTPUT } from '../helpers/browser.js';
 import { runXform } from '../helpers/cli.js';
-import { removeProject, writeProject, type ProjectFiles } from '../helpers/project.js';
+import { useDocsSite } from '../helpers/docs-site.js';
+import type { ProjectFiles } from '../helpers/project.js';
 
 const ORDERS_DOC = [
   '{% docs orders_doc %}',
@@ -80,29 +81,14 @@ const PROJECT: ProjectFiles = {
   ].join('\n'),
 };
 
-let root: string;
-let served: ServedDocs;
-let browser: Browser;
-
-beforeAll(async () => {
-  root = await writeProject(PROJECT);
+const site = useDocsSite(PROJECT, async (root) => {
   const run = await runXform(['run'], { cwd: root });
   expect(run.code, run.stdout + run.stderr).toBe(0);
   const fresh = await runXform(['source', 'freshness'], { cwd: root });
   expect(fresh.stdout + fresh.stderr).toContain('WARN');
-  const docs = await runXform(['docs', 'generate'], { cwd: root });
-  expect(docs.code, docs.stdout + docs.stderr).toBe(0);
-  served = await serveDocs(root);
-  browser = await launchChromium();
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await served?.stop();
-  if (root) await removeProject(root);
-});
-
-const open = (hash: string): Promise<Page> => openDocsPage(browser, `${served.url}${hash}`);
+const open = (hash?: string): Promise<Page> => site.open(hash);
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(TEST_OUTPUT, `docs-markdown-${name}.png`) });
 const pwned = (page: Page) => page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned);
 
@@ -222,7 +208,7 @@ describe('project pages', () => {
 describe('the page checks the HTML again before inserting it', () => {
   it('drops script, event handlers and javascript: links even when a data file holds them', async () => {
     // Tamper with the generated data as an attacker with write access to target/docs/data might.
-    const dataDir = path.join(root, 'target/docs/data');
+    const dataDir = path.join(site.root, 'target/docs/data');
     const chunks = (await readdir(dataDir)).filter((f) => f.startsWith('chunk-'));
     for (const file of chunks) {
       const js = await readFile(path.join(dataDir, file), 'utf8');

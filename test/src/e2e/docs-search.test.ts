@@ -6,12 +6,12 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { DOCS_PROJECT } from '../fixtures/docs-project.js';
-import { launchChromium, openDocsPage, serveDocs, TEST_OUTPUT, type ServedDocs } from '../helpers/browser.js';
-import { runXform } from '../helpers/cli.js';
-import { removeProject, writeProject } from '../helpers/project.js';
+import { TEST_OUTPUT } from '../helpers/browser.js';
+import { useDocsSite } from '../helpers/docs-site.js';
+
 
 const PROJECT = {
   ...DOCS_PROJECT,
@@ -20,27 +20,9 @@ const PROJECT = {
   'models/sources.yml': ['version: 2', 'sources:', '  - name: shop_raw', '    tables:', '      - name: payments', '        description: Card payments, loaded hourly.'].join('\n'),
 };
 
-let root: string;
-let served: ServedDocs;
-let browser: Browser;
+const site = useDocsSite(PROJECT);
 
-beforeAll(async () => {
-  root = await writeProject(PROJECT);
-  const build = await runXform(['build'], { cwd: root });
-  expect(build.code, build.stdout + build.stderr).toBe(0);
-  const docs = await runXform(['docs', 'generate'], { cwd: root });
-  expect(docs.code, docs.stdout + docs.stderr).toBe(0);
-  served = await serveDocs(root);
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await served?.stop();
-  if (root) await removeProject(root);
-});
-
-const open = (hash = ''): Promise<Page> => openDocsPage(browser, `${served.url}${hash}`);
+const open = (hash?: string): Promise<Page> => site.open(hash);
 
 /** Types `query` into the search box and returns the result rows' texts once `expected` shows in the first. */
 async function search(page: Page, query: string, expected: string): Promise<string[]> {
@@ -87,13 +69,13 @@ describe('search in the docs site', () => {
   });
 
   it('makes no request that fails on load (favicon included)', async () => {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const page = await site.browser.newPage({ viewport: { width: 1440, height: 900 } });
     const bad: string[] = [];
     page.on('response', (r) => {
       if (r.status() >= 400) bad.push(`${r.status()} ${r.url()}`);
     });
     page.on('requestfailed', (r) => bad.push(`failed ${r.url()}`));
-    await page.goto(served.url);
+    await page.goto(site.served.url);
     await page.waitForSelector('body[data-ready=true]');
     await page.keyboard.press('/');
     await page.waitForTimeout(300);
@@ -129,7 +111,7 @@ describe('search in the docs site', () => {
 
   it('refuses a request whose Host is not a loopback name (DNS rebinding)', async () => {
     const { request } = await import('node:http');
-    const url = new URL(served.url);
+    const url = new URL(site.served.url);
     const status = (host: string) =>
       new Promise<number>((resolve, reject) => {
         const req = request({ host: url.hostname, port: url.port, path: '/', headers: { host } }, (res) => {
@@ -194,9 +176,9 @@ describe('lists at scale', () => {
    */
   it('keeps a 9,999-item trace list and a 10,000-bar timeline to a bounded number of elements', async () => {
     const N = 10_000;
-    const dir = path.join(root, 'target/docs-large');
+    const dir = path.join(site.root, 'target/docs-large');
     const { cp } = await import('node:fs/promises');
-    await cp(path.join(root, 'target/docs'), dir, { recursive: true });
+    await cp(path.join(site.root, 'target/docs'), dir, { recursive: true });
     const nodes = Array.from({ length: N }, (_, i) => ({
       id: i ? `model.big.m${i}` : 'seed.big.seed0',
       name: i ? `m${i}` : 'seed0',
@@ -234,7 +216,7 @@ describe('lists at scale', () => {
       await writeFile(path.join(data, `chunk-${c}.js`), `window.__xformChunk(${c}, ${JSON.stringify(details)});\n`);
     }
 
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const page = await site.browser.newPage({ viewport: { width: 1440, height: 900 } });
     await page.goto(`${pathToFileURL(path.join(dir, 'index.html')).href}#/model/seed0/id`);
     await page.waitForSelector('#downstream-columns li', { timeout: 60_000 });
     expect(await page.textContent('.trace-cols')).toContain(`Downstream (${N - 1})`);

@@ -6,34 +6,17 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, serveDocs, TEST_OUTPUT, type ServedDocs, openDocsPage } from '../helpers/browser.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { TEST_OUTPUT } from '../helpers/browser.js';
 import { runXform } from '../helpers/cli.js';
+import { useDocsSite } from '../helpers/docs-site.js';
 import { removeProject, writeProject } from '../helpers/project.js';
 import { DOCS_PROJECT, XSS_DOC_BLOCK } from '../fixtures/docs-project.js';
 
-let root: string;
-let served: ServedDocs;
-let browser: Browser;
+const site = useDocsSite(DOCS_PROJECT);
 
-beforeAll(async () => {
-  root = await writeProject(DOCS_PROJECT);
-  const build = await runXform(['build'], { cwd: root });
-  expect(build.code, build.stdout + build.stderr).toBe(0);
-  const docs = await runXform(['docs', 'generate'], { cwd: root });
-  expect(docs.code, docs.stdout + docs.stderr).toBe(0);
-  served = await serveDocs(root);
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await served?.stop();
-  if (root) await removeProject(root);
-});
-
-const open = (hash = ''): Promise<Page> => openDocsPage(browser, `${served.url}${hash}`);
+const open = (hash?: string): Promise<Page> => site.open(hash);
 
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(TEST_OUTPUT, `docs-${name}.png`) });
 
@@ -41,7 +24,7 @@ const graphNodes = (page: Page) => page.$$eval('#graph-nodes li', (lis) => lis.m
 
 describe('xform docs generate', () => {
   it('writes catalog.json with columns, types and row counts from the warehouse, and a self-contained site', async () => {
-    const catalog = JSON.parse(await readFile(path.join(root, 'target/catalog.json'), 'utf8')) as {
+    const catalog = JSON.parse(await readFile(path.join(site.root, 'target/catalog.json'), 'utf8')) as {
       nodes: Record<string, { columns: Record<string, { type: string }>; stats: { row_count?: number } }>;
     };
     const slv = catalog.nodes['model.shop.slv_orders']!;
@@ -49,10 +32,10 @@ describe('xform docs generate', () => {
     expect(slv.columns.country!.type).toBe('VARCHAR');
     expect(slv.stats.row_count).toBe(3);
     expect(catalog.nodes['seed.shop.raw_orders']!.stats.row_count).toBe(4);
-    const html = await readFile(path.join(root, 'target/docs/index.html'), 'utf8');
+    const html = await readFile(path.join(site.root, 'target/docs/index.html'), 'utf8');
     // Nothing is fetched from elsewhere: every script and stylesheet is a relative path.
     expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
-    await expect(readFile(path.join(root, 'target/docs/app.js'), 'utf8')).resolves.toContain('xformDocs');
+    await expect(readFile(path.join(site.root, 'target/docs/app.js'), 'utf8')).resolves.toContain('xformDocs');
   });
 });
 
@@ -77,16 +60,16 @@ describe('xform docs generate without a reachable warehouse', () => {
 
 describe('xform docs serve', () => {
   it('binds to loopback, prints the URL and serves nothing outside target/docs', async () => {
-    expect(served.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
-    expect((await fetch(served.url)).status).toBe(200);
+    expect(site.served.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    expect((await fetch(site.served.url)).status).toBe(200);
     for (const evil of ['../catalog.json', '%2e%2e/catalog.json', '..%2fcatalog.json', 'data/..%2f..%2fcatalog.json', '%2e%2e%2f%2e%2e%2fxform_project.yml']) {
-      const res = await fetch(`${served.url}${evil}`);
+      const res = await fetch(`${site.served.url}${evil}`);
       expect(res.status, evil).toBe(404);
     }
     // fetch() normalises plain ../ itself; a raw request line must be refused too.
     const { request } = await import('node:http');
     const status = await new Promise<number>((resolve, reject) => {
-      const req = request(`${served.url}`, { path: '/../catalog.json' }, (res) => resolve(res.statusCode ?? 0));
+      const req = request(`${site.served.url}`, { path: '/../catalog.json' }, (res) => resolve(res.statusCode ?? 0));
       req.on('error', reject);
       req.end();
     });
@@ -210,7 +193,7 @@ describe('the docs site in Chromium', () => {
     await page.close();
   });
 
-  it('follows deep links and the browser history', async () => {
+  it('follows deep links and the site.browser history', async () => {
     const page = await open('#/model/brz_orders');
     await page.waitForSelector('#panel-title');
     expect(await page.textContent('#panel-title')).toBe('brz_orders');
@@ -224,7 +207,7 @@ describe('the docs site in Chromium', () => {
     await page.keyboard.press('Escape');
     await page.waitForSelector('#panel', { state: 'hidden' });
     expect(page.url()).toMatch(/#\/all$/);
-    await page.goto(`${served.url}#/model/no_such_model`);
+    await page.goto(`${site.served.url}#/model/no_such_model`);
     await page.waitForSelector('#panel:not([hidden])');
     expect(await page.textContent('#panel')).toContain('No node named');
     await page.close();
@@ -250,10 +233,10 @@ describe('the docs site in Chromium', () => {
   });
 
   it('works opened straight from disk (file://)', async () => {
-    const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+    const page = await site.browser.newPage({ viewport: { width: 1200, height: 800 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${pathToFileURL(path.join(root, 'target/docs/index.html')).href}#/model/slv_orders`);
+    await page.goto(`${pathToFileURL(path.join(site.root, 'target/docs/index.html')).href}#/model/slv_orders`);
     await page.waitForSelector('#panel-title');
     expect(await page.textContent('#panel-title')).toBe('slv_orders');
     expect(await graphNodes(page)).toHaveLength(6);
