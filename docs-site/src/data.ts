@@ -11,6 +11,14 @@ declare global {
   }
 }
 
+/** Adds one of the site's data scripts to the page; the script calls back a `window.__xform…` function. */
+function appendScript(src: string, onError: () => void): void {
+  const script = document.createElement('script');
+  script.src = src;
+  script.onerror = onError;
+  document.head.append(script);
+}
+
 export class DocsData {
   readonly graph: SiteGraph;
   readonly nodes: SiteNode[];
@@ -61,10 +69,7 @@ export class DocsData {
         this.lineage = lineage;
         resolve();
       };
-      const script = document.createElement('script');
-      script.src = 'data/lineage.js';
-      script.onerror = () => reject(new Error('could not load data/lineage.js'));
-      document.head.append(script);
+      appendScript('data/lineage.js', () => reject(new Error('could not load data/lineage.js')));
     });
     return this.lineagePromise;
   }
@@ -73,10 +78,7 @@ export class DocsData {
   searchData(): Promise<SiteSearch> {
     this.searchPromise ??= new Promise<SiteSearch>((resolve, reject) => {
       window.__xformSearch = resolve;
-      const script = document.createElement('script');
-      script.src = 'data/search.js';
-      script.onerror = () => reject(new Error('could not load data/search.js'));
-      document.head.append(script);
+      appendScript('data/search.js', () => reject(new Error('could not load data/search.js')));
     });
     return this.searchPromise;
   }
@@ -85,10 +87,7 @@ export class DocsData {
   project(): Promise<SiteProject> {
     this.projectPromise ??= new Promise<SiteProject>((resolve, reject) => {
       window.__xformProject = resolve;
-      const script = document.createElement('script');
-      script.src = 'data/project.js';
-      script.onerror = () => reject(new Error('data/project.js is missing: run `xform docs generate` again.'));
-      document.head.append(script);
+      appendScript('data/project.js', () => reject(new Error('data/project.js is missing: run `xform docs generate` again.')));
     });
     return this.projectPromise;
   }
@@ -101,10 +100,7 @@ export class DocsData {
     if (!promise) {
       promise = new Promise<SiteDetail[]>((resolve, reject) => {
         this.waiters.set(node.chunk, resolve);
-        const script = document.createElement('script');
-        script.src = `data/chunk-${node.chunk}.js`;
-        script.onerror = () => reject(new Error(`could not load data/chunk-${node.chunk}.js`));
-        document.head.append(script);
+        appendScript(`data/chunk-${node.chunk}.js`, () => reject(new Error(`could not load data/chunk-${node.chunk}.js`)));
       });
       this.pending.set(node.chunk, promise);
     }

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DrawStats as Stats } from '../../../docs-site/src/graph-index.ts';
 import { generateProject } from '../fixtures/generate-project.js';
 import { launchChromium, openDocsPage, TEST_OUTPUT } from '../helpers/browser.js';
 import { runXform } from '../helpers/cli.js';
@@ -55,16 +56,6 @@ const shown = (page: Page) => page.$$eval('#graph-nodes li', (lis) => lis.map((l
 async function select(page: Page, text: string): Promise<void> {
   await page.fill('#select', text);
   await page.press('#select', 'Enter');
-}
-
-interface Stats {
-  level: string;
-  boxes: number;
-  edges: number;
-  arrows: number;
-  labels: number;
-  clusters: number;
-  ms: number;
 }
 
 describe('the selector box', () => {

@@ -61,6 +61,17 @@ function runPasted(lines: string[], cwd: string, env: Record<string, string> = {
   return { code: run.status, output: run.stdout + run.stderr };
 }
 
+/** `xform <args>` in a pseudo-terminal (script(1)) with its answers typed ahead on stdin. */
+function typedAhead(args: string, input: string, cwd: string) {
+  return spawnSync('script', ['-qec', `${process.execPath} ${XFORM_BIN} ${args}`, '/dev/null'], {
+    cwd,
+    input,
+    env: { ...process.env, NO_COLOR: '1' },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+}
+
 /**
  * Runs `xform args` in a pseudo-terminal (script(1)) whose input stays open and empty, as a person who types
  * nothing: a question would wait for ever, so the run is stopped after `timeoutMs`.
@@ -184,14 +195,7 @@ describe('xform init', () => {
 
   it('asks for the name and the adapter when stdin is a terminal, repeating a question after a bad answer', async () => {
     const cwd = await tempDir();
-    // script(1) gives the CLI a pseudo-terminal; the answers are typed ahead.
-    const run = spawnSync('script', ['-qec', `${process.execPath} ${XFORM_BIN} init`, '/dev/null'], {
-      cwd,
-      input: 'shop 1\nmy_shop\npostgrs\npostgres\n',
-      env: { ...process.env, NO_COLOR: '1' },
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
+    const run = typedAhead('init', 'shop 1\nmy_shop\npostgrs\npostgres\n', cwd);
     expect(run.status, run.stdout + run.stderr).toBe(0);
     expect(run.stdout).toContain("did you mean 'shop_1'?");
     expect(run.stdout).toContain("did you mean 'postgres'?");
@@ -202,13 +206,7 @@ describe('xform init', () => {
 
   it('asks only for the warehouse when given a folder in a terminal', async () => {
     const cwd = await tempDir();
-    const run = spawnSync('script', ['-qec', `${process.execPath} ${XFORM_BIN} init my-shop`, '/dev/null'], {
-      cwd,
-      input: 'snowflake\n',
-      env: { ...process.env, NO_COLOR: '1' },
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
+    const run = typedAhead('init my-shop', 'snowflake\n', cwd);
     expect(run.status, run.stdout + run.stderr).toBe(0);
     expect(run.stdout).not.toContain('Project name');
     expect(run.stdout).toContain('Warehouse');
