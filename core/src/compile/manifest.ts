@@ -1,8 +1,10 @@
 /** The manifest: every node of the project after compilation, in dbt's manifest.json shape. */
 import { createHash } from 'node:crypto';
-import { statSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { ensureDir, writeFileAtomic } from '../fs-write.js';
+import { fsError, writeFileAtomic } from '../fs-write.js';
+import { besideName, removeLeftoverTrees, startTreeJob, swapTree, treeError, type TreeJob } from './write-tree.js';
 import type { ExecutableNode, ExposureNode, MacroNode, SourceNode, TestNode } from '../graph/types.js';
 import type { ManifestDoc } from './descriptions.js';
 
@@ -47,40 +49,94 @@ export interface WriteArtifactsOptions {
 /**
  * Writes manifest.json and every node's compiled SQL under `target/compiled/<original path>`. Returns what
  * it wrote, for the next compile's `previous`.
+ *
+ * When most files change (the first compile, `--no-partial-parse`, a macro every model calls), a new tree is
+ * written beside `target/compiled` and swapped in whole; otherwise the changed files are replaced one by one.
+ * Many files are written on a worker thread while this one serializes the manifest. The manifest is written
+ * last, so a compile that fails writing SQL leaves the previous manifest whole.
  */
 export async function writeCompileArtifacts(targetDir: string, manifest: Manifest, options: WriteArtifactsOptions = {}): Promise<WrittenFiles> {
   const compiledRoot = path.join(targetDir, 'compiled');
   const previous = options.previous ?? {};
   const written: WrittenFiles = {};
-  const files: { rel: string; file: string; sql: string; hash: string }[] = [];
+  const changed: { rel: string; sql: string; hash: string }[] = [];
+  const unchanged: { rel: string; sql: string; hash: string }[] = [];
+  let outside = false;
   for (const node of Object.values(manifest.nodes)) {
     if (node.compiled_code === undefined || node.compiled_path === undefined) continue;
     const sql = node.compiled_code.endsWith('\n') ? node.compiled_code : `${node.compiled_code}\n`;
     const rel = node.compiled_path;
+    if (!rel.startsWith('compiled/')) outside = true;
     const hash = createHash('sha1').update(sql).digest('base64');
     const before = previous[rel];
     if (before !== undefined && before[0] === hash && untouched(path.join(targetDir, rel), before)) {
       written[rel] = before;
+      unchanged.push({ rel, sql, hash });
       continue;
     }
-    files.push({ rel, file: path.join(targetDir, rel), sql, hash });
+    changed.push({ rel, sql, hash });
   }
-  const dirs = new Set(files.map((f) => path.dirname(f.file)));
-  dirs.add(compiledRoot);
-  // Create each folder once (parents before children), then write files in bounded batches.
-  for (const dir of [...dirs].sort((a, b) => a.length - b.length)) await ensureDir(dir, 'the compiled SQL');
-  const batch = 64;
-  for (let i = 0; i < files.length; i += batch) {
-    await Promise.all(files.slice(i, i + batch).map((f) => writeFileAtomic(f.file, f.sql, 'the compiled SQL')));
+  try {
+    mkdirSync(targetDir, { recursive: true });
+  } catch (err) {
+    throw fsError(err, 'the compiled SQL', compiledRoot);
   }
-  for (const f of files) {
-    const st = statSync(f.file);
-    written[f.rel] = [f.hash, st.size, st.mtimeMs];
+  const tag = `${process.pid}.${Math.random().toString(36).slice(2, 8)}`;
+  const treeExists = existsSync(compiledRoot);
+  const fresh = !outside && (!treeExists || (changed.length >= FRESH_TREE_MIN && changed.length * 2 >= changed.length + unchanged.length));
+  let job: TreeJob;
+  let records: { rel: string; hash: string }[];
+  if (fresh) {
+    removeLeftoverTrees(compiledRoot);
+    const root = besideName(compiledRoot, 'new', tag);
+    const under = (rel: string) => rel.slice('compiled/'.length);
+    records = [...changed, ...unchanged];
+    job = {
+      root,
+      fresh: true,
+      tag,
+      files: [
+        ...changed.map((f) => ({ rel: under(f.rel), data: f.sql })),
+        ...unchanged.map((f) => ({ rel: under(f.rel), data: f.sql, linkFrom: path.join(targetDir, f.rel) })),
+      ],
+    };
+  } else {
+    records = changed;
+    job = { root: targetDir, fresh: false, tag, files: changed.map((f) => ({ rel: f.rel, data: f.sql })) };
   }
-  await writeFileAtomic(path.join(targetDir, 'manifest.json'), JSON.stringify(manifest), 'the manifest');
+  const pending = job.files.length > 0 || fresh ? startTreeJob(job) : undefined;
+  // Meanwhile (when a worker writes): the manifest's text.
+  const manifestText = JSON.stringify(manifest);
+  const result = await pending;
+  if (result !== undefined && !result.ok) {
+    if (fresh) rmSync(job.root, { recursive: true, force: true });
+    // A failure inside the new tree is reported at the path it stands for.
+    const shownPath = fresh && result.path.startsWith(job.root) ? compiledRoot + result.path.slice(job.root.length) : result.path;
+    throw fsError(treeError(result, shownPath), 'the compiled SQL', shownPath);
+  }
+  if (result !== undefined) {
+    records.forEach((f, i) => {
+      const [size, mtimeMs] = result.stats[i]!;
+      written[f.rel] = [f.hash, size, mtimeMs];
+    });
+  }
+  if (fresh) {
+    let aside: string[];
+    try {
+      aside = swapTree(job.root, compiledRoot, tag);
+    } catch (err) {
+      rmSync(job.root, { recursive: true, force: true });
+      throw fsError(err, 'the compiled SQL', compiledRoot);
+    }
+    // The old trees go in the background; one left behind by an exit is removed by the next fresh write.
+    for (const dir of aside) void rm(dir, { recursive: true, force: true }).catch(() => undefined);
+  }
+  await writeFileAtomic(path.join(targetDir, 'manifest.json'), manifestText, 'the manifest');
   return written;
 }
 
+/** A new tree pays off from this many changed files on (and when they are at least half of all). */
+const FRESH_TREE_MIN = 200;
 function untouched(file: string, [, size, mtimeMs]: [string, number, number]): boolean {
   const st = statSync(file, { throwIfNoEntry: false });
   return st !== undefined && st.size === size && st.mtimeMs === mtimeMs;

@@ -1,0 +1,125 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { writeCompileArtifacts, type Manifest, type WrittenFiles } from './manifest.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function targetDir(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'xform-artifacts-'));
+  dirs.push(dir);
+  return path.join(dir, 'target');
+}
+
+/** A manifest of `count` models in 20 folders whose compiled SQL is `select <i> as id -- <label>`. */
+function manifest(count: number, label: (i: number) => string): Manifest {
+  const nodes: Record<string, unknown> = {};
+  for (let i = 0; i < count; i++) {
+    nodes[`model.p.m${i}`] = {
+      unique_id: `model.p.m${i}`,
+      resource_type: 'model',
+      compiled_code: `select ${i} as id -- ${label(i)}`,
+      compiled_path: `compiled/p/models/f${i % 20}/m${i}.sql`,
+    };
+  }
+  return { metadata: { invocation_id: label(0) }, nodes, sources: {}, macros: {}, docs: {}, disabled: {}, parent_map: {}, child_map: {}, layers: [] } as unknown as Manifest;
+}
+
+function compiledFiles(target: string): Map<string, string> {
+  const root = path.join(target, 'compiled');
+  const out = new Map<string, string>();
+  for (const entry of readdirSync(root, { recursive: true })) {
+    const file = path.join(root, String(entry));
+    if (statSync(file).isFile()) out.set(path.relative(target, file), readFileSync(file, 'utf8'));
+  }
+  return out;
+}
+
+/** Entries beside target/compiled other than the tree itself (a tree half-written, one moved aside). */
+function besideCompiled(target: string): string[] {
+  return readdirSync(target).filter((e) => e.startsWith('compiled.'));
+}
+
+describe('writeCompileArtifacts', () => {
+  it('writes every compiled file (many: on a worker thread) and records each file as it is on disk', async () => {
+    const target = targetDir();
+    const written = await writeCompileArtifacts(target, manifest(2500, () => 'v1'));
+    const files = compiledFiles(target);
+    expect(files.size).toBe(2500);
+    expect(files.get('compiled/p/models/f7/m1207.sql')).toBe('select 1207 as id -- v1\n');
+    for (const rel of ['compiled/p/models/f0/m0.sql', 'compiled/p/models/f19/m2499.sql']) {
+      const st = statSync(path.join(target, rel));
+      expect(written[rel]?.slice(1)).toEqual([st.size, st.mtimeMs]);
+    }
+    expect(JSON.parse(readFileSync(path.join(target, 'manifest.json'), 'utf8')).metadata.invocation_id).toBe('v1');
+    expect(besideCompiled(target)).toEqual([]);
+  });
+
+  it('replaces the tree whole when most files change: files of removed nodes go, unchanged files are kept as they were', async () => {
+    const target = targetDir();
+    const first = await writeCompileArtifacts(target, manifest(600, () => 'v1'));
+    const keptBefore = statSync(path.join(target, 'compiled/p/models/f1/m1.sql'));
+    // 400 of the first 500 change, 100 stay; m500..m599 are gone.
+    const second = await writeCompileArtifacts(target, manifest(500, (i) => (i % 5 === 1 ? 'v1' : 'v2')), { previous: first });
+    const files = compiledFiles(target);
+    expect(files.size).toBe(500);
+    expect(files.has('compiled/p/models/f0/m580.sql')).toBe(false);
+    expect(files.get('compiled/p/models/f2/m2.sql')).toBe('select 2 as id -- v2\n');
+    const keptAfter = statSync(path.join(target, 'compiled/p/models/f1/m1.sql'));
+    expect([keptAfter.ino, keptAfter.mtimeMs]).toEqual([keptBefore.ino, keptBefore.mtimeMs]);
+    expect(second['compiled/p/models/f1/m1.sql']).toEqual(first['compiled/p/models/f1/m1.sql']);
+    // The old tree is removed in the background.
+    await expect.poll(() => besideCompiled(target), { timeout: 10_000 }).toEqual([]);
+  });
+
+  it('replaces only the changed files when few change', async () => {
+    const target = targetDir();
+    const first = await writeCompileArtifacts(target, manifest(300, () => 'v1'));
+    const untouched = statSync(path.join(target, 'compiled/p/models/f3/m3.sql'));
+    const second: WrittenFiles = await writeCompileArtifacts(target, manifest(300, (i) => (i === 4 ? 'v2' : 'v1')), { previous: first });
+    expect(readFileSync(path.join(target, 'compiled/p/models/f4/m4.sql'), 'utf8')).toBe('select 4 as id -- v2\n');
+    const after = statSync(path.join(target, 'compiled/p/models/f3/m3.sql'));
+    expect([after.ino, after.mtimeMs]).toEqual([untouched.ino, untouched.mtimeMs]);
+    expect(second['compiled/p/models/f4/m4.sql']?.[0]).not.toBe(first['compiled/p/models/f4/m4.sql']?.[0]);
+  });
+
+  it('removes trees left by a killed writer, and keeps those of a running one', async () => {
+    const target = targetDir();
+    // A pid that no longer runs: a child that has exited.
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString();
+    for (const name of [`compiled.${dead}.abc123.new`, `compiled.${dead}.def456.old`, `compiled.${process.ppid}.ghi789.new`]) {
+      mkdirSync(path.join(target, name, 'p'), { recursive: true });
+      writeFileSync(path.join(target, name, 'p', 'half.sql'), 'select');
+    }
+    await writeCompileArtifacts(target, manifest(3, () => 'v1'));
+    expect(besideCompiled(target)).toEqual([`compiled.${process.ppid}.ghi789.new`]);
+    expect(compiledFiles(target).size).toBe(3);
+  });
+
+  it('two writers at once leave one whole tree: all files of one or all of the other', async () => {
+    const target = targetDir();
+    await writeCompileArtifacts(target, manifest(2200, () => 'v0'));
+    await Promise.all([writeCompileArtifacts(target, manifest(2200, () => 'A')), writeCompileArtifacts(target, manifest(2200, () => 'B'))]);
+    const labels = new Set([...compiledFiles(target).values()].map((sql) => sql.trim().split('-- ')[1]));
+    expect(labels.size).toBe(1);
+    expect(compiledFiles(target).size).toBe(2200);
+  });
+
+  it('a file in the way of a folder fails naming target/compiled, leaving no half tree and the previous manifest', async () => {
+    const target = targetDir();
+    await writeCompileArtifacts(target, manifest(3, () => 'v1'));
+    const before = readFileSync(path.join(target, 'manifest.json'), 'utf8');
+    // A node whose folder path runs through an existing file.
+    const broken = manifest(250, () => 'v2');
+    (broken.nodes['model.p.m0'] as { compiled_path: string }).compiled_path = 'compiled/p/models/f1/m1.sql/inner.sql';
+    await expect(writeCompileArtifacts(target, broken)).rejects.toThrow(/compiled/);
+    expect(readFileSync(path.join(target, 'manifest.json'), 'utf8')).toBe(before);
+    expect(besideCompiled(target)).toEqual([]);
+    expect(existsSync(path.join(target, 'compiled/p/models/f1/m1.sql'))).toBe(true);
+  });
+});

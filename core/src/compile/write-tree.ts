@@ -1,0 +1,187 @@
+/**
+ * Writing many small files fast: `target/compiled` holds one file per model and test, 25,000 of them in a
+ * 10,000-model project. Writing each beside its name and renaming it into place, through the promise API,
+ * costs five thread-pool round trips per file; this module writes with plain synchronous calls instead, on a
+ * worker thread when there are many (so the main thread serializes the manifest meanwhile).
+ *
+ * Two modes:
+ * - a fresh tree: every file goes straight into a new folder beside the old one (no per-file renames; nobody
+ *   reads that folder yet), unchanged files are hard-linked from the old tree, and the new folder replaces the
+ *   old one by two renames. A reader sees the old tree or the new one, never a mix.
+ * - in place: each file is written beside its name and renamed into place (for a few changed files).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+
+export interface TreeFile {
+  /** Path under the job's root. */
+  rel: string;
+  data: string;
+  /** Fresh trees only: an existing file with these exact contents, hard-linked instead of written when it can be. */
+  linkFrom?: string;
+}
+
+export interface TreeJob {
+  root: string;
+  /** The root is a new folder that nobody reads yet: files are written in place, without renames. */
+  fresh: boolean;
+  /** Makes this writer's temporary names unique (pid and a random part). */
+  tag: string;
+  files: TreeFile[];
+}
+
+export type TreeResult =
+  /** [size, mtimeMs] of each file, in the job's order. */
+  | { ok: true; stats: [number, number][] }
+  | { ok: false; error: { message: string; code?: string; syscall?: string; errno?: number }; path: string };
+
+/**
+ * Runs a job. Self-contained (its modules are parameters) because a worker thread runs its source text.
+ * Stops at the first failure and says which path failed; a file written beside its name is removed again.
+ */
+export function runTreeJob(fsm: typeof fs, pathm: typeof path, job: TreeJob): TreeResult {
+  const stats: [number, number][] = [];
+  let current = job.root;
+  const writeWhole = (file: string, data: string): void => {
+    const fd = fsm.openSync(file, 'w');
+    try {
+      fsm.writeFileSync(fd, data);
+      const st = fsm.fstatSync(fd);
+      stats.push([st.size, st.mtimeMs]);
+    } finally {
+      fsm.closeSync(fd);
+    }
+  };
+  try {
+    const dirs = new Set<string>([job.root]);
+    for (const f of job.files) dirs.add(pathm.dirname(pathm.join(job.root, f.rel)));
+    // Parents before children; each folder is created once.
+    for (const dir of [...dirs].sort((a, b) => a.length - b.length)) {
+      current = dir;
+      fsm.mkdirSync(dir, { recursive: true });
+    }
+    for (const f of job.files) {
+      const file = pathm.join(job.root, f.rel);
+      current = file;
+      if (job.fresh) {
+        if (f.linkFrom !== undefined) {
+          try {
+            fsm.linkSync(f.linkFrom, file);
+            const st = fsm.statSync(file);
+            stats.push([st.size, st.mtimeMs]);
+            continue;
+          } catch {
+            // Another file system, no hard links there, or the old file went away: write it.
+          }
+        }
+        writeWhole(file, f.data);
+        continue;
+      }
+      const tmp = `${file}.${job.tag}.tmp`;
+      try {
+        writeWhole(tmp, f.data);
+        fsm.renameSync(tmp, file);
+      } catch (err) {
+        fsm.rmSync(tmp, { force: true });
+        throw err;
+      }
+    }
+    return { ok: true, stats };
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    return { ok: false, error: { message: String(e?.message ?? err), code: e?.code, syscall: e?.syscall, errno: e?.errno }, path: e?.path ?? current };
+  }
+}
+
+/** Below this many files a worker thread costs more than it saves. */
+const WORKER_MIN_FILES = 2000;
+
+/**
+ * Starts the job: on a worker thread when it is large, else right away on this thread. The promise never
+ * rejects for a file-system failure (that is a `TreeResult`); only for a worker that could not run at all.
+ */
+export function startTreeJob(job: TreeJob): Promise<TreeResult> {
+  if (job.files.length < WORKER_MIN_FILES) return Promise.resolve(runTreeJob(fs, path, job));
+  const source = [
+    "const { parentPort, workerData } = require('node:worker_threads');",
+    `const runTreeJob = ${runTreeJob.toString()};`,
+    "parentPort.postMessage(runTreeJob(require('node:fs'), require('node:path'), workerData));",
+  ].join('\n');
+  return new Promise<TreeResult>((resolve, reject) => {
+    const worker = new Worker(source, { eval: true, workerData: job });
+    worker.once('message', (result: TreeResult) => resolve(result));
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the file writer stopped with exit code ${code}`)));
+  });
+}
+
+/** The failure of a job as a Node file-system error (for fsError), with the path it happened at. */
+export function treeError(result: Extract<TreeResult, { ok: false }>, path: string): NodeJS.ErrnoException {
+  const err = new Error(result.error.message) as NodeJS.ErrnoException;
+  if (result.error.code !== undefined) err.code = result.error.code;
+  if (result.error.syscall !== undefined) err.syscall = result.error.syscall;
+  if (result.error.errno !== undefined) err.errno = result.error.errno;
+  err.path = path;
+  return err;
+}
+
+const LEFTOVER = /^(.+)\.(\d+)\.[a-z0-9]+\.(new|old)$/;
+
+function alive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: it runs, as another user.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Trees left beside `dir` by writers that died (a killed compile); those of running writers stay. */
+export function removeLeftoverTrees(dir: string): void {
+  const parent = path.dirname(dir);
+  const name = path.basename(dir);
+  let entries: string[];
+  try {
+    entries = fs.readdirSync(parent);
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    const m = LEFTOVER.exec(entry);
+    if (!m || m[1] !== name || alive(Number(m[2]))) continue;
+    fs.rmSync(path.join(parent, entry), { recursive: true, force: true });
+  }
+}
+
+/** A name beside `dir` for a new tree or an old one on its way out, unique to this writer. */
+export function besideName(dir: string, kind: 'new' | 'old', tag: string): string {
+  return `${dir}.${tag}.${kind}`;
+}
+
+/**
+ * Puts the tree `fresh` in the place of `dir` (which may not exist): the old tree is renamed aside, the new
+ * one renamed into place. Another writer doing the same at once may win the place in between: its tree is
+ * moved aside too, and the rename is tried again. Returns the trees moved aside, for removal.
+ */
+export function swapTree(fresh: string, dir: string, tag: string): string[] {
+  const aside: string[] = [];
+  for (let attempt = 0; ; attempt++) {
+    const old = besideName(dir, 'old', `${tag}${attempt === 0 ? '' : attempt}`);
+    try {
+      fs.renameSync(dir, old);
+      aside.push(old);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+    try {
+      fs.renameSync(fresh, dir);
+      return aside;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if ((code !== 'ENOTEMPTY' && code !== 'EEXIST') || attempt >= 20) throw err;
+    }
+  }
+}
