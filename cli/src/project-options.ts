@@ -81,11 +81,14 @@ export interface CompileExtras {
   empty?: boolean;
   /** Receives log(), print() and exceptions.warn() of templates. Default: dropped. */
   log?: CompileOptions['log'];
+  /** Called once the project is loaded, before it is compiled (a run starts connecting then). */
+  onLoaded?: (project: LoadedProject) => void;
 }
 
 export async function compileFromOptions(options: ProjectOptions, extras: CompileExtras = {}): Promise<CompiledProject> {
   const { env } = extras;
   const project = await loadProjectFromOptions(options, env, extras.schemaCache);
+  extras.onLoaded?.(project);
   const [dialect, renderCache] = await Promise.all([
     loadDialect(project.target.type, { projectRoot: project.root }),
     extras.renderCache?.(project),

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import {
   executeRun,
@@ -14,6 +15,7 @@ import {
   type Adapter,
   type CompiledProject,
   type Manifest,
+  type LoadedProject,
   type ResourceType,
   type RunLock,
   type RunResultsFile,
@@ -173,17 +175,49 @@ export async function runCommand(spec: CommandSpec, options: RunOptions, narrowi
   const indirectSelection = parseIndirectSelection(options.indirectSelection);
   const eventTime = parseEventTimeRange(options.eventTimeStart, options.eventTimeEnd);
   const caches = partialParseCaches();
-  let compiled = await compileFromOptions(options, { ...caches.extras, empty: options.empty === true });
+  const abort = new AbortController();
+  const waitFor = (targetName: string) => ({ waitSeconds, signal: abort.signal, onWait: (holder: string) => printWaiting(targetName, holder) });
+  // The warehouse connection opens while the project compiles (unless it may have to wait for another
+  // build: waiting, and Ctrl-C while waiting, start once the project compiled, as always). A compile error
+  // closes it unused, and its own error (a wrong password, a target held by another build) is reported only
+  // once the project compiled.
+  let opening: Promise<Adapter> | undefined;
+  const open = (target: LoadedProject['target'], root: string) =>
+    loadAdapter(target, { projectRoot: root, threads: threads ?? target.threads, fileLock: waitFor(target.name) }).then(traceStatements);
+  const closeUnused = () => opening?.then((a) => a.close(), () => undefined);
+  let compiled: CompiledProject;
+  let narrowed: ReturnType<Narrowing['select']>;
+  let state: Awaited<ReturnType<typeof stateFromOptions>>;
+  let selected: ReadonlySet<string>;
+  try {
+    compiled = await compileFromOptions(options, {
+      ...caches.extras,
+      empty: options.empty === true,
+      onLoaded: (loaded) => {
+        if (narrowing === undefined && waitSeconds === 0 && opensQuietly(loaded)) {
+          opening = open(loaded.target, loaded.root);
+          // Observed below; until then a failure must not count as unhandled.
+          opening.catch(() => undefined);
+        }
+      },
+    });
+    narrowed = narrowing?.select(compiled, spec.kinds);
+    if (narrowing !== undefined && narrowed === undefined) {
+      await closeUnused();
+      return 0;
+    }
+    state = await stateFromOptions(options, compiled);
+    selected = narrowed?.selected ?? selectFromOptions(compiled, options, { resourceTypes: spec.kinds, indirectSelection, ...stateSelectionOf(state, compiled) });
+  } catch (err) {
+    // A compile error, a bad selector or --state folder: the early connection is closed unused.
+    await closeUnused();
+    throw err;
+  }
   const { project } = compiled;
   let { manifest } = compiled;
   const targetDir = path.resolve(project.root, project.config.targetPath);
-  const narrowed = narrowing?.select(compiled, spec.kinds);
-  if (narrowing !== undefined && narrowed === undefined) return 0;
-  const state = await stateFromOptions(options, compiled);
-  const selected = narrowed?.selected ?? selectFromOptions(compiled, options, { resourceTypes: spec.kinds, indirectSelection, ...stateSelectionOf(state, compiled) });
   const printer = new RunPrinter(manifest, options.logFormat === 'json' ? 'json' : 'text');
   const poolSize = threads ?? project.target.threads;
-  const abort = new AbortController();
   let adapter: Adapter | undefined;
   const onSigint = () => {
     if (abort.signal.aborted) return;
@@ -192,10 +226,10 @@ export async function runCommand(spec: CommandSpec, options: RunOptions, narrowi
     void adapter?.cancelAll();
   };
   process.on('SIGINT', onSigint);
-  const wait = { waitSeconds, signal: abort.signal, onWait: (holder: string) => printWaiting(project.target.name, holder) };
+  const wait = waitFor(project.target.name);
   let lock: RunLock | undefined;
   try {
-    adapter = traceStatements(await loadAdapter(project.target, { projectRoot: project.root, threads: poolSize, fileLock: wait }));
+    adapter = await (opening ?? open(project.target, project.root));
     // Commands that create relations hold the target's run lock for the whole run, hooks included.
     if (writes(spec, options, manifest, selected) && adapter.acquireRunLock) {
       lock = await adapter.acquireRunLock({ ...wait, invocationId: manifest.metadata.invocation_id });
@@ -268,4 +302,16 @@ function writes(spec: CommandSpec, options: RunOptions, manifest: Manifest, sele
 
 function printWaiting(target: string, holder: string): void {
   process.stderr.write(`${yellow('waiting')} for another xform build to release target ${target}, held ${holder}\n`);
+}
+
+/**
+ * Whether opening the target before the project compiled leaves no trace when the compile fails: not for a
+ * DuckDB file that does not exist yet (opening creates it).
+ */
+function opensQuietly(project: LoadedProject): boolean {
+  const { target } = project;
+  if (target.type !== 'duckdb') return true;
+  const file = typeof target.path === 'string' ? target.path : '';
+  if (file === '' || file.startsWith(':memory:') || file.startsWith('md:')) return true;
+  return existsSync(path.resolve(project.root, file));
 }
