@@ -13,6 +13,11 @@
  * - insert_overwrite (adapters whose dialect has `insertOverwrite`, e.g. BigQuery): read the partitions
  *   (`partition_by`) staging has rows for, then replace exactly those, named as literals (none: no write).
  * Default: merge when unique_key is set, else append.
+ *
+ * Where nothing needs the rows in a table (Capabilities.incrementalFromQuery: no audit, merge or append, no
+ * column to add), the staging table is skipped: the query's columns come from a `limit 0` of it, and one
+ * MERGE ... USING (query) or INSERT ... SELECT reads it once (writeFromQuery). The repeated-key check then
+ * runs inside the MERGE, which stops; the keys are looked up afterwards, so the error is the same.
  */
 import { DUPLICATE_KEY_MARKER } from '../adapter/dialect-base.js';
 import { isSqlError } from '../adapter/sql-error.js';
