@@ -113,6 +113,16 @@ export function defineIncrementalTests(ctx: ConformanceContext): void {
         await tidy(t.adapter, t.schema);
       });
 
+      it('merge without a unique_key inserts every row of the query (dbt), in one statement', async () => {
+        const t = await setup(ctx, 'once_nokey', start, { incremental_strategy: 'merge' });
+        await t.run();
+        const statements: string[] = [];
+        expect(await t.run({ statements })).toMatchObject({ message: 'INSERT 2', rowsAffected: 2 });
+        expect((await t.rows()).map((r) => r.id)).toEqual([1, 1, 2, 2]);
+        if (fromQuery(t.adapter)) expect(statements.filter((s) => s.includes('__xform_tmp'))).toEqual([]);
+        await tidy(t.adapter, t.schema);
+      });
+
       it('an audited merge stages the rows, and the audit sees exactly them; a failed audit writes nothing', async () => {
         const t = await setup(ctx, 'audited', start, { unique_key: 'id' });
         await t.run();
