@@ -45,3 +45,22 @@ describe('writing artifacts on a full disk', () => {
     expect(await readdir(dir)).toEqual(['run_results.json']);
   });
 });
+
+describe('writeFileAtomic', () => {
+  it('makes the folder, or with folderExists trusts the caller made it (no mkdir: a missing folder fails naming the file)', async () => {
+    const { writeFileAtomic } = await import('./fs-write.js');
+    const dir = await mkdtemp(path.join(tmpdir(), 'xform-fs-'));
+    dirs.push(dir);
+    await writeFileAtomic(path.join(dir, 'made', 'a.sql'), 'select 1\n', 'the SQL that ran');
+    expect(await readFile(path.join(dir, 'made', 'a.sql'), 'utf8')).toBe('select 1\n');
+    await writeFileAtomic(path.join(dir, 'made', 'b.sql'), 'select 2\n', 'the SQL that ran', { folderExists: true });
+    expect(await readdir(path.join(dir, 'made'))).toEqual(['a.sql', 'b.sql']);
+    const err = await writeFileAtomic(path.join(dir, 'missing', 'c.sql'), 'select 3\n', 'the SQL that ran', { folderExists: true }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(isXformError(err) && err.code).toBe('XFORM_FS_ERROR');
+    expect((err as Error).message).toContain(path.join('missing', 'c.sql'));
+    expect(await readdir(dir)).toEqual(['made']);
+  });
+});

@@ -107,6 +107,8 @@ function tempName(file: string): string {
 export interface WriteOptions {
   /** File mode of a newly written file; default 0o666 less the umask. */
   mode?: number;
+  /** The caller made the file's folder already (writeFileAtomic then skips its mkdir). Default false. */
+  folderExists?: boolean;
 }
 
 /** Creates `dir` and its parents; `what` names the artifact in an error ("the compiled SQL"). */
@@ -122,7 +124,7 @@ export async function ensureDir(dir: string, what: string): Promise<void> {
 export async function writeFileAtomic(file: string, data: string | Uint8Array, what: string, options: WriteOptions = {}): Promise<void> {
   const tmp = tempName(file);
   try {
-    await mkdir(path.dirname(file), { recursive: true });
+    if (options.folderExists !== true) await mkdir(path.dirname(file), { recursive: true });
     await writeFile(tmp, data, { mode: options.mode });
     await rename(tmp, file);
   } catch (err) {

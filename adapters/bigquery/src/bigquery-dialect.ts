@@ -175,6 +175,11 @@ export class BigQueryDialect extends DialectBase {
     return `${partition.dataType} ${this.quoteString(value)}`;
   }
 
+  /** BigQuery has no `materialized` keyword; a CTE referenced once runs once. */
+  protected override withQuery(name: string, sql: string): string {
+    return `with ${name} as (\n${stripTrailingSemicolons(sql)}\n)`;
+  }
+
   /** Types without equality (JSON, GEOGRAPHY, ARRAY, STRUCTs holding them) compare by a text form. */
   protected override comparable(expression: string, dataType: string | undefined): string {
     const type = dataType?.trim().toUpperCase() ?? '';

@@ -38,6 +38,8 @@ export const POSTGRES_CAPABILITIES: Capabilities = {
   renameTakesIdentifierOnly: true,
   // Row locks: sessions deleting and inserting disjoint windows of one table do not block each other.
   concurrentWrites: true,
+  // A `limit 0` of the model reads nothing, so an un-audited merge or append reads its query once.
+  incrementalFromQuery: true,
 };
 
 /** SQLSTATE classes that mean "could not get a working session" rather than "this statement failed". */

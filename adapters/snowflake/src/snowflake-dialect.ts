@@ -109,6 +109,11 @@ export class SnowflakeDialect extends DialectBase {
     return `alter table ${this.relationName(target)} swap with ${this.relationName(other)}`;
   }
 
+  /** Snowflake has no `materialized` keyword; a CTE referenced once runs once. */
+  protected override withQuery(name: string, sql: string): string {
+    return `with ${name} as (\n${stripTrailingSemicolons(sql)}\n)`;
+  }
+
   /** Semi-structured and spatial values compare by a text form (JSON text, WKT). */
   protected override comparable(expression: string, dataType: string | undefined): string {
     const type = dataType?.trim().toUpperCase() ?? '';

@@ -7,9 +7,11 @@ import type {
   CreateTableOptions,
   Dialect,
   IncrementalSourceOptions,
+  MergeFromQueryOptions,
   MergeOptions,
   Relation,
   RelationKind,
+  RowSource,
   SeedTypeKind,
   UpdateFromOptions,
 } from './types.js';
@@ -18,6 +20,11 @@ import type {
 export const TARGET_ALIAS = 'xform_target';
 /** Alias of the source (new rows) inside MERGE / delete+insert statements. */
 export const SOURCE_ALIAS = 'xform_source';
+/**
+ * In the error a `mergeFromQuery` statement stops with when a unique_key repeats among the new rows: core
+ * recognises it there and reports the keys (XFORM_DUPLICATE_UNIQUE_KEY).
+ */
+export const DUPLICATE_KEY_MARKER = 'xform_duplicate_unique_key';
 
 const SEED_TYPES: Record<SeedTypeKind, string> = {
   integer: 'integer',
@@ -117,6 +124,58 @@ export class DialectBase implements Dialect {
    * refer to the target as `xform_target` (and the source as `xform_source`).
    */
   merge(options: MergeOptions): string {
+    return this.mergeStatement(options, this.incrementalSource(options));
+  }
+
+  /**
+   * merge() from the model's query, read once: a materialized CTE of the query (DuckDB would otherwise
+   * run the query twice for the window below, as an aggregate joined back), each row's count of its key,
+   * a filter that stops the statement on a repeated non-NULL key (failIf), and the NULL rule's identity
+   * check written as one OR so the query is referenced once.
+   */
+  mergeFromQuery(options: MergeFromQueryOptions): string {
+    const { target, sql, columns, uniqueKey, columnTypes = {} } = options;
+    const newRows = 'xform_new';
+    const keyed = 'xform_keyed';
+    const keyRows = this.quoteIdentifier('xform_key_rows');
+    const lines = [this.withQuery(newRows, sql)];
+    if (uniqueKey.length === 0) {
+      lines.push(`select * from ${newRows}`);
+      return this.mergeStatement(options, lines.join('\n'));
+    }
+    const notNullParts = uniqueKey.map((key) => `${keyed}.${this.quoteIdentifier(key)} is not null`);
+    const notNull = notNullParts.length === 1 ? notNullParts[0]! : `(${notNullParts.join(' and ')})`;
+    const existing = 'xform_existing';
+    const identical = unique([...uniqueKey, ...columns]).map((column) => {
+      const side = (alias: string) => this.comparable(`${alias}.${this.quoteIdentifier(column)}`, columnTypes[column]);
+      return `${side(existing)} is not distinct from ${side(keyed)}`;
+    });
+    lines.push(
+      'select * from (',
+      `  select ${newRows}.*, count(*) over (partition by ${this.columnList(uniqueKey)}) as ${keyRows}`,
+      `  from ${newRows}`,
+      `) as ${keyed}`,
+      `where ${this.failIf(`${notNull} and ${keyed}.${keyRows} > 1`, DUPLICATE_KEY_MARKER)}`,
+      `  and (${notNull} or not exists (`,
+      `    select 1 from ${this.relationName(target)} as ${existing}`,
+      `    where ${this.anyNull(uniqueKey, existing)}`,
+      `      and ${identical.join('\n      and ')}`,
+      '  ))',
+    );
+    return this.mergeStatement(options, lines.join('\n'));
+  }
+
+  /**
+   * `with <name> as materialized (<sql>)`: the query runs once even where the planner would copy it into
+   * each reference (DuckDB turns a window into an aggregate joined back). Dialects without the keyword
+   * drop it.
+   */
+  protected withQuery(name: string, sql: string): string {
+    return `with ${name} as materialized (\n${stripTrailingSemicolons(sql)}\n)`;
+  }
+
+  /** MERGE of `sourceSql`'s rows (aliased xform_source) into the target, see merge(). */
+  protected mergeStatement(options: Omit<MergeOptions, 'source'>, sourceSql: string): string {
     const { target, columns, uniqueKey, predicates } = options;
     const on = [...this.keyOrNothing(uniqueKey), ...predicates.map((p) => `(${p})`)];
     const keys = new Set(uniqueKey);
@@ -124,17 +183,23 @@ export class DialectBase implements Dialect {
     const updates = (uniqueKey.length === 0 ? [] : columns)
       .filter((column) => !keys.has(column))
       .map((column) => `${this.quoteIdentifier(column)} = ${SOURCE_ALIAS}.${this.quoteIdentifier(column)}`);
-    const lines = [
-      `merge into ${this.relationName(target)} as ${TARGET_ALIAS}`,
-      `using (\n${this.incrementalSource(options)}\n) as ${SOURCE_ALIAS}`,
-      `on ${on.join('\n  and ')}`,
-    ];
+    const lines = [`merge into ${this.relationName(target)} as ${TARGET_ALIAS}`, `using (\n${sourceSql}\n) as ${SOURCE_ALIAS}`, `on ${on.join('\n  and ')}`];
     if (updates.length > 0) lines.push(`when matched then update set\n  ${updates.join(',\n  ')}`);
     lines.push(
       `when not matched then insert (${this.columnList(columns)})`,
       `  values (${columns.map((column) => `${SOURCE_ALIAS}.${this.quoteIdentifier(column)}`).join(', ')})`,
     );
     return lines.join('\n');
+  }
+
+  /**
+   * A boolean expression that is true for a row, or stops the statement with an error whose text holds
+   * `marker` when `condition` holds for it. Default: the marker cast to boolean, which PostgreSQL, DuckDB,
+   * Snowflake and BigQuery all refuse; the cast applies to a CASE on the row so that no planner folds it
+   * (PostgreSQL folds constant casts, even in CASE arms never taken).
+   */
+  protected failIf(condition: string, marker: string): string {
+    return `coalesce(cast(case when ${condition} then ${this.quoteString(marker)} end as boolean), true)`;
   }
 
   /**
@@ -203,13 +268,13 @@ export class DialectBase implements Dialect {
    * Up to `limit` keys that more than one row of `source` has, most frequent first (ties by key, so the
    * message is stable). NULL-keyed rows match nothing, so repeating them is no conflict.
    */
-  duplicateKeysQuery(source: Relation, uniqueKey: string[], limit: number): string {
+  duplicateKeysQuery(source: RowSource, uniqueKey: string[], limit: number): string {
     const keys = this.columnList(uniqueKey);
     const notNull = uniqueKey.map((key) => `${this.quoteIdentifier(key)} is not null`).join(' and ');
     const count = this.quoteIdentifier('xform_count');
     return [
       `select ${keys}, count(*) as ${count}`,
-      `from ${this.relationName(source)}`,
+      `from ${'sql' in source ? `(\n${stripTrailingSemicolons(source.sql)}\n) as xform_new` : this.relationName(source)}`,
       `where ${notNull}`,
       `group by ${keys}`,
       'having count(*) > 1',

@@ -67,8 +67,16 @@ export function dialectSamples(dialect: Dialect): [string, string][] {
     const columnTypes = { order_id: 'integer', payload: 'json', shape: 'GEOGRAPHY', attrs: 'VARIANT', tags: 'ARRAY<STRING>', amount: 'numeric(10,2)' };
     samples.push(['incrementalSource with json, geography, variant and array columns', dialect.incrementalSource({ ...typed, columnTypes })]);
   }
+  if (dialect.mergeFromQuery) {
+    const { source: _source, ...fromQuery } = mergeOptions;
+    samples.push(['mergeFromQuery composite key with predicate', dialect.mergeFromQuery({ ...fromQuery, sql: model })]);
+    samples.push(['mergeFromQuery json column', dialect.mergeFromQuery({ ...fromQuery, sql: model, columns: ['order_id', 'payload'], uniqueKey: ['order_id'], predicates: [], columnTypes: { payload: 'json' } })]);
+  }
   if (dialect.cloneTable) samples.push(['cloneTable', dialect.cloneTable(orders, { database: 'prod_db', schema: 'analytics', identifier: 'fct_orders' })]);
-  if (dialect.duplicateKeysQuery) samples.push(['duplicateKeysQuery composite key', dialect.duplicateKeysQuery(staging, ['order_id', 'line_no'], 6)]);
+  if (dialect.duplicateKeysQuery) {
+    samples.push(['duplicateKeysQuery composite key', dialect.duplicateKeysQuery(staging, ['order_id', 'line_no'], 6)]);
+    samples.push(['duplicateKeysQuery of a query', dialect.duplicateKeysQuery({ sql: model }, ['order_id'], 6)]);
+  }
   samples.push(
     ['addColumn', dialect.addColumn(orders, { name: 'discount', dataType: dialect.seedType('double') })],
     ['dropColumn', dialect.dropColumn(orders, 'discount')],

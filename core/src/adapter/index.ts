@@ -1,4 +1,4 @@
-export { DialectBase, SOURCE_ALIAS, TARGET_ALIAS, stripTrailingSemicolons } from './dialect-base.js';
+export { DialectBase, DUPLICATE_KEY_MARKER, SOURCE_ALIAS, TARGET_ALIAS, stripTrailingSemicolons } from './dialect-base.js';
 export { adapterPackageName, loadAdapter, loadDialect, registerBuiltInAdapters, type LoadAdapterOptions } from './load-adapter.js';
 export {
   isSqlError,

@@ -124,6 +124,14 @@ export interface Capabilities {
    * transactions on a table; Snowflake serialises DML on a table, so nothing is gained).
    */
   concurrentWrites?: boolean;
+  /**
+   * An incremental run that nothing audits writes straight from the model's query, read once: merge as
+   * `Dialect.mergeFromQuery`, append as `insert ... select`, with the query's columns learned from a
+   * `limitZero` of it. Where a test audits the model, on_schema_change has DDL to run, or the strategy is
+   * delete+insert or insert_overwrite, the rows are staged in a table first as always. Needs a warehouse
+   * where a `limit 0` query reads no data (not BigQuery, which bills the scan). Default false.
+   */
+  incrementalFromQuery?: boolean;
 }
 
 export interface Catalog {
@@ -252,6 +260,15 @@ export interface MergeOptions {
   columnTypes?: Readonly<Record<string, string>>;
 }
 
+/** What `Dialect.mergeFromQuery` needs: a MergeOptions whose new rows are a query instead of a table. */
+export interface MergeFromQueryOptions extends Omit<MergeOptions, 'source'> {
+  /** The model's SQL, run once inside the statement. */
+  sql: string;
+}
+
+/** Rows a query of the dialect reads: a relation, or a query (`{ sql }`, the model's SQL). */
+export type RowSource = Relation | { sql: string };
+
 /** What `Dialect.updateFrom` needs. */
 export interface UpdateFromOptions {
   target: Relation;
@@ -301,6 +318,13 @@ export interface Dialect {
   createTable(relation: Relation, columns: { name: string; dataType: string }[]): string;
   insertInto(target: Relation, columns: string[], sourceSql: string): string;
   merge(options: MergeOptions): string;
+  /**
+   * (Additive.) merge() reading the new rows from the model's query once, no staging table. The same NULL
+   * rule; and since nothing could check the new rows beforehand, a unique_key that repeats among them
+   * (NULL-keyed rows aside) stops the statement with an error whose text holds DUPLICATE_KEY_MARKER. See
+   * Capabilities.incrementalFromQuery. DialectBase implements it.
+   */
+  mergeFromQuery?(options: MergeFromQueryOptions): string;
   /** delete+insert: the DELETE of target rows whose key appears in source. */
   deleteMatching(target: Relation, source: Relation, uniqueKey: string[], predicates: string[]): string;
   /**
@@ -325,7 +349,7 @@ export interface Dialect {
    * frequent first: the key columns, then `xform_count`. Keys with a NULL component are left out (they
    * match nothing). Core runs it before merge and delete+insert. DialectBase implements it.
    */
-  duplicateKeysQuery?(source: Relation, uniqueKey: string[], limit: number): string;
+  duplicateKeysQuery?(source: RowSource, uniqueKey: string[], limit: number): string;
   /**
    * (Additive.) A microbatch batch's window on `column` (as written in the model's event_time, not quoted):
    * `column >= <start> and column < <end>`, the bounds ISO 8601 UTC (`2026-01-10T00:00:00Z`) written so

@@ -13,13 +13,20 @@
  * - insert_overwrite (adapters whose dialect has `insertOverwrite`, e.g. BigQuery): read the partitions
  *   (`partition_by`) staging has rows for, then replace exactly those, named as literals (none: no write).
  * Default: merge when unique_key is set, else append.
+ *
+ * Where nothing needs the rows in a table (Capabilities.incrementalFromQuery: no audit, merge or append, no
+ * column to add), the staging table is skipped: the query's columns come from a `limit 0` of it, and one
+ * MERGE ... USING (query) or INSERT ... SELECT reads it once (writeFromQuery). The repeated-key check then
+ * runs inside the MERGE, which stops; the keys are looked up afterwards, so the error is the same.
  */
-import type { Relation } from '../adapter/types.js';
+import { DUPLICATE_KEY_MARKER } from '../adapter/dialect-base.js';
+import { isSqlError } from '../adapter/sql-error.js';
+import type { Relation, RowSource } from '../adapter/types.js';
 import { didYouMeanHint, XformError } from '../errors.js';
 import type { ExecutableNode } from '../graph/types.js';
 import { runHooks } from './hooks.js';
 import { dropIfExists, dropQuietly, exec, inTransaction, lookupRelation, nodeRelation, stagingRelation } from './relations.js';
-import { ColumnLookup, planSchemaChange, resolveOnSchemaChange } from './schema-change.js';
+import { ColumnLookup, planSchemaChange, resolveOnSchemaChange, type OnSchemaChange } from './schema-change.js';
 import { adapterResponse, buildTable, runAudit, type BuildEnv } from './table.js';
 import type { MaterializeResult } from './types.js';
 
@@ -91,7 +98,7 @@ export interface IncrementalEnv extends BuildEnv {
 
 export async function buildIncremental(env: IncrementalEnv): Promise<MaterializeResult> {
   const { node, adapter } = env;
-  const { dialect, catalog, capabilities } = adapter;
+  const { dialect } = adapter;
   const plan = resolveIncrementalPlan(node, adapter.type, dialect.insertOverwrite ? ['insert_overwrite'] : []);
   const onSchemaChange = resolveOnSchemaChange(node);
   const target = nodeRelation(node);
@@ -99,12 +106,92 @@ export async function buildIncremental(env: IncrementalEnv): Promise<Materialize
   if (!existing || existing.kind !== 'table' || isFullRefresh(node, env.fullRefresh)) {
     return buildTable(env, await env.renderSql(false));
   }
-
-  const tmp = stagingRelation(env, target);
   await runHooks(env, 'pre_hook');
+  const sql = await env.renderSql(true);
+  if (fromQueryPossible(env, plan, onSchemaChange)) {
+    const direct = await writeFromQuery(env, plan, onSchemaChange, target, sql);
+    if (direct) return direct;
+  }
+  return writeStaged(env, plan, onSchemaChange, target, sql);
+}
+
+/**
+ * Whether this run may write straight from the model's query (Capabilities.incrementalFromQuery): nothing
+ * audits the new rows, the strategy is merge or append, and on_schema_change may need no DDL typed from
+ * the query's columns (sync_all_columns compares types, so it always stages).
+ */
+function fromQueryPossible(env: IncrementalEnv, plan: IncrementalPlan, onSchemaChange: OnSchemaChange): boolean {
+  const { capabilities, dialect } = env.adapter;
+  if (!capabilities.incrementalFromQuery || env.audit || onSchemaChange === 'sync_all_columns') return false;
+  if (plan.strategy === 'append' || (plan.strategy === 'merge' && plan.uniqueKey.length === 0)) return true;
+  return plan.strategy === 'merge' && capabilities.merge && dialect.mergeFromQuery !== undefined;
+}
+
+/**
+ * merge or append reading the model's query once, inside one statement: MERGE ... USING (query), or
+ * INSERT ... SELECT. The query's columns come from a `limit 0` of it. Undefined (nothing written) when
+ * on_schema_change has columns to add: that DDL wants the types the staging table reports.
+ */
+async function writeFromQuery(
+  env: IncrementalEnv,
+  plan: IncrementalPlan,
+  onSchemaChange: OnSchemaChange,
+  target: Relation,
+  sql: string,
+): Promise<MaterializeResult | undefined> {
+  const { dialect, catalog } = env.adapter;
+  const described = await exec(env, dialect.limitZero(sql));
+  const queryColumns = described.columns.map((c) => ({ name: c.name, dataType: c.type }));
+  const targetColumns = await catalog.getColumns(target);
+  const lookup = new ColumnLookup(queryColumns);
+  const uniqueKey = resolveKeyColumns(env.node, plan.uniqueKey, lookup);
+  const schema = planSchemaChange(env.node, onSchemaChange, queryColumns, targetColumns, dialect, target);
+  if (schema.statements.length > 0) return undefined;
+  const write: WritePlan = { ...plan, uniqueKey, columns: schema.columns, columnTypes: columnTypes(lookup, [...uniqueKey, ...schema.columns]) };
+  const ddlInTransaction = env.adapter.capabilities.transactionalDdl;
+  let applied: Applied;
+  try {
+    applied = await inTransaction(env, async () => {
+      const outcome = await applyFromQuery(env, write, target, sql);
+      if (ddlInTransaction) await runHooks(env, 'post_hook');
+      return outcome;
+    });
+  } catch (err) {
+    // The statement stopped on a repeated key (see Dialect.mergeFromQuery) and was rolled back: find the
+    // keys as the staged path does, from the query, so the error is the same.
+    if (stoppedOnDuplicateKey(err)) await checkDuplicateKeys(env, write, { sql });
+    throw err;
+  }
+  if (!ddlInTransaction) await runHooks(env, 'post_hook');
+  return { status: 'success', rowsAffected: applied.rows, message: applied.message, adapterResponse: adapterResponse(applied.message, applied.rows, applied.info) };
+}
+
+/** The database's message (without its excerpt of the statement, which holds the marker too) names the marker. */
+function stoppedOnDuplicateKey(err: unknown): boolean {
+  if (!isSqlError(err)) return false;
+  const message = err.positionText ? err.message.replace(err.positionText, '') : err.message;
+  return message.includes(DUPLICATE_KEY_MARKER);
+}
+
+async function applyFromQuery(env: IncrementalEnv, plan: WritePlan, target: Relation, sql: string): Promise<Applied> {
+  const { dialect } = env.adapter;
+  if (plan.strategy === 'merge' && plan.uniqueKey.length > 0 && dialect.mergeFromQuery) {
+    const r = await exec(env, dialect.mergeFromQuery({ target, sql, columns: plan.columns, uniqueKey: plan.uniqueKey, predicates: plan.predicates, columnTypes: plan.columnTypes }));
+    return { rows: r.rowsAffected, message: `MERGE ${r.rowsAffected ?? ''}`.trim(), info: r.info };
+  }
+  // append, or merge without a key (dbt: every new row is inserted).
+  const r = await exec(env, dialect.insertInto(target, plan.columns, sql));
+  return { rows: r.rowsAffected, message: `INSERT ${r.rowsAffected ?? ''}`.trim(), info: r.info };
+}
+
+/** Stages the new rows in `<alias>__xform_tmp`, checks and audits them there, then applies the strategy. */
+async function writeStaged(env: IncrementalEnv, plan: IncrementalPlan, onSchemaChange: OnSchemaChange, target: Relation, sql: string): Promise<MaterializeResult> {
+  const { node, adapter } = env;
+  const { dialect, catalog, capabilities } = adapter;
+  const tmp = stagingRelation(env, target);
   await dropIfExists(env, tmp);
   try {
-    await exec(env, dialect.createTableAs(tmp, await env.renderSql(true), { config: node.config, staging: true, scratch: true }));
+    await exec(env, dialect.createTableAs(tmp, sql, { config: node.config, staging: true, scratch: true }));
     env.relations?.created(tmp, 'table');
     const stagingColumns = await catalog.getColumns(tmp);
     const targetColumns = await catalog.getColumns(target);
@@ -161,7 +248,7 @@ const DUPLICATE_EXAMPLES = 5;
  * saying which key, DuckDB keeps both rows. One grouped query on staging finds the first few, before
  * anything is written, so every warehouse reports the same error with the key values.
  */
-async function checkDuplicateKeys(env: IncrementalEnv, plan: WritePlan, staging: Relation): Promise<void> {
+async function checkDuplicateKeys(env: IncrementalEnv, plan: WritePlan, staging: RowSource): Promise<void> {
   const { dialect } = env.adapter;
   if (plan.uniqueKey.length === 0 || !dialect.duplicateKeysQuery) return;
   if (plan.strategy !== 'merge' && plan.strategy !== 'delete+insert') return;

@@ -90,9 +90,10 @@ async function runUnitTestNode(compiled: CompiledProject, adapter: Adapter, conn
 
 /**
  * dbt's target/run/<path>, and target/compiled/<path> again when the run's render differs from compile's.
- * Returns the target/run file.
+ * Returns the target/run file. `dirs`: the run's folders made so far (most models share a few, and a
+ * thousand mkdirs of one folder cost more than the writes).
  */
-async function writeRanSql(targetDir: string, node: ExecutableNode, sql: string): Promise<string> {
+async function writeRanSql(targetDir: string, node: ExecutableNode, sql: string, dirs: Set<string>): Promise<string> {
   const text = sql.endsWith('\n') ? sql : `${sql}\n`;
   // compiled/<path> names a YAML snapshot's own <name>.sql (its original file is the shared .yml).
   const own = node.compiled_path?.startsWith('compiled/') === true ? node.compiled_path.slice('compiled/'.length) : node.original_file_path;
@@ -100,8 +101,12 @@ async function writeRanSql(targetDir: string, node: ExecutableNode, sql: string)
   if (node.compiled_path !== undefined && node.compiled_code !== sql) files.push(path.join(targetDir, node.compiled_path));
   node.compiled_code = sql;
   for (const file of files) {
-    await ensureDir(path.dirname(file), 'the SQL that ran');
-    await writeFileAtomic(file, text, 'the SQL that ran');
+    const dir = path.dirname(file);
+    if (!dirs.has(dir)) {
+      await ensureDir(dir, 'the SQL that ran');
+      dirs.add(dir);
+    }
+    await writeFileAtomic(file, text, 'the SQL that ran', { folderExists: true });
   }
   return files[0]!;
 }
@@ -173,6 +178,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecuteRun
   // One catalog listing per schema instead of several catalog questions per node.
   const relationCache = new RelationCache(adapter.catalog);
   await relationCache.load(relations);
+  const ranDirs = new Set<string>();
   const names = new StagingNames(manifest.metadata.invocation_id, options.runLockHeld === true ? relationCache.known() : undefined);
 
   const results = await runScheduler({
@@ -250,7 +256,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecuteRun
                       }
                     },
                   });
-            const file = ran !== undefined && options.targetDir !== undefined ? await writeRanSql(options.targetDir, exec, ran) : undefined;
+            const file = ran !== undefined && options.targetDir !== undefined ? await writeRanSql(options.targetDir, exec, ran, ranDirs) : undefined;
             const { status, message, rowsAffected, adapterResponse, batchResults } = r;
             // A microbatch model's first failed batch (its batches differ only inside their ref() filters).
             const error = r.error !== undefined && ran !== undefined ? locateSqlError(r.error, exec, ran, file && shownPath(project.root, file)) : r.error;
@@ -258,7 +264,7 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecuteRun
           } catch (err) {
             if (ran === undefined) return { ...errorOutcome(err), settled };
             // The SQL that failed is on disk too, and the error names its line there and in the model's file.
-            const file = options.targetDir === undefined ? undefined : await writeRanSql(options.targetDir, exec, ran).catch(() => undefined);
+            const file = options.targetDir === undefined ? undefined : await writeRanSql(options.targetDir, exec, ran, ranDirs).catch(() => undefined);
             return { ...errorOutcome(locateSqlError(err, exec, ran, file && shownPath(project.root, file))), settled };
           }
         } finally {

@@ -2,7 +2,7 @@
  * Small builders for the conformance suite: ExecutableNodes from a few fields (the compiler is not
  * involved), running one node through core's materializations, and reading rows back in a stable order.
  */
-import type { Adapter, QueryResult, Relation } from '../../../core/src/adapter/types.js';
+import type { Adapter, Connection, ExecuteOptions, QueryResult, Relation } from '../../../core/src/adapter/types.js';
 import type { ExecutableNode } from '../../../core/src/graph/types.js';
 import { materialize, materializeSeed, type AuditHook, type MaterializeResult } from '../../../core/src/materialize/index.js';
 import type { NodeConfig } from '../../../core/src/project/types.js';
@@ -63,6 +63,24 @@ export interface RunModelOptions {
   /** Records each renderSql(isIncremental) call. */
   renders?: boolean[];
   signal?: AbortSignal;
+  /** Records every statement the materialization sends, in order. */
+  statements?: string[];
+}
+
+/** `connection`, recording each statement it executes into `into`. */
+function recording(connection: Connection, into: string[]): Connection {
+  return new Proxy(connection, {
+    get(target, key) {
+      if (key !== 'execute') {
+        const value: unknown = Reflect.get(target, key, target);
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      }
+      return (sql: string, options?: ExecuteOptions) => {
+        into.push(sql);
+        return target.execute(sql, options);
+      };
+    },
+  });
 }
 
 /** Materializes one model on a pooled connection; `{{ this }}` in hooks becomes the model's relation. */
@@ -71,7 +89,7 @@ export async function runModel(adapter: Adapter, node: ExecutableNode, options: 
   return adapter.withConnection((connection) =>
     materialize({
       adapter,
-      connection,
+      connection: options.statements ? recording(connection, options.statements) : connection,
       node,
       fullRefresh: options.fullRefresh ?? false,
       renderSql: (isIncremental) => {

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Adapter } from '../../../core/src/adapter/types.js';
+import type { AuditHook } from '../../../core/src/materialize/index.js';
 import type { NodeConfig } from '../../../core/src/project/types.js';
 import type { ConformanceContext } from './suite.js';
 import { columnNames, execute, modelNode, query, rejection, relationNames, relationOf, rowsOf, runModel, valuesSql } from './helpers.js';
@@ -20,11 +21,15 @@ async function setup(ctx: ConformanceContext, label: string, rows: Row[], config
   await execute(adapter, `create table ${src} as ${valuesSql(rows, types)}`);
   const node = modelNode(schema, 'inc', { materialized: 'incremental', ...config });
   const renders: boolean[] = [];
-  const run = (options: { sql?: (isIncremental: boolean, self: string) => string; fullRefresh?: boolean; nodeConfig?: NodeConfig } = {}) =>
+  const run = (
+    options: { sql?: (isIncremental: boolean, self: string) => string; fullRefresh?: boolean; nodeConfig?: NodeConfig; statements?: string[]; audit?: AuditHook } = {},
+  ) =>
     runModel(adapter, options.nodeConfig ? { ...node, config: { ...node.config, ...options.nodeConfig } } : node, {
       sql: options.sql ?? (() => `select * from ${src}`),
       fullRefresh: options.fullRefresh,
       renders,
+      statements: options.statements,
+      audit: options.audit,
     });
   const rows_ = (order: string[] = ['id']) => rowsOf(adapter, relationOf(node), order);
   const sql = (statement: string) => execute(adapter, statement.replaceAll('{src}', src));
@@ -52,6 +57,110 @@ export function defineIncrementalTests(ctx: ConformanceContext): void {
       expect(await t.rows()).toEqual(expected);
       expect(t.renders).toEqual([false, true, true]);
       await tidy(t.adapter, t.schema);
+    });
+
+    describe('reading the new rows', () => {
+      const start = [{ id: 1, name: 'a', amount: 10 }, { id: 2, name: 'b', amount: 20 }];
+      /**
+       * Whether the adapter under test writes un-audited merges and appends straight from the model's query
+       * (it declares Capabilities.incrementalFromQuery; checked too, so a lost flag fails here).
+       */
+      const fromQuery = (adapter: Adapter): boolean => {
+        const expected = ['duckdb', 'postgres'].includes(adapter.type);
+        expect(adapter.capabilities.incrementalFromQuery ?? false).toBe(expected);
+        return expected;
+      };
+      /** The statements of an incremental run that name the model's source table. */
+      const reading = (statements: string[], src: string) => statements.filter((s) => s.includes(src));
+
+      it('an un-audited merge runs one MERGE from the model query: no staging table, the query read once', async () => {
+        const t = await setup(ctx, 'once_merge', start, { unique_key: 'id' });
+        await t.run();
+        await t.sql(`update {src} set amount = 25 where id = 2`);
+        await t.sql(`insert into {src} values (3, 'c', 30)`);
+        const statements: string[] = [];
+        const second = await t.run({ statements });
+        expect(second).toMatchObject({ message: 'MERGE 3', rowsAffected: 3 });
+        expect(await t.rows()).toEqual([{ id: 1, name: 'a', amount: 10 }, { id: 2, name: 'b', amount: 25 }, { id: 3, name: 'c', amount: 30 }]);
+        const merges = statements.filter((s) => /^merge into/iu.test(s));
+        if (fromQuery(t.adapter)) {
+          expect(statements.filter((s) => s.includes('__xform_tmp'))).toEqual([]);
+          expect(statements.filter((s) => /^\s*create /iu.test(s))).toEqual([]);
+          // The columns come from a `limit 0` of the query (reads nothing); the MERGE reads the rows.
+          const query = `select * from ${t.src}`;
+          expect(reading(statements, t.src)).toEqual([t.adapter.dialect.limitZero(query), merges[0]]);
+          expect(merges).toHaveLength(1);
+          expect(merges[0]).toContain(query);
+        } else {
+          expect(statements.some((s) => s.includes('__xform_tmp'))).toBe(true);
+        }
+        await tidy(t.adapter, t.schema);
+      });
+
+      it('an un-audited append inserts from the model query in one statement', async () => {
+        const t = await setup(ctx, 'once_append', start, {});
+        const sql = (isIncremental: boolean, self: string) => `select * from ${t.src}` + (isIncremental ? ` where id > (select max(id) from ${self})` : '');
+        await t.run({ sql });
+        await t.sql(`insert into {src} values (3, 'c', 30)`);
+        const statements: string[] = [];
+        expect(await t.run({ sql, statements })).toMatchObject({ message: 'INSERT 1', rowsAffected: 1 });
+        expect((await t.rows()).map((r) => r.id)).toEqual([1, 2, 3]);
+        if (fromQuery(t.adapter)) {
+          expect(statements.filter((s) => s.includes('__xform_tmp'))).toEqual([]);
+          const writes = reading(statements, t.src).filter((s) => /^insert into/iu.test(s));
+          expect(writes).toHaveLength(1);
+        }
+        await tidy(t.adapter, t.schema);
+      });
+
+      it('merge without a unique_key inserts every row of the query (dbt), in one statement', async () => {
+        const t = await setup(ctx, 'once_nokey', start, { incremental_strategy: 'merge' });
+        await t.run();
+        const statements: string[] = [];
+        expect(await t.run({ statements })).toMatchObject({ message: 'INSERT 2', rowsAffected: 2 });
+        expect((await t.rows()).map((r) => r.id)).toEqual([1, 1, 2, 2]);
+        if (fromQuery(t.adapter)) expect(statements.filter((s) => s.includes('__xform_tmp'))).toEqual([]);
+        await tidy(t.adapter, t.schema);
+      });
+
+      it('an audited merge stages the rows, and the audit sees exactly them; a failed audit writes nothing', async () => {
+        const t = await setup(ctx, 'audited', start, { unique_key: 'id' });
+        await t.run();
+        await t.sql(`insert into {src} values (3, 'c', 30)`);
+        const seen: Record<string, unknown>[][] = [];
+        const statements: string[] = [];
+        const audit: AuditHook = async (staging) => {
+          seen.push(await rowsOf(t.adapter, staging, ['id']));
+          return seen.length === 1 ? { ok: false, message: 'no' } : { ok: true };
+        };
+        expect(await rejection(t.run({ audit }))).toMatchObject({ code: 'XFORM_AUDIT_FAILED' });
+        expect((await t.rows()).map((r) => r.id)).toEqual([1, 2]);
+        await t.run({ audit, statements });
+        expect(seen).toEqual([
+          [...start, { id: 3, name: 'c', amount: 30 }],
+          [...start, { id: 3, name: 'c', amount: 30 }],
+        ]);
+        expect((await t.rows()).map((r) => r.id)).toEqual([1, 2, 3]);
+        const merge = statements.find((s) => /^merge into/iu.test(s));
+        expect(merge).toContain('__xform_tmp');
+        await tidy(t.adapter, t.schema);
+      });
+
+      it('new columns to add (append_new_columns) stage the rows, so the DDL has their types', async () => {
+        const t = await setup(ctx, 'once_osc', start, { unique_key: 'id', on_schema_change: 'append_new_columns' });
+        await t.run();
+        const statements: string[] = [];
+        await t.run({ statements });
+        expect(statements.some((s) => s.includes('__xform_tmp'))).toBe(!fromQuery(t.adapter));
+        const added: string[] = [];
+        await t.run({ sql: () => `select *, amount * 2 as doubled from ${t.src}`, statements: added });
+        expect(added.some((s) => s.includes('__xform_tmp'))).toBe(true);
+        expect(await t.rows()).toEqual([
+          { id: 1, name: 'a', amount: 10, doubled: 20 },
+          { id: 2, name: 'b', amount: 20, doubled: 40 },
+        ]);
+        await tidy(t.adapter, t.schema);
+      });
     });
 
     it('merge on a composite key: NULL key components never create duplicates on re-runs', async () => {

@@ -85,7 +85,41 @@ async function expectMappedErrors(root: string, env?: Record<string, string>): P
   expect(failed.message).toContain(`compiled SQL: target/run/models/marts/orders_summary.sql:${compiled.line}:3`);
 }
 
+/** An incremental model whose later runs (MERGE ... USING (its query) there) fail on line 6. */
+const INCREMENTAL: ProjectFiles = {
+  'xform_project.yml': 'name: shop\nversion: "1"\n',
+  'models/inc.sql': [
+    "{{ config(materialized='incremental', unique_key='id') }}",
+    "select id, 'a' as name",
+    'from (select 1 as id) as s',
+    '{% if is_incremental() %}',
+    'where id > (',
+    '  select max(bad_col) from {{ this }})', // 6
+    '{% endif %}',
+    '',
+  ].join('\n'),
+};
+
+async function expectIncrementalMapped(root: string): Promise<void> {
+  const first = await runXform(['run'], { cwd: root });
+  expect(first.code, first.stdout + first.stderr).toBe(0);
+  const run = await runXform(['run'], { cwd: root });
+  const out = run.stdout + run.stderr;
+  expect(run.code, out).toBe(1);
+  expect(out).toMatch(/models\/inc\.sql:6:\d+: /u);
+  expect(out).toContain('        6 |   select max(bad_col) from');
+  const compiled = await compiledRef(root, out, 'target/run/models/inc.sql');
+  expect(compiled.lines[compiled.line - 1]).toMatch(/^ {2}select max\(bad_col\) from /u);
+  expect(out).not.toMatch(/LINE \d+:/);
+}
+
 describe('a warehouse error points at the line of the model', () => {
+  it("on DuckDB, in an incremental model's later run", async () => {
+    const root = await writeProject(INCREMENTAL);
+    roots.push(root);
+    await expectIncrementalMapped(root);
+  });
+
   it('on DuckDB', async () => {
     const root = await writeProject(PROJECT);
     roots.push(root);
@@ -139,6 +173,12 @@ describe('a warehouse error points at the line of the model', () => {
       const root = await writeProject({ ...PROJECT, 'profiles.yml': postgresProfile(server(), { schema: 'errlines' }) });
       roots.push(root);
       await expectMappedErrors(root);
+    });
+
+    it("in an incremental model's later run", async () => {
+      const root = await writeProject({ ...INCREMENTAL, 'profiles.yml': postgresProfile(server(), { schema: 'errlines_inc' }) });
+      roots.push(root);
+      await expectIncrementalMapped(root);
     });
   });
 });

@@ -173,6 +173,63 @@ where xform_source."order_id" is null
       and xform_existing."amount" is not distinct from xform_source."amount"
   );
 
+-- mergeFromQuery composite key with predicate
+merge into "analytics"."fct_orders" as xform_target
+using (
+with xform_new as materialized (
+select order_id, customer_id, amount
+from "analytics"."stg_orders"
+where amount > 0
+)
+select * from (
+  select xform_new.*, count(*) over (partition by "order_id", "line_no") as "xform_key_rows"
+  from xform_new
+) as xform_keyed
+where coalesce(cast(case when (xform_keyed."order_id" is not null and xform_keyed."line_no" is not null) and xform_keyed."xform_key_rows" > 1 then 'xform_duplicate_unique_key' end as boolean), true)
+  and ((xform_keyed."order_id" is not null and xform_keyed."line_no" is not null) or not exists (
+    select 1 from "analytics"."fct_orders" as xform_existing
+    where (xform_existing."order_id" is null or xform_existing."line_no" is null)
+      and xform_existing."order_id" is not distinct from xform_keyed."order_id"
+      and xform_existing."line_no" is not distinct from xform_keyed."line_no"
+      and xform_existing."amount" is not distinct from xform_keyed."amount"
+      and xform_existing."status" is not distinct from xform_keyed."status"
+  ))
+) as xform_source
+on xform_target."order_id" = xform_source."order_id"
+  and xform_target."line_no" = xform_source."line_no"
+  and (xform_target.order_date > current_date - 7)
+when matched then update set
+  "amount" = xform_source."amount",
+  "status" = xform_source."status"
+when not matched then insert ("order_id", "line_no", "amount", "status")
+  values (xform_source."order_id", xform_source."line_no", xform_source."amount", xform_source."status");
+
+-- mergeFromQuery json column
+merge into "analytics"."fct_orders" as xform_target
+using (
+with xform_new as materialized (
+select order_id, customer_id, amount
+from "analytics"."stg_orders"
+where amount > 0
+)
+select * from (
+  select xform_new.*, count(*) over (partition by "order_id") as "xform_key_rows"
+  from xform_new
+) as xform_keyed
+where coalesce(cast(case when xform_keyed."order_id" is not null and xform_keyed."xform_key_rows" > 1 then 'xform_duplicate_unique_key' end as boolean), true)
+  and (xform_keyed."order_id" is not null or not exists (
+    select 1 from "analytics"."fct_orders" as xform_existing
+    where xform_existing."order_id" is null
+      and xform_existing."order_id" is not distinct from xform_keyed."order_id"
+      and xform_existing."payload" is not distinct from xform_keyed."payload"
+  ))
+) as xform_source
+on xform_target."order_id" = xform_source."order_id"
+when matched then update set
+  "payload" = xform_source."payload"
+when not matched then insert ("order_id", "payload")
+  values (xform_source."order_id", xform_source."payload");
+
 -- duplicateKeysQuery composite key
 select "order_id", "line_no", count(*) as "xform_count"
 from "analytics"."fct_orders__xform_tmp"
@@ -180,6 +237,19 @@ where "order_id" is not null and "line_no" is not null
 group by "order_id", "line_no"
 having count(*) > 1
 order by "xform_count" desc, "order_id", "line_no"
+limit 6;
+
+-- duplicateKeysQuery of a query
+select "order_id", count(*) as "xform_count"
+from (
+select order_id, customer_id, amount
+from "analytics"."stg_orders"
+where amount > 0
+) as xform_new
+where "order_id" is not null
+group by "order_id"
+having count(*) > 1
+order by "xform_count" desc, "order_id"
 limit 6;
 
 -- addColumn
