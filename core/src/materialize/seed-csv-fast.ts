@@ -16,6 +16,9 @@ const LF = 0x0a;
 const CR = 0x0d;
 const QUOTE = 0x22;
 
+/** Bytes read at a time. */
+export const FAST_SCAN_CHUNK = 1 << 20;
+
 /** Thrown inside the scan when it meets something it leaves to csv-parse. */
 class HandOver extends Error {}
 
@@ -235,17 +238,20 @@ class FastScanner {
 /**
  * The scan of `absFile` when the fast path can decide it, else undefined (the caller then runs the
  * csv-parse scan). `checkHeader` is the csv-parse scan's own check; its error also means undefined.
+ * `onGuess` hears the header and the kinds of the first chunk's records (FAST_SCAN_CHUNK bytes), while the
+ * rest is still to be read.
  */
 export async function fastScanSeedCsv(
   absFile: string,
   delimiter: string,
   checkHeader: (record: string[]) => string[],
+  onGuess?: (guess: SeedCsvScan) => void,
 ): Promise<SeedCsvScan | undefined> {
   const delimiterBytes = Buffer.from(delimiter, 'utf8');
   const d = delimiterBytes[0]!;
   if (delimiterBytes.length !== 1 || d === QUOTE || d === LF || d === CR) return undefined;
   const scanner = new FastScanner(d, checkHeader);
-  const input = createReadStream(absFile, { highWaterMark: 1 << 20 });
+  const input = createReadStream(absFile, { highWaterMark: FAST_SCAN_CHUNK });
   let carry: Buffer | undefined;
   let first = true;
   try {
@@ -265,6 +271,10 @@ export async function fastScanSeedCsv(
       // Consumed records end after a line break, which in UTF-8 is always between characters.
       if (!isUtf8(buf.subarray(0, done))) return undefined;
       carry = buf.subarray(done);
+      if (onGuess && scanner.header !== undefined) {
+        onGuess({ header: scanner.header, kinds: scanner.kinds(), rows: scanner.rows });
+        onGuess = undefined;
+      }
     }
     let rest = carry ?? Buffer.alloc(0);
     if (first) {

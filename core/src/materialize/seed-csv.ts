@@ -11,7 +11,7 @@ import { stat } from 'node:fs/promises';
 import { parse, type CsvError } from 'csv-parse';
 import type { SeedTypeKind } from '../adapter/types.js';
 import { XformError } from '../errors.js';
-import { fastScanSeedCsv } from './seed-csv-fast.js';
+import { FAST_SCAN_CHUNK, fastScanSeedCsv } from './seed-csv-fast.js';
 import { nonUtf8Error } from './seed-encoding.js';
 import { ALL, kindFromMask, kindsOf } from './seed-kinds.js';
 
@@ -33,15 +33,40 @@ function malformed(file: string, line: number | undefined, message: string, caus
 
 /**
  * Reads `absFile` once (twice when the fast path hands over). `file` is the project-relative path used in
- * errors.
+ * errors. `onGuess`: see startSeedScan.
  */
-export async function scanSeedCsv(absFile: string, file: string, delimiter: string): Promise<SeedCsvScan> {
+export async function scanSeedCsv(absFile: string, file: string, delimiter: string, onGuess?: (guess: SeedCsvScan) => void): Promise<SeedCsvScan> {
+  let size: number;
   try {
-    await stat(absFile);
+    size = (await stat(absFile)).size;
   } catch (err) {
     throw new XformError('XFORM_SEED_NOT_FOUND', `${file}: seed file not found`, { location: { file }, cause: err });
   }
-  return (await fastScanSeedCsv(absFile, delimiter, (record) => checkHeader(record, file))) ?? csvParseScan(absFile, file, delimiter);
+  // A file read in one chunk has no guess worth making: the whole scan is as near.
+  const guess = size > FAST_SCAN_CHUNK ? onGuess : undefined;
+  return (await fastScanSeedCsv(absFile, delimiter, (record) => checkHeader(record, file), guess)) ?? csvParseScan(absFile, file, delimiter);
+}
+
+export interface SeedScanning {
+  /**
+   * The header and the kinds of the file's first megabyte, while the scan reads on (`complete` false), or
+   * the scan itself when it ends first (a small file, or one the fast path hands over; rejects as `full`).
+   * A load can start from the guess; only `full` decides.
+   */
+  guess: Promise<SeedCsvScan & { complete: boolean }>;
+  full: Promise<SeedCsvScan>;
+}
+
+/** Starts scanSeedCsv, giving a guess of its result as soon as there is one. */
+export function startSeedScan(absFile: string, file: string, delimiter: string): SeedScanning {
+  let onGuess: (guess: SeedCsvScan) => void = () => undefined;
+  const guessed = new Promise<SeedCsvScan & { complete: boolean }>((resolve) => {
+    onGuess = (guess) => resolve({ ...guess, complete: false });
+  });
+  const full = scanSeedCsv(absFile, file, delimiter, (guess) => onGuess(guess));
+  // Awaited later (or not at all when the load fails first): not an unhandled rejection meanwhile.
+  full.catch(() => undefined);
+  return { guess: Promise.race([guessed, full.then((scan) => ({ ...scan, complete: true }))]), full };
 }
 
 /** The scan through csv-parse: the reference for the fast path, and the one that reports every error. */

@@ -102,11 +102,18 @@ export function kindsOfBytes(buf: Buffer, start: number, end: number): number {
     }
     return end - start >= 16 ? kindsOf(buf.toString('latin1', start, end)) : 0;
   }
-  if (i === start && (end - start === 4 || end - start === 5)) {
-    const lower = first | 0x20;
-    if (lower === 0x74 || lower === 0x66) return BOOL_RE.test(buf.toString('latin1', start, end)) ? BOOLEAN : 0;
-  }
+  if (i === start && (matchesLower(buf, start, end, TRUE) || matchesLower(buf, start, end, FALSE))) return BOOLEAN;
   return 0;
+}
+
+const TRUE = Buffer.from('true');
+const FALSE = Buffer.from('false');
+
+/** BOOL_RE's ASCII case-insensitive match: `| 0x20` lowers a letter and maps no other byte onto one. */
+function matchesLower(buf: Buffer, start: number, end: number, word: Buffer): boolean {
+  if (end - start !== word.length) return false;
+  for (let k = 0; k < word.length; k++) if ((buf[start + k]! | 0x20) !== word[k]) return false;
+  return true;
 }
 
 /** The rest of DOUBLE_RE from `i` (at '.' or an exponent): `\.?\d*` after digits or `\.\d+` without, then the exponent. */
