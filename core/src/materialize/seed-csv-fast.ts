@@ -87,10 +87,7 @@ class FastScanner {
     let start = pos;
     let i = pos;
     // An empty line is skipped (skip_empty_lines).
-    if (buf[i] === LF || buf[i] === CR) {
-      const end = this.lineEnd(buf, i, eof);
-      return end;
-    }
+    if (buf[i] === LF || buf[i] === CR) return this.lineEnd(buf, i, eof);
     for (;;) {
       if (i >= len) {
         if (!eof) return -1;
@@ -285,9 +282,8 @@ export async function fastScanSeedCsv(
       if (!isUtf8(rest)) return undefined;
       scanner.consume(rest, true);
     }
-  } catch (err) {
-    if (err instanceof HandOver) return undefined;
-    // The header check's error and read errors alike: the csv-parse scan reports them as it always has.
+  } catch {
+    // A HandOver, the header check's error and read errors alike: the csv-parse scan reports them as it always has.
     return undefined;
   } finally {
     input.destroy();
