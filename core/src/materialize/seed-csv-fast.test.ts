@@ -2,6 +2,7 @@
  * The fast seed scan against its reference: csv-parse plus `kindsOf` (csvParseScan). Wherever the fast path
  * answers, it must answer exactly what the reference does; wherever the reference fails, the fast path must
  * hand over (undefined), so that scanSeedCsv's errors stay the reference's, byte for byte.
+ * XFORM_SEED_FAST_CASES=N runs N generated files instead of 250.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -12,6 +13,7 @@ import { checkHeader, csvParseScan, scanSeedCsv, type SeedCsvScan } from './seed
 import { fastScanSeedCsv } from './seed-csv-fast.js';
 import { kindsOf, kindsOfBytes } from './seed-kinds.js';
 
+const SEEDS = Number(process.env.XFORM_SEED_FAST_CASES ?? 250);
 let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'xform-seedfast-'));
@@ -86,7 +88,7 @@ function corrupt(text: string, r: Rng): Buffer {
   const bytes = Buffer.from(text, 'utf8');
   const cut = Buffer.byteLength(text.slice(0, at), 'utf8');
   const insert = (b: Buffer) => Buffer.concat([bytes.subarray(0, cut), b, bytes.subarray(cut)]);
-  switch (r.int(7)) {
+  switch (r.int(9)) {
     case 0:
       return insert(Buffer.from('"'));
     case 1:
@@ -99,15 +101,19 @@ function corrupt(text: string, r: Rng): Buffer {
       return insert(Buffer.from('\n'));
     case 5:
       return bytes.subarray(0, cut);
+    case 6:
+      return insert(Buffer.from(' '));
+    case 7:
+      return insert(Buffer.from('\n \n'));
     default:
       return insert(Buffer.from('x"y'));
   }
 }
 
-async function both(name: string, content: string | Buffer, delimiter: string) {
+async function both(name: string, content: string | Buffer, delimiter: string, chunkBytes?: number) {
   const file = path.join(dir, name);
   await writeFile(file, content);
-  const fast = await fastScanSeedCsv(file, delimiter, (record) => checkHeader(record, `seeds/${name}`));
+  const fast = await fastScanSeedCsv(file, delimiter, (record) => checkHeader(record, `seeds/${name}`), { chunkBytes });
   const reference = await outcome(csvParseScan(file, `seeds/${name}`, delimiter));
   return { fast, reference, file };
 }
@@ -143,10 +149,11 @@ describe('kindsOfBytes', () => {
 });
 
 describe('fastScanSeedCsv', () => {
-  it('answers exactly what csv-parse and kindsOf answer, for 250 generated CSVs', async () => {
-    for (let seed = 1; seed <= 250; seed++) {
+  it(`answers exactly what csv-parse and kindsOf answer, for ${SEEDS} generated CSVs`, async () => {
+    for (let seed = 1; seed <= SEEDS; seed++) {
       const { text, delimiter } = generateCsv(seed);
-      const { fast, reference } = await both(`gen-${seed}.csv`, text, delimiter);
+      // Small chunks put a chunk's end inside every kind of token: a quoted field, a CR LF, the BOM.
+      const { fast, reference } = await both(`gen-${seed}.csv`, text, delimiter, seed % 2 === 0 ? 1 + (seed % 61) : undefined);
       expect({ seed, reference }).toMatchObject({ seed, reference: { scan: expect.anything() } });
       // The generator writes only well-formed CSV with one line ending: the fast path must decide all of it.
       expect({ seed, fast }).toEqual({ seed, fast: (reference as { scan: unknown }).scan });
@@ -154,10 +161,10 @@ describe('fastScanSeedCsv', () => {
   });
 
   it('hands every damaged file it cannot decide to csv-parse, and never disagrees with it', async () => {
-    for (let seed = 1; seed <= 250; seed++) {
+    for (let seed = 1; seed <= SEEDS; seed++) {
       const { text, delimiter } = generateCsv(seed);
       const damaged = corrupt(text, random(seed * 31));
-      const { fast, reference, file } = await both(`bad-${seed}.csv`, damaged, delimiter);
+      const { fast, reference, file } = await both(`bad-${seed}.csv`, damaged, delimiter, seed % 2 === 0 ? 1 + (seed % 61) : undefined);
       if ('error' in reference) expect({ seed, fast }).toEqual({ seed, fast: undefined });
       else if (fast !== undefined) expect({ seed, fast }).toEqual({ seed, fast: reference.scan });
       // And the scan the seed runs reports what the reference reports.

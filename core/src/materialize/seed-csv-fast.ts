@@ -163,12 +163,12 @@ class FastScanner {
     let i = open + 1;
     for (;;) {
       const q = buf.indexOf(QUOTE, i);
-      if (q < 0 || q + 1 >= buf.length) {
-        if (q >= 0 && eof) return q;
+      if (q < 0) {
         if (eof) throw new HandOver();
         return -1;
       }
-      if (buf[q + 1] !== QUOTE) return q;
+      // A quote ending `buf` closes the field, or opens a "" the caller re-reads with the next chunk.
+      if (q + 1 >= buf.length || buf[q + 1] !== QUOTE) return q;
       i = q + 2;
     }
   }
@@ -232,23 +232,28 @@ class FastScanner {
   }
 }
 
+export interface FastScanOptions {
+  /** Hears the header and the kinds of the first chunk's records while the rest is still to be read. */
+  onGuess?: (guess: SeedCsvScan) => void;
+  /** Bytes read at a time. Default FAST_SCAN_CHUNK (tests make it small, to put chunk ends everywhere). */
+  chunkBytes?: number;
+}
+
 /**
  * The scan of `absFile` when the fast path can decide it, else undefined (the caller then runs the
  * csv-parse scan). `checkHeader` is the csv-parse scan's own check; its error also means undefined.
- * `onGuess` hears the header and the kinds of the first chunk's records (FAST_SCAN_CHUNK bytes), while the
- * rest is still to be read.
  */
 export async function fastScanSeedCsv(
   absFile: string,
   delimiter: string,
   checkHeader: (record: string[]) => string[],
-  onGuess?: (guess: SeedCsvScan) => void,
+  { onGuess, chunkBytes = FAST_SCAN_CHUNK }: FastScanOptions = {},
 ): Promise<SeedCsvScan | undefined> {
   const delimiterBytes = Buffer.from(delimiter, 'utf8');
   const d = delimiterBytes[0]!;
   if (delimiterBytes.length !== 1 || d === QUOTE || d === LF || d === CR) return undefined;
   const scanner = new FastScanner(d, checkHeader);
-  const input = createReadStream(absFile, { highWaterMark: FAST_SCAN_CHUNK });
+  const input = createReadStream(absFile, { highWaterMark: chunkBytes });
   let carry: Buffer | undefined;
   let first = true;
   try {

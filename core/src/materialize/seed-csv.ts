@@ -44,7 +44,7 @@ export async function scanSeedCsv(absFile: string, file: string, delimiter: stri
   }
   // A file read in one chunk has no guess worth making: the whole scan is as near.
   const guess = size > FAST_SCAN_CHUNK ? onGuess : undefined;
-  return (await fastScanSeedCsv(absFile, delimiter, (record) => checkHeader(record, file), guess)) ?? csvParseScan(absFile, file, delimiter);
+  return (await fastScanSeedCsv(absFile, delimiter, (record) => checkHeader(record, file), { onGuess: guess })) ?? csvParseScan(absFile, file, delimiter);
 }
 
 export interface SeedScanning {
