@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isXformError, type XformError } from '../errors.js';
-import { scanSeedCsv } from './seed-csv.js';
+import { scanSeedCsv, startSeedScan } from './seed-csv.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -99,6 +99,31 @@ describe('scanSeedCsv', () => {
     expect(result.rows).toBe(200_000);
     expect(result.kinds).toEqual(['integer', 'double', 'text']);
     expect(Date.now() - started).toBeLessThan(5_000);
+  });
+});
+
+describe('startSeedScan', () => {
+  it('guesses from the first megabyte of a larger file while the scan reads on; the scan has the last word', async () => {
+    const file = path.join(dir, 'guess.csv');
+    const lines = ['id,code', ...Array.from({ length: 150_000 }, (_, i) => `${i},${i}`), '150000,x'];
+    await writeFile(file, lines.join('\n'));
+    const scanning = startSeedScan(file, 'seeds/guess.csv', ',');
+    const guess = await scanning.guess;
+    expect(guess.complete).toBe(false);
+    expect(guess.header).toEqual(['id', 'code']);
+    expect(guess.kinds).toEqual(['integer', 'integer']);
+    expect(guess.rows).toBeGreaterThan(10_000);
+    expect(guess.rows).toBeLessThan(150_000);
+    expect(await scanning.full).toEqual({ header: ['id', 'code'], kinds: ['integer', 'text'], rows: 150_001 });
+  });
+
+  it('gives the whole scan at once for a small file, and its error for a malformed one', async () => {
+    const small = path.join(dir, 'small-guess.csv');
+    await writeFile(small, 'id,code\n1,a\n');
+    expect(await startSeedScan(small, 'seeds/small-guess.csv', ',').guess).toEqual({ header: ['id', 'code'], kinds: ['integer', 'text'], rows: 1, complete: true });
+    const bad = path.join(dir, 'bad-guess.csv');
+    await writeFile(bad, 'id,code\n1,a,b\n');
+    await expect(startSeedScan(bad, 'seeds/bad-guess.csv', ',').guess).rejects.toMatchObject({ code: 'XFORM_SEED_MALFORMED', location: { line: 2 } });
   });
 });
 

@@ -3,17 +3,17 @@
  * file and the line, not surface as a driver error halfway through a COPY) and infers a type per column.
  * Memory stays constant whatever the file size.
  *
- * Inference: each non-empty value narrows the column's candidate kinds; the first remaining candidate in
- * the order integer, bigint, double, boolean, date, timestamp wins; no candidate left (or no value at all)
- * means text. Empty fields are NULL. Values with surrounding spaces, time zones or beyond 64-bit integers
- * stay text rather than being altered on load.
+ * Empty fields are NULL; the inference is in seed-kinds.ts. A byte-level pass (seed-csv-fast.ts) answers
+ * for the files it can decide with certainty; everything else, and every error, goes through csv-parse here.
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { parse, type CsvError } from 'csv-parse';
 import type { SeedTypeKind } from '../adapter/types.js';
 import { XformError } from '../errors.js';
+import { FAST_SCAN_CHUNK, fastScanSeedCsv } from './seed-csv-fast.js';
 import { nonUtf8Error } from './seed-encoding.js';
+import { ALL, kindFromMask, kindsOf } from './seed-kinds.js';
 
 export interface SeedCsvScan {
   header: string[];
@@ -21,61 +21,6 @@ export interface SeedCsvScan {
   kinds: SeedTypeKind[];
   /** Data rows (the header excluded). */
   rows: number;
-}
-
-const INTEGER = 1;
-const BIGINT = 2;
-const DOUBLE = 4;
-const BOOLEAN = 8;
-const DATE = 16;
-const TIMESTAMP = 32;
-const ALL = INTEGER | BIGINT | DOUBLE | BOOLEAN | DATE | TIMESTAMP;
-const ORDER: [number, SeedTypeKind][] = [
-  [INTEGER, 'integer'],
-  [BIGINT, 'bigint'],
-  [DOUBLE, 'double'],
-  [BOOLEAN, 'boolean'],
-  [DATE, 'date'],
-  [TIMESTAMP, 'timestamp'],
-];
-
-const INT_RE = /^[+-]?\d+$/;
-const DOUBLE_RE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-const BOOL_RE = /^(true|false)$/i;
-const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const TIMESTAMP_RE = /^(\d{4})-(\d{2})-(\d{2})[ T]([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,9})?)?$/;
-const INT32_MAX = 2n ** 31n - 1n;
-const INT64_MAX = 2n ** 63n - 1n;
-
-function validDate(y: string, m: string, d: string): boolean {
-  const month = Number(m);
-  const day = Number(d);
-  if (month < 1 || month > 12 || day < 1) return false;
-  return day <= new Date(Date.UTC(Number(y), month, 0)).getUTCDate();
-}
-
-/** The kinds a single non-empty value is compatible with. */
-export function kindsOf(value: string): number {
-  if (INT_RE.test(value)) {
-    const n = BigInt(value);
-    const abs = n < 0n ? -n - 1n : n;
-    if (abs <= INT32_MAX) return INTEGER | BIGINT | DOUBLE;
-    if (abs <= INT64_MAX) return BIGINT | DOUBLE;
-    return 0;
-  }
-  if (DOUBLE_RE.test(value)) return DOUBLE;
-  if (BOOL_RE.test(value)) return BOOLEAN;
-  const date = DATE_RE.exec(value);
-  if (date) return validDate(date[1]!, date[2]!, date[3]!) ? DATE | TIMESTAMP : 0;
-  const ts = TIMESTAMP_RE.exec(value);
-  if (ts) return validDate(ts[1]!, ts[2]!, ts[3]!) ? TIMESTAMP : 0;
-  return 0;
-}
-
-function kindFromMask(mask: number, seen: boolean): SeedTypeKind {
-  if (!seen) return 'text';
-  for (const [bit, kind] of ORDER) if (mask & bit) return kind;
-  return 'text';
 }
 
 function malformed(file: string, line: number | undefined, message: string, cause?: unknown): XformError {
@@ -87,14 +32,45 @@ function malformed(file: string, line: number | undefined, message: string, caus
 }
 
 /**
- * Reads `absFile` once. `file` is the project-relative path used in errors.
+ * Reads `absFile` once (twice when the fast path hands over). `file` is the project-relative path used in
+ * errors. `onGuess`: see startSeedScan.
  */
-export async function scanSeedCsv(absFile: string, file: string, delimiter: string): Promise<SeedCsvScan> {
+export async function scanSeedCsv(absFile: string, file: string, delimiter: string, onGuess?: (guess: SeedCsvScan) => void): Promise<SeedCsvScan> {
+  let size: number;
   try {
-    await stat(absFile);
+    size = (await stat(absFile)).size;
   } catch (err) {
     throw new XformError('XFORM_SEED_NOT_FOUND', `${file}: seed file not found`, { location: { file }, cause: err });
   }
+  // A file read in one chunk has no guess worth making: the whole scan is as near.
+  const guess = size > FAST_SCAN_CHUNK ? onGuess : undefined;
+  return (await fastScanSeedCsv(absFile, delimiter, (record) => checkHeader(record, file), { onGuess: guess })) ?? csvParseScan(absFile, file, delimiter);
+}
+
+export interface SeedScanning {
+  /**
+   * The header and the kinds of the file's first megabyte, while the scan reads on (`complete` false), or
+   * the scan itself when it ends first (a small file, or one the fast path hands over; rejects as `full`).
+   * A load can start from the guess; only `full` decides.
+   */
+  guess: Promise<SeedCsvScan & { complete: boolean }>;
+  full: Promise<SeedCsvScan>;
+}
+
+/** Starts scanSeedCsv, giving a guess of its result as soon as there is one. */
+export function startSeedScan(absFile: string, file: string, delimiter: string): SeedScanning {
+  let onGuess: (guess: SeedCsvScan) => void = () => undefined;
+  const guessed = new Promise<SeedCsvScan & { complete: boolean }>((resolve) => {
+    onGuess = (guess) => resolve({ ...guess, complete: false });
+  });
+  const full = scanSeedCsv(absFile, file, delimiter, (guess) => onGuess(guess));
+  // Awaited later (or not at all when the load fails first): not an unhandled rejection meanwhile.
+  full.catch(() => undefined);
+  return { guess: Promise.race([guessed, full.then((scan) => ({ ...scan, complete: true }))]), full };
+}
+
+/** The scan through csv-parse: the reference for the fast path, and the one that reports every error. */
+export async function csvParseScan(absFile: string, file: string, delimiter: string): Promise<SeedCsvScan> {
   let header: string[] | undefined;
   let masks: number[] = [];
   let seen: boolean[] = [];
@@ -204,7 +180,8 @@ async function unclosedQuoteLine(absFile: string, delimiter: string): Promise<nu
   return undefined;
 }
 
-function checkHeader(record: string[], file: string): string[] {
+/** The header names, trimmed; a blank or repeated name is an error on line 1. */
+export function checkHeader(record: string[], file: string): string[] {
   const line = 1;
   const names = new Map<string, number>();
   record.forEach((raw, i) => {

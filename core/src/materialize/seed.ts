@@ -5,12 +5,12 @@
  * published like a table, so reloading a seed replaces it atomically.
  */
 import path from 'node:path';
-import type { SeedColumn } from '../adapter/types.js';
+import type { SeedColumn, SeedTypeKind } from '../adapter/types.js';
 import { didYouMeanHint, XformError } from '../errors.js';
 import { publish } from './publish.js';
 import { dropIfExists, dropLeftovers, dropQuietly, exec, nodeRelation, nodeRelations, stagingRelation, throwIfCancelled, withNodeLocation } from './relations.js';
 import { ColumnLookup } from './schema-change.js';
-import { readSeedHeader, scanSeedCsv, type SeedCsvScan } from './seed-csv.js';
+import { readSeedHeader, scanSeedCsv, startSeedScan, type SeedCsvScan } from './seed-csv.js';
 import { adapterResponse, runAudit } from './table.js';
 import type { MaterializeResult, SeedContext } from './types.js';
 
@@ -31,30 +31,69 @@ async function loadSeed(ctx: SeedContext): Promise<MaterializeResult> {
   const delimiter = typeof node.config.delimiter === 'string' && node.config.delimiter !== '' ? node.config.delimiter : ',';
   // An adapter that infers types reads the whole file itself, so xform reads only the header then, and scans
   // the whole file (for an error naming the line) only when the warehouse rejects it or types are missing.
-  let scan = adapter.inferSeedTypes ? undefined : await scanSeedCsv(file, node.original_file_path, delimiter);
-  const header = scan?.header ?? (await readSeedHeader(file, node.original_file_path, delimiter));
-  const fullScan = async (): Promise<SeedCsvScan> => (scan ??= await scanSeedCsv(file, node.original_file_path, delimiter));
+  // Otherwise the scan starts now, and the load starts from its guess (the first megabyte's types) while the
+  // scan reads on: the two overlap, and the scan's result decides (a wrong guess is loaded again).
+  const scanning = adapter.inferSeedTypes ? undefined : startSeedScan(file, node.original_file_path, delimiter);
+  let scanned: Promise<SeedCsvScan> | undefined = scanning?.full;
+  const fullScan = (): Promise<SeedCsvScan> => (scanned ??= scanSeedCsv(file, node.original_file_path, delimiter));
+  const guess = await scanning?.guess;
+  const header = guess?.header ?? (await readSeedHeader(file, node.original_file_path, delimiter));
   /** The scan's own error when the file is malformed (it throws), else the warehouse's error. */
   const explain = async (err: unknown): Promise<unknown> => {
     if (!env.signal?.aborted) await fullScan();
     return err;
   };
   throwIfCancelled(env);
-  const coreTypes = async () => (await fullScan()).kinds.map((k) => adapter.dialect.seedType(k));
-  const columns = await seedColumns(ctx, file, delimiter, header, coreTypes).catch(async (err: unknown) => {
-    throw await explain(err);
-  });
+  const columnsFrom = (kinds: SeedTypeKind[] | undefined) =>
+    seedColumns(ctx, file, delimiter, header, async () => (kinds ?? (await fullScan()).kinds).map((k) => adapter.dialect.seedType(k))).catch(
+      async (err: unknown) => {
+        throw await explain(err);
+      },
+    );
+  let columns = await columnsFrom(guess?.kinds);
 
   const target = nodeRelation(node);
   const tmp = stagingRelation(env, target);
   await dropIfExists(env, tmp);
+  /**
+   * Creates the staging table and loads the file into it; settles with the row count or the error (only the
+   * load's own is worth explaining by the scan).
+   */
+  const load = async (): Promise<{ rows: number } | { error: unknown; explain: boolean }> => {
+    try {
+      await exec(env, adapter.dialect.createTable(tmp, columns));
+      env.relations?.created(tmp, 'table');
+      throwIfCancelled(env);
+    } catch (error) {
+      return { error, explain: false };
+    }
+    return adapter.loadSeed(ctx.connection, { file, relation: tmp, columns, delimiter }).then(
+      (rows) => ({ rows }),
+      (error: unknown) => ({ error, explain: true }),
+    );
+  };
   try {
-    await exec(env, adapter.dialect.createTable(tmp, columns));
-    env.relations?.created(tmp, 'table');
-    throwIfCancelled(env);
-    const rows = await adapter.loadSeed(ctx.connection, { file, relation: tmp, columns, delimiter }).catch(async (err: unknown) => {
-      throw await explain(err);
-    });
+    let loading = load();
+    if (guess && !guess.complete) {
+      // The whole scan: its error comes first (once the load has stopped using the connection), its types decide.
+      const scan = await fullScan().catch(async (err: unknown) => {
+        await loading;
+        throw err;
+      });
+      const final = await columnsFrom(scan.kinds).catch(async (err: unknown) => {
+        await loading;
+        throw err;
+      });
+      if (!sameColumns(final, columns)) {
+        await loading;
+        await dropIfExists(env, tmp);
+        columns = final;
+        loading = load();
+      }
+    }
+    const loaded = await loading;
+    if ('error' in loaded) throw loaded.explain ? await explain(loaded.error) : loaded.error;
+    const rows = loaded.rows;
     await runAudit(env, tmp);
     await publish(env, { staged: tmp, stagedKind: 'table', target });
     const message = `INSERT ${rows}`;
@@ -63,6 +102,10 @@ async function loadSeed(ctx: SeedContext): Promise<MaterializeResult> {
     await dropQuietly(env, tmp);
     throw err;
   }
+}
+
+function sameColumns(a: SeedColumn[], b: SeedColumn[]): boolean {
+  return a.length === b.length && a.every((column, i) => column.name === b[i]!.name && column.dataType === b[i]!.dataType);
 }
 
 /**

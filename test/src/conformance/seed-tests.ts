@@ -85,6 +85,43 @@ export function defineSeedTests(ctx: ConformanceContext): void {
       expect(await relationNames(adapter, schema)).toEqual(['bad']);
     });
 
+    it('types a large seed by the whole file, though its first megabyte suggests other types', async () => {
+      const adapter = ctx.adapter();
+      const schema = await ctx.schema('seedlate');
+      const lines = ['id,code,n,flag'];
+      const rows = 100_000;
+      for (let i = 1; i <= rows; i++) lines.push(`${i},${i === 1 ? '00501' : i === rows ? 'x12' : i},${i === rows - 1 ? 3_000_000_000 : i},${i === rows ? 'true' : ''}`);
+      const file = await writeSeed(ctx, 'late', lines.join('\n') + '\n');
+      expect(lines.join('\n').length).toBeGreaterThan(1.5 * 2 ** 20);
+      const node = seedNode(schema, 'late', file);
+      expect(await runSeed(adapter, node, ctx.tmpDir())).toMatchObject({ status: 'success', rowsAffected: rows });
+      const types = Object.fromEntries((await adapter.catalog.getColumns(relationOf(node))).map((c) => [c.name, c.dataType.toLowerCase()]));
+      expect(types).toMatchObject({ id: expect.stringMatching(/int/), code: expect.stringMatching(/text|char|string/), n: expect.stringMatching(/bigint|int8|int64/), flag: expect.stringMatching(/bool/) });
+      const name = adapter.dialect.relationName(relationOf(node));
+      const ends = await query(adapter, `select id, code, n, flag from ${name} where id in (1, ${rows - 1}, ${rows}) order by id`);
+      expect(ends.map((r) => ({ ...r, id: Number(r.id), n: Number(r.n) }))).toEqual([
+        { id: 1, code: '00501', n: 1, flag: null },
+        { id: rows - 1, code: String(rows - 1), n: 3_000_000_000, flag: null },
+        { id: rows, code: 'x12', n: rows, flag: true },
+      ]);
+      expect(await relationNames(adapter, schema)).toEqual(['late']);
+    }, 60_000);
+
+    it('rejects a large seed malformed past its first megabyte with the line, keeping the loaded table', async () => {
+      const adapter = ctx.adapter();
+      const schema = await ctx.schema('seedlatebad');
+      const file = await writeSeed(ctx, 'latebad', 'id,name\n1,a\n');
+      const node = seedNode(schema, 'latebad', file);
+      await runSeed(adapter, node, ctx.tmpDir());
+      const lines = ['id,name', ...Array.from({ length: 80_000 }, (_, i) => `${i + 1},name ${i + 1}`)];
+      lines[70_000] = '70000,"name ""70000"" with a stray " quote"';
+      await writeSeed(ctx, 'latebad', lines.join('\n') + '\n');
+      const err = await rejection(runSeed(adapter, node, ctx.tmpDir()));
+      expect(err).toMatchObject({ code: 'XFORM_SEED_MALFORMED', location: { file: 'seeds/latebad.csv', line: 70_001 } });
+      expect(await rowsOf(adapter, relationOf(node), ['id'])).toEqual([{ id: 1, name: 'a' }]);
+      expect(await relationNames(adapter, schema)).toEqual(['latebad']);
+    }, 60_000);
+
     it('loads a 1,000,000-row seed in seconds', async () => {
       const adapter = ctx.adapter();
       const schema = await ctx.schema('seedbig');
