@@ -1,6 +1,7 @@
 /**
  * The fast path of project YAML: js-yaml's event parser, values built straight from the events (no CST, no
- * Document nodes), and positions looked up in those same events only when someone asks for one.
+ * Document nodes), and a compact tree of start offsets recorded from the same events, turned into a line
+ * and column only when someone asks for a position.
  *
  * It answers only for the plain YAML that project files are made of — mappings, sequences and scalars —
  * and gives up (returns undefined) on everything whose meaning or position it does not reproduce exactly
@@ -69,8 +70,9 @@ const SCHEMA = new Schema([strTag, seqTag, mapTag, nullCoreTag, boolCoreTag, int
 
 /** The value a plain scalar resolves to, as a map key's lookup string (`1.0:` is key '1'). */
 function plainKey(source: string): string {
-  if (NULL.test(source)) return 'null';
   if (/^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/.test(source)) return String(source[0] === 't' || source[0] === 'T');
+  // Only these can start a number: most keys are names.
+  if (!/^[-+.0-9]/.test(source)) return source;
   const int = resolveInt(source);
   if (int !== NOT_RESOLVED) return String(int);
   const float = resolveFloat(source);
@@ -90,169 +92,182 @@ export interface FastYaml {
 /** Parses `text` on the fast path, or returns undefined when it must go through the `yaml` Document API. */
 export function parseFast(text: string): FastYaml | undefined {
   if (/\r(?!\n)/.test(text)) return undefined;
-  let events: Event[];
+  let index: IndexNode | null;
   let value: unknown;
   try {
-    events = parseEvents(text, {});
-    if (!plainEvents(events, text)) return undefined;
-    const documents = constructFromEvents(events, { source: text, schema: SCHEMA });
-    value = documents[0];
+    const events = parseEvents(text, {});
+    // One walk both checks the events and records positions (a second walk costs as much as the check).
+    const indexed = indexEvents(events, text);
+    if (indexed === false) return undefined;
+    index = indexed;
+    value = constructFromEvents(events, { source: text, schema: SCHEMA })[0];
   } catch {
     return undefined;
   }
-  let index: IndexNode | null | undefined;
   return {
     value: value ?? undefined,
-    offsetOf(path, at) {
-      // Built on the first look-up only: most files are never asked for a position.
-      if (index === undefined) index = buildIndex(events, text);
-      return index === null ? undefined : offsetIn(index, path, at);
-    },
+    offsetOf: (path, at) => (index === null ? undefined : offsetIn(index, path, at)),
   };
 }
 
-/** Whether the events use only what the fast path reproduces exactly (see the module comment). */
-function plainEvents(events: Event[], text: string): boolean {
-  // Per open collection: is it a mapping, and is its next child a key?
-  const isMap: boolean[] = [];
-  const atKey: boolean[] = [];
-  let documents = 0;
-  for (const e of events) {
-    const top = isMap.length - 1;
-    const keyPosition = top >= 0 && isMap[top] === true && atKey[top] === true;
-    switch (e.type) {
-      case EVENT_ID.DOCUMENT:
-        if (++documents > 1 || e.directives.length > 0) return false;
-        continue;
-      case EVENT_ID.ALIAS:
-        return false;
-      case EVENT_ID.POP:
-        if (isMap.length === 0) continue; // the document's end
-        isMap.pop();
-        atKey.pop();
-        if (top - 1 >= 0) atKey[top - 1] = !atKey[top - 1];
-        continue;
-      case EVENT_ID.SEQUENCE:
-      case EVENT_ID.MAPPING:
-        if (e.anchorStart !== -1 || e.tagStart !== -1 || keyPosition) return false;
-        isMap.push(e.type === EVENT_ID.MAPPING);
-        atKey.push(true);
-        continue;
-      case EVENT_ID.SCALAR:
-        if (e.anchorStart !== -1 || e.tagStart !== -1) return false;
-        // `yaml` limits implicit keys to 1024 characters; js-yaml does not.
-        if (keyPosition && e.valueEnd - e.valueStart > 1000) return false;
-        // `<<` merges and null keys ('' in `yaml`, 'null' in js-yaml) are left to the Document API.
-        if (keyPosition && e.style === SCALAR_STYLE.PLAIN) {
-          const source = e.valueStart === -1 ? '' : getScalarValue(text, e);
-          if (source === '<<' || NULL.test(source)) return false;
-        }
-        if (top >= 0) atKey[top] = !atKey[top];
-        continue;
+/**
+ * A mapping or sequence of the index. Scalars are numbers (most nodes are scalars; numbers cost no
+ * allocation): their start offset (`yaml`'s range[0]), or UNKNOWN, EMPTY, or a null scalar's start s as
+ * -(s + 3).
+ */
+class IndexNode {
+  /** Mapping keys as `yaml` compares them (`String(key.value)`), in file order: mappings are small. */
+  keys: string[] | undefined;
+  keyStarts: number[] | undefined;
+  values: (IndexNode | number)[] | undefined;
+  items: (IndexNode | number)[] | undefined;
+  constructor(
+    readonly start: number,
+    mapping: boolean,
+  ) {
+    if (mapping) {
+      this.keys = [];
+      this.keyStarts = [];
+      this.values = [];
+    } else {
+      this.items = [];
     }
   }
-  return true;
 }
 
-/** Where a node starts (`yaml`'s range[0]); -1 where the index does not know. */
-interface IndexNode {
-  start: number;
-  /** A scalar that resolves to null: `key: ~` points at its key. */
-  isNull: boolean;
-  entries?: Map<string, { key: number; value: IndexNode }>;
-  items?: IndexNode[];
-}
+/** A block scalar: `yaml` starts it at its `|` / `>` header, which the event does not hold. */
+const UNKNOWN = -1;
+/** An empty scalar (`key:` with nothing after it). */
+const EMPTY = -2;
 
-function scalarNode(e: ScalarEvent, text: string): { node: IndexNode; key: string } {
-  if (e.valueStart === -1) return { node: { start: -1, isNull: true }, key: 'null' };
-  const source = getScalarValue(text, e);
+const startOf = (node: IndexNode | number): number => (typeof node !== 'number' ? node.start : node >= UNKNOWN ? node : node === EMPTY ? UNKNOWN : -node - 3);
+const isNullScalar = (node: IndexNode | number): boolean => typeof node === 'number' && node <= EMPTY;
+
+/** A value scalar as an index number. */
+function scalarValue(e: ScalarEvent, text: string): number {
+  if (e.valueStart === -1) return EMPTY;
   switch (e.style) {
     case SCALAR_STYLE.PLAIN:
-      return { node: { start: e.valueStart, isNull: NULL.test(source) }, key: plainKey(source) };
+      return e.valueEnd - e.valueStart <= 4 && NULL.test(getScalarValue(text, e)) ? -e.valueStart - 3 : e.valueStart;
     case SCALAR_STYLE.SINGLE_QUOTED:
     case SCALAR_STYLE.DOUBLE_QUOTED:
       // The event's range is inside the quotes; `yaml`'s starts at the opening quote.
-      return { node: { start: e.valueStart - 1, isNull: false }, key: source };
+      return e.valueStart - 1;
     default:
-      // Block scalars: `yaml` starts them at the `|` / `>` header, which the event does not hold.
-      return { node: { start: -1, isNull: false }, key: source };
+      return UNKNOWN;
   }
 }
 
-/** The tree of positions of the document's content; null for an empty document or a scalar one. */
-function buildIndex(events: Event[], text: string): IndexNode | null {
+/**
+ * A key scalar's lookup string and start; undefined for the keys left to the Document API: `<<` (a merge)
+ * and null keys ('' in `yaml`, 'null' in js-yaml).
+ */
+function scalarKey(e: ScalarEvent, text: string): { key: string; start: number } | undefined {
+  if (e.valueStart === -1) return undefined;
+  const source = getScalarValue(text, e);
+  if (e.style === SCALAR_STYLE.SINGLE_QUOTED || e.style === SCALAR_STYLE.DOUBLE_QUOTED) return { key: source, start: e.valueStart - 1 };
+  if (e.style !== SCALAR_STYLE.PLAIN) return { key: source, start: UNKNOWN };
+  if (source === '<<' || NULL.test(source)) return undefined;
+  return { key: plainKey(source), start: e.valueStart };
+}
+
+/**
+ * The tree of positions of the document's content (null for an empty or a scalar document), or false when
+ * the events use something the fast path does not reproduce exactly (see the module comment).
+ */
+function indexEvents(events: Event[], text: string): IndexNode | null | false {
   const stack: IndexNode[] = [];
-  const pendingKey: ({ key: string; start: number } | undefined)[] = [];
-  const found: { root?: IndexNode } = {};
-  const add = (node: IndexNode, key?: string): void => {
-    const parent = stack[stack.length - 1];
-    if (parent === undefined) {
-      found.root = node;
-      return;
-    }
-    if (parent.items) {
+  let root: IndexNode | null = null;
+  let documents = 0;
+  // The key read last in each open mapping, waiting for its value.
+  const pendingKey: (string | undefined)[] = [];
+  const pendingStart: number[] = [];
+  const add = (node: IndexNode | number): void => {
+    const top = stack.length - 1;
+    const parent = stack[top]!;
+    if (parent.items !== undefined) {
       parent.items.push(node);
       return;
     }
-    const top = stack.length - 1;
-    const pending = pendingKey[top];
-    if (pending === undefined) {
-      pendingKey[top] = { key: key!, start: node.start };
-      return;
-    }
+    const key = pendingKey[top]!;
     pendingKey[top] = undefined;
-    if (!parent.entries!.has(pending.key)) parent.entries!.set(pending.key, { key: pending.start, value: node });
+    // A duplicate key never gets here (js-yaml stops on it), so this is `yaml`'s first match.
+    parent.keys!.push(key);
+    parent.keyStarts!.push(pendingStart[top]!);
+    parent.values!.push(node);
   };
   for (const e of events) {
     switch (e.type) {
+      case EVENT_ID.DOCUMENT:
+        if (++documents > 1 || e.directives.length > 0) return false;
+        break;
+      case EVENT_ID.ALIAS:
+        return false;
       case EVENT_ID.MAPPING:
       case EVENT_ID.SEQUENCE: {
-        const node: IndexNode = e.type === EVENT_ID.MAPPING ? { start: e.start, isNull: false, entries: new Map() } : { start: e.start, isNull: false, items: [] };
-        add(node);
+        if (e.anchorStart !== -1 || e.tagStart !== -1) return false;
+        const node = new IndexNode(e.start, e.type === EVENT_ID.MAPPING);
+        const top = stack.length - 1;
+        if (top < 0) root = node;
+        // A collection as a mapping key.
+        else if (stack[top]!.keys !== undefined && pendingKey[top] === undefined) return false;
+        else add(node);
         stack.push(node);
         pendingKey.push(undefined);
+        pendingStart.push(0);
         break;
       }
       case EVENT_ID.SCALAR: {
-        const { node, key } = scalarNode(e, text);
-        add(node, key);
+        if (e.anchorStart !== -1 || e.tagStart !== -1) return false;
+        const top = stack.length - 1;
+        if (top < 0) break;
+        if (stack[top]!.keys !== undefined && pendingKey[top] === undefined) {
+          // `yaml` limits implicit keys to 1024 characters; js-yaml does not.
+          if (e.valueEnd - e.valueStart > 1000) return false;
+          const key = scalarKey(e, text);
+          if (key === undefined) return false;
+          pendingKey[top] = key.key;
+          pendingStart[top] = key.start;
+        } else {
+          add(scalarValue(e, text));
+        }
         break;
       }
       case EVENT_ID.POP:
         stack.pop();
         pendingKey.pop();
-        break;
-      default:
+        pendingStart.pop();
         break;
     }
   }
-  const root = found.root;
-  return root !== undefined && (root.entries !== undefined || root.items !== undefined) ? root : null;
+  return root;
 }
 
 /** `yaml-doc.ts`'s findOffset over the index: the same walk, the same fall-backs to the nearest ancestor. */
 function offsetIn(root: IndexNode, path: YamlPath, at: 'key' | 'value'): number | undefined {
-  let node: IndexNode | undefined = root;
+  let node: IndexNode | number = root;
   let offset = root.start;
   for (let i = 0; i < path.length; i++) {
+    if (typeof node === 'number') return offset;
     const segment = path[i]!;
-    const last = i === path.length - 1;
-    if (node?.entries) {
-      const entry = node.entries.get(String(segment));
-      if (!entry) return offset;
-      if (last && at === 'key') return entry.key === -1 ? undefined : entry.key;
+    if (node.keys !== undefined) {
+      const k = node.keys.indexOf(String(segment));
+      if (k === -1) return offset;
+      const keyStart = node.keyStarts![k]!;
+      if (keyStart === UNKNOWN) return undefined;
+      if (i === path.length - 1 && at === 'key') return keyStart;
+      node = node.values![k]!;
       // `key:` with no value (or a null one): point at the key.
-      offset = entry.value.isNull ? entry.key : entry.value.start;
-      node = entry.value;
-    } else if (node?.items && typeof segment === 'number') {
-      const item: IndexNode | undefined = node.items[segment];
-      if (!item) return offset;
-      offset = item.start;
+      offset = isNullScalar(node) ? keyStart : startOf(node);
+    } else if (typeof segment === 'number') {
+      const item: IndexNode | number | undefined = node.items![segment];
+      if (item === undefined) return offset;
       node = item;
+      offset = startOf(item);
     } else {
       return offset;
     }
-    if (offset === -1) return undefined;
+    if (offset === UNKNOWN) return undefined;
   }
   return offset;
 }
