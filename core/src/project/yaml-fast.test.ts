@@ -191,6 +191,7 @@ const PLAIN: Record<string, string> = {
     'empty_double: ""',
     "empty_single: ''",
     'unicode: héllo wörld ✓',
+    'astral: {a: 🎉 party, b: "🎉", c: 1} # 🎉',
     'escaped_line: "a\\',
     '  b"',
   ),
