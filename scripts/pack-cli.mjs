@@ -35,7 +35,7 @@ const DEPENDENCIES = [
   '@guanmingchiu/sqlparser-ts', // sqlparser-rs in WebAssembly, loaded from beside its own file (docs lineage)
 ];
 /** Pure-JS libraries small enough to inline into the bundle. */
-const INLINE = ['commander', 'zod', 'yaml', 'csv-parse', '@dagrejs/graphlib', 'markdown-it'];
+const INLINE = ['commander', 'zod', 'yaml', 'js-yaml', 'csv-parse', '@dagrejs/graphlib', 'markdown-it'];
 /** The workspace packages whose dependencies the lockfile records for the CLI. */
 const IMPORTERS = ['cli', 'core', 'adapters/duckdb', 'adapters/postgres', 'adapters/bigquery', 'adapters/snowflake'];
 

@@ -43,13 +43,14 @@ export function parseTestEntries(list: unknown, src: YamlSource, path: YamlPath,
 
 function parseTestEntry(entry: unknown, src: YamlSource, path: YamlPath, bag: DiagnosticBag): ColumnTestDef | undefined {
   const location = src.locate(path);
-  const where = describeYamlPath(src.value, path.slice(0, -2));
+  // For messages only: most entries have none.
+  const where = (): string => describeYamlPath(src.value, path.slice(0, -2));
   if (typeof entry === 'string') {
     if (!checkName(entry, src, path, bag)) return undefined;
     return { name: entry, args: {}, config: {}, location };
   }
   if (!isPlainObject(entry)) {
-    bag.error(INVALID, `test #${Number(path[path.length - 1]) + 1} of ${where} in ${src.file} must be a test name or a mapping like {unique: {...}}`, location);
+    bag.error(INVALID, `test #${Number(path[path.length - 1]) + 1} of ${where()} in ${src.file} must be a test name or a mapping like {unique: {...}}`, location);
     return undefined;
   }
   let name: string;
@@ -58,7 +59,7 @@ function parseTestEntry(entry: unknown, src: YamlSource, path: YamlPath, bag: Di
   let bodyPath: YamlPath;
   if ('test_name' in entry) {
     if (typeof entry.test_name !== 'string') {
-      bag.error(INVALID, `'test_name' of a test of ${where} in ${src.file} must be a string`, src.locate([...path, 'test_name']));
+      bag.error(INVALID, `'test_name' of a test of ${where()} in ${src.file} must be a string`, src.locate([...path, 'test_name']));
       return undefined;
     }
     name = entry.test_name;
@@ -71,7 +72,7 @@ function parseTestEntry(entry: unknown, src: YamlSource, path: YamlPath, bag: Di
     if (keys.length !== 1) {
       bag.error(
         INVALID,
-        `a test of ${where} in ${src.file} must have exactly one key, the test name (got ${keys.map((k) => `'${k}'`).join(', ') || 'none'})`,
+        `a test of ${where()} in ${src.file} must have exactly one key, the test name (got ${keys.map((k) => `'${k}'`).join(', ') || 'none'})`,
         location,
         "write each test as its own list item, e.g. '- unique' and '- not_null'",
       );
@@ -84,20 +85,20 @@ function parseTestEntry(entry: unknown, src: YamlSource, path: YamlPath, bag: Di
     if (value === null || value === undefined) body = {};
     else if (isPlainObject(value)) body = value;
     else {
-      bag.error(INVALID, `the arguments of test '${name}' of ${where} in ${src.file} must be a mapping`, src.locate(bodyPath));
+      bag.error(INVALID, `the arguments of test '${name}' of ${where()} in ${src.file} must be a mapping`, src.locate(bodyPath));
       return undefined;
     }
   }
   if (body.name !== undefined) {
     if (typeof body.name !== 'string') {
-      bag.error(INVALID, `the name of test '${name}' of ${where} in ${src.file} must be a string`, src.locate([...bodyPath, 'name']));
+      bag.error(INVALID, `the name of test '${name}' of ${where()} in ${src.file} must be a string`, src.locate([...bodyPath, 'name']));
       return undefined;
     }
     customName = body.name;
   }
   // dbt keeps a test's description out of its arguments (and so out of its name).
   if (body.description !== undefined && body.description !== null && typeof body.description !== 'string') {
-    bag.error(INVALID, `the description of test '${name}' of ${where} in ${src.file} must be a string`, src.locate([...bodyPath, 'description']));
+    bag.error(INVALID, `the description of test '${name}' of ${where()} in ${src.file} must be a string`, src.locate([...bodyPath, 'description']));
     return undefined;
   }
   const args: Record<string, unknown> = {};
@@ -108,7 +109,7 @@ function parseTestEntry(entry: unknown, src: YamlSource, path: YamlPath, bag: Di
     if (key === 'config' || key === 'arguments') {
       if (value === null || value === undefined) continue;
       if (!isPlainObject(value)) {
-        bag.error(INVALID, `'${key}' of test '${name}' of ${where} in ${src.file} must be a mapping`, src.locate([...bodyPath, key]));
+        bag.error(INVALID, `'${key}' of test '${name}' of ${where()} in ${src.file} must be a mapping`, src.locate([...bodyPath, key]));
         return undefined;
       }
       if (key === 'arguments') Object.assign(args, value);

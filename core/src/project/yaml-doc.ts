@@ -5,6 +5,7 @@
  */
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
+import { lineStarts, linePos, parseFast } from './yaml-fast.js';
 import { didYouMean, likelyTypo, type DiagnosticBag, type SourceLocation } from '../errors.js';
 
 export type YamlPath = readonly (string | number)[];
@@ -34,11 +35,42 @@ export function formatYamlPath(path: YamlPath): string {
 /**
  * Parses YAML text. Syntax errors become diagnostics (with `code`) at the parser's line/column and the
  * result is undefined. Messages never quote the source text: profiles.yml may hold passwords.
+ *
+ * Plain files take the fast path (yaml-fast.ts: no CST, positions found only when asked for); the rest, and
+ * every file with an error, go through the `yaml` Document API, which stays the reference for values,
+ * messages and positions.
  */
 export function parseYaml(text: string, file: string, bag: DiagnosticBag, code = 'XFORM_YAML_SYNTAX'): YamlSource | undefined {
+  const fast = parseFast(text);
+  if (fast !== undefined) {
+    let starts: number[] | undefined;
+    let document: Document.Parsed | undefined;
+    return {
+      file,
+      value: fast.value,
+      locate(path, at = 'value') {
+        let offset = fast.offsetOf(path, at);
+        if (offset === undefined) {
+          // A node the fast index does not place exactly (a block scalar...): ask the Document API.
+          document ??= parseDocument(text, DOCUMENT_OPTIONS);
+          offset = findOffset(document, path, at);
+        }
+        starts ??= lineStarts(text);
+        const pos = linePos(starts, offset);
+        return { file, line: Math.max(1, pos.line), column: Math.max(1, pos.col), yamlPath: formatYamlPath(path) || undefined };
+      },
+    };
+  }
+  return parseDocumentYaml(text, file, bag, code);
+}
+
+// merge: dbt projects commonly share column lists with `<<: *anchor`.
+const DOCUMENT_OPTIONS = { prettyErrors: false, merge: true, uniqueKeys: true } as const;
+
+/** The reference parse: errors, values and positions from the `yaml` Document API (yaml-fast.test.ts compares with it). */
+export function parseDocumentYaml(text: string, file: string, bag: DiagnosticBag, code: string): YamlSource | undefined {
   const lineCounter = new LineCounter();
-  // merge: dbt projects commonly share column lists with `<<: *anchor`.
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, merge: true, uniqueKeys: true });
+  const doc = parseDocument(text, { ...DOCUMENT_OPTIONS, lineCounter });
   const position = (offset: number): { line: number; column: number } => {
     const pos = lineCounter.linePos(offset);
     return { line: Math.max(1, pos.line), column: Math.max(1, pos.col) };
