@@ -86,6 +86,19 @@ const SIMPLE_ESCAPES: Record<string, string> = {
   '\n': '',
 };
 
+/** The lexer's few character classes (whitespace, delimiters...) as tables by UTF-16 code unit: 1 when in the class. */
+const CHAR_SETS = new Map<string, Uint8Array>();
+
+function charSet(chars: string): Uint8Array {
+  let set = CHAR_SETS.get(chars);
+  if (set === undefined) {
+    set = new Uint8Array(0x10000);
+    for (let i = 0; i < chars.length; i++) set[chars.charCodeAt(i)] = 1;
+    CHAR_SETS.set(chars, set);
+  }
+  return set;
+}
+
 class JinjaTokenizer extends BaseTokenizer {
   /** Open `{` inside the current tag: Jinja2 balances braces, so `{'a': {'b': 1}}` does not end a `{{ }}`. */
   private curlyDepth = 0;
@@ -134,8 +147,10 @@ class JinjaTokenizer extends BaseTokenizer {
     const { str, len } = this;
     const start = this.index;
     if (start >= len) return null;
+    const set = charSet(chars);
+    const stopAt = breakOnMatch ? 1 : 0;
     let end = start;
-    while (end < len && chars.includes(str.charAt(end)) !== breakOnMatch) end++;
+    while (end < len && set[str.charCodeAt(end)] !== stopAt) end++;
     if (end === start) return '';
     const text = str.slice(start, end);
     this.index = end;
