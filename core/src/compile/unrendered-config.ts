@@ -76,7 +76,10 @@ function findConfigCall(value: unknown): { kwargs: [string, unknown][] } | undef
   if (typeof value !== 'object' || value === null) return undefined;
   const node = value as { kind?: string; fn?: { kind?: string; name?: string }; kwargs?: [string, unknown][] };
   if (node.kind === 'call' && node.fn?.kind === 'name' && node.fn.name === 'config') return { kwargs: node.kwargs ?? [] };
-  for (const child of Object.values(value)) {
+  // for-in, not Object.values: no array per syntax node (the tree is plain object literals).
+  for (const key in value) {
+    const child = (value as Record<string, unknown>)[key];
+    if (typeof child !== 'object' || child === null) continue;
     const found = findConfigCall(child);
     if (found) return found;
   }
