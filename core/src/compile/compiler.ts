@@ -12,7 +12,7 @@ import type { LoadedProject, ProjectFile } from '../project/types.js';
 import { LineageGraph, NodeIndex, checkLayerRules } from '../graph/index.js';
 import type { ExecutableNode, ExposureNode, GraphNode, MacroNode, RelationRef, SourceNode, TestNode } from '../graph/types.js';
 import { recordMacroCalls } from './macro-deps.js';
-import { recordUnrenderedConfig } from './unrendered-config.js';
+import { configCallArguments, recordUnrenderedConfig, type ConfigCallArguments } from './unrendered-config.js';
 import { INTERNAL_PACKAGE, TemplateEngine, type CompiledTemplate, type LogFn } from '../template/index.js';
 import type { Adapter, Connection, Dialect } from '../adapter/types.js';
 import { IntrospectionSession } from './introspection.js';
@@ -139,6 +139,8 @@ class Compiler implements RelationResolver {
   private readonly singularTests: TestNode[] = [];
   private readonly sources: SourceNode[] = [];
   private readonly bodies = new Map<string, string>();
+  /** unique_id -> the keyword arguments of the node's config() call, read from its template's syntax tree. */
+  private readonly configCalls = new Map<string, ConfigCallArguments>();
   private readonly needsFinal = new Set<string>();
   private genericRenderers = new Map<string, GenericTestRenderer>();
   private snapshots: CollectedSnapshots = { nodes: [], patches: new Map(), yaml: new Map() };
@@ -375,7 +377,9 @@ class Compiler implements RelationResolver {
   private templateFor(node: ExecutableNode | TestNode): CompiledTemplate {
     let template = this.templates.get(node.unique_id);
     if (!template) {
-      template = this.engine.compile(node.original_file_path, node.raw_code, node.package_name);
+      template = this.engine.compile(node.original_file_path, node.raw_code, node.package_name, (ast) => {
+        this.configCalls.set(node.unique_id, configCallArguments(node.raw_code, ast));
+      });
       this.templates.set(node.unique_id, template);
     }
     return template;
@@ -387,6 +391,7 @@ class Compiler implements RelationResolver {
     const reused = cache?.reuse(node);
     if (reused) {
       this.bodies.set(node.unique_id, reused.sql);
+      this.configCalls.set(node.unique_id, reused.configCall);
       node.config = mergeConfig(node.config, reused.config);
       return;
     }
@@ -407,7 +412,7 @@ class Compiler implements RelationResolver {
     node.config = mergeConfig(node.config, inFileConfig);
     if (this.ctx.needsFinalRender) this.needsFinal.add(node.unique_id);
     if (sql !== undefined) {
-      recording?.keep({ sql, config: inFileConfig, diagnosticsAdded: this.bag.items.length > diagnostics, needsFinal: this.ctx.needsFinalRender });
+      recording?.keep({ sql, config: inFileConfig, configCall: this.configCalls.get(node.unique_id) ?? [], diagnosticsAdded: this.bag.items.length > diagnostics, needsFinal: this.ctx.needsFinalRender });
     }
   }
 
@@ -681,7 +686,7 @@ class Compiler implements RelationResolver {
       };
     }
     recordMacroCalls(Object.values(nodes), Object.values(macros), project.config.name);
-    recordUnrenderedConfig(this.executables, project);
+    recordUnrenderedConfig(this.executables, project, (node) => this.configCalls.get(node.unique_id));
     return {
       metadata: {
         xform_version: XFORM_CORE_VERSION,

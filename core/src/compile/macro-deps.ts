@@ -69,9 +69,19 @@ export function macroResolver(macros: Iterable<Pick<MacroNode, 'unique_id' | 'na
 /** Fills `depends_on.macros` of every node with a template and of every macro. */
 export function recordMacroCalls(nodes: Iterable<{ raw_code?: string; package_name: string; depends_on: { macros: string[] } }>, macros: MacroNode[], rootPackage: string): void {
   const resolver = macroResolver(macros, rootPackage, INTERNAL_PACKAGE);
+  // Generic tests of one kind share their template text (`{{ test_not_null(model=...) }}`): scan each text once.
+  const scanned = new Map<string, Map<string, string[]>>();
+  const callsIn = (text: string, pkg: string): string[] => {
+    let byText = scanned.get(pkg);
+    if (byText === undefined) scanned.set(pkg, (byText = new Map()));
+    let calls = byText.get(text);
+    if (calls === undefined) byText.set(text, (calls = resolver.callsIn(text, pkg)));
+    return calls;
+  };
   for (const node of nodes) {
     if (!node.raw_code) continue;
-    node.depends_on.macros = [...new Set([...node.depends_on.macros, ...resolver.callsIn(node.raw_code, node.package_name)])].sort();
+    const calls = callsIn(node.raw_code, node.package_name);
+    node.depends_on.macros = node.depends_on.macros.length === 0 ? [...calls] : [...new Set([...node.depends_on.macros, ...calls])].sort();
   }
   for (const macro of macros) {
     macro.depends_on.macros = resolver.callsIn(macro.macro_sql, macro.package_name).filter((id) => id !== macro.unique_id);

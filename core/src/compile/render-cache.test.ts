@@ -21,6 +21,7 @@ const FILES: Record<string, string> = {
   'models/region.sql': "select '{{ env_var('SHOP_REGION', 'eu') }}' as region",
   'models/helper.sql': "select '{{ helper() if helper is defined else 'none' }}' as h",
   'models/plain.sql': 'select 1 as id',
+  'models/configured.sql': "{{ config(materialized=var('m', 'table'), tags=['t']) }}select 1 as id",
   'models/stamped.sql': "select '{{ run_started_at }}' as at",
   'macros/cents.sql': '{% macro cents(col) %}{{ col }} / 100{% endmacro %}',
 };
@@ -41,18 +42,18 @@ async function setup() {
     await cache.save(cacheFile);
     const sql: Record<string, string | undefined> = {};
     for (const [id, node] of Object.entries(compiled.manifest.nodes)) sql[id] = node.compiled_code;
-    return sql;
+    return { sql, nodes: JSON.parse(JSON.stringify(compiled.manifest.nodes)) as Record<string, Record<string, unknown>> };
   };
   await run(RenderCache.empty(), {});
   return {
     edit: (file: string, text: string) => writeFile(path.join(root, file), text),
-    /** Compiles with the cache and without it; the SQL must be the same. Returns what the cache did. */
+    /** Compiles with the cache and without it; the manifest's nodes must be the same. Returns what the cache did. */
     async again(env: Record<string, string> = {}) {
       const cache = await RenderCache.load(cacheFile);
       const cached = await run(cache, env);
       const fresh = await run(RenderCache.empty(), env);
-      expect(cached).toEqual(fresh);
-      return { reused: cache.reused, rendered: cache.rendered, sql: cached };
+      expect(cached.nodes).toEqual(fresh.nodes);
+      return { reused: cache.reused, rendered: cache.rendered, sql: cached.sql, nodes: cached.nodes };
     },
   };
 }
@@ -63,6 +64,16 @@ describe('render cache', () => {
   it('reuses every render when nothing changed, except one that reads the clock', async () => {
     const p = await setup();
     expect(await p.again()).toMatchObject({ reused: MODELS - 1, rendered: 1 });
+  });
+
+  it("keeps a reused render's config() call for unrendered_config, without parsing the model again", async () => {
+    const p = await setup();
+    const r = await p.again();
+    expect(r).toMatchObject({ reused: MODELS - 1, rendered: 1 });
+    const node = r.nodes['model.shop.configured'] as { config: { materialized: string }; unrendered_config?: { materialized: string; tags: string[] } };
+    expect(node.config.materialized).toBe('table');
+    expect(node.unrendered_config?.materialized).toMatch(/"name":"var"/);
+    expect(node.unrendered_config?.tags).toEqual(['t']);
   });
 
   it('re-renders only the model whose file changed', async () => {

@@ -24,10 +24,11 @@ import type { ExecutableNode, TestNode } from '../graph/types.js';
 import type { TemplateEngine } from '../template/index.js';
 import type { WrittenFiles } from './manifest.js';
 import type { RenderContext } from './render-context.js';
+import type { ConfigCallArguments } from './unrendered-config.js';
 
 export const RENDER_CACHE_FILE = 'partial_parse_renders.json';
-/** 2: env values are HMACs under the project's key (partial-parse/env-key.ts). */
-const FORMAT = 2;
+/** 2: env values are HMACs under the project's key (partial-parse/env-key.ts); 3: configCall. */
+const FORMAT = 3;
 /** Names whose value differs between compiles, or whose use has effects a cached render would skip. */
 const VOLATILE = new Set(['run_started_at', 'invocation_id', 'modules', 'log', 'print', 'exceptions']);
 /** Run-wide values a render can read as plain data. */
@@ -43,6 +44,8 @@ interface CachedRender {
   refs: ExecutableNode['refs'];
   sources: ExecutableNode['sources'];
   config: NodeConfig;
+  /** The arguments of the template's config() call, for unrendered_config (see unrendered-config.ts). */
+  configCall: ConfigCallArguments;
   /** Name looked up -> what it was (macro source hash, data hash, or '' for a builtin/unknown name). */
   names: Record<string, string>;
   /** var() name -> JSON of its value ('' when undefined). */
@@ -65,7 +68,7 @@ export interface RenderCacheHost {
 /** A render in progress: stop() ends tracking, keep() stores the result if it may be reused. */
 export interface RenderRecording {
   stop(): void;
-  keep(result: { sql: string; config: NodeConfig; diagnosticsAdded: boolean; needsFinal: boolean }): void;
+  keep(result: { sql: string; config: NodeConfig; configCall: ConfigCallArguments; diagnosticsAdded: boolean; needsFinal: boolean }): void;
 }
 
 export class RenderCache {
@@ -122,8 +125,8 @@ export class RenderCache {
     this.nameHashes.clear();
   }
 
-  /** The SQL (tokens re-interned for this compile) and in-file config of `node`'s reusable render, if any. */
-  reuse(node: ExecutableNode | TestNode): { sql: string; config: NodeConfig } | undefined {
+  /** The SQL (tokens re-interned for this compile), in-file config and config() call of `node`'s reusable render, if any. */
+  reuse(node: ExecutableNode | TestNode): { sql: string; config: NodeConfig; configCall: ConfigCallArguments } | undefined {
     const entry = this.previous.get(node.unique_id);
     if (!entry || !this.host || entry.node !== nodeHash(node) || !this.stillValid(entry)) return undefined;
     const { ctx } = this.host;
@@ -132,7 +135,7 @@ export class RenderCache {
     this.next.set(node.unique_id, entry);
     this.freshEnv.delete(node.unique_id);
     this.reused++;
-    return { sql: entry.sql.replace(TOKEN_KEYED, (_, key: string) => `\u0001${ctx.tokenIndexOf(key)}\u0002`), config: entry.config };
+    return { sql: entry.sql.replace(TOKEN_KEYED, (_, key: string) => `\u0001${ctx.tokenIndexOf(key)}\u0002`), config: entry.config, configCall: entry.configCall };
   }
 
   /** Starts tracking what the render of `node` reads. */
@@ -163,6 +166,7 @@ export class RenderCache {
           refs: node.refs.map((r) => ({ ...r })),
           sources: node.sources.map(([s, t]) => [s, t]),
           config: result.config,
+          configCall: result.configCall,
           names: Object.fromEntries([...names].map((n) => [n, this.nameHash(n)])),
           vars: Object.fromEntries([...reads.vars].map(([n, v]) => [n, v ?? ''])),
           env: {},

@@ -9,14 +9,25 @@ import { hasJinja } from '../project/config-render.js';
 import { resolveFolderConfig } from '../project/index.js';
 import type { LoadedProject, NodeConfig, NodePatch } from '../project/types.js';
 import type { ExecutableNode } from '../graph/types.js';
-import { parseTemplate } from '../template/syntax/parser.js';
+import type { TemplateAst } from '../template/syntax/ast.js';
 import { patchesByName } from './build-nodes.js';
 
 type Kind = 'models' | 'seeds' | 'snapshots';
 /** A source's value for a key: written through Jinja (kept as written), or a literal (the rendered value stands). */
 type Written = { unrendered: unknown } | 'literal';
 
-export function recordUnrenderedConfig(nodes: Iterable<ExecutableNode>, project: LoadedProject): void {
+/**
+ * The keyword arguments of a template's first `config()` call, in order: null for a literal (the rendered
+ * value stands), else the call's syntax tree as JSON. Kept with a cached render, so that a compile reusing
+ * the render needs no parse.
+ */
+export type ConfigCallArguments = [key: string, unrendered: string | null][];
+
+/**
+ * Sets `unrendered_config` on the root project's models, seeds and snapshots. `configCallOf` gives a node's
+ * configCallArguments (undefined when its template did not parse: its compile fails anyway).
+ */
+export function recordUnrenderedConfig(nodes: Iterable<ExecutableNode>, project: LoadedProject, configCallOf: (node: ExecutableNode) => ConfigCallArguments | undefined): void {
   const patches = new Map<Kind, Map<string, NodePatch>>();
   for (const kind of ['models', 'seeds', 'snapshots'] as const) {
     const map = new Map<string, NodePatch>();
@@ -32,7 +43,9 @@ export function recordUnrenderedConfig(nodes: Iterable<ExecutableNode>, project:
     if (folder !== undefined) addJinjaValues(written, resolveFolderConfig(folder, node.fqn));
     const patch = patches.get(kind)?.get(node.name);
     if (patch !== undefined) addJinjaValues(written, patch.unrenderedConfig ?? patch.config);
-    if (node.resource_type !== 'seed') for (const [key, value] of configCallArguments(node.raw_code)) written.set(key, value);
+    if (node.resource_type !== 'seed') {
+      for (const [key, value] of configCallOf(node) ?? []) written.set(key, value === null ? 'literal' : { unrendered: value });
+    }
     const unrendered: Record<string, unknown> = {};
     for (const [key, value] of written) if (value !== 'literal') unrendered[key] = value.unrendered;
     if (Object.keys(unrendered).length > 0) node.unrendered_config = { ...node.config, ...unrendered };
@@ -45,19 +58,11 @@ function addJinjaValues(written: Map<string, Written>, config: NodeConfig): void
   }
 }
 
-/** The keyword arguments of the template's first `config()` call: literals, or their syntax tree (as dbt keeps it). */
-function configCallArguments(source: string): Map<string, Written> {
-  const out = new Map<string, Written>();
-  if (!source.includes('config(')) return out;
-  let call: { kwargs: [string, unknown][] } | undefined;
-  try {
-    call = findConfigCall(parseTemplate(source, '<config>'));
-  } catch {
-    // A template that does not parse fails its compile with a proper error; nothing to compare here.
-    return out;
-  }
-  for (const [key, expr] of call?.kwargs ?? []) out.set(key, isLiteral(expr) ? 'literal' : { unrendered: withoutPositions(expr) });
-  return out;
+/** configCallArguments of the template `source` parsed as `ast`. */
+export function configCallArguments(source: string, ast: TemplateAst): ConfigCallArguments {
+  // Only a call written `config(` is looked for, as before the tree was shared: the same calls count.
+  if (!source.includes('config(')) return [];
+  return (findConfigCall(ast)?.kwargs ?? []).map(([key, expr]) => [key, isLiteral(expr) ? null : withoutPositions(expr)]);
 }
 
 function findConfigCall(value: unknown): { kwargs: [string, unknown][] } | undefined {
@@ -71,7 +76,10 @@ function findConfigCall(value: unknown): { kwargs: [string, unknown][] } | undef
   if (typeof value !== 'object' || value === null) return undefined;
   const node = value as { kind?: string; fn?: { kind?: string; name?: string }; kwargs?: [string, unknown][] };
   if (node.kind === 'call' && node.fn?.kind === 'name' && node.fn.name === 'config') return { kwargs: node.kwargs ?? [] };
-  for (const child of Object.values(value)) {
+  // for-in, not Object.values: no array per syntax node (the tree is plain object literals).
+  for (const key in value) {
+    const child = (value as Record<string, unknown>)[key];
+    if (typeof child !== 'object' || child === null) continue;
     const found = findConfigCall(child);
     if (found) return found;
   }

@@ -27,9 +27,14 @@ function pyNumber(n: number): string {
   return String(n).replace(/e([+-])(\d)$/, 'e$10$2');
 }
 
+/** Characters pyReprString escapes whatever the quote: backslash and control characters. */
+const NEEDS_ESCAPE = /[\\\x00-\x1f\x7f]/;
+
 /** Python's repr() of a string: single quotes unless the text holds one and no double quote. */
 export function pyReprString(text: string): string {
   const quote = text.includes("'") && !text.includes('"') ? '"' : "'";
+  // Most values (column names, relation calls) need no escape: one test instead of a loop per character.
+  if (!NEEDS_ESCAPE.test(text) && !text.includes(quote)) return quote + text + quote;
   let out = quote;
   for (const ch of text) {
     const code = ch.codePointAt(0)!;

@@ -157,11 +157,12 @@ export class TemplateEngine {
     return env;
   }
 
-  private build(path: string, source: string, env: RenderEnv, macroFile: boolean, shared = false): { ast: TemplateAst; run: () => unknown } {
+  private build(path: string, source: string, env: RenderEnv, macroFile: boolean, shared = false, inspect?: (ast: TemplateAst) => void): { ast: TemplateAst; run: () => unknown } {
     const key = `${path}\0${source}`;
     const built = shared ? internalBuilds.get(key) : undefined;
     if (built) return { ast: built.ast, run: built.factory(rt, env, FILTERS, TESTS, built.consts) };
     const ast = parseTemplate(source, path);
+    inspect?.(ast);
     const { code, consts } = generate(ast, { file: path, macroFile });
     let factory = this.factories.get(code);
     if (factory === undefined) {
@@ -220,10 +221,12 @@ export class TemplateEngine {
 
   /**
    * Compiles a template once. `packageName` is the package of the node it belongs to (default: the root
-   * project). Throws XformError XFORM_TEMPLATE_SYNTAX (or XFORM_TEMPLATE_UNSUPPORTED).
+   * project). `inspect` sees the syntax tree before code is generated from it, so that a caller that needs
+   * to read the template (its `config()` call) does not parse it again. Throws XformError
+   * XFORM_TEMPLATE_SYNTAX (or XFORM_TEMPLATE_UNSUPPORTED).
    */
-  compile(path: string, source: string, packageName?: string): CompiledTemplate {
-    const { run } = this.build(path, source, this.env, false);
+  compile(path: string, source: string, packageName?: string, inspect?: (ast: TemplateAst) => void): CompiledTemplate {
+    const { run } = this.build(path, source, this.env, false, false, inspect);
     return { path, packageName, run: run as () => string };
   }
 

@@ -25,6 +25,9 @@ const CONSTANT_NAMES: Record<string, boolean | null> = {
 };
 const INT_RE = /^(0b(_?[01])+|0o(_?[0-7])+|0x(_?[\da-f])+|[1-9](_?\d)*|0(_?0)*)$/i;
 const FLOAT_RE = /^\d+(_\d+)*((\.\d+(_\d+)*)?[eE][+-]?\d+(_\d+)*|\.\d*(_\d+)*)$/;
+const MATH1_OPS = ['+', '-'];
+const MATH2_OPS = ['*', '/', '//', '%'];
+const POW_OPS = ['**'];
 /** Tokens that may start the single argument of a test written without parentheses (`x is divisibleby 3`). */
 const TEST_ARG_START = new Set<string>([T.SYMBOL, T.STRING, T.INT, T.FLOAT, T.LEFT_PAREN, T.LEFT_BRACKET, T.LEFT_CURLY, T.BOOLEAN, T.NONE]);
 
@@ -86,18 +89,22 @@ export class ExpressionParser extends TokenStream {
     return ops.length === 0 ? expr : { kind: 'compare', expr, ops, line: expr.line, col: expr.col };
   }
 
-  private parseBinary(operators: string[], operand: () => Expr): Expr {
-    let left = operand();
-    for (;;) {
-      const tok = this.peek();
-      if (!tok || tok.type !== T.OPERATOR || !operators.includes(tok.value)) return left;
-      this.next();
-      left = { kind: 'binop', op: tok.value as BinOp, left, right: operand(), line: left.line, col: left.col };
-    }
+  /** The operator token ahead when it is one of `operators` (consumed), else undefined. */
+  private takeOperator(operators: readonly string[]): BinOp | undefined {
+    const tok = this.peek();
+    if (!tok || tok.type !== T.OPERATOR || !operators.includes(tok.value)) return undefined;
+    this.next();
+    return tok.value as BinOp;
   }
 
+  // The three binary levels are spelled out (no operand closure or operator list per call): every
+  // expression of every template passes through them.
   private parseMath1(): Expr {
-    return this.parseBinary(['+', '-'], () => this.parseConcat());
+    let left = this.parseConcat();
+    for (let op = this.takeOperator(MATH1_OPS); op !== undefined; op = this.takeOperator(MATH1_OPS)) {
+      left = { kind: 'binop', op, left, right: this.parseConcat(), line: left.line, col: left.col };
+    }
+    return left;
   }
 
   private parseConcat(): Expr {
@@ -108,11 +115,19 @@ export class ExpressionParser extends TokenStream {
   }
 
   private parseMath2(): Expr {
-    return this.parseBinary(['*', '/', '//', '%'], () => this.parsePow());
+    let left = this.parsePow();
+    for (let op = this.takeOperator(MATH2_OPS); op !== undefined; op = this.takeOperator(MATH2_OPS)) {
+      left = { kind: 'binop', op, left, right: this.parsePow(), line: left.line, col: left.col };
+    }
+    return left;
   }
 
   private parsePow(): Expr {
-    return this.parseBinary(['**'], () => this.parseUnary());
+    let left = this.parseUnary();
+    for (let op = this.takeOperator(POW_OPS); op !== undefined; op = this.takeOperator(POW_OPS)) {
+      left = { kind: 'binop', op, left, right: this.parseUnary(), line: left.line, col: left.col };
+    }
+    return left;
   }
 
   private parseUnary(withFilter = true): Expr {
