@@ -4,6 +4,7 @@
  * most compiles change none. Only files that parsed without any diagnostic are kept, so warnings are
  * reported again on every compile. Values are stored with v8.serialize (exact: undefined, dates).
  */
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { writeFileAtomic } from '../fs-write.js';
 import { deserialize, serialize } from 'node:v8';
@@ -36,6 +37,8 @@ export class SchemaFileCache {
   }
 
   async save(file: string): Promise<void> {
+    // Every file served from the cache and none dropped: the file on disk already holds this.
+    if (this.parsed === 0 && this.next.size === this.previous.size && this.previous.size > 0 && existsSync(file)) return;
     await writeFileAtomic(file, serialize({ build: buildStamp(), entries: this.next }), 'the partial-parse cache');
   }
 

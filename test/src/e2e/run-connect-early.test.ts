@@ -4,7 +4,7 @@
  * leaves no database file behind, and the process exits; a warehouse that refuses still says why once the
  * project compiled.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -89,5 +89,32 @@ describe('the connection opened while compiling', () => {
       expect(ok.code, ok.stderr).toBe(0);
       expect(ok.stdout).toContain('PASS=1');
     });
+  });
+});
+
+describe('an unchanged run', () => {
+  it('rewrites neither the partial-parse caches nor the compiled SQL; a changed model rewrites them', async () => {
+    const root = await project({
+      'profiles.yml': DUCKDB_PROFILE,
+      'models/b.sql': "select id from {{ ref('a') }}\n",
+      'models/schema.yml': 'version: 2\nmodels:\n  - name: b\n    columns:\n      - name: id\n        tests: [not_null]\n',
+    });
+    const first = await runXform(['run'], { cwd: root });
+    expect(first.code, first.stderr).toBe(0);
+    const files = ['partial_parse_renders.json', 'partial_parse_yaml.bin', 'compiled/models/b.sql'].map((f) => path.join(root, 'target', f));
+    const stamp = () => files.map((f) => `${statSync(f).ino}:${statSync(f).mtimeMs}`);
+    const before = stamp();
+    const manifestBefore = statSync(path.join(root, 'target/manifest.json')).mtimeMs;
+    const second = await runXform(['run'], { cwd: root });
+    expect(second.code, second.stderr).toBe(0);
+    expect(stamp()).toEqual(before);
+    // The manifest names this invocation, as dbt's does.
+    expect(statSync(path.join(root, 'target/manifest.json')).mtimeMs).toBeGreaterThan(manifestBefore);
+    await writeFile(path.join(root, 'models/b.sql'), "select id + 1 as id from {{ ref('a') }}\n");
+    const third = await runXform(['run'], { cwd: root });
+    expect(third.code, third.stderr).toBe(0);
+    const after = stamp();
+    expect(after[0]).not.toBe(before[0]);
+    expect(after[2]).not.toBe(before[2]);
   });
 });
