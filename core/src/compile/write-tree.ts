@@ -11,6 +11,7 @@
  * - in place: each file is written beside its name and renamed into place (for a few changed files).
  */
 import * as fs from 'node:fs';
+import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 
@@ -98,11 +99,45 @@ export function runTreeJob(fsm: typeof fs, pathm: typeof path, job: TreeJob): Tr
 const WORKER_MIN_FILES = 2000;
 
 /**
- * Starts the job: on a worker thread when it is large, else right away on this thread. The promise never
- * rejects for a file-system failure (that is a `TreeResult`); only for a worker that could not run at all.
+ * Starts the job: on worker threads when it is large (two when there are two cores: creating a file is
+ * mostly kernel time, and folders are split between them so that they never create in the same folder),
+ * else right away on this thread. The promise never rejects for a file-system failure (that is a
+ * `TreeResult`); only for a worker that could not run at all.
  */
-export function startTreeJob(job: TreeJob): Promise<TreeResult> {
-  if (job.files.length < WORKER_MIN_FILES) return Promise.resolve(runTreeJob(fs, path, job));
+export async function startTreeJob(job: TreeJob): Promise<TreeResult> {
+  if (job.files.length < WORKER_MIN_FILES) return runTreeJob(fs, path, job);
+  const parts = splitByFolder(job, job.files.length >= 2 * WORKER_MIN_FILES ? Math.min(2, availableParallelism()) : 1);
+  const results = await Promise.all(parts.map((part) => inWorker({ ...job, files: part.map((i) => job.files[i]!) })));
+  const failed = results.find((r): r is Extract<TreeResult, { ok: false }> => !r.ok);
+  if (failed) return failed;
+  const stats: [number, number][] = new Array(job.files.length);
+  parts.forEach((part, p) => {
+    const result = results[p] as Extract<TreeResult, { ok: true }>;
+    part.forEach((index, i) => (stats[index] = result.stats[i]!));
+  });
+  return { ok: true, stats };
+}
+
+/** The job's file indexes in `count` groups of about equal size, each folder's files in one group. */
+function splitByFolder(job: TreeJob, count: number): number[][] {
+  if (count <= 1) return [job.files.map((_, i) => i)];
+  const byFolder = new Map<string, number[]>();
+  job.files.forEach((f, i) => {
+    const dir = path.dirname(f.rel);
+    const list = byFolder.get(dir);
+    if (list) list.push(i);
+    else byFolder.set(dir, [i]);
+  });
+  const groups: number[][] = Array.from({ length: count }, () => []);
+  // Largest folders first, each to the smallest group so far.
+  for (const list of [...byFolder.values()].sort((a, b) => b.length - a.length)) {
+    const smallest = groups.reduce((min, g) => (g.length < min.length ? g : min));
+    smallest.push(...list);
+  }
+  return groups.filter((g) => g.length > 0);
+}
+
+function inWorker(job: TreeJob): Promise<TreeResult> {
   const source = [
     "const { parentPort, workerData } = require('node:worker_threads');",
     `const runTreeJob = ${runTreeJob.toString()};`,
