@@ -1,10 +1,30 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+
+const include = ['core/src/**/*.test.ts', 'adapters/*/src/**/*.test.ts', 'cli/src/**/*.test.ts', 'docs-site/src/**/*.test.ts', 'test/src/**/*.test.ts'];
+
+/**
+ * Files that time themselves against a budget (a benchmark run, frame and search times in Chromium): they run
+ * after all the others, two at a time, so that the rest of the suite does not eat into what they measure.
+ */
+const timed = ['test/src/bench/bench-smoke.test.ts', 'test/src/e2e/docs-graph.test.ts', 'test/src/e2e/docs-scale.test.ts'];
+
+/**
+ * Most files wait on processes (the CLI, PostgreSQL, Chromium) more than they compute: twice as many at a
+ * time as there are cores, plus one. XFORM_TEST_WORKERS sets the number.
+ */
+const workers = Number(process.env.XFORM_TEST_WORKERS) || Math.min(12, availableParallelism() * 2 + 1);
 
 export default defineConfig({
   test: {
-    include: ['core/src/**/*.test.ts', 'adapters/*/src/**/*.test.ts', 'cli/src/**/*.test.ts', 'docs-site/src/**/*.test.ts', 'test/src/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // One PostgreSQL server and one Chromium for the whole run, started when a file first asks for them.
+    globalSetup: ['test/src/test-services.ts'],
+    projects: [
+      { extends: true, test: { name: 'parallel', include, exclude: timed, maxWorkers: workers, sequence: { groupOrder: 0 } } },
+      { extends: true, test: { name: 'timed', include: timed, maxWorkers: 2, sequence: { groupOrder: 1 } } },
+    ],
   },
 });
