@@ -5,20 +5,23 @@ const include = ['core/src/**/*.test.ts', 'adapters/*/src/**/*.test.ts', 'cli/sr
 
 /**
  * Files that hold work to a time budget (a benchmark run, frame and search times in Chromium, a statement
- * cancelled within a second): they run after all the others, two at a time, so that the rest of the suite
- * does not eat into what they measure.
+ * cancelled within a second) or that load the machine in bursts (builds SIGKILLed and restarted in a
+ * series): they run after all the others, two at a time, so that neither they nor the rest starve.
  */
-const timed = [
+const last = [
   'test/src/bench/bench-smoke.test.ts',
   'test/src/e2e/docs-graph.test.ts',
   'test/src/e2e/docs-scale.test.ts',
   'test/src/adapters/duckdb.test.ts',
   'test/src/adapters/postgres.test.ts',
+  'test/src/faults/faults.test.ts',
+  'test/src/faults/microbatch-kills.test.ts',
 ];
 
 /**
- * Most files wait on processes (the CLI, PostgreSQL, Chromium) more than they compute: twice as many at a
- * time as there are cores, plus one. XFORM_TEST_WORKERS sets the number.
+ * A file spends its time in processes it starts and waits for (the CLI, PostgreSQL, Chromium): with twice
+ * as many files at a time as there are cores, plus one, a core always has work while files wait.
+ * XFORM_TEST_WORKERS sets the number.
  */
 const workers = Number(process.env.XFORM_TEST_WORKERS) || Math.min(12, availableParallelism() * 2 + 1);
 
@@ -30,8 +33,8 @@ export default defineConfig({
     // One PostgreSQL server and one Chromium for the whole run, started when a file first asks for them.
     globalSetup: ['test/src/test-services.ts'],
     projects: [
-      { extends: true, test: { name: 'parallel', include, exclude: timed, maxWorkers: workers, sequence: { groupOrder: 0 } } },
-      { extends: true, test: { name: 'timed', include: timed, maxWorkers: 2, sequence: { groupOrder: 1 } } },
+      { extends: true, test: { name: 'parallel', include, exclude: last, maxWorkers: workers, sequence: { groupOrder: 0 } } },
+      { extends: true, test: { name: 'last', include: last, maxWorkers: 2, sequence: { groupOrder: 1 } } },
     ],
   },
 });
