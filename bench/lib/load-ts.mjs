@@ -18,7 +18,8 @@ const vitestStub = {
   setup(b) {
     b.onResolve({ filter: /^vitest$/ }, () => ({ path: 'vitest', namespace: 'vitest-stub' }));
     b.onLoad({ filter: /.*/, namespace: 'vitest-stub' }, () => ({
-      contents: 'const noop = () => {}; export const beforeAll = noop, afterAll = noop, beforeEach = noop, afterEach = noop;',
+      // inject() answers nothing: no test run's shared services (test/src/test-services.ts) to ask.
+      contents: 'const noop = () => {}; export const beforeAll = noop, afterAll = noop, beforeEach = noop, afterEach = noop, inject = noop;',
       loader: 'js',
     }));
   },

@@ -5,9 +5,11 @@
  * dedicated `xform-pg` user, created when neither exists).
  *
  * In a test file:
- *   const pg = withPostgres();            // starts in beforeAll, stops in afterAll
+ *   const pg = withPostgres();            // a database of the file's own, made in beforeAll, dropped in afterAll
  *   it('...', () => { const { url } = pg(); ... });
- * or call `startPostgres()` / `server.stop()` yourself (a vitest globalSetup can do the same).
+ * or call `postgresDatabase()` / `server.stop()` yourself. A test run has one server, started on first use
+ * by its globalSetup (test/src/test-services.ts), and each file a database on it; `startPostgres()` starts a
+ * server of its own (the globalSetup's, and files run without it).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -17,6 +19,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
+import { askTestService, type SharedPostgres } from './helpers/shared-services.js';
 
 export interface PostgresServer {
   host: string;
@@ -26,8 +29,9 @@ export interface PostgresServer {
   password: string;
   /** postgres://user:password@host:port/database */
   url: string;
-  /** The cluster's data directory (removed by stop()). */
+  /** The cluster's data directory (removed by stop() of a server from startPostgres()). */
   dataDir: string;
+  /** Stops the server (startPostgres()), or drops the file's database (postgresDatabase()). */
   stop(): Promise<void>;
 }
 
@@ -38,6 +42,8 @@ export interface StartPostgresOptions {
   user?: string;
   /** How long to wait for the server to accept connections. Default 20 s. */
   timeoutMs?: number;
+  /** The server's max_connections. Default 60. */
+  maxConnections?: number;
 }
 
 interface RunAs {
@@ -99,7 +105,7 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
     const [file, args] = command(runAs, join(bin, 'postgres'), [
       '-D', dataDir, '-k', socketDir, '-h', '127.0.0.1', '-p', String(port),
       '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off',
-      '-c', 'shared_buffers=16MB', '-c', 'max_connections=60', '-c', 'log_min_messages=warning',
+      '-c', 'shared_buffers=16MB', '-c', `max_connections=${options.maxConnections ?? 60}`, '-c', 'log_min_messages=warning',
     ]);
     child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout?.on('data', (chunk: Buffer) => log.push(chunk.toString()));
@@ -139,13 +145,41 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
 }
 
 /**
- * Registers beforeAll/afterAll in the calling test file and returns a getter for the running server.
- * One server per test file; tests inside share it (give each its own schema).
+ * A database of the caller's own on the test run's shared server (test/src/test-services.ts); its stop()
+ * drops the database, closing what is still connected to it. Named `database` when given (unique per run),
+ * else `xform_test_<random>`. Outside such a run, or for a superuser of its own (`user`), a server of its
+ * own (startPostgres()).
+ */
+export async function postgresDatabase(options: StartPostgresOptions = {}): Promise<PostgresServer> {
+  const shared = options.user === undefined ? await askTestService<SharedPostgres>('/postgres') : undefined;
+  if (!shared) return startPostgres(options);
+  const { host, port, user, password, dataDir } = shared;
+  const database = options.database ?? `xform_test_${randomBytes(4).toString('hex')}`;
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ host, port, user, password, database: 'postgres' });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  const quoted = `"${database.replaceAll('"', '""')}"`;
+  await admin(`create database ${quoted}`);
+  let dropped: Promise<void> | undefined;
+  const stop = () => (dropped ??= admin(`drop database if exists ${quoted} with (force)`));
+  const url = `postgres://${user}:${encodeURIComponent(password)}@${host}:${port}/${database}`;
+  return { host, port, user, database, password, url, dataDir, stop };
+}
+
+/**
+ * Registers beforeAll/afterAll in the calling test file and returns a getter for its database (see
+ * postgresDatabase()). One database per test file; tests inside share it (give each its own schema).
  */
 export function withPostgres(options: StartPostgresOptions = {}): () => PostgresServer {
   let server: PostgresServer | undefined;
   beforeAll(async () => {
-    server = await startPostgres(options);
+    server = await postgresDatabase(options);
   });
   afterAll(async () => {
     await server?.stop();

@@ -2,15 +2,15 @@
 import { createAdapter } from '@xform/adapter-postgres';
 import type { PostgresTargetConfig } from '@xform/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPostgres, type PostgresServer } from '../postgres-server.js';
+import { postgresDatabase, type PostgresServer } from '../postgres-server.js';
 import { defineAdapterSuite } from './adapter-suite.js';
 
 let server: PostgresServer | undefined;
 let starting: Promise<PostgresServer> | undefined;
 
-/** One server for the whole file, started by whichever block needs it first. */
+/** One database for the whole file (on the run's server), made by whichever block needs it first. */
 function ensureServer(): Promise<PostgresServer> {
-  starting ??= startPostgres().then((s) => (server = s));
+  starting ??= postgresDatabase().then((s) => (server = s));
   return starting;
 }
 

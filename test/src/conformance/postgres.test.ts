@@ -1,6 +1,6 @@
-/** The conformance suite on a throw-away PostgreSQL server (started here, stopped after the suite). */
+/** The conformance suite on a database of its own on the run's throw-away PostgreSQL server (dropped after the suite). */
 import { createAdapter } from '@xform/adapter-postgres';
-import { startPostgres, type PostgresServer, postgresProfile } from '../postgres-server.js';
+import { postgresDatabase, type PostgresServer, postgresProfile } from '../postgres-server.js';
 import { defineConformanceSuite } from './suite.js';
 
 let server: PostgresServer | undefined;
@@ -8,7 +8,7 @@ let server: PostgresServer | undefined;
 defineConformanceSuite(
   'postgres',
   async () => {
-    server = await startPostgres();
+    server = await postgresDatabase();
     return createAdapter(
       {
         type: 'postgres',

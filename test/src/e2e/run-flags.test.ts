@@ -87,7 +87,7 @@ describe('Ctrl-C during a run on PostgreSQL', () => {
       // Wait until the slow statement is running on the server, then press Ctrl-C.
       const deadline = Date.now() + 15_000;
       for (;;) {
-        const { rows } = await client.query("select count(*)::int as n from pg_stat_activity where query like '%pg_sleep(30)%' and state = 'active' and pid <> pg_backend_pid()");
+        const { rows } = await client.query("select count(*)::int as n from pg_stat_activity where query like '%pg_sleep(30)%' and state = 'active' and pid <> pg_backend_pid() and datname = current_database()");
         if (rows[0].n > 0) break;
         if (Date.now() > deadline) throw new Error('the slow model never started');
         await new Promise((r) => setTimeout(r, 100));
@@ -102,7 +102,7 @@ describe('Ctrl-C during a run on PostgreSQL', () => {
       expect(rows).toEqual([{ v: 1 }]);
       const leftovers = await client.query("select table_name from information_schema.tables where table_schema = 'cancel_test' order by 1");
       expect(leftovers.rows).toEqual([{ table_name: 'slow' }]);
-      const active = await client.query("select count(*)::int as n from pg_stat_activity where query like '%pg_sleep(30)%' and pid <> pg_backend_pid() and state = 'active'");
+      const active = await client.query("select count(*)::int as n from pg_stat_activity where query like '%pg_sleep(30)%' and pid <> pg_backend_pid() and state = 'active' and datname = current_database()");
       expect(active.rows[0].n).toBe(0);
     } finally {
       child.kill('SIGKILL');

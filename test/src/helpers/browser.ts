@@ -3,26 +3,42 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserServer, type Page } from 'playwright-core';
 import { XFORM_BIN } from './cli.js';
+import { askTestService, type SharedChromium } from './shared-services.js';
 
 export const CHROMIUM = process.env.XFORM_CHROMIUM ?? '/usr/bin/chromium';
 
 /** Screenshots go to <repo>/.test-output/ so that people can look at them after a run. */
 export const TEST_OUTPUT = fileURLToPath(new URL('../../../.test-output/', import.meta.url));
 
-export async function launchChromium(): Promise<Browser> {
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
+
+function checkChromium(): void {
   if (!existsSync(CHROMIUM)) {
     throw new Error(
       `Chromium was not found at ${CHROMIUM}: install the Debian package \`chromium\` (npm test does that as root or with sudo, ` +
         'unless XFORM_SKIP_SYSTEM_PACKAGES=1), or set XFORM_CHROMIUM to its path',
     );
   }
+}
+
+/**
+ * A Chromium for the calling test file: the test run's (test/src/test-services.ts), connected to, or one of
+ * its own outside such a run. Either way, close() closes what the file opened in it.
+ */
+export async function launchChromium(): Promise<Browser> {
   await mkdir(TEST_OUTPUT, { recursive: true });
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  const shared = await askTestService<SharedChromium>('/chromium');
+  if (shared) return chromium.connect(shared.wsEndpoint);
+  checkChromium();
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}
+
+/** The Chromium a test run shares (test/src/test-services.ts): test files connect to its endpoint. */
+export async function launchChromiumServer(): Promise<BrowserServer> {
+  checkChromium();
+  return chromium.launchServer({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 }
 
 /**
