@@ -5,7 +5,8 @@
  */
 import { mkdirSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
+// The driver (a native library) loads when a database opens: compiling needs only the dialect.
+import type { DuckDBInstance } from '@duckdb/node-api';
 import {
   fsError,
   isXformError,
@@ -27,7 +28,7 @@ import {
   withAcquired,
 } from '@xform/core';
 import { DuckDBCatalog } from './duckdb-catalog.js';
-import { DuckDBSession } from './duckdb-connection.js';
+import type { DuckDBSession } from './duckdb-connection.js';
 import { DuckDBDialect } from './duckdb-dialect.js';
 import { describeCsvSql, loadCsvSql, seedColumnsFromDescribe, seedError } from './duckdb-seeds.js';
 
@@ -201,6 +202,7 @@ export class DuckDBAdapter implements Adapter {
   }
 
   private async openSession(): Promise<DuckDBSession> {
+    const { DuckDBSession } = await import('./duckdb-connection.js');
     const session = new DuckDBSession(await this.instance.connect());
     // Settings are applied per session: some (search_path...) are session-local in DuckDB.
     for (const [name, value] of Object.entries(this.target.settings ?? {})) {
@@ -258,6 +260,7 @@ export function fileLockHolder(message: string): { holder: string; who?: string 
  */
 async function openLocked(target: DuckDBTargetConfig, path: string, wait: LockWait | undefined): Promise<DuckDBInstance> {
   let who: string | undefined;
+  const { DuckDBInstance } = await import('@duckdb/node-api');
   return pollLock<DuckDBInstance>(
     wait ?? {},
     async (): Promise<DuckDBInstance | LockHeld> => {
