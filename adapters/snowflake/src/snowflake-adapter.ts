@@ -18,17 +18,28 @@ import {
   type TargetConfig,
   withAcquired,
 } from '@xform/core';
-// Before the SDK: settles the AWS SDK's environment (a Node version warning off) before it loads.
-import './aws-sdk-env.js';
-import snowflake from 'snowflake-sdk';
+import type snowflake from 'snowflake-sdk';
 import { SNOWFLAKE_CAPABILITIES } from './snowflake-capabilities.js';
 import { SnowflakeCatalog } from './snowflake-catalog.js';
 import { SnowflakeSession } from './snowflake-connection.js';
 import { SnowflakeDialect } from './snowflake-dialect.js';
 import { loadSeedWithBinds } from './snowflake-seeds.js';
 
-// The SDK logs to a file and the console by default; xform reports errors itself.
-snowflake.configure({ logLevel: 'OFF' as never });
+/**
+ * The SDK (with the AWS SDK under it, ~0.5 s to load) loads with the first session: compiling needs only the
+ * dialect. aws-sdk-env settles the AWS SDK's environment (a Node version warning off) before it loads.
+ */
+let sdk: Promise<typeof snowflake> | undefined;
+function loadSdk(): Promise<typeof snowflake> {
+  sdk ??= import('./aws-sdk-env.js')
+    .then(() => import('snowflake-sdk'))
+    .then(({ default: loaded }) => {
+      // The SDK logs to a file and the console by default; xform reports errors itself.
+      loaded.configure({ logLevel: 'OFF' as never });
+      return loaded;
+    });
+  return sdk;
+}
 
 export interface SnowflakeAdapterOptions {
   /** Full URL of the Snowflake endpoint (tests point it at a local server). Default from `account`/`host`. */
@@ -129,7 +140,7 @@ export class SnowflakeAdapter implements Adapter {
 
   /** A new session: login, then the query tag (the SDK has no option for it). */
   private async connect(): Promise<SnowflakeSession> {
-    const connection = snowflake.createConnection(this.connectionOptions);
+    const connection = (await loadSdk()).createConnection(this.connectionOptions);
     await new Promise<void>((resolve, reject) => {
       connection.connect((err) => (err ? reject(this.connectionError(err)) : resolve()));
     });

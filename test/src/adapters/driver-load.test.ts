@@ -1,7 +1,7 @@
 /**
- * Compiling needs only the DuckDB dialect: the driver (a native library of tens of megabytes) loads when a
- * database opens, not when the adapter package is imported. Checked in a fresh process against the built
- * package, by whether the native library is mapped into the process (Linux).
+ * Compiling needs only a warehouse's dialect: its driver loads when a connection opens, not when the adapter
+ * package is imported. DuckDB's (a native library of tens of megabytes) is checked by whether the library is
+ * mapped into a fresh process (Linux); the Snowflake SDK by the variable set just before it loads.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -30,5 +30,19 @@ describe('the DuckDB driver', () => {
     expect(out.afterImport).toBe(false);
     expect(out.afterOpen).toBe(true);
     expect(JSON.stringify(out.rows)).toContain('42');
+  });
+});
+
+const SNOWFLAKE_ENTRY = fileURLToPath(new URL('../../../adapters/snowflake/dist/index.js', import.meta.url));
+
+describe('the Snowflake SDK', () => {
+  it.skipIf(!existsSync(SNOWFLAKE_ENTRY))('is not loaded when the package is imported for its dialect', () => {
+    // aws-sdk-env.ts sets this variable just before the SDK loads.
+    const script = `const m = await import(process.argv[1]); m.createDialect(); console.log(String(process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED));`;
+    const env = { ...process.env };
+    delete env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED;
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script, SNOWFLAKE_ENTRY], { encoding: 'utf8', env });
+    expect(child.status, child.stderr).toBe(0);
+    expect(child.stdout.trim()).toBe('undefined');
   });
 });
