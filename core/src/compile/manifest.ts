@@ -1,6 +1,6 @@
 /** The manifest: every node of the project after compilation, in dbt's manifest.json shape. */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fsError, writeFileAtomic } from '../fs-write.js';
@@ -82,7 +82,13 @@ export async function writeCompileArtifacts(targetDir: string, manifest: Manifes
     throw fsError(err, 'the compiled SQL', compiledRoot);
   }
   const tag = `${process.pid}.${Math.random().toString(36).slice(2, 8)}`;
-  const treeExists = existsSync(compiledRoot);
+  const inPlace = statSync(compiledRoot, { throwIfNoEntry: false });
+  if (inPlace !== undefined && !inPlace.isDirectory()) {
+    // A file where the tree goes is never replaced: it is named, as any file in the way of a folder.
+    const err = Object.assign(new Error(`EEXIST: file already exists, mkdir '${compiledRoot}'`), { code: 'EEXIST', syscall: 'mkdir', path: compiledRoot });
+    throw fsError(err, 'the compiled SQL', compiledRoot);
+  }
+  const treeExists = inPlace !== undefined;
   const fresh = !outside && (!treeExists || (changed.length >= FRESH_TREE_MIN && changed.length * 2 >= changed.length + unchanged.length));
   let job: TreeJob;
   let records: { rel: string; hash: string }[];

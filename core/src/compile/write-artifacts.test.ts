@@ -123,4 +123,14 @@ describe('writeCompileArtifacts', () => {
     expect(besideCompiled(target)).toEqual([]);
     expect(existsSync(path.join(target, 'compiled/p/models/f1/m1.sql'))).toBe(true);
   });
+
+  it('a file named target/compiled is never replaced: the error names it', async () => {
+    const target = targetDir();
+    mkdirSync(target, { recursive: true });
+    writeFileSync(path.join(target, 'compiled'), 'not a folder\n');
+    await expect(writeCompileArtifacts(target, manifest(300, () => 'v1'))).rejects.toThrow(/'compiled' .*is a file, not a folder/);
+    expect(readFileSync(path.join(target, 'compiled'), 'utf8')).toBe('not a folder\n');
+    expect(besideCompiled(target)).toEqual([]);
+  });
 });
+
