@@ -91,16 +91,22 @@ export async function killConvergeSeries(target: FaultTarget, options: { kills: 
   let gen = 2;
   let converged = gen;
   let landed = 0;
-  // A build may finish before its kill: rounds go on until `kills` SIGKILLs hit a running build.
+  let window = windowMs;
+  // A build may finish before its kill: rounds go on until `kills` SIGKILLs hit a running build. One that
+  // finished first shows how long builds now take after their first line (the timing build may have been
+  // slowed by the machine): later kills are spread over that shorter window.
   for (let round = 1; landed < options.kills && round <= options.kills * 3; round++) {
     gen++;
-    const delay = Math.round(random() * windowMs);
+    const delay = Math.round(random() * window);
     const run = startXform(buildArgs(gen, ['--log-format', 'json']), target.root);
+    const finished = run.done.then((result) => ({ result, at: performance.now() }));
     await run.started;
+    const started = performance.now();
     await sleep(delay);
     run.child.kill('SIGKILL');
-    const killed = await run.done;
+    const { result: killed, at } = await finished;
     if (killed.code === 137) landed++;
+    else window = Math.max(20, Math.min(window, (at - started) * 0.8));
     const outcome = killed.code === 137 ? 'killed' : `finished first (exit ${killed.code})`;
     log.push(`round ${round}: generation ${gen}, SIGKILL ${delay} ms after the first line: ${outcome}`);
     const allowed = Array.from({ length: gen - converged + 1 }, (_, i) => converged + i);
