@@ -143,6 +143,7 @@ export async function writeCompileArtifacts(targetDir: string, manifest: Manifes
 
 /** A new tree pays off from this many changed files on (and when they are at least half of all). */
 const FRESH_TREE_MIN = 200;
+
 function untouched(file: string, [, size, mtimeMs]: [string, number, number]): boolean {
   const st = statSync(file, { throwIfNoEntry: false });
   return st !== undefined && st.size === size && st.mtimeMs === mtimeMs;
