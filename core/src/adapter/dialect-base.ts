@@ -146,10 +146,7 @@ export class DialectBase implements Dialect {
     const notNullParts = uniqueKey.map((key) => `${keyed}.${this.quoteIdentifier(key)} is not null`);
     const notNull = notNullParts.length === 1 ? notNullParts[0]! : `(${notNullParts.join(' and ')})`;
     const existing = 'xform_existing';
-    const identical = unique([...uniqueKey, ...columns]).map((column) => {
-      const side = (alias: string) => this.comparable(`${alias}.${this.quoteIdentifier(column)}`, columnTypes[column]);
-      return `${side(existing)} is not distinct from ${side(keyed)}`;
-    });
+    const identical = this.identicalColumns(existing, keyed, [...uniqueKey, ...columns], columnTypes);
     lines.push(
       'select * from (',
       `  select ${newRows}.*, count(*) over (partition by ${this.columnList(uniqueKey)}) as ${keyRows}`,
@@ -202,6 +199,14 @@ export class DialectBase implements Dialect {
     return `coalesce(cast(case when ${condition} then ${this.quoteString(marker)} end as boolean), true)`;
   }
 
+  /** Per column (each once), that `a`'s value is `b`'s, NULL matching NULL: the NULL-keyed row rule of merges. */
+  private identicalColumns(a: string, b: string, columns: string[], columnTypes: Readonly<Record<string, string>>): string[] {
+    return unique(columns).map((column) => {
+      const side = (alias: string) => this.comparable(`${alias}.${this.quoteIdentifier(column)}`, columnTypes[column]);
+      return `${side(a)} is not distinct from ${side(b)}`;
+    });
+  }
+
   /**
    * The rows of `source` to merge into (or insert into, after deleteMatching) `target`: every row whose key
    * has no NULL, plus each NULL-keyed row the target does not already hold identically. Written as a
@@ -215,10 +220,7 @@ export class DialectBase implements Dialect {
     const existing = 'xform_existing';
     const srcNotNull = uniqueKey.map((key) => `${SOURCE_ALIAS}.${this.quoteIdentifier(key)} is not null`);
     const srcHasNull = this.anyNull(uniqueKey, SOURCE_ALIAS);
-    const identical = unique([...uniqueKey, ...columns]).map((column) => {
-      const side = (alias: string) => this.comparable(`${alias}.${this.quoteIdentifier(column)}`, columnTypes[column]);
-      return `${side(existing)} is not distinct from ${side(SOURCE_ALIAS)}`;
-    });
+    const identical = this.identicalColumns(existing, SOURCE_ALIAS, [...uniqueKey, ...columns], columnTypes);
     return [
       `select * from ${src} as ${SOURCE_ALIAS}`,
       `where ${srcNotNull.join(' and ')}`,
