@@ -9,6 +9,8 @@ export interface CompileSummary {
   targetDir: string;
   /** Warnings the compile printed; an unchanged re-compile only short-cuts when there were none. */
   warnings: number;
+  /** fileStamp() of the manifest.json written (a patch compile patches only that one). */
+  manifest?: string;
 }
 
 export function printCompileSummary(summary: CompileSummary, startedMs: number): void {

@@ -18,10 +18,10 @@ export async function main(argv: string[]): Promise<number> {
   }
   // An unchanged project re-compiles without loading the compiler (which alone takes ~0.3 s).
   try {
-    const unchanged = compileIfUnchanged(argv);
-    if (unchanged !== undefined) {
-      logUnchangedCompile(argv, unchanged);
-      return unchanged;
+    const shortCut = await compileIfUnchanged(argv);
+    if (shortCut !== undefined) {
+      logUnchangedCompile(argv, shortCut);
+      return 0;
     }
   } catch {
     // Any doubt about the snapshot means a full compile.

@@ -83,6 +83,8 @@ export interface CompileExtras {
   log?: CompileOptions['log'];
   /** Called once the project is loaded, before it is compiled (a run starts connecting then). */
   onLoaded?: (project: LoadedProject) => void;
+  /** Keep what a later patch compile needs (CompileOptions.recordPatch). Default false. */
+  recordPatch?: boolean;
 }
 
 export async function compileFromOptions(options: ProjectOptions, extras: CompileExtras = {}): Promise<CompiledProject> {
@@ -93,7 +95,7 @@ export async function compileFromOptions(options: ProjectOptions, extras: Compil
     loadDialect(project.target.type, { projectRoot: project.root }),
     extras.renderCache?.(project),
   ]);
-  const compiled = compileProject(project, { dialect, env, renderCache, empty: extras.empty, log: extras.log });
+  const compiled = compileProject(project, { dialect, env, renderCache, empty: extras.empty, log: extras.log, recordPatch: extras.recordPatch });
   const warnings = compiled.diagnostics.filter((d) => !project.diagnostics.includes(d));
   failOnWarnings(warnings);
   printDiagnostics(warnings);

@@ -3,13 +3,15 @@
  * `target/partial_parse.json` says whether any input (files, folders, profiles.yml, the environment
  * variables read, the command line, the xform build) differs; if none does, the manifest and compiled SQL
  * on disk are already what a compile would write: nothing is rewritten (only the snapshot itself, when
- * files it had to re-read can be trusted by their stat from now on). Runs before the compiler is loaded.
+ * files it had to re-read can be trusted by their stat from now on). When the only differences are a few
+ * edited files, a patch compile (patch-compile.ts) may answer instead. Runs before the compiler is loaded.
  */
 import { appendFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { scrubSecrets } from '@xform/core/secrets';
 import { checkUnchanged, compileKey, readEnvKey, readSnapshot, snapshotStamp, writeSnapshot } from '@xform/core/partial-parse';
 import { printCompileSummary, type CompileSummary } from './compile-summary.js';
+import { MAX_PATCHED_FILES, compileByPatch } from './patch-compile.js';
 import { parentProjectDir } from './project-root.js';
 
 /**
@@ -33,8 +35,14 @@ function projectDirOf(args: readonly string[]): string {
   return path.resolve(projectDirArg(args) ?? parentProjectDir() ?? '.');
 }
 
-/** Exit code 0 when the last compile still stands (and its summary was printed); undefined otherwise. */
-export function compileIfUnchanged(argv: readonly string[]): number | undefined {
+/** What the short cut did, for the log file. */
+export type ShortCut = 'unchanged' | { patched: number };
+
+/**
+ * The short cut taken when the last compile still stands, or stands but for a few patched models (its summary
+ * was printed then and the exit code is 0); undefined when a full compile is needed.
+ */
+export async function compileIfUnchanged(argv: readonly string[]): Promise<ShortCut | undefined> {
   const started = performance.now();
   if (argv[0] !== 'compile' || argv.some((a) => a.startsWith('-') && !KNOWN_FLAGS.has(a.split('=')[0]!))) return undefined;
   const projectDir = projectDirOf(argv);
@@ -46,8 +54,14 @@ export function compileIfUnchanged(argv: readonly string[]): number | undefined 
   if (!snapshot || !envKey) return undefined;
   const summary = snapshot.result as CompileSummary;
   if (summary.warnings !== 0) return undefined;
-  const check = checkUnchanged(snapshot, { key: compileKey(argv, process.cwd()), env: process.env, envKey });
-  if (!check.unchanged) return undefined;
+  const check = checkUnchanged(snapshot, { key: compileKey(argv, process.cwd()), env: process.env, envKey }, { allowChanged: MAX_PATCHED_FILES });
+  if (!check.unchanged) {
+    if (!check.changed || !check.refreshed) return undefined;
+    const patched = await compileByPatch(argv, { projectDir, targetDir, snapshot, refreshed: check.refreshed, changed: check.changed });
+    if (!patched) return undefined;
+    printCompileSummary(patched, started);
+    return { patched: check.changed.length };
+  }
   // Another compile may have replaced the snapshot meanwhile (its own is newer): keep that one.
   if (check.refreshed && snapshotStamp(targetDir) === stamp) {
     try {
@@ -57,14 +71,14 @@ export function compileIfUnchanged(argv: readonly string[]): number | undefined 
     }
   }
   printCompileSummary(summary, started);
-  return 0;
+  return 'unchanged';
 }
 
 /**
  * The log file's lines for a compile answered by the short cut, written without loading the logging module
  * (and with it the compiler) that every other command starts with; same format as logging.ts.
  */
-export function logUnchangedCompile(argv: readonly string[], exitCode: number): void {
+export function logUnchangedCompile(argv: readonly string[], shortCut: ShortCut): void {
   const dir = path.join(projectDirOf(argv), 'logs');
   const now = new Date().toISOString();
   const line = (level: string, text: string) => `${now.slice(11, 23)} [${level.padEnd(5)}] ${text}\n`;
@@ -72,8 +86,12 @@ export function logUnchangedCompile(argv: readonly string[], exitCode: number): 
     mkdirSync(dir, { recursive: true });
     const text =
       line('info', `${'='.repeat(20)} ${now} | xform ${argv.join(' ')} ${'='.repeat(20)}`) +
-      line('info', 'compile: nothing changed since the last compile; target/ is up to date') +
-      line('debug', `finished with exit code ${exitCode}`);
+      line(
+        'info',
+        shortCut === 'unchanged'
+          ? 'compile: nothing changed since the last compile; target/ is up to date'
+          : `compile: ${shortCut.patched === 1 ? '1 model file' : `${shortCut.patched} model files`} edited since the last compile; only their manifest entries and compiled SQL were rewritten`,
+      ) + line('debug', 'finished with exit code 0');
     appendFileSync(path.join(dir, 'xform.log'), scrubSecrets(text));
   } catch {
     // A log that cannot be written never fails a compile.

@@ -4,8 +4,8 @@
  * the reason in words, and so that no reader ever finds half a file: each file is written beside its final
  * name and renamed into place (a rename within one folder is atomic on POSIX file systems).
  */
-import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdirSync, renameSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
+import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { XformError } from './errors.js';
 
@@ -120,17 +120,33 @@ export async function ensureDir(dir: string, what: string): Promise<void> {
   }
 }
 
-/** Writes `file` whole or not at all (beside it, then renamed into place), creating its folder. */
-export async function writeFileAtomic(file: string, data: string | Uint8Array, what: string, options: WriteOptions = {}): Promise<void> {
+/**
+ * Writes `file` whole or not at all (beside it, then renamed into place), creating its folder. Resolves with
+ * fileStamp() of what it wrote, taken before the rename: a writer that replaces the file right after never
+ * lends it its own stamp.
+ */
+export async function writeFileAtomic(file: string, data: string | Uint8Array, what: string, options: WriteOptions = {}): Promise<string> {
   const tmp = tempName(file);
   try {
     if (options.folderExists !== true) await mkdir(path.dirname(file), { recursive: true });
     await writeFile(tmp, data, { mode: options.mode });
+    const written = await stat(tmp);
     await rename(tmp, file);
+    return stampOf(written);
   } catch (err) {
     await rm(tmp, { force: true }).catch(() => undefined);
     throw fsError(err, what, file);
   }
+}
+
+/** What identifies one version of a file on disk: inode, size and mtime (an atomic write makes a new inode). */
+export function fileStamp(file: string): string | undefined {
+  const st = statSync(file, { throwIfNoEntry: false });
+  return st && stampOf(st);
+}
+
+function stampOf(st: Stats): string {
+  return `${st.ino}:${st.size}:${st.mtimeMs}`;
 }
 
 /** The synchronous twin of writeFileAtomic (for code that runs before anything async is loaded). */

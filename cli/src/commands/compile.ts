@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { loadAdapter, writeCompileArtifacts, type CompiledProject, type ExecutableNode, type TestNode } from '@xform/core';
+import { loadAdapter, writeCompileArtifacts, writePatchState, type CompiledProject, type ExecutableNode, type TestNode } from '@xform/core';
 import { recordingEnv } from '@xform/core/partial-parse';
 import { addProjectOptions, addSelectionOptions, compileFromOptions, partialParseCaches, type ProjectOptions, type SelectionOptions } from '../project-options.js';
 import { printCompileSummary } from '../compile-summary.js';
@@ -29,7 +29,10 @@ export function registerCompile(program: Command, setExitCode: (code: number) =>
     const startedAt = Date.now();
     const recorder = recordingEnv(process.env);
     const caches = partialParseCaches({ use: options.partialParse });
-    let compiled = await compileFromOptions(options, { env: recorder.env, ...caches.extras });
+    // Only a compile of the whole project as it stands leaves what a patch compile starts from.
+    const selects = Boolean(options.select?.length || options.exclude?.length || options.selector !== undefined || options.state !== undefined || options.defer);
+    const recordPatch = options.inline === undefined && !selects && !options.dryRun;
+    let compiled = await compileFromOptions(options, { env: recorder.env, ...caches.extras, recordPatch });
     if (options.inline !== undefined) {
       printResult(`${compiled.compileInline(options.inline).trim()}\n`);
       setExitCode(0);
@@ -59,7 +62,10 @@ export function registerCompile(program: Command, setExitCode: (code: number) =>
     const targetDir = path.resolve(project.root, project.config.targetPath);
     const snapshot = saveCompileSnapshot(compiled, { targetDir, startedAt, envReads: recorder.reads });
     // --no-partial-parse writes every file; otherwise files nobody touched and whose SQL is the same stay.
-    await caches.save(project, await writeCompileArtifacts(targetDir, manifest, { previous: caches.previouslyWritten() }));
+    let manifestStamp: string | undefined;
+    const written = await writeCompileArtifacts(targetDir, manifest, { previous: caches.previouslyWritten(), onManifest: (stamp) => (manifestStamp = stamp) });
+    const draft = recordPatch && compiled.diagnostics.length === 0 ? compiled.patchDraft() : undefined;
+    await Promise.all([caches.save(project, written), draft && manifestStamp !== undefined ? writePatchState(targetDir, draft, manifestStamp) : undefined]);
     const counts = new Map<string, number>();
     for (const node of [...Object.values(manifest.nodes), ...Object.values(manifest.sources)]) {
       counts.set(node.resource_type, (counts.get(node.resource_type) ?? 0) + 1);
@@ -68,7 +74,7 @@ export function registerCompile(program: Command, setExitCode: (code: number) =>
       .filter((t) => counts.has(t))
       .map((t) => `${counts.get(t)} ${t}${counts.get(t) === 1 ? '' : 's'}`)
       .join(', ');
-    snapshot.write({ counts: summary, targetDir, warnings: compiled.diagnostics.length });
+    snapshot.write({ counts: summary, targetDir, warnings: compiled.diagnostics.length, ...(draft ? { manifest: manifestStamp } : {}) });
     printCompileSummary({ counts: summary, targetDir, warnings: 0 }, started);
     setExitCode(options.dryRun ? await printDryRun(compiled, keep) : 0);
   });

@@ -16,10 +16,8 @@ import { configCallArguments, recordUnrenderedConfig, type ConfigCallArguments }
 import { INTERNAL_PACKAGE, TemplateEngine, type CompiledTemplate, type LogFn } from '../template/index.js';
 import type { Adapter, Connection, Dialect } from '../adapter/types.js';
 import { IntrospectionSession } from './introspection.js';
+import { INTROSPECTION_WORDS, projectEngine } from './project-engine.js';
 
-/** Names through which a template reads the warehouse while rendering (and the internal macros that do). */
-const INTROSPECTION_WORDS = /\b(run_query|statement|load_result|get_columns_in_relation|get_relation|load_relation|get_missing_columns|date_spine|get_intervals_between|get_columns_in_query)\b/;
-import { BUILTIN_TESTS_PATH, BUILTIN_TESTS_SQL } from '../quality/builtin-tests.js';
 import { buildGenericTests, type GenericTestRenderer } from '../quality/generic-tests.js';
 import { buildUnitTests } from '../quality/unit-test-nodes.js';
 import { renderDescriptions, type RenderedDescriptions } from './descriptions.js';
@@ -39,6 +37,8 @@ import { collectSnapshots, type CollectedSnapshots } from './snapshots.js';
 import { checkSnapshotConfig, withSnapshotDefaults } from './snapshot-config.js';
 import { warnAboutAppends } from './append-warnings.js';
 import { XFORM_CORE_VERSION } from '../version.js';
+import { blankNode, renderShape, type PatchDraft, type SourceAnswer } from './patch-state.js';
+import type { NodeConfig } from '../project/types.js';
 
 export { MODEL_MATERIALIZATIONS };
 
@@ -66,6 +66,8 @@ export interface CompileOptions {
    * (the node's own relation_name is unchanged). Default: none.
    */
   deferred?: ReadonlyMap<string, RelationRef>;
+  /** Keep what patchDraft() needs (the compile command's, without --defer or --empty). Default false. */
+  recordPatch?: boolean;
 }
 
 export interface CompiledProject {
@@ -116,6 +118,11 @@ export interface CompiledProject {
   runOperation(macro: string, args: Record<string, unknown>, options: { connection: Connection; adapter: Adapter }): Promise<void>;
   /** Fully qualified name of a relation in the target's dialect. */
   relationName(relation: RelationRef): string;
+  /**
+   * With `recordPatch`: the patch state of this compile (see patch-state.ts), or undefined when the project
+   * cannot be patched (installed packages, macros that read the warehouse, no render cache).
+   */
+  patchDraft(): PatchDraft | undefined;
 }
 
 export interface UnitTestRenderOptions {
@@ -142,6 +149,11 @@ class Compiler implements RelationResolver {
   /** unique_id -> the keyword arguments of the node's config() call, read from its template's syntax tree. */
   private readonly configCalls = new Map<string, ConfigCallArguments>();
   private readonly needsFinal = new Set<string>();
+  /** With recordPatch: model unique_id -> its file's absolute path. */
+  private readonly files = new Map<string, string>();
+  /** With recordPatch: root-project models before rendering (blankNode) with their files, and their in-file config. */
+  private readonly preRender = new Map<string, { file: string; node: string }>();
+  private readonly inFileConfigs = new Map<string, NodeConfig>();
   private genericRenderers = new Map<string, GenericTestRenderer>();
   private snapshots: CollectedSnapshots = { nodes: [], patches: new Map(), yaml: new Map() };
   private readonly quote = (r: RelationRef) => this.options.dialect.relationName(r);
@@ -163,14 +175,7 @@ class Compiler implements RelationResolver {
       env: options.env ?? process.env,
       quoteIdentifier: (name) => options.dialect.quoteIdentifier(name),
     });
-    this.engine = new TemplateEngine({
-      macroFiles: [{ path: BUILTIN_TESTS_PATH, contents: BUILTIN_TESTS_SQL, packageName: INTERNAL_PACKAGE }, ...project.macros],
-      adapterType: project.target.type,
-      rootPackage: project.config.name,
-      dispatch: project.config.dispatch,
-      globals: this.ctx.globals,
-      log: (message, level) => (this.logPass ? this.logPass.push([message, level]) : options.log?.(message, level)),
-    });
+    this.engine = projectEngine(project, this.ctx, (message, level) => (this.logPass ? this.logPass.push([message, level]) : options.log?.(message, level)));
     for (const d of this.engine.diagnostics) this.bag.add(d);
     options.renderCache?.attach({
       engine: this.engine,
@@ -183,6 +188,12 @@ class Compiler implements RelationResolver {
   compile(): CompiledProject {
     const { project } = this;
     this.collectNodes();
+    if (this.options.recordPatch) {
+      for (const node of this.executables) {
+        const file = this.files.get(node.unique_id);
+        if (node.resource_type === 'model' && node.package_name === project.config.name && file) this.preRender.set(node.unique_id, { file, node: blankNode(node) });
+      }
+    }
     for (const node of [...this.executables, ...this.singularTests]) this.renderParse(node);
     this.finishConfigs();
     warnAboutAppends(this.executables, project.config.name, this.bag);
@@ -264,6 +275,7 @@ class Compiler implements RelationResolver {
         }
       },
       relationName: this.quote,
+      patchDraft: () => this.patchDraft(),
     };
   }
 
@@ -359,6 +371,7 @@ class Compiler implements RelationResolver {
     for (const file of project.models) {
       const name = fileStem(file.path);
       const node = newExecutableNode(project, file, 'model', name, config.models, modelPatches.get(file, name));
+      if (this.options.recordPatch) this.files.set(node.unique_id, file.absPath);
       this.executables.push(node);
       add(node);
     }
@@ -393,6 +406,7 @@ class Compiler implements RelationResolver {
       this.bodies.set(node.unique_id, reused.sql);
       this.configCalls.set(node.unique_id, reused.configCall);
       node.config = mergeConfig(node.config, reused.config);
+      if (this.options.recordPatch) this.inFileConfigs.set(node.unique_id, reused.config);
       return;
     }
     const recording = cache?.record(node);
@@ -410,6 +424,7 @@ class Compiler implements RelationResolver {
     }
     const inFileConfig = this.ctx.inFileConfig;
     node.config = mergeConfig(node.config, inFileConfig);
+    if (this.options.recordPatch) this.inFileConfigs.set(node.unique_id, inFileConfig);
     if (this.ctx.needsFinalRender) this.needsFinal.add(node.unique_id);
     if (sql !== undefined) {
       recording?.keep({ sql, config: inFileConfig, configCall: this.configCalls.get(node.unique_id) ?? [], diagnosticsAdded: this.bag.items.length > diagnostics, needsFinal: this.ctx.needsFinalRender });
@@ -577,13 +592,41 @@ class Compiler implements RelationResolver {
     // Only templates that can reach introspection are rendered again: the root's or a package's macros that
     // name it (dbt_utils), or the node's own text. dbt's internal library is not counted: a node that calls
     // date_spine names it.
-    this.introspectingMacros ??= this.engine.macros.some((m) => m.packageName !== INTERNAL_PACKAGE && INTROSPECTION_WORDS.test(m.sql));
-    if (!this.introspectingMacros && !INTROSPECTION_WORDS.test(node.raw_code ?? '')) return false;
+    if (!this.macrosIntrospect() && !INTROSPECTION_WORDS.test(node.raw_code ?? '')) return false;
     if (node.resource_type === 'test') {
       return IntrospectionSession.asksWarehouse((s) => this.renderTestForAudit(node as TestNode, { relations: new Map() }, s));
     }
     if (node.resource_type !== 'model' || node.config.materialized === 'ephemeral') return false;
     return IntrospectionSession.asksWarehouse((s) => this.renderForRun(node as ExecutableNode, false, s));
+  }
+
+  private macrosIntrospect(): boolean {
+    this.introspectingMacros ??= this.engine.macros.some((m) => m.packageName !== INTERNAL_PACKAGE && INTROSPECTION_WORDS.test(m.sql));
+    return this.introspectingMacros;
+  }
+
+  private patchDraft(): PatchDraft | undefined {
+    const { project } = this;
+    const cache = this.options.renderCache;
+    if (!this.options.recordPatch || !cache || (project.packages?.length ?? 0) > 0 || this.macrosIntrospect()) return undefined;
+    const ephemeral = (id: string) => {
+      const parent = this.index.get(id);
+      return parent?.resource_type === 'model' && parent.config.materialized === 'ephemeral';
+    };
+    const models: PatchDraft['models'] = [];
+    for (const node of this.executables) {
+      const pre = this.preRender.get(node.unique_id);
+      if (!pre || node.config.enabled === false || node.config.materialized === 'ephemeral' || node.compiled_code === undefined) continue;
+      if (!cache.keeps(node.unique_id) || INTROSPECTION_WORDS.test(node.raw_code) || node.depends_on.nodes.some(ephemeral)) continue;
+      const tokens: Record<string, string> = {};
+      for (const key of [`this:${node.unique_id}`, ...node.refs.map((r) => `ref:${r.package ?? ''}:${r.name}`)]) tokens[key] = this.tokenReplacement(key);
+      const sources: Record<string, SourceAnswer> = {};
+      for (const [source, table] of node.sources) sources[`${source}:${table}`] = this.resolveSource(source, table, node);
+      const shape = renderShape({ refs: node.refs, sources: node.sources, config: this.inFileConfigs.get(node.unique_id) ?? {}, configCall: this.configCalls.get(node.unique_id) ?? [] });
+      models.push({ file: pre.file, id: node.unique_id, node: pre.node, shape, tokens, sources });
+    }
+    const macros = project.macros.map(({ path: file, absPath, rootDir, packageName }) => ({ path: file, absPath, rootDir, ...(packageName === undefined ? {} : { packageName }) }));
+    return { macros, models };
   }
 
   private renderTestForAudit(test: TestNode, overrides: RenderOverrides, session?: IntrospectionSession): string {

@@ -44,6 +44,8 @@ export interface WriteArtifactsOptions {
    * (same size and mtime) is not written again. Default: none, every file is written.
    */
   previous?: WrittenFiles;
+  /** Receives the fileStamp() of the manifest.json written (see patch-state.ts). Default: none. */
+  onManifest?: (stamp: string) => void;
 }
 
 /**
@@ -137,7 +139,7 @@ export async function writeCompileArtifacts(targetDir: string, manifest: Manifes
     // The old trees go in the background; one left behind by an exit is removed by the next fresh write.
     for (const dir of aside) void rm(dir, { recursive: true, force: true }).catch(() => undefined);
   }
-  await writeFileAtomic(path.join(targetDir, 'manifest.json'), manifestText, 'the manifest');
+  options.onManifest?.(await writeFileAtomic(path.join(targetDir, 'manifest.json'), manifestText, 'the manifest'));
   return written;
 }
 

@@ -31,7 +31,7 @@ export const RENDER_CACHE_FILE = 'partial_parse_renders.json';
 /** 2: env values are HMACs under the project's key (partial-parse/env-key.ts); 3: configCall. */
 const FORMAT = 3;
 /** Names whose value differs between compiles, or whose use has effects a cached render would skip. */
-const VOLATILE = new Set(['run_started_at', 'invocation_id', 'modules', 'log', 'print', 'exceptions']);
+export const VOLATILE_NAMES: ReadonlySet<string> = new Set(['run_started_at', 'invocation_id', 'modules', 'log', 'print', 'exceptions']);
 /** Run-wide values a render can read as plain data. */
 const DATA_GLOBALS = new Set(['target', 'project_name']);
 const TOKEN_KEYED = /\u0001([^\u0002]*)\u0002/g;
@@ -141,6 +141,11 @@ export class RenderCache {
     return { sql: entry.sql.replace(TOKEN_KEYED, (_, key: string) => `\u0001${ctx.tokenIndexOf(key)}\u0002`), config: entry.config, configCall: entry.configCall };
   }
 
+  /** Whether this compile's render of `uniqueId` (reused or fresh) is kept for the next one. */
+  keeps(uniqueId: string): boolean {
+    return this.next.has(uniqueId);
+  }
+
   /** Starts tracking what the render of `node` reads. */
   record(node: ExecutableNode | TestNode): RenderRecording {
     const host = this.host!;
@@ -156,7 +161,7 @@ export class RenderCache {
         host.ctx.reads = null;
       },
       keep: (result) => {
-        if (result.diagnosticsAdded || result.needsFinal || [...names].some((n) => VOLATILE.has(n))) return;
+        if (result.diagnosticsAdded || result.needsFinal || [...names].some((n) => VOLATILE_NAMES.has(n))) return;
         const relations: Record<string, string> = {};
         try {
           for (const [source, table] of node.sources) relations[`${source}:${table}`] = host.sourceRelation(source, table);

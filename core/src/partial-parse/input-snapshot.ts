@@ -168,12 +168,22 @@ export interface UnchangedCheck {
   /**
    * When unchanged but some files or folders had to be read again (they were racy, or touched without a
    * change): the snapshot with the stats seen now, for the caller to save so the next check is stats only.
+   * With `changed`: the snapshot with the stats seen of every other input, for the caller to complete.
    */
   refreshed?: InputSnapshot;
+  /**
+   * With `allowChanged`, when the only differences are the contents of files the snapshot lists (at most
+   * that many; every folder, environment variable and other input the same): their indices in `files`.
+   */
+  changed?: number[];
 }
 
 /** Whether a compile now would read exactly the same inputs as the one `snapshot` recorded. */
-export function checkUnchanged(snapshot: InputSnapshot, now: { key: string; env: Record<string, string | undefined>; envKey: string }): UnchangedCheck {
+export function checkUnchanged(
+  snapshot: InputSnapshot,
+  now: { key: string; env: Record<string, string | undefined>; envKey: string },
+  { allowChanged = 0 }: { allowChanged?: number } = {},
+): UnchangedCheck {
   // Taken before any stat: whatever changes from here on has a later mtime than this.
   const checkStartedAt = Date.now();
   const no = { unchanged: false };
@@ -186,11 +196,16 @@ export function checkUnchanged(snapshot: InputSnapshot, now: { key: string; env:
   const check: Check = { trustedBefore: snapshot.startedAt - RACY_MS, mtimes: new Map(), dirs: {}, refreshTrustsBefore: checkStartedAt - RACY_MS, reread: false };
   for (const dir in snapshot.dirs) if (!dirUnchanged(dir, snapshot.dirs[dir]!, check)) return no;
   const { files } = snapshot;
-  for (let i = 0; i < files.paths.length; i++) if (!fileUnchanged(files, i, check)) return no;
-  if (!check.reread) return { unchanged: true };
+  const changed: number[] = [];
+  for (let i = 0; i < files.paths.length; i++) {
+    if (fileUnchanged(files, i, check)) continue;
+    if (changed.length === allowChanged) return no;
+    changed.push(i);
+  }
+  if (!check.reread && changed.length === 0) return { unchanged: true };
   const mtimes = files.mtimes.map((m, i) => check.mtimes.get(i) ?? m);
   const refreshed = { ...snapshot, startedAt: checkStartedAt, files: { ...files, mtimes }, dirs: { ...snapshot.dirs, ...check.dirs } };
-  return { unchanged: true, refreshed };
+  return changed.length === 0 ? { unchanged: true, refreshed } : { unchanged: false, refreshed, changed };
 }
 
 /** True when a compile now would read exactly the same inputs as the one `snapshot` recorded. */

@@ -2,7 +2,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { removeFileSync, writeFileAtomicSync } from '../fs-write.js';
+import { fileStamp, removeFileSync, writeFileAtomicSync } from '../fs-write.js';
 import { bundleInfo } from '../bundle.js';
 import { XFORM_CORE_VERSION } from '../version.js';
 import { SNAPSHOT_FORMAT, sha256, type InputSnapshot } from './input-snapshot.js';
@@ -46,8 +46,7 @@ export function readSnapshot(targetDir: string): InputSnapshot | undefined {
  * compile running at the same time wrote.
  */
 export function snapshotStamp(targetDir: string): string | undefined {
-  const st = statSync(path.join(targetDir, PARTIAL_PARSE_FILE), { throwIfNoEntry: false });
-  return st && `${st.ino}:${st.size}:${st.mtimeMs}`;
+  return fileStamp(path.join(targetDir, PARTIAL_PARSE_FILE));
 }
 
 export function writeSnapshot(targetDir: string, snapshot: InputSnapshot): void {

@@ -19,17 +19,13 @@ import { parseSchemaFile } from './schema-yaml.js';
 import type { LoadedProject, LoadProjectOptions, NodePatch, ProjectInputs, SchemaFile, TargetConfig } from './types.js';
 import { isPlainObject, parseYaml, type YamlSource } from './yaml-doc.js';
 
-export async function loadProject(options: LoadProjectOptions = {}): Promise<LoadedProject> {
+/** The project file and the target, read and rendered as loadProject starts. */
+async function readSettings(options: LoadProjectOptions, bag: DiagnosticBag, inputs: ProjectInputs) {
   const root = path.resolve(options.projectDir ?? process.cwd());
   const env = options.env ?? process.env;
-  const bag = new DiagnosticBag();
-
   const { text, file: projectFile } = await readProjectFile(root);
   const cliVars = options.vars ?? {};
-  const inputs: ProjectInputs = { files: { [path.join(root, projectFile)]: sha256(text) }, dirs: {}, profilesProbes: [] };
-  const onDirectory = (dir: string, names: string[] | null) => {
-    inputs.dirs[dir] = names;
-  };
+  inputs.files[path.join(root, projectFile)] = sha256(text);
   // dbt renders the project with the target in context, and the target depends on the project's `profile:`.
   const settings = peekProjectSettings(text, projectFile, { cliVars, env });
   const target = settings ? await loadTarget(root, settings, options, env, bag, inputs) : {};
@@ -37,6 +33,34 @@ export async function loadProject(options: LoadProjectOptions = {}): Promise<Loa
   const packageNames = settings ? await installedNames(path.resolve(root, settings.packagesInstallPath)) : [];
   const config = parseProjectConfig(text, bag, projectFile, projectRender, packageNames);
   if (!config) throwIfErrors(bag, 'XFORM_PROJECT_CONFIG_INVALID');
+  return { root, env, cliVars, settings, target, projectRender, config, packageNames };
+}
+
+/**
+ * The project's settings and target without reading a node file (a compile that re-renders only the models
+ * edited since the last one, see cli/src/patch-compile.ts); undefined when loading them found any problem,
+ * which a full load reports.
+ */
+export async function loadProjectSettings(
+  options: LoadProjectOptions = {},
+): Promise<Pick<LoadedProject, 'root' | 'config' | 'target' | 'profilesFile' | 'cliVars'> & { packageNames: string[] } | undefined> {
+  const bag = new DiagnosticBag();
+  try {
+    const { root, cliVars, target, config, packageNames } = await readSettings(options, bag, { files: {}, dirs: {}, profilesProbes: [] });
+    if (bag.items.length > 0 || !target.target) return undefined;
+    return { root, config, target: target.target, profilesFile: target.file, cliVars, packageNames };
+  } catch {
+    return undefined;
+  }
+}
+
+export async function loadProject(options: LoadProjectOptions = {}): Promise<LoadedProject> {
+  const bag = new DiagnosticBag();
+  const inputs: ProjectInputs = { files: {}, dirs: {}, profilesProbes: [] };
+  const onDirectory = (dir: string, names: string[] | null) => {
+    inputs.dirs[dir] = names;
+  };
+  const { root, env, cliVars, settings, target, projectRender, config } = await readSettings(options, bag, inputs);
   const files = await discoverFiles(root, config, bag, { onDirectory });
   const docs = await readDocBlocks(root, config, bag, inputs);
   const schemaFiles: SchemaFile[] = [];

@@ -1,0 +1,79 @@
+/**
+ * `xform compile` when only a few model files were edited since the last compile: the partial-parse snapshot
+ * names them, and @xform/core/patch renders just those again and replaces their manifest entries and compiled
+ * files (see core/src/compile/patch-compile.ts for when it declines; the full compile runs then). The
+ * snapshot is removed first and written again last, with the edited files' new stats, so that a patch stopped
+ * half-way leaves no snapshot vouching for a target/ it did not finish.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { removeSnapshot, sha256, writeSnapshot, type InputSnapshot } from '@xform/core/partial-parse';
+import type { CompileSummary } from './compile-summary.js';
+
+/** At most this many edited files are patched; more means a full compile. */
+export const MAX_PATCHED_FILES = 20;
+
+/** The flags a patch compile accepts (each takes a value); any other (a selection, --defer...) compiles in full. */
+const PATCH_FLAGS = new Set(['--project-dir', '--profiles-dir', '-t', '--target', '--vars']);
+
+/** The value of `flag` (or one of its spellings) in `argv`, as `--flag value` or `--flag=value`. */
+function flagValue(argv: readonly string[], ...flags: string[]): string | undefined {
+  let value: string | undefined;
+  argv.forEach((arg, i) => {
+    for (const flag of flags) {
+      if (arg === flag) value = argv[i + 1];
+      else if (arg.startsWith(`${flag}=`)) value = arg.slice(flag.length + 1);
+    }
+  });
+  return value;
+}
+
+/**
+ * Patches target/ for the snapshot's `changed` files; resolves with the summary to print when it did, and
+ * undefined when a full compile is needed (then target/ is as it was, or has no snapshot).
+ */
+export async function compileByPatch(
+  argv: readonly string[],
+  { projectDir, targetDir, snapshot, refreshed, changed }: { projectDir: string; targetDir: string; snapshot: InputSnapshot; refreshed: InputSnapshot; changed: number[] },
+): Promise<CompileSummary | undefined> {
+  if (argv.slice(1).some((a) => a.startsWith('-') && !PATCH_FLAGS.has(a.split('=')[0]!))) return undefined;
+  const summary = snapshot.result as CompileSummary;
+  const core = await import('@xform/core/patch');
+  const state = core.readPatchState(targetDir);
+  if (!state || summary.manifest !== state.manifest) return undefined;
+  const files = changed.map((i) => refreshed.files.paths[i]!);
+  if (!files.every((f) => core.patchable(state, f))) return undefined;
+  const vars = flagValue(argv, '--vars');
+  const profilesDir = flagValue(argv, '--profiles-dir');
+  const settings = await core.loadProjectSettings({
+    projectDir,
+    profilesDir: profilesDir === undefined ? undefined : path.resolve(profilesDir),
+    target: flagValue(argv, '-t', '--target'),
+    vars: vars === undefined ? undefined : core.parseVarsArg(vars),
+  });
+  if (!settings || settings.packageNames.length > 0 || path.resolve(settings.root, settings.config.targetPath) !== targetDir) return undefined;
+  const dialect = await core.loadDialect(settings.target.type, { projectRoot: settings.root });
+  // Each file is stat'ed before it is read: an edit after the read shows as a newer mtime next time.
+  const edits = files.map((file) => ({ file, stat: statSync(file), bytes: readFileSync(file) }));
+  const stamp = await core.patchCompile({
+    targetDir,
+    project: settings,
+    dialect,
+    state,
+    edits,
+    env: process.env,
+    envNames: new Set(Object.keys(snapshot.env)),
+    beforeWrite: () => removeSnapshot(targetDir),
+  });
+  if (stamp === undefined) return undefined;
+  const next: InputSnapshot = { ...refreshed, files: { ...refreshed.files, sizes: [...refreshed.files.sizes], mtimes: [...refreshed.files.mtimes], checksums: [...refreshed.files.checksums] } };
+  changed.forEach((index, i) => {
+    const edit = edits[i]!;
+    next.files.sizes[index] = edit.stat.size;
+    next.files.mtimes[index] = edit.stat.mtimeMs;
+    next.files.checksums[index] = sha256(edit.bytes);
+  });
+  const result: CompileSummary = { ...summary, manifest: stamp };
+  writeSnapshot(targetDir, { ...next, result });
+  return result;
+}

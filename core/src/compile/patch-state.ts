@@ -1,0 +1,146 @@
+/**
+ * The patch half of the partial-parse cache: what a compile that re-renders only the model files edited
+ * since the last compile (cli/src/patch-compile.ts) needs to produce exactly the manifest and compiled SQL a
+ * full compile would, without loading the rest of the project.
+ *
+ * - `target/partial_parse_nodes.txt`: each patchable model as it stood before rendering (file contents and
+ *   checksum blank), the node its template sees as `model`,
+ *   with the shape of its render (refs, sources, in-file config, config() call: the parts other nodes and the
+ *   graph depend on) and the text each relation it can render compiles to;
+ * - `target/partial_parse_patch.json`: where each model's record is in that file, the macro files, and the
+ *   stamps of the manifest and nodes file it was written with.
+ *
+ * A model is patchable when an edit that keeps its shape changes only its own manifest entry and compiled
+ * file: a root-project model, enabled, not ephemeral and reading no ephemeral model, whose render the
+ * partial-parse render cache keeps (it read nothing volatile, needed no second render, reported nothing)
+ * and which does not read the warehouse while rendering. A project with installed packages, or whose
+ * compile warned, has no patch state.
+ */
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import path from 'node:path';
+import { fileStamp, writeFileAtomic } from '../fs-write.js';
+import { sha256 } from '../partial-parse/input-snapshot.js';
+import { buildStamp } from '../partial-parse/snapshot-file.js';
+import type { ExecutableNode } from '../graph/types.js';
+import type { NodeConfig, ProjectFile } from '../project/types.js';
+import type { ConfigCallArguments } from './unrendered-config.js';
+
+export const PATCH_STATE_FILE = 'partial_parse_patch.json';
+export const PATCH_NODES_FILE = 'partial_parse_nodes.txt';
+const FORMAT = 1;
+
+/** What source() resolved to while rendering (the resolver's answer, kept whole). */
+export interface SourceAnswer {
+  database?: string;
+  schema: string;
+  identifier: string;
+  unique_id?: string;
+  event_time?: string;
+}
+
+export interface PatchModel {
+  id: string;
+  /** renderShape() of its parse render. */
+  shape: string;
+  /** Relation token key (`ref:<pkg>:<name>`, `this:<unique_id>`) -> the text it compiles to. */
+  tokens: Record<string, string>;
+  /** `source:table` -> what source() answered. */
+  sources: Record<string, SourceAnswer>;
+}
+
+export type MacroFileRef = Pick<ProjectFile, 'path' | 'absPath' | 'rootDir' | 'packageName'>;
+
+export interface PatchState {
+  format: number;
+  build: string;
+  /** fileStamp() of the manifest.json and nodes file this state describes. */
+  manifest: string;
+  nodes: string;
+  /** The project's macro files, in the compile's order (their contents are read again). */
+  macros: MacroFileRef[];
+  /**
+   * Where each model's record is in the nodes file: a line `"<file>"\t<offset>\t<length>` per model file
+   * (absolute path, JSON-quoted; byte offsets), after a newline. Text rather than an object: a patch looks
+   * up one or two of 10,000 models, and parsing one string is far cheaper than parsing 10,000 entries.
+   */
+  index: string;
+}
+
+/** A model's record in the nodes file: PatchModel and the node before rendering. */
+export type PatchRecord = PatchModel & { node: ExecutableNode };
+
+/** A compile's patch state before it is written: each model with its file and its node as JSON text. */
+export interface PatchDraft {
+  macros: MacroFileRef[];
+  models: (PatchModel & { file: string; node: string })[];
+}
+
+/** The parts of a parse render that other nodes, the graph and the node's config depend on. */
+export function renderShape(render: { refs: ExecutableNode['refs']; sources: ExecutableNode['sources']; config: NodeConfig; configCall: ConfigCallArguments }): string {
+  return sha256(JSON.stringify([render.refs, render.sources, render.config, render.configCall]));
+}
+
+/** A node as patch state keeps it: its file's contents and checksum blank (they are read again). */
+export function blankNode(node: ExecutableNode): string {
+  return JSON.stringify({ ...node, raw_code: '', checksum: { ...node.checksum, checksum: '' } });
+}
+
+/** Writes the nodes file, then the state naming its stamp and the manifest's. */
+export async function writePatchState(targetDir: string, draft: PatchDraft, manifestStamp: string): Promise<void> {
+  const records: string[] = [];
+  const index: string[] = [''];
+  let offset = 0;
+  for (const { file, node, ...model } of draft.models) {
+    const record = `${JSON.stringify(model).slice(0, -1)},"node":${node}}`;
+    const length = Buffer.byteLength(record);
+    records.push(record);
+    index.push(`${JSON.stringify(file)}\t${offset}\t${length}`);
+    offset += length;
+  }
+  const nodes = await writeFileAtomic(path.join(targetDir, PATCH_NODES_FILE), records.join(''), 'the partial-parse cache', { folderExists: true });
+  const state: PatchState = { format: FORMAT, build: buildStamp(), manifest: manifestStamp, nodes, macros: draft.macros, index: `${index.join('\n')}\n` };
+  await writeFileAtomic(path.join(targetDir, PATCH_STATE_FILE), JSON.stringify(state), 'the partial-parse cache', { folderExists: true });
+}
+
+/** The same state for a manifest a patch compile wrote (the nodes before rendering are unchanged by an edit). */
+export async function restampPatchState(targetDir: string, state: PatchState, manifestStamp: string): Promise<void> {
+  await writeFileAtomic(path.join(targetDir, PATCH_STATE_FILE), JSON.stringify({ ...state, manifest: manifestStamp }), 'the partial-parse cache', { folderExists: true });
+}
+
+/** The patch state in `targetDir` when it still describes the manifest and nodes file there; else undefined. */
+export function readPatchState(targetDir: string): PatchState | undefined {
+  let state: PatchState;
+  try {
+    state = JSON.parse(readFileSync(path.join(targetDir, PATCH_STATE_FILE), 'utf8')) as PatchState;
+  } catch {
+    return undefined;
+  }
+  if (state.format !== FORMAT || state.build !== buildStamp()) return undefined;
+  if (fileStamp(path.join(targetDir, 'manifest.json')) !== state.manifest) return undefined;
+  if (fileStamp(path.join(targetDir, PATCH_NODES_FILE)) !== state.nodes) return undefined;
+  return state;
+}
+
+/** Whether the state has a record for the model in `file` (absolute path). */
+export function patchable(state: PatchState, file: string): boolean {
+  return state.index.includes(`\n${JSON.stringify(file)}\t`);
+}
+
+/** The record of the model in `file` (absolute path), or undefined when there is none or it cannot be read. */
+export function readPatchRecord(targetDir: string, state: PatchState, file: string): PatchRecord | undefined {
+  const key = `\n${JSON.stringify(file)}\t`;
+  const at = state.index.indexOf(key);
+  if (at < 0) return undefined;
+  const [offset, length] = state.index.slice(at + key.length, state.index.indexOf('\n', at + key.length)).split('\t').map(Number) as [number, number];
+  const bytes = Buffer.alloc(length);
+  let fd: number | undefined;
+  try {
+    fd = openSync(path.join(targetDir, PATCH_NODES_FILE), 'r');
+    if (readSync(fd, bytes, 0, length, offset) !== length) return undefined;
+    return JSON.parse(bytes.toString('utf8')) as PatchRecord;
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
