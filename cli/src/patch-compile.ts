@@ -52,6 +52,13 @@ export async function compileByPatch(
     vars: vars === undefined ? undefined : core.parseVarsArg(vars),
   });
   if (!settings || settings.packageNames.length > 0 || path.resolve(settings.root, settings.config.targetPath) !== targetDir) return undefined;
+  // The dialects the CLI ships with (the packed CLI's bundle has them as chunks, not packages).
+  core.registerBuiltInDialects({
+    duckdb: () => import('@xform/adapter-duckdb/dialect'),
+    postgres: () => import('@xform/adapter-postgres/dialect'),
+    bigquery: () => import('@xform/adapter-bigquery/dialect'),
+    snowflake: () => import('@xform/adapter-snowflake/dialect'),
+  });
   const dialect = await core.loadDialect(settings.target.type, { projectRoot: settings.root });
   // Each file is stat'ed before it is read: an edit after the read shows as a newer mtime next time.
   const edits = files.map((file) => ({ file, stat: statSync(file), bytes: readFileSync(file) }));

@@ -5,5 +5,5 @@
 export { patchCompile, type PatchInput } from './compile/patch-compile.js';
 export { patchable, readPatchState, type PatchState } from './compile/patch-state.js';
 export { loadProjectSettings } from './project/load-project.js';
-export { loadDialect } from './adapter/load-adapter.js';
+export { loadDialect, registerBuiltInDialects } from './adapter/load-adapter.js';
 export { parseVarsArg } from './project/vars.js';

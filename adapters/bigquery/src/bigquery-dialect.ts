@@ -5,7 +5,7 @@
  * names, the `insert_overwrite` strategy as one MERGE that deletes a literal list of partitions, and text
  * forms of the types that have no equality (JSON, GEOGRAPHY) for the identity check of NULL-keyed rows.
  */
-import { DialectBase, SOURCE_ALIAS, stripTrailingSemicolons, TARGET_ALIAS, XformError } from '@xform/core';
+import { DialectBase, SOURCE_ALIAS, stripTrailingSemicolons, TARGET_ALIAS, XformError } from '@xform/core/dialect';
 import type { CreateTableOptions, InsertOverwriteOptions, Relation, RelationKind, SeedTypeKind } from '@xform/core';
 import type { IdentifierLimits } from '@xform/core';
 import { clusterBy, labels, partitionBy, positiveNumber, type PartitionBy } from './bigquery-table-options.js';

@@ -4,7 +4,7 @@
  * columns), `labels`, `require_partition_filter`, `partition_expiration_days`, `hours_to_expiration`,
  * `kms_key_name`. Each becomes a clause of CREATE TABLE; a malformed value is a user error naming the key.
  */
-import { didYouMeanHint, XformError } from '@xform/core';
+import { didYouMeanHint, XformError } from '@xform/core/dialect';
 
 export const PARTITION_DATA_TYPES = ['date', 'timestamp', 'datetime', 'int64'] as const;
 export const GRANULARITIES = ['hour', 'day', 'month', 'year'] as const;

@@ -6,10 +6,4 @@ export { BigQueryDialect, type BigQueryDialectOptions } from './bigquery-dialect
 export { partitionBy, type PartitionBy } from './bigquery-table-options.js';
 
 export { bigqueryErrorPosition } from './bigquery-errors.js';
-import type { Dialect } from '@xform/core';
-import { BigQueryDialect as Dialect_ } from './bigquery-dialect.js';
-
-/** The pure SQL dialect, for compiling without a connection. */
-export function createDialect(): Dialect {
-  return new Dialect_();
-}
+export { createDialect } from './dialect-entry.js';

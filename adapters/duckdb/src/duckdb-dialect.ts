@@ -2,7 +2,8 @@
  * DuckDB speaks PostgreSQL-flavoured SQL; only its own type names differ from DialectBase (they are what
  * DuckDB's catalog reports back, so schema-change detection compares like with like).
  */
-import { DialectBase, type SeedTypeKind } from '@xform/core';
+import { DialectBase } from '@xform/core/dialect';
+import type { SeedTypeKind } from '@xform/core';
 
 const SEED_TYPES: Record<SeedTypeKind, string> = {
   integer: 'INTEGER',

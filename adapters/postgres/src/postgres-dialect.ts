@@ -4,7 +4,8 @@
  * schema statements, which PostgreSQL only accepts unqualified (a session works inside one database), and
  * the comparison of types without an equality operator (json, xml, geometric types).
  */
-import { DialectBase, type Relation } from '@xform/core';
+import { DialectBase } from '@xform/core/dialect';
+import type { Relation } from '@xform/core';
 import type { IdentifierLimits } from '@xform/core';
 
 /**

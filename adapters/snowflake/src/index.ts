@@ -5,10 +5,4 @@ export { SnowflakeSession } from './snowflake-connection.js';
 export { displayName, SnowflakeDialect, storedName, type SnowflakeDialectOptions } from './snowflake-dialect.js';
 
 export { snowflakeErrorPosition } from './snowflake-errors.js';
-import type { Dialect } from '@xform/core';
-import { SnowflakeDialect as Dialect_ } from './snowflake-dialect.js';
-
-/** The pure SQL dialect, for compiling without a connection. */
-export function createDialect(): Dialect {
-  return new Dialect_();
-}
+export { createDialect } from './dialect-entry.js';

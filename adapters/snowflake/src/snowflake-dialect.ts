@@ -5,7 +5,7 @@
  * renames name the schema (Snowflake would otherwise move the table), `ALTER TABLE ... SWAP WITH` publishes
  * a rebuilt table atomically, and views are dropped without CASCADE.
  */
-import { DialectBase, SOURCE_ALIAS, stripTrailingSemicolons, TARGET_ALIAS, XformError } from '@xform/core';
+import { DialectBase, SOURCE_ALIAS, stripTrailingSemicolons, TARGET_ALIAS, XformError } from '@xform/core/dialect';
 import type { CreateTableOptions, Relation, RelationKind, SeedTypeKind } from '@xform/core';
 import type { IdentifierLimits } from '@xform/core';
 

@@ -34,6 +34,13 @@ export function registerBuiltInAdapters(adapters: Record<string, () => Promise<u
   for (const [type, load] of Object.entries(adapters)) builtIn.set(type, load);
 }
 
+/** The same for dialects alone (an adapter's `/dialect` entry), by target type. */
+const builtInDialects = new Map<string, () => Promise<unknown>>();
+
+export function registerBuiltInDialects(dialects: Record<string, () => Promise<unknown>>): void {
+  for (const [type, load] of Object.entries(dialects)) builtInDialects.set(type, load);
+}
+
 /** npm package name of the adapter for a target type. */
 export function adapterPackageName(type: string): string {
   return `@xform/adapter-${type}`;
@@ -66,7 +73,8 @@ export async function loadDialect(
   loadOptions: LoadAdapterOptions = {},
 ): Promise<Dialect> {
   const packageName = adapterPackageName(type);
-  const module = await importAdapterModule(type, packageName, loadOptions.searchPaths ?? defaultSearchPaths(options));
+  const searchPaths = loadOptions.searchPaths ?? defaultSearchPaths(options);
+  const module = (await importDialectEntry(type, packageName, searchPaths)) ?? (await importAdapterModule(type, packageName, searchPaths));
   const factory = (module as { createDialect?: unknown }).createDialect;
   if (typeof factory !== 'function') {
     throw new XformError('XFORM_ADAPTER_INVALID', `${packageName} does not export a createDialect function`, {
@@ -74,6 +82,23 @@ export async function loadDialect(
     });
   }
   return (factory as () => Dialect)();
+}
+
+/**
+ * The adapter's `/dialect` entry, which carries its dialect without its driver or the rest of xform (a patch
+ * compile loads nothing else), from the package loadAdapter would use; undefined when that package has
+ * none (a third-party adapter may not) or it fails to load, and the whole adapter is loaded instead.
+ */
+async function importDialectEntry(type: string, packageName: string, searchPaths: string[]): Promise<unknown> {
+  const from = searchPaths.find((dir) => resolveFrom(packageName, [dir]) !== undefined);
+  const resolved = from === undefined ? undefined : resolveFrom(`${packageName}/dialect`, [from]);
+  const load = from === undefined ? builtInDialects.get(type) : undefined;
+  if (resolved === undefined && load === undefined) return undefined;
+  try {
+    return await (load ? load() : import(resolved!));
+  } catch {
+    return undefined;
+  }
 }
 
 async function importAdapterModule(type: string, packageName: string, searchPaths: string[]): Promise<unknown> {

@@ -139,7 +139,9 @@ export async function writeCompileArtifacts(targetDir: string, manifest: Manifes
     // The old trees go in the background; one left behind by an exit is removed by the next fresh write.
     for (const dir of aside) void rm(dir, { recursive: true, force: true }).catch(() => undefined);
   }
-  options.onManifest?.(await writeFileAtomic(path.join(targetDir, 'manifest.json'), manifestText, 'the manifest'));
+  // Not inside `onManifest?.(...)`: an optional call without a callee evaluates none of its arguments.
+  const stamp = await writeFileAtomic(path.join(targetDir, 'manifest.json'), manifestText, 'the manifest');
+  options.onManifest?.(stamp);
   return written;
 }
 

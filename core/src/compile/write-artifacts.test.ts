@@ -78,6 +78,14 @@ describe('writeCompileArtifacts', () => {
     await expect.poll(() => besideCompiled(target), { timeout: 10_000 }).toEqual([]);
   });
 
+  it('hands onManifest the stamp of the manifest it wrote', async () => {
+    const target = targetDir();
+    let stamp: string | undefined;
+    await writeCompileArtifacts(target, manifest(3, () => 'v1'), { onManifest: (s) => (stamp = s) });
+    const st = statSync(path.join(target, 'manifest.json'));
+    expect(stamp).toBe(`${st.ino}:${st.size}:${st.mtimeMs}`);
+  });
+
   it('replaces only the changed files when few change', async () => {
     const target = targetDir();
     const first = await writeCompileArtifacts(target, manifest(300, () => 'v1'));

@@ -6,7 +6,7 @@
  * prints next are run exactly as printed, from the installed CLI and from the workspace's.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, realpathSync } from 'node:fs';
 import { mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -128,6 +128,17 @@ describe('the packed CLI', () => {
     expect(docs.stdout).toMatch(/Docs \d+ nodes .*-> target\/docs\/index\.html/);
     expect(docs.output).not.toContain('column lineage unavailable');
     for (const file of ['index.html', 'app.js', 'app.css']) expect(existsSync(path.join(project, 'demo/target/docs', file)), file).toBe(true);
+
+    // A model edited after a compile is patched in place by the packed CLI too (its dialects are bundled chunks).
+    const demo = path.join(project, 'demo');
+    const compiled = await sh('npx xform compile', demo);
+    expect(compiled.code, compiled.output).toBe(0);
+    appendFileSync(path.join(demo, 'models/gold/gld_customer_revenue.sql'), '-- edited after the compile\n');
+    const patched = await sh('npx xform compile', demo);
+    expect(patched.code, patched.output).toBe(0);
+    const log = readFileSync(path.join(demo, 'logs/xform.log'), 'utf8');
+    expect(log.slice(log.lastIndexOf('| xform compile'))).toContain('1 model file edited since the last compile');
+    expect(readFileSync(path.join(demo, 'target/compiled/models/gold/gld_customer_revenue.sql'), 'utf8')).toContain('-- edited after the compile');
   }, 600_000);
 
   it('installs globally (the README\'s `npm i -g`) as the `xform` command, whose printed next command works', async () => {

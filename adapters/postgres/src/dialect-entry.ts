@@ -1,0 +1,8 @@
+/** The adapter's pure SQL dialect (`@xform/adapter-postgres/dialect`), loadable without its driver or the rest of xform. */
+import type { Dialect } from '@xform/core';
+import { PostgresDialect } from './postgres-dialect.js';
+
+/** The pure SQL dialect, for compiling without a connection. */
+export function createDialect(): Dialect {
+  return new PostgresDialect();
+}
