@@ -67,7 +67,7 @@ export async function patchCompile(input: PatchInput): Promise<string | undefine
     const sql = p.compiledCode.endsWith('\n') ? p.compiledCode : `${p.compiledCode}\n`;
     await writeFileAtomic(path.join(input.targetDir, spliced.compiledPaths[i]!), sql, 'the compiled SQL');
   }
-  const stamp = await writeFileAtomic(manifestFile, spliced.text, 'the manifest', { folderExists: true });
+  const stamp = await writeFileAtomic(manifestFile, spliced.chunks, 'the manifest', { folderExists: true });
   await restampPatchState(input.targetDir, input.state, stamp);
   return stamp;
 }
@@ -174,7 +174,7 @@ function spliceManifest(
   manifest: Buffer,
   patched: readonly Patched[],
   metadata: { invocation_id: string; generated_at: string },
-): { text: Buffer; compiledPaths: string[] } | undefined {
+): { chunks: Buffer[]; compiledPaths: string[] } | undefined {
   const head = Buffer.from('{"metadata":');
   const nodesKey = Buffer.from(',"nodes":{');
   const nodesAt = manifest.indexOf(nodesKey);
@@ -218,7 +218,7 @@ function spliceManifest(
     at = s.end;
   }
   chunks.push(manifest.subarray(at));
-  return { text: Buffer.concat(chunks), compiledPaths };
+  return { chunks, compiledPaths };
 }
 
 /** The end (exclusive) of the JSON object or array starting at `start`, or -1. */
