@@ -51,7 +51,7 @@ export async function compileByPatch(
     target: flagValue(argv, '-t', '--target'),
     vars: vars === undefined ? undefined : core.parseVarsArg(vars),
   });
-  if (!settings || settings.packageNames.length > 0 || path.resolve(settings.root, settings.config.targetPath) !== targetDir) return undefined;
+  if (!settings || path.resolve(settings.root, settings.config.targetPath) !== targetDir) return undefined;
   // The dialects the CLI ships with (the packed CLI's bundle has them as chunks, not packages).
   core.registerBuiltInDialects({
     duckdb: () => import('@xform/adapter-duckdb/dialect'),

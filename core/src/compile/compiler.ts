@@ -119,8 +119,8 @@ export interface CompiledProject {
   /** Fully qualified name of a relation in the target's dialect. */
   relationName(relation: RelationRef): string;
   /**
-   * With `recordPatch`: the patch state of this compile (see patch-state.ts), or undefined when the project
-   * cannot be patched (installed packages, macros that read the warehouse, no render cache).
+   * With `recordPatch`: the patch state of this compile (see patch-state.ts), or undefined without a render
+   * cache.
    */
   patchDraft(): PatchDraft | undefined;
 }
@@ -608,7 +608,7 @@ class Compiler implements RelationResolver {
   private patchDraft(): PatchDraft | undefined {
     const { project } = this;
     const cache = this.options.renderCache;
-    if (!this.options.recordPatch || !cache || (project.packages?.length ?? 0) > 0 || this.macrosIntrospect()) return undefined;
+    if (!this.options.recordPatch || !cache) return undefined;
     const ephemeral = (id: string) => {
       const parent = this.index.get(id);
       return parent?.resource_type === 'model' && parent.config.materialized === 'ephemeral';
@@ -617,7 +617,7 @@ class Compiler implements RelationResolver {
     for (const node of this.executables) {
       const pre = this.preRender.get(node.unique_id);
       if (!pre || node.config.enabled === false || node.config.materialized === 'ephemeral' || node.compiled_code === undefined) continue;
-      if (!cache.keeps(node.unique_id) || INTROSPECTION_WORDS.test(node.raw_code) || node.depends_on.nodes.some(ephemeral)) continue;
+      if (!cache.keeps(node.unique_id) || node.depends_on.nodes.some(ephemeral)) continue;
       const tokens: Record<string, string> = {};
       for (const key of [`this:${node.unique_id}`, ...node.refs.map((r) => `ref:${r.package ?? ''}:${r.name}`)]) tokens[key] = this.tokenReplacement(key);
       const sources: Record<string, SourceAnswer> = {};

@@ -5,7 +5,8 @@
  * (patch-state.ts), only its manifest entry and compiled file can differ from what a full compile writes —
  * those are replaced and nothing else is read or written. Anything else (a render that fails, warns, reads
  * something volatile, a relation's attributes or an environment variable the last compile did not; a new
- * ref, source or config) declines, and the caller compiles in full, which reports whatever there is.
+ * ref, source or config; a template that can reach the warehouse) declines, and the caller compiles in full,
+ * which reports whatever there is.
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -17,7 +18,7 @@ import type { ExecutableNode } from '../graph/types.js';
 import type { LoadedProject, ProjectFile } from '../project/types.js';
 import { INTERNAL_PACKAGE } from '../template/index.js';
 import { textChecksum } from './build-nodes.js';
-import { INTROSPECTION_WORDS, projectEngine } from './project-engine.js';
+import { projectEngine, reachesIntrospection } from './project-engine.js';
 import { macroResolver } from './macro-deps.js';
 import { readPatchRecord, renderShape, restampPatchState, type PatchModel, type PatchRecord, type PatchState } from './patch-state.js';
 import { TOKEN_PATTERN } from './relation.js';
@@ -115,7 +116,8 @@ function renderEdits(input: PatchInput): Patched[] | undefined {
   for (const { file, bytes } of input.edits) {
     const { node, ...model } = records.get(file)!;
     const contents = withoutBom(bytes.toString('utf8'));
-    if (node.unique_id !== model.id || INTROSPECTION_WORDS.test(contents)) return undefined;
+    // A render that would read the warehouse compiles with a connection (and its answers): a full compile.
+    if (node.unique_id !== model.id || reachesIntrospection(contents, node.package_name, engine.macros, resolverOfMacros)) return undefined;
     node.raw_code = contents;
     node.checksum.checksum = textChecksum(contents);
     const body = renderModel(node, model, { engine, ctx, bag, envNames: input.envNames });

@@ -12,9 +12,8 @@
  *
  * A model is patchable when an edit that keeps its shape changes only its own manifest entry and compiled
  * file: a root-project model, enabled, not ephemeral and reading no ephemeral model, whose render the
- * partial-parse render cache keeps (it read nothing volatile, needed no second render, reported nothing)
- * and which does not read the warehouse while rendering. A project with installed packages, or whose
- * compile warned, has no patch state.
+ * partial-parse render cache keeps (it read nothing volatile, needed no second render, reported nothing).
+ * A compile that warned leaves no patch state.
  */
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import path from 'node:path';

@@ -33,7 +33,7 @@ async function readSettings(options: LoadProjectOptions, bag: DiagnosticBag, inp
   const packageNames = settings ? await installedNames(path.resolve(root, settings.packagesInstallPath)) : [];
   const config = parseProjectConfig(text, bag, projectFile, projectRender, packageNames);
   if (!config) throwIfErrors(bag, 'XFORM_PROJECT_CONFIG_INVALID');
-  return { root, env, cliVars, settings, target, projectRender, config, packageNames };
+  return { root, env, cliVars, settings, target, projectRender, config };
 }
 
 /**
@@ -43,12 +43,12 @@ async function readSettings(options: LoadProjectOptions, bag: DiagnosticBag, inp
  */
 export async function loadProjectSettings(
   options: LoadProjectOptions = {},
-): Promise<Pick<LoadedProject, 'root' | 'config' | 'target' | 'profilesFile' | 'cliVars'> & { packageNames: string[] } | undefined> {
+): Promise<Pick<LoadedProject, 'root' | 'config' | 'target' | 'profilesFile' | 'cliVars'> | undefined> {
   const bag = new DiagnosticBag();
   try {
-    const { root, cliVars, target, config, packageNames } = await readSettings(options, bag, { files: {}, dirs: {}, profilesProbes: [] });
+    const { root, cliVars, target, config } = await readSettings(options, bag, { files: {}, dirs: {}, profilesProbes: [] });
     if (bag.items.length > 0 || !target.target) return undefined;
-    return { root, config, target: target.target, profilesFile: target.file, cliVars, packageNames };
+    return { root, config, target: target.target, profilesFile: target.file, cliVars };
   } catch {
     return undefined;
   }

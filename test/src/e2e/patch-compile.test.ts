@@ -33,7 +33,8 @@ const PATCHED = 'only their manifest entries and compiled SQL were rewritten';
 
 async function compile(root: string, args: string[] = [], env: Record<string, string> = {}): Promise<CliResult> {
   const result = await runXform(['compile', ...args], { cwd: root, env });
-  expect(result.stderr).toBe('');
+  // A model whose render queries the warehouse makes a full compile connect, and say so.
+  expect(result.stderr.replace(/^connecting to target 'dev' \(duckdb\): 1 node queries the warehouse while rendering \(customers\)\n/, '')).toBe('');
   expect(result.code).toBe(0);
   expect(result.stdout).toMatch(/^Compiled 5 models, 2 tests, 1 source/);
   return result;
@@ -129,6 +130,31 @@ describe('patch compile', { timeout: 180_000 }, () => {
       await expectFullCompileOutputs(root);
     });
   }
+
+  it('patches a model calling an installed package\'s macro, and compiles in full one whose macros can query the warehouse', async () => {
+    const root = await writeProject({
+      ...FILES,
+      'packages.yml': 'packages:\n  - local: local_pkg\n',
+      'local_pkg/dbt_project.yml': 'name: local_pkg\n',
+      'local_pkg/macros/shout.sql': '{% macro shout(col) %}upper({{ col }}){% endmacro %}\n',
+      'macros/distinct_ids.sql':
+        "{% macro distinct_ids() %}{% if execute %}{% set r = run_query('select 1 as id') %}{{ r.columns[0].values() | join(',') }}{% else %}0{% endif %}{% endmacro %}\n",
+      'macros/ids.sql': '{% macro ids() %}{{ distinct_ids() }}{% endmacro %}\n',
+    });
+    roots.push(root);
+    expect((await runXform(['deps'], { cwd: root })).code).toBe(0);
+    await compile(root);
+    await edit(root, 'models/marts/customers.sql', "select {{ local_pkg.shout('id') }} as id from {{ ref('stg_orders') }} -- {{ this }}\n");
+    await compile(root);
+    expect(await lastLog(root)).toContain(PATCHED);
+    expect(await readFile(path.join(root, 'target/compiled/models/marts/customers.sql'), 'utf8')).toContain('select upper(id) as id');
+    await expectFullCompileOutputs(root);
+    // ids() reaches run_query through another macro, on a branch a compile without `execute` does not take.
+    await edit(root, 'models/marts/customers.sql', "select id from {{ ref('stg_orders') }} where id in ({{ ids() }}) -- {{ this }}\n");
+    await compile(root);
+    expect(await lastLog(root)).not.toContain(PATCHED);
+    await expectFullCompileOutputs(root);
+  });
 
   it('compiles in full when the edit does not render, and reports it at its file', async () => {
     const root = await project();
