@@ -37,7 +37,7 @@ import { collectSnapshots, type CollectedSnapshots } from './snapshots.js';
 import { checkSnapshotConfig, withSnapshotDefaults } from './snapshot-config.js';
 import { warnAboutAppends } from './append-warnings.js';
 import { XFORM_CORE_VERSION } from '../version.js';
-import { blankNode, renderShape, type PatchDraft, type SourceAnswer } from './patch-state.js';
+import { renderShape, type PatchDraft, type SourceAnswer } from './patch-state.js';
 import type { NodeConfig } from '../project/types.js';
 
 export { MODEL_MATERIALIZATIONS };
@@ -151,9 +151,11 @@ class Compiler implements RelationResolver {
   private readonly needsFinal = new Set<string>();
   /** With recordPatch: model unique_id -> its file's absolute path. */
   private readonly files = new Map<string, string>();
-  /** With recordPatch: root-project models before rendering (blankNode) with their files, and their in-file config. */
+  /** With recordPatch: root-project models before rendering (as JSON) with their files, and their in-file config. */
   private readonly preRender = new Map<string, { file: string; node: string }>();
   private readonly inFileConfigs = new Map<string, NodeConfig>();
+  /** With recordPatch: relation token key -> the text finalizeSql put in its place. */
+  private readonly replacements = new Map<string, string>();
   private genericRenderers = new Map<string, GenericTestRenderer>();
   private snapshots: CollectedSnapshots = { nodes: [], patches: new Map(), yaml: new Map() };
   private readonly quote = (r: RelationRef) => this.options.dialect.relationName(r);
@@ -188,12 +190,6 @@ class Compiler implements RelationResolver {
   compile(): CompiledProject {
     const { project } = this;
     this.collectNodes();
-    if (this.options.recordPatch) {
-      for (const node of this.executables) {
-        const file = this.files.get(node.unique_id);
-        if (node.resource_type === 'model' && node.package_name === project.config.name && file) this.preRender.set(node.unique_id, { file, node: blankNode(node) });
-      }
-    }
     for (const node of [...this.executables, ...this.singularTests]) this.renderParse(node);
     this.finishConfigs();
     warnAboutAppends(this.executables, project.config.name, this.bag);
@@ -401,7 +397,11 @@ class Compiler implements RelationResolver {
   private renderParse(node: ExecutableNode | TestNode): void {
     if (node.resource_type === 'seed') return;
     const cache = this.options.renderCache;
-    const reused = cache?.reuse(node);
+    // The node as its template sees it (`model`): the render cache's key, and the patch state's node.
+    const file = this.files.get(node.unique_id);
+    const json = cache || file ? JSON.stringify(node) : undefined;
+    if (file && json !== undefined && node.package_name === this.project.config.name) this.preRender.set(node.unique_id, { file, node: json });
+    const reused = cache?.reuse(node, json);
     if (reused) {
       this.bodies.set(node.unique_id, reused.sql);
       this.configCalls.set(node.unique_id, reused.configCall);
@@ -409,7 +409,7 @@ class Compiler implements RelationResolver {
       if (this.options.recordPatch) this.inFileConfigs.set(node.unique_id, reused.config);
       return;
     }
-    const recording = cache?.record(node);
+    const recording = cache?.record(node, json);
     const diagnostics = this.bag.items.length;
     let sql: string | undefined;
     try {
@@ -506,6 +506,7 @@ class Compiler implements RelationResolver {
   private finalizeSql(): void {
     if (this.bag.hasErrors()) return;
     const replacements = this.ctx.tokenKeys.map((key) => this.tokenReplacement(key));
+    if (this.options.recordPatch) this.ctx.tokenKeys.forEach((key, i) => this.replacements.set(key, replacements[i]!));
     for (const node of [...this.executables, ...this.singularTests]) {
       let body = this.bodies.get(node.unique_id);
       if (body === undefined) continue;
@@ -619,7 +620,7 @@ class Compiler implements RelationResolver {
       if (!pre || node.config.enabled === false || node.config.materialized === 'ephemeral' || node.compiled_code === undefined) continue;
       if (!cache.keeps(node.unique_id) || node.depends_on.nodes.some(ephemeral)) continue;
       const tokens: Record<string, string> = {};
-      for (const key of [`this:${node.unique_id}`, ...node.refs.map((r) => `ref:${r.package ?? ''}:${r.name}`)]) tokens[key] = this.tokenReplacement(key);
+      for (const key of [`this:${node.unique_id}`, ...node.refs.map((r) => `ref:${r.package ?? ''}:${r.name}`)]) tokens[key] = this.replacements.get(key) ?? this.tokenReplacement(key);
       const sources: Record<string, SourceAnswer> = {};
       for (const [source, table] of node.sources) sources[`${source}:${table}`] = this.resolveSource(source, table, node);
       const shape = renderShape({ refs: node.refs, sources: node.sources, config: this.inFileConfigs.get(node.unique_id) ?? {}, configCall: this.configCalls.get(node.unique_id) ?? [] });

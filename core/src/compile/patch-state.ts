@@ -3,8 +3,8 @@
  * since the last compile (cli/src/patch-compile.ts) needs to produce exactly the manifest and compiled SQL a
  * full compile would, without loading the rest of the project.
  *
- * - `target/partial_parse_nodes.txt`: each patchable model as it stood before rendering (file contents and
- *   checksum blank), the node its template sees as `model`,
+ * - `target/partial_parse_nodes.txt`: each patchable model as it stood before rendering (the node its
+ *   template sees as `model`; its file's contents and checksum are replaced by the edited file's),
  *   with the shape of its render (refs, sources, in-file config, config() call: the parts other nodes and the
  *   graph depend on) and the text each relation it can render compiles to;
  * - `target/partial_parse_patch.json`: where each model's record is in that file, the macro files, and the
@@ -18,7 +18,6 @@
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import path from 'node:path';
 import { fileStamp, writeFileAtomic } from '../fs-write.js';
-import { sha256 } from '../partial-parse/input-snapshot.js';
 import { buildStamp } from '../partial-parse/snapshot-file.js';
 import type { ExecutableNode } from '../graph/types.js';
 import type { NodeConfig, ProjectFile } from '../project/types.js';
@@ -74,14 +73,9 @@ export interface PatchDraft {
   models: (PatchModel & { file: string; node: string })[];
 }
 
-/** The parts of a parse render that other nodes, the graph and the node's config depend on. */
+/** The parts of a parse render that other nodes, the graph and the node's config depend on (as JSON). */
 export function renderShape(render: { refs: ExecutableNode['refs']; sources: ExecutableNode['sources']; config: NodeConfig; configCall: ConfigCallArguments }): string {
-  return sha256(JSON.stringify([render.refs, render.sources, render.config, render.configCall]));
-}
-
-/** A node as patch state keeps it: its file's contents and checksum blank (they are read again). */
-export function blankNode(node: ExecutableNode): string {
-  return JSON.stringify({ ...node, raw_code: '', checksum: { ...node.checksum, checksum: '' } });
+  return JSON.stringify([render.refs, render.sources, render.config, render.configCall]);
 }
 
 /** Writes the nodes file, then the state naming its stamp and the manifest's. */

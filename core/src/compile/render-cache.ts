@@ -128,10 +128,13 @@ export class RenderCache {
     this.nameHashes.clear();
   }
 
-  /** The SQL (tokens re-interned for this compile), in-file config and config() call of `node`'s reusable render, if any. */
-  reuse(node: ExecutableNode | TestNode): { sql: string; config: NodeConfig; configCall: ConfigCallArguments } | undefined {
+  /**
+   * The SQL (tokens re-interned for this compile), in-file config and config() call of `node`'s reusable render,
+   * if any. `json` is JSON.stringify(node) when the caller has it.
+   */
+  reuse(node: ExecutableNode | TestNode, json = JSON.stringify(node)): { sql: string; config: NodeConfig; configCall: ConfigCallArguments } | undefined {
     const entry = this.previous.get(node.unique_id);
-    if (!entry || !this.host || entry.node !== nodeHash(node) || !this.stillValid(entry)) return undefined;
+    if (!entry || !this.host || entry.node !== sha256(json) || !this.stillValid(entry)) return undefined;
     const { ctx } = this.host;
     node.refs.push(...entry.refs);
     node.sources.push(...entry.sources);
@@ -146,10 +149,10 @@ export class RenderCache {
     return this.next.has(uniqueId);
   }
 
-  /** Starts tracking what the render of `node` reads. */
-  record(node: ExecutableNode | TestNode): RenderRecording {
+  /** Starts tracking what the render of `node` reads (`json`: JSON.stringify(node) when the caller has it). */
+  record(node: ExecutableNode | TestNode, json = JSON.stringify(node)): RenderRecording {
     const host = this.host!;
-    const before = nodeHash(node);
+    const before = sha256(json);
     const names = new Set<string>();
     host.engine.trackLookups(names);
     host.ctx.reads = { vars: new Map(), env: new Map() };
@@ -216,10 +219,6 @@ export class RenderCache {
     }
     return hash;
   }
-}
-
-function nodeHash(node: ExecutableNode | TestNode): string {
-  return sha256(JSON.stringify(node));
 }
 
 function sameWritten(a: WrittenFiles, b: WrittenFiles): boolean {
