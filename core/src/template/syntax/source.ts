@@ -99,9 +99,37 @@ function charSet(chars: string): Uint8Array {
   return set;
 }
 
+/** nunjucks' whitespace and delimiter characters (its lexer.js), as the fast path below reads them. */
+const WHITESPACE_CHARS = ' \n\t\r\u00a0';
+const WHITESPACE = charSet(WHITESPACE_CHARS);
+const DELIMITER = charSet('()[]{}%*-+~/#,:|.<>=!');
+const WORD_END = charSet(DELIMITERS);
+const INT_CHARS = '0123456789';
+const COMPLEX_OPERATORS = new Set(['==', '===', '!=', '!==', '<=', '>=', '//', '**']);
+const DELIMITER_TYPES: Record<string, string> = {
+  '(': T.LEFT_PAREN,
+  ')': T.RIGHT_PAREN,
+  '[': T.LEFT_BRACKET,
+  ']': T.RIGHT_BRACKET,
+  '{': T.LEFT_CURLY,
+  '}': T.RIGHT_CURLY,
+  ',': T.COMMA,
+  ':': T.COLON,
+  '~': T.TILDE,
+  '|': T.PIPE,
+};
+
 class JinjaTokenizer extends BaseTokenizer {
   /** Open `{` inside the current tag: Jinja2 balances braces, so `{'a': {'b': 1}}` does not end a `{{ }}`. */
   private curlyDepth = 0;
+
+  /** Off: every token comes from nunjucks' own nextToken (the reference the fast path is tested against). */
+  constructor(
+    src: string,
+    private readonly fast = true,
+  ) {
+    super(src, {});
+  }
 
   override nextToken(): Token | null {
     if (this.in_code) {
@@ -117,13 +145,82 @@ class JinjaTokenizer extends BaseTokenizer {
         return { type: T.SYMBOL, value, lineno, colno };
       }
     }
-    const tok = super.nextToken();
+    const tok = (this.fast ? (this.in_code ? this.codeToken() : this.tagStart()) : undefined) ?? super.nextToken();
     if (tok) {
       if (tok.type === T.LEFT_CURLY) this.curlyDepth++;
       else if (tok.type === T.RIGHT_CURLY) this.curlyDepth = Math.max(0, this.curlyDepth - 1);
       else if (tok.type === T.BLOCK_START || tok.type === T.VARIABLE_START) this.curlyDepth = 0;
     }
     return tok;
+  }
+
+  /**
+   * nunjucks' nextToken inside a tag, step for step, on character codes: its version tries each end tag by
+   * slicing, allocates its operator list per delimiter and concatenates its character classes per word,
+   * which made it the largest part of parsing 10,000 models. Tokens here hold no newline except strings and
+   * whitespace, which the overridden helpers count.
+   */
+  private codeToken(): Token | null {
+    const { str, len, lineno, colno } = this;
+    const i = this.index;
+    if (i >= len) return null;
+    const c = str.charCodeAt(i);
+    if (c === 34 || c === 39) return { type: T.STRING, value: this._parseString(str[i]!), lineno, colno };
+    if (WHITESPACE[c] === 1) return { type: T.WHITESPACE, value: this._extractMatching(false, WHITESPACE_CHARS)!, lineno, colno };
+    const c1 = str.charCodeAt(i + 1);
+    // `%}`, `-%}`, `}}`, `-}}`
+    if (c === 37 && c1 === 125) return this.tagEnd(T.BLOCK_END, '%}');
+    if (c === 45 && c1 === 37 && str.charCodeAt(i + 2) === 125) return this.tagEnd(T.BLOCK_END, '-%}');
+    if (c === 125 && c1 === 125) return this.tagEnd(T.VARIABLE_END, '}}');
+    if (c === 45 && c1 === 125 && str.charCodeAt(i + 2) === 125) return this.tagEnd(T.VARIABLE_END, '-}}');
+    if (DELIMITER[c] === 1) {
+      let value = str[i]!;
+      const two = str.slice(i, i + 2);
+      if (COMPLEX_OPERATORS.has(two)) {
+        value = two;
+        const three = str.slice(i, i + 3);
+        if (COMPLEX_OPERATORS.has(three)) value = three;
+      }
+      this.index = i + value.length;
+      this.colno += value.length;
+      return { type: DELIMITER_TYPES[value] ?? T.OPERATOR, value, lineno, colno };
+    }
+    let end = i + 1;
+    while (end < len && WORD_END[str.charCodeAt(end)] !== 1) end++;
+    const word = str.slice(i, end);
+    this.index = end;
+    this.colno += end - i;
+    if (/^[-+]?[0-9]+$/.test(word)) {
+      if (str.charCodeAt(end) !== 46) return { type: T.INT, value: word, lineno, colno };
+      this.forward();
+      // At the very end nunjucks' extract gives null, which its concatenation spells out.
+      const decimals = this._extractMatching(false, INT_CHARS);
+      return { type: T.FLOAT, value: `${word}.${decimals}`, lineno, colno };
+    }
+    if (word === 'true' || word === 'false') return { type: T.BOOLEAN, value: word, lineno, colno };
+    if (word === 'none' || word === 'null') return { type: T.NONE, value: word, lineno, colno };
+    return { type: T.SYMBOL, value: word, lineno, colno };
+  }
+
+  private tagEnd(type: string, value: string): Token {
+    const token = { type, value, lineno: this.lineno, colno: this.colno };
+    this.index += value.length;
+    this.colno += value.length;
+    this.in_code = false;
+    return token;
+  }
+
+  /** Outside tags: `{%`, `{%-`, `{{`, `{{-` as nunjucks reads them; undefined for text and comments (nunjucks reads those). */
+  private tagStart(): Token | undefined {
+    const { str, index: i, lineno, colno } = this;
+    if (str.charCodeAt(i) !== 123) return undefined;
+    const c1 = str.charCodeAt(i + 1);
+    if (c1 !== 37 && c1 !== 123) return undefined;
+    const value = str.charCodeAt(i + 2) === 45 ? str.slice(i, i + 3) : str.slice(i, i + 2);
+    this.index = i + value.length;
+    this.colno += value.length;
+    this.in_code = true;
+    return { type: c1 === 37 ? T.BLOCK_START : T.VARIABLE_START, value, lineno, colno };
   }
 
   // nunjucks reads every character through current()/previous() and builds text one character at a time;
@@ -224,8 +321,9 @@ export interface TokenSource {
   position(): { lineno: number; colno: number };
 }
 
-export function tokenize(source: string): TokenSource {
-  const tokenizer = new JinjaTokenizer(source, {});
+/** `fast` off: nunjucks' own tokenizer code only (default on; the fast path is tested against it). */
+export function tokenize(source: string, fast = true): TokenSource {
+  const tokenizer = new JinjaTokenizer(source, fast);
   return {
     nextToken: () => tokenizer.nextToken(),
     extractRegex: (regex) => tokenizer._extractRegex(regex),
