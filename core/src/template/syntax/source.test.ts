@@ -70,17 +70,20 @@ describe('tokenize', () => {
     let seed = 20;
     const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
     const alphabet = ['{{', '}}', '{%', '%}', '{#', '#}', '-', ' ', '\n', 'a', '1', '.', "'", '"', '\\', '=', '!', '*', '/', '<', '>', '(', ')', '[', ']', '{', '}', '|', ',', ':', '~', '+', 'r', 'true', 'none', '\u00a0'];
-    for (let n = 0; n < 2000; n++) {
+    for (let n = 0; n < 5000; n++) {
       let text = '';
       const length = 1 + Math.floor(random() * 40);
       for (let k = 0; k < length; k++) text += alphabet[Math.floor(random() * alphabet.length)];
       templates.push(text);
     }
     const read = (src: string, fast: boolean) => {
+      const source = tokenize(src, fast);
+      const out: unknown[] = [];
       try {
-        return tokens(src, fast);
+        for (let tok = source.nextToken(); tok; tok = source.nextToken()) out.push(tok);
+        return { out, end: source.position() };
       } catch (err) {
-        return { error: (err as Error).message };
+        return { out, error: (err as Error).message, at: source.position() };
       }
     };
     for (const src of templates) expect(read(src, true), JSON.stringify(src)).toEqual(read(src, false));

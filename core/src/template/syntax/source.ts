@@ -132,6 +132,13 @@ class JinjaTokenizer extends BaseTokenizer {
   }
 
   override nextToken(): Token | null {
+    if (!this.fast) return this.nunjucksToken();
+    if (this.in_code) return this.codeToken();
+    return this.textToken();
+  }
+
+  /** The reference: nunjucks' nextToken, with Jinja2's braces and without its regex literals. */
+  private nunjucksToken(): Token | null {
     if (this.in_code) {
       const { lineno, colno } = this;
       if (this.curlyDepth > 0 && this.current() === '}') {
@@ -145,7 +152,7 @@ class JinjaTokenizer extends BaseTokenizer {
         return { type: T.SYMBOL, value, lineno, colno };
       }
     }
-    const tok = (this.fast ? (this.in_code ? this.codeToken() : this.tagStart()) : undefined) ?? super.nextToken();
+    const tok = super.nextToken();
     if (tok) {
       if (tok.type === T.LEFT_CURLY) this.curlyDepth++;
       else if (tok.type === T.RIGHT_CURLY) this.curlyDepth = Math.max(0, this.curlyDepth - 1);
@@ -155,19 +162,27 @@ class JinjaTokenizer extends BaseTokenizer {
   }
 
   /**
-   * nunjucks' nextToken inside a tag, step for step, on character codes: its version tries each end tag by
-   * slicing, allocates its operator list per delimiter and concatenates its character classes per word,
-   * which made it the largest part of parsing 10,000 models. Tokens here hold no newline except strings and
-   * whitespace, which the overridden helpers count.
+   * nunjucksToken inside a tag, step for step, on character codes: nunjucks tries each end tag by slicing,
+   * allocates its operator list per delimiter and concatenates its character classes per word, which made
+   * it the largest part of parsing 10,000 models. Only strings and whitespace hold newlines here, and the
+   * helpers that read them count lines.
    */
   private codeToken(): Token | null {
     const { str, len, lineno, colno } = this;
     const i = this.index;
     if (i >= len) return null;
     const c = str.charCodeAt(i);
+    const c1 = str.charCodeAt(i + 1);
+    if (c === 125 && this.curlyDepth > 0) {
+      this.index++;
+      this.colno++;
+      this.curlyDepth--;
+      return { type: T.RIGHT_CURLY, value: '}', lineno, colno };
+    }
+    // `r/`: nunjucks would start a regex literal here; Jinja2 has none, so `r` is just a name.
+    if (c === 114 && c1 === 47) return this.word(i, i + 1);
     if (c === 34 || c === 39) return { type: T.STRING, value: this._parseString(str[i]!), lineno, colno };
     if (WHITESPACE[c] === 1) return { type: T.WHITESPACE, value: this._extractMatching(false, WHITESPACE_CHARS)!, lineno, colno };
-    const c1 = str.charCodeAt(i + 1);
     // `%}`, `-%}`, `}}`, `-}}`
     if (c === 37 && c1 === 125) return this.tagEnd(T.BLOCK_END, '%}');
     if (c === 45 && c1 === 37 && str.charCodeAt(i + 2) === 125) return this.tagEnd(T.BLOCK_END, '-%}');
@@ -183,13 +198,20 @@ class JinjaTokenizer extends BaseTokenizer {
       }
       this.index = i + value.length;
       this.colno += value.length;
+      if (c === 123) this.curlyDepth++;
       return { type: DELIMITER_TYPES[value] ?? T.OPERATOR, value, lineno, colno };
     }
     let end = i + 1;
     while (end < len && WORD_END[str.charCodeAt(end)] !== 1) end++;
-    const word = str.slice(i, end);
+    return this.word(i, end);
+  }
+
+  /** The word str[start, end) (no delimiter or whitespace in it) as nunjucks types it. */
+  private word(start: number, end: number): Token {
+    const { str, lineno, colno } = this;
+    const word = str.slice(start, end);
     this.index = end;
-    this.colno += end - i;
+    this.colno += end - start;
     if (/^[-+]?[0-9]+$/.test(word)) {
       if (str.charCodeAt(end) !== 46) return { type: T.INT, value: word, lineno, colno };
       this.forward();
@@ -210,17 +232,57 @@ class JinjaTokenizer extends BaseTokenizer {
     return token;
   }
 
-  /** Outside tags: `{%`, `{%-`, `{{`, `{{-` as nunjucks reads them; undefined for text and comments (nunjucks reads those). */
-  private tagStart(): Token | undefined {
-    const { str, index: i, lineno, colno } = this;
-    if (str.charCodeAt(i) !== 123) return undefined;
-    const c1 = str.charCodeAt(i + 1);
-    if (c1 !== 37 && c1 !== 123) return undefined;
-    const value = str.charCodeAt(i + 2) === 45 ? str.slice(i, i + 3) : str.slice(i, i + 2);
-    this.index = i + value.length;
-    this.colno += value.length;
-    this.in_code = true;
-    return { type: c1 === 37 ? T.BLOCK_START : T.VARIABLE_START, value, lineno, colno };
+  /**
+   * nunjucksToken outside tags: a tag start, or template text (or a comment) up to the next tag. Its quirks
+   * are kept: a `#}` in text is an error, and text running to the end steps one past it (error positions).
+   */
+  private textToken(): Token | null {
+    const { str, len, lineno, colno } = this;
+    const start = this.index;
+    if (start >= len) return null;
+    const c1 = str.charCodeAt(start + 1);
+    if (str.charCodeAt(start) === 123 && (c1 === 37 || c1 === 123)) {
+      const value = str.charCodeAt(start + 2) === 45 ? str.slice(start, start + 3) : str.slice(start, start + 2);
+      this.index = start + value.length;
+      this.colno += value.length;
+      this.in_code = true;
+      this.curlyDepth = 0;
+      return { type: c1 === 37 ? T.BLOCK_START : T.VARIABLE_START, value, lineno, colno };
+    }
+    const inComment = str.startsWith('{#', start);
+    let i = inComment ? start + 2 : start;
+    let closed = false;
+    while (i < len) {
+      while (i < len && str.charCodeAt(i) !== 123 && str.charCodeAt(i) !== 35) i++;
+      if (!inComment && (str.startsWith('{%', i) || str.startsWith('{{', i) || str.startsWith('{#', i))) break;
+      if (str.startsWith('#}', i)) {
+        if (!inComment) {
+          this.advanceTo(start, i);
+          throw new Error('unexpected end of comment');
+        }
+        i += 2;
+        closed = true;
+        break;
+      }
+      // A lone `{` or `#` is text; at the end nunjucks steps past it.
+      i++;
+    }
+    this.advanceTo(start, i);
+    if (inComment && !closed) throw new Error('expected end of comment, got end of file');
+    return { type: inComment ? T.COMMENT : T.DATA, value: str.slice(start, Math.min(i, len)), lineno, colno };
+  }
+
+  /** Moves from `start` to `to` (which may be one past the end), counting lines. */
+  private advanceTo(start: number, to: number): void {
+    const text = this.str.slice(start, to);
+    const lastNewline = text.lastIndexOf('\n');
+    if (lastNewline === -1) {
+      this.colno += to - start;
+    } else {
+      for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.lineno++;
+      this.colno = to - start - lastNewline - 1;
+    }
+    this.index = to;
   }
 
   // nunjucks reads every character through current()/previous() and builds text one character at a time;
