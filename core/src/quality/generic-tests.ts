@@ -4,7 +4,7 @@
  * the column as `column_name` and the YAML arguments. Names and ids are dbt's (see test-names.ts):
  * `not_null_orders_order_id`, `test.shop.not_null_orders_order_id.cf6c17daed`.
  */
-import { createHash } from 'node:crypto';
+import { hash as hashText } from 'node:crypto';
 import path from 'node:path';
 import { XformError, didYouMeanHint, type DiagnosticBag } from '../errors.js';
 import { mergeConfig, resolveFolderConfig, TEST_CONFIG_KEYS } from '../project/index.js';
@@ -16,6 +16,7 @@ import type { RenderContext, RenderOverrides } from '../compile/render-context.j
 import type { IntrospectionSession } from '../compile/introspection.js';
 import { TestArgumentRenderer, needsRendering } from './test-arguments.js';
 import { modelArgument, synthesizeTestNames, testIdHash } from './test-names.js';
+import { builtinTestSql, type BuiltinTestSql } from './builtin-test-sql.js';
 
 export interface GenericTestInput {
   project: LoadedProject;
@@ -30,7 +31,7 @@ export interface GenericTestInput {
 const REF_OR_SOURCE = /^\s*(ref|source)\s*\(\s*(['"])([^'"]+)\2\s*(?:,\s*(['"])([^'"]+)\4\s*)?\)\s*$/;
 
 function sha(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  return hashText('sha256', text, 'hex');
 }
 
 /** A test's fqn, as dbt's: the package, the schema file's folders below its top folder, the name. */
@@ -74,13 +75,14 @@ export function buildGenericTests(input: GenericTestInput): GenericTests {
   // A package's YAML tests only its own nodes, even when the root has a node of the same name.
   for (const node of input.models) byKind.set(`${node.resource_type}:${node.package_name}:${node.name}`, node);
   const templates = new Map<string, ReturnType<TemplateEngine['compile']>>();
+  const builders = new Map<string, BuiltinTestSql | undefined>();
   const sourcesById = new Map(input.sources.map((s) => [s.unique_id, s]));
   const testMacros = input.engine.macros.filter((m) => m.name.startsWith('test_')).map((m) => m.name.slice(5));
 
   const seen = new Map<string, ColumnTestDef>();
   const make = (def: ColumnTestDef, attached: GraphNode, column: string | undefined, file: string) => {
     try {
-      const node = buildOne(input, def, attached, column, file, templates, testMacros, renderers);
+      const node = buildOne(input, def, attached, column, file, { templates, builders }, testMacros, renderers);
       if (!node) return;
       // dbt refuses two tests of one name on one column too: selectors and stored failures could not tell them apart.
       const key = `${attached.unique_id}|${column ?? ''}|${node.name}`;
@@ -186,7 +188,7 @@ function buildOne(
   attached: GraphNode,
   column: string | undefined,
   file: string,
-  templates: Map<string, ReturnType<TemplateEngine['compile']>>,
+  shared: { templates: Map<string, ReturnType<TemplateEngine['compile']>>; builders: Map<string, BuiltinTestSql | undefined> },
   testMacros: string[],
   renderers: Map<string, GenericTestRenderer>,
 ): TestNode | undefined {
@@ -284,11 +286,14 @@ function buildOne(
   const shape = `${macro}|${column ? 'c' : ''}|${keys.join(',')}`;
   const call = `{{ ${macro}(model=__xform_model${column ? ', column_name=__xform_column' : ''}${keys.map((k) => `, ${k}=__xform_args[${JSON.stringify(k)}]`).join('')}) }}`;
   node.raw_code = call;
-  let template = templates.get(shape);
+  let template = shared.templates.get(shape);
   if (!template) {
     template = engine.compile(`${file} (test ${def.name})`, call, node.package_name);
-    templates.set(shape, template);
+    shared.templates.set(shape, template);
   }
+  const builderKey = `${pkg}|${macro}`;
+  if (!shared.builders.has(builderKey)) shared.builders.set(builderKey, builtinTestSql(engine, project.target.type, macro, pkg));
+  const builder = shared.builders.get(builderKey);
   const argRenderer = needsRendering(values) ? new TestArgumentRenderer(engine, `${file} (test ${def.name})`, node.package_name) : undefined;
   const render = (overrides?: RenderOverrides, session?: IntrospectionSession): string => {
     const names = ctx.begin({ node, mode: 'final', ...(overrides ? { overrides } : {}), ...(session ? { execute: true, session } : {}) });
@@ -302,6 +307,9 @@ function buildOne(
     const modelRelation = relationOf(attached);
     const where = node.config.where;
     const model = typeof where === 'string' && where.trim() !== '' ? new SubqueryRelation(String(modelRelation), where) : modelRelation;
+    // The compile's own render of a common built-in test; renders for audits and runs go through the macro.
+    const built = overrides === undefined && session === undefined ? builder?.(model, column, argValues) : undefined;
+    if (built !== undefined) return built;
     return engine.render(template, { ...names, __xform_model: model, __xform_column: column, __xform_args: argValues });
   };
   node.compiled_code = render();

@@ -1,8 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { BUILTIN_TESTS_SQL } from '../../quality/builtin-tests.js';
 import { tokenize } from './source.js';
 
-function tokens(src: string) {
-  const source = tokenize(src);
+function tokens(src: string, fast = true) {
+  const source = tokenize(src, fast);
   const out: [string, string, number, number][] = [];
   for (let tok = source.nextToken(); tok; tok = source.nextToken()) out.push([tok.type, tok.value, tok.lineno, tok.colno]);
   return { out, end: source.position() };
@@ -47,5 +49,43 @@ describe('tokenize', () => {
     expect(() => source.nextToken()).toThrow('expected end of comment, got end of file');
     // One past the last character: nunjucks steps over the end before it gives up.
     expect(source.position()).toEqual({ lineno: 2, colno: 6 });
+  });
+
+  it('reads every template exactly as nunjucks\' own tokenizer code does', () => {
+    const conformance = JSON.parse(readFileSync(new URL('../__fixtures__/jinja-conformance.json', import.meta.url), 'utf8')) as { cases: { template: string }[] };
+    const templates = [
+      ...conformance.cases.map((c) => c.template),
+      BUILTIN_TESTS_SQL,
+      "{{ x==1 and y!=2 or a<=b>=c }}{{ 2**3//4 }}{{ a === b !== c }}{{ 1.5 }}{{ 1. }}{{ 7.}}{{ -3 }}{{ 1e5 }}",
+      "{%- if a -%}{{- b -}}{% endif %}{{ {'a': {'b': 1}} }}{# c #}{{ r/2 }}{{ none null true false True }}",
+      "{{ 'it''s' ~ \"q\\\"\" ~ '\\d' }}\n{% set x = [1, 2,\n 3] %}{{ x|join(', ') }}{{ a.b[c](d=e, *f, **g) }}",
+      '{{ 1.',
+      '{% if',
+      '{{ abc',
+      "{{ 'unterminated",
+      '{{ a }',
+      '{{ \u00a0a\u00a0}}{{ é }}{{ a#b }}{{ a%b }}',
+    ];
+    // Random strings of the characters that matter to the lexer, to reach the paths no template above does.
+    let seed = 20;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const alphabet = ['{{', '}}', '{%', '%}', '{#', '#}', '-', ' ', '\n', 'a', '1', '.', "'", '"', '\\', '=', '!', '*', '/', '<', '>', '(', ')', '[', ']', '{', '}', '|', ',', ':', '~', '+', 'r', 'true', 'none', '\u00a0'];
+    for (let n = 0; n < 5000; n++) {
+      let text = '';
+      const length = 1 + Math.floor(random() * 40);
+      for (let k = 0; k < length; k++) text += alphabet[Math.floor(random() * alphabet.length)];
+      templates.push(text);
+    }
+    const read = (src: string, fast: boolean) => {
+      const source = tokenize(src, fast);
+      const out: unknown[] = [];
+      try {
+        for (let tok = source.nextToken(); tok; tok = source.nextToken()) out.push(tok);
+        return { out, end: source.position() };
+      } catch (err) {
+        return { out, error: (err as Error).message, at: source.position() };
+      }
+    };
+    for (const src of templates) expect(read(src, true), JSON.stringify(src)).toEqual(read(src, false));
   });
 });

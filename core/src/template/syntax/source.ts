@@ -4,6 +4,9 @@
  * nunjucks tokenizes `{{ }}`, `{% %}`, `{# #}`, whitespace control (`{%-`, `-%}`) and data exactly as we need,
  * but (a) it unescapes string literals its own way (`'\d'` becomes `d`; Python keeps `\d`, which matters for
  * regexes handed to `modules.re`), and (b) it reads `r/.../` as a JavaScript regex literal, so `r/2` breaks.
+ *
+ * Its nextToken is rewritten here on character codes, token for token the same (source.test.ts compares
+ * the two on the Jinja2 conformance templates and random text); nunjucks' own stays as that reference.
  */
 import { createRequire } from 'node:module';
 
@@ -99,11 +102,46 @@ function charSet(chars: string): Uint8Array {
   return set;
 }
 
+/** nunjucks' whitespace and delimiter characters (its lexer.js), as the fast path below reads them. */
+const WHITESPACE_CHARS = ' \n\t\r\u00a0';
+const WHITESPACE = charSet(WHITESPACE_CHARS);
+const DELIMITER = charSet('()[]{}%*-+~/#,:|.<>=!');
+const WORD_END = charSet(DELIMITERS);
+const INT_CHARS = '0123456789';
+const COMPLEX_OPERATORS = new Set(['==', '===', '!=', '!==', '<=', '>=', '//', '**']);
+const DELIMITER_TYPES: Record<string, string> = {
+  '(': T.LEFT_PAREN,
+  ')': T.RIGHT_PAREN,
+  '[': T.LEFT_BRACKET,
+  ']': T.RIGHT_BRACKET,
+  '{': T.LEFT_CURLY,
+  '}': T.RIGHT_CURLY,
+  ',': T.COMMA,
+  ':': T.COLON,
+  '~': T.TILDE,
+  '|': T.PIPE,
+};
+
 class JinjaTokenizer extends BaseTokenizer {
   /** Open `{` inside the current tag: Jinja2 balances braces, so `{'a': {'b': 1}}` does not end a `{{ }}`. */
   private curlyDepth = 0;
 
+  /** Off: every token comes from nunjucks' own nextToken (the reference the fast path is tested against). */
+  constructor(
+    src: string,
+    private readonly fast = true,
+  ) {
+    super(src, {});
+  }
+
   override nextToken(): Token | null {
+    if (!this.fast) return this.nunjucksToken();
+    if (this.in_code) return this.codeToken();
+    return this.textToken();
+  }
+
+  /** The reference: nunjucks' nextToken, with Jinja2's braces and without its regex literals. */
+  private nunjucksToken(): Token | null {
     if (this.in_code) {
       const { lineno, colno } = this;
       if (this.curlyDepth > 0 && this.current() === '}') {
@@ -124,6 +162,130 @@ class JinjaTokenizer extends BaseTokenizer {
       else if (tok.type === T.BLOCK_START || tok.type === T.VARIABLE_START) this.curlyDepth = 0;
     }
     return tok;
+  }
+
+  /**
+   * nunjucksToken inside a tag, step for step, on character codes: nunjucks tries each end tag by slicing,
+   * allocates its operator list per delimiter and concatenates its character classes per word, which made
+   * it the largest part of parsing 10,000 models. Only strings and whitespace hold newlines here, and the
+   * helpers that read them count lines.
+   */
+  private codeToken(): Token | null {
+    const { str, len, lineno, colno } = this;
+    const i = this.index;
+    if (i >= len) return null;
+    const c = str.charCodeAt(i);
+    const c1 = str.charCodeAt(i + 1);
+    if (c === 125 && this.curlyDepth > 0) {
+      this.index++;
+      this.colno++;
+      this.curlyDepth--;
+      return { type: T.RIGHT_CURLY, value: '}', lineno, colno };
+    }
+    // `r/`: nunjucks would start a regex literal here; Jinja2 has none, so `r` is just a name.
+    if (c === 114 && c1 === 47) return this.word(i, i + 1);
+    if (c === 34 || c === 39) return { type: T.STRING, value: this._parseString(str[i]!), lineno, colno };
+    if (WHITESPACE[c] === 1) return { type: T.WHITESPACE, value: this._extractMatching(false, WHITESPACE_CHARS)!, lineno, colno };
+    // `%}`, `-%}`, `}}`, `-}}`
+    if (c === 37 && c1 === 125) return this.tagEnd(T.BLOCK_END, '%}');
+    if (c === 45 && c1 === 37 && str.charCodeAt(i + 2) === 125) return this.tagEnd(T.BLOCK_END, '-%}');
+    if (c === 125 && c1 === 125) return this.tagEnd(T.VARIABLE_END, '}}');
+    if (c === 45 && c1 === 125 && str.charCodeAt(i + 2) === 125) return this.tagEnd(T.VARIABLE_END, '-}}');
+    if (DELIMITER[c] === 1) {
+      let value = str[i]!;
+      const two = str.slice(i, i + 2);
+      if (COMPLEX_OPERATORS.has(two)) {
+        value = two;
+        const three = str.slice(i, i + 3);
+        if (COMPLEX_OPERATORS.has(three)) value = three;
+      }
+      this.index = i + value.length;
+      this.colno += value.length;
+      if (c === 123) this.curlyDepth++;
+      return { type: DELIMITER_TYPES[value] ?? T.OPERATOR, value, lineno, colno };
+    }
+    let end = i + 1;
+    while (end < len && WORD_END[str.charCodeAt(end)] !== 1) end++;
+    return this.word(i, end);
+  }
+
+  /** The word str[start, end) (no delimiter or whitespace in it) as nunjucks types it. */
+  private word(start: number, end: number): Token {
+    const { str, lineno, colno } = this;
+    const word = str.slice(start, end);
+    this.index = end;
+    this.colno += end - start;
+    if (/^[-+]?[0-9]+$/.test(word)) {
+      if (str.charCodeAt(end) !== 46) return { type: T.INT, value: word, lineno, colno };
+      this.forward();
+      // At the very end nunjucks' extract gives null, which its concatenation spells out.
+      const decimals = this._extractMatching(false, INT_CHARS);
+      return { type: T.FLOAT, value: `${word}.${decimals}`, lineno, colno };
+    }
+    if (word === 'true' || word === 'false') return { type: T.BOOLEAN, value: word, lineno, colno };
+    if (word === 'none' || word === 'null') return { type: T.NONE, value: word, lineno, colno };
+    return { type: T.SYMBOL, value: word, lineno, colno };
+  }
+
+  private tagEnd(type: string, value: string): Token {
+    const token = { type, value, lineno: this.lineno, colno: this.colno };
+    this.index += value.length;
+    this.colno += value.length;
+    this.in_code = false;
+    return token;
+  }
+
+  /**
+   * nunjucksToken outside tags: a tag start, or template text (or a comment) up to the next tag. Its quirks
+   * are kept: a `#}` in text is an error, and text running to the end steps one past it (error positions).
+   */
+  private textToken(): Token | null {
+    const { str, len, lineno, colno } = this;
+    const start = this.index;
+    if (start >= len) return null;
+    const c1 = str.charCodeAt(start + 1);
+    if (str.charCodeAt(start) === 123 && (c1 === 37 || c1 === 123)) {
+      const value = str.charCodeAt(start + 2) === 45 ? str.slice(start, start + 3) : str.slice(start, start + 2);
+      this.index = start + value.length;
+      this.colno += value.length;
+      this.in_code = true;
+      this.curlyDepth = 0;
+      return { type: c1 === 37 ? T.BLOCK_START : T.VARIABLE_START, value, lineno, colno };
+    }
+    const inComment = str.startsWith('{#', start);
+    let i = inComment ? start + 2 : start;
+    let closed = false;
+    while (i < len) {
+      while (i < len && str.charCodeAt(i) !== 123 && str.charCodeAt(i) !== 35) i++;
+      if (!inComment && (str.startsWith('{%', i) || str.startsWith('{{', i) || str.startsWith('{#', i))) break;
+      if (str.startsWith('#}', i)) {
+        if (!inComment) {
+          this.advanceTo(start, i);
+          throw new Error('unexpected end of comment');
+        }
+        i += 2;
+        closed = true;
+        break;
+      }
+      // A lone `{` or `#` is text; at the end nunjucks steps past it.
+      i++;
+    }
+    this.advanceTo(start, i);
+    if (inComment && !closed) throw new Error('expected end of comment, got end of file');
+    return { type: inComment ? T.COMMENT : T.DATA, value: str.slice(start, Math.min(i, len)), lineno, colno };
+  }
+
+  /** Moves from `start` to `to` (which may be one past the end), counting lines. */
+  private advanceTo(start: number, to: number): void {
+    const text = this.str.slice(start, to);
+    const lastNewline = text.lastIndexOf('\n');
+    if (lastNewline === -1) {
+      this.colno += to - start;
+    } else {
+      for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.lineno++;
+      this.colno = to - start - lastNewline - 1;
+    }
+    this.index = to;
   }
 
   // nunjucks reads every character through current()/previous() and builds text one character at a time;
@@ -224,8 +386,9 @@ export interface TokenSource {
   position(): { lineno: number; colno: number };
 }
 
-export function tokenize(source: string): TokenSource {
-  const tokenizer = new JinjaTokenizer(source, {});
+/** `fast` off: nunjucks' own tokenizer code only (default on; the fast path is tested against it). */
+export function tokenize(source: string, fast = true): TokenSource {
+  const tokenizer = new JinjaTokenizer(source, fast);
   return {
     nextToken: () => tokenizer.nextToken(),
     extractRegex: (regex) => tokenizer._extractRegex(regex),
