@@ -7,11 +7,11 @@
  * --smoke: tiny sizes and one run, to prove the harness works (CI runs it from a vitest test); its figures
  * say nothing about speed. Generated projects and data live in bench/.cache/ (git-ignored).
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { REPO_ROOT } from './lib/load-ts.mjs';
+import { REPO_ROOT, TRASH_DIR } from './lib/load-ts.mjs';
 import { stopSharedPostgres } from './lib/postgres.mjs';
 import { formatTable, makeFigure } from './lib/report.mjs';
 import { compileSuite } from './suites/compile.mjs';
@@ -92,6 +92,7 @@ async function main() {
     }
   } finally {
     await stopSharedPostgres();
+    await rm(TRASH_DIR, { recursive: true, force: true });
   }
   const results = {
     mode,

@@ -12,6 +12,8 @@ import { build } from 'esbuild';
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** Generated projects, data and bundles; XFORM_BENCH_CACHE moves it (the smoke test uses a temp folder). */
 export const CACHE_DIR = process.env.XFORM_BENCH_CACHE ? path.resolve(process.env.XFORM_BENCH_CACHE) : path.join(REPO_ROOT, 'bench', '.cache');
+/** Output folders moved aside during a run (see the compile suite), deleted when the run ends. */
+export const TRASH_DIR = path.join(CACHE_DIR, 'trash');
 
 const vitestStub = {
   name: 'vitest-stub',
