@@ -23,14 +23,16 @@ export class DuckDBSession extends SqlSession {
         return { columns: [], rows: [], rowsAffected: Number(result.rowsChanged) };
       }
       const names = result.deduplicatedColumnNames();
+      if (result.returnType === ResultReturnType.NOTHING) {
+        // DDL answers with a one-row `Count` (rows written by CREATE TABLE AS) or `Success`; not a result set.
+        // Only a count is worth reading (a thousand views' `Success` rows cost as much as a tenth of the views).
+        if (names.length !== 1 || names[0] !== 'Count') return { columns: [], rows: [], rowsAffected: undefined };
+        const count = (await result.convertRows(xformValueConverter))[0]?.[0];
+        return { columns: [], rows: [], rowsAffected: typeof count === 'number' ? count : undefined };
+      }
       const types = result.columnTypes();
       const values = await result.convertRows(xformValueConverter);
       const rows = values.map((row) => Object.fromEntries(names.map((name, i) => [name, row[i] ?? null])));
-      if (result.returnType === ResultReturnType.NOTHING) {
-        // DDL answers with a one-row `Count` (rows written by CREATE TABLE AS) or `Success`; not a result set.
-        const count = names.length === 1 && names[0] === 'Count' ? rows[0]?.Count : undefined;
-        return { columns: [], rows: [], rowsAffected: typeof count === 'number' ? count : undefined };
-      }
       return { columns: names.map((name, i) => ({ name, type: types[i]!.toString() })), rows };
     } catch (err) {
       const at = err instanceof Error ? duckdbErrorPosition(err.message, sql) : undefined;

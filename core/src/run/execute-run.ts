@@ -8,6 +8,7 @@ import type { Adapter, Connection } from '../adapter/types.js';
 import type { CompiledProject } from '../compile/compiler.js';
 import { isMicrobatch } from '../compile/microbatch.js';
 import type { ExecutableNode, GraphNode, TestNode } from '../graph/types.js';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ensureDir, writeFileAtomic } from '../fs-write.js';
 import { materialize } from '../materialize/materialize.js';
@@ -91,7 +92,8 @@ async function runUnitTestNode(compiled: CompiledProject, adapter: Adapter, conn
 /**
  * dbt's target/run/<path>, and target/compiled/<path> again when the run's render differs from compile's.
  * Returns the target/run file. `dirs`: the run's folders made so far (most models share a few, and a
- * thousand mkdirs of one folder cost more than the writes).
+ * thousand mkdirs of one folder cost more than the writes). A file that already says the same is left as it
+ * is: reading it costs a fraction of replacing it, and the models of a second run mostly ran the same SQL.
  */
 async function writeRanSql(targetDir: string, node: ExecutableNode, sql: string, dirs: Set<string>): Promise<string> {
   const text = sql.endsWith('\n') ? sql : `${sql}\n`;
@@ -101,6 +103,7 @@ async function writeRanSql(targetDir: string, node: ExecutableNode, sql: string,
   if (node.compiled_path !== undefined && node.compiled_code !== sql) files.push(path.join(targetDir, node.compiled_path));
   node.compiled_code = sql;
   for (const file of files) {
+    if (holds(file, text)) continue;
     const dir = path.dirname(file);
     if (!dirs.has(dir)) {
       await ensureDir(dir, 'the SQL that ran');
@@ -109,6 +112,14 @@ async function writeRanSql(targetDir: string, node: ExecutableNode, sql: string,
     await writeFileAtomic(file, text, 'the SQL that ran', { folderExists: true });
   }
   return files[0]!;
+}
+
+function holds(file: string, text: string): boolean {
+  try {
+    return readFileSync(file, 'utf8') === text;
+  } catch {
+    return false;
+  }
 }
 
 /** A path as users see it: relative to the project (posix separators) when inside it. */
