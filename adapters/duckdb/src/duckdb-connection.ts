@@ -3,10 +3,13 @@
  * Statements run on DuckDB's worker threads, so `cancel()` (connection.interrupt) works from the event loop
  * while a statement is running.
  */
-import { type DuckDBConnection, type DuckDBValue, ResultReturnType } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { SqlSession, sqlError, type ExecuteOptions, type QueryResult } from '@xform/core';
+import { duckdbDriver } from './duckdb-driver.js';
 import { duckdbErrorPosition } from './duckdb-errors.js';
 import { xformValueConverter } from './duckdb-values.js';
+
+const { ResultReturnType } = duckdbDriver();
 
 export class DuckDBSession extends SqlSession {
   protected override readonly beginStatement = 'begin transaction';
