@@ -27,9 +27,10 @@ export class DuckDBSession extends SqlSession {
       }
       const names = result.deduplicatedColumnNames();
       if (result.returnType === ResultReturnType.NOTHING) {
-        // DDL answers with a one-row `Count` (rows written by CREATE TABLE AS) or `Success`; not a result set.
-        // Only a count is worth reading (a thousand views' `Success` rows cost as much as a tenth of the views).
-        if (names.length !== 1 || names[0] !== 'Count') return { columns: [], rows: [], rowsAffected: undefined };
+        // DDL answers with a `Count` column, not a result set: one row for CREATE TABLE AS (the rows it
+        // wrote), none for a view or a schema. An empty answer is not fetched (for a thousand views, that
+        // cost as much as a tenth of creating them).
+        if (names.length !== 1 || names[0] !== 'Count' || result.rowCount === 0) return { columns: [], rows: [], rowsAffected: undefined };
         const count = (await result.convertRows(xformValueConverter))[0]?.[0];
         return { columns: [], rows: [], rowsAffected: typeof count === 'number' ? count : undefined };
       }
