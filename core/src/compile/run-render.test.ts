@@ -34,12 +34,15 @@ const FILES: Record<string, string> = {
   'models/ref_attribute.sql': "select '{{ ref('stg').identifier }}' as name",
   'models/queries.sql': "{% set r = run_query('select 1') %}select 1 as id",
   'models/logs.sql': "{% do log('hello') %}select 1 as id",
+  'models/macro_queries.sql': 'select {{ one_from_warehouse() }} as one',
+  'models/dispatches.sql': 'select {{ current_timestamp() }} as at',
   'macros/cents.sql': '{% macro cents(col) %}{{ col }} / 100{% endmacro %}',
   'macros/executed.sql': "{% macro executed() %}{{ 'true' if execute else 'false' }}{% endmacro %}",
+  'macros/one_from_warehouse.sql': "{% macro one_from_warehouse() %}{% set r = run_query('select 1') %}1{% endmacro %}",
 };
 
 const SAME = ['stg', 'plain_ref', 'with_macro', 'configured'];
-const RENDERED = ['incremental', 'executes', 'reads_model', 'config_get', 'macro_reads_execute', 'ref_attribute', 'queries', 'logs'];
+const RENDERED = ['incremental', 'executes', 'reads_model', 'config_get', 'macro_reads_execute', 'ref_attribute', 'queries', 'logs', 'macro_queries', 'dispatches'];
 
 async function projectDir(): Promise<string> {
   const root = await mkdtemp(path.join(tmpdir(), 'xform-run-render-'));
@@ -77,7 +80,7 @@ describe('run render', () => {
     }
   });
 
-  it('renders again a model that reads is_incremental(), execute, model, config.get(), a relation attribute, the warehouse or logs', async () => {
+  it('renders again a model that reads is_incremental(), execute, model, config.get(), a relation attribute, the warehouse (itself or through a macro), adapter.dispatch or logs', async () => {
     const c = await compile(await projectDir());
     for (const name of RENDERED) expect(runRender(c, name).renders, name).toBeGreaterThan(0);
     expect(runRender(c, 'incremental', true).sql).toContain('where id > (select max(id) from "main"."incremental")');
