@@ -30,12 +30,13 @@ const DEPENDENCIES = [
   'google-auth-library',
   'snowflake-sdk',
   'nunjucks', // core wraps its lexer (nunjucks/src/lexer.js), which must be the one nunjucks itself uses
+  'yaml', // loaded on demand with require() (core/src/project/yaml-lib.ts): most commands never need it
   'node-sql-parser', // large; loaded only by the docs commands (createRequire in core/src/docs/column-lineage.ts)
   'libpg-query', // WebAssembly, loaded from beside its own file
   '@guanmingchiu/sqlparser-ts', // sqlparser-rs in WebAssembly, loaded from beside its own file (docs lineage)
 ];
 /** Pure-JS libraries small enough to inline into the bundle. */
-const INLINE = ['commander', 'zod', 'yaml', 'js-yaml', 'csv-parse', '@dagrejs/graphlib', 'markdown-it'];
+const INLINE = ['commander', 'zod', 'js-yaml', 'csv-parse', '@dagrejs/graphlib', 'markdown-it'];
 /** The workspace packages whose dependencies the lockfile records for the CLI. */
 const IMPORTERS = ['cli', 'core', 'adapters/duckdb', 'adapters/postgres', 'adapters/bigquery', 'adapters/snowflake'];
 

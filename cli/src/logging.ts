@@ -92,6 +92,8 @@ export function startLogging(options: LogOptions, argv: readonly string[], comma
     }
   }
   state = { threshold, format, fd, file, started: performance.now() };
+  // A command that ends without stopLogging (process.exit, an uncaught error) still leaves its lines.
+  process.on('exit', flushLogFile);
   filterStream(process.stdout, 'stdout');
   filterStream(process.stderr, 'stderr');
   toFile('info', `${'='.repeat(20)} ${new Date().toISOString()} | xform ${argv.join(' ')} ${'='.repeat(20)}`);
@@ -103,6 +105,7 @@ export function startLogging(options: LogOptions, argv: readonly string[], comma
 export function stopLogging(exitCode: number): void {
   if (!state) return;
   debug(`finished in ${((performance.now() - state.started) / 1000).toFixed(2)}s with exit code ${exitCode}`);
+  flushLogFile();
   if (state.fd !== undefined) closeSync(state.fd);
   state.fd = undefined;
 }
@@ -166,7 +169,17 @@ function toFile(level: LogLevel, text: string): void {
   toFileLines(text.split('\n').map((line) => [level, line]));
 }
 
-/** One write per chunk: a run of thousands of nodes prints them in few chunks. */
+/** Log file text not written yet, and the timer that writes it; see toFileLines. */
+let pendingLog: string[] = [];
+let logTimer: NodeJS.Timeout | undefined;
+/** How long a log line may wait for others to be written with it. */
+const LOG_BATCH_MS = 20;
+
+/**
+ * Lines for the log file, written together at most LOG_BATCH_MS later (and when logging stops or the
+ * process exits): a run logs each statement it sends, and a write each cost as much as the run's own work
+ * for a fast node.
+ */
 function toFileLines(lines: readonly [LogLevel, string][]): void {
   if (state?.fd === undefined || lines.length === 0) return;
   const ts = new Date().toISOString();
@@ -175,8 +188,20 @@ function toFileLines(lines: readonly [LogLevel, string][]): void {
     const msg = scrubSecrets(line.replace(ANSI, ''));
     return json ? JSON.stringify({ ts, level, msg }) : `${ts.slice(11, 23)} [${level.padEnd(5)}] ${msg}`;
   });
+  pendingLog.push(`${out.join('\n')}\n`);
+  // Unreferenced: a command that is done never waits for it (the exit handler writes what is left).
+  logTimer ??= setTimeout(flushLogFile, LOG_BATCH_MS).unref();
+}
+
+function flushLogFile(): void {
+  clearTimeout(logTimer);
+  logTimer = undefined;
+  if (pendingLog.length === 0) return;
+  const text = pendingLog.join('');
+  pendingLog = [];
+  if (state?.fd === undefined) return;
   try {
-    writeSync(state.fd, `${out.join('\n')}\n`);
+    writeSync(state.fd, text);
   } catch {
     // A full disk loses log lines, not the command.
   }

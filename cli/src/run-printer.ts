@@ -49,26 +49,37 @@ function errorText(result: RunResult): string {
   return `${prefix}${message}${err.hint ? `\n${err.hint}` : ''}`;
 }
 
+/** How long a line may wait for others to be written with it. */
+const STDOUT_BATCH_MS = 20;
+
 /**
- * Lines to stdout, written together once per turn of the event loop: a write per line cost about a third of
- * a millisecond each, as much as building a DuckDB view, so runs of thousands of fast nodes paid for it.
+ * Lines to stdout, written together at most STDOUT_BATCH_MS after the first of them: a write per line cost
+ * about a third of a millisecond each, as much as building a DuckDB view, and nodes of a fast run finish one
+ * per turn of the event loop, so batching per turn still wrote nearly every line alone. `flush()` writes
+ * what waits at once (the run's end).
  */
-function batchedStdout(): (line: string) => void {
+function batchedStdout(): { out: (line: string) => void; flush: () => void } {
   let pending: string[] = [];
-  return (line) => {
-    if (pending.length === 0) {
-      setImmediate(() => {
-        const text = pending.join('');
-        pending = [];
-        process.stdout.write(text);
-      });
-    }
-    pending.push(`${line}\n`);
+  let timer: NodeJS.Timeout | undefined;
+  const flush = () => {
+    clearTimeout(timer);
+    timer = undefined;
+    if (pending.length === 0) return;
+    const text = pending.join('');
+    pending = [];
+    process.stdout.write(text);
+  };
+  return {
+    out: (line) => {
+      pending.push(`${line}\n`);
+      timer ??= setTimeout(flush, STDOUT_BATCH_MS);
+    },
+    flush,
   };
 }
 
 export interface RunPrinterOptions {
-  /** Where lines go. Default: stdout, batched per turn of the event loop. */
+  /** Where lines go. Default: stdout, batched (written at the latest STDOUT_BATCH_MS later, and on close()). */
   out?: (line: string) => void;
   /** How nodes still running show. Default: a live status line on a terminal, START lines otherwise, none in JSON. */
   progress?: ProgressMode;
@@ -78,6 +89,7 @@ export class RunPrinter {
   /** Digits of the run's node count: `N of M` lines align. */
   private width = 1;
   private readonly out: (line: string) => void;
+  private readonly flush: () => void;
   private readonly progress: RunProgress;
   private header: { found: ResourceCounts; target: TargetSummary } | undefined;
 
@@ -86,7 +98,9 @@ export class RunPrinter {
     private readonly format: LogFormat,
     options: RunPrinterOptions = {},
   ) {
-    this.out = options.out ?? batchedStdout();
+    const stdout = options.out === undefined ? batchedStdout() : undefined;
+    this.out = options.out ?? stdout!.out;
+    this.flush = stdout?.flush ?? (() => undefined);
     const mode = options.progress ?? (format === 'json' ? 'off' : statusLineAllowed() ? 'live' : 'lines');
     this.progress = new RunProgress(mode, (id) => this.label(id).what, (id) => this.startLine(id), this.out);
   }
@@ -204,8 +218,12 @@ export class RunPrinter {
     this.out(statsLine(stats));
   }
 
-  /** Stops the clock of running nodes and erases the live status line (also when the run failed). */
+  /**
+   * Stops the clock of running nodes, erases the live status line (also when the run failed) and writes the
+   * lines still waiting.
+   */
   close(): void {
     this.progress.stop();
+    this.flush();
   }
 }

@@ -107,7 +107,7 @@ function tempName(file: string): string {
 export interface WriteOptions {
   /** File mode of a newly written file; default 0o666 less the umask. */
   mode?: number;
-  /** The caller made the file's folder already (writeFileAtomic then skips its mkdir). Default false. */
+  /** The caller made the file's folder already (writeFileAtomic and its twin then skip their mkdir). Default false. */
   folderExists?: boolean;
 }
 
@@ -115,6 +115,15 @@ export interface WriteOptions {
 export async function ensureDir(dir: string, what: string): Promise<void> {
   try {
     await mkdir(dir, { recursive: true });
+  } catch (err) {
+    throw fsError(err, what, dir);
+  }
+}
+
+/** The synchronous twin of ensureDir. */
+export function ensureDirSync(dir: string, what: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
   } catch (err) {
     throw fsError(err, what, dir);
   }
@@ -150,11 +159,15 @@ function stampOf(st: Stats): string {
   return `${st.ino}:${st.size}:${st.mtimeMs}`;
 }
 
-/** The synchronous twin of writeFileAtomic (for code that runs before anything async is loaded). */
+/**
+ * The synchronous twin of writeFileAtomic: for code that runs before anything async is loaded, and for small
+ * files written while the thread pool is busy (a run's SQL files would wait there behind DuckDB's statements,
+ * and hold them up).
+ */
 export function writeFileAtomicSync(file: string, data: string | Uint8Array, what: string, options: WriteOptions = {}): void {
   const tmp = tempName(file);
   try {
-    mkdirSync(path.dirname(file), { recursive: true });
+    if (options.folderExists !== true) mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(tmp, data, { mode: options.mode });
     renameSync(tmp, file);
   } catch (err) {

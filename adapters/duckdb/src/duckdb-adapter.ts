@@ -30,6 +30,7 @@ import {
 import { DuckDBCatalog } from './duckdb-catalog.js';
 import type { DuckDBSession } from './duckdb-connection.js';
 import { DuckDBDialect } from './duckdb-dialect.js';
+import { duckdbDriver } from './duckdb-driver.js';
 import { describeCsvSql, loadCsvSql, seedColumnsFromDescribe, seedError } from './duckdb-seeds.js';
 
 /** Verified by the adapter suite: renames, drops and view replacement inside a rolled-back transaction are undone. */
@@ -260,7 +261,7 @@ export function fileLockHolder(message: string): { holder: string; who?: string 
  */
 async function openLocked(target: DuckDBTargetConfig, path: string, wait: LockWait | undefined): Promise<DuckDBInstance> {
   let who: string | undefined;
-  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const { DuckDBInstance } = duckdbDriver();
   return pollLock<DuckDBInstance>(
     wait ?? {},
     async (): Promise<DuckDBInstance | LockHeld> => {

@@ -3,10 +3,13 @@
  * Statements run on DuckDB's worker threads, so `cancel()` (connection.interrupt) works from the event loop
  * while a statement is running.
  */
-import { type DuckDBConnection, type DuckDBValue, ResultReturnType } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { SqlSession, sqlError, type ExecuteOptions, type QueryResult } from '@xform/core';
+import { duckdbDriver } from './duckdb-driver.js';
 import { duckdbErrorPosition } from './duckdb-errors.js';
 import { xformValueConverter } from './duckdb-values.js';
+
+const { ResultReturnType } = duckdbDriver();
 
 export class DuckDBSession extends SqlSession {
   protected override readonly beginStatement = 'begin transaction';
@@ -23,14 +26,17 @@ export class DuckDBSession extends SqlSession {
         return { columns: [], rows: [], rowsAffected: Number(result.rowsChanged) };
       }
       const names = result.deduplicatedColumnNames();
+      if (result.returnType === ResultReturnType.NOTHING) {
+        // DDL answers with a `Count` column, not a result set: one row for CREATE TABLE AS (the rows it
+        // wrote), none for a view or a schema. An empty answer is not fetched (for a thousand views, that
+        // cost as much as a tenth of creating them).
+        if (names.length !== 1 || names[0] !== 'Count' || result.rowCount === 0) return { columns: [], rows: [], rowsAffected: undefined };
+        const count = (await result.convertRows(xformValueConverter))[0]?.[0];
+        return { columns: [], rows: [], rowsAffected: typeof count === 'number' ? count : undefined };
+      }
       const types = result.columnTypes();
       const values = await result.convertRows(xformValueConverter);
       const rows = values.map((row) => Object.fromEntries(names.map((name, i) => [name, row[i] ?? null])));
-      if (result.returnType === ResultReturnType.NOTHING) {
-        // DDL answers with a one-row `Count` (rows written by CREATE TABLE AS) or `Success`; not a result set.
-        const count = names.length === 1 && names[0] === 'Count' ? rows[0]?.Count : undefined;
-        return { columns: [], rows: [], rowsAffected: typeof count === 'number' ? count : undefined };
-      }
       return { columns: names.map((name, i) => ({ name, type: types[i]!.toString() })), rows };
     } catch (err) {
       const at = err instanceof Error ? duckdbErrorPosition(err.message, sql) : undefined;

@@ -42,6 +42,13 @@ import type { NodeConfig } from '../project/types.js';
 
 export { MODEL_MATERIALIZATIONS };
 
+/**
+ * Names other than macros that a compile's render may look up and still give what a run's render gives:
+ * the same values in both (run-wide values, pure helpers). Anything else a run may answer differently: the
+ * warehouse (run_query, adapter...), the clock's modules, or effects a second render repeats (log).
+ */
+const RUN_INVARIANT_GLOBALS = new Set(['var', 'env_var', 'target', 'project_name', 'run_started_at', 'invocation_id', 'range', 'dict', 'namespace', 'list', 'zip', 'return']);
+
 /** The template name holding `xform run-operation --args`. */
 const OPERATION_ARGS = '__xform_operation_args';
 
@@ -156,6 +163,8 @@ class Compiler implements RelationResolver {
   private readonly inFileConfigs = new Map<string, NodeConfig>();
   /** With recordPatch: relation token key -> the text finalizeSql put in its place. */
   private readonly replacements = new Map<string, string>();
+  /** Nodes whose compiled body a run's render would give again (see renderForRun). */
+  private readonly runInvariant = new Set<string>();
   private genericRenderers = new Map<string, GenericTestRenderer>();
   private snapshots: CollectedSnapshots = { nodes: [], patches: new Map(), yaml: new Map() };
   private readonly quote = (r: RelationRef) => this.options.dialect.relationName(r);
@@ -407,9 +416,12 @@ class Compiler implements RelationResolver {
       this.configCalls.set(node.unique_id, reused.configCall);
       node.config = mergeConfig(node.config, reused.config);
       if (this.options.recordPatch) this.inFileConfigs.set(node.unique_id, reused.config);
+      if (reused.runInvariant) this.runInvariant.add(node.unique_id);
       return;
     }
-    const recording = cache?.record(node, json);
+    const lookups = new Set<string>();
+    this.engine.trackLookups(lookups);
+    const recording = cache?.record(node, lookups, json);
     const diagnostics = this.bag.items.length;
     let sql: string | undefined;
     try {
@@ -420,15 +432,33 @@ class Compiler implements RelationResolver {
     } catch (err) {
       this.bag.addError(err, { file: node.original_file_path });
     } finally {
+      this.engine.trackLookups(null);
       recording?.stop();
     }
     const inFileConfig = this.ctx.inFileConfig;
     node.config = mergeConfig(node.config, inFileConfig);
     if (this.options.recordPatch) this.inFileConfigs.set(node.unique_id, inFileConfig);
     if (this.ctx.needsFinalRender) this.needsFinal.add(node.unique_id);
+    const runInvariant = sql !== undefined && !this.ctx.needsFinalRender && !this.ctx.readRunState && [...lookups].every((name) => this.isRunInvariantName(name));
+    if (runInvariant) this.runInvariant.add(node.unique_id);
     if (sql !== undefined) {
-      recording?.keep({ sql, config: inFileConfig, configCall: this.configCalls.get(node.unique_id) ?? [], diagnosticsAdded: this.bag.items.length > diagnostics, needsFinal: this.ctx.needsFinalRender });
+      recording?.keep({
+        sql,
+        config: inFileConfig,
+        configCall: this.configCalls.get(node.unique_id) ?? [],
+        diagnosticsAdded: this.bag.items.length > diagnostics,
+        needsFinal: this.ctx.needsFinalRender,
+        runInvariant,
+      });
     }
+  }
+
+  /**
+   * A name looked up outside the render's own context that answers a run as it answered compile: a macro
+   * (what it looks up in turn is tracked too) or one of RUN_INVARIANT_GLOBALS not shadowed by a macro.
+   */
+  private isRunInvariantName(name: string): boolean {
+    return this.engine.macroSource(name) !== undefined || RUN_INVARIANT_GLOBALS.has(name);
   }
 
   private finishConfigs(): void {
@@ -572,6 +602,11 @@ class Compiler implements RelationResolver {
 
   private renderForRun(node: ExecutableNode, isIncremental: boolean, session?: IntrospectionSession, batch?: BatchRender): string {
     const empty = this.options.empty === true;
+    // A compile render that read nothing a run answers differently (execute, is_incremental(), model, the
+    // warehouse...) and no relation attribute is what this render would give: its body is used as it is.
+    // Batches and --empty change what ref() and source() render, so those always render.
+    const compiledBody = batch === undefined && !empty && this.runInvariant.has(node.unique_id) ? this.bodies.get(node.unique_id) : undefined;
+    if (compiledBody !== undefined) return injectCtes(compiledBody, this.ephemeralCtes(node));
     const names = this.ctx.begin({ node, mode: 'final', isIncremental, execute: true, session, batch, empty });
     const rendered = this.engine.render(this.templateFor(node), names);
     const body = batch === undefined && !empty ? rendered : keepModelAliases(rendered);

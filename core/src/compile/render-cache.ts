@@ -28,8 +28,8 @@ import type { RenderContext } from './render-context.js';
 import type { ConfigCallArguments } from './unrendered-config.js';
 
 export const RENDER_CACHE_FILE = 'partial_parse_renders.json';
-/** 2: env values are HMACs under the project's key (partial-parse/env-key.ts); 3: configCall. */
-const FORMAT = 3;
+/** 2: env values are HMACs under the project's key (partial-parse/env-key.ts); 3: configCall; 4: runInvariant. */
+const FORMAT = 4;
 /** Names whose value differs between compiles, or whose use has effects a cached render would skip. */
 export const VOLATILE_NAMES: ReadonlySet<string> = new Set(['run_started_at', 'invocation_id', 'modules', 'log', 'print', 'exceptions']);
 /** Run-wide values a render can read as plain data. */
@@ -55,6 +55,8 @@ interface CachedRender {
   env: Record<string, string>;
   /** `source:table` -> the relation it rendered as. */
   relations: Record<string, string>;
+  /** A run renders the node as this render did (see Compiler.renderForRun). */
+  runInvariant: boolean;
 }
 
 /** What the cache needs from the compile it serves. */
@@ -69,7 +71,7 @@ export interface RenderCacheHost {
 /** A render in progress: stop() ends tracking, keep() stores the result if it may be reused. */
 export interface RenderRecording {
   stop(): void;
-  keep(result: { sql: string; config: NodeConfig; configCall: ConfigCallArguments; diagnosticsAdded: boolean; needsFinal: boolean }): void;
+  keep(result: { sql: string; config: NodeConfig; configCall: ConfigCallArguments; diagnosticsAdded: boolean; needsFinal: boolean; runInvariant: boolean }): void;
 }
 
 export class RenderCache {
@@ -132,7 +134,7 @@ export class RenderCache {
    * The SQL (tokens re-interned for this compile), in-file config and config() call of `node`'s reusable render,
    * if any. `json` is JSON.stringify(node) when the caller has it.
    */
-  reuse(node: ExecutableNode | TestNode, json = JSON.stringify(node)): { sql: string; config: NodeConfig; configCall: ConfigCallArguments } | undefined {
+  reuse(node: ExecutableNode | TestNode, json = JSON.stringify(node)): { sql: string; config: NodeConfig; configCall: ConfigCallArguments; runInvariant: boolean } | undefined {
     const entry = this.previous.get(node.unique_id);
     if (!entry || !this.host || entry.node !== sha256(json) || !this.stillValid(entry)) return undefined;
     const { ctx } = this.host;
@@ -141,7 +143,8 @@ export class RenderCache {
     this.next.set(node.unique_id, entry);
     this.freshEnv.delete(node.unique_id);
     this.reused++;
-    return { sql: entry.sql.replace(TOKEN_KEYED, (_, key: string) => `\u0001${ctx.tokenIndexOf(key)}\u0002`), config: entry.config, configCall: entry.configCall };
+    const sql = entry.sql.replace(TOKEN_KEYED, (_, key: string) => `\u0001${ctx.tokenIndexOf(key)}\u0002`);
+    return { sql, config: entry.config, configCall: entry.configCall, runInvariant: entry.runInvariant };
   }
 
   /** Whether this compile's render of `uniqueId` (reused or fresh) is kept for the next one. */
@@ -149,18 +152,19 @@ export class RenderCache {
     return this.next.has(uniqueId);
   }
 
-  /** Starts tracking what the render of `node` reads (`json`: JSON.stringify(node) when the caller has it). */
-  record(node: ExecutableNode | TestNode, json = JSON.stringify(node)): RenderRecording {
+  /**
+   * Starts tracking what the render of `node` reads; `names` receives the names it looks up (the caller
+   * has the engine track them: TemplateEngine.trackLookups). `json`: JSON.stringify(node) when the caller
+   * has it.
+   */
+  record(node: ExecutableNode | TestNode, names: ReadonlySet<string>, json = JSON.stringify(node)): RenderRecording {
     const host = this.host!;
     const before = sha256(json);
-    const names = new Set<string>();
-    host.engine.trackLookups(names);
     host.ctx.reads = { vars: new Map(), env: new Map() };
     const reads = host.ctx.reads;
     this.rendered++;
     return {
       stop: () => {
-        host.engine.trackLookups(null);
         host.ctx.reads = null;
       },
       keep: (result) => {
@@ -182,6 +186,7 @@ export class RenderCache {
           vars: Object.fromEntries([...reads.vars].map(([n, v]) => [n, v ?? ''])),
           env: {},
           relations,
+          runInvariant: result.runInvariant,
         });
         this.freshEnv.set(node.unique_id, new Map(reads.env));
       },

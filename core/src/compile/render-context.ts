@@ -86,6 +86,11 @@ export class RenderContext {
   inFileConfig: NodeConfig = {};
   /** Set when a template read attributes of a pending relation: that node needs a second, final render. */
   needsFinalRender = false;
+  /**
+   * Set when the current render read something a run renders differently from a compile: `execute`,
+   * `model` (its config is final only after compile), is_incremental(), config.get() or config.require().
+   */
+  readRunState = false;
   readonly tokenKeys: string[] = [];
   private readonly tokenIndex = new Map<string, number>();
   readonly globals: Record<string, unknown>;
@@ -159,11 +164,13 @@ export class RenderContext {
     });
     Object.assign(configFn as object, {
       get: pyFunction((args) => {
+        this.readRunState = true;
         const key = String(args[0]);
         const value = this.effectiveConfig()[key];
         return value === undefined ? (args[1] ?? null) : value;
       }),
       require: pyFunction((args) => {
+        this.readRunState = true;
         const key = String(args[0]);
         const value = this.effectiveConfig()[key];
         if (value === undefined) {
@@ -181,7 +188,10 @@ export class RenderContext {
         return this.source(sourceName!, table!);
       }),
       config: configFn,
-      is_incremental: pyFunction(() => this.current?.isIncremental === true),
+      is_incremental: pyFunction(() => {
+        this.readRunState = true;
+        return this.current?.isIncremental === true;
+      }),
     };
   }
 
@@ -190,6 +200,7 @@ export class RenderContext {
     this.current = target;
     this.inFileConfig = {};
     this.needsFinalRender = false;
+    this.readRunState = false;
     const node = target.node;
     const fixtureThis = target.overrides?.relations.get('this');
     const thisRelation =
@@ -201,16 +212,31 @@ export class RenderContext {
           ? undefined
           : this.relationValue(node as ExecutableNode);
     const batch = target.batch;
-    return {
+    // dbt's batch context: model.batch.id / event_time_start / event_time_end (None outside a batch).
+    const model = node.resource_type === 'model' ? { ...node, batch: batch ? { id: batch.id, event_time_start: batch.start, event_time_end: batch.end } : NO_BATCH } : node;
+    const execute = target.execute === true;
+    const context = this;
+    const replace = (names: object, name: string, value: unknown) => Object.defineProperty(names, name, { value, writable: true, enumerable: true, configurable: true });
+    // Accessors, so that a render reading them is noticed (readRunState); assignable like plain values.
+    const names: Record<string, unknown> = {
       ...this.functions,
       this: thisRelation,
-      // dbt's batch context: model.batch.id / event_time_start / event_time_end (None outside a batch).
-      model:
-        node.resource_type === 'model'
-          ? { ...node, batch: batch ? { id: batch.id, event_time_start: batch.start, event_time_end: batch.end } : NO_BATCH }
-          : node,
-      execute: target.execute === true,
+      get model() {
+        context.readRunState = true;
+        return model;
+      },
+      set model(value: unknown) {
+        replace(this, 'model', value);
+      },
+      get execute() {
+        context.readRunState = true;
+        return execute;
+      },
+      set execute(value: unknown) {
+        replace(this, 'execute', value);
+      },
     };
+    return names;
   }
 
   private node(): ExecutableNode | TestNode {

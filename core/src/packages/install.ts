@@ -7,11 +7,11 @@
 import { cp, mkdir, mkdtemp, readFile, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { stringify } from 'yaml';
 import { DiagnosticBag, XformError } from '../errors.js';
 import { DBT_PROJECT_FILE, PROJECT_FILE } from '../project/project-config.js';
 import { satisfiesVersion } from '../project/version.js';
 import { isPlainObject, parseYaml } from '../project/yaml-doc.js';
+import { yamlLib } from '../project/yaml-lib.js';
 import { cloneAt, listRemoteTags, redactUrl } from './git.js';
 import { pickVersion, resolveHubPackage } from './hub.js';
 import { LOCK_FILE, readLockPins, specHash } from './lock.js';
@@ -124,7 +124,7 @@ export async function installPackages(options: InstallOptions): Promise<InstallR
   const packages = [...placed.values()];
   const lock = { packages: packages.map((p) => p.lockEntry), sha1_hash: hash };
   // dbt's layout: list items not indented under `packages:`.
-  await writeFile(path.join(root, LOCK_FILE), stringify(lock, { indentSeq: false }), 'utf8');
+  await writeFile(path.join(root, LOCK_FILE), yamlLib().stringify(lock, { indentSeq: false }), 'utf8');
   return { packages: packages.map(({ lockEntry: _l, hub: _h, identity: _i, ...p }) => p), lockFile: LOCK_FILE, warnings };
 }
 

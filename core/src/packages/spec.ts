@@ -4,9 +4,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import nunjucks from 'nunjucks';
 import { z } from 'zod';
 import { DiagnosticBag, XformError } from '../errors.js';
+import { lazyEnvironment } from '../project/nunjucks-env.js';
 import { parseYaml, validateYaml } from '../project/yaml-doc.js';
 
 export const PACKAGE_FILES = ['packages.yml', 'dependencies.yml'] as const;
@@ -96,20 +96,21 @@ function renderEntry(entry: unknown, render: (text: string) => string): unknown 
 }
 
 function envRenderer(env: Record<string, string | undefined>, file: string): (text: string) => string {
-  const nj = new nunjucks.Environment(null, { autoescape: false });
-  nj.addGlobal('env_var', (name: unknown, fallback?: unknown) => {
-    const value = env[String(name)];
-    if (value !== undefined) return value;
-    if (fallback !== undefined) return fallback;
-    throw new XformError('XFORM_ENV_VAR_MISSING', `environment variable '${String(name)}' is not set (used in ${file}) and env_var() has no default`, {
-      location: { file },
-      hint: `set ${String(name)}, or give a default: env_var('${String(name)}', '...')`,
+  const nj = lazyEnvironment({ autoescape: false }, (made) => {
+    made.addGlobal('env_var', (name: unknown, fallback?: unknown) => {
+      const value = env[String(name)];
+      if (value !== undefined) return value;
+      if (fallback !== undefined) return fallback;
+      throw new XformError('XFORM_ENV_VAR_MISSING', `environment variable '${String(name)}' is not set (used in ${file}) and env_var() has no default`, {
+        location: { file },
+        hint: `set ${String(name)}, or give a default: env_var('${String(name)}', '...')`,
+      });
     });
   });
   return (text) => {
     if (!text.includes('{{') && !text.includes('{%')) return text;
     try {
-      return nj.renderString(text, {});
+      return nj().renderString(text, {});
     } catch (err) {
       const cause = (err as { cause?: unknown }).cause;
       if (err instanceof XformError) throw err;

@@ -4,10 +4,11 @@
  * `{{ env_var(...) }}`. What dbt renders later is left as written: `vars:`, run hooks, `query-comment`,
  * and pre/post hooks anywhere in a config tree — they are rendered per node or per run.
  */
-import nunjucks from 'nunjucks';
+import type { Environment } from 'nunjucks';
 import type { DiagnosticBag } from '../errors.js';
 import { isSecretEnvName } from '../secrets.js';
 import type { NodeConfig, TargetConfig } from './types.js';
+import { lazyEnvironment } from './nunjucks-env.js';
 import { isPlainObject, type YamlPath, type YamlSource } from './yaml-doc.js';
 
 export interface ConfigRenderContext {
@@ -55,34 +56,35 @@ function nativeValue(text: string): unknown {
  * dbt's filters for values that must not stay text (`{{ env_var('PORT') | as_number }}`). The value is
  * passed through: scalars are converted back from text after rendering where the key needs it.
  */
-export function addNativeFilters(nj: nunjucks.Environment): void {
+export function addNativeFilters(nj: Environment): void {
   for (const name of ['as_number', 'as_bool', 'as_native', 'as_text']) nj.addFilter(name, (value: unknown) => value);
 }
 
 /** A renderer over YAML values: strings holding Jinja are rendered, everything else is returned as is. */
 export function createConfigRenderer(ctx: ConfigRenderContext, src: YamlSource, bag: DiagnosticBag, code: string): RenderFn {
-  const nj = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: false });
-  addNativeFilters(nj);
   let problem: { message: string; hint: string } | undefined;
-  nj.addGlobal('env_var', (name: unknown, fallback?: unknown) => {
-    const key = String(name);
-    if (isSecretEnvName(key)) {
-      problem ??= { message: `secret environment variable '${key}' can be used only in profiles.yml`, hint: 'use a variable without the secret prefix' };
+  const nj = lazyEnvironment({ autoescape: false, throwOnUndefined: false }, (made) => {
+    addNativeFilters(made);
+    made.addGlobal('env_var', (name: unknown, fallback?: unknown) => {
+      const key = String(name);
+      if (isSecretEnvName(key)) {
+        problem ??= { message: `secret environment variable '${key}' can be used only in profiles.yml`, hint: 'use a variable without the secret prefix' };
+        return '';
+      }
+      const value = ctx.env[key];
+      if (value !== undefined) return value;
+      if (fallback !== undefined) return fallback;
+      problem ??= { message: `environment variable '${key}' is not set and env_var() has no default`, hint: `set ${key}, or give a default: env_var('${key}', '...')` };
       return '';
-    }
-    const value = ctx.env[key];
-    if (value !== undefined) return value;
-    if (fallback !== undefined) return fallback;
-    problem ??= { message: `environment variable '${key}' is not set and env_var() has no default`, hint: `set ${key}, or give a default: env_var('${key}', '...')` };
-    return '';
-  });
-  nj.addGlobal('var', (name: unknown, fallback?: unknown) => {
-    const key = String(name);
-    if (Object.hasOwn(ctx.cliVars, key)) return ctx.cliVars[key];
-    if (ctx.projectVars && Object.hasOwn(ctx.projectVars, key)) return ctx.projectVars[key];
-    if (fallback !== undefined) return fallback;
-    problem ??= { message: `var '${key}' is not defined and has no default`, hint: `pass --vars '{${key}: ...}' or give a default: var('${key}', ...)` };
-    return '';
+    });
+    made.addGlobal('var', (name: unknown, fallback?: unknown) => {
+      const key = String(name);
+      if (Object.hasOwn(ctx.cliVars, key)) return ctx.cliVars[key];
+      if (ctx.projectVars && Object.hasOwn(ctx.projectVars, key)) return ctx.projectVars[key];
+      if (fallback !== undefined) return fallback;
+      problem ??= { message: `var '${key}' is not defined and has no default`, hint: `pass --vars '{${key}: ...}' or give a default: var('${key}', ...)` };
+      return '';
+    });
   });
   const target = ctx.target
     ? {
@@ -100,7 +102,7 @@ export function createConfigRenderer(ctx: ConfigRenderContext, src: YamlSource, 
     problem = undefined;
     let out: string;
     try {
-      out = nj.renderString(text, { target });
+      out = nj().renderString(text, { target });
     } catch (err) {
       const detail = (err instanceof Error ? err.message : String(err)).replace(/\s+/g, ' ').trim();
       bag.error(code, `cannot render '${String(at[at.length - 1])}' in ${src.file}: ${detail}`, src.locate(at));

@@ -5,7 +5,7 @@
 import { statSync } from 'node:fs';
 import { access } from 'node:fs/promises';
 import path from 'node:path';
-import nunjucks from 'nunjucks';
+import { lazyEnvironment } from './nunjucks-env.js';
 import { XformError, didYouMean, type DiagnosticBag } from '../errors.js';
 import { addNativeFilters } from './config-render.js';
 import { targetSchema, TARGET_TYPES, toTargetConfig } from './target-schema.js';
@@ -212,22 +212,23 @@ const RENDER_FAILED = Symbol('render failed');
  */
 function createRenderer(env: Record<string, string | undefined>, src: YamlSource, bag: DiagnosticBag) {
   let missing: string | undefined;
-  const nj = new nunjucks.Environment(null, { autoescape: false });
-  addNativeFilters(nj);
-  nj.addGlobal('env_var', (name: unknown, fallback?: unknown) => {
-    const key = String(name);
-    const value = env[key];
-    if (value !== undefined) return value;
-    if (fallback !== undefined) return fallback;
-    missing ??= key;
-    return '';
+  const nj = lazyEnvironment({ autoescape: false }, (made) => {
+    addNativeFilters(made);
+    made.addGlobal('env_var', (name: unknown, fallback?: unknown) => {
+      const key = String(name);
+      const value = env[key];
+      if (value !== undefined) return value;
+      if (fallback !== undefined) return fallback;
+      missing ??= key;
+      return '';
+    });
   });
   const renderString = (text: string, at: YamlPath): string | typeof RENDER_FAILED => {
     if (!text.includes('{{') && !text.includes('{%')) return text;
     missing = undefined;
     let out: string;
     try {
-      out = nj.renderString(text, {});
+      out = nj().renderString(text, {});
     } catch (err) {
       // The template text may be a secret: report where, never what (nunjucks messages do not quote it).
       const detail = (err instanceof Error ? err.message : String(err)).split(text).join('<value>').replace(/\s+/g, ' ').trim();

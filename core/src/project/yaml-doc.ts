@@ -3,9 +3,10 @@
  * here so that any problem found later — by zod or by hand — can be reported at its file, line and column,
  * with the YAML path of the offending key.
  */
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import type { Document, Node } from 'yaml';
 import type { z } from 'zod';
 import { lineStarts, linePos, parseFast } from './yaml-fast.js';
+import { yamlLib } from './yaml-lib.js';
 import { didYouMean, likelyTypo, type DiagnosticBag, type SourceLocation } from '../errors.js';
 
 export type YamlPath = readonly (string | number)[];
@@ -52,7 +53,7 @@ export function parseYaml(text: string, file: string, bag: DiagnosticBag, code =
         let offset = fast.offsetOf(path, at);
         if (offset === undefined) {
           // A node the fast index does not place exactly (a block scalar...): ask the Document API.
-          document ??= parseDocument(text, DOCUMENT_OPTIONS);
+          document ??= yamlLib().parseDocument(text, DOCUMENT_OPTIONS);
           offset = findOffset(document, path, at);
         }
         starts ??= lineStarts(text);
@@ -69,6 +70,7 @@ const DOCUMENT_OPTIONS = { prettyErrors: false, merge: true, uniqueKeys: true } 
 
 /** The reference parse: errors, values and positions from the `yaml` Document API (yaml-fast.test.ts compares with it). */
 export function parseDocumentYaml(text: string, file: string, bag: DiagnosticBag, code: string): YamlSource | undefined {
+  const { LineCounter, parseDocument } = yamlLib();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { ...DOCUMENT_OPTIONS, lineCounter });
   const position = (offset: number): { line: number; column: number } => {
@@ -104,6 +106,7 @@ function firstLine(message: string): string {
 }
 
 function findOffset(doc: Document.Parsed, path: YamlPath, at: 'key' | 'value'): number {
+  const { isAlias, isMap, isScalar, isSeq } = yamlLib();
   let node: Node | null | undefined = doc.contents as Node | null;
   let offset = node?.range?.[0] ?? 0;
   for (let i = 0; i < path.length; i++) {

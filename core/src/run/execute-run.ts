@@ -8,8 +8,9 @@ import type { Adapter, Connection } from '../adapter/types.js';
 import type { CompiledProject } from '../compile/compiler.js';
 import { isMicrobatch } from '../compile/microbatch.js';
 import type { ExecutableNode, GraphNode, TestNode } from '../graph/types.js';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ensureDir, writeFileAtomic } from '../fs-write.js';
+import { ensureDirSync, writeFileAtomicSync } from '../fs-write.js';
 import { materialize } from '../materialize/materialize.js';
 import { materializeSeed } from '../materialize/seed.js';
 import { ensureSchemas, nodeRelation, StagingNames } from '../materialize/relations.js';
@@ -91,9 +92,12 @@ async function runUnitTestNode(compiled: CompiledProject, adapter: Adapter, conn
 /**
  * dbt's target/run/<path>, and target/compiled/<path> again when the run's render differs from compile's.
  * Returns the target/run file. `dirs`: the run's folders made so far (most models share a few, and a
- * thousand mkdirs of one folder cost more than the writes).
+ * thousand mkdirs of one folder cost more than the writes). A file that already says the same is left as it
+ * is: reading it costs a fraction of replacing it, and the models of a second run mostly ran the same SQL.
+ * Written with synchronous calls, still atomically: asynchronous ones wait in the thread pool where DuckDB
+ * runs its statements, and a first run's thousand files held a thousand views back by half a second.
  */
-async function writeRanSql(targetDir: string, node: ExecutableNode, sql: string, dirs: Set<string>): Promise<string> {
+function writeRanSql(targetDir: string, node: ExecutableNode, sql: string, dirs: Set<string>): string {
   const text = sql.endsWith('\n') ? sql : `${sql}\n`;
   // compiled/<path> names a YAML snapshot's own <name>.sql (its original file is the shared .yml).
   const own = node.compiled_path?.startsWith('compiled/') === true ? node.compiled_path.slice('compiled/'.length) : node.original_file_path;
@@ -101,14 +105,32 @@ async function writeRanSql(targetDir: string, node: ExecutableNode, sql: string,
   if (node.compiled_path !== undefined && node.compiled_code !== sql) files.push(path.join(targetDir, node.compiled_path));
   node.compiled_code = sql;
   for (const file of files) {
+    if (holds(file, text)) continue;
     const dir = path.dirname(file);
     if (!dirs.has(dir)) {
-      await ensureDir(dir, 'the SQL that ran');
+      ensureDirSync(dir, 'the SQL that ran');
       dirs.add(dir);
     }
-    await writeFileAtomic(file, text, 'the SQL that ran', { folderExists: true });
+    writeFileAtomicSync(file, text, 'the SQL that ran', { folderExists: true });
   }
   return files[0]!;
+}
+
+/** What `write` returns, or undefined when it fails (a failed node's SQL file is a courtesy, not its outcome). */
+function writtenOrNone(write: () => string): string | undefined {
+  try {
+    return write();
+  } catch {
+    return undefined;
+  }
+}
+
+function holds(file: string, text: string): boolean {
+  try {
+    return readFileSync(file, 'utf8') === text;
+  } catch {
+    return false;
+  }
 }
 
 /** A path as users see it: relative to the project (posix separators) when inside it. */
@@ -256,16 +278,18 @@ export async function executeRun(options: ExecuteRunOptions): Promise<ExecuteRun
                       }
                     },
                   });
-            const file = ran !== undefined && options.targetDir !== undefined ? await writeRanSql(options.targetDir, exec, ran, ranDirs) : undefined;
+            const file = ran !== undefined && options.targetDir !== undefined ? writeRanSql(options.targetDir, exec, ran, ranDirs) : undefined;
             const { status, message, rowsAffected, adapterResponse, batchResults } = r;
             // A microbatch model's first failed batch (its batches differ only inside their ref() filters).
             const error = r.error !== undefined && ran !== undefined ? locateSqlError(r.error, exec, ran, file && shownPath(project.root, file)) : r.error;
             return { status, message, rowsAffected, adapterResponse, batchResults, error, settled };
           } catch (err) {
-            if (ran === undefined) return { ...errorOutcome(err), settled };
+            const failed = ran;
+            const { targetDir } = options;
+            if (failed === undefined) return { ...errorOutcome(err), settled };
             // The SQL that failed is on disk too, and the error names its line there and in the model's file.
-            const file = options.targetDir === undefined ? undefined : await writeRanSql(options.targetDir, exec, ran, ranDirs).catch(() => undefined);
-            return { ...errorOutcome(locateSqlError(err, exec, ran, file && shownPath(project.root, file))), settled };
+            const file = targetDir === undefined ? undefined : writtenOrNone(() => writeRanSql(targetDir, exec, failed, ranDirs));
+            return { ...errorOutcome(locateSqlError(err, exec, failed, file && shownPath(project.root, file))), settled };
           }
         } finally {
           signal.removeEventListener('abort', onAbort);

@@ -4,7 +4,7 @@
  * leaves no database file behind, and the process exits; a warehouse that refuses still says why once the
  * project compiled.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -93,7 +93,7 @@ describe('the connection opened while compiling', () => {
 });
 
 describe('an unchanged run', () => {
-  it('rewrites neither the partial-parse caches nor the compiled SQL; a changed model rewrites them', async () => {
+  it('rewrites neither the partial-parse caches nor the compiled SQL nor the SQL that ran; a changed model rewrites them', async () => {
     const root = await project({
       'profiles.yml': DUCKDB_PROFILE,
       'models/b.sql': "select id from {{ ref('a') }}\n",
@@ -101,7 +101,7 @@ describe('an unchanged run', () => {
     });
     const first = await runXform(['run'], { cwd: root });
     expect(first.code, first.stderr).toBe(0);
-    const files = ['partial_parse_renders.json', 'partial_parse_yaml.bin', 'compiled/models/b.sql'].map((f) => path.join(root, 'target', f));
+    const files = ['partial_parse_renders.json', 'partial_parse_yaml.bin', 'compiled/models/b.sql', 'run/models/b.sql'].map((f) => path.join(root, 'target', f));
     const stamp = () => files.map((f) => `${statSync(f).ino}:${statSync(f).mtimeMs}`);
     const before = stamp();
     const manifestBefore = statSync(path.join(root, 'target/manifest.json')).mtimeMs;
@@ -116,5 +116,7 @@ describe('an unchanged run', () => {
     const after = stamp();
     expect(after[0]).not.toBe(before[0]);
     expect(after[2]).not.toBe(before[2]);
+    expect(after[3]).not.toBe(before[3]);
+    expect(readFileSync(files[3]!, 'utf8')).toContain('select id + 1 as id');
   });
 });

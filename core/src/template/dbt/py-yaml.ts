@@ -3,7 +3,8 @@
  * strings that read as one are quoted), single-quoted strings, floats kept as floats (`1.0`). Dates are
  * left as text: a template prints them the same way.
  */
-import { Document, Scalar, isScalar, parseDocument, visit, type Tags } from 'yaml';
+import type { Tags } from 'yaml';
+import { yamlLib } from '../../project/yaml-lib.js';
 import { toJs } from '../runtime/callables.js';
 import { PyFloat, Undefined, isDict, makeFloat } from '../runtime/values.js';
 
@@ -12,7 +13,7 @@ const withoutTimestamps = (tags: Tags) => tags.filter((t) => (typeof t === 'stri
 
 function yamlValue(value: unknown, sortKeys: boolean): unknown {
   if (value instanceof PyFloat) {
-    const scalar = new Scalar(value.value);
+    const scalar = new (yamlLib().Scalar)(value.value);
     if (Number.isInteger(value.value)) scalar.minFractionDigits = 1;
     return scalar;
   }
@@ -26,12 +27,13 @@ function yamlValue(value: unknown, sortKeys: boolean): unknown {
 }
 
 export function toYaml(value: unknown, sortKeys: boolean): string {
-  const doc = new Document(yamlValue(value, sortKeys), { version: '1.1', customTags: withoutTimestamps });
+  const doc = new (yamlLib().Document)(yamlValue(value, sortKeys), { version: '1.1', customTags: withoutTimestamps });
   // PyYAML's block style: sequences inside mappings are not indented.
   return doc.toString({ indentSeq: false, singleQuote: true });
 }
 
 export function fromYaml(text: string): unknown {
+  const { isScalar, parseDocument, visit } = yamlLib();
   const doc = parseDocument(text, { version: '1.1', customTags: withoutTimestamps });
   if (doc.errors.length > 0) throw doc.errors[0];
   visit(doc, {
