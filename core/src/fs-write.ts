@@ -135,7 +135,7 @@ export function ensureDirSync(dir: string, what: string): void {
  * fileStamp() of what it wrote, taken before the rename: a writer that replaces the file right after never
  * lends it its own stamp.
  */
-export async function writeFileAtomic(file: string, data: string | Uint8Array | readonly Uint8Array[], what: string, options: WriteOptions = {}): Promise<string> {
+export async function writeFileAtomic(file: string, data: string | Uint8Array | readonly (string | Uint8Array)[], what: string, options: WriteOptions = {}): Promise<string> {
   const tmp = tempName(file);
   try {
     if (options.folderExists !== true) await mkdir(path.dirname(file), { recursive: true });

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { loadAdapter, writeCompileArtifacts, writePatchState, type CompiledProject, type ExecutableNode, type TestNode } from '@xform/core';
+import { loadAdapter, preparePatchState, writeCompileArtifacts, writePatchState, type CompiledProject, type ExecutableNode, type TestNode } from '@xform/core';
 import { recordingEnv } from '@xform/core/partial-parse';
 import { addProjectOptions, addSelectionOptions, compileFromOptions, partialParseCaches, type ProjectOptions, type SelectionOptions } from '../project-options.js';
 import { printCompileSummary } from '../compile-summary.js';
@@ -61,11 +61,18 @@ export function registerCompile(program: Command, setExitCode: (code: number) =>
     await renderIntrospectingNodes(compiled, keep);
     const targetDir = path.resolve(project.root, project.config.targetPath);
     const snapshot = saveCompileSnapshot(compiled, { targetDir, startedAt, envReads: recorder.reads });
-    // --no-partial-parse writes every file; otherwise files nobody touched and whose SQL is the same stay.
+    const prepared = recordPatch && compiled.diagnostics.length === 0 ? preparedPatchState(compiled) : undefined;
     let manifestStamp: string | undefined;
-    const written = await writeCompileArtifacts(targetDir, manifest, { previous: caches.previouslyWritten(), onManifest: (stamp) => (manifestStamp = stamp) });
-    const draft = recordPatch && compiled.diagnostics.length === 0 ? compiled.patchDraft() : undefined;
-    await Promise.all([caches.save(project, written), draft && manifestStamp !== undefined ? writePatchState(targetDir, draft, manifestStamp) : undefined]);
+    let manifestWritten: (stamp: string) => void = () => undefined;
+    // Its nodes file is written while the artifacts are; a failure to write it only costs the next compile
+    // its patch, and is reported by the writes that follow (the same disk).
+    const patchState = prepared && writePatchState(targetDir, prepared, new Promise<string>((resolve) => (manifestWritten = resolve))).then(() => true, () => false);
+    // --no-partial-parse writes every file; otherwise files nobody touched and whose SQL is the same stay.
+    const written = await writeCompileArtifacts(targetDir, manifest, {
+      previous: caches.previouslyWritten(),
+      onManifest: (stamp) => manifestWritten((manifestStamp = stamp)),
+    });
+    const [, patched] = await Promise.all([caches.save(project, written), patchState]);
     const counts = new Map<string, number>();
     for (const node of [...Object.values(manifest.nodes), ...Object.values(manifest.sources)]) {
       counts.set(node.resource_type, (counts.get(node.resource_type) ?? 0) + 1);
@@ -74,10 +81,16 @@ export function registerCompile(program: Command, setExitCode: (code: number) =>
       .filter((t) => counts.has(t))
       .map((t) => `${counts.get(t)} ${t}${counts.get(t) === 1 ? '' : 's'}`)
       .join(', ');
-    snapshot.write({ counts: summary, targetDir, warnings: compiled.diagnostics.length, ...(draft ? { manifest: manifestStamp } : {}) });
+    snapshot.write({ counts: summary, targetDir, warnings: compiled.diagnostics.length, ...(patched ? { manifest: manifestStamp } : {}) });
     printCompileSummary({ counts: summary, targetDir, warnings: 0 }, started);
     setExitCode(options.dryRun ? await printDryRun(compiled, keep) : 0);
   });
+}
+
+/** The compile's patch state laid out for writing; the draft's 10,000 node texts are garbage once it is. */
+function preparedPatchState(compiled: CompiledProject) {
+  const draft = compiled.patchDraft();
+  return draft && preparePatchState(draft);
 }
 
 /**

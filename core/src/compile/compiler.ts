@@ -127,7 +127,7 @@ export interface CompiledProject {
   relationName(relation: RelationRef): string;
   /**
    * With `recordPatch`: the patch state of this compile (see patch-state.ts), or undefined without a render
-   * cache.
+   * cache. Once: the nodes it holds are not kept for a second call.
    */
   patchDraft(): PatchDraft | undefined;
 }
@@ -662,6 +662,8 @@ class Compiler implements RelationResolver {
       models.push({ file: pre.file, id: node.unique_id, node: pre.node, shape, tokens, sources });
     }
     const macros = project.macros.map(({ path: file, absPath, rootDir, packageName }) => ({ path: file, absPath, rootDir, ...(packageName === undefined ? {} : { packageName }) }));
+    // The nodes' JSON lives on in the draft only, which its caller lays out and lets go.
+    this.preRender.clear();
     return { macros, models };
   }
 

@@ -26,6 +26,7 @@ import type { ConfigCallArguments } from './unrendered-config.js';
 export const PATCH_STATE_FILE = 'partial_parse_patch.json';
 export const PATCH_NODES_FILE = 'partial_parse_nodes.txt';
 const FORMAT = 1;
+const PIECE_BYTES = 1 << 20;
 
 /** What source() resolved to while rendering (the resolver's answer, kept whole). */
 export interface SourceAnswer {
@@ -78,20 +79,49 @@ export function renderShape(render: { refs: ExecutableNode['refs']; sources: Exe
   return JSON.stringify([render.refs, render.sources, render.config, render.configCall]);
 }
 
-/** Writes the nodes file, then the state naming its stamp and the manifest's. */
-export async function writePatchState(targetDir: string, draft: PatchDraft, manifestStamp: string): Promise<void> {
-  const records: string[] = [];
+/** A patch state ready to write: the nodes file's text in pieces, and the index into it. */
+export interface PreparedPatchState {
+  pieces: string[];
+  index: string;
+  macros: MacroFileRef[];
+}
+
+/**
+ * The files of a draft, laid out. The nodes file's text is kept in pieces of about a megabyte: as one 16 MB
+ * string (and its bytes) it would add to the compile's peak memory. The draft is not needed afterwards.
+ */
+export function preparePatchState(draft: PatchDraft): PreparedPatchState {
+  const pieces: string[] = [];
+  let piece: string[] = [];
+  let pieceBytes = 0;
   const index: string[] = [''];
   let offset = 0;
   for (const { file, node, ...model } of draft.models) {
     const record = `${JSON.stringify(model).slice(0, -1)},"node":${node}}`;
     const length = Buffer.byteLength(record);
-    records.push(record);
+    piece.push(record);
+    pieceBytes += length;
+    if (pieceBytes >= PIECE_BYTES) {
+      pieces.push(piece.join(''));
+      piece = [];
+      pieceBytes = 0;
+    }
     index.push(`${JSON.stringify(file)}\t${offset}\t${length}`);
     offset += length;
   }
-  const nodes = await writeFileAtomic(path.join(targetDir, PATCH_NODES_FILE), records.join(''), 'the partial-parse cache', { folderExists: true });
-  const state: PatchState = { format: FORMAT, build: buildStamp(), manifest: manifestStamp, nodes, macros: draft.macros, index: `${index.join('\n')}\n` };
+  pieces.push(piece.join(''));
+  return { pieces, index: `${index.join('\n')}\n`, macros: draft.macros };
+}
+
+/**
+ * Writes the nodes file, then, once the manifest is written (`manifestStamp` resolves; a compile that fails
+ * before never resolves it), the state naming both stamps. Started before the compile writes its other
+ * artifacts, so that the nodes file is written while they are.
+ */
+export async function writePatchState(targetDir: string, prepared: PreparedPatchState, manifestStamp: Promise<string>): Promise<void> {
+  const { index, macros } = prepared;
+  const nodes = await writeFileAtomic(path.join(targetDir, PATCH_NODES_FILE), prepared.pieces, 'the partial-parse cache');
+  const state: PatchState = { format: FORMAT, build: buildStamp(), manifest: await manifestStamp, nodes, macros, index };
   await writeFileAtomic(path.join(targetDir, PATCH_STATE_FILE), JSON.stringify(state), 'the partial-parse cache', { folderExists: true });
 }
 
