@@ -24,6 +24,7 @@ import { hasOwn, isDict, undef } from './runtime/values.js';
 import type { TemplateAst } from './syntax/ast.js';
 import { parseTemplate } from './syntax/parser.js';
 import { prepareSource } from './syntax/source.js';
+import { prebuiltMacroFile, type MacroOutline } from './prebuilt.js';
 
 export interface MacroFile {
   path: string;
@@ -93,13 +94,37 @@ type Factory = (
  * Built internal macro files by path and contents, shared by every engine of the process: dbt's global
  * macros are parsed and compiled once, not once per `xform compile` of a watch session or test.
  */
-const internalBuilds = new Map<string, { ast: TemplateAst; factory: Factory; consts: readonly string[] }>();
+const internalBuilds = new Map<string, { outline: MacroOutline[]; factory: Factory; consts: readonly string[] }>();
 
 /** The source text of a macro block, from the prepared source's lines. */
-function sliceSpan(lines: string[], node: Extract<TemplateAst['body'][number], { kind: 'macro' }>): string {
-  const { startLine, startCol, endLine, endCol } = node.span;
+function sliceSpan(lines: string[], span: MacroOutline['span']): string {
+  const { startLine, startCol, endLine, endCol } = span;
   if (startLine === endLine) return lines[startLine]!.slice(startCol, endCol);
   return [lines[startLine]!.slice(startCol), ...lines.slice(startLine + 1, endLine), lines[endLine]!.slice(0, endCol)].join('\n');
+}
+
+/** Forgets the internal macro files compiled in this process, as a new process would start (tests). */
+export function forgetInternalBuilds(): void {
+  internalBuilds.clear();
+}
+
+/** What loading a macro file needs of each `{% macro %}` block, in order. */
+function macroOutline(ast: TemplateAst): MacroOutline[] {
+  return ast.body.flatMap((s) =>
+    s.kind === 'macro'
+      ? [{ line: s.line, col: s.col, params: s.params.map((p) => p.name), required: s.params.filter((p) => p.default === null).map((p) => p.name), span: s.span }]
+      : [],
+  );
+}
+
+/**
+ * A macro file compiled as the engine compiles it: the generated code, its constants and its macros'
+ * outline (core/scripts/prebuild-macros.mjs stores dbt's internal files this way at build time).
+ */
+export function compileMacroFile(path: string, source: string): { code: string; consts: readonly string[]; outline: MacroOutline[] } {
+  const ast = parseTemplate(source, path);
+  const { code, consts } = generate(ast, { file: path, macroFile: true });
+  return { code, consts, outline: macroOutline(ast) };
 }
 
 export class TemplateEngine {
@@ -157,13 +182,29 @@ export class TemplateEngine {
     return env;
   }
 
-  private build(path: string, source: string, env: RenderEnv, macroFile: boolean, shared = false, inspect?: (ast: TemplateAst) => void): { ast: TemplateAst; run: () => unknown } {
+  private build(path: string, source: string, env: RenderEnv, macroFile: boolean, shared = false, inspect?: (ast: TemplateAst) => void): { outline: MacroOutline[]; run: () => unknown } {
     const key = `${path}\0${source}`;
-    const built = shared ? internalBuilds.get(key) : undefined;
-    if (built) return { ast: built.ast, run: built.factory(rt, env, FILTERS, TESTS, built.consts) };
+    const built = shared ? (internalBuilds.get(key) ?? this.prebuilt(key, path, source)) : undefined;
+    if (built) return { outline: built.outline, run: built.factory(rt, env, FILTERS, TESTS, built.consts) };
     const ast = parseTemplate(source, path);
     inspect?.(ast);
     const { code, consts } = generate(ast, { file: path, macroFile });
+    const factory = this.factoryOf(code, path);
+    const outline = macroFile ? macroOutline(ast) : [];
+    if (shared) internalBuilds.set(key, { outline, factory, consts });
+    return { outline, run: factory(rt, env, FILTERS, TESTS, consts) };
+  }
+
+  /** An internal macro file as the build compiled it (prebuilt.ts), kept like one compiled here. */
+  private prebuilt(key: string, path: string, source: string): { outline: MacroOutline[]; factory: Factory; consts: readonly string[] } | undefined {
+    const found = prebuiltMacroFile(path, source);
+    if (!found) return undefined;
+    const built = { outline: found.outline, factory: this.factoryOf(found.code, path), consts: found.consts };
+    internalBuilds.set(key, built);
+    return built;
+  }
+
+  private factoryOf(code: string, path: string): Factory {
     let factory = this.factories.get(code);
     if (factory === undefined) {
       try {
@@ -173,13 +214,12 @@ export class TemplateEngine {
       }
       this.factories.set(code, factory);
     }
-    if (shared) internalBuilds.set(key, { ast, factory, consts });
-    return { ast, run: factory(rt, env, FILTERS, TESTS, consts) };
+    return factory;
   }
 
   private loadMacroFile(file: MacroFile): void {
     const pkg = file.packageName ?? this.namespaces.root;
-    let built: { ast: TemplateAst; run: () => unknown };
+    let built: { outline: MacroOutline[]; run: () => unknown };
     try {
       built = this.build(file.path, file.contents, this.envFor(pkg), true, pkg === INTERNAL_PACKAGE);
     } catch (err) {
@@ -187,10 +227,9 @@ export class TemplateEngine {
       return;
     }
     const defined = built.run() as Macro[];
-    const nodes = built.ast.body.filter((s): s is Extract<typeof s, { kind: 'macro' }> => s.kind === 'macro');
     const lines = prepareSource(file.contents).split('\n');
     defined.forEach((macro, i) => {
-      const node = nodes[i]!;
+      const node = built.outline[i]!;
       const clash = this.namespaces.add(pkg, macro);
       if (clash) {
         const existing = this.macroInfo.get(clash)!;
@@ -209,10 +248,10 @@ export class TemplateEngine {
         packageName: pkg,
         path: file.path,
         line: node.line,
-        arguments: node.params.map((p) => p.name),
-        required: node.params.filter((p) => p.default === null).map((p) => p.name),
+        arguments: node.params,
+        required: node.required,
         catchKwargs: macro.catch_kwargs,
-        sql: sliceSpan(lines, node),
+        sql: sliceSpan(lines, node.span),
       };
       this.macroInfo.set(macro, info);
       this.macros.push(info);
