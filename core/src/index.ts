@@ -13,7 +13,6 @@ export * from './quality/freshness.js';
 export * from './quality/sources-json.js';
 export * from './quality/unit-tests.js';
 export * from './quality/unit-diff.js';
-export * from './docs/index.js';
 export * from './fs-write.js';
 export * from './secrets.js';
 export * from './packages/index.js';

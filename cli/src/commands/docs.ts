@@ -1,7 +1,7 @@
 import { access } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { generateDocs, loadAdapter, writeCompileArtifacts, XformError } from '@xform/core';
+import { loadAdapter, writeCompileArtifacts, XformError } from '@xform/core';
 import { addProjectOptions, compileFromOptions, loadProjectFromOptions, type ProjectOptions } from '../project-options.js';
 import { docsSiteDir } from '../assets.js';
 import { isLoopbackHost, serveFolder } from '../static-server.js';
@@ -33,7 +33,8 @@ export function registerDocs(program: Command, setExitCode: (code: number) => vo
     .option('--no-catalog', 'do not ask the warehouse (columns then come from schema YAML only)');
   addProjectOptions(generate).action(async (options: GenerateOptions) => {
     const started = performance.now();
-    const compiled = await compileFromOptions(options);
+    // The docs site's code (markdown, SQL parsers for column lineage) loads with this command only.
+    const [{ generateDocs }, compiled] = await Promise.all([import('@xform/core/docs'), compileFromOptions(options)]);
     const { project, manifest } = compiled;
     const targetDir = path.resolve(project.root, project.config.targetPath);
     await writeCompileArtifacts(targetDir, manifest);
