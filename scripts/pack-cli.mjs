@@ -12,7 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire, isBuiltin } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 
@@ -99,6 +99,7 @@ const versions = lockedVersions();
 rmSync(outDir, { recursive: true, force: true });
 mkdirSync(stage, { recursive: true });
 
+const builtAt = new Date().toISOString();
 await build({
   entryPoints: { xform: entry },
   outdir: path.join(stage, 'dist'),
@@ -114,12 +115,17 @@ await build({
   plugins: [dependencyPolicy],
   // Read by core/src/bundle.ts and cli/src/bundle.ts in place of the packages' package.json files.
   define: {
-    XFORM_BUNDLE: JSON.stringify({ cliVersion: cliPackage.version, coreVersion: corePackage.version, builtAt: new Date().toISOString() }),
+    XFORM_BUNDLE: JSON.stringify({ cliVersion: cliPackage.version, coreVersion: corePackage.version, builtAt }),
   },
   // Inlined CommonJS libraries (commander) require Node's modules; an ES module has no `require` of its own.
   banner: { js: "import { createRequire as __xformCreateRequire } from 'node:module';\nconst require = __xformCreateRequire(import.meta.url);" },
 });
 chmodSync(path.join(stage, 'dist/xform.js'), 0o755);
+
+// dbt's internal macro files compiled for this bundle (core/src/template/prebuilt.ts reads them beside its code,
+// as the bundle's build: its core version and build time).
+const { prebuildMacros } = await import(pathToFileURL(path.join(root, 'core/dist/template/prebuild.js')).href);
+writeFileSync(path.join(stage, 'dist/prebuilt-macros.json'), JSON.stringify({ ...prebuildMacros(), build: `${corePackage.version}@${builtAt}` }));
 
 // Assets, where cli/src/assets.ts looks for them in the bundle: beside the code in dist/.
 cpSync(docsSite, path.join(stage, 'dist/docs-site'), { recursive: true });
