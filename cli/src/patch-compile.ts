@@ -9,24 +9,13 @@ import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { removeSnapshot, sha256, writeSnapshot, type InputSnapshot } from '@xform/core/partial-parse';
 import type { CompileSummary } from './compile-summary.js';
+import { flagValue } from './flag-value.js';
 
 /** At most this many edited files are patched; more means a full compile. */
 export const MAX_PATCHED_FILES = 20;
 
 /** The flags a patch compile accepts (each takes a value); any other (a selection, --defer...) compiles in full. */
 const PATCH_FLAGS = new Set(['--project-dir', '--profiles-dir', '-t', '--target', '--vars']);
-
-/** The value of `flag` (or one of its spellings) in `argv`, as `--flag value` or `--flag=value`. */
-function flagValue(argv: readonly string[], ...flags: string[]): string | undefined {
-  let value: string | undefined;
-  argv.forEach((arg, i) => {
-    for (const flag of flags) {
-      if (arg === flag) value = argv[i + 1];
-      else if (arg.startsWith(`${flag}=`)) value = arg.slice(flag.length + 1);
-    }
-  });
-  return value;
-}
 
 /**
  * Patches target/ for the snapshot's `changed` files; resolves with the summary to print when it did, and

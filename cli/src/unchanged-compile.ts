@@ -11,6 +11,7 @@ import path from 'node:path';
 import { scrubSecrets } from '@xform/core/secrets';
 import { checkUnchanged, compileKey, readEnvKey, readSnapshot, snapshotStamp, writeSnapshot } from '@xform/core/partial-parse';
 import { printCompileSummary, type CompileSummary } from './compile-summary.js';
+import { flagValue } from './flag-value.js';
 import { MAX_PATCHED_FILES, compileByPatch } from './patch-compile.js';
 import { parentProjectDir } from './project-root.js';
 
@@ -20,19 +21,9 @@ import { parentProjectDir } from './project-root.js';
  */
 const KNOWN_FLAGS = new Set(['--project-dir', '--profiles-dir', '-t', '--target', '--vars', '-s', '--select', '--exclude']);
 
-/** The value of `--project-dir` in `args` (either `--project-dir x` or `--project-dir=x`). */
-function projectDirArg(args: readonly string[]): string | undefined {
-  let dir: string | undefined;
-  args.forEach((arg, i) => {
-    if (arg === '--project-dir') dir = args[i + 1];
-    else if (arg.startsWith('--project-dir=')) dir = arg.slice('--project-dir='.length);
-  });
-  return dir;
-}
-
 /** The project folder as the full command finds it: --project-dir, else the nearest one upwards. */
 function projectDirOf(args: readonly string[]): string {
-  return path.resolve(projectDirArg(args) ?? parentProjectDir() ?? '.');
+  return path.resolve(flagValue(args, '--project-dir') ?? parentProjectDir() ?? '.');
 }
 
 /** What the short cut did, for the log file. */

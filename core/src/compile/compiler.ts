@@ -38,7 +38,6 @@ import { checkSnapshotConfig, withSnapshotDefaults } from './snapshot-config.js'
 import { warnAboutAppends } from './append-warnings.js';
 import { XFORM_CORE_VERSION } from '../version.js';
 import { renderShape, type PatchDraft, type SourceAnswer } from './patch-state.js';
-import type { NodeConfig } from '../project/types.js';
 
 export { MODEL_MATERIALIZATIONS };
 
@@ -156,11 +155,10 @@ class Compiler implements RelationResolver {
   /** unique_id -> the keyword arguments of the node's config() call, read from its template's syntax tree. */
   private readonly configCalls = new Map<string, ConfigCallArguments>();
   private readonly needsFinal = new Set<string>();
-  /** With recordPatch: model unique_id -> its file's absolute path. */
+  /** With recordPatch: root-project model unique_id -> its file's absolute path. */
   private readonly files = new Map<string, string>();
-  /** With recordPatch: root-project models before rendering (as JSON) with their files, and their in-file config. */
+  /** With recordPatch: root-project models before rendering (as JSON) with their files. */
   private readonly preRender = new Map<string, { file: string; node: string }>();
-  private readonly inFileConfigs = new Map<string, NodeConfig>();
   /** With recordPatch: relation token key -> the text finalizeSql put in its place. */
   private readonly replacements = new Map<string, string>();
   /** Nodes whose compiled body a run's render would give again (see renderForRun). */
@@ -376,7 +374,7 @@ class Compiler implements RelationResolver {
     for (const file of project.models) {
       const name = fileStem(file.path);
       const node = newExecutableNode(project, file, 'model', name, config.models, modelPatches.get(file, name));
-      if (this.options.recordPatch) this.files.set(node.unique_id, file.absPath);
+      if (this.options.recordPatch && file.packageName === undefined) this.files.set(node.unique_id, file.absPath);
       this.executables.push(node);
       add(node);
     }
@@ -409,13 +407,12 @@ class Compiler implements RelationResolver {
     // The node as its template sees it (`model`): the render cache's key, and the patch state's node.
     const file = this.files.get(node.unique_id);
     const json = cache || file ? JSON.stringify(node) : undefined;
-    if (file && json !== undefined && node.package_name === this.project.config.name) this.preRender.set(node.unique_id, { file, node: json });
+    if (file && json !== undefined) this.preRender.set(node.unique_id, { file, node: json });
     const reused = cache?.reuse(node, json);
     if (reused) {
       this.bodies.set(node.unique_id, reused.sql);
       this.configCalls.set(node.unique_id, reused.configCall);
       node.config = mergeConfig(node.config, reused.config);
-      if (this.options.recordPatch) this.inFileConfigs.set(node.unique_id, reused.config);
       if (reused.runInvariant) this.runInvariant.add(node.unique_id);
       return;
     }
@@ -437,7 +434,6 @@ class Compiler implements RelationResolver {
     }
     const inFileConfig = this.ctx.inFileConfig;
     node.config = mergeConfig(node.config, inFileConfig);
-    if (this.options.recordPatch) this.inFileConfigs.set(node.unique_id, inFileConfig);
     if (this.ctx.needsFinalRender) this.needsFinal.add(node.unique_id);
     const runInvariant = sql !== undefined && !this.ctx.needsFinalRender && !this.ctx.readRunState && [...lookups].every((name) => this.isRunInvariantName(name));
     if (runInvariant) this.runInvariant.add(node.unique_id);
@@ -653,13 +649,13 @@ class Compiler implements RelationResolver {
     for (const node of this.executables) {
       const pre = this.preRender.get(node.unique_id);
       if (!pre || node.config.enabled === false || node.config.materialized === 'ephemeral' || node.compiled_code === undefined) continue;
-      if (!cache.keeps(node.unique_id) || node.depends_on.nodes.some(ephemeral)) continue;
+      const kept = cache.kept(node.unique_id);
+      if (!kept || node.depends_on.nodes.some(ephemeral)) continue;
       const tokens: Record<string, string> = {};
       for (const key of [`this:${node.unique_id}`, ...node.refs.map((r) => `ref:${r.package ?? ''}:${r.name}`)]) tokens[key] = this.replacements.get(key) ?? this.tokenReplacement(key);
       const sources: Record<string, SourceAnswer> = {};
       for (const [source, table] of node.sources) sources[`${source}:${table}`] = this.resolveSource(source, table, node);
-      const shape = renderShape({ refs: node.refs, sources: node.sources, config: this.inFileConfigs.get(node.unique_id) ?? {}, configCall: this.configCalls.get(node.unique_id) ?? [] });
-      models.push({ file: pre.file, id: node.unique_id, node: pre.node, shape, tokens, sources });
+      models.push({ file: pre.file, id: node.unique_id, node: pre.node, shape: renderShape(kept), tokens, sources });
     }
     const macros = project.macros.map(({ path: file, absPath, rootDir, packageName }) => ({ path: file, absPath, rootDir, ...(packageName === undefined ? {} : { packageName }) }));
     // The nodes' JSON lives on in the draft only, which its caller lays out and lets go.

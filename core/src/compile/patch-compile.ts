@@ -15,6 +15,7 @@ import { DiagnosticBag } from '../errors.js';
 import { writeFileAtomic } from '../fs-write.js';
 import type { Dialect } from '../adapter/types.js';
 import type { ExecutableNode } from '../graph/types.js';
+import { withoutBom } from '../project/discovery.js';
 import type { LoadedProject, ProjectFile } from '../project/types.js';
 import { INTERNAL_PACKAGE } from '../template/index.js';
 import { textChecksum } from './build-nodes.js';
@@ -22,7 +23,7 @@ import { projectEngine, reachesIntrospection } from './project-engine.js';
 import { macroResolver } from './macro-deps.js';
 import { readPatchRecord, renderShape, restampPatchState, type PatchModel, type PatchRecord, type PatchState } from './patch-state.js';
 import { TOKEN_PATTERN } from './relation.js';
-import { VOLATILE_NAMES } from './render-cache.js';
+import { reusableRender } from './render-cache.js';
 import { RenderContext, type RelationResolver } from './render-context.js';
 import { configCallArguments, type ConfigCallArguments } from './unrendered-config.js';
 
@@ -150,7 +151,7 @@ function renderModel(
     engine.trackLookups(null);
     ctx.reads = null;
   }
-  if (bag.items.length > 0 || ctx.needsFinalRender || [...names].some((n) => VOLATILE_NAMES.has(n))) return undefined;
+  if (!reusableRender({ diagnosticsAdded: bag.items.length > 0, needsFinal: ctx.needsFinalRender, names })) return undefined;
   if ([...reads.env.keys()].some((name) => !envNames.has(name))) return undefined;
   if (renderShape({ refs: node.refs, sources: node.sources, config: ctx.inFileConfig, configCall }) !== model.shape) return undefined;
   let unknown = false;
@@ -160,10 +161,6 @@ function renderModel(
     return text ?? '';
   });
   return unknown ? undefined : body;
-}
-
-function withoutBom(text: string): string {
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 /**

@@ -31,7 +31,7 @@ export const RENDER_CACHE_FILE = 'partial_parse_renders.json';
 /** 2: env values are HMACs under the project's key (partial-parse/env-key.ts); 3: configCall; 4: runInvariant. */
 const FORMAT = 4;
 /** Names whose value differs between compiles, or whose use has effects a cached render would skip. */
-export const VOLATILE_NAMES: ReadonlySet<string> = new Set(['run_started_at', 'invocation_id', 'modules', 'log', 'print', 'exceptions']);
+const VOLATILE_NAMES: ReadonlySet<string> = new Set(['run_started_at', 'invocation_id', 'modules', 'log', 'print', 'exceptions']);
 /** Run-wide values a render can read as plain data. */
 const DATA_GLOBALS = new Set(['target', 'project_name']);
 const TOKEN_KEYED = /\u0001([^\u0002]*)\u0002/g;
@@ -147,9 +147,9 @@ export class RenderCache {
     return { sql, config: entry.config, configCall: entry.configCall, runInvariant: entry.runInvariant };
   }
 
-  /** Whether this compile's render of `uniqueId` (reused or fresh) is kept for the next one. */
-  keeps(uniqueId: string): boolean {
-    return this.next.has(uniqueId);
+  /** This compile's render of `uniqueId` (reused or fresh) when it is kept for the next one: what it gave. */
+  kept(uniqueId: string): Pick<CachedRender, 'refs' | 'sources' | 'config' | 'configCall'> | undefined {
+    return this.next.get(uniqueId);
   }
 
   /**
@@ -168,7 +168,7 @@ export class RenderCache {
         host.ctx.reads = null;
       },
       keep: (result) => {
-        if (result.diagnosticsAdded || result.needsFinal || [...names].some((n) => VOLATILE_NAMES.has(n))) return;
+        if (!reusableRender({ ...result, names })) return;
         const relations: Record<string, string> = {};
         try {
           for (const [source, table] of node.sources) relations[`${source}:${table}`] = host.sourceRelation(source, table);
@@ -224,6 +224,16 @@ export class RenderCache {
     }
     return hash;
   }
+}
+
+/**
+ * Whether a render may stand for a later compile's (kept here; patched by a patch compile): it reported
+ * nothing, needed no second render, and looked up nothing volatile.
+ */
+export function reusableRender(render: { diagnosticsAdded: boolean; needsFinal: boolean; names: Iterable<string> }): boolean {
+  if (render.diagnosticsAdded || render.needsFinal) return false;
+  for (const name of render.names) if (VOLATILE_NAMES.has(name)) return false;
+  return true;
 }
 
 function sameWritten(a: WrittenFiles, b: WrittenFiles): boolean {

@@ -181,10 +181,14 @@ function readBytes(file: string): Promise<Buffer> {
   return new Promise((resolve, reject) => readFileCallback(file, (err, data) => (err ? reject(err) : resolve(data))));
 }
 
+/** A file's text without the byte-order mark an editor may have put first. */
+export function withoutBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
 async function readText(f: Found): Promise<ProjectFile> {
   const bytes = await readBytes(f.abs);
-  let contents = bytes.toString('utf8');
-  if (contents.charCodeAt(0) === 0xfeff) contents = contents.slice(1);
+  const contents = withoutBom(bytes.toString('utf8'));
   return { path: f.rel, absPath: f.abs, contents, checksum: createHash('sha256').update(bytes).digest('hex'), rootDir: f.rootDir };
 }
 
