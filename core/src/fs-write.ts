@@ -131,11 +131,12 @@ export function ensureDirSync(dir: string, what: string): void {
 
 /**
  * Writes `file` whole or not at all (beside it, then renamed into place), creating its folder; `data` may be
- * chunks, written one after the other (no copy into one buffer). Resolves with
+ * chunks (an array, or a generator asked for each chunk only when the one before is written), written one
+ * after the other (no copy into one buffer). Resolves with
  * fileStamp() of what it wrote, taken before the rename: a writer that replaces the file right after never
  * lends it its own stamp.
  */
-export async function writeFileAtomic(file: string, data: string | Uint8Array | readonly (string | Uint8Array)[], what: string, options: WriteOptions = {}): Promise<string> {
+export async function writeFileAtomic(file: string, data: string | Uint8Array | Iterable<string | Uint8Array>, what: string, options: WriteOptions = {}): Promise<string> {
   const tmp = tempName(file);
   try {
     if (options.folderExists !== true) await mkdir(path.dirname(file), { recursive: true });

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { ensureDir, writeFileAtomic } from '@xform/core';
+import { ensureDir, manifestChunks, writeFileAtomic } from '@xform/core';
 import { addProjectOptions, compileFromOptions, type ProjectOptions } from '../project-options.js';
 import { dim } from '../output.js';
 
@@ -29,7 +29,7 @@ export function registerParse(program: Command, setExitCode: (code: number) => v
       const targetDir = path.resolve(project.root, project.config.targetPath);
       await ensureDir(targetDir, 'the target folder');
       const file = path.join(targetDir, 'manifest.json');
-      await writeFileAtomic(file, JSON.stringify(manifest), 'the manifest');
+      await writeFileAtomic(file, manifestChunks(manifest), 'the manifest');
       process.stdout.write(`Wrote ${path.relative(process.cwd(), file) || file} ${dim(`in ${seconds(parsed, performance.now())}`)}\n`);
     }
     process.stdout.write(`Done in ${seconds(started, performance.now())}\n`);

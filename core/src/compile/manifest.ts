@@ -113,8 +113,6 @@ export async function writeCompileArtifacts(targetDir: string, manifest: Manifes
     job = { root: targetDir, fresh: false, tag, files: changed.map((f) => ({ rel: f.rel, data: f.sql })) };
   }
   const pending = job.files.length > 0 || fresh ? startTreeJob(job) : undefined;
-  // Meanwhile (when a worker writes): the manifest's text.
-  const manifestText = JSON.stringify(manifest);
   const result = await pending;
   if (result !== undefined && !result.ok) {
     if (fresh) rmSync(job.root, { recursive: true, force: true });
@@ -140,10 +138,66 @@ export async function writeCompileArtifacts(targetDir: string, manifest: Manifes
     for (const dir of aside) void rm(dir, { recursive: true, force: true }).catch(() => undefined);
   }
   // Not inside `onManifest?.(...)`: an optional call without a callee evaluates none of its arguments.
-  const stamp = await writeFileAtomic(path.join(targetDir, 'manifest.json'), manifestText, 'the manifest');
+  const stamp = await writeFileAtomic(path.join(targetDir, 'manifest.json'), manifestChunks(manifest), 'the manifest');
   options.onManifest?.(stamp);
   return written;
 }
+
+/** About this many characters of manifest text are encoded and written at a time. */
+const CHUNK_CHARS = 1 << 20;
+
+/**
+ * `JSON.stringify(manifest)`, character for character, in pieces of about CHUNK_CHARS made only as the writer
+ * asks for them: a 10,000-model manifest (40 MB) is never one string, nor one buffer. Each entry of a map
+ * (nodes, sources, macros...) is stringified on its own; every other value whole.
+ */
+export function* manifestChunks(manifest: Manifest): Generator<string> {
+  let parts: string[] = [];
+  let size = 0;
+  const push = (text: string): string | undefined => {
+    parts.push(text);
+    size += text.length;
+    if (size < CHUNK_CHARS) return undefined;
+    const chunk = parts.join('');
+    parts = [];
+    size = 0;
+    return chunk;
+  };
+  let first = true;
+  for (const key of Object.keys(manifest)) {
+    const value = (manifest as unknown as Record<string, unknown>)[key];
+    const lead = `${first ? '{' : ','}${JSON.stringify(key)}:`;
+    if (!isEntryMap(key, value)) {
+      const text = JSON.stringify(value);
+      // As JSON.stringify: a member whose value has no JSON (undefined, a function) is left out.
+      if (text === undefined) continue;
+      first = false;
+      const chunk = push(lead + text);
+      if (chunk !== undefined) yield chunk;
+      continue;
+    }
+    first = false;
+    let open = lead + '{';
+    for (const id of Object.keys(value)) {
+      const text = JSON.stringify(value[id]);
+      if (text === undefined) continue;
+      const chunk = push(`${open}${JSON.stringify(id)}:${text}`);
+      open = ',';
+      if (chunk !== undefined) yield chunk;
+    }
+    const chunk = push(open === ',' ? '}' : `${open}}`);
+    if (chunk !== undefined) yield chunk;
+  }
+  parts.push(first ? '{}' : '}');
+  yield parts.join('');
+}
+
+/** The manifest's maps of entries by unique_id (plain objects, stringified entry by entry). */
+function isEntryMap(key: string, value: unknown): value is Record<string, unknown> {
+  return ENTRY_MAPS.has(key) && typeof value === 'object' && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype;
+}
+
+const ENTRY_MAPS = new Set(['nodes', 'sources', 'macros', 'docs', 'exposures', 'disabled', 'parent_map', 'child_map']);
 
 /** A new tree pays off from this many changed files on (and when they are at least half of all). */
 const FRESH_TREE_MIN = 200;

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { writeCompileArtifacts, type Manifest, type WrittenFiles } from './manifest.js';
+import { manifestChunks, writeCompileArtifacts, type Manifest, type WrittenFiles } from './manifest.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -142,3 +142,25 @@ describe('writeCompileArtifacts', () => {
   });
 });
 
+
+describe('manifestChunks', () => {
+  it('gives JSON.stringify(manifest) character for character, in pieces of about a megabyte', () => {
+    const big = manifest(30_000, (i) => `caf\u00e9 \u2603 "${i}"\n`) as unknown as Record<string, unknown>;
+    // What JSON leaves out or turns: undefined members, an empty map, a key before the maps, a Date.
+    (big.nodes as Record<string, Record<string, unknown>>)['model.p.m3']!.description = undefined;
+    big.metadata = { generated_at: new Date(0), dropped: undefined };
+    big.sources = { 'source.p.s.t': { unique_id: 'source.p.s.t', fn: () => 1 } };
+    big.exposures = undefined;
+    big.child_map = { a: ['b'], z: undefined };
+    const chunks = [...manifestChunks(big as unknown as Manifest)];
+    expect(chunks.join('')).toBe(JSON.stringify(big));
+    expect(chunks.length).toBeGreaterThan(1);
+    for (const chunk of chunks.slice(0, -1)) expect(chunk.length).toBeLessThan(2 ** 20 + 1000);
+  });
+
+  it('an empty manifest and empty maps read back as they were', () => {
+    const empty = manifest(0, () => 'x');
+    expect([...manifestChunks(empty)].join('')).toBe(JSON.stringify(empty));
+    expect([...manifestChunks({} as Manifest)].join('')).toBe('{}');
+  });
+});
