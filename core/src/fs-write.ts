@@ -132,22 +132,50 @@ export function ensureDirSync(dir: string, what: string): void {
 /**
  * Writes `file` whole or not at all (beside it, then renamed into place), creating its folder; `data` may be
  * chunks (an array, or a generator asked for each chunk only when the one before is written), written one
- * after the other (no copy into one buffer). Resolves with
- * fileStamp() of what it wrote, taken before the rename: a writer that replaces the file right after never
- * lends it its own stamp.
+ * after the other (no copy into one buffer). Resolves with fileStamp() of what it wrote, taken before the
+ * rename: a writer that replaces the file right after never lends it its own stamp.
  */
 export async function writeFileAtomic(file: string, data: string | Uint8Array | Iterable<string | Uint8Array>, what: string, options: WriteOptions = {}): Promise<string> {
+  return (await writeFileAside(file, data, what, options)).publish();
+}
+
+/** A file written whole beside its final name, not yet in place (writeFileAside). */
+export interface AsideFile {
+  /** Renames it into place; resolves with its fileStamp() taken before the rename. */
+  publish(): Promise<string>;
+  /** Removes it (nothing is published). */
+  discard(): Promise<void>;
+}
+
+/**
+ * The first half of writeFileAtomic: the file is written beside `file` and put in place only by publish(),
+ * so that it can be written while something it must not go ahead of (a tree it describes) is.
+ */
+export async function writeFileAside(file: string, data: string | Uint8Array | Iterable<string | Uint8Array>, what: string, options: WriteOptions = {}): Promise<AsideFile> {
   const tmp = tempName(file);
+  const failed = async (err: unknown): Promise<never> => {
+    await rm(tmp, { force: true }).catch(() => undefined);
+    throw fsError(err, what, file);
+  };
+  let written: Stats;
   try {
     if (options.folderExists !== true) await mkdir(path.dirname(file), { recursive: true });
     await writeFile(tmp, data, { mode: options.mode });
-    const written = await stat(tmp);
-    await rename(tmp, file);
-    return stampOf(written);
+    written = await stat(tmp);
   } catch (err) {
-    await rm(tmp, { force: true }).catch(() => undefined);
-    throw fsError(err, what, file);
+    return failed(err);
   }
+  return {
+    publish: async () => {
+      try {
+        await rename(tmp, file);
+      } catch (err) {
+        return failed(err);
+      }
+      return stampOf(written);
+    },
+    discard: () => rm(tmp, { force: true }).catch(() => undefined),
+  };
 }
 
 /** What identifies one version of a file on disk: inode, size and mtime (an atomic write makes a new inode). */

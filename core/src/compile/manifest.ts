@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { fsError, writeFileAtomic } from '../fs-write.js';
+import { fsError, writeFileAside } from '../fs-write.js';
 import { besideName, removeLeftoverTrees, startTreeJob, swapTree, treeError, type TreeJob } from './write-tree.js';
 import type { ExecutableNode, ExposureNode, MacroNode, SourceNode, TestNode } from '../graph/types.js';
 import type { ManifestDoc } from './descriptions.js';
@@ -113,8 +113,11 @@ export async function writeCompileArtifacts(targetDir: string, manifest: Manifes
     job = { root: targetDir, fresh: false, tag, files: changed.map((f) => ({ rel: f.rel, data: f.sql })) };
   }
   const pending = job.files.length > 0 || fresh ? startTreeJob(job) : undefined;
-  const result = await pending;
+  // Meanwhile (the tree is written on worker threads): the manifest, beside its place until the tree is in its.
+  const manifestFile = writeFileAside(path.join(targetDir, 'manifest.json'), manifestChunks(manifest), 'the manifest', { folderExists: true });
+  const [result, manifestAside] = await Promise.all([pending, manifestFile.then((file) => ({ file }), (error: unknown) => ({ error }))]);
   if (result !== undefined && !result.ok) {
+    if ('file' in manifestAside) await manifestAside.file.discard();
     if (fresh) rmSync(job.root, { recursive: true, force: true });
     // A failure inside the new tree is reported at the path it stands for.
     const shownPath = fresh && result.path.startsWith(job.root) ? compiledRoot + result.path.slice(job.root.length) : result.path;
@@ -131,14 +134,16 @@ export async function writeCompileArtifacts(targetDir: string, manifest: Manifes
     try {
       aside = swapTree(job.root, compiledRoot, tag);
     } catch (err) {
+      if ('file' in manifestAside) await manifestAside.file.discard();
       rmSync(job.root, { recursive: true, force: true });
       throw fsError(err, 'the compiled SQL', compiledRoot);
     }
     // The old trees go in the background; one left behind by an exit is removed by the next fresh write.
     for (const dir of aside) void rm(dir, { recursive: true, force: true }).catch(() => undefined);
   }
+  if ('error' in manifestAside) throw manifestAside.error;
   // Not inside `onManifest?.(...)`: an optional call without a callee evaluates none of its arguments.
-  const stamp = await writeFileAtomic(path.join(targetDir, 'manifest.json'), manifestChunks(manifest), 'the manifest');
+  const stamp = await manifestAside.file.publish();
   options.onManifest?.(stamp);
   return written;
 }

@@ -129,7 +129,17 @@ describe('writeCompileArtifacts', () => {
     await expect(writeCompileArtifacts(target, broken)).rejects.toThrow(/compiled/);
     expect(readFileSync(path.join(target, 'manifest.json'), 'utf8')).toBe(before);
     expect(besideCompiled(target)).toEqual([]);
+    // The new manifest, written beside while the tree was, is gone too.
+    expect(readdirSync(target).sort()).toEqual(['compiled', 'manifest.json']);
     expect(existsSync(path.join(target, 'compiled/p/models/f1/m1.sql'))).toBe(true);
+  });
+
+  it('a manifest that cannot be put in place fails naming it, and leaves no file beside it', async () => {
+    const target = targetDir();
+    mkdirSync(path.join(target, 'manifest.json', 'in-the-way'), { recursive: true });
+    await expect(writeCompileArtifacts(target, manifest(300, () => 'v1'))).rejects.toThrow(/manifest.*manifest\.json/s);
+    expect(readdirSync(target).sort()).toEqual(['compiled', 'manifest.json']);
+    expect(compiledFiles(target).size).toBe(300);
   });
 
   it('a file named target/compiled is never replaced: the error names it', async () => {
