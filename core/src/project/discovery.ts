@@ -1,11 +1,13 @@
 /**
- * Finds the project's files under the configured paths and reads them, concurrently but bounded (a
- * 10,000-model project must load in well under a second). Results are sorted by path so that everything
- * downstream is deterministic.
+ * Finds the project's files under the configured paths and reads them (a 10,000-model project must load in
+ * well under a second). Folders are listed and text files read synchronously: for thousands of small local
+ * files that is 3-4 times faster than the thread pool (measured on a 2-core machine: 10,000 models read in
+ * 0.22 s instead of 0.76 s, the walk 0.05 s instead of 0.19 s), and nothing else waits meanwhile. Seeds,
+ * which can be large, are hashed as streams, a bounded number at a time. Results are sorted by path so that
+ * everything downstream is deterministic.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, readFile as readFileCallback, type Dirent } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { createReadStream, readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import type { DiagnosticBag } from '../errors.js';
 import type { ProjectConfig, ProjectFile } from './types.js';
@@ -26,7 +28,7 @@ export interface DiscoveredFiles {
 }
 
 export interface DiscoverOptions {
-  /** Files read (and directories listed) at the same time. Default 64. */
+  /** Seeds hashed at the same time. Default 64. */
   concurrency?: number;
   /**
    * Called for every directory searched with the names it held (null: it does not exist), so that the
@@ -68,12 +70,12 @@ export async function discoverFiles(root: string, config: ProjectConfig, bag: Di
   const targetAbs = path.resolve(root, config.targetPath);
 
   /** One directory: its files and the sub-directories to descend into (hidden, skipped and target pruned). */
-  const listDir = async (dir: string): Promise<{ dirs: string[]; files: string[] }> => {
+  const listDir = (dir: string): { dirs: string[]; files: string[] } => {
     const dirs: string[] = [];
     const files: string[] = [];
     let entries: Dirent[];
     try {
-      entries = await readdir(dir, { withFileTypes: true });
+      entries = readdirSync(dir, { withFileTypes: true });
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR') {
@@ -88,7 +90,7 @@ export async function discoverFiles(root: string, config: ProjectConfig, bag: Di
       const abs = path.join(dir, entry.name);
       if (entry.isSymbolicLink()) {
         // Follow links to files; links to folders could loop, so they are not followed.
-        if ((await stat(abs).catch(() => undefined))?.isFile()) files.push(abs);
+        if (statSync(abs, { throwIfNoEntry: false })?.isFile()) files.push(abs);
       } else if (entry.isDirectory()) {
         if (!SKIPPED_DIRS.has(entry.name) && abs !== targetAbs) dirs.push(abs);
       } else if (entry.isFile()) {
@@ -98,12 +100,12 @@ export async function discoverFiles(root: string, config: ProjectConfig, bag: Di
     return { dirs, files };
   };
 
-  /** Every file below `rootAbs`, level by level so that open directories stay bounded too. */
-  const walk = async (rootAbs: string): Promise<string[]> => {
+  /** Every file below `rootAbs`, level by level (the order the folders were listed in before). */
+  const walk = (rootAbs: string): string[] => {
     const files: string[] = [];
     let level = [rootAbs];
     while (level.length > 0) {
-      const listed = await mapBounded(level, lanes, listDir);
+      const listed = level.map(listDir);
       level = [];
       for (const entry of listed) {
         level.push(...entry.dirs);
@@ -122,63 +124,55 @@ export async function discoverFiles(root: string, config: ProjectConfig, bag: Di
     found.push({ kind, abs, rootDir, rel: toPosix(path.relative(root, abs)) });
   };
 
-  const scan = async (paths: string[], classify: (abs: string, rootDir: string, rootAbs: string) => void) => {
-    await Promise.all(
-      paths.map(async (rootDir) => {
-        const rootAbs = path.resolve(root, rootDir);
-        for (const abs of await walk(rootAbs)) classify(abs, rootDir, rootAbs);
-      }),
-    );
+  const scan = (paths: string[], classify: (abs: string, rootDir: string, rootAbs: string) => void) => {
+    for (const rootDir of paths) {
+      const rootAbs = path.resolve(root, rootDir);
+      for (const abs of walk(rootAbs)) classify(abs, rootDir, rootAbs);
+    }
   };
   // A model path of "." must not read the project's own settings files as schema YAML.
   const rootFiles = new Set(['xform_project.yml', 'profiles.yml', 'dbt_project.yml', 'packages.yml', 'dependencies.yml', 'selectors.yml'].map((f) => path.join(root, f)));
   const isYaml = (abs: string) => ['yml', 'yaml'].includes(extOf(abs)) && !rootFiles.has(abs);
-  await Promise.all([
-    scan(config.modelPaths, (abs, rootDir) => {
-      const ext = extOf(abs);
-      if (ext === 'sql') add('models', abs, rootDir);
-      else if (isYaml(abs)) add('schemaYaml', abs, rootDir);
-      else if (ext === 'py') {
-        bag.warning('XFORM_PYTHON_MODEL_UNSUPPORTED', `python models are not supported; ignoring ${toPosix(path.relative(root, abs))}`, {
-          file: toPosix(path.relative(root, abs)),
-        }, 'write the model in SQL');
-      }
-    }),
-    scan(config.seedPaths, (abs, rootDir) => {
-      if (extOf(abs) === 'csv') add('seeds', abs, rootDir);
-      else if (isYaml(abs)) add('schemaYaml', abs, rootDir);
-    }),
-    scan(config.testPaths, (abs, rootDir, rootAbs) => {
-      if (extOf(abs) !== 'sql') return;
-      // Files under <test-path>/generic/ define generic tests with {% test %} blocks: they are macros.
-      const inGeneric = toPosix(path.relative(rootAbs, abs)).startsWith('generic/');
-      add(inGeneric ? 'macros' : 'tests', abs, rootDir);
-    }),
-    scan(config.macroPaths, (abs, rootDir) => {
-      if (extOf(abs) === 'sql') add('macros', abs, rootDir);
-    }),
-    scan(config.snapshotPaths, (abs, rootDir) => {
-      if (extOf(abs) === 'sql') add('snapshots', abs, rootDir);
-      else if (isYaml(abs)) add('schemaYaml', abs, rootDir);
-    }),
-  ]);
+  scan(config.modelPaths, (abs, rootDir) => {
+    const ext = extOf(abs);
+    if (ext === 'sql') add('models', abs, rootDir);
+    else if (isYaml(abs)) add('schemaYaml', abs, rootDir);
+    else if (ext === 'py') {
+      bag.warning('XFORM_PYTHON_MODEL_UNSUPPORTED', `python models are not supported; ignoring ${toPosix(path.relative(root, abs))}`, {
+        file: toPosix(path.relative(root, abs)),
+      }, 'write the model in SQL');
+    }
+  });
+  scan(config.seedPaths, (abs, rootDir) => {
+    if (extOf(abs) === 'csv') add('seeds', abs, rootDir);
+    else if (isYaml(abs)) add('schemaYaml', abs, rootDir);
+  });
+  scan(config.testPaths, (abs, rootDir, rootAbs) => {
+    if (extOf(abs) !== 'sql') return;
+    // Files under <test-path>/generic/ define generic tests with {% test %} blocks: they are macros.
+    const inGeneric = toPosix(path.relative(rootAbs, abs)).startsWith('generic/');
+    add(inGeneric ? 'macros' : 'tests', abs, rootDir);
+  });
+  scan(config.macroPaths, (abs, rootDir) => {
+    if (extOf(abs) === 'sql') add('macros', abs, rootDir);
+  });
+  scan(config.snapshotPaths, (abs, rootDir) => {
+    if (extOf(abs) === 'sql') add('snapshots', abs, rootDir);
+    else if (isYaml(abs)) add('schemaYaml', abs, rootDir);
+  });
 
   const result: DiscoveredFiles = { models: [], seeds: [], tests: [], macros: [], snapshots: [], schemaYaml: [] };
   // The same YAML file reached from two configured paths is one schema file.
   const yamlSeen = new Set<string>();
   const unique = found.filter((f) => f.kind !== 'schemaYaml' || (!yamlSeen.has(f.abs) && (yamlSeen.add(f.abs), true)));
-  const files = await mapBounded(unique, lanes, (f) => (f.kind === 'seeds' ? readSeed(f) : readText(f)));
-  unique.forEach((f, i) => result[f.kind].push(files[i]!));
+  for (const f of unique) if (f.kind !== 'seeds') result[f.kind].push(readText(f));
+  result.seeds = await mapBounded(
+    unique.filter((f) => f.kind === 'seeds'),
+    lanes,
+    readSeed,
+  );
   for (const list of Object.values(result) as ProjectFile[][]) list.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return result;
-}
-
-/**
- * fs.promises.readFile reads in several round trips through the thread pool; the callback form does one,
- * which is several times faster for thousands of small files.
- */
-function readBytes(file: string): Promise<Buffer> {
-  return new Promise((resolve, reject) => readFileCallback(file, (err, data) => (err ? reject(err) : resolve(data))));
 }
 
 /** A file's text without the byte-order mark an editor may have put first. */
@@ -186,8 +180,8 @@ export function withoutBom(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
-async function readText(f: Found): Promise<ProjectFile> {
-  const bytes = await readBytes(f.abs);
+function readText(f: Found): ProjectFile {
+  const bytes = readFileSync(f.abs);
   const contents = withoutBom(bytes.toString('utf8'));
   return { path: f.rel, absPath: f.abs, contents, checksum: createHash('sha256').update(bytes).digest('hex'), rootDir: f.rootDir };
 }
