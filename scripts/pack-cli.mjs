@@ -113,6 +113,9 @@ await build({
   target: 'node20',
   logLevel: 'warning',
   plugins: [dependencyPolicy],
+  // @xform/core's tsc output, not its workspace bundle (scripts/bundle-core.mjs): that one has its files'
+  // paths in this checkout written into it.
+  conditions: ['xform-dist'],
   // Read by core/src/bundle.ts and cli/src/bundle.ts in place of the packages' package.json files.
   define: {
     XFORM_BUNDLE: JSON.stringify({ cliVersion: cliPackage.version, coreVersion: corePackage.version, builtAt }),
