@@ -11,7 +11,12 @@
 // module (core's package.json, tsconfig.tsbuildinfo, the prebuilt macros) and require() from one resolve as
 // they did. The bundle names its build; a process that loads a bundle older than tsc's last build of core
 // (`tsc -b` run alone) says so on stderr, once.
-import { readFileSync, rmSync, statSync } from 'node:fs';
+//
+// Nothing is rebuilt when the bundle already stands for tsc's last build and this script (a build while
+// xform runs, as the quickstart test does, leaves it alone); otherwise the new bundle is written beside the
+// old one and swapped in, so that a process starting meanwhile finds one whole bundle.
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -73,10 +78,15 @@ if (!globalThis.__xformCoreBundleChecked) {
   } catch {}
 }`;
 
-rmSync(outdir, { recursive: true, force: true });
+const stampFile = path.join(outdir, 'built.json');
+const stamp = JSON.stringify({ builtFrom, script: createHash('sha256').update(readFileSync(fileURLToPath(import.meta.url))).digest('hex') });
+if (existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) process.exit(0);
+
+const fresh = `${outdir}.new-${process.pid}`;
+rmSync(fresh, { recursive: true, force: true });
 await build({
   entryPoints: entryPoints(),
-  outdir,
+  outdir: fresh,
   bundle: true,
   splitting: true,
   format: 'esm',
@@ -87,3 +97,8 @@ await build({
   // Inlined CommonJS code requires Node's modules; an ES module has no `require` of its own.
   banner: { js: `import { createRequire as __xformCreateRequire } from 'node:module';\nconst require = __xformCreateRequire(import.meta.url);\n${staleCheck}` },
 });
+writeFileSync(path.join(fresh, 'built.json'), stamp);
+const aside = `${outdir}.old-${process.pid}`;
+if (existsSync(outdir)) renameSync(outdir, aside);
+renameSync(fresh, outdir);
+rmSync(aside, { recursive: true, force: true });
