@@ -113,7 +113,7 @@ await build({
   target: 'node20',
   logLevel: 'warning',
   plugins: [dependencyPolicy],
-  // @xform/core's tsc output, not its workspace bundle (scripts/bundle-core.mjs): that one has its files'
+  // @xform/core's tsc output, not its workspace bundle (scripts/bundle-workspace.mjs): that one has its files'
   // paths in this checkout written into it.
   conditions: ['xform-dist'],
   // Read by core/src/bundle.ts and cli/src/bundle.ts in place of the packages' package.json files.

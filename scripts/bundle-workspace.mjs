@@ -1,0 +1,113 @@
+#!/usr/bin/env node
+// `pnpm build`, after tsc and the prebuilt macros: @xform/core and the CLI as a handful of ES modules each, in
+// core/dist/bundle/ and cli/dist/bundle/. Node's ESM loader pays about a millisecond per module (resolve,
+// read, compile, link); core is some 180 modules and zod another 95, the CLI 50 more, all loaded by every
+// command that compiles, so a process spent ~0.3 s importing before it did anything. Bundled (esbuild, with
+// chunks shared between a package's entry points so that '@xform/core' and '@xform/core/patch' are one copy
+// of every class), the same imports take ~0.15 s.
+//
+// core/package.json points each entry's `default` condition at its bundle and its `xform-dist` condition at
+// tsc's output, which scripts/pack-cli.mjs bundles from (it asks for that condition); cli/bin/xform.js
+// starts the CLI's bundle when there is one. The CLI's bundle leaves every package, @xform/core included,
+// to be resolved at run time. The bundled code behaves as tsc's: every `import.meta.url` in it is replaced by
+// the URL of the file it came from, so that paths beside a module (package.json, tsconfig.tsbuildinfo, the
+// prebuilt macros, the docs site's assets) and require() from one resolve as they did. A bundle names the
+// build it was made from; a process that loads a bundle older than tsc's last build of its package (`tsc -b`
+// run alone) says so on stderr, once.
+//
+// Nothing is rebuilt when a bundle already stands for tsc's last build and this script (a build while
+// xform runs, as the quickstart test does, leaves it alone); otherwise the new bundle is written beside the
+// old one and swapped in, so that a process starting meanwhile finds one whole bundle.
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const script = createHash('sha256').update(readFileSync(fileURLToPath(import.meta.url))).digest('hex');
+
+const packageOf = (specifier) => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
+
+/** Entry name (under core/dist/bundle/) -> tsc's file, from the package's exports (their `xform-dist` condition). */
+function coreEntryPoints(core) {
+  const pkg = JSON.parse(readFileSync(path.join(core, 'package.json'), 'utf8'));
+  const entries = {};
+  for (const [subpath, conditions] of Object.entries(pkg.exports)) {
+    const dist = conditions['xform-dist'];
+    const bundled = conditions.default;
+    if (typeof dist !== 'string' || typeof bundled !== 'string' || !bundled.startsWith('./dist/bundle/')) {
+      throw new Error(`core/package.json exports['${subpath}'] needs "xform-dist" (tsc's file) and "default" (its bundle under ./dist/bundle/)`);
+    }
+    entries[bundled.slice('./dist/bundle/'.length).replace(/\.js$/, '')] = path.join(core, dist);
+  }
+  return entries;
+}
+
+/** Packages are external (resolved beside tsc's output at run time, as before), except `inline` ones. */
+function policy(inline) {
+  return {
+    name: 'xform-workspace-bundle',
+    setup(b) {
+      b.onResolve({ filter: /^[^./]/ }, ({ path: specifier, importer }) => {
+        if (isBuiltin(specifier)) return { external: true };
+        if (inline.has(packageOf(specifier)) || importer.includes(`${path.sep}node_modules${path.sep}`)) return undefined;
+        return { external: true };
+      });
+      b.onLoad({ filter: /\.js$/ }, ({ path: file }) => {
+        if (file.includes(`${path.sep}node_modules${path.sep}`)) return undefined;
+        const text = readFileSync(file, 'utf8');
+        if (!text.includes('import.meta.url')) return undefined;
+        return { contents: text.replaceAll('import.meta.url', JSON.stringify(pathToFileURL(file).href)), loader: 'js' };
+      });
+    },
+  };
+}
+
+/** Bundles `entryPoints` of the package in `dir` into <dir>/dist/bundle/, unless it already stands for tsc's last build. */
+async function bundle(name, dir, entryPoints, inline) {
+  const outdir = path.join(dir, 'dist', 'bundle');
+  const buildInfo = path.join(dir, 'tsconfig.tsbuildinfo');
+  const builtFrom = String(statSync(buildInfo).mtimeMs);
+  const stampFile = path.join(outdir, 'built.json');
+  const stamp = JSON.stringify({ builtFrom, script });
+  if (existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) return;
+  const shown = path.relative(root, dir);
+  // Once per process and package, whichever chunk loads first: one stat.
+  const flag = `__xformBundleChecked_${name}`;
+  const staleCheck = `import { statSync as __xformStatSync } from 'node:fs';
+if (!globalThis.${flag}) {
+  globalThis.${flag} = true;
+  try {
+    if (String(__xformStatSync(${JSON.stringify(buildInfo)}).mtimeMs) !== ${JSON.stringify(builtFrom)}) {
+      process.stderr.write('warning: ${shown}/dist/bundle is older than ${shown}/dist (tsc ran without the bundle step): run \`pnpm build\`\\n');
+    }
+  } catch {}
+}`;
+  const fresh = `${outdir}.new-${process.pid}`;
+  rmSync(fresh, { recursive: true, force: true });
+  await build({
+    entryPoints,
+    outdir: fresh,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    logLevel: 'warning',
+    plugins: [policy(inline)],
+    // Inlined CommonJS code requires Node's modules; an ES module has no `require` of its own.
+    banner: { js: `import { createRequire as __xformCreateRequire } from 'node:module';\nconst require = __xformCreateRequire(import.meta.url);\n${staleCheck}` },
+  });
+  writeFileSync(path.join(fresh, 'built.json'), stamp);
+  const aside = `${outdir}.old-${process.pid}`;
+  if (existsSync(outdir)) renameSync(outdir, aside);
+  renameSync(fresh, outdir);
+  rmSync(aside, { recursive: true, force: true });
+}
+
+const core = path.join(root, 'core');
+const cli = path.join(root, 'cli');
+await bundle('core', core, coreEntryPoints(core), new Set(['zod', 'csv-parse', 'js-yaml', '@dagrejs/graphlib']));
+await bundle('cli', cli, { main: path.join(cli, 'dist', 'main.js') }, new Set(['commander']));
