@@ -61,17 +61,20 @@ export function registerCompile(program: Command, setExitCode: (code: number) =>
     await renderIntrospectingNodes(compiled, keep);
     const targetDir = path.resolve(project.root, project.config.targetPath);
     const snapshot = saveCompileSnapshot(compiled, { targetDir, startedAt, envReads: recorder.reads });
-    const prepared = recordPatch && compiled.diagnostics.length === 0 ? preparedPatchState(compiled) : undefined;
     let manifestStamp: string | undefined;
     let manifestWritten: (stamp: string) => void = () => undefined;
-    // Its nodes file is written while the artifacts are; a failure to write it only costs the next compile
-    // its patch, and is reported by the writes that follow (the same disk).
-    const patchState = prepared && writePatchState(targetDir, prepared, new Promise<string>((resolve) => (manifestWritten = resolve))).then(() => true, () => false);
+    const manifestDone = new Promise<string>((resolve) => (manifestWritten = resolve));
     // --no-partial-parse writes every file; otherwise files nobody touched and whose SQL is the same stay.
-    const written = await writeCompileArtifacts(targetDir, manifest, {
+    // The compiled tree goes to worker threads at once: the patch state is laid out meanwhile.
+    const writing = writeCompileArtifacts(targetDir, manifest, {
       previous: caches.previouslyWritten(),
       onManifest: (stamp) => manifestWritten((manifestStamp = stamp)),
     });
+    const prepared = recordPatch && compiled.diagnostics.length === 0 ? preparedPatchState(compiled) : undefined;
+    // Its nodes file is written while the artifacts are; a failure to write it only costs the next compile
+    // its patch, and is reported by the writes that follow (the same disk).
+    const patchState = prepared && writePatchState(targetDir, prepared, manifestDone).then(() => true, () => false);
+    const written = await writing;
     const [, patched] = await Promise.all([caches.save(project, written), patchState]);
     const counts = new Map<string, number>();
     for (const node of [...Object.values(manifest.nodes), ...Object.values(manifest.sources)]) {
