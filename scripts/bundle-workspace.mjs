@@ -24,6 +24,7 @@ import { isBuiltin } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+import { ESM_BUNDLE, REQUIRE_BANNER } from './esm-bundle.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const script = createHash('sha256').update(readFileSync(fileURLToPath(import.meta.url))).digest('hex');
@@ -87,19 +88,7 @@ if (!globalThis.${flag}) {
 }`;
   const fresh = `${outdir}.new-${process.pid}`;
   rmSync(fresh, { recursive: true, force: true });
-  await build({
-    entryPoints,
-    outdir: fresh,
-    bundle: true,
-    splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    logLevel: 'warning',
-    plugins: [policy(inline)],
-    // Inlined CommonJS code requires Node's modules; an ES module has no `require` of its own.
-    banner: { js: `import { createRequire as __xformCreateRequire } from 'node:module';\nconst require = __xformCreateRequire(import.meta.url);\n${staleCheck}` },
-  });
+  await build({ ...ESM_BUNDLE, entryPoints, outdir: fresh, plugins: [policy(inline)], banner: { js: `${REQUIRE_BANNER}\n${staleCheck}` } });
   writeFileSync(path.join(fresh, 'built.json'), stamp);
   const aside = `${outdir}.old-${process.pid}`;
   if (existsSync(outdir)) renameSync(outdir, aside);

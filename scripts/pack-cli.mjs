@@ -15,6 +15,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
+import { ESM_BUNDLE, REQUIRE_BANNER } from './esm-bundle.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: args } = parseArgs({ options: { 'out-dir': { type: 'string', default: path.join(root, 'dist-pack') } } });
@@ -101,17 +102,12 @@ mkdirSync(stage, { recursive: true });
 
 const builtAt = new Date().toISOString();
 await build({
-  entryPoints: { xform: entry },
-  outdir: path.join(stage, 'dist'),
-  bundle: true,
   // Chunks keep the CLI's lazy imports lazy: `xform --version` or an unchanged compile loads some 25 KB, not
   // the compiler. They stay beside the entry in dist/ (no chunkNames folder): cli/src/assets.ts finds the
   // assets relative to the file its code lands in.
-  splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  logLevel: 'warning',
+  ...ESM_BUNDLE,
+  entryPoints: { xform: entry },
+  outdir: path.join(stage, 'dist'),
   plugins: [dependencyPolicy],
   // @xform/core's tsc output, not its workspace bundle (scripts/bundle-workspace.mjs): that one has its files'
   // paths in this checkout written into it.
@@ -120,8 +116,8 @@ await build({
   define: {
     XFORM_BUNDLE: JSON.stringify({ cliVersion: cliPackage.version, coreVersion: corePackage.version, builtAt }),
   },
-  // Inlined CommonJS libraries (commander) require Node's modules; an ES module has no `require` of its own.
-  banner: { js: "import { createRequire as __xformCreateRequire } from 'node:module';\nconst require = __xformCreateRequire(import.meta.url);" },
+  // Inlined CommonJS libraries (commander) require Node's modules.
+  banner: { js: REQUIRE_BANNER },
 });
 chmodSync(path.join(stage, 'dist/xform.js'), 0o755);
 
