@@ -11,6 +11,7 @@ import path from 'node:path';
 import { scrubSecrets, XformError, didYouMeanHint } from '@xform/core';
 import { XFORM_VERSION } from './version.js';
 import { isProjectDir } from './project-root.js';
+import { batchedWriter } from './batched-writer.js';
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'none'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -169,17 +170,29 @@ function toFile(level: LogLevel, text: string): void {
   toFileLines(text.split('\n').map((line) => [level, line]));
 }
 
-/** Log file text not written yet, and the timer that writes it; see toFileLines. */
-let pendingLog: string[] = [];
-let logTimer: NodeJS.Timeout | undefined;
 /** How long a log line may wait for others to be written with it. */
 const LOG_BATCH_MS = 20;
 
 /**
- * Lines for the log file, written together at most LOG_BATCH_MS later (and when logging stops or the
- * process exits): a run logs each statement it sends, and a write each cost as much as the run's own work
- * for a fast node.
+ * The log file's lines not written yet: a run logs each statement it sends, and a write each cost as much as
+ * the run's own work for a fast node. Unreferenced: a command that is done never waits for the timer (the
+ * exit handler and stopLogging write what is left).
  */
+const logBatch = batchedWriter(
+  (text) => {
+    if (state?.fd === undefined) return;
+    try {
+      writeSync(state.fd, text);
+    } catch {
+      // A full disk loses log lines, not the command.
+    }
+  },
+  LOG_BATCH_MS,
+  { unref: true },
+);
+const flushLogFile = logBatch.flush;
+
+/** Lines for the log file, written together at most LOG_BATCH_MS later (and when logging stops or the process exits). */
 function toFileLines(lines: readonly [LogLevel, string][]): void {
   if (state?.fd === undefined || lines.length === 0) return;
   const ts = new Date().toISOString();
@@ -188,23 +201,7 @@ function toFileLines(lines: readonly [LogLevel, string][]): void {
     const msg = scrubSecrets(line.replace(ANSI, ''));
     return json ? JSON.stringify({ ts, level, msg }) : `${ts.slice(11, 23)} [${level.padEnd(5)}] ${msg}`;
   });
-  pendingLog.push(`${out.join('\n')}\n`);
-  // Unreferenced: a command that is done never waits for it (the exit handler writes what is left).
-  logTimer ??= setTimeout(flushLogFile, LOG_BATCH_MS).unref();
-}
-
-function flushLogFile(): void {
-  clearTimeout(logTimer);
-  logTimer = undefined;
-  if (pendingLog.length === 0) return;
-  const text = pendingLog.join('');
-  pendingLog = [];
-  if (state?.fd === undefined) return;
-  try {
-    writeSync(state.fd, text);
-  } catch {
-    // A full disk loses log lines, not the command.
-  }
+  logBatch.push(`${out.join('\n')}\n`);
 }
 
 function terminalLine(level: LogLevel, line: string, format: LogFormat): string {

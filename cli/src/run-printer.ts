@@ -1,5 +1,6 @@
 /** Progress lines and the summary of a run, for people (text) or machines (--log-format json). */
 import type { ExecutableNode, Manifest, RunEvent, RunResult } from '@xform/core';
+import { batchedWriter } from './batched-writer.js';
 import { warehouseCost } from './format-bytes.js';
 import { statusLineAllowed } from './logging.js';
 import { bold, dim, green, red, yellow } from './output.js';
@@ -53,29 +54,13 @@ function errorText(result: RunResult): string {
 const STDOUT_BATCH_MS = 20;
 
 /**
- * Lines to stdout, written together at most STDOUT_BATCH_MS after the first of them: a write per line cost
- * about a third of a millisecond each, as much as building a DuckDB view, and nodes of a fast run finish one
- * per turn of the event loop, so batching per turn still wrote nearly every line alone. `flush()` writes
- * what waits at once (the run's end).
+ * Lines to stdout, written together at most STDOUT_BATCH_MS after the first of them: nodes of a fast run
+ * finish one per turn of the event loop, so batching per turn still wrote nearly every line alone.
+ * `flush()` writes what waits at once (the run's end).
  */
 function batchedStdout(): { out: (line: string) => void; flush: () => void } {
-  let pending: string[] = [];
-  let timer: NodeJS.Timeout | undefined;
-  const flush = () => {
-    clearTimeout(timer);
-    timer = undefined;
-    if (pending.length === 0) return;
-    const text = pending.join('');
-    pending = [];
-    process.stdout.write(text);
-  };
-  return {
-    out: (line) => {
-      pending.push(`${line}\n`);
-      timer ??= setTimeout(flush, STDOUT_BATCH_MS);
-    },
-    flush,
-  };
+  const batch = batchedWriter((text) => process.stdout.write(text), STDOUT_BATCH_MS);
+  return { out: (line) => batch.push(`${line}\n`), flush: batch.flush };
 }
 
 export interface RunPrinterOptions {
