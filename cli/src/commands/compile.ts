@@ -61,19 +61,18 @@ export function registerCompile(program: Command, setExitCode: (code: number) =>
     await renderIntrospectingNodes(compiled, keep);
     const targetDir = path.resolve(project.root, project.config.targetPath);
     const snapshot = saveCompileSnapshot(compiled, { targetDir, startedAt, envReads: recorder.reads });
-    let manifestStamp: string | undefined;
     let manifestWritten: (stamp: string) => void = () => undefined;
-    const manifestDone = new Promise<string>((resolve) => (manifestWritten = resolve));
+    const manifestStamp = new Promise<string>((resolve) => (manifestWritten = resolve));
     // --no-partial-parse writes every file; otherwise files nobody touched and whose SQL is the same stay.
     // The compiled tree goes to worker threads at once: the patch state is laid out meanwhile.
     const writing = writeCompileArtifacts(targetDir, manifest, {
       previous: caches.previouslyWritten(),
-      onManifest: (stamp) => manifestWritten((manifestStamp = stamp)),
+      onManifest: (stamp) => manifestWritten(stamp),
     });
     const prepared = recordPatch && compiled.diagnostics.length === 0 ? preparedPatchState(compiled) : undefined;
     // Its nodes file is written while the artifacts are; a failure to write it only costs the next compile
     // its patch, and is reported by the writes that follow (the same disk).
-    const patchState = prepared && writePatchState(targetDir, prepared, manifestDone).then(() => true, () => false);
+    const patchState = prepared && writePatchState(targetDir, prepared, manifestStamp).then(() => true, () => false);
     const written = await writing;
     const [, patched] = await Promise.all([caches.save(project, written), patchState]);
     const counts = new Map<string, number>();
@@ -84,7 +83,7 @@ export function registerCompile(program: Command, setExitCode: (code: number) =>
       .filter((t) => counts.has(t))
       .map((t) => `${counts.get(t)} ${t}${counts.get(t) === 1 ? '' : 's'}`)
       .join(', ');
-    snapshot.write({ counts: summary, targetDir, warnings: compiled.diagnostics.length, ...(patched ? { manifest: manifestStamp } : {}) });
+    snapshot.write({ counts: summary, targetDir, warnings: compiled.diagnostics.length, ...(patched ? { manifest: await manifestStamp } : {}) });
     printCompileSummary({ counts: summary, targetDir, warnings: 0 }, started);
     setExitCode(options.dryRun ? await printDryRun(compiled, keep) : 0);
   });

@@ -144,14 +144,17 @@ export function readPatchState(targetDir: string): PatchState | undefined {
   return state;
 }
 
+/** Where the index line of the model in `file` (absolute path) starts, up to its offset (see PatchState.index). */
+const indexKey = (file: string) => `\n${JSON.stringify(file)}\t`;
+
 /** Whether the state has a record for the model in `file` (absolute path). */
 export function patchable(state: PatchState, file: string): boolean {
-  return state.index.includes(`\n${JSON.stringify(file)}\t`);
+  return state.index.includes(indexKey(file));
 }
 
 /** The record of the model in `file` (absolute path), or undefined when there is none or it cannot be read. */
 export function readPatchRecord(targetDir: string, state: PatchState, file: string): PatchRecord | undefined {
-  const key = `\n${JSON.stringify(file)}\t`;
+  const key = indexKey(file);
   const at = state.index.indexOf(key);
   if (at < 0) return undefined;
   const [offset, length] = state.index.slice(at + key.length, state.index.indexOf('\n', at + key.length)).split('\t').map(Number) as [number, number];
