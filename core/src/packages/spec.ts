@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DiagnosticBag, XformError } from '../errors.js';
 import { lazyEnvironment } from '../project/nunjucks-env.js';
 import { parseYaml, validateYaml } from '../project/yaml-doc.js';

@@ -2,7 +2,7 @@
  * xform_project.yml: the dbt-compatible project settings (kebab-case keys), validated with zod, with
  * folder config trees and layers.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { DiagnosticBag, didYouMean } from '../errors.js';
 import { checkLayerValue, emptyFolderTree, parseFolderConfigTree, walkFolderTree } from './folder-config.js';
 import { MODEL_MATERIALIZATIONS } from './node-config.js';

@@ -5,7 +5,7 @@
  * offending line — then turned into NodePatch / SourceDef / UnitTestDef with locations.
  */
 import { parse as parseCsv } from 'csv-parse/sync';
-import { z } from 'zod';
+import * as z from 'zod';
 import { hasJinja } from './config-render.js';
 import { didYouMean, type DiagnosticBag } from '../errors.js';
 import { MODEL_MATERIALIZATIONS, canonicalConfigKey, normalizeConfig } from './node-config.js';

@@ -2,7 +2,7 @@
  * The zod schema of one profiles.yml output (a discriminated union on `type`), and the step from what was
  * written (dbt aliases such as `dbname`/`database`, `dataset`/`schema`) to a TargetConfig with defaults.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { BigQueryTargetConfig, DuckDBTargetConfig, PostgresTargetConfig, SnowflakeTargetConfig, TargetConfig } from './types.js';
 
 export const TARGET_TYPES = ['duckdb', 'postgres', 'bigquery', 'snowflake'] as const;

@@ -4,7 +4,7 @@
  * with the YAML path of the offending key.
  */
 import type { Document, Node } from 'yaml';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { lineStarts, linePos, parseFast } from './yaml-fast.js';
 import { yamlLib } from './yaml-lib.js';
 import { didYouMean, likelyTypo, type DiagnosticBag, type SourceLocation } from '../errors.js';
