@@ -18,9 +18,11 @@
 // Nothing is rebuilt when a bundle already stands for tsc's last build and this script (a build while
 // xform runs, as the quickstart test does, leaves it alone); otherwise the new bundle is written beside the
 // old one and swapped in, so that a process starting meanwhile finds one whole bundle.
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { isBuiltin } from 'node:module';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire, isBuiltin } from 'node:module';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
@@ -46,6 +48,19 @@ function coreEntryPoints(core) {
   return entries;
 }
 
+/** The workspace's code keeps the URL of the file it came from wherever it reads import.meta.url. */
+const keepImportMetaUrl = {
+  name: 'xform-import-meta-url',
+  setup(b) {
+    b.onLoad({ filter: /\.js$/ }, ({ path: file }) => {
+      if (file.includes(`${path.sep}node_modules${path.sep}`)) return undefined;
+      const text = readFileSync(file, 'utf8');
+      if (!text.includes('import.meta.url')) return undefined;
+      return { contents: text.replaceAll('import.meta.url', JSON.stringify(pathToFileURL(file).href)), loader: 'js' };
+    });
+  },
+};
+
 /** Packages are external (resolved beside tsc's output at run time, as before), except `inline` ones. */
 function policy(inline) {
   return {
@@ -55,12 +70,6 @@ function policy(inline) {
         if (isBuiltin(specifier)) return { external: true };
         if (inline.has(packageOf(specifier)) || importer.includes(`${path.sep}node_modules${path.sep}`)) return undefined;
         return { external: true };
-      });
-      b.onLoad({ filter: /\.js$/ }, ({ path: file }) => {
-        if (file.includes(`${path.sep}node_modules${path.sep}`)) return undefined;
-        const text = readFileSync(file, 'utf8');
-        if (!text.includes('import.meta.url')) return undefined;
-        return { contents: text.replaceAll('import.meta.url', JSON.stringify(pathToFileURL(file).href)), loader: 'js' };
       });
     },
   };
@@ -88,7 +97,7 @@ if (!globalThis.${flag}) {
 }`;
   const fresh = `${outdir}.new-${process.pid}`;
   rmSync(fresh, { recursive: true, force: true });
-  await build({ ...ESM_BUNDLE, entryPoints, outdir: fresh, plugins: [policy(inline)], banner: { js: `${REQUIRE_BANNER}\n${staleCheck}` } });
+  await build({ ...ESM_BUNDLE, entryPoints, outdir: fresh, plugins: [policy(inline), keepImportMetaUrl], banner: { js: `${REQUIRE_BANNER}\n${staleCheck}` } });
   writeFileSync(path.join(fresh, 'built.json'), stamp);
   const aside = `${outdir}.old-${process.pid}`;
   if (existsSync(outdir)) renameSync(outdir, aside);
@@ -96,7 +105,106 @@ if (!globalThis.${flag}) {
   rmSync(aside, { recursive: true, force: true });
 }
 
+/**
+ * Node reads the one-file bundle as Latin-1 (no UTF-8 decoding of 2 MB at every start), so it must be ASCII.
+ * esbuild escapes strings, regular expressions and names (charset: 'ascii') but keeps comments as written:
+ * what is left is escaped the same way (\\uXXXX), which means the same character anywhere it can occur.
+ */
+function makeAscii(file) {
+  const text = readFileSync(file, 'utf8');
+  writeFileSync(file, text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`), 'latin1');
+}
+
+/**
+ * The whole CLI as one CommonJS file, cli/dist/process/xform.cjs: the CLI, @xform/core and the adapters
+ * inlined, with the libraries core inlines and commander; every other package stays a require() of the
+ * file it resolves to from the package that imports it (an absolute path of this checkout, as the bundles'
+ * import.meta.url already are). cli/bin/xform.js compiles it with vm.Script and V8's code cache
+ * (xform.cjs.cache), so that a process does not parse and compile ~1.5 MB of JavaScript at start: ES modules
+ * have no code cache in Node 20. The cache is made here, by running the bundle on a throw-away DuckDB
+ * project (`xform init` builds it) with XFORM_WRITE_CODE_CACHE=1: V8 caches the functions that ran.
+ *
+ * The adapters inlined are the workspace's adapter packages, which the CLI also finds on disk: their
+ * folders go into the bundle (XFORM_CARRIED_ADAPTERS) so that it loads its own copy, which shares its core.
+ */
+async function bundleProcess(members, adapterDirs, inline) {
+  const outdir = path.join(cli, 'dist', 'process');
+  const buildInfos = members.map((dir) => path.join(dir, 'tsconfig.tsbuildinfo'));
+  const builtFrom = buildInfos.map((file) => String(statSync(file).mtimeMs));
+  const stampFile = path.join(outdir, 'built.json');
+  const stamp = JSON.stringify({ builtFrom, script, node: process.version });
+  if (existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp && existsSync(path.join(outdir, 'xform.cjs.cache'))) return;
+  const staleCheck = `if (!globalThis.__xformBundleChecked_process) {
+  globalThis.__xformBundleChecked_process = true;
+  try {
+    const built = ${JSON.stringify(builtFrom)};
+    if (${JSON.stringify(buildInfos)}.some((file, i) => String(require('node:fs').statSync(file).mtimeMs) !== built[i])) {
+      process.stderr.write('warning: cli/dist/process is older than the packages it bundles (tsc ran without the bundle step): run \`pnpm build\`\\n');
+    }
+  } catch {}
+}`;
+  const resolveExternals = {
+    name: 'xform-process-bundle',
+    setup(b) {
+      b.onResolve({ filter: /^[^./]/ }, ({ path: specifier, importer }) => {
+        if (isBuiltin(specifier)) return { external: true };
+        const name = packageOf(specifier);
+        if (name.startsWith('@xform/') || inline.has(name) || importer.includes(`${path.sep}node_modules${path.sep}`)) return undefined;
+        try {
+          return { path: createRequire(importer).resolve(specifier), external: true };
+        } catch (err) {
+          return { errors: [{ text: `${importer} imports ${specifier}, which require() cannot resolve from there: ${err.message}` }] };
+        }
+      });
+    },
+  };
+  const fresh = `${outdir}.new-${process.pid}`;
+  rmSync(fresh, { recursive: true, force: true });
+  const file = path.join(fresh, 'xform.cjs');
+  await build({
+    entryPoints: [path.join(cli, 'dist', 'main.js')],
+    outfile: file,
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    charset: 'ascii',
+    logLevel: 'warning',
+    // Every import() becomes a require() (of a chunk of this file, or of an external package's file): a
+    // vm.Script cannot import() without an experimental flag.
+    supported: { 'dynamic-import': false },
+    conditions: ['xform-dist'],
+    define: { XFORM_CARRIED_ADAPTERS: JSON.stringify(adapterDirs) },
+    plugins: [resolveExternals, keepImportMetaUrl],
+    banner: { js: staleCheck },
+  });
+  makeAscii(file);
+  writeFileSync(path.join(fresh, 'built.json'), stamp);
+  const aside = `${outdir}.old-${process.pid}`;
+  if (existsSync(outdir)) renameSync(outdir, aside);
+  renameSync(fresh, outdir);
+  rmSync(aside, { recursive: true, force: true });
+  warmCodeCache();
+}
+
+/** Runs the new bundle on a throw-away DuckDB project, which writes its code cache at exit. */
+function warmCodeCache() {
+  const scratch = mkdtempSync(path.join(tmpdir(), 'xform-code-cache-'));
+  try {
+    const env = { ...process.env, XFORM_WRITE_CODE_CACHE: '1', NO_COLOR: '1' };
+    const run = spawnSync(process.execPath, [path.join(cli, 'bin', 'xform.js'), 'init', 'warm', '--adapter', 'duckdb'], { cwd: scratch, env, encoding: 'utf8' });
+    if (run.status !== 0) process.stderr.write(`bundle-workspace: no code cache for cli/dist/process (xform init failed, exit ${run.status}): ${run.stderr || run.stdout}\n`);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
 const core = path.join(root, 'core');
 const cli = path.join(root, 'cli');
 await bundle('core', core, coreEntryPoints(core), new Set(['zod', 'csv-parse', 'js-yaml', '@dagrejs/graphlib']));
 await bundle('cli', cli, { main: path.join(cli, 'dist', 'main.js') }, new Set(['commander']));
+const adapters = readdirSync(path.join(root, 'adapters')).map((name) => path.join(root, 'adapters', name));
+const adapterDirs = Object.fromEntries(
+  adapters.map((dir) => [JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')).name.replace('@xform/adapter-', ''), realpathSync(dir)]),
+);
+await bundleProcess([cli, core, ...adapters], adapterDirs, new Set(['zod', 'csv-parse', 'js-yaml', '@dagrejs/graphlib', 'commander', 'markdown-it']));

@@ -3,6 +3,7 @@
  * (each loaded only when a profile asks for it: the DuckDB native driver, the cloud SDKs).
  */
 import { registerBuiltInAdapters } from '@xform/core';
+import { carriedAdapterDirs } from './bundle.js';
 
 export function registerCliAdapters(): void {
   registerBuiltInAdapters({
@@ -10,5 +11,5 @@ export function registerCliAdapters(): void {
     postgres: () => import('@xform/adapter-postgres'),
     bigquery: () => import('@xform/adapter-bigquery'),
     snowflake: () => import('@xform/adapter-snowflake'),
-  });
+  }, carriedAdapterDirs);
 }

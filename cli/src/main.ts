@@ -3,28 +3,56 @@ import { setInvocation } from './invocation.js';
 import { compileIfUnchanged, logUnchangedCompile } from './unchanged-compile.js';
 import { XFORM_VERSION } from './version.js';
 
-/** Runs the CLI and returns the process exit code. Never throws. */
-export async function main(argv: string[]): Promise<number> {
-  setInvocation(argv);
-  // `xform build | head`: when the reader goes away, the run still finishes (nothing is left half-done);
-  // only its output is dropped, instead of a stack trace.
+/** Set on process.stdout once its writes (and stderr's) are scrubbed, by whichever copy of the CLI did it first. */
+const GUARDED = Symbol.for('xform.streamsGuarded');
+
+/**
+ * `xform build | head`: when the reader goes away, the run still finishes (nothing is left half-done); only
+ * its output is dropped, instead of a stack trace. And a driver's error may quote a connection setting: no
+ * secret environment variable's value is printed.
+ */
+function guardStreams(): void {
+  const marked = process.stdout as unknown as Record<symbol, boolean>;
+  if (marked[GUARDED]) return;
+  marked[GUARDED] = true;
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (err: NodeJS.ErrnoException) => {
       if (err.code !== 'EPIPE') throw err;
     });
-    // A driver's error may quote a connection setting: no secret environment variable's value is printed.
     const write = stream.write.bind(stream) as (chunk: unknown, ...rest: unknown[]) => boolean;
     stream.write = ((chunk: unknown, ...rest: unknown[]) => write(typeof chunk === 'string' ? scrubSecrets(chunk) : chunk, ...rest)) as typeof stream.write;
   }
-  // An unchanged project re-compiles without loading the compiler (which alone takes ~0.3 s).
+}
+
+/**
+ * `xform compile` answered without loading the compiler (which alone takes ~0.3 s): the exit code when the
+ * project is unchanged since the last compile or only a few models were edited (patched); undefined when a
+ * full compile is needed. Never throws.
+ */
+export async function compileShortCut(argv: string[]): Promise<number | undefined> {
+  setInvocation(argv);
+  guardStreams();
   try {
     const shortCut = await compileIfUnchanged(argv);
-    if (shortCut !== undefined) {
-      logUnchangedCompile(argv, shortCut);
-      return 0;
-    }
+    if (shortCut === undefined) return undefined;
+    logUnchangedCompile(argv, shortCut);
+    return 0;
   } catch {
     // Any doubt about the snapshot means a full compile.
+    return undefined;
+  }
+}
+
+/**
+ * Runs the CLI and returns the process exit code. Never throws. `shortCutTried`: the caller already ran
+ * compileShortCut, which answered undefined (cli/bin/xform.js does, from the lighter bundle).
+ */
+export async function main(argv: string[], { shortCutTried = false }: { shortCutTried?: boolean } = {}): Promise<number> {
+  setInvocation(argv);
+  guardStreams();
+  if (!shortCutTried) {
+    const code = await compileShortCut(argv);
+    if (code !== undefined) return code;
   }
   const [{ Command, CommanderError }, { printError }, { registerCommands }, { addGlobalOptions }, { stopLogging }, { WARN_ERROR }, { registerCliAdapters }] = await Promise.all([
     import('commander'),

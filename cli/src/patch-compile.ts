@@ -8,6 +8,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { removeSnapshot, sha256, writeSnapshot, type InputSnapshot } from '@xform/core/partial-parse';
+import { carriedAdapterDirs } from './bundle.js';
 import type { CompileSummary } from './compile-summary.js';
 import { flagValue } from './flag-value.js';
 
@@ -47,7 +48,7 @@ export async function compileByPatch(
     postgres: () => import('@xform/adapter-postgres/dialect'),
     bigquery: () => import('@xform/adapter-bigquery/dialect'),
     snowflake: () => import('@xform/adapter-snowflake/dialect'),
-  });
+  }, carriedAdapterDirs);
   const dialect = await core.loadDialect(settings.target.type, { projectRoot: settings.root });
   // Each file is stat'ed before it is read: an edit after the read shows as a newer mtime next time.
   const edits = files.map((file) => ({ file, stat: statSync(file), bytes: readFileSync(file) }));

@@ -4,8 +4,8 @@
  */
 import { realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { dirname, join, sep } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { XformError } from '../errors.js';
 import type { TargetConfig } from '../project/types.js';
 import type { Adapter, AdapterFactory, AdapterFactoryOptions, Dialect } from './types.js';
@@ -20,25 +20,49 @@ export interface LoadAdapterOptions {
   searchPaths?: string[];
 }
 
+/** A module the running program carries, and where its package lies when it is also one on disk. */
+interface Carried {
+  load: () => Promise<unknown>;
+  packageDir?: string;
+}
+
 /**
  * Adapters the running program ships with, by target type: the xform CLI registers the four it depends on,
  * so that its bundle (scripts/pack-cli.mjs), where they are not packages of their own, still finds them.
  */
-const builtIn = new Map<string, () => Promise<unknown>>();
+const builtIn = new Map<string, Carried>();
 
 /**
  * Registers adapter modules the program carries. An adapter package installed in the project (found from
  * the project root) still wins over a built-in one, so that a project can pin its own adapter version.
+ * `packageDirs`: for a program that carries a copy of adapter packages found on disk (the workspace's
+ * one-file bundle, scripts/bundle-workspace.mjs), their folders: the package found there is the carried
+ * one, loaded from the program, so that it shares the program's copy of xform's core.
  */
-export function registerBuiltInAdapters(adapters: Record<string, () => Promise<unknown>>): void {
-  for (const [type, load] of Object.entries(adapters)) builtIn.set(type, load);
+export function registerBuiltInAdapters(adapters: Record<string, () => Promise<unknown>>, packageDirs: Record<string, string> = {}): void {
+  for (const [type, load] of Object.entries(adapters)) builtIn.set(type, { load, packageDir: packageDirs[type] });
 }
 
 /** The same for dialects alone (an adapter's `/dialect` entry), by target type. */
-const builtInDialects = new Map<string, () => Promise<unknown>>();
+const builtInDialects = new Map<string, Carried>();
 
-export function registerBuiltInDialects(dialects: Record<string, () => Promise<unknown>>): void {
-  for (const [type, load] of Object.entries(dialects)) builtInDialects.set(type, load);
+export function registerBuiltInDialects(dialects: Record<string, () => Promise<unknown>>, packageDirs: Record<string, string> = {}): void {
+  for (const [type, load] of Object.entries(dialects)) builtInDialects.set(type, { load, packageDir: packageDirs[type] });
+}
+
+/**
+ * The carried module's loader when the package resolved from the search paths is absent (undefined) or is
+ * the very package the program carries a copy of.
+ */
+function carriedLoad(carried: Carried | undefined, resolved: string | undefined): (() => Promise<unknown>) | undefined {
+  if (!carried) return undefined;
+  if (resolved === undefined) return carried.load;
+  if (carried.packageDir === undefined) return undefined;
+  try {
+    return realpathSync(fileURLToPath(resolved)).startsWith(carried.packageDir + sep) ? carried.load : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** npm package name of the adapter for a target type. */
@@ -92,7 +116,7 @@ export async function loadDialect(
 async function importDialectEntry(type: string, packageName: string, searchPaths: string[]): Promise<unknown> {
   const from = searchPaths.find((dir) => resolveFrom(packageName, [dir]) !== undefined);
   const resolved = from === undefined ? undefined : resolveFrom(`${packageName}/dialect`, [from]);
-  const load = from === undefined ? builtInDialects.get(type) : undefined;
+  const load = carriedLoad(builtInDialects.get(type), from === undefined ? undefined : resolveFrom(packageName, [from]));
   if (resolved === undefined && load === undefined) return undefined;
   try {
     return await (load ? load() : import(resolved!));
@@ -103,7 +127,7 @@ async function importDialectEntry(type: string, packageName: string, searchPaths
 
 async function importAdapterModule(type: string, packageName: string, searchPaths: string[]): Promise<unknown> {
   const resolved = resolveFrom(packageName, searchPaths);
-  const load = resolved === undefined ? builtIn.get(type) : undefined;
+  const load = carriedLoad(builtIn.get(type), resolved);
   try {
     return await (load ? load() : import(resolved ?? packageName));
   } catch (err) {
