@@ -1,9 +1,9 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TargetConfig } from '../project/types.js';
-import { loadAdapter, loadDialect, registerBuiltInAdapters } from './load-adapter.js';
+import { loadAdapter, loadDialect, registerBuiltInAdapters, registerBuiltInDialects } from './load-adapter.js';
 
 /** A throw-away project with fake adapter packages in its node_modules. */
 let root: string;
@@ -78,6 +78,18 @@ describe('loadAdapter', () => {
 
   it("prefers the project's own adapter package to a registered one", async () => {
     registerBuiltInAdapters({ fake: async () => ({ createAdapter: async () => ({ type: 'registered' }) }) });
+    expect(await loadAdapter(target('fake'), { projectRoot: root })).toMatchObject({ type: 'fake' });
+  });
+
+  it('loads its own copy when the package found is the one the program carries (the workspace bundle), not a copy with another core', async () => {
+    const carried = realpathSync(join(root, 'node_modules', '@xform', 'adapter-fake'));
+    const elsewhere = realpathSync(join(root, 'node_modules', '@xform', 'adapter-nofactory'));
+    registerBuiltInAdapters({ fake: async () => ({ createAdapter: async () => ({ type: 'carried' }) }) }, { fake: carried });
+    registerBuiltInDialects({ fake: async () => ({ createDialect: () => ({ name: 'carried-dialect' }) }) }, { fake: carried });
+    expect(await loadAdapter(target('fake'), { projectRoot: root })).toEqual({ type: 'carried' });
+    expect(await loadDialect('fake', { projectRoot: root })).toEqual({ name: 'carried-dialect' });
+    // A package of that name from another folder is the project's own: it still wins.
+    registerBuiltInAdapters({ fake: async () => ({ createAdapter: async () => ({ type: 'carried' }) }) }, { fake: elsewhere });
     expect(await loadAdapter(target('fake'), { projectRoot: root })).toMatchObject({ type: 'fake' });
   });
 });
