@@ -26,10 +26,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
-import { ESM_BUNDLE, REQUIRE_BANNER } from './esm-bundle.mjs';
+import { ESM_BUNDLE, PROCESS_BUNDLE, REQUIRE_BANNER, makeAscii } from './esm-bundle.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const script = createHash('sha256').update(readFileSync(fileURLToPath(import.meta.url))).digest('hex');
+// This script and the esbuild options it shares with pack-cli: a change to either makes new bundles.
+const script = createHash('sha256')
+  .update(readFileSync(fileURLToPath(import.meta.url)))
+  .update(readFileSync(fileURLToPath(new URL('./esm-bundle.mjs', import.meta.url))))
+  .digest('hex');
 
 const packageOf = (specifier) => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
 
@@ -106,16 +110,6 @@ if (!globalThis.${flag}) {
 }
 
 /**
- * Node reads the one-file bundle as Latin-1 (no UTF-8 decoding of 2 MB at every start), so it must be ASCII.
- * esbuild escapes strings, regular expressions and names (charset: 'ascii') but keeps comments as written:
- * what is left is escaped the same way (\\uXXXX), which means the same character anywhere it can occur.
- */
-function makeAscii(file) {
-  const text = readFileSync(file, 'utf8');
-  writeFileSync(file, text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`), 'latin1');
-}
-
-/**
  * The whole CLI as one CommonJS file, cli/dist/process/xform.cjs: the CLI, @xform/core and the adapters
  * inlined, with the libraries core inlines and commander; every other package stays a require() of the
  * file it resolves to from the package that imports it (an absolute path of this checkout, as the bundles'
@@ -162,17 +156,9 @@ async function bundleProcess(members, adapterDirs, inline) {
   rmSync(fresh, { recursive: true, force: true });
   const file = path.join(fresh, 'xform.cjs');
   await build({
+    ...PROCESS_BUNDLE,
     entryPoints: [path.join(cli, 'dist', 'main.js')],
     outfile: file,
-    bundle: true,
-    format: 'cjs',
-    platform: 'node',
-    target: 'node20',
-    charset: 'ascii',
-    logLevel: 'warning',
-    // Every import() becomes a require() (of a chunk of this file, or of an external package's file): a
-    // vm.Script cannot import() without an experimental flag.
-    supported: { 'dynamic-import': false },
     conditions: ['xform-dist'],
     define: { XFORM_CARRIED_ADAPTERS: JSON.stringify(adapterDirs) },
     plugins: [resolveExternals, keepImportMetaUrl],

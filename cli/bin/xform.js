@@ -5,17 +5,21 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import vm from 'node:vm';
 
-// `pnpm build` bundles the CLI twice (scripts/bundle-workspace.mjs):
-// - dist/bundle/: ES modules in a few chunks. `xform compile` on an unchanged project (or one with a few
-//   edited models) is answered from here, loading ~30 KB rather than the compiler.
+// The CLI comes in two forms (scripts/bundle-workspace.mjs in the workspace's `pnpm build`, and
+// scripts/pack-cli.mjs in the packed CLI, where this file is bundled as dist/xform.js):
+// - ES modules (dist/bundle/ here; chunks of the packed entry): `xform compile` on an unchanged project (or
+//   one with a few edited models) is answered from them, loading ~30 KB rather than the compiler.
 // - dist/process/xform.cjs: the whole CLI in one CommonJS file, compiled with V8's code cache
-//   (xform.cjs.cache, made by the build): every other command starts ~0.1 s sooner than from ES modules,
-//   which Node 20 parses and compiles anew in every process.
+//   (xform.cjs.cache): every other command starts ~0.1 s sooner than from ES modules, which Node 20 parses
+//   and compiles anew in every process.
 // Without them (tsc alone), tsc's output runs.
 const argv = process.argv.slice(2);
 const here = path.dirname(fileURLToPath(import.meta.url));
 const esm = path.join(here, '../dist/bundle/main.js');
 const whole = path.join(here, '../dist/process/xform.cjs');
+
+/** The CLI as ES modules. A literal import() is what scripts/pack-cli.mjs bundles (the packed CLI has no dist/bundle/). */
+const loadModules = () => (existsSync(esm) ? import(pathToFileURL(esm).href) : import('../dist/main.js'));
 
 /** The one-file bundle's exports, and a function that saves V8's code cache of what has run so far. */
 function loadWhole() {
@@ -26,7 +30,7 @@ function loadWhole() {
   } catch {
     // Not made yet: compiled from source, as an ES module would be.
   }
-  // ASCII (the build checks), so Latin-1 is exact and spares decoding 2 MB of UTF-8.
+  // ASCII (the bundlers make it so), so Latin-1 is exact and spares decoding 2 MB of UTF-8.
   const source = readFileSync(whole, 'latin1');
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: whole, cachedData });
   const module = { exports: {} };
@@ -37,27 +41,26 @@ function loadWhole() {
       writeFileSync(aside, script.createCachedData());
       renameSync(aside, cacheFile);
     } catch {
+      // A folder this user may not write (a global install): the next command compiles from source again.
       rmSync(aside, { force: true });
     }
   };
-  return { main: module.exports.main, saveCache };
+  // No cache yet, or one another Node version made: this process writes one. The workspace's build makes a
+  // better one (XFORM_WRITE_CODE_CACHE, after a whole DuckDB build): V8 caches the functions that ran.
+  const cacheWanted = cachedData === undefined || script.cachedDataRejected === true || process.env.XFORM_WRITE_CODE_CACHE === '1';
+  return { main: module.exports.main, saveCache: cacheWanted ? saveCache : () => {} };
 }
 
 async function run() {
-  if (!existsSync(whole)) {
-    // A literal import(), which scripts/pack-cli.mjs bundles: the packed CLI has neither folder.
-    const { main } = existsSync(esm) ? await import(pathToFileURL(esm).href) : await import('../dist/main.js');
-    return main(argv);
-  }
-  const shortCutTried = argv[0] === 'compile' && existsSync(esm);
+  if (!existsSync(whole)) return (await loadModules()).main(argv);
+  const shortCutTried = argv[0] === 'compile';
   if (shortCutTried) {
-    const code = await (await import(pathToFileURL(esm).href)).compileShortCut(argv);
+    const code = await (await loadModules()).compileShortCut(argv);
     if (code !== undefined) return code;
   }
   const { main, saveCache } = loadWhole();
   const code = await main(argv, { shortCutTried });
-  // Set by scripts/bundle-workspace.mjs when it runs a new bundle to make its cache.
-  if (process.env.XFORM_WRITE_CODE_CACHE === '1') saveCache();
+  saveCache();
   return code;
 }
 

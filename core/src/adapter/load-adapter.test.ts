@@ -8,14 +8,13 @@ import { loadAdapter, loadDialect, registerBuiltInAdapters, registerBuiltInDiale
 /** A throw-away project with fake adapter packages in its node_modules. */
 let root: string;
 
-function fakePackage(name: string, source: string): void {
+function fakePackage(name: string, source: string, dialect?: string): void {
   const dir = join(root, 'node_modules', '@xform', `adapter-${name}`);
   mkdirSync(dir, { recursive: true });
-  writeFileSync(
-    join(dir, 'package.json'),
-    JSON.stringify({ name: `@xform/adapter-${name}`, type: 'module', exports: { '.': { default: './index.js' } } }),
-  );
+  const exports = { '.': { default: './index.js' }, ...(dialect === undefined ? {} : { './dialect': { default: './dialect.js' } }) };
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: `@xform/adapter-${name}`, type: 'module', exports }));
   writeFileSync(join(dir, 'index.js'), source);
+  if (dialect !== undefined) writeFileSync(join(dir, 'dialect.js'), dialect);
 }
 
 function target(type: string): TargetConfig {
@@ -24,7 +23,11 @@ function target(type: string): TargetConfig {
 
 beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), 'xform-load-adapter-'));
-  fakePackage('fake', `export async function createAdapter(target, options) { return { type: 'fake', target, options }; }`);
+  fakePackage(
+    'fake',
+    `export async function createAdapter(target, options) { return { type: 'fake', target, options }; }`,
+    `export function createDialect() { return { name: 'package-dialect' }; }`,
+  );
   fakePackage('broken', `import 'xform-no-such-dependency';\nexport async function createAdapter() {}`);
   fakePackage('nofactory', `export const nothing = 1;`);
 });
@@ -84,12 +87,15 @@ describe('loadAdapter', () => {
   it('loads its own copy when the package found is the one the program carries (the workspace bundle), not a copy with another core', async () => {
     const carried = realpathSync(join(root, 'node_modules', '@xform', 'adapter-fake'));
     const elsewhere = realpathSync(join(root, 'node_modules', '@xform', 'adapter-nofactory'));
-    registerBuiltInAdapters({ fake: async () => ({ createAdapter: async () => ({ type: 'carried' }) }) }, { fake: carried });
-    registerBuiltInDialects({ fake: async () => ({ createDialect: () => ({ name: 'carried-dialect' }) }) }, { fake: carried });
+    const adapter = async () => ({ createAdapter: async () => ({ type: 'carried' }), createDialect: () => ({ name: 'carried-adapter-dialect' }) });
+    registerBuiltInAdapters({ fake: adapter }, { fake: carried });
     expect(await loadAdapter(target('fake'), { projectRoot: root })).toEqual({ type: 'carried' });
+    // With only the whole adapter carried, its dialect comes from that copy too; then from the dialect carried.
+    expect(await loadDialect('fake', { projectRoot: root })).toEqual({ name: 'carried-adapter-dialect' });
+    registerBuiltInDialects({ fake: async () => ({ createDialect: () => ({ name: 'carried-dialect' }) }) }, { fake: carried });
     expect(await loadDialect('fake', { projectRoot: root })).toEqual({ name: 'carried-dialect' });
     // A package of that name from another folder is the project's own: it still wins.
-    registerBuiltInAdapters({ fake: async () => ({ createAdapter: async () => ({ type: 'carried' }) }) }, { fake: elsewhere });
+    registerBuiltInAdapters({ fake: adapter }, { fake: elsewhere });
     expect(await loadAdapter(target('fake'), { projectRoot: root })).toMatchObject({ type: 'fake' });
   });
 });

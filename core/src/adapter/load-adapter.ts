@@ -115,11 +115,14 @@ export async function loadDialect(
  */
 async function importDialectEntry(type: string, packageName: string, searchPaths: string[]): Promise<unknown> {
   const from = searchPaths.find((dir) => resolveFrom(packageName, [dir]) !== undefined);
+  const found = from === undefined ? undefined : resolveFrom(packageName, [from]);
+  const load = carriedLoad(builtInDialects.get(type), found);
+  // The package found is one the program carries as a whole adapter: that copy answers (importAdapterModule).
+  if (load === undefined && found !== undefined && carriedLoad(builtIn.get(type), found) !== undefined) return undefined;
   const resolved = from === undefined ? undefined : resolveFrom(`${packageName}/dialect`, [from]);
-  const load = carriedLoad(builtInDialects.get(type), from === undefined ? undefined : resolveFrom(packageName, [from]));
   if (resolved === undefined && load === undefined) return undefined;
   try {
-    return await (load ? load() : import(resolved!));
+    return await (load ? load() : importResolved(resolved!));
   } catch {
     return undefined;
   }
@@ -129,7 +132,7 @@ async function importAdapterModule(type: string, packageName: string, searchPath
   const resolved = resolveFrom(packageName, searchPaths);
   const load = carriedLoad(builtIn.get(type), resolved);
   try {
-    return await (load ? load() : import(resolved ?? packageName));
+    return await (load ? load() : resolved === undefined ? import(packageName) : importResolved(resolved));
   } catch (err) {
     if (isMissing(err, packageName)) {
       throw new XformError(
@@ -144,6 +147,15 @@ async function importAdapterModule(type: string, packageName: string, searchPath
       cause: err,
     });
   }
+}
+
+/**
+ * import() of a file URL from resolveFrom. The workspace's one-file CLI (scripts/bundle-workspace.mjs) and the
+ * packed CLI's (scripts/pack-cli.mjs) are CommonJS, where import() becomes require(), which takes a path and
+ * not a URL; import() takes an absolute path too, except on Windows.
+ */
+function importResolved(url: string): Promise<unknown> {
+  return import(process.platform === 'win32' ? url : fileURLToPath(url));
 }
 
 /** The package's entry as a file URL, from the first search path that has it; undefined if none does. */

@@ -10,6 +10,7 @@ import { appendFileSync, existsSync, readFileSync, realpathSync } from 'node:fs'
 import { mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import vm from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { XFORM_BIN } from '../helpers/cli.js';
 import { removeProject } from '../helpers/project.js';
@@ -104,6 +105,11 @@ describe('the packed CLI', () => {
     const version = await sh('npx xform --version', project);
     expect(version.code, version.output).toBe(0);
     expect(version.stdout).toBe(`${VERSION}\n`);
+    // The first command wrote V8's code cache of the one-file CLI beside it, one this Node accepts.
+    const bundle = path.join(project, 'node_modules/@xform/cli/dist/process/xform.cjs');
+    const source = readFileSync(bundle, 'latin1');
+    const cached = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: bundle, cachedData: readFileSync(`${bundle}.cache`) });
+    expect(cached.cachedDataRejected).toBe(false);
 
     // On DuckDB, init builds the new project at once, with the installed package's templates and driver.
     const init = await sh('npx xform init demo --adapter duckdb', project);
