@@ -180,6 +180,8 @@ export class BigQueryDialect extends DialectBase {
     return `with ${name} as (\n${stripTrailingSemicolons(sql)}\n)`;
   }
 
+  protected override readonly materializesCte = false;
+
   /** Types without equality (JSON, GEOGRAPHY, ARRAY, STRUCTs holding them) compare by a text form. */
   protected override comparable(expression: string, dataType: string | undefined): string {
     const type = dataType?.trim().toUpperCase() ?? '';

@@ -114,6 +114,8 @@ export class SnowflakeDialect extends DialectBase {
     return `with ${name} as (\n${stripTrailingSemicolons(sql)}\n)`;
   }
 
+  protected override readonly materializesCte = false;
+
   /** Semi-structured and spatial values compare by a text form (JSON text, WKT). */
   protected override comparable(expression: string, dataType: string | undefined): string {
     const type = dataType?.trim().toUpperCase() ?? '';

@@ -131,7 +131,10 @@ export class DialectBase implements Dialect {
    * merge() from the model's query, read once: a materialized CTE of the query (DuckDB would otherwise
    * run the query twice for the window below, as an aggregate joined back), each row's count of its key,
    * a filter that stops the statement on a repeated non-NULL key (failIf), and the NULL rule's identity
-   * check written as one OR so the query is referenced once.
+   * check. Where the CTE is materialized (withQuery), the rows with a key and those with a NULL in it are
+   * two branches of a UNION ALL, so that only the second looks for an identical row in the target: as one
+   * OR over every row, DuckDB planned that lookup for all of them (an incremental run of 100,000 rows into
+   * 10,000,000 took ~90 ms instead of ~53). Elsewhere the CTE may run once per reference, so it is one OR.
    */
   mergeFromQuery(options: MergeFromQueryOptions): string {
     const { target, sql, columns, uniqueKey, columnTypes = {} } = options;
@@ -147,18 +150,36 @@ export class DialectBase implements Dialect {
     const notNull = notNullParts.length === 1 ? notNullParts[0]! : `(${notNullParts.join(' and ')})`;
     const existing = 'xform_existing';
     const identical = this.identicalColumns(existing, keyed, [...uniqueKey, ...columns], columnTypes);
-    lines.push(
-      'select * from (',
-      `  select ${newRows}.*, count(*) over (partition by ${this.columnList(uniqueKey)}) as ${keyRows}`,
-      `  from ${newRows}`,
-      `) as ${keyed}`,
-      `where ${this.failIf(`${notNull} and ${keyed}.${keyRows} > 1`, DUPLICATE_KEY_MARKER)}`,
-      `  and (${notNull} or not exists (`,
-      `    select 1 from ${this.relationName(target)} as ${existing}`,
-      `    where ${this.anyNull(uniqueKey, existing)}`,
-      `      and ${identical.join('\n      and ')}`,
-      '  ))',
-    );
+    const counted = [`  select ${newRows}.*, count(*) over (partition by ${this.columnList(uniqueKey)}) as ${keyRows}`, `  from ${newRows}`];
+    // Stops on a repeated key; the key's own test is inside, since SQL may evaluate both sides of an AND.
+    const unique = this.failIf(`${notNull} and ${keyed}.${keyRows} > 1`, DUPLICATE_KEY_MARKER);
+    const identicalRow = [
+      `select 1 from ${this.relationName(target)} as ${existing}`,
+      `where ${this.anyNull(uniqueKey, existing)}`,
+      ...identical.map((condition) => `  and ${condition}`),
+    ];
+    if (this.materializesCte) {
+      lines[0] = `${lines[0]},\n${keyed} as (\n${counted.join('\n')}\n)`;
+      lines.push(
+        `select * from ${keyed}`,
+        `where ${notNull} and ${unique}`,
+        'union all',
+        `select * from ${keyed}`,
+        `where not (${notNull}) and not exists (`,
+        ...identicalRow.map((line) => `  ${line}`),
+        ')',
+      );
+    } else {
+      lines.push(
+        'select * from (',
+        ...counted,
+        `) as ${keyed}`,
+        `where ${unique}`,
+        `  and (${notNull} or not exists (`,
+        ...identicalRow.map((line) => `    ${line}`),
+        '  ))',
+      );
+    }
     return this.mergeStatement(options, lines.join('\n'));
   }
 
@@ -170,6 +191,9 @@ export class DialectBase implements Dialect {
   protected withQuery(name: string, sql: string): string {
     return `with ${name} as materialized (\n${stripTrailingSemicolons(sql)}\n)`;
   }
+
+  /** withQuery's CTE runs once however often the statement refers to it (`as materialized`). */
+  protected readonly materializesCte: boolean = true;
 
   /** MERGE of `sourceSql`'s rows (aliased xform_source) into the target, see merge(). */
   protected mergeStatement(options: Omit<MergeOptions, 'source'>, sourceSql: string): string {

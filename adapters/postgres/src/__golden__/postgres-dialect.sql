@@ -180,20 +180,23 @@ with xform_new as materialized (
 select order_id, customer_id, amount
 from "analytics"."stg_orders"
 where amount > 0
-)
-select * from (
+),
+xform_keyed as (
   select xform_new.*, count(*) over (partition by "order_id", "line_no") as "xform_key_rows"
   from xform_new
-) as xform_keyed
-where coalesce(cast(case when (xform_keyed."order_id" is not null and xform_keyed."line_no" is not null) and xform_keyed."xform_key_rows" > 1 then 'xform_duplicate_unique_key' end as boolean), true)
-  and ((xform_keyed."order_id" is not null and xform_keyed."line_no" is not null) or not exists (
-    select 1 from "analytics"."fct_orders" as xform_existing
-    where (xform_existing."order_id" is null or xform_existing."line_no" is null)
-      and xform_existing."order_id" is not distinct from xform_keyed."order_id"
-      and xform_existing."line_no" is not distinct from xform_keyed."line_no"
-      and xform_existing."amount" is not distinct from xform_keyed."amount"
-      and xform_existing."status" is not distinct from xform_keyed."status"
-  ))
+)
+select * from xform_keyed
+where (xform_keyed."order_id" is not null and xform_keyed."line_no" is not null) and coalesce(cast(case when (xform_keyed."order_id" is not null and xform_keyed."line_no" is not null) and xform_keyed."xform_key_rows" > 1 then 'xform_duplicate_unique_key' end as boolean), true)
+union all
+select * from xform_keyed
+where not ((xform_keyed."order_id" is not null and xform_keyed."line_no" is not null)) and not exists (
+  select 1 from "analytics"."fct_orders" as xform_existing
+  where (xform_existing."order_id" is null or xform_existing."line_no" is null)
+    and xform_existing."order_id" is not distinct from xform_keyed."order_id"
+    and xform_existing."line_no" is not distinct from xform_keyed."line_no"
+    and xform_existing."amount" is not distinct from xform_keyed."amount"
+    and xform_existing."status" is not distinct from xform_keyed."status"
+)
 ) as xform_source
 on xform_target."order_id" = xform_source."order_id"
   and xform_target."line_no" = xform_source."line_no"
@@ -211,18 +214,21 @@ with xform_new as materialized (
 select order_id, customer_id, amount
 from "analytics"."stg_orders"
 where amount > 0
-)
-select * from (
+),
+xform_keyed as (
   select xform_new.*, count(*) over (partition by "order_id") as "xform_key_rows"
   from xform_new
-) as xform_keyed
-where coalesce(cast(case when xform_keyed."order_id" is not null and xform_keyed."xform_key_rows" > 1 then 'xform_duplicate_unique_key' end as boolean), true)
-  and (xform_keyed."order_id" is not null or not exists (
-    select 1 from "analytics"."fct_orders" as xform_existing
-    where xform_existing."order_id" is null
-      and xform_existing."order_id" is not distinct from xform_keyed."order_id"
-      and (xform_existing."payload")::jsonb is not distinct from (xform_keyed."payload")::jsonb
-  ))
+)
+select * from xform_keyed
+where xform_keyed."order_id" is not null and coalesce(cast(case when xform_keyed."order_id" is not null and xform_keyed."xform_key_rows" > 1 then 'xform_duplicate_unique_key' end as boolean), true)
+union all
+select * from xform_keyed
+where not (xform_keyed."order_id" is not null) and not exists (
+  select 1 from "analytics"."fct_orders" as xform_existing
+  where xform_existing."order_id" is null
+    and xform_existing."order_id" is not distinct from xform_keyed."order_id"
+    and (xform_existing."payload")::jsonb is not distinct from (xform_keyed."payload")::jsonb
+)
 ) as xform_source
 on xform_target."order_id" = xform_source."order_id"
 when matched then update set
