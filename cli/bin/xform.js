@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -21,6 +21,15 @@ const whole = path.join(here, '../dist/process/xform.cjs');
 /** The CLI as ES modules. A literal import() is what scripts/pack-cli.mjs bundles (the packed CLI has no dist/bundle/). */
 const loadModules = () => (existsSync(esm) ? import(pathToFileURL(esm).href) : import('../dist/main.js'));
 
+function writable(dir) {
+  try {
+    accessSync(dir, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The one-file bundle's exports, and a function that saves V8's code cache of what has run so far. */
 function loadWhole() {
   const cacheFile = `${whole}.cache`;
@@ -41,13 +50,15 @@ function loadWhole() {
       writeFileSync(aside, script.createCachedData());
       renameSync(aside, cacheFile);
     } catch {
-      // A folder this user may not write (a global install): the next command compiles from source again.
+      // The folder filled up or went away meanwhile: the next command compiles from source again.
       rmSync(aside, { force: true });
     }
   };
-  // No cache yet, or one another Node version made: this process writes one. The workspace's build makes a
-  // better one (XFORM_WRITE_CODE_CACHE, after a whole DuckDB build): V8 caches the functions that ran.
-  const cacheWanted = cachedData === undefined || script.cachedDataRejected === true || process.env.XFORM_WRITE_CODE_CACHE === '1';
+  // No cache yet, or one another Node version made: this process writes one, where it may (making it costs
+  // ~40 ms, not spent in a folder this user cannot write). The workspace's build makes a better one
+  // (XFORM_WRITE_CODE_CACHE, after a whole DuckDB build): V8 caches the functions that ran.
+  const cacheWanted =
+    process.env.XFORM_WRITE_CODE_CACHE === '1' || ((cachedData === undefined || script.cachedDataRejected === true) && writable(path.dirname(whole)));
   return { main: module.exports.main, saveCache: cacheWanted ? saveCache : () => {} };
 }
 
