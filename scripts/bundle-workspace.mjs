@@ -15,6 +15,8 @@
 // build it was made from; a process that loads a bundle older than tsc's last build of its package (`tsc -b`
 // run alone) says so on stderr, once.
 //
+// Then the whole CLI once more, as one CommonJS file with V8's code cache (cli/dist/process/, see bundleProcess).
+//
 // Nothing is rebuilt when a bundle already stands for tsc's last build and this script (a build while
 // xform runs, as the quickstart test does, leaves it alone); otherwise the new bundle is written beside the
 // old one and swapped in, so that a process starting meanwhile finds one whole bundle.
@@ -79,6 +81,14 @@ function policy(inline) {
   };
 }
 
+/** Puts the folder `fresh` in the place of `outdir`: a process starting meanwhile finds one whole bundle or the other. */
+function swapIn(fresh, outdir) {
+  const aside = `${outdir}.old-${process.pid}`;
+  if (existsSync(outdir)) renameSync(outdir, aside);
+  renameSync(fresh, outdir);
+  rmSync(aside, { recursive: true, force: true });
+}
+
 /** Bundles `entryPoints` of the package in `dir` into <dir>/dist/bundle/, unless it already stands for tsc's last build. */
 async function bundle(name, dir, entryPoints, inline) {
   const outdir = path.join(dir, 'dist', 'bundle');
@@ -103,10 +113,7 @@ if (!globalThis.${flag}) {
   rmSync(fresh, { recursive: true, force: true });
   await build({ ...ESM_BUNDLE, entryPoints, outdir: fresh, plugins: [policy(inline), keepImportMetaUrl], banner: { js: `${REQUIRE_BANNER}\n${staleCheck}` } });
   writeFileSync(path.join(fresh, 'built.json'), stamp);
-  const aside = `${outdir}.old-${process.pid}`;
-  if (existsSync(outdir)) renameSync(outdir, aside);
-  renameSync(fresh, outdir);
-  rmSync(aside, { recursive: true, force: true });
+  swapIn(fresh, outdir);
 }
 
 /**
@@ -166,10 +173,7 @@ async function bundleProcess(members, adapterDirs, inline) {
   });
   makeAscii(file);
   writeFileSync(path.join(fresh, 'built.json'), stamp);
-  const aside = `${outdir}.old-${process.pid}`;
-  if (existsSync(outdir)) renameSync(outdir, aside);
-  renameSync(fresh, outdir);
-  rmSync(aside, { recursive: true, force: true });
+  swapIn(fresh, outdir);
   warmCodeCache();
 }
 
