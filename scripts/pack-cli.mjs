@@ -122,7 +122,7 @@ await build({
 });
 // The same CLI as one CommonJS file, which the entry above (cli/bin/xform.js) runs for every command but an
 // unchanged compile, with V8's code cache: ~0.1 s sooner than compiling the ES modules at every start. The
-// cache is written beside it by the first command that finds none (or one an other Node version made), where
+// cache is written beside it by the first command that finds none (or one that another Node version made), where
 // the package folder is writable. Its import.meta.url is the entry's: the assets are found beside that.
 const processBundle = path.join(stage, 'dist/process/xform.cjs');
 await build({
