@@ -81,39 +81,51 @@ function policy(inline) {
   };
 }
 
-/** Puts the folder `fresh` in the place of `outdir`: a process starting meanwhile finds one whole bundle or the other. */
-function swapIn(fresh, outdir) {
+/**
+ * Banner code that says on stderr, once per process and `flag`, when one of `buildInfos` (tsc's build records)
+ * is newer than the bundle: tsc ran without the bundle step. Needs `require` (REQUIRE_BANNER in ES modules).
+ */
+function staleCheck(flag, buildInfos, builtFrom, message) {
+  return `if (!globalThis.${flag}) {
+  globalThis.${flag} = true;
+  try {
+    const built = ${JSON.stringify(builtFrom)};
+    if (${JSON.stringify(buildInfos)}.some((file, i) => String(require('node:fs').statSync(file).mtimeMs) !== built[i])) {
+      process.stderr.write(${JSON.stringify(`warning: ${message} (tsc ran without the bundle step): run \`pnpm build\`\n`)});
+    }
+  } catch {}
+}`;
+}
+
+/**
+ * The bundle folder `outdir` made anew by `make(folder)`, unless its built.json already records `stamp` and the
+ * files `needs` (names in it) are there. The new folder is written beside the old one and swapped in, so that a
+ * process starting meanwhile finds one whole bundle or the other. Resolves true when it made one.
+ */
+async function replaceBundle(outdir, stamp, make, needs = []) {
+  const stampFile = path.join(outdir, 'built.json');
+  if (existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp && needs.every((name) => existsSync(path.join(outdir, name)))) return false;
+  const fresh = `${outdir}.new-${process.pid}`;
+  rmSync(fresh, { recursive: true, force: true });
+  await make(fresh);
+  writeFileSync(path.join(fresh, 'built.json'), stamp);
   const aside = `${outdir}.old-${process.pid}`;
   if (existsSync(outdir)) renameSync(outdir, aside);
   renameSync(fresh, outdir);
   rmSync(aside, { recursive: true, force: true });
+  return true;
 }
 
 /** Bundles `entryPoints` of the package in `dir` into <dir>/dist/bundle/, unless it already stands for tsc's last build. */
 async function bundle(name, dir, entryPoints, inline) {
-  const outdir = path.join(dir, 'dist', 'bundle');
-  const buildInfo = path.join(dir, 'tsconfig.tsbuildinfo');
-  const builtFrom = String(statSync(buildInfo).mtimeMs);
-  const stampFile = path.join(outdir, 'built.json');
-  const stamp = JSON.stringify({ builtFrom, script });
-  if (existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) return;
+  const buildInfos = [path.join(dir, 'tsconfig.tsbuildinfo')];
+  const builtFrom = buildInfos.map((file) => String(statSync(file).mtimeMs));
   const shown = path.relative(root, dir);
   // Once per process and package, whichever chunk loads first: one stat.
-  const flag = `__xformBundleChecked_${name}`;
-  const staleCheck = `import { statSync as __xformStatSync } from 'node:fs';
-if (!globalThis.${flag}) {
-  globalThis.${flag} = true;
-  try {
-    if (String(__xformStatSync(${JSON.stringify(buildInfo)}).mtimeMs) !== ${JSON.stringify(builtFrom)}) {
-      process.stderr.write('warning: ${shown}/dist/bundle is older than ${shown}/dist (tsc ran without the bundle step): run \`pnpm build\`\\n');
-    }
-  } catch {}
-}`;
-  const fresh = `${outdir}.new-${process.pid}`;
-  rmSync(fresh, { recursive: true, force: true });
-  await build({ ...ESM_BUNDLE, entryPoints, outdir: fresh, plugins: [policy(inline), keepImportMetaUrl], banner: { js: `${REQUIRE_BANNER}\n${staleCheck}` } });
-  writeFileSync(path.join(fresh, 'built.json'), stamp);
-  swapIn(fresh, outdir);
+  const banner = `${REQUIRE_BANNER}\n${staleCheck(`__xformBundleChecked_${name}`, buildInfos, builtFrom, `${shown}/dist/bundle is older than ${shown}/dist`)}`;
+  await replaceBundle(path.join(dir, 'dist', 'bundle'), JSON.stringify({ builtFrom, script }), (outdir) =>
+    build({ ...ESM_BUNDLE, entryPoints, outdir, plugins: [policy(inline), keepImportMetaUrl], banner: { js: banner } }),
+  );
 }
 
 /**
@@ -129,21 +141,9 @@ if (!globalThis.${flag}) {
  * folders go into the bundle (XFORM_CARRIED_ADAPTERS) so that it loads its own copy, which shares its core.
  */
 async function bundleProcess(members, adapterDirs, inline) {
-  const outdir = path.join(cli, 'dist', 'process');
   const buildInfos = members.map((dir) => path.join(dir, 'tsconfig.tsbuildinfo'));
   const builtFrom = buildInfos.map((file) => String(statSync(file).mtimeMs));
-  const stampFile = path.join(outdir, 'built.json');
-  const stamp = JSON.stringify({ builtFrom, script, node: process.version });
-  if (existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp && existsSync(path.join(outdir, 'xform.cjs.cache'))) return;
-  const staleCheck = `if (!globalThis.__xformBundleChecked_process) {
-  globalThis.__xformBundleChecked_process = true;
-  try {
-    const built = ${JSON.stringify(builtFrom)};
-    if (${JSON.stringify(buildInfos)}.some((file, i) => String(require('node:fs').statSync(file).mtimeMs) !== built[i])) {
-      process.stderr.write('warning: cli/dist/process is older than the packages it bundles (tsc ran without the bundle step): run \`pnpm build\`\\n');
-    }
-  } catch {}
-}`;
+  const banner = staleCheck('__xformBundleChecked_process', buildInfos, builtFrom, 'cli/dist/process is older than the packages it bundles');
   const resolveExternals = {
     name: 'xform-process-bundle',
     setup(b) {
@@ -159,22 +159,26 @@ async function bundleProcess(members, adapterDirs, inline) {
       });
     },
   };
-  const fresh = `${outdir}.new-${process.pid}`;
-  rmSync(fresh, { recursive: true, force: true });
-  const file = path.join(fresh, 'xform.cjs');
-  await build({
-    ...PROCESS_BUNDLE,
-    entryPoints: [path.join(cli, 'dist', 'main.js')],
-    outfile: file,
-    conditions: ['xform-dist'],
-    define: { XFORM_CARRIED_ADAPTERS: JSON.stringify(adapterDirs) },
-    plugins: [resolveExternals, keepImportMetaUrl],
-    banner: { js: staleCheck },
-  });
-  makeAscii(file);
-  writeFileSync(path.join(fresh, 'built.json'), stamp);
-  swapIn(fresh, outdir);
-  warmCodeCache();
+  const stamp = JSON.stringify({ builtFrom, script, node: process.version });
+  const made = await replaceBundle(
+    path.join(cli, 'dist', 'process'),
+    stamp,
+    async (outdir) => {
+      const file = path.join(outdir, 'xform.cjs');
+      await build({
+        ...PROCESS_BUNDLE,
+        entryPoints: [path.join(cli, 'dist', 'main.js')],
+        outfile: file,
+        conditions: ['xform-dist'],
+        define: { XFORM_CARRIED_ADAPTERS: JSON.stringify(adapterDirs) },
+        plugins: [resolveExternals, keepImportMetaUrl],
+        banner: { js: banner },
+      });
+      makeAscii(file);
+    },
+    ['xform.cjs.cache'],
+  );
+  if (made) warmCodeCache();
 }
 
 /** Runs the new bundle on a throw-away DuckDB project, which writes its code cache at exit. */
@@ -191,10 +195,13 @@ function warmCodeCache() {
 
 const core = path.join(root, 'core');
 const cli = path.join(root, 'cli');
-await bundle('core', core, coreEntryPoints(core), new Set(['zod', 'csv-parse', 'js-yaml', '@dagrejs/graphlib']));
-await bundle('cli', cli, { main: path.join(cli, 'dist', 'main.js') }, new Set(['commander']));
+const coreInline = ['zod', 'csv-parse', 'js-yaml', '@dagrejs/graphlib'];
+const cliInline = ['commander'];
+await bundle('core', core, coreEntryPoints(core), new Set(coreInline));
+await bundle('cli', cli, { main: path.join(cli, 'dist', 'main.js') }, new Set(cliInline));
 const adapters = readdirSync(path.join(root, 'adapters')).map((name) => path.join(root, 'adapters', name));
 const adapterDirs = Object.fromEntries(
   adapters.map((dir) => [JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')).name.replace('@xform/adapter-', ''), realpathSync(dir)]),
 );
-await bundleProcess([cli, core, ...adapters], adapterDirs, new Set(['zod', 'csv-parse', 'js-yaml', '@dagrejs/graphlib', 'commander', 'markdown-it']));
+// And markdown-it, which core's own bundle leaves a package import (pack-cli inlines it too).
+await bundleProcess([cli, core, ...adapters], adapterDirs, new Set([...coreInline, ...cliInline, 'markdown-it']));
