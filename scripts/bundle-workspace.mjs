@@ -28,7 +28,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
-import { ESM_BUNDLE, PROCESS_BUNDLE, REQUIRE_BANNER, makeAscii } from './esm-bundle.mjs';
+import { ESM_BUNDLE, PROCESS_BANNER, PROCESS_BUNDLE, REQUIRE_BANNER, makeAscii } from './esm-bundle.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // This script and the esbuild options it shares with pack-cli: a change to either makes new bundles.
@@ -143,7 +143,7 @@ async function bundle(name, dir, entryPoints, inline) {
 async function bundleProcess(members, adapterDirs, inline) {
   const buildInfos = members.map((dir) => path.join(dir, 'tsconfig.tsbuildinfo'));
   const builtFrom = buildInfos.map((file) => String(statSync(file).mtimeMs));
-  const banner = staleCheck('__xformBundleChecked_process', buildInfos, builtFrom, 'cli/dist/process is older than the packages it bundles');
+  const banner = `${PROCESS_BANNER}\n${staleCheck('__xformBundleChecked_process', buildInfos, builtFrom, 'cli/dist/process is older than the packages it bundles')}`;
   const resolveExternals = {
     name: 'xform-process-bundle',
     setup(b) {

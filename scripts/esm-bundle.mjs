@@ -30,6 +30,12 @@ export const PROCESS_BUNDLE = {
 };
 
 /**
+ * First in the one-file bundle's banner: the code is ES modules' code, written for strict mode, and esbuild's own
+ * "use strict" comes after a banner, where it is no longer a directive.
+ */
+export const PROCESS_BANNER = "'use strict';";
+
+/**
  * cli/bin/xform.js reads the one-file bundle as Latin-1 (no UTF-8 decoding of 2 MB at every start), so it
  * must be ASCII. esbuild escapes strings, regular expressions and names (charset: 'ascii') but keeps comments
  * as written: what is left is escaped the same way (\\uXXXX), which means the same character anywhere.

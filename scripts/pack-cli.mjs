@@ -15,7 +15,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
-import { ESM_BUNDLE, PROCESS_BUNDLE, REQUIRE_BANNER, makeAscii } from './esm-bundle.mjs';
+import { ESM_BUNDLE, PROCESS_BANNER, PROCESS_BUNDLE, REQUIRE_BANNER, makeAscii } from './esm-bundle.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: args } = parseArgs({ options: { 'out-dir': { type: 'string', default: path.join(root, 'dist-pack') } } });
@@ -135,7 +135,7 @@ await build({
     XFORM_BUNDLE: bundleInfo,
     'import.meta.url': '__xformEntryUrl',
   },
-  banner: { js: "var __xformEntryUrl = require('node:url').pathToFileURL(require('node:path').join(__dirname, '..', 'xform.js')).href;" },
+  banner: { js: `${PROCESS_BANNER}\nvar __xformEntryUrl = require('node:url').pathToFileURL(require('node:path').join(__dirname, '..', 'xform.js')).href;` },
 });
 makeAscii(processBundle);
 chmodSync(path.join(stage, 'dist/xform.js'), 0o755);
