@@ -114,8 +114,9 @@ export async function loadDialect(
  * none (a third-party adapter may not) or it fails to load, and the whole adapter is loaded instead.
  */
 async function importDialectEntry(type: string, packageName: string, searchPaths: string[]): Promise<unknown> {
-  const from = searchPaths.find((dir) => resolveFrom(packageName, [dir]) !== undefined);
-  const found = from === undefined ? undefined : resolveFrom(packageName, [from]);
+  const first = firstResolving(packageName, searchPaths);
+  const from = first?.dir;
+  const found = first?.url;
   const load = carriedLoad(builtInDialects.get(type), found);
   // The package found is one the program carries as a whole adapter: that copy answers (importAdapterModule).
   if (load === undefined && found !== undefined && carriedLoad(builtIn.get(type), found) !== undefined) return undefined;
@@ -160,11 +161,16 @@ function importResolved(url: string): Promise<unknown> {
 
 /** The package's entry as a file URL, from the first search path that has it; undefined if none does. */
 function resolveFrom(packageName: string, searchPaths: string[]): string | undefined {
+  return firstResolving(packageName, searchPaths)?.url;
+}
+
+/** The first search path that has the package, with the package's entry there as a file URL. */
+function firstResolving(packageName: string, searchPaths: string[]): { dir: string; url: string } | undefined {
   for (const dir of searchPaths) {
     try {
       // createRequire needs a file name; it does not have to exist.
       const entry = createRequire(join(dir, '__xform_resolve__.js')).resolve(packageName);
-      return pathToFileURL(entry).href;
+      return { dir, url: pathToFileURL(entry).href };
     } catch {
       // Not under this folder (or only importable, not resolvable by require): try the next one.
     }
