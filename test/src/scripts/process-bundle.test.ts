@@ -24,10 +24,13 @@ function requiredWorkspaceFiles(stderr: string): string[] {
 }
 
 describe('the one-file CLI bundle', () => {
-  it('is ASCII and comes with a code cache that this Node accepts', () => {
+  it('is ASCII, strict mode, and comes with a code cache that this Node accepts', () => {
     const bytes = readFileSync(BUNDLE);
     expect(bytes.findIndex((b) => b > 0x7f)).toBe(-1);
     const source = bytes.toString('latin1');
+    // ES modules' code, written for strict mode: the directive must come first, before any banner code.
+    const strict = new vm.Script(`(function () {${source.split('\n', 1)[0]}\nreturn this === undefined;\n})`).runInThisContext() as () => boolean;
+    expect(strict()).toBe(true);
     // Wrapped exactly as cli/bin/xform.js wraps it: V8 checks the source against the cache.
     const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
       filename: BUNDLE,
