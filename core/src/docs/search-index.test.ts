@@ -77,6 +77,20 @@ describe('SearchIndex', () => {
     expect(result.total).toBe(6); // five nodes and the macro
   });
 
+  it('keeps, under a cap, the same best hits in the same order as the full ranking', () => {
+    for (const q of ['o', 'order', 'amount', 'country', 'stg', 'c']) {
+      const all = index.query(q, 100).hits;
+      for (const cap of [1, 2, 3]) expect(index.query(q, cap).hits, `${q} capped at ${cap}`).toEqual(all.slice(0, cap));
+    }
+  });
+
+  it('tells an exact column from one that only contains the word, wherever it sits in the list', () => {
+    const cols = new SearchIndex({ groups: graph.groups, nodes: [node('a', { columns: ['id_x', 'x_id'] }), node('b', { columns: ['x', 'id'] }), node('c', { columns: ['id'] }), node('d', { columns: ['idid', 'id'] })] } as unknown as SiteGraph);
+    const hits = cols.query('id').hits;
+    expect(hits.map((h) => [h.node, h.score])).toEqual([[1, 3], [2, 3], [3, 3], [0, 4]]);
+    expect(hits.map((h) => h.column)).toEqual(['id', 'id', 'id', 'id_x']);
+  });
+
   it('searches SQL, tests and macros only once they are added', () => {
     const partial = new SearchIndex(graph);
     expect(partial.complete).toBe(false);

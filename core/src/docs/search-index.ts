@@ -47,6 +47,7 @@ export interface SearchResult {
 const ITEM = '\u0001';
 /** Between values of one item (columns, tags), for the same reason. */
 const VALUE = '\u0002';
+const VALUE_CODE = 2;
 
 class Field {
   readonly text: string;
@@ -71,6 +72,18 @@ class Field {
       hit(item);
       pos = this.text.indexOf(word, this.starts[item + 1]!);
     }
+  }
+
+  /** Whether one of `item`'s values (between separators) is exactly `word`; no slicing or splitting. */
+  hasValue(item: number, word: string): boolean {
+    const text = this.text;
+    const start = this.starts[item]!;
+    const end = this.starts[item + 1]! - 1;
+    for (let pos = text.indexOf(word, start); pos >= 0 && pos + word.length <= end; pos = text.indexOf(word, pos + 1)) {
+      const after = pos + word.length;
+      if ((pos === start || text.charCodeAt(pos - 1) === VALUE_CODE) && (after === end || text.charCodeAt(after) === VALUE_CODE)) return true;
+    }
+    return false;
   }
 
   value(item: number): string {
@@ -147,20 +160,38 @@ export class SearchIndex {
   query(text: string, limit = 50): SearchResult {
     const words = [...new Set(text.trim().toLowerCase().split(/\s+/).filter(Boolean))];
     if (!words.length) return { hits: [], total: 0 };
-    const found: { node: number; macro?: number; score: number; worst: number }[] = [];
+    // A query like `model_name` can match every one of 10,000 nodes: only the best `limit` are kept, in a
+    // sorted array that a worse candidate leaves after one comparison, so no object is made per match and
+    // nothing sorts the whole list.
+    const top: Found[] = [];
+    let total = 0;
+    const offer = (f: Found) => {
+      total++;
+      if (top.length === limit && !before(f, top[limit - 1]!)) return;
+      let lo = 0;
+      let hi = top.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (before(f, top[mid]!)) hi = mid;
+        else lo = mid + 1;
+      }
+      top.splice(lo, 0, f);
+      if (top.length > limit) top.pop();
+    };
     const collect = (items: Items, isMacro: boolean) => {
       const n = items.count;
       let alive: Uint8Array | undefined;
       const sum = new Int32Array(n);
       const worst = new Int8Array(n);
+      const best = new Int8Array(n);
       for (const [w, word] of words.entries()) {
-        const best = new Int8Array(n).fill(127);
+        best.fill(127);
         for (const { kind, field } of items.fields) {
           field.each(word, (i) => {
             if (alive && !alive[i]) return;
-            let k = kind;
-            if (kind === FIELD.name) k = nameScore(items.names[i]!, field.value(i), word);
-            else if (kind === FIELD.column && field.value(i).split(VALUE).includes(word)) k = FIELD.exactColumn;
+            let k: number = kind;
+            if (kind === FIELD.name) k = nameScore(items.names[i]!, field, i, word);
+            else if (kind === FIELD.column && best[i]! > FIELD.exactColumn && field.hasValue(i, word)) k = FIELD.exactColumn;
             if (k < best[i]!) best[i] = k;
           });
         }
@@ -174,19 +205,19 @@ export class SearchIndex {
         alive = next;
       }
       for (let i = 0; i < n; i++) {
-        if (alive![i]) found.push(isMacro ? { node: -1, macro: i, score: sum[i]!, worst: worst[i]! } : { node: i, score: sum[i]!, worst: worst[i]! });
+        if (!alive![i]) continue;
+        const f: Found = { node: isMacro ? -1 : i, score: sum[i]!, worst: worst[i]!, nameLength: items.names[i]!.length };
+        if (isMacro) f.macro = i;
+        offer(f);
       }
     };
     collect(this.nodes, false);
     if (this.macros) collect(this.macros, true);
-    const nameOf = (f: { node: number; macro?: number }) => (f.macro !== undefined ? this.macros!.names[f.macro]! : this.nodes.names[f.node]!);
-    // Best score first; then shorter names (closer to the query), then nodes before macros.
-    found.sort((a, b) => a.score - b.score || nameOf(a).length - nameOf(b).length || (a.macro ?? -1) - (b.macro ?? -1) || a.node - b.node);
-    return { hits: found.slice(0, limit).map((f) => this.explain(f, words)), total: found.length };
+    return { hits: top.map((f) => this.explain(f, words)), total };
   }
 
   /** Says why a hit matched: the field of its least direct word (a column, a tag, SQL...). */
-  private explain(f: { node: number; macro?: number; score: number; worst: number }, words: string[]): SearchHit {
+  private explain(f: Found, words: string[]): SearchHit {
     const hit: SearchHit = { node: f.node, score: f.score };
     if (f.macro !== undefined) hit.macro = f.macro;
     const kind = f.worst;
@@ -225,15 +256,31 @@ export class SearchIndex {
     for (const { kind, field } of items.fields) {
       const v = field.value(i);
       if (!v.includes(word)) continue;
-      const k = kind === FIELD.name ? nameScore(items.names[i]!, v, word) : kind === FIELD.column && v.split(VALUE).includes(word) ? FIELD.exactColumn : kind;
+      const k = kind === FIELD.name ? nameScore(items.names[i]!, field, i, word) : kind === FIELD.column && field.hasValue(i, word) ? FIELD.exactColumn : kind;
       best = Math.min(best, k);
     }
     return best;
   }
 }
 
-function nameScore(name: string, value: string, word: string): number {
-  if (name === word || value.split(VALUE).includes(word)) return FIELD.exactName;
+interface Found {
+  /** Node index, or -1 for a macro. */
+  node: number;
+  macro?: number;
+  score: number;
+  /** The least direct field any word matched: what `explain` reports. */
+  worst: number;
+  nameLength: number;
+}
+
+/** Ranking: best score first; then shorter names (closer to the query), then nodes before macros, then order. */
+function before(a: Found, b: Found): boolean {
+  return (a.score - b.score || a.nameLength - b.nameLength || (a.macro ?? -1) - (b.macro ?? -1) || a.node - b.node) < 0;
+}
+
+/** A name field holds the name and, for a source table, `source.table` as a second value. */
+function nameScore(name: string, field: Field, item: number, word: string): number {
+  if (name === word || field.hasValue(item, word)) return FIELD.exactName;
   if (name.startsWith(word)) return FIELD.namePrefix;
   return FIELD.name;
 }
