@@ -4,7 +4,7 @@
  * the reason in words, and so that no reader ever finds half a file: each file is written beside its final
  * name and renamed into place (a rename within one folder is atomic on POSIX file systems).
  */
-import { mkdirSync, renameSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeFileSync, writeSync, type Stats } from 'node:fs';
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { XformError } from './errors.js';
@@ -184,7 +184,7 @@ export function fileStamp(file: string): string | undefined {
   return st && stampOf(st);
 }
 
-function stampOf(st: Stats): string {
+export function stampOf(st: Pick<Stats, 'ino' | 'size' | 'mtimeMs'>): string {
   return `${st.ino}:${st.size}:${st.mtimeMs}`;
 }
 
@@ -194,10 +194,34 @@ function stampOf(st: Stats): string {
  * and hold them up).
  */
 export function writeFileAtomicSync(file: string, data: string | Uint8Array, what: string, options: WriteOptions = {}): void {
+  writeAsideSync(file, what, options, (tmp) => writeFileSync(tmp, data, { mode: options.mode }));
+}
+
+/**
+ * writeFileAtomicSync for chunks, each written before the next is asked for (so a chunk may be a buffer its
+ * maker fills again); returns fileStamp() of what it wrote, taken before the rename.
+ */
+export function writeChunksAtomicSync(file: string, chunks: Iterable<Uint8Array>, what: string, options: WriteOptions = {}): string {
+  let written: Stats | undefined;
+  writeAsideSync(file, what, options, (tmp) => {
+    const fd = openSync(tmp, 'w', options.mode);
+    try {
+      for (const chunk of chunks) {
+        for (let at = 0; at < chunk.byteLength; ) at += writeSync(fd, chunk, at);
+      }
+      written = fstatSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  });
+  return stampOf(written!);
+}
+
+function writeAsideSync(file: string, what: string, options: WriteOptions, write: (tmp: string) => void): void {
   const tmp = tempName(file);
   try {
     if (options.folderExists !== true) mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(tmp, data, { mode: options.mode });
+    write(tmp);
     renameSync(tmp, file);
   } catch (err) {
     try {

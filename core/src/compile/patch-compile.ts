@@ -12,7 +12,8 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DiagnosticBag } from '../errors.js';
-import { writeFileAtomic } from '../fs-write.js';
+import { writeChunksAtomicSync, writeFileAtomic } from '../fs-write.js';
+import { StreamedFile } from '../streamed-file.js';
 import type { Dialect } from '../adapter/types.js';
 import type { ExecutableNode } from '../graph/types.js';
 import { withoutBom } from '../project/discovery.js';
@@ -61,17 +62,29 @@ export async function patchCompile(input: PatchInput): Promise<string | undefine
   const patched = renderEdits(input);
   if (!patched) return undefined;
   const manifestFile = path.join(input.targetDir, 'manifest.json');
-  const spliced = spliceManifest(readFileSync(manifestFile), patched, { invocation_id: randomUUID(), generated_at: new Date().toISOString() });
-  if (!spliced) return undefined;
-  input.beforeWrite?.();
-  // The compiled files first: a patch stopped half-way leaves the last manifest, and no snapshot vouching for it.
-  for (const [i, p] of patched.entries()) {
-    const sql = p.compiledCode.endsWith('\n') ? p.compiledCode : `${p.compiledCode}\n`;
-    await writeFileAtomic(path.join(input.targetDir, spliced.compiledPaths[i]!), sql, 'the compiled SQL');
+  let manifest: StreamedFile;
+  try {
+    manifest = new StreamedFile(manifestFile);
+  } catch {
+    return undefined;
   }
-  const stamp = await writeFileAtomic(manifestFile, spliced.chunks, 'the manifest', { folderExists: true });
-  await restampPatchState(input.targetDir, input.state, stamp);
-  return stamp;
+  try {
+    // The file opened must be the one the state describes (a compile running beside may have replaced it).
+    if (manifest.stamp !== input.state.manifest) return undefined;
+    const spliced = spliceManifest(manifest, patched, { invocation_id: randomUUID(), generated_at: new Date().toISOString() });
+    if (!spliced) return undefined;
+    input.beforeWrite?.();
+    // The compiled files first: a patch stopped half-way leaves the last manifest, and no snapshot vouching for it.
+    for (const [i, p] of patched.entries()) {
+      const sql = p.compiledCode.endsWith('\n') ? p.compiledCode : `${p.compiledCode}\n`;
+      await writeFileAtomic(path.join(input.targetDir, spliced.compiledPaths[i]!), sql, 'the compiled SQL');
+    }
+    const stamp = writeChunksAtomicSync(manifestFile, spliced.chunks(), 'the manifest', { folderExists: true });
+    await restampPatchState(input.targetDir, input.state, stamp);
+    return stamp;
+  } finally {
+    manifest.close();
+  }
 }
 
 function renderEdits(input: PatchInput): Patched[] | undefined {
@@ -167,20 +180,21 @@ function renderModel(
  * manifest.json with the patched models' entries and the metadata's invocation_id and generated_at replaced,
  * byte for byte as a full compile writes them (entries are re-serialized from the parsed old ones, whose
  * key order JSON.parse keeps); with each model's compiled_path. Undefined when an entry is not where and what
- * it should be.
+ * it should be. Only the metadata and the patched entries are parsed; `chunks()` streams the rest of the old
+ * file, so a 40 MB manifest is never held in memory.
  */
 function spliceManifest(
-  manifest: Buffer,
+  manifest: StreamedFile,
   patched: readonly Patched[],
   metadata: { invocation_id: string; generated_at: string },
-): { chunks: Buffer[]; compiledPaths: string[] } | undefined {
+): { chunks: () => Iterable<Uint8Array>; compiledPaths: string[] } | undefined {
   const head = Buffer.from('{"metadata":');
   const nodesKey = Buffer.from(',"nodes":{');
-  const nodesAt = manifest.indexOf(nodesKey);
-  if (nodesAt < 0 || !manifest.subarray(0, head.length).equals(head)) return undefined;
+  const nodesAt = manifest.indexOf(nodesKey, 0);
+  if (nodesAt < 0 || !manifest.bytes(0, head.length).equals(head)) return undefined;
   let meta: Record<string, unknown>;
   try {
-    meta = JSON.parse(manifest.subarray(head.length, nodesAt).toString('utf8')) as Record<string, unknown>;
+    meta = JSON.parse(manifest.bytes(head.length, nodesAt - head.length).toString('utf8')) as Record<string, unknown>;
   } catch {
     return undefined;
   }
@@ -190,14 +204,14 @@ function spliceManifest(
   const splices: { start: number; end: number; text: Buffer }[] = [];
   const compiledPaths: string[] = [];
   for (const p of patched) {
-    const key = manifest.indexOf(`${JSON.stringify(p.id)}:{`, nodesAt);
+    const key = manifest.indexOf(Buffer.from(`${JSON.stringify(p.id)}:{`), nodesAt);
     if (key < 0) return undefined;
     const start = key + Buffer.byteLength(JSON.stringify(p.id)) + 1;
-    const end = valueEnd(manifest, start);
-    if (end < 0) return undefined;
+    const value = manifest.valueAt(start);
+    if (!value) return undefined;
     let node: ExecutableNode;
     try {
-      node = JSON.parse(manifest.subarray(start, end).toString('utf8')) as ExecutableNode;
+      node = JSON.parse(value.toString('utf8')) as ExecutableNode;
     } catch {
       return undefined;
     }
@@ -206,37 +220,21 @@ function spliceManifest(
     node.checksum.checksum = p.checksum;
     node.compiled_code = p.compiledCode;
     node.depends_on.macros = p.macros;
-    splices.push({ start, end, text: Buffer.from(JSON.stringify(node)) });
+    splices.push({ start, end: start + value.length, text: Buffer.from(JSON.stringify(node)) });
     compiledPaths.push(node.compiled_path);
   }
-  const chunks: Buffer[] = [head, Buffer.from(JSON.stringify(meta))];
-  let at = nodesAt;
-  for (const s of [...splices].sort((a, b) => a.start - b.start)) {
-    if (s.start < at) return undefined;
-    chunks.push(manifest.subarray(at, s.start), s.text);
-    at = s.end;
-  }
-  chunks.push(manifest.subarray(at));
-  return { chunks, compiledPaths };
-}
-
-/** The end (exclusive) of the JSON object or array starting at `start`, or -1. */
-function valueEnd(bytes: Buffer, start: number): number {
-  let depth = 0;
-  let inString = false;
-  for (let i = start; i < bytes.length; i++) {
-    const c = bytes[i];
-    if (inString) {
-      if (c === 0x5c) i++;
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) {
-      inString = true;
-    } else if (c === 0x7b || c === 0x5b) {
-      depth++;
-    } else if (c === 0x7d || c === 0x5d) {
-      depth--;
-      if (depth === 0) return i + 1;
+  splices.sort((a, b) => a.start - b.start);
+  if (splices.some((s, i) => i > 0 && s.start < splices[i - 1]!.end)) return undefined;
+  function* chunks(): Generator<Uint8Array> {
+    yield head;
+    yield Buffer.from(JSON.stringify(meta));
+    let at = nodesAt;
+    for (const s of splices) {
+      yield* manifest.range(at, s.start);
+      yield s.text;
+      at = s.end;
     }
+    yield* manifest.range(at, manifest.size);
   }
-  return -1;
+  return { chunks, compiledPaths };
 }
