@@ -28,7 +28,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
-import { ESM_BUNDLE, PROCESS_BANNER, PROCESS_BUNDLE, REQUIRE_BANNER, makeAscii } from './esm-bundle.mjs';
+import { DUCKDB_BINDINGS, DUCKDB_DRIVER, ESM_BUNDLE, PROCESS_BANNER, PROCESS_BUNDLE, REQUIRE_BANNER, inlineDuckdbDriver, makeAscii } from './esm-bundle.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // This script and the esbuild options it shares with pack-cli: a change to either makes new bundles.
@@ -130,11 +130,11 @@ async function bundle(name, dir, entryPoints, inline) {
 
 /**
  * The whole CLI as one CommonJS file, cli/dist/process/xform.cjs: the CLI, @xform/core and the adapters
- * inlined, with the libraries core inlines and commander; every other package stays a require() of the
- * file it resolves to from the package that imports it (an absolute path of this checkout, as the bundles'
- * import.meta.url already are). cli/bin/xform.js compiles it with vm.Script and V8's code cache
- * (xform.cjs.cache), so that a process does not parse and compile ~1.5 MB of JavaScript at start: ES modules
- * have no code cache in Node 20. The cache is made here, by running the bundle on a throw-away DuckDB
+ * inlined, with the libraries core inlines, commander and the DuckDB driver's JavaScript; every other
+ * package stays a require() of the file it resolves to from the package that imports it (an absolute path
+ * of this checkout, as the bundles' import.meta.url already are). cli/bin/xform.js compiles it with
+ * vm.Script and V8's code cache (xform.cjs.cache), so that a process does not parse and compile ~2 MB of
+ * JavaScript at start: ES modules have no code cache in Node 20. The cache is made here, by running the bundle on a throw-away DuckDB
  * project (`xform init` builds it) with XFORM_WRITE_CODE_CACHE=1: V8 caches the functions that ran.
  *
  * The adapters inlined are the workspace's adapter packages, which the CLI also finds on disk: their
@@ -150,7 +150,9 @@ async function bundleProcess(members, adapterDirs, inline) {
       b.onResolve({ filter: /^[^./]/ }, ({ path: specifier, importer }) => {
         if (isBuiltin(specifier)) return { external: true };
         const name = packageOf(specifier);
-        if (name.startsWith('@xform/') || inline.has(name) || importer.includes(`${path.sep}node_modules${path.sep}`)) return undefined;
+        // The driver's native half stays a package even where the driver's own code (inlined) requires it.
+        const inlined = name !== DUCKDB_BINDINGS && (name.startsWith('@xform/') || inline.has(name) || importer.includes(`${path.sep}node_modules${path.sep}`));
+        if (inlined) return undefined;
         try {
           return { path: createRequire(importer).resolve(specifier), external: true };
         } catch (err) {
@@ -171,7 +173,8 @@ async function bundleProcess(members, adapterDirs, inline) {
         outfile: file,
         conditions: ['xform-dist'],
         define: { XFORM_CARRIED_ADAPTERS: JSON.stringify(adapterDirs) },
-        plugins: [resolveExternals, keepImportMetaUrl],
+        // Before keepImportMetaUrl: the driver's loader reads import.meta.url, which this rewrite removes.
+        plugins: [resolveExternals, inlineDuckdbDriver, keepImportMetaUrl],
         banner: { js: banner },
       });
       makeAscii(file);
@@ -203,5 +206,5 @@ const adapters = readdirSync(path.join(root, 'adapters')).map((name) => path.joi
 const adapterDirs = Object.fromEntries(
   adapters.map((dir) => [JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')).name.replace('@xform/adapter-', ''), realpathSync(dir)]),
 );
-// And markdown-it, which core's own bundle leaves a package import (pack-cli inlines it too).
-await bundleProcess([cli, core, ...adapters], adapterDirs, new Set([...coreInline, ...cliInline, 'markdown-it']));
+// And markdown-it, which core's own bundle leaves a package import (pack-cli inlines it too), and the DuckDB driver's JavaScript.
+await bundleProcess([cli, core, ...adapters], adapterDirs, new Set([...coreInline, ...cliInline, 'markdown-it', DUCKDB_DRIVER]));

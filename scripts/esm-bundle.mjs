@@ -44,3 +44,26 @@ export function makeAscii(file) {
   const text = readFileSync(file, 'utf8');
   writeFileSync(file, text.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`), 'latin1');
 }
+
+/**
+ * The DuckDB driver's JavaScript (@duckdb/node-api, some 120 CommonJS files) inlined into the one-file CLI:
+ * otherwise each DuckDB command resolves, reads and compiles them at start (~60 ms), where the bundle has
+ * them in its code cache. adapters/duckdb/src/duckdb-driver.ts loads the driver on first use with
+ * createRequire(import.meta.url), which esbuild leaves to run time; in this bundle that call becomes a
+ * require() esbuild follows. Its native half, @duckdb/node-bindings (a .node file and the code that picks
+ * it), stays a package. The build stops when the call is no longer there to be replaced.
+ */
+export const DUCKDB_DRIVER = '@duckdb/node-api';
+export const DUCKDB_BINDINGS = '@duckdb/node-bindings';
+const DRIVER_CALL = /createRequire\(import\.meta\.url\)\((['"])@duckdb\/node-api\1\)/;
+
+export const inlineDuckdbDriver = {
+  name: 'xform-inline-duckdb-driver',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]duckdb-driver\.js$/ }, ({ path: file }) => {
+      const text = readFileSync(file, 'utf8');
+      if (!DRIVER_CALL.test(text)) return { errors: [{ text: `${file} no longer loads the driver with createRequire(import.meta.url)('${DUCKDB_DRIVER}'): update inlineDuckdbDriver in scripts/esm-bundle.mjs` }] };
+      return { contents: text.replace(DRIVER_CALL, `require(${JSON.stringify(DUCKDB_DRIVER)})`), loader: 'js' };
+    });
+  },
+};

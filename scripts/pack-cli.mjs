@@ -15,7 +15,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
-import { ESM_BUNDLE, PROCESS_BANNER, PROCESS_BUNDLE, REQUIRE_BANNER, makeAscii } from './esm-bundle.mjs';
+import { DUCKDB_DRIVER, ESM_BUNDLE, PROCESS_BANNER, PROCESS_BUNDLE, REQUIRE_BANNER, inlineDuckdbDriver, makeAscii } from './esm-bundle.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: args } = parseArgs({ options: { 'out-dir': { type: 'string', default: path.join(root, 'dist-pack') } } });
@@ -24,7 +24,8 @@ const stage = path.join(outDir, 'package');
 
 /** Runtime dependencies of the packed CLI, installed by npm: native, WebAssembly, or large trees. */
 const DEPENDENCIES = [
-  '@duckdb/node-api', // native driver
+  '@duckdb/node-api', // the DuckDB driver's JavaScript (the one-file bundle inlines it)
+  '@duckdb/node-bindings', // its native half, which the one-file bundle requires itself
   'pg',
   'pg-copy-streams',
   '@google-cloud/bigquery',
@@ -72,23 +73,26 @@ function lockedVersions() {
 const packageOf = (specifier) => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
 
 /**
- * Keeps DEPENDENCIES out of the bundle and stops on a library the workspace's code imports that is in
- * neither list, so that a new dependency is a decision here rather than a surprise at install time.
+ * Keeps DEPENDENCIES out of the bundle, except those it `inlines`, and stops on a library the workspace's code
+ * imports that is in neither list, so that a new dependency is a decision here rather than a surprise at
+ * install time.
  */
-const dependencyPolicy = {
-  name: 'xform-dependency-policy',
-  setup(b) {
-    b.onResolve({ filter: /^[^./]/ }, ({ path: specifier, importer }) => {
-      if (isBuiltin(specifier)) return { external: true };
-      const name = packageOf(specifier);
-      if (DEPENDENCIES.includes(name)) return { external: true };
-      if (name.startsWith('@xform/') || INLINE.includes(name) || importer.includes(`${path.sep}node_modules${path.sep}`)) return undefined;
-      return {
-        errors: [{ text: `${importer} imports ${name}, which scripts/pack-cli.mjs neither inlines (INLINE) nor lists as a dependency (DEPENDENCIES)` }],
-      };
-    });
-  },
-};
+function dependencyPolicy(inlines = new Set()) {
+  return {
+    name: 'xform-dependency-policy',
+    setup(b) {
+      b.onResolve({ filter: /^[^./]/ }, ({ path: specifier, importer }) => {
+        if (isBuiltin(specifier)) return { external: true };
+        const name = packageOf(specifier);
+        if (DEPENDENCIES.includes(name) && !inlines.has(name)) return { external: true };
+        if (name.startsWith('@xform/') || INLINE.includes(name) || inlines.has(name) || importer.includes(`${path.sep}node_modules${path.sep}`)) return undefined;
+        return {
+          errors: [{ text: `${importer} imports ${name}, which scripts/pack-cli.mjs neither inlines (INLINE) nor lists as a dependency (DEPENDENCIES)` }],
+        };
+      });
+    },
+  };
+}
 
 const entry = path.join(root, 'cli/bin/xform.js');
 const docsSite = path.join(root, 'cli/dist/docs-site');
@@ -109,7 +113,7 @@ await build({
   ...ESM_BUNDLE,
   entryPoints: { xform: entry },
   outdir: path.join(stage, 'dist'),
-  plugins: [dependencyPolicy],
+  plugins: [dependencyPolicy()],
   // @xform/core's tsc output, not its workspace bundle (scripts/bundle-workspace.mjs): that one has its files'
   // paths in this checkout written into it.
   conditions: ['xform-dist'],
@@ -129,7 +133,7 @@ await build({
   ...PROCESS_BUNDLE,
   entryPoints: [path.join(root, 'cli/dist/main.js')],
   outfile: processBundle,
-  plugins: [dependencyPolicy],
+  plugins: [dependencyPolicy(new Set([DUCKDB_DRIVER])), inlineDuckdbDriver],
   conditions: ['xform-dist'],
   define: {
     XFORM_BUNDLE: bundleInfo,

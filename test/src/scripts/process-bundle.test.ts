@@ -39,12 +39,14 @@ describe('the one-file CLI bundle', () => {
     expect(script.cachedDataRejected).toBe(false);
   });
 
-  it('builds a DuckDB project with the adapter it carries, loading no workspace file beside it', async () => {
+  it('builds a DuckDB project with the adapter and driver code it carries, loading no workspace file beside them', async () => {
     const init = await runXform(['init', 'shop', '--adapter', 'duckdb'], { cwd: scratch, env: { NODE_DEBUG: 'module' } });
     expect(init.code, init.stdout + init.stderr).toBe(0);
     expect(init.stdout).toMatch(/PASS=\d+ WARN=0 ERROR=0/);
-    // The driver's files are listed (what is listed is what was loaded), the adapter package's are not.
-    expect(init.stderr).toMatch(/load "[^"]+@duckdb\/node-api\/lib\/index\.js"/);
+    // The driver's native half is listed (what is listed is what was loaded); the adapter package's files and
+    // the driver's JavaScript (inlined, in the code cache) are not.
+    expect(init.stderr).toMatch(/load "[^"]+@duckdb\/node-bindings\/duckdb\.js"/);
+    expect(init.stderr).not.toMatch(/@duckdb\/node-api\//);
     expect(requiredWorkspaceFiles(init.stderr)).toEqual([]);
   });
 });
