@@ -655,7 +655,7 @@ class Compiler implements RelationResolver {
       for (const key of [`this:${node.unique_id}`, ...node.refs.map((r) => `ref:${r.package ?? ''}:${r.name}`)]) tokens[key] = this.replacements.get(key) ?? this.tokenReplacement(key);
       const sources: Record<string, SourceAnswer> = {};
       for (const [source, table] of node.sources) sources[`${source}:${table}`] = this.resolveSource(source, table, node);
-      models.push({ file: pre.file, id: node.unique_id, node: pre.node, shape: renderShape(kept), tokens, sources });
+      models.push({ file: pre.file, model: { id: node.unique_id, shape: renderShape(kept), tokens, sources }, node: pre.node });
     }
     const macros = project.macros.map(({ path: file, absPath, rootDir, packageName }) => ({ path: file, absPath, rootDir, ...(packageName === undefined ? {} : { packageName }) }));
     // The nodes' JSON lives on in the draft only, which its caller lays out and lets go.

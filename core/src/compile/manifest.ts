@@ -148,26 +148,33 @@ export async function writeCompileArtifacts(targetDir: string, manifest: Manifes
   return written;
 }
 
-/** About this many characters of manifest text are encoded and written at a time. */
-const CHUNK_CHARS = 1 << 20;
+/** About this many bytes of manifest text are written at a time. */
+const CHUNK_BYTES = 1 << 20;
 
 /**
- * `JSON.stringify(manifest)`, character for character, in pieces of about CHUNK_CHARS made only as the writer
- * asks for them: a 10,000-model manifest (40 MB) is never one string, nor one buffer. Each entry of a map
- * (nodes, sources, macros...) is stringified on its own; every other value whole.
+ * `JSON.stringify(manifest)`, character for character, as UTF-8 in pieces of about CHUNK_BYTES made only as
+ * the writer asks for them: a 10,000-model manifest (40 MB) is never one string, nor one buffer. Each entry of
+ * a map (nodes, sources, macros...) is stringified on its own, every other value whole, and each is encoded
+ * straight into one reused buffer (no joined string, no buffer per piece): a chunk holds until the next is
+ * asked for, as a writer that writes each before asking for the next needs (copy it to keep it).
  */
-export function* manifestChunks(manifest: Manifest): Generator<string> {
-  let parts: string[] = [];
-  let size = 0;
-  const push = (text: string): string | undefined => {
-    parts.push(text);
-    size += text.length;
-    if (size < CHUNK_CHARS) return undefined;
-    const chunk = parts.join('');
-    parts = [];
-    size = 0;
-    return chunk;
-  };
+export function* manifestChunks(manifest: Manifest): Generator<Uint8Array> {
+  const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+  let used = 0;
+  // A UTF-16 code unit is at most 3 bytes of UTF-8: most texts fit without being measured.
+  const fits = (text: string) => text.length * 3 <= CHUNK_BYTES - used || Buffer.byteLength(text) <= CHUNK_BYTES - used;
+  function* put(text: string): Generator<Uint8Array> {
+    if (!fits(text)) {
+      if (used > 0) yield buffer.subarray(0, used);
+      used = 0;
+      // An entry larger than a chunk goes on its own.
+      if (!fits(text)) {
+        yield Buffer.from(text);
+        return;
+      }
+    }
+    used += buffer.write(text, used);
+  }
   let first = true;
   for (const key of Object.keys(manifest)) {
     const value = (manifest as unknown as Record<string, unknown>)[key];
@@ -177,24 +184,23 @@ export function* manifestChunks(manifest: Manifest): Generator<string> {
       // As JSON.stringify: a member whose value has no JSON (undefined, a function) is left out.
       if (text === undefined) continue;
       first = false;
-      const chunk = push(lead + text);
-      if (chunk !== undefined) yield chunk;
+      yield* put(lead);
+      yield* put(text);
       continue;
     }
     first = false;
-    let open = lead + '{';
+    let open = `${lead}{`;
     for (const id of Object.keys(value)) {
       const text = JSON.stringify(value[id]);
       if (text === undefined) continue;
-      const chunk = push(`${open}${JSON.stringify(id)}:${text}`);
+      yield* put(`${open}${JSON.stringify(id)}:`);
+      yield* put(text);
       open = ',';
-      if (chunk !== undefined) yield chunk;
     }
-    const chunk = push(open === ',' ? '}' : `${open}}`);
-    if (chunk !== undefined) yield chunk;
+    yield* put(open === ',' ? '}' : `${open}}`);
   }
-  parts.push(first ? '{}' : '}');
-  yield parts.join('');
+  yield* put(first ? '{}' : '}');
+  if (used > 0) yield buffer.subarray(0, used);
 }
 
 /** The manifest's maps of entries by unique_id (plain objects, stringified entry by entry). */

@@ -71,7 +71,7 @@ export type PatchRecord = PatchModel & { node: ExecutableNode };
 /** A compile's patch state before it is written: each model with its file and its node as JSON text. */
 export interface PatchDraft {
   macros: MacroFileRef[];
-  models: (PatchModel & { file: string; node: string })[];
+  models: { file: string; model: PatchModel; node: string }[];
 }
 
 /** The parts of a parse render that other nodes, the graph and the node's config depend on (as JSON). */
@@ -96,7 +96,8 @@ export function preparePatchState(draft: PatchDraft): PreparedPatchState {
   let pieceBytes = 0;
   const index: string[] = [''];
   let offset = 0;
-  for (const { file, node, ...model } of draft.models) {
+  // Not `{ file, node, ...model }`: V8 copies an object rest property by property, ~10 µs a model.
+  for (const { file, model, node } of draft.models) {
     const record = `${JSON.stringify(model).slice(0, -1)},"node":${node}}`;
     const length = Buffer.byteLength(record);
     piece.push(record);
