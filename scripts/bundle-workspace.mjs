@@ -134,8 +134,9 @@ async function bundle(name, dir, entryPoints, inline) {
  * package stays a require() of the file it resolves to from the package that imports it (an absolute path
  * of this checkout, as the bundles' import.meta.url already are). cli/bin/xform.js compiles it with
  * vm.Script and V8's code cache (xform.cjs.cache), so that a process does not parse and compile ~2 MB of
- * JavaScript at start: ES modules have no code cache in Node 20. The cache is made here, by running the bundle on a throw-away DuckDB
- * project (`xform init` builds it) with XFORM_WRITE_CODE_CACHE=1: V8 caches the functions that ran.
+ * JavaScript at start: ES modules have no code cache in Node 20. The cache is made here, by running the
+ * bundle on a throw-away DuckDB project (`xform init` builds it) with XFORM_WRITE_CODE_CACHE=1: V8 caches
+ * the functions that ran.
  *
  * The adapters inlined are the workspace's adapter packages, which the CLI also finds on disk: their
  * folders go into the bundle (XFORM_CARRIED_ADAPTERS) so that it loads its own copy, which shares its core.

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -78,5 +78,16 @@ describe('StreamedFile', () => {
       f.close();
     }
     expect(readdirSync(dir).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('says which file another program cut short while it was read, as an xform error', () => {
+    const file = fileOf('cut-short.json', text);
+    const f = new StreamedFile(file, 16);
+    try {
+      truncateSync(file, 40);
+      expect(() => [...f.range(0, f.size)]).toThrow(expect.objectContaining({ code: 'XFORM_FS_ERROR', message: expect.stringContaining('cut-short.json') }));
+    } finally {
+      f.close();
+    }
   });
 });

@@ -4,7 +4,8 @@
  * through a small one costs ~20 ms (measured), which was most of a one-model patch compile.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { stampOf } from './fs-write.js';
+import { XformError } from './errors.js';
+import { FS_ERROR, stampOf } from './fs-write.js';
 
 export class StreamedFile {
   readonly size: number;
@@ -14,7 +15,10 @@ export class StreamedFile {
   private readonly window: Buffer;
 
   /** Opens `file` for reading; `window` is the size of the reused buffer (smaller only in tests). */
-  constructor(file: string, window = 1 << 20) {
+  constructor(
+    readonly file: string,
+    window = 1 << 20,
+  ) {
     this.window = Buffer.allocUnsafe(window);
     this.fd = openSync(file, 'r');
     const st = fstatSync(this.fd);
@@ -59,7 +63,8 @@ export class StreamedFile {
   *range(from: number, to: number): Generator<Uint8Array> {
     for (let at = from; at < to; ) {
       const n = this.read(this.window.subarray(0, Math.min(this.window.length, to - at)), at);
-      if (n === 0) throw new Error(`the file ended ${to - at} bytes early while it was read`);
+      // Only a writer that truncates the file in place (xform replaces its files whole) gets here.
+      if (n === 0) throw new XformError(FS_ERROR, `${this.file} was cut short by another program while xform read it`, { hint: 'run the command again' });
       yield this.window.subarray(0, n);
       at += n;
     }
