@@ -140,7 +140,6 @@ export class DialectBase implements Dialect {
     const { target, sql, columns, uniqueKey, columnTypes = {} } = options;
     const newRows = 'xform_new';
     const keyed = 'xform_keyed';
-    const keyRows = this.quoteIdentifier('xform_key_rows');
     const lines = [this.withQuery(newRows, sql)];
     if (uniqueKey.length === 0) {
       lines.push(`select * from ${newRows}`);
@@ -149,8 +148,14 @@ export class DialectBase implements Dialect {
     const notNullParts = uniqueKey.map((key) => `${keyed}.${this.quoteIdentifier(key)} is not null`);
     const notNull = notNullParts.length === 1 ? notNullParts[0]! : `(${notNullParts.join(' and ')})`;
     const existing = 'xform_existing';
-    const identical = this.identicalColumns(existing, keyed, [...uniqueKey, ...columns], columnTypes);
-    const counted = [`  select ${newRows}.*, count(*) over (partition by ${this.columnList(uniqueKey)}) as ${keyRows}`, `  from ${newRows}`];
+    // The columns written, by name (the query may have more), and the count under a name none of them has.
+    const written = [...new Set([...uniqueKey, ...columns])];
+    const keyRows = this.quoteIdentifier(freeName('xform_key_rows', written));
+    const identical = this.identicalColumns(existing, keyed, written, columnTypes);
+    const counted = [
+      `  select ${written.map((c) => `${newRows}.${this.quoteIdentifier(c)}`).join(', ')}, count(*) over (partition by ${this.columnList(uniqueKey)}) as ${keyRows}`,
+      `  from ${newRows}`,
+    ];
     // Stops on a repeated key; the key's own test is inside, since SQL may evaluate both sides of an AND.
     const unique = this.failIf(`${notNull} and ${keyed}.${keyRows} > 1`, DUPLICATE_KEY_MARKER);
     const identicalRow = [
@@ -405,4 +410,12 @@ export function stripTrailingSemicolons(sql: string): string {
 
 function unique(values: string[]): string[] {
   return [...new Set(values)];
+}
+
+/** `base`, or `base_1`, `base_2`...: the first that is none of `taken` (compared without case, as warehouses may). */
+function freeName(base: string, taken: readonly string[]): string {
+  const names = new Set(taken.map((name) => name.toLowerCase()));
+  let name = base;
+  for (let i = 1; names.has(name); i++) name = `${base}_${i}`;
+  return name;
 }

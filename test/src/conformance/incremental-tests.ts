@@ -59,6 +59,26 @@ export function defineIncrementalTests(ctx: ConformanceContext): void {
       await tidy(t.adapter, t.schema);
     });
 
+    it("merges a model whose columns carry the names of xform's own helper columns", async () => {
+      const types = { id: 'integer', xform_key_rows: 'integer', xform_key_rows_1: 'text' };
+      const t = await setup(ctx, 'merge_names', [{ id: 1, xform_key_rows: 10, xform_key_rows_1: 'a' }], { unique_key: 'id' }, types);
+      await t.run();
+      await t.sql(`update {src} set xform_key_rows = 11, xform_key_rows_1 = 'b' where id = 1`);
+      await t.sql(`insert into {src} values (2, 20, 'c'), (null, 30, 'n')`);
+      const second = await t.run();
+      expect(second.message).toMatch(/^MERGE/);
+      const expected = [
+        { id: null, xform_key_rows: 30, xform_key_rows_1: 'n' },
+        { id: 1, xform_key_rows: 11, xform_key_rows_1: 'b' },
+        { id: 2, xform_key_rows: 20, xform_key_rows_1: 'c' },
+      ];
+      expect(await t.rows(['id', 'xform_key_rows'])).toEqual(expected);
+      // Re-run: the NULL-keyed row is identical to one in the table, so nothing changes.
+      await t.run();
+      expect(await t.rows(['id', 'xform_key_rows'])).toEqual(expected);
+      await tidy(t.adapter, t.schema);
+    });
+
     describe('reading the new rows', () => {
       const start = [{ id: 1, name: 'a', amount: 10 }, { id: 2, name: 'b', amount: 20 }];
       /**

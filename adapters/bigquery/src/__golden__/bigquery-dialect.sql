@@ -185,7 +185,7 @@ from `analytics`.`stg_orders`
 where amount > 0
 )
 select * from (
-  select xform_new.*, count(*) over (partition by `order_id`, `line_no`) as `xform_key_rows`
+  select xform_new.`order_id`, xform_new.`line_no`, xform_new.`amount`, xform_new.`status`, count(*) over (partition by `order_id`, `line_no`) as `xform_key_rows`
   from xform_new
 ) as xform_keyed
 where coalesce(cast(case when (xform_keyed.`order_id` is not null and xform_keyed.`line_no` is not null) and xform_keyed.`xform_key_rows` > 1 then 'xform_duplicate_unique_key' end as boolean), true)
@@ -216,7 +216,7 @@ from `analytics`.`stg_orders`
 where amount > 0
 )
 select * from (
-  select xform_new.*, count(*) over (partition by `order_id`) as `xform_key_rows`
+  select xform_new.`order_id`, xform_new.`payload`, count(*) over (partition by `order_id`) as `xform_key_rows`
   from xform_new
 ) as xform_keyed
 where coalesce(cast(case when xform_keyed.`order_id` is not null and xform_keyed.`xform_key_rows` > 1 then 'xform_duplicate_unique_key' end as boolean), true)

@@ -182,7 +182,7 @@ from "analytics"."stg_orders"
 where amount > 0
 ),
 xform_keyed as (
-  select xform_new.*, count(*) over (partition by "order_id", "line_no") as "xform_key_rows"
+  select xform_new."order_id", xform_new."line_no", xform_new."amount", xform_new."status", count(*) over (partition by "order_id", "line_no") as "xform_key_rows"
   from xform_new
 )
 select * from xform_keyed
@@ -216,7 +216,7 @@ from "analytics"."stg_orders"
 where amount > 0
 ),
 xform_keyed as (
-  select xform_new.*, count(*) over (partition by "order_id") as "xform_key_rows"
+  select xform_new."order_id", xform_new."payload", count(*) over (partition by "order_id") as "xform_key_rows"
   from xform_new
 )
 select * from xform_keyed
