@@ -25,7 +25,8 @@ function addFlags(command: Command): void {
     .option('-q, --quiet', 'print only errors (and the results of ls, show and compile --inline)')
     .option('--debug', 'also print debug lines (they are always in the log file)')
     .option('--log-level <level>', 'the least important lines printed: debug | info | warn | error | none (default info)')
-    .option('--log-path <dir>', 'the folder of xform.log (default: logs/ in the project)');
+    .option('--log-path <dir>', 'the folder of xform.log (default: logs/ in the project)')
+    .option('--log-file-max-bytes <bytes>', 'xform.log rolls over to xform.log.1 (five kept) before passing this size; 0: no limit (default 10485760, or XFORM_LOG_FILE_MAX_BYTES)');
   if (!command.options.some((o) => o.long === '--log-format')) command.option('--log-format <format>', 'text | json | debug (default text)');
 }
 

@@ -6,12 +6,13 @@
  * run's live status line (setStatusLine) at the bottom of a terminal, below whatever else is printed.
  * Command results (ls, show, compile --inline) go through printResult and are never filtered.
  */
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { scrubSecrets, XformError, didYouMeanHint } from '@xform/core';
 import { XFORM_VERSION } from './version.js';
 import { isProjectDir } from './project-root.js';
 import { batchedWriter } from './batched-writer.js';
+import { DEFAULT_LOG_FILE_MAX_BYTES, logFileMaxBytes, mustRollOver, rollOver } from './log-rotation.js';
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'none'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -29,6 +30,8 @@ export interface LogOptions {
   logPath?: string;
   /** `--log-format`; default text. */
   logFormat?: string;
+  /** `--log-file-max-bytes`: the log rolls over before passing it (see log-rotation.ts). */
+  logFileMaxBytes?: string;
   projectDir?: string;
 }
 
@@ -39,6 +42,10 @@ interface State {
   format: LogFormat;
   fd: number | undefined;
   file: string | undefined;
+  /** The log file's size as this process knows it (others may append too). */
+  size: number;
+  /** It rolls over before a write would take it past this many bytes (0: never). */
+  maxBytes: number;
   started: number;
 }
 
@@ -50,7 +57,7 @@ const ERASE_LINE = '\r\x1b[2K';
 /** The live status line shown at the bottom of the terminal, if any; see setStatusLine. */
 let statusLine: string | undefined;
 
-export function parseLogOptions(options: LogOptions): { threshold: LogLevel; format: LogFormat } {
+export function parseLogOptions(options: LogOptions): { threshold: LogLevel; format: LogFormat; maxBytes: number } {
   const format = (options.logFormat ?? 'text') as LogFormat;
   if (!LOG_FORMATS.includes(format)) throw badValue('--log-format', options.logFormat!, LOG_FORMATS);
   if (options.logLevel !== undefined && !(LOG_LEVELS as readonly string[]).includes(options.logLevel)) {
@@ -59,7 +66,12 @@ export function parseLogOptions(options: LogOptions): { threshold: LogLevel; for
   let threshold = (options.logLevel ?? 'info') as LogLevel;
   if (options.quiet === true && RANK[threshold] < RANK.error) threshold = 'error';
   if (options.debug === true) threshold = 'debug';
-  return { threshold, format };
+  const limit = logFileMaxBytes(options.logFileMaxBytes);
+  if ('bad' in limit) {
+    const example = limit.from.startsWith('--') ? `${limit.from} ${DEFAULT_LOG_FILE_MAX_BYTES}` : `${limit.from}=${DEFAULT_LOG_FILE_MAX_BYTES}`;
+    throw new XformError('XFORM_BAD_ARGUMENT', `${limit.from} expects a number of bytes (0 for no limit), got '${limit.bad}'`, { hint: `e.g. ${example} (10 MB, the default)` });
+  }
+  return { threshold, format, maxBytes: limit.bytes };
 }
 
 function badValue(flag: string, value: string, allowed: readonly string[]): XformError {
@@ -76,23 +88,25 @@ function logDir(options: LogOptions): string | undefined {
 
 /** Validates the logging flags, opens the log file and starts filtering both streams. */
 export function startLogging(options: LogOptions, argv: readonly string[], command: string): void {
-  const { threshold, format } = parseLogOptions(options);
+  const { threshold, format, maxBytes } = parseLogOptions(options);
   if (state) return;
   const dir = logDir(options);
   let fd: number | undefined;
   let file: string | undefined;
+  let size = 0;
   if (dir !== undefined) {
     try {
       mkdirSync(dir, { recursive: true });
       file = path.join(dir, 'xform.log');
       fd = openSync(file, 'a');
+      size = fstatSync(fd).size;
     } catch (err) {
       // A log that cannot be written never stops a command; say so once.
       process.stderr.write(`warning: cannot write the log file in ${dir}: ${(err as Error).message}\n`);
       file = undefined;
     }
   }
-  state = { threshold, format, fd, file, started: performance.now() };
+  state = { threshold, format, fd, file, size, maxBytes, started: performance.now() };
   // A command that ends without stopLogging (process.exit, an uncaught error) still leaves its lines.
   process.on('exit', flushLogFile);
   filterStream(process.stdout, 'stdout');
@@ -181,8 +195,12 @@ const LOG_BATCH_MS = 20;
 const logBatch = batchedWriter(
   (text) => {
     if (state?.fd === undefined) return;
+    const bytes = Buffer.byteLength(text);
+    if (mustRollOver(state.size, bytes, state.maxBytes)) rollLogOver(state);
+    if (state.fd === undefined) return;
     try {
       writeSync(state.fd, text);
+      state.size += bytes;
     } catch {
       // A full disk loses log lines, not the command.
     }
@@ -191,6 +209,23 @@ const logBatch = batchedWriter(
   { unref: true },
 );
 const flushLogFile = logBatch.flush;
+
+/** Closes the log, rolls it over (log-rotation.ts) and opens a new one; one that cannot be opened loses the lines. */
+function rollLogOver(s: State): void {
+  try {
+    closeSync(s.fd!);
+  } catch {
+    // Closed already: the new one is opened all the same.
+  }
+  s.fd = undefined;
+  rollOver(s.file!);
+  try {
+    s.fd = openSync(s.file!, 'a');
+    s.size = fstatSync(s.fd).size;
+  } catch {
+    s.fd = undefined;
+  }
+}
 
 /** Lines for the log file, written together at most LOG_BATCH_MS later (and when logging stops or the process exits). */
 function toFileLines(lines: readonly [LogLevel, string][]): void {

@@ -6,12 +6,13 @@
  * files it had to re-read can be trusted by their stat from now on). When the only differences are a few
  * edited files, a patch compile (patch-compile.ts) may answer instead. Runs before the compiler is loaded.
  */
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { scrubSecrets } from '@xform/core/secrets';
 import { checkUnchanged, compileKey, readEnvKey, readSnapshot, snapshotStamp, writeSnapshot } from '@xform/core/partial-parse';
 import { printCompileSummary, type CompileSummary } from './compile-summary.js';
 import { flagValue } from './flag-value.js';
+import { logFileMaxBytes, mustRollOver, rollOver } from './log-rotation.js';
 import { MAX_PATCHED_FILES, compileByPatch } from './patch-compile.js';
 import { parentProjectDir } from './project-root.js';
 
@@ -36,6 +37,8 @@ export type ShortCut = 'unchanged' | { patched: number };
 export async function compileIfUnchanged(argv: readonly string[]): Promise<ShortCut | undefined> {
   const started = performance.now();
   if (argv[0] !== 'compile' || argv.some((a) => a.startsWith('-') && !KNOWN_FLAGS.has(a.split('=')[0]!))) return undefined;
+  // A bad log size limit is a usage error, which the full command reports.
+  if ('bad' in logFileMaxBytes(undefined)) return undefined;
   const projectDir = projectDirOf(argv);
   // A project with another target-path keeps its snapshot there; it simply compiles in full.
   const targetDir = path.join(projectDir, 'target');
@@ -83,7 +86,12 @@ export function logUnchangedCompile(argv: readonly string[], shortCut: ShortCut)
           ? 'compile: nothing changed since the last compile; target/ is up to date'
           : `compile: ${shortCut.patched === 1 ? '1 model file' : `${shortCut.patched} model files`} edited since the last compile; only their manifest entries and compiled SQL were rewritten`,
       ) + line('debug', 'finished with exit code 0');
-    appendFileSync(path.join(dir, 'xform.log'), scrubSecrets(text));
+    const file = path.join(dir, 'xform.log');
+    const scrubbed = scrubSecrets(text);
+    const limit = logFileMaxBytes(undefined);
+    const size = statSync(file, { throwIfNoEntry: false })?.size ?? 0;
+    if ('bytes' in limit && mustRollOver(size, Buffer.byteLength(scrubbed), limit.bytes)) rollOver(file);
+    appendFileSync(file, scrubbed);
   } catch {
     // A log that cannot be written never fails a compile.
   }

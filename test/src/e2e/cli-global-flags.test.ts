@@ -273,6 +273,54 @@ describe('the log file', () => {
     expect(log).not.toContain('tok-5ecret-value');
   });
 
+  it('rolls over before passing --log-file-max-bytes, keeping five older logs, as dbt.log does', async () => {
+    const root = await project({ 'models/a.sql': 'select 1 as id', 'models/b.sql': 'select 2 as id' });
+    const log = (suffix = '') => path.join(root, `logs/xform.log${suffix}`);
+    // Each `ls` logs ~400 bytes: with a 500-byte limit every command after the first starts a new log.
+    for (let n = 1; n <= 8; n++) {
+      const result = await runXform(['ls', '--vars', `{pass: ${n}}`, '--log-file-max-bytes', '500'], { cwd: root });
+      expect(result.code).toBe(0);
+    }
+    const header = (n: number) => `| xform ls --vars {pass: ${n}} --log-file-max-bytes 500 =`;
+    expect(readFileSync(log(), 'utf8')).toContain(header(8));
+    for (let backup = 1; backup <= 5; backup++) {
+      const text = readFileSync(log(`.${backup}`), 'utf8');
+      expect(text).toContain(header(8 - backup));
+      expect(text).toContain('demo.a');
+    }
+    expect(existsSync(log('.6'))).toBe(false);
+    const all = [log(), ...[1, 2, 3, 4, 5].map((n) => log(`.${n}`))].map((f) => readFileSync(f, 'utf8')).join('');
+    expect(all).not.toContain(header(1));
+    expect(all).not.toContain(header(2));
+
+    // 0: no limit, as in dbt; the environment variable is read when the flag is not given.
+    for (const n of [9, 10]) expect((await runXform(['ls', '--vars', `{pass: ${n}}`], { cwd: root, env: { XFORM_LOG_FILE_MAX_BYTES: '0' } })).code).toBe(0);
+    expect(readFileSync(log(), 'utf8')).toContain(header(8).replace('8', '9').replace(' --log-file-max-bytes 500', ''));
+    expect(readFileSync(log(), 'utf8')).toContain('{pass: 10}');
+    expect(readFileSync(log('.1'), 'utf8')).toContain(header(7));
+
+    // An unchanged compile (answered without loading the compiler) rolls the log over too.
+    expect((await runXform(['compile'], { cwd: root })).code).toBe(0);
+    const before = readFileSync(log(), 'utf8');
+    expect((await runXform(['compile'], { cwd: root, env: { XFORM_LOG_FILE_MAX_BYTES: '500' } })).code).toBe(0);
+    expect(readFileSync(log('.1'), 'utf8')).toBe(before);
+    expect(readFileSync(log(), 'utf8')).toMatch(/nothing changed since the last compile/);
+  });
+
+  it('a log size limit that is not a number of bytes is a usage error naming where it came from', async () => {
+    const root = await project({ 'models/a.sql': 'select 1 as id' });
+    const flag = await runXform(['ls', '--log-file-max-bytes', '10MB'], { cwd: root });
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toContain("--log-file-max-bytes expects a number of bytes (0 for no limit), got '10MB'");
+    expect(flag.stderr).toContain('e.g. --log-file-max-bytes 10485760');
+    // Also where a compile would otherwise be answered without loading the compiler.
+    expect((await runXform(['compile'], { cwd: root })).code).toBe(0);
+    const env = await runXform(['compile'], { cwd: root, env: { XFORM_LOG_FILE_MAX_BYTES: '-1' } });
+    expect(env.code).toBe(2);
+    expect(env.stderr).toContain("XFORM_LOG_FILE_MAX_BYTES expects a number of bytes (0 for no limit), got '-1'");
+    expect(env.stderr).not.toMatch(/\n\s+at /);
+  });
+
   it('--log-path puts it elsewhere', async () => {
     const root = await project({ 'models/a.sql': 'select 1 as id' });
     expect((await runXform(['compile', '--log-path', 'elsewhere'], { cwd: root })).code).toBe(0);
