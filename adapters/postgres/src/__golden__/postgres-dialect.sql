@@ -180,15 +180,16 @@ with xform_new as materialized (
 select order_id, customer_id, amount
 from "analytics"."stg_orders"
 where amount > 0
-),
-xform_keyed as (
-  select xform_new."order_id", xform_new."line_no", xform_new."amount", xform_new."status", count(*) over (partition by "order_id", "line_no") as "xform_key_rows"
-  from xform_new
 )
-select * from xform_keyed
-where (xform_keyed."order_id" is not null and xform_keyed."line_no" is not null) and coalesce(cast(case when (xform_keyed."order_id" is not null and xform_keyed."line_no" is not null) and xform_keyed."xform_key_rows" > 1 then 'xform_duplicate_unique_key' end as boolean), true)
+select * from xform_new as xform_keyed
+where (xform_keyed."order_id" is not null and xform_keyed."line_no" is not null) and coalesce(cast(case when exists (
+  select 1 from xform_new as xform_repeated
+  where (xform_repeated."order_id" is not null and xform_repeated."line_no" is not null)
+  group by xform_repeated."order_id", xform_repeated."line_no"
+  having count(*) > 1
+) then 'xform_duplicate_unique_key' end as boolean), true)
 union all
-select * from xform_keyed
+select * from xform_new as xform_keyed
 where not ((xform_keyed."order_id" is not null and xform_keyed."line_no" is not null)) and not exists (
   select 1 from "analytics"."fct_orders" as xform_existing
   where (xform_existing."order_id" is null or xform_existing."line_no" is null)
@@ -214,15 +215,16 @@ with xform_new as materialized (
 select order_id, customer_id, amount
 from "analytics"."stg_orders"
 where amount > 0
-),
-xform_keyed as (
-  select xform_new."order_id", xform_new."payload", count(*) over (partition by "order_id") as "xform_key_rows"
-  from xform_new
 )
-select * from xform_keyed
-where xform_keyed."order_id" is not null and coalesce(cast(case when xform_keyed."order_id" is not null and xform_keyed."xform_key_rows" > 1 then 'xform_duplicate_unique_key' end as boolean), true)
+select * from xform_new as xform_keyed
+where xform_keyed."order_id" is not null and coalesce(cast(case when exists (
+  select 1 from xform_new as xform_repeated
+  where xform_repeated."order_id" is not null
+  group by xform_repeated."order_id"
+  having count(*) > 1
+) then 'xform_duplicate_unique_key' end as boolean), true)
 union all
-select * from xform_keyed
+select * from xform_new as xform_keyed
 where not (xform_keyed."order_id" is not null) and not exists (
   select 1 from "analytics"."fct_orders" as xform_existing
   where xform_existing."order_id" is null
