@@ -50,7 +50,9 @@ export async function generateDocs(options: GenerateDocsOptions): Promise<Genera
   const catalogFile = catalog ? await writeCatalog(options.targetDir, catalog) : undefined;
   const runResults = await readArtifact<RunResultsFile>(options.targetDir, 'run_results.json');
   const sourcesJson = await readArtifact<SourcesJsonFile>(options.targetDir, 'sources.json');
-  const data = buildSiteData(options.manifest, { catalog, runResults, sourcesJson, parsers: await loadLineageParsers(options.manifest.metadata.adapter_type) });
+  const models = Object.values(options.manifest.nodes).filter((n) => n.resource_type === 'model').length;
+  const parsers = await loadLineageParsers(options.manifest.metadata.adapter_type, models);
+  const data = buildSiteData(options.manifest, { catalog, runResults, sourcesJson, parsers });
   const indexFile = await writeSite(path.join(options.targetDir, 'docs'), options.assetsDir, data);
   const lineageErrorFiles: string[] = [];
   for (const chunk of data.chunks) for (const d of chunk) if (d.lineageError) lineageErrorFiles.push(d.path);
