@@ -313,7 +313,7 @@ export class DialectBase implements Dialect {
   duplicateKeysQuery(source: RowSource, uniqueKey: string[], limit: number): string {
     const keys = this.columnList(uniqueKey);
     const notNull = uniqueKey.map((key) => `${this.quoteIdentifier(key)} is not null`).join(' and ');
-    const count = this.quoteIdentifier('xform_count');
+    const count = this.quoteIdentifier(duplicateCountColumn(uniqueKey));
     return [
       `select ${keys}, count(*) as ${count}`,
       `from ${'sql' in source ? `(\n${stripTrailingSemicolons(source.sql)}\n) as xform_new` : this.relationName(source)}`,
@@ -421,6 +421,11 @@ export function stripTrailingSemicolons(sql: string): string {
 
 function unique(values: string[]): string[] {
   return [...new Set(values)];
+}
+
+/** The column of duplicateKeysQuery's rows holding each key's count: `xform_count`, unless a key column is so named. */
+export function duplicateCountColumn(uniqueKey: readonly string[]): string {
+  return freeName('xform_count', uniqueKey);
 }
 
 /** `base`, or `base_1`, `base_2`...: the first that is none of `taken` (compared without case, as warehouses may). */

@@ -346,7 +346,8 @@ export interface Dialect {
   partitionsQuery?(options: { source: Relation; config: Readonly<Record<string, unknown>> }): string;
   /**
    * (Additive.) A query of at most `limit` unique-key values that occur more than once in `source`, most
-   * frequent first: the key columns, then `xform_count`. Keys with a NULL component are left out (they
+   * frequent first: the key columns, then their count (`duplicateCountColumn(uniqueKey)`: `xform_count`
+   * unless a key column has that name). Keys with a NULL component are left out (they
    * match nothing). Core runs it before merge and delete+insert. DialectBase implements it.
    */
   duplicateKeysQuery?(source: RowSource, uniqueKey: string[], limit: number): string;

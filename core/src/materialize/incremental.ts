@@ -19,7 +19,7 @@
  * MERGE ... USING (query) or INSERT ... SELECT reads it once (writeFromQuery). The repeated-key check then
  * runs inside the MERGE, which stops; the keys are looked up afterwards, so the error is the same.
  */
-import { DUPLICATE_KEY_MARKER } from '../adapter/dialect-base.js';
+import { DUPLICATE_KEY_MARKER, duplicateCountColumn } from '../adapter/dialect-base.js';
 import { isSqlError } from '../adapter/sql-error.js';
 import type { Relation, RowSource } from '../adapter/types.js';
 import { didYouMeanHint, XformError } from '../errors.js';
@@ -256,7 +256,7 @@ async function checkDuplicateKeys(env: IncrementalEnv, plan: WritePlan, staging:
   if (rows.length === 0) return;
   const examples = rows.slice(0, DUPLICATE_EXAMPLES).map((row) => {
     const values = plan.uniqueKey.map((key) => `${key}=${showValue(field(row, key))}`).join(', ');
-    return `${values} (${Number(field(row, 'xform_count'))} rows)`;
+    return `${values} (${Number(field(row, duplicateCountColumn(plan.uniqueKey)))} rows)`;
   });
   const more = rows.length > DUPLICATE_EXAMPLES ? '; and more' : '';
   const keys = plan.uniqueKey.join(', ');

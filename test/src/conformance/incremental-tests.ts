@@ -367,6 +367,18 @@ export function defineIncrementalTests(ctx: ConformanceContext): void {
       }
     });
 
+    it('names a repeated key whose column is called xform_count, with its count', async () => {
+      for (const strategy of ['merge', 'delete+insert'] as const) {
+        const types = { xform_count: 'integer', name: 'text' };
+        const t = await setup(ctx, `dup_named_${strategy.replace('+', '_')}`, [{ xform_count: 1, name: 'a' }], { unique_key: 'xform_count', incremental_strategy: strategy }, types);
+        await t.run();
+        await t.sql(`insert into {src} values (7, 'b'), (7, 'c'), (7, 'd')`);
+        const err = await rejection(t.run());
+        expect(err.message).toBe("inc: unique_key (xform_count) is not unique among this run's rows: xform_count=7 (3 rows)");
+        expect(await t.rows(['xform_count'])).toEqual([{ xform_count: 1, name: 'a' }]);
+      }
+    });
+
     it('lists at most five duplicated keys, composite ones by column', async () => {
       const types = { region: 'text', id: 'integer', amount: 'integer' };
       const rows = [1, 2, 3, 4, 5, 6].flatMap((id) => [{ region: 'eu', id, amount: id }, { region: 'eu', id, amount: -id }]);
