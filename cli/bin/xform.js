@@ -3,6 +3,7 @@ import { accessSync, constants, existsSync, readFileSync, renameSync, rmSync, wr
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import v8 from 'node:v8';
 import vm from 'node:vm';
 
 // The CLI comes in two forms (scripts/bundle-workspace.mjs in the workspace's `pnpm build`, and
@@ -44,7 +45,13 @@ function loadWhole() {
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: whole, cachedData });
   const module = { exports: {} };
   script.runInThisContext().call(module.exports, module.exports, createRequire(whole), module, whole, path.dirname(whole));
+  // V8 checks a cache against the flags it was made under (and the V8 version, the CPU): this number changes
+  // with them, also when the command itself sets a flag while running (docs generate may).
+  const madeUnder = v8.cachedDataVersionTag();
   const saveCache = () => {
+    // Made under other flags than the next plain `xform` starts with, the cache would be rejected by it, and
+    // the next command would compile from source again and write its own.
+    if (v8.cachedDataVersionTag() !== madeUnder) return;
     const aside = `${cacheFile}.${process.pid}`;
     try {
       writeFileSync(aside, script.createCachedData());

@@ -3,7 +3,8 @@
  * cache: what `pnpm build` made is a cache this Node accepts, and a command runs from the bundle alone (the
  * adapter it carries, not the adapter package's own files with a second copy of core).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +14,13 @@ import { runXform } from '../helpers/cli.js';
 
 const REPO = fileURLToPath(new URL('../../..', import.meta.url));
 const BUNDLE = path.join(REPO, 'cli/dist/process/xform.cjs');
+
+/** Whether V8 in this process takes `cache` for the bundle, wrapped exactly as cli/bin/xform.js wraps it (V8 checks the source too). */
+function cacheAccepted(bundle: string, cache: Buffer): boolean {
+  const source = readFileSync(bundle, 'latin1');
+  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: bundle, cachedData: cache });
+  return script.cachedDataRejected === false;
+}
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'xform-process-bundle-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -32,11 +40,35 @@ describe('the one-file CLI bundle', () => {
     const strict = new vm.Script(`(function () {${source.split('\n', 1)[0]}\nreturn this === undefined;\n})`).runInThisContext() as () => boolean;
     expect(strict()).toBe(true);
     // Wrapped exactly as cli/bin/xform.js wraps it: V8 checks the source against the cache.
-    const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
-      filename: BUNDLE,
-      cachedData: readFileSync(`${BUNDLE}.cache`),
-    });
-    expect(script.cachedDataRejected).toBe(false);
+    expect(cacheAccepted(BUNDLE, readFileSync(`${BUNDLE}.cache`))).toBe(true);
+  });
+
+  it('never keeps a code cache made under V8 flags the command changed while running (docs generate does)', () => {
+    // A copy of the CLI without a cache, so the workspace's own cache stays as the build made it.
+    const cli = path.join(scratch, 'cli-copy');
+    const bundle = path.join(cli, 'dist/process/xform.cjs');
+    mkdirSync(path.dirname(bundle), { recursive: true });
+    mkdirSync(path.join(cli, 'bin'));
+    copyFileSync(path.join(REPO, 'cli/bin/xform.js'), path.join(cli, 'bin/xform.js'));
+    copyFileSync(BUNDLE, bundle);
+    const project = path.join(scratch, 'flags');
+    mkdirSync(path.join(project, 'models'), { recursive: true });
+    writeFileSync(path.join(project, 'xform_project.yml'), 'name: flags\nversion: "1"\n');
+    writeFileSync(path.join(project, 'models/orders.sql'), 'select 1 as id\n');
+    const xform = (...args: string[]) =>
+      spawnSync(process.execPath, [path.join(cli, 'bin/xform.js'), ...args], { cwd: project, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', XFORM_PROFILES_DIR: '' } });
+
+    // A small project's docs keep its SQL parsers on V8's baseline compiler (a flag set while running).
+    const docs = xform('docs', 'generate');
+    expect(docs.status, docs.stdout + docs.stderr).toBe(0);
+    expect(existsSync(path.join(project, 'target/docs/index.html'))).toBe(true);
+    const cache = `${bundle}.cache`;
+    if (existsSync(cache)) expect(cacheAccepted(bundle, readFileSync(cache)), 'a cache the next command would reject').toBe(true);
+
+    // The next command, under the flags it starts with, writes one that V8 takes.
+    const ls = xform('ls');
+    expect(ls.status, ls.stdout + ls.stderr).toBe(0);
+    expect(cacheAccepted(bundle, readFileSync(cache))).toBe(true);
   });
 
   it('builds a DuckDB project with the adapter and driver code it carries, loading no workspace file beside them', async () => {
