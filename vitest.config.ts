@@ -7,11 +7,10 @@ import { defineConfig } from 'vitest/config';
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 /**
- * Test files share a worker's loaded modules from file to file (isolate: false): each file would otherwise
- * start a process that loads vitest, the helpers and core again. For the packages' own tests that cost
- * more than the tests themselves (111 CPU-seconds against 45); for test/src/e2e, 565 CPU-seconds fell to
- * 484 (the suite runs CPU-bound). A file that replaces a module or a method (vi.mock, vi.spyOn, vi.stub*,
- * fake timers) or changes the process's folder keeps a fresh module graph of its own (isolated).
+ * The packages' own tests (unit) share a worker's loaded modules from file to file (isolate: false): each
+ * file would otherwise transform and load much of core's source again, which cost more than the tests
+ * themselves (111 CPU-seconds against 45). A file that replaces a module or a method (vi.mock, vi.spyOn,
+ * vi.stub*, fake timers) or changes the process's folder keeps a fresh module graph of its own.
  */
 const replacesGlobals = /\bvi\.(mock|doMock|spyOn|stubEnv|stubGlobal|useFakeTimers)\b|process\.chdir\(/;
 const unitRoots = ['core/src', 'cli/src', 'docs-site/src', ...readdirSync(path.join(here, 'adapters')).map((name) => `adapters/${name}/src`)];
@@ -21,14 +20,7 @@ const unitFiles = unitRoots.flatMap((root) =>
     .filter((file) => file.endsWith('.test.ts'))
     .map((file) => path.posix.join(root, file.split(path.sep).join('/'))),
 );
-const testFiles = [
-  ...unitFiles,
-  ...(readdirSync(path.join(here, 'test/src'), { recursive: true, encoding: 'utf8' }) as string[])
-    .filter((file) => file.endsWith('.test.ts'))
-    .map((file) => path.posix.join('test/src', file.split(path.sep).join('/'))),
-];
-const isolated = testFiles.filter((file) => replacesGlobals.test(readFileSync(path.join(here, file), 'utf8')));
-const shared = unitFiles.filter((file) => !isolated.includes(file));
+const shared = unitFiles.filter((file) => !replacesGlobals.test(readFileSync(path.join(here, file), 'utf8')));
 
 /**
  * Files that hold work to a time budget (a benchmark run, frame and search times in Chromium, a statement
@@ -65,8 +57,7 @@ export default defineConfig({
     globalSetup: ['test/src/test-services.ts'],
     projects: [
       { extends: true, test: { name: 'unit', include: shared, isolate: false, maxWorkers: workers, sequence: { groupOrder: 0 } } },
-      { extends: true, test: { name: 'parallel', include, exclude: [...last, ...shared, ...isolated], isolate: false, maxWorkers: workers, sequence: { groupOrder: 0 } } },
-      { extends: true, test: { name: 'isolated', include: isolated, exclude: last, maxWorkers: workers, sequence: { groupOrder: 0 } } },
+      { extends: true, test: { name: 'parallel', include, exclude: [...last, ...shared], maxWorkers: workers, sequence: { groupOrder: 0 } } },
       { extends: true, test: { name: 'last', include: last, maxWorkers: 2, sequence: { groupOrder: 1 } } },
     ],
   },
