@@ -49,8 +49,8 @@ function loadWhole() {
   // with them, also when the command itself sets a flag while running (docs generate may).
   const madeUnder = v8.cachedDataVersionTag();
   const saveCache = () => {
-    // Made under other flags than the next plain `xform` starts with, the cache would be rejected by it, and
-    // the next command would compile from source again and write its own.
+    // Flags changed while this command ran: a command started as this one was would reject the cache, compile
+    // from source again and write its own.
     if (v8.cachedDataVersionTag() !== madeUnder) return;
     const aside = `${cacheFile}.${process.pid}`;
     try {
