@@ -22,13 +22,13 @@
 // old one and swapped in, so that a process starting meanwhile finds one whole bundle.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire, isBuiltin } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
-import { DUCKDB_BINDINGS, DUCKDB_DRIVER, ESM_BUNDLE, PROCESS_BANNER, PROCESS_BUNDLE, REQUIRE_BANNER, inlineDuckdbDriver, makeAscii } from './esm-bundle.mjs';
+import { DUCKDB_BINDINGS, DUCKDB_DRIVER, ESM_BUNDLE, PROCESS_BANNER, PROCESS_BUNDLE, REQUIRE_BANNER, inlineDuckdbDriver, finishProcessBundle } from './esm-bundle.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // This script and the esbuild options it shares with pack-cli: a change to either makes new bundles.
@@ -167,31 +167,54 @@ async function bundleProcess(members, adapterDirs, inline) {
     path.join(cli, 'dist', 'process'),
     stamp,
     async (outdir) => {
-      const file = path.join(outdir, 'xform.cjs');
-      await build({
-        ...PROCESS_BUNDLE,
-        entryPoints: [path.join(cli, 'dist', 'main.js')],
-        outfile: file,
-        conditions: ['xform-dist'],
-        define: { XFORM_CARRIED_ADAPTERS: JSON.stringify(adapterDirs) },
-        // Before keepImportMetaUrl: the driver's loader reads import.meta.url, which this rewrite removes.
-        plugins: [resolveExternals, inlineDuckdbDriver, keepImportMetaUrl],
-        banner: { js: banner },
-      });
-      makeAscii(file);
+      const scripts = { 'xform.cjs': 'main.js', 'patch.cjs': 'patch-compile.js' };
+      await Promise.all(
+        Object.entries(scripts).map(async ([name, entry]) => {
+          const file = path.join(outdir, name);
+          await build({
+            ...PROCESS_BUNDLE,
+            entryPoints: [path.join(cli, 'dist', entry)],
+            outfile: file,
+            conditions: ['xform-dist'],
+            define: { XFORM_CARRIED_ADAPTERS: JSON.stringify(adapterDirs) },
+            // Before keepImportMetaUrl: the driver's loader reads import.meta.url, which this rewrite removes.
+            plugins: [resolveExternals, inlineDuckdbDriver, keepImportMetaUrl],
+            banner: { js: banner },
+          });
+          finishProcessBundle(file);
+        }),
+      );
     },
     ['xform.cjs.cache'],
   );
   if (made) warmCodeCache();
 }
 
-/** Runs the new bundle on a throw-away DuckDB project, which writes its code cache at exit. */
+/**
+ * Runs the new bundle on a throw-away DuckDB project, which writes xform.cjs's code cache at exit; then compiles
+ * it, edits a model and compiles again: that patch writes patch.cjs's (a script without a cache gets one from
+ * its first run; XFORM_WRITE_CODE_CACHE would have these compiles replace the whole CLI's).
+ */
 function warmCodeCache() {
   const scratch = mkdtempSync(path.join(tmpdir(), 'xform-code-cache-'));
+  const xform = (args, env, cwd = path.join(scratch, 'warm')) =>
+    spawnSync(process.execPath, [path.join(cli, 'bin', 'xform.js'), ...args], { cwd, env: { ...process.env, NO_COLOR: '1', ...env }, encoding: 'utf8' });
   try {
-    const env = { ...process.env, XFORM_WRITE_CODE_CACHE: '1', NO_COLOR: '1' };
-    const run = spawnSync(process.execPath, [path.join(cli, 'bin', 'xform.js'), 'init', 'warm', '--adapter', 'duckdb'], { cwd: scratch, env, encoding: 'utf8' });
-    if (run.status !== 0) process.stderr.write(`bundle-workspace: no code cache for cli/dist/process (xform init failed, exit ${run.status}): ${run.stderr || run.stdout}\n`);
+    const init = xform(['init', 'warm', '--adapter', 'duckdb'], { XFORM_WRITE_CODE_CACHE: '1' }, scratch);
+    if (init.status !== 0) {
+      process.stderr.write(`bundle-workspace: no code cache for cli/dist/process (xform init failed, exit ${init.status}): ${init.stderr || init.stdout}\n`);
+      return;
+    }
+    const plain = { XFORM_WRITE_CODE_CACHE: '' };
+    const compiled = xform(['compile'], plain);
+    const model = readdirSync(path.join(scratch, 'warm', 'models'), { recursive: true }).find((f) => String(f).endsWith('.sql'));
+    if (compiled.status === 0 && model !== undefined) {
+      appendFileSync(path.join(scratch, 'warm', 'models', String(model)), '\n-- edited to warm the patch\n');
+      xform(['compile'], plain);
+    }
+    if (!existsSync(path.join(cli, 'dist', 'process', 'patch.cjs.cache'))) {
+      process.stderr.write('bundle-workspace: no code cache for cli/dist/process/patch.cjs (the warm-up compile did not patch): the first patch writes it\n');
+    }
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }

@@ -15,7 +15,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
-import { DUCKDB_DRIVER, ESM_BUNDLE, PROCESS_BANNER, PROCESS_BUNDLE, REQUIRE_BANNER, inlineDuckdbDriver, makeAscii } from './esm-bundle.mjs';
+import { DUCKDB_DRIVER, ESM_BUNDLE, PROCESS_BANNER, PROCESS_BUNDLE, REQUIRE_BANNER, inlineDuckdbDriver, finishProcessBundle } from './esm-bundle.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: args } = parseArgs({ options: { 'out-dir': { type: 'string', default: path.join(root, 'dist-pack') } } });
@@ -125,23 +125,28 @@ await build({
   banner: { js: REQUIRE_BANNER },
 });
 // The same CLI as one CommonJS file, which the entry above (cli/bin/xform.js) runs for every command but an
-// unchanged compile, with V8's code cache: ~0.1 s sooner than compiling the ES modules at every start. The
-// cache is written beside it by the first command that finds none (or one that another Node version made), where
-// the package folder is writable. Its import.meta.url is the entry's: the assets are found beside that.
-const processBundle = path.join(stage, 'dist/process/xform.cjs');
-await build({
-  ...PROCESS_BUNDLE,
-  entryPoints: [path.join(root, 'cli/dist/main.js')],
-  outfile: processBundle,
-  plugins: [dependencyPolicy(new Set([DUCKDB_DRIVER])), inlineDuckdbDriver],
-  conditions: ['xform-dist'],
-  define: {
-    XFORM_BUNDLE: bundleInfo,
-    'import.meta.url': '__xformEntryUrl',
-  },
-  banner: { js: `${PROCESS_BANNER}\nvar __xformEntryUrl = require('node:url').pathToFileURL(require('node:path').join(__dirname, '..', 'xform.js')).href;` },
-});
-makeAscii(processBundle);
+// unchanged compile, with V8's code cache: ~0.1 s sooner than compiling the ES modules at every start; and the
+// patch of a few edited models (cli/src/patch-compile.ts) as another, which the unchanged-compile short cut
+// loads when it patches. A cache is written beside each by the first command that finds none (or one that
+// another Node version made), where the package folder is writable. Their import.meta.url is the entry's: the
+// assets are found beside that.
+const processScripts = { 'xform.cjs': 'cli/dist/main.js', 'patch.cjs': 'cli/dist/patch-compile.js' };
+for (const [name, from] of Object.entries(processScripts)) {
+  const file = path.join(stage, 'dist/process', name);
+  await build({
+    ...PROCESS_BUNDLE,
+    entryPoints: [path.join(root, from)],
+    outfile: file,
+    plugins: [dependencyPolicy(new Set([DUCKDB_DRIVER])), inlineDuckdbDriver],
+    conditions: ['xform-dist'],
+    define: {
+      XFORM_BUNDLE: bundleInfo,
+      'import.meta.url': '__xformEntryUrl',
+    },
+    banner: { js: `${PROCESS_BANNER}\nvar __xformEntryUrl = require('node:url').pathToFileURL(require('node:path').join(__dirname, '..', 'xform.js')).href;` },
+  });
+  finishProcessBundle(file);
+}
 chmodSync(path.join(stage, 'dist/xform.js'), 0o755);
 
 // dbt's internal macro files compiled for this bundle (core/src/template/prebuilt.ts reads them beside its code,

@@ -8,16 +8,19 @@ import vm from 'node:vm';
 
 // The CLI comes in two forms (scripts/bundle-workspace.mjs in the workspace's `pnpm build`, and
 // scripts/pack-cli.mjs in the packed CLI, where this file is bundled as dist/xform.js):
-// - ES modules (dist/bundle/ here; chunks of the packed entry): `xform compile` on an unchanged project (or
-//   one with a few edited models) is answered from them, loading ~30 KB rather than the compiler.
-// - dist/process/xform.cjs: the whole CLI in one CommonJS file, compiled with V8's code cache
-//   (xform.cjs.cache): every other command starts ~0.1 s sooner than from ES modules, which Node 20 parses
-//   and compiles anew in every process.
+// - ES modules (dist/bundle/ here; chunks of the packed entry): `xform compile` on an unchanged project is
+//   answered from them, loading ~30 KB rather than the compiler.
+// - CommonJS scripts compiled with V8's code cache (<file>.cache beside each), which ES modules do not have in
+//   Node 20 (they are parsed and compiled anew in every process):
+//   - dist/process/xform.cjs, the whole CLI: every command the short cut does not answer starts ~0.1 s sooner;
+//   - dist/process/patch.cjs, what patches target/ for a few edited models (cli/src/patch-compile.ts, with the
+//     renderer it needs): the short cut's patch loads it, ~40 ms sooner than core's ES modules.
 // Without them (tsc alone), tsc's output runs.
 const argv = process.argv.slice(2);
 const here = path.dirname(fileURLToPath(import.meta.url));
 const esm = path.join(here, '../dist/bundle/main.js');
 const whole = path.join(here, '../dist/process/xform.cjs');
+const patch = path.join(here, '../dist/process/patch.cjs');
 
 /** The CLI as ES modules. A literal import() is what scripts/pack-cli.mjs bundles (the packed CLI has no dist/bundle/). */
 const loadModules = () => (existsSync(esm) ? import(pathToFileURL(esm).href) : import('../dist/main.js'));
@@ -31,20 +34,20 @@ function writable(dir) {
   }
 }
 
-/** The one-file bundle's exports, and a function that saves V8's code cache of what has run so far. */
-function loadWhole() {
-  const cacheFile = `${whole}.cache`;
+/** One of the CommonJS scripts: its exports, and a function that saves V8's code cache of what has run so far. */
+function loadScript(file) {
+  const cacheFile = `${file}.cache`;
   let cachedData;
   try {
     cachedData = readFileSync(cacheFile);
   } catch {
     // Not made yet: compiled from source, as an ES module would be.
   }
-  // ASCII (the bundlers make it so), so Latin-1 is exact and spares decoding 2 MB of UTF-8.
-  const source = readFileSync(whole, 'latin1');
-  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: whole, cachedData });
+  // The bundlers write it as one function expression, Node's CommonJS wrapper, in ASCII: read as Latin-1 (no
+  // decoding of 2 MB of UTF-8), it is the script's source as it is (no copy to join a wrapper to it).
+  const script = new vm.Script(readFileSync(file, 'latin1'), { filename: file, cachedData });
   const module = { exports: {} };
-  script.runInThisContext().call(module.exports, module.exports, createRequire(whole), module, whole, path.dirname(whole));
+  script.runInThisContext().call(module.exports, module.exports, createRequire(file), module, file, path.dirname(file));
   // V8 checks a cache against the flags it was made under (and the V8 version, the CPU): this number changes
   // with them, also when the command itself sets a flag while running (docs generate may).
   const madeUnder = v8.cachedDataVersionTag();
@@ -62,22 +65,27 @@ function loadWhole() {
     }
   };
   // No cache yet, or one another Node version made: this process writes one, where it may (making it costs
-  // ~40 ms, not spent in a folder this user cannot write). The workspace's build makes a better one
-  // (XFORM_WRITE_CODE_CACHE, after a whole DuckDB build): V8 caches the functions that ran.
+  // ~40 ms, not spent in a folder this user cannot write). The workspace's build makes a better one for the
+  // whole CLI (XFORM_WRITE_CODE_CACHE, after a whole DuckDB build): V8 caches the functions that ran.
   const cacheWanted =
-    process.env.XFORM_WRITE_CODE_CACHE === '1' || ((cachedData === undefined || script.cachedDataRejected === true) && writable(path.dirname(whole)));
-  return { main: module.exports.main, saveCache: cacheWanted ? saveCache : () => {} };
+    (process.env.XFORM_WRITE_CODE_CACHE === '1' && file === whole) ||
+    ((cachedData === undefined || script.cachedDataRejected === true) && writable(path.dirname(file)));
+  return { exports: module.exports, saveCache: cacheWanted ? saveCache : () => {} };
 }
 
 async function run() {
   if (!existsSync(whole)) return (await loadModules()).main(argv);
   const shortCutTried = argv[0] === 'compile';
   if (shortCutTried) {
-    const code = await (await loadModules()).compileShortCut(argv);
+    // Loaded only when the short cut patches.
+    let patcher;
+    const loadPatcher = existsSync(patch) ? () => (patcher ??= loadScript(patch)).exports.compileByPatch : undefined;
+    const code = await (await loadModules()).compileShortCut(argv, { loadPatcher });
+    patcher?.saveCache();
     if (code !== undefined) return code;
   }
-  const { main, saveCache } = loadWhole();
-  const code = await main(argv, { shortCutTried });
+  const { exports, saveCache } = loadScript(whole);
+  const code = await exports.main(argv, { shortCutTried });
   saveCache();
   return code;
 }

@@ -1,6 +1,6 @@
 import { scrubSecrets } from '@xform/core/secrets';
 import { setInvocation } from './invocation.js';
-import { compileIfUnchanged, logUnchangedCompile } from './unchanged-compile.js';
+import { compileIfUnchanged, logUnchangedCompile, type Patcher } from './unchanged-compile.js';
 import { XFORM_VERSION } from './version.js';
 
 /** Set on process.stdout once its writes (and stderr's) are scrubbed, by whichever copy of the CLI did it first. */
@@ -27,13 +27,14 @@ function guardStreams(): void {
 /**
  * `xform compile` answered without loading the compiler (which alone takes ~0.3 s): the exit code when the
  * project is unchanged since the last compile or only a few models were edited (patched); undefined when a
- * full compile is needed. Never throws.
+ * full compile is needed. Never throws. `loadPatcher`: where the patch comes from (cli/bin/xform.js loads it
+ * from a script with V8's code cache); by default, this module's own import of patch-compile.ts.
  */
-export async function compileShortCut(argv: string[]): Promise<number | undefined> {
+export async function compileShortCut(argv: string[], { loadPatcher }: { loadPatcher?: () => Patcher } = {}): Promise<number | undefined> {
   setInvocation(argv);
   guardStreams();
   try {
-    const shortCut = await compileIfUnchanged(argv);
+    const shortCut = await compileIfUnchanged(argv, loadPatcher);
     if (shortCut === undefined) return undefined;
     logUnchangedCompile(argv, shortCut);
     return 0;

@@ -30,11 +30,15 @@ function projectDirOf(args: readonly string[]): string {
 /** What the short cut did, for the log file. */
 export type ShortCut = 'unchanged' | { patched: number };
 
+/** What patches target/: compileByPatch, this module's or another copy's (cli/bin/xform.js has one with V8's code cache). */
+export type Patcher = typeof compileByPatch;
+
 /**
  * The short cut taken when the last compile still stands, or stands but for a few patched models (its summary
- * was printed then and the exit code is 0); undefined when a full compile is needed.
+ * was printed then and the exit code is 0); undefined when a full compile is needed. `loadPatcher` is called
+ * only when a patch is tried.
  */
-export async function compileIfUnchanged(argv: readonly string[]): Promise<ShortCut | undefined> {
+export async function compileIfUnchanged(argv: readonly string[], loadPatcher: () => Patcher = () => compileByPatch): Promise<ShortCut | undefined> {
   const started = performance.now();
   if (argv[0] !== 'compile' || argv.some((a) => a.startsWith('-') && !KNOWN_FLAGS.has(a.split('=')[0]!))) return undefined;
   // A bad log size limit is a usage error, which the full command reports.
@@ -51,7 +55,7 @@ export async function compileIfUnchanged(argv: readonly string[]): Promise<Short
   const check = checkUnchanged(snapshot, { key: compileKey(argv, process.cwd()), env: process.env, envKey }, { allowChanged: MAX_PATCHED_FILES });
   if (!check.unchanged) {
     if (!check.changed || !check.refreshed) return undefined;
-    const patched = await compileByPatch(argv, { projectDir, targetDir, snapshot, refreshed: check.refreshed, changed: check.changed });
+    const patched = await loadPatcher()(argv, { projectDir, targetDir, snapshot, refreshed: check.refreshed, changed: check.changed });
     if (!patched) return undefined;
     printCompileSummary(patched, started);
     return { patched: check.changed.length };

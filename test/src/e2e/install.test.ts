@@ -108,7 +108,7 @@ describe('the packed CLI', () => {
     // The first command wrote V8's code cache of the one-file CLI beside it, one this Node accepts.
     const bundle = path.join(project, 'node_modules/@xform/cli/dist/process/xform.cjs');
     const source = readFileSync(bundle, 'latin1');
-    const cached = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: bundle, cachedData: readFileSync(`${bundle}.cache`) });
+    const cached = new vm.Script(source, { filename: bundle, cachedData: readFileSync(`${bundle}.cache`) });
     expect(cached.cachedDataRejected).toBe(false);
 
     // On DuckDB, init builds the new project at once, with the installed package's templates and driver.

@@ -4,7 +4,7 @@
  * adapter it carries, not the adapter package's own files with a second copy of core).
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,10 +15,9 @@ import { runXform } from '../helpers/cli.js';
 const REPO = fileURLToPath(new URL('../../..', import.meta.url));
 const BUNDLE = path.join(REPO, 'cli/dist/process/xform.cjs');
 
-/** Whether V8 in this process takes `cache` for the bundle, wrapped exactly as cli/bin/xform.js wraps it (V8 checks the source too). */
+/** Whether V8 in this process takes `cache` for the bundle, as cli/bin/xform.js compiles it (V8 checks the source too). */
 function cacheAccepted(bundle: string, cache: Buffer): boolean {
-  const source = readFileSync(bundle, 'latin1');
-  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: bundle, cachedData: cache });
+  const script = new vm.Script(readFileSync(bundle, 'latin1'), { filename: bundle, cachedData: cache });
   return script.cachedDataRejected === false;
 }
 
@@ -32,15 +31,21 @@ function requiredWorkspaceFiles(stderr: string): string[] {
 }
 
 describe('the one-file CLI bundle', () => {
-  it('is ASCII, strict mode, and comes with a code cache that this Node accepts', () => {
-    const bytes = readFileSync(BUNDLE);
+  it.each(['xform.cjs', 'patch.cjs'])('%s is ASCII, one function expression (Node\'s CommonJS wrapper) in strict mode, and comes with a code cache that this Node accepts', (name) => {
+    const script = path.join(REPO, 'cli/dist/process', name);
+    const bytes = readFileSync(script);
     expect(bytes.findIndex((b) => b > 0x7f)).toBe(-1);
     const source = bytes.toString('latin1');
-    // ES modules' code, written for strict mode: the directive must come first, before any banner code.
-    const strict = new vm.Script(`(function () {${source.split('\n', 1)[0]}\nreturn this === undefined;\n})`).runInThisContext() as () => boolean;
+    // The wrapper is in the file (cli/bin/xform.js compiles the file as it is).
+    const head = '(function (exports, require, module, __filename, __dirname) {';
+    expect(source.startsWith(head)).toBe(true);
+    expect(source.endsWith('\n})')).toBe(true);
+    expect(typeof new vm.Script(source).runInThisContext()).toBe('function');
+    // ES modules' code, written for strict mode: the directive must come first in the function, before any banner code.
+    const directive = source.slice(head.length).split('\n', 1)[0];
+    const strict = new vm.Script(`(function () {${directive}\nreturn this === undefined;\n})`).runInThisContext() as () => boolean;
     expect(strict()).toBe(true);
-    // Wrapped exactly as cli/bin/xform.js wraps it: V8 checks the source against the cache.
-    expect(cacheAccepted(BUNDLE, readFileSync(`${BUNDLE}.cache`))).toBe(true);
+    expect(cacheAccepted(script, readFileSync(`${script}.cache`))).toBe(true);
   });
 
   it('never keeps a code cache made under V8 flags the command changed while running (docs generate does)', () => {
@@ -69,6 +74,43 @@ describe('the one-file CLI bundle', () => {
     const ls = xform('ls');
     expect(ls.status, ls.stdout + ls.stderr).toBe(0);
     expect(cacheAccepted(bundle, readFileSync(cache))).toBe(true);
+  });
+
+  it('patches a compile for an edited model from patch.cjs, whose first patch writes the code cache the next one takes', () => {
+    // A copy of the CLI's scripts without caches (its ES modules are the workspace's, linked).
+    const cli = path.join(scratch, 'cli-patch');
+    const patch = path.join(cli, 'dist/process/patch.cjs');
+    mkdirSync(path.dirname(patch), { recursive: true });
+    mkdirSync(path.join(cli, 'bin'));
+    copyFileSync(path.join(REPO, 'cli/bin/xform.js'), path.join(cli, 'bin/xform.js'));
+    copyFileSync(BUNDLE, path.join(cli, 'dist/process/xform.cjs'));
+    copyFileSync(path.join(REPO, 'cli/dist/process/patch.cjs'), patch);
+    symlinkSync(path.join(REPO, 'cli/dist/bundle'), path.join(cli, 'dist/bundle'));
+    const project = path.join(scratch, 'patched');
+    mkdirSync(path.join(project, 'models'), { recursive: true });
+    writeFileSync(path.join(project, 'xform_project.yml'), 'name: patched\nversion: "1"\n');
+    writeFileSync(path.join(project, 'models/orders.sql'), 'select 1 as id\n');
+    writeFileSync(path.join(project, 'models/revenue.sql'), "select id from {{ ref('orders') }}\n");
+    const xform = (...args: string[]) =>
+      spawnSync(process.execPath, [path.join(cli, 'bin/xform.js'), ...args], { cwd: project, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', XFORM_PROFILES_DIR: '' } });
+    const compileAfterEdit = (edit: string) => {
+      writeFileSync(path.join(project, 'models/revenue.sql'), `select id from {{ ref('orders') }} -- ${edit}\n`);
+      const compile = xform('compile');
+      expect(compile.status, compile.stdout + compile.stderr).toBe(0);
+      const log = readFileSync(path.join(project, 'logs/xform.log'), 'utf8');
+      expect(log.slice(log.lastIndexOf('| xform compile'))).toContain('1 model file edited since the last compile');
+      expect(readFileSync(path.join(project, 'target/compiled/models/revenue.sql'), 'utf8')).toContain(`-- ${edit}`);
+    };
+
+    const full = xform('compile');
+    expect(full.status, full.stdout + full.stderr).toBe(0);
+    expect(existsSync(`${patch}.cache`)).toBe(false);
+    compileAfterEdit('first edit');
+    expect(cacheAccepted(patch, readFileSync(`${patch}.cache`))).toBe(true);
+    // Taken, so not written again.
+    const written = statSync(`${patch}.cache`).mtimeMs;
+    compileAfterEdit('second edit');
+    expect(statSync(`${patch}.cache`).mtimeMs).toBe(written);
   });
 
   it('builds a DuckDB project with the adapter and driver code it carries, loading no workspace file beside them', async () => {
