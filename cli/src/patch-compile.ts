@@ -7,7 +7,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { removeSnapshot, sha256, writeSnapshot, type InputSnapshot } from '@xform/core/partial-parse';
+import { filePaths, removeSnapshot, sha256, withFileStats, writeSnapshot, type InputSnapshot } from '@xform/core/partial-parse';
 import { carriedAdapterDirs } from './bundle.js';
 import type { CompileSummary } from './compile-summary.js';
 import { flagValue } from './flag-value.js';
@@ -31,7 +31,8 @@ export async function compileByPatch(
   const core = await import('@xform/core/patch');
   const state = core.readPatchState(targetDir);
   if (!state || summary.manifest !== state.manifest) return undefined;
-  const files = changed.map((i) => refreshed.files.paths[i]!);
+  const paths = filePaths(refreshed.files);
+  const files = changed.map((i) => paths[i]!);
   if (!files.every((f) => core.patchable(state, f))) return undefined;
   const vars = flagValue(argv, '--vars');
   const profilesDir = flagValue(argv, '--profiles-dir');
@@ -63,13 +64,8 @@ export async function compileByPatch(
     beforeWrite: () => removeSnapshot(targetDir),
   });
   if (stamp === undefined) return undefined;
-  const next: InputSnapshot = { ...refreshed, files: { ...refreshed.files, sizes: [...refreshed.files.sizes], mtimes: [...refreshed.files.mtimes], checksums: [...refreshed.files.checksums] } };
-  changed.forEach((index, i) => {
-    const edit = edits[i]!;
-    next.files.sizes[index] = edit.stat.size;
-    next.files.mtimes[index] = edit.stat.mtimeMs;
-    next.files.checksums[index] = sha256(edit.bytes);
-  });
+  const updates = new Map(changed.map((index, i) => [index, { size: edits[i]!.stat.size, mtimeMs: edits[i]!.stat.mtimeMs, checksum: sha256(edits[i]!.bytes) }]));
+  const next: InputSnapshot = { ...refreshed, files: withFileStats(refreshed.files, updates) };
   const result: CompileSummary = { ...summary, manifest: stamp };
   writeSnapshot(targetDir, { ...next, result });
   return result;

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { checkUnchanged, sha256, takeSnapshot, type InputSnapshot } from './input-snapshot.js';
+import { checkUnchanged, fileChecksum, filePaths, sha256, takeSnapshot, withFileStats, type InputSnapshot } from './input-snapshot.js';
 
 const KEY = 'a'.repeat(64);
 const dirs: string[] = [];
@@ -78,5 +78,51 @@ describe('checkUnchanged', () => {
     const { snapshot } = project(Date.now());
     const check = checkUnchanged(snapshot(), now);
     expect(check).toEqual({ unchanged: true });
+  });
+
+  it('names the edited files by index, and is no snapshot when its columns disagree', () => {
+    const { models, snapshot } = project(Date.now());
+    age(path.join(models, 'a.sql'), path.join(models, 'b.sql'), models);
+    const taken = snapshot();
+    writeFileSync(path.join(models, 'b.sql'), 'select 8');
+    const check = checkUnchanged(taken, now, { allowChanged: 1 });
+    expect(check.changed).toEqual([1]);
+    expect(filePaths(taken.files)[1]).toBe(path.join(models, 'b.sql'));
+    // A path more or less than the other columns hold: not trusted, whatever the stats say.
+    expect(checkUnchanged(taken, now).unchanged).toBe(false);
+    writeFileSync(path.join(models, 'b.sql'), 'select 2');
+    age(path.join(models, 'b.sql'));
+    expect(checkUnchanged(taken, now).unchanged).toBe(true);
+    expect(checkUnchanged({ ...taken, files: { ...taken.files, paths: `${taken.files.paths}\0${path.join(models, 'a.sql')}` } }, now).unchanged).toBe(false);
+    expect(checkUnchanged({ ...taken, files: { ...taken.files, paths: path.join(models, 'a.sql') } }, now).unchanged).toBe(false);
+  });
+});
+
+describe('snapshot columns', () => {
+  it('keep each file\'s path and checksum in its place, and replace some by index', () => {
+    const { models, snapshot } = project(Date.now());
+    const { files } = snapshot();
+    expect(filePaths(files)).toEqual([path.join(models, 'a.sql'), path.join(models, 'b.sql')]);
+    expect([fileChecksum(files, 0), fileChecksum(files, 1)]).toEqual([sha256('select 1'), sha256('select 2')]);
+    const updated = withFileStats(files, new Map([[1, { size: 42, mtimeMs: 7, checksum: sha256('select 42') }]]));
+    expect([fileChecksum(updated, 0), fileChecksum(updated, 1)]).toEqual([sha256('select 1'), sha256('select 42')]);
+    expect(updated.sizes).toEqual([files.sizes[0], 42]);
+    expect(updated.mtimes).toEqual([files.mtimes[0], 7]);
+    // The snapshot taken is left as it was.
+    expect(fileChecksum(files, 1)).toBe(sha256('select 2'));
+  });
+
+  it('records a checksum that is not a sha256 as one no contents match', () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'xform-snapshot-'));
+    dirs.push(root);
+    const file = path.join(root, 'odd.sql');
+    writeFileSync(file, 'select 1');
+    age(file);
+    const taken = takeSnapshot({ key: 'k', envKey: KEY, startedAt: Date.now(), envReads: new Map(), files: new Map([[file, 'not-a-sha256']]), dirs: {}, probes: [], outputs: [], result: null });
+    expect(taken.files.checksums).toHaveLength(64);
+    // Trusted by stat while the stat holds; re-read (touched), it counts as changed.
+    expect(checkUnchanged(taken, { ...now, env: {} }).unchanged).toBe(true);
+    utimesSync(file, new Date(), new Date(Date.now() - 1800_000));
+    expect(checkUnchanged(taken, { ...now, env: {} }).unchanged).toBe(false);
   });
 });
