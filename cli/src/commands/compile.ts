@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import { loadAdapter, preparePatchState, writeCompileArtifacts, writePatchState, type CompiledProject, type ExecutableNode, type TestNode } from '@xform/core';
+import { loadAdapter, writeCompileArtifacts, writePatchNodes, writePatchState, type CompiledProject, type ExecutableNode, type TestNode } from '@xform/core';
 import { recordingEnv } from '@xform/core/partial-parse';
 import { addProjectOptions, addSelectionOptions, compileFromOptions, partialParseCaches, type ProjectOptions, type SelectionOptions } from '../project-options.js';
 import { printCompileSummary } from '../compile-summary.js';
@@ -69,10 +69,10 @@ export function registerCompile(program: Command, setExitCode: (code: number) =>
       previous: caches.previouslyWritten(),
       onManifest: (stamp) => manifestWritten(stamp),
     });
-    const prepared = recordPatch && compiled.diagnostics.length === 0 ? preparedPatchState(compiled) : undefined;
     // Its nodes file is written while the artifacts are; a failure to write it only costs the next compile
     // its patch, and is reported by the writes that follow (the same disk).
-    const patchState = prepared && writePatchState(targetDir, prepared, manifestStamp).then(() => true, () => false);
+    const nodes = recordPatch && compiled.diagnostics.length === 0 ? writtenPatchNodes(compiled, targetDir) : undefined;
+    const patchState = nodes && writePatchState(targetDir, nodes, manifestStamp).then(() => true, () => false);
     const written = await writing;
     const [, patched] = await Promise.all([caches.save(project, written), patchState]);
     const counts = new Map<string, number>();
@@ -89,10 +89,15 @@ export function registerCompile(program: Command, setExitCode: (code: number) =>
   });
 }
 
-/** The compile's patch state laid out for writing; the draft's 10,000 node texts are garbage once it is. */
-function preparedPatchState(compiled: CompiledProject) {
+/** The compile's patch nodes file, written; the draft's 10,000 node texts are garbage once it is. Undefined when there is none. */
+function writtenPatchNodes(compiled: CompiledProject, targetDir: string) {
   const draft = compiled.patchDraft();
-  return draft && preparePatchState(draft);
+  if (!draft) return undefined;
+  try {
+    return writePatchNodes(targetDir, draft);
+  } catch {
+    return undefined;
+  }
 }
 
 /**

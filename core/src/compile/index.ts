@@ -1,6 +1,6 @@
 export { compileProject, MODEL_MATERIALIZATIONS, type CompileOptions, type CompiledProject } from './compiler.js';
 export { RenderCache, RENDER_CACHE_FILE } from './render-cache.js';
-export { preparePatchState, writePatchState } from './patch-state.js';
+export { writePatchNodes, writePatchState } from './patch-state.js';
 export { manifestChunks, writeCompileArtifacts, type Manifest, type ManifestMetadata, type WrittenFiles, type WriteArtifactsOptions } from './manifest.js';
 export { injectCtes, EPHEMERAL_PREFIX } from './ephemeral.js';
 export { RelationValue } from './relation.js';

@@ -1,0 +1,46 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ExecutableNode } from '../graph/types.js';
+import { PATCH_NODES_FILE, readPatchRecord, writePatchNodes, type PatchDraft, type PatchState } from './patch-state.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A draft of `sizes.length` models whose raw SQL is about that many bytes (some of it not ASCII). */
+function draftOf(sizes: number[]): PatchDraft {
+  return {
+    macros: [{ path: 'macros/m.sql', absPath: '/p/macros/m.sql', rootDir: '/p' }],
+    models: sizes.map((size, i) => {
+      const node = { unique_id: `model.p.m${i}`, name: `m${i}`, raw_code: `select 'é${'x'.repeat(size)}' as v` } as unknown as ExecutableNode;
+      return { file: `/p/models/m${i}.sql`, model: { id: node.unique_id, shape: '[]', tokens: { [`this:${node.unique_id}`]: `"main"."m${i}"` }, sources: {} }, node: JSON.stringify(node) };
+    }),
+  };
+}
+
+describe('the patch nodes file', () => {
+  it.each([
+    ['a buffer that holds them all', 1 << 20],
+    ['records across buffer ends, and records longer than the buffer', 300],
+  ])('reads back every model record as drafted, with %s', (_, bufferBytes) => {
+    const target = mkdtempSync(path.join(tmpdir(), 'xform-patch-state-'));
+    dirs.push(target);
+    const sizes = [0, 10, 250, 299, 300, 1000, 5, 2000, 40];
+    const draft = draftOf(sizes);
+    const written = writePatchNodes(target, draft, bufferBytes);
+    const state = { index: written.index } as PatchState;
+    for (const [i, drafted] of draft.models.entries()) {
+      const record = readPatchRecord(target, state, drafted.file);
+      expect(record, drafted.file).toEqual({ ...drafted.model, node: JSON.parse(drafted.node) });
+      expect(record!.node.raw_code).toContain(`é${'x'.repeat(sizes[i]!)}'`);
+    }
+    // Nothing but the records, one after the other.
+    const bytes = readFileSync(path.join(target, PATCH_NODES_FILE));
+    const lengths = written.index.trim().split('\n').map((line) => Number(line.split('\t')[2]));
+    expect(lengths.reduce((a, b) => a + b, 0)).toBe(bytes.length);
+    expect(written.macros).toEqual(draft.macros);
+  });
+});
