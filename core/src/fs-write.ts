@@ -217,6 +217,28 @@ export function writeChunksAtomicSync(file: string, chunks: Iterable<Uint8Array>
   return stampOf(written!);
 }
 
+/**
+ * `texts` as UTF-8, through one reused buffer of `bufferBytes` that is yielded (a view of it) each time it
+ * fills: the chunks for writeChunksAtomicSync, which writes each before it asks for the next. A large file
+ * is then never in memory as one string and its bytes as one buffer: encoding a 10 MB string that
+ * JSON.stringify made (a rope V8 flattens first) took ~90 ms here, most of it faulting in fresh pages.
+ */
+export function* encodedChunks(texts: Iterable<string>, bufferBytes = 1 << 20): Generator<Uint8Array> {
+  const buffer = Buffer.allocUnsafe(bufferBytes);
+  let used = 0;
+  for (const text of texts) {
+    // At most 3 bytes per UTF-16 unit: a text that may not fit goes after what is there.
+    const most = text.length * 3;
+    if (used + most > buffer.length && used > 0) {
+      yield buffer.subarray(0, used);
+      used = 0;
+    }
+    if (most > buffer.length) yield Buffer.from(text);
+    else used += buffer.write(text, used);
+  }
+  if (used > 0) yield buffer.subarray(0, used);
+}
+
 function writeAsideSync(file: string, what: string, options: WriteOptions, write: (tmp: string) => void): void {
   const tmp = tempName(file);
   try {

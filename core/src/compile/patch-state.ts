@@ -17,7 +17,7 @@
  */
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import path from 'node:path';
-import { fileStamp, writeChunksAtomicSync, writeFileAtomic } from '../fs-write.js';
+import { encodedChunks, fileStamp, writeChunksAtomicSync, writeFileAtomic } from '../fs-write.js';
 import { buildStamp } from '../partial-parse/snapshot-file.js';
 import type { ExecutableNode } from '../graph/types.js';
 import type { NodeConfig, ProjectFile } from '../project/types.js';
@@ -88,16 +88,14 @@ export interface WrittenPatchNodes {
 
 /**
  * Writes the draft's nodes file (aside, then renamed into `targetDir`), each record encoded straight into a
- * reused buffer of about a megabyte that is written when full: the 16 MB file of a 10,000-model project never
+ * reused buffer of about a megabyte that is written when full (encodedChunks): the 16 MB file of a 10,000-model project never
  * exists in memory, as one string or as pieces (measured: held as pieces, the patch state added ~55 MB to
  * the compile's peak memory). The draft is not needed afterwards. Throws an XformError when it cannot write.
  * `bufferBytes` is smaller only in tests.
  */
 export function writePatchNodes(targetDir: string, draft: PatchDraft, bufferBytes = 1 << 20): WrittenPatchNodes {
   const index: string[] = [''];
-  function* chunks(): Generator<Uint8Array> {
-    const buffer = Buffer.allocUnsafe(bufferBytes);
-    let used = 0;
+  function* records(): Generator<string> {
     let offset = 0;
     // Not `{ file, node, ...model }`: V8 copies an object rest property by property, ~10 µs a model.
     for (const { file, model, node } of draft.models) {
@@ -105,20 +103,10 @@ export function writePatchNodes(targetDir: string, draft: PatchDraft, bufferByte
       const length = Buffer.byteLength(record);
       index.push(`${JSON.stringify(file)}\t${offset}\t${length}`);
       offset += length;
-      if (used + length > buffer.length) {
-        // The writer is done with a chunk before it asks for the next: the buffer is free again.
-        if (used > 0) yield buffer.subarray(0, used);
-        used = 0;
-        if (length > buffer.length) {
-          yield Buffer.from(record);
-          continue;
-        }
-      }
-      used += buffer.write(record, used);
+      yield record;
     }
-    if (used > 0) yield buffer.subarray(0, used);
   }
-  const nodes = writeChunksAtomicSync(path.join(targetDir, PATCH_NODES_FILE), chunks(), 'the partial-parse cache');
+  const nodes = writeChunksAtomicSync(path.join(targetDir, PATCH_NODES_FILE), encodedChunks(records(), bufferBytes), 'the partial-parse cache');
   return { nodes, index: `${index.join('\n')}\n`, macros: draft.macros };
 }
 
