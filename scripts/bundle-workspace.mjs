@@ -15,7 +15,8 @@
 // build it was made from; a process that loads a bundle older than tsc's last build of its package (`tsc -b`
 // run alone) says so on stderr, once.
 //
-// Then the whole CLI once more, as one CommonJS file with V8's code cache (cli/dist/process/, see bundleProcess).
+// Then the whole CLI once more, as one CommonJS file with V8's code cache, and the patch compile as another
+// (cli/dist/process/, see bundleProcess).
 //
 // Nothing is rebuilt when a bundle already stands for tsc's last build and this script (a build while
 // xform runs, as the quickstart test does, leaves it alone); otherwise the new bundle is written beside the
@@ -137,6 +138,10 @@ async function bundle(name, dir, entryPoints, inline) {
  * JavaScript at start: ES modules have no code cache in Node 20. The cache is made here, by running the
  * bundle on a throw-away DuckDB project (`xform init` builds it) with XFORM_WRITE_CODE_CACHE=1: V8 caches
  * the functions that ran.
+ *
+ * Beside it, cli/dist/process/patch.cjs: cli/src/patch-compile.ts the same way (the patch and the renderer it
+ * needs, ~0.8 MB), which the unchanged-compile short cut loads when a few models were edited; its cache comes
+ * from a patch compile of the same throw-away project.
  *
  * The adapters inlined are the workspace's adapter packages, which the CLI also finds on disk: their
  * folders go into the bundle (XFORM_CARRIED_ADAPTERS) so that it loads its own copy, which shares its core.

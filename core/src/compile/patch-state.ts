@@ -88,10 +88,10 @@ export interface WrittenPatchNodes {
 
 /**
  * Writes the draft's nodes file (aside, then renamed into `targetDir`), each record encoded straight into a
- * reused buffer of about a megabyte that is written when full (encodedChunks): the 16 MB file of a 10,000-model project never
- * exists in memory, as one string or as pieces (measured: held as pieces, the patch state added ~55 MB to
- * the compile's peak memory). The draft is not needed afterwards. Throws an XformError when it cannot write.
- * `bufferBytes` is smaller only in tests.
+ * reused buffer of about a megabyte that is written when full (encodedChunks): the 16 MB file of a
+ * 10,000-model project never exists in memory, as one string or as pieces (measured: held as pieces, the
+ * patch state added ~55 MB to the compile's peak memory). The draft is not needed afterwards. Throws an
+ * XformError when it cannot write. `bufferBytes` is smaller only in tests.
  */
 export function writePatchNodes(targetDir: string, draft: PatchDraft, bufferBytes = 1 << 20): WrittenPatchNodes {
   const index: string[] = [''];
