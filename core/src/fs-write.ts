@@ -226,15 +226,19 @@ export function writeChunksAtomicSync(file: string, chunks: Iterable<Uint8Array>
 export function* encodedChunks(texts: Iterable<string>, bufferBytes = 1 << 20): Generator<Uint8Array> {
   const buffer = Buffer.allocUnsafe(bufferBytes);
   let used = 0;
+  // A UTF-16 code unit is at most 3 bytes of UTF-8: most texts fit without being measured.
+  const fits = (text: string) => text.length * 3 <= buffer.length - used || Buffer.byteLength(text) <= buffer.length - used;
   for (const text of texts) {
-    // At most 3 bytes per UTF-16 unit: a text that may not fit goes after what is there.
-    const most = text.length * 3;
-    if (used + most > buffer.length && used > 0) {
-      yield buffer.subarray(0, used);
+    if (!fits(text)) {
+      if (used > 0) yield buffer.subarray(0, used);
       used = 0;
+      // A text larger than the buffer goes on its own.
+      if (!fits(text)) {
+        yield Buffer.from(text);
+        continue;
+      }
     }
-    if (most > buffer.length) yield Buffer.from(text);
-    else used += buffer.write(text, used);
+    used += buffer.write(text, used);
   }
   if (used > 0) yield buffer.subarray(0, used);
 }

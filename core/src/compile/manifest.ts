@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { fsError, writeFileAside } from '../fs-write.js';
+import { encodedChunks, fsError, writeFileAside } from '../fs-write.js';
 import { besideName, removeLeftoverTrees, startTreeJob, swapTree, treeError, type TreeJob } from './write-tree.js';
 import type { ExecutableNode, ExposureNode, MacroNode, SourceNode, TestNode } from '../graph/types.js';
 import type { ManifestDoc } from './descriptions.js';
@@ -158,23 +158,12 @@ const CHUNK_BYTES = 1 << 20;
  * straight into one reused buffer (no joined string, no buffer per piece): a chunk holds until the next is
  * asked for, as a writer that writes each before asking for the next needs (copy it to keep it).
  */
-export function* manifestChunks(manifest: Manifest): Generator<Uint8Array> {
-  const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
-  let used = 0;
-  // A UTF-16 code unit is at most 3 bytes of UTF-8: most texts fit without being measured.
-  const fits = (text: string) => text.length * 3 <= CHUNK_BYTES - used || Buffer.byteLength(text) <= CHUNK_BYTES - used;
-  function* put(text: string): Generator<Uint8Array> {
-    if (!fits(text)) {
-      if (used > 0) yield buffer.subarray(0, used);
-      used = 0;
-      // An entry larger than a chunk goes on its own.
-      if (!fits(text)) {
-        yield Buffer.from(text);
-        return;
-      }
-    }
-    used += buffer.write(text, used);
-  }
+export function manifestChunks(manifest: Manifest): Generator<Uint8Array> {
+  return encodedChunks(manifestTexts(manifest), CHUNK_BYTES);
+}
+
+/** The manifest's JSON, in pieces: each top-level member, and each entry of the entry maps. */
+function* manifestTexts(manifest: Manifest): Generator<string> {
   let first = true;
   for (const key of Object.keys(manifest)) {
     const value = (manifest as unknown as Record<string, unknown>)[key];
@@ -184,8 +173,8 @@ export function* manifestChunks(manifest: Manifest): Generator<Uint8Array> {
       // As JSON.stringify: a member whose value has no JSON (undefined, a function) is left out.
       if (text === undefined) continue;
       first = false;
-      yield* put(lead);
-      yield* put(text);
+      yield lead;
+      yield text;
       continue;
     }
     first = false;
@@ -193,14 +182,13 @@ export function* manifestChunks(manifest: Manifest): Generator<Uint8Array> {
     for (const id of Object.keys(value)) {
       const text = JSON.stringify(value[id]);
       if (text === undefined) continue;
-      yield* put(`${open}${JSON.stringify(id)}:`);
-      yield* put(text);
+      yield `${open}${JSON.stringify(id)}:`;
+      yield text;
       open = ',';
     }
-    yield* put(open === ',' ? '}' : `${open}}`);
+    yield open === ',' ? '}' : `${open}}`;
   }
-  yield* put(first ? '{}' : '}');
-  if (used > 0) yield buffer.subarray(0, used);
+  yield first ? '{}' : '}';
 }
 
 /** The manifest's maps of entries by unique_id (plain objects, stringified entry by entry). */
