@@ -13,7 +13,6 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runXform } from '../helpers/cli.js';
 
 const REPO = fileURLToPath(new URL('../../..', import.meta.url));
-const BUNDLE = path.join(REPO, 'cli/dist/process/xform.cjs');
 
 /** Whether V8 in this process takes `cache` for the bundle, as cli/bin/xform.js compiles it (V8 checks the source too). */
 function cacheAccepted(bundle: string, cache: Buffer): boolean {
@@ -28,6 +27,27 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 function requiredWorkspaceFiles(stderr: string): string[] {
   const loaded = [...stderr.matchAll(/^MODULE \d+: load "([^"]+)" for module/gm)].map((m) => m[1]!);
   return [...new Set(loaded.filter((file) => file.startsWith(REPO) && !file.includes(`${path.sep}node_modules${path.sep}`)))];
+}
+
+/**
+ * A copy of the CLI in the scratch folder (`<name>-cli`: its entry and xform.cjs, plus `scripts` of
+ * cli/dist/process, none with a cache; its ES modules linked to the workspace's), and a one-model project
+ * (`<name>`) to run it in.
+ */
+function cliCopy(name: string, scripts: string[]) {
+  const cli = path.join(scratch, `${name}-cli`);
+  mkdirSync(path.join(cli, 'dist/process'), { recursive: true });
+  mkdirSync(path.join(cli, 'bin'));
+  copyFileSync(path.join(REPO, 'cli/bin/xform.js'), path.join(cli, 'bin/xform.js'));
+  for (const script of ['xform.cjs', ...scripts]) copyFileSync(path.join(REPO, 'cli/dist/process', script), path.join(cli, 'dist/process', script));
+  symlinkSync(path.join(REPO, 'cli/dist/bundle'), path.join(cli, 'dist/bundle'));
+  const project = path.join(scratch, name);
+  mkdirSync(path.join(project, 'models'), { recursive: true });
+  writeFileSync(path.join(project, 'xform_project.yml'), `name: ${name}\nversion: "1"\n`);
+  writeFileSync(path.join(project, 'models/orders.sql'), 'select 1 as id\n');
+  const xform = (...args: string[]) =>
+    spawnSync(process.execPath, [path.join(cli, 'bin/xform.js'), ...args], { cwd: project, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', XFORM_PROFILES_DIR: '' } });
+  return { xform, project };
 }
 
 describe('the one-file CLI bundle', () => {
@@ -50,18 +70,8 @@ describe('the one-file CLI bundle', () => {
 
   it('never keeps a code cache made under V8 flags the command changed while running (docs generate does)', () => {
     // A copy of the CLI without a cache, so the workspace's own cache stays as the build made it.
-    const cli = path.join(scratch, 'cli-copy');
-    const bundle = path.join(cli, 'dist/process/xform.cjs');
-    mkdirSync(path.dirname(bundle), { recursive: true });
-    mkdirSync(path.join(cli, 'bin'));
-    copyFileSync(path.join(REPO, 'cli/bin/xform.js'), path.join(cli, 'bin/xform.js'));
-    copyFileSync(BUNDLE, bundle);
-    const project = path.join(scratch, 'flags');
-    mkdirSync(path.join(project, 'models'), { recursive: true });
-    writeFileSync(path.join(project, 'xform_project.yml'), 'name: flags\nversion: "1"\n');
-    writeFileSync(path.join(project, 'models/orders.sql'), 'select 1 as id\n');
-    const xform = (...args: string[]) =>
-      spawnSync(process.execPath, [path.join(cli, 'bin/xform.js'), ...args], { cwd: project, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', XFORM_PROFILES_DIR: '' } });
+    const { xform, project } = cliCopy('flags', []);
+    const bundle = path.join(scratch, 'flags-cli/dist/process/xform.cjs');
 
     // A small project's docs keep its SQL parsers on V8's baseline compiler (a flag set while running).
     const docs = xform('docs', 'generate');
@@ -78,21 +88,9 @@ describe('the one-file CLI bundle', () => {
 
   it('patches a compile for an edited model from patch.cjs, whose first patch writes the code cache the next one takes', () => {
     // A copy of the CLI's scripts without caches (its ES modules are the workspace's, linked).
-    const cli = path.join(scratch, 'cli-patch');
-    const patch = path.join(cli, 'dist/process/patch.cjs');
-    mkdirSync(path.dirname(patch), { recursive: true });
-    mkdirSync(path.join(cli, 'bin'));
-    copyFileSync(path.join(REPO, 'cli/bin/xform.js'), path.join(cli, 'bin/xform.js'));
-    copyFileSync(BUNDLE, path.join(cli, 'dist/process/xform.cjs'));
-    copyFileSync(path.join(REPO, 'cli/dist/process/patch.cjs'), patch);
-    symlinkSync(path.join(REPO, 'cli/dist/bundle'), path.join(cli, 'dist/bundle'));
-    const project = path.join(scratch, 'patched');
-    mkdirSync(path.join(project, 'models'), { recursive: true });
-    writeFileSync(path.join(project, 'xform_project.yml'), 'name: patched\nversion: "1"\n');
-    writeFileSync(path.join(project, 'models/orders.sql'), 'select 1 as id\n');
+    const { xform, project } = cliCopy('patched', ['patch.cjs']);
+    const patch = path.join(scratch, 'patched-cli/dist/process/patch.cjs');
     writeFileSync(path.join(project, 'models/revenue.sql'), "select id from {{ ref('orders') }}\n");
-    const xform = (...args: string[]) =>
-      spawnSync(process.execPath, [path.join(cli, 'bin/xform.js'), ...args], { cwd: project, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', XFORM_PROFILES_DIR: '' } });
     const compileAfterEdit = (edit: string) => {
       writeFileSync(path.join(project, 'models/revenue.sql'), `select id from {{ ref('orders') }} -- ${edit}\n`);
       const compile = xform('compile');
