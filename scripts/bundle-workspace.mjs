@@ -15,8 +15,8 @@
 // build it was made from; a process that loads a bundle older than tsc's last build of its package (`tsc -b`
 // run alone) says so on stderr, once.
 //
-// Then the whole CLI once more, as one CommonJS file with V8's code cache, and the patch compile as another
-// (cli/dist/process/, see bundleProcess).
+// Then the whole CLI once more, as one CommonJS file with V8's code cache, and the compile short cut and the
+// patch compile as two more (cli/dist/process/, see bundleProcess).
 //
 // Nothing is rebuilt when a bundle already stands for tsc's last build and this script (a build while
 // xform runs, as the quickstart test does, leaves it alone); otherwise the new bundle is written beside the
@@ -29,7 +29,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
-import { DUCKDB_BINDINGS, DUCKDB_DRIVER, ESM_BUNDLE, PROCESS_BANNER, PROCESS_BUNDLE, REQUIRE_BANNER, inlineDuckdbDriver, finishProcessBundle } from './esm-bundle.mjs';
+import { DUCKDB_BINDINGS, DUCKDB_DRIVER, ESM_BUNDLE, PROCESS_BANNER, PROCESS_BUNDLE, PROCESS_SCRIPTS, REQUIRE_BANNER, finishProcessBundle, inlineDuckdbDriver, leaveOutPlugin } from './esm-bundle.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // This script and the esbuild options it shares with pack-cli: a change to either makes new bundles.
@@ -139,9 +139,10 @@ async function bundle(name, dir, entryPoints, inline) {
  * bundle on a throw-away DuckDB project (`xform init` builds it) with XFORM_WRITE_CODE_CACHE=1: V8 caches
  * the functions that ran.
  *
- * Beside it, cli/dist/process/patch.cjs: cli/src/patch-compile.ts the same way (the patch and the renderer it
- * needs, ~0.8 MB), which the unchanged-compile short cut loads when a few models were edited; its cache comes
- * from a patch compile of the same throw-away project.
+ * Beside it, the other scripts of PROCESS_SCRIPTS the same way: short.cjs, the unchanged-compile short cut
+ * (~0.1 MB), which cli/bin/xform.js runs first for `xform compile`, and patch.cjs, the patch and the renderer
+ * it needs (~0.8 MB), which the short cut loads when a few models were edited. Their caches come from
+ * compiles of the same throw-away project.
  *
  * The adapters inlined are the workspace's adapter packages, which the CLI also finds on disk: their
  * folders go into the bundle (XFORM_CARRIED_ADAPTERS) so that it loads its own copy, which shares its core.
@@ -172,9 +173,8 @@ async function bundleProcess(members, adapterDirs, inline) {
     path.join(cli, 'dist', 'process'),
     stamp,
     async (outdir) => {
-      const scripts = { 'xform.cjs': 'main.js', 'patch.cjs': 'patch-compile.js' };
       await Promise.all(
-        Object.entries(scripts).map(async ([name, entry]) => {
+        Object.entries(PROCESS_SCRIPTS).map(async ([name, { entry, leaveOut }]) => {
           const file = path.join(outdir, name);
           await build({
             ...PROCESS_BUNDLE,
@@ -183,7 +183,7 @@ async function bundleProcess(members, adapterDirs, inline) {
             conditions: ['xform-dist'],
             define: { XFORM_CARRIED_ADAPTERS: JSON.stringify(adapterDirs) },
             // Before keepImportMetaUrl: the driver's loader reads import.meta.url, which this rewrite removes.
-            plugins: [resolveExternals, inlineDuckdbDriver, keepImportMetaUrl],
+            plugins: [leaveOutPlugin(leaveOut), resolveExternals, inlineDuckdbDriver, keepImportMetaUrl],
             banner: { js: banner },
           });
           finishProcessBundle(file);
@@ -197,8 +197,8 @@ async function bundleProcess(members, adapterDirs, inline) {
 
 /**
  * Runs the new bundle on a throw-away DuckDB project, which writes xform.cjs's code cache at exit; then compiles
- * it, edits a model and compiles again: that patch writes patch.cjs's (a script without a cache gets one from
- * its first run; XFORM_WRITE_CODE_CACHE would have these compiles replace the whole CLI's).
+ * it (short.cjs's cache), edits a model and compiles again (patch.cjs's): a script without a cache gets one from
+ * its first run, and XFORM_WRITE_CODE_CACHE would have these compiles replace the whole CLI's.
  */
 function warmCodeCache() {
   const scratch = mkdtempSync(path.join(tmpdir(), 'xform-code-cache-'));
@@ -217,8 +217,10 @@ function warmCodeCache() {
       appendFileSync(path.join(scratch, 'warm', 'models', String(model)), '\n-- edited to warm the patch\n');
       xform(['compile'], plain);
     }
-    if (!existsSync(path.join(cli, 'dist', 'process', 'patch.cjs.cache'))) {
-      process.stderr.write('bundle-workspace: no code cache for cli/dist/process/patch.cjs (the warm-up compile did not patch): the first patch writes it\n');
+    for (const name of Object.keys(PROCESS_SCRIPTS)) {
+      if (!existsSync(path.join(cli, 'dist', 'process', `${name}.cache`))) {
+        process.stderr.write(`bundle-workspace: no code cache for cli/dist/process/${name} (the warm-up did not run it): the first command that does writes it\n`);
+      }
     }
   } finally {
     rmSync(scratch, { recursive: true, force: true });

@@ -30,6 +30,30 @@ export const PROCESS_BUNDLE = {
 };
 
 /**
+ * The CommonJS scripts cli/bin/xform.js compiles with V8's code cache (cli/dist/process/ in the workspace,
+ * dist/process/ in the packed CLI), by file name: the tsc output (under cli/dist/) each is bundled from, and the
+ * imports it leaves out. short.cjs is the compile short cut alone: the patch it may run is patch.cjs, which
+ * cli/bin/xform.js hands it (its own import of the patch, left out, would fail and mean a full compile).
+ */
+export const PROCESS_SCRIPTS = {
+  'xform.cjs': { entry: 'main.js', leaveOut: [] },
+  'short.cjs': { entry: 'short-cut.js', leaveOut: ['@xform/core/patch', /^@xform\/adapter-[^/]+\/dialect$/] },
+  'patch.cjs': { entry: 'patch-compile.js', leaveOut: [] },
+};
+
+/** An esbuild plugin that leaves the imports named in `leaveOut` (strings or patterns) to run time. */
+export function leaveOutPlugin(leaveOut) {
+  return {
+    name: 'xform-leave-out',
+    setup(b) {
+      b.onResolve({ filter: /^@xform\// }, ({ path: specifier }) =>
+        leaveOut.some((l) => (typeof l === 'string' ? l === specifier : l.test(specifier))) ? { path: specifier, external: true } : undefined,
+      );
+    },
+  };
+}
+
+/**
  * First in the one-file bundle's banner: the code is ES modules' code, written for strict mode, and esbuild's own
  * "use strict" comes after a banner, where it is no longer a directive.
  */

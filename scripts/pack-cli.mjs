@@ -15,7 +15,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
-import { DUCKDB_DRIVER, ESM_BUNDLE, PROCESS_BANNER, PROCESS_BUNDLE, REQUIRE_BANNER, inlineDuckdbDriver, finishProcessBundle } from './esm-bundle.mjs';
+import { DUCKDB_DRIVER, ESM_BUNDLE, PROCESS_BANNER, PROCESS_BUNDLE, PROCESS_SCRIPTS, REQUIRE_BANNER, finishProcessBundle, inlineDuckdbDriver, leaveOutPlugin } from './esm-bundle.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: args } = parseArgs({ options: { 'out-dir': { type: 'string', default: path.join(root, 'dist-pack') } } });
@@ -124,20 +124,18 @@ await build({
   // Inlined CommonJS libraries (commander) require Node's modules.
   banner: { js: REQUIRE_BANNER },
 });
-// The same CLI as one CommonJS file, which the entry above (cli/bin/xform.js) runs for every command but an
-// unchanged compile, with V8's code cache: ~0.1 s sooner than compiling the ES modules at every start; and the
-// patch of a few edited models (cli/src/patch-compile.ts) as another, which the unchanged-compile short cut
-// loads when it patches. A cache is written beside each by the first command that finds none (or one that
-// another Node version made), where the package folder is writable. Their import.meta.url is the entry's: the
-// assets are found beside that.
-const processScripts = { 'xform.cjs': 'cli/dist/main.js', 'patch.cjs': 'cli/dist/patch-compile.js' };
-for (const [name, from] of Object.entries(processScripts)) {
+// The same CLI as CommonJS scripts (PROCESS_SCRIPTS: the whole CLI, the compile short cut, the patch of a few
+// edited models), which the entry above (cli/bin/xform.js) runs with V8's code cache: ~0.1 s sooner than
+// compiling the ES modules at every start. A cache is written beside each by the first command that finds none
+// (or one that another Node version made), where the package folder is writable. Their import.meta.url is the
+// entry's: the assets are found beside that.
+for (const [name, { entry, leaveOut }] of Object.entries(PROCESS_SCRIPTS)) {
   const file = path.join(stage, 'dist/process', name);
   await build({
     ...PROCESS_BUNDLE,
-    entryPoints: [path.join(root, from)],
+    entryPoints: [path.join(root, 'cli/dist', entry)],
     outfile: file,
-    plugins: [dependencyPolicy(new Set([DUCKDB_DRIVER])), inlineDuckdbDriver],
+    plugins: [leaveOutPlugin(leaveOut), dependencyPolicy(new Set([DUCKDB_DRIVER])), inlineDuckdbDriver],
     conditions: ['xform-dist'],
     define: {
       XFORM_BUNDLE: bundleInfo,

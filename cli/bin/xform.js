@@ -8,19 +8,21 @@ import vm from 'node:vm';
 
 // The CLI comes in two forms (scripts/bundle-workspace.mjs in the workspace's `pnpm build`, and
 // scripts/pack-cli.mjs in the packed CLI, where this file is bundled as dist/xform.js):
-// - ES modules (dist/bundle/ here; chunks of the packed entry): `xform compile` on an unchanged project is
-//   answered from them, loading ~30 KB rather than the compiler.
 // - CommonJS scripts compiled with V8's code cache (<file>.cache beside each), which ES modules do not have in
-//   Node 20 (they are parsed and compiled anew in every process):
-//   - dist/process/xform.cjs, the whole CLI: every command the short cut does not answer starts ~0.1 s sooner;
+//   Node 20 (they are parsed and compiled anew in every process, and each import is resolved):
+//   - dist/process/short.cjs, the compile short cut (cli/src/short-cut.ts): `xform compile` on an unchanged
+//     project is answered from it, loading ~0.1 MB rather than the compiler;
 //   - dist/process/patch.cjs, what patches target/ for a few edited models (cli/src/patch-compile.ts, with the
-//     renderer it needs): the short cut's patch loads it, ~40 ms sooner than core's ES modules.
+//     renderer it needs): the short cut's patch loads it, ~40 ms sooner than core's ES modules;
+//   - dist/process/xform.cjs, the whole CLI: every command the short cut does not answer starts ~0.1 s sooner.
+// - ES modules (dist/bundle/ here; chunks of the packed entry), the same CLI: run where the scripts are not.
 // Without them (tsc alone), tsc's output runs.
 const argv = process.argv.slice(2);
 const here = path.dirname(fileURLToPath(import.meta.url));
 const esm = path.join(here, '../dist/bundle/main.js');
 const whole = path.join(here, '../dist/process/xform.cjs');
 const patch = path.join(here, '../dist/process/patch.cjs');
+const short = path.join(here, '../dist/process/short.cjs');
 
 /** The CLI as ES modules. A literal import() is what scripts/pack-cli.mjs bundles (the packed CLI has no dist/bundle/). */
 const loadModules = () => (existsSync(esm) ? import(pathToFileURL(esm).href) : import('../dist/main.js'));
@@ -80,7 +82,10 @@ async function run() {
     // Loaded only when the short cut patches.
     let patcher;
     const loadPatcher = existsSync(patch) ? () => (patcher ??= loadScript(patch)).exports.compileByPatch : undefined;
-    const code = await (await loadModules()).compileShortCut(argv, { loadPatcher });
+    const shortCut = existsSync(short) && loadPatcher ? loadScript(short) : undefined;
+    const { compileShortCut } = shortCut ? shortCut.exports : await loadModules();
+    const code = await compileShortCut(argv, { loadPatcher });
+    shortCut?.saveCache();
     patcher?.saveCache();
     if (code !== undefined) return code;
   }

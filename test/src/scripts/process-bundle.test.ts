@@ -4,7 +4,7 @@
  * adapter it carries, not the adapter package's own files with a second copy of core).
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,8 +31,7 @@ function requiredWorkspaceFiles(stderr: string): string[] {
 
 /**
  * A copy of the CLI in the scratch folder (`<name>-cli`: its entry and xform.cjs, plus `scripts` of
- * cli/dist/process, none with a cache; its ES modules linked to the workspace's), and a one-model project
- * (`<name>`) to run it in.
+ * cli/dist/process, none with a cache, and no ES modules), and a one-model project (`<name>`) to run it in.
  */
 function cliCopy(name: string, scripts: string[]) {
   const cli = path.join(scratch, `${name}-cli`);
@@ -40,7 +39,6 @@ function cliCopy(name: string, scripts: string[]) {
   mkdirSync(path.join(cli, 'bin'));
   copyFileSync(path.join(REPO, 'cli/bin/xform.js'), path.join(cli, 'bin/xform.js'));
   for (const script of ['xform.cjs', ...scripts]) copyFileSync(path.join(REPO, 'cli/dist/process', script), path.join(cli, 'dist/process', script));
-  symlinkSync(path.join(REPO, 'cli/dist/bundle'), path.join(cli, 'dist/bundle'));
   const project = path.join(scratch, name);
   mkdirSync(path.join(project, 'models'), { recursive: true });
   writeFileSync(path.join(project, 'xform_project.yml'), `name: ${name}\nversion: "1"\n`);
@@ -51,7 +49,7 @@ function cliCopy(name: string, scripts: string[]) {
 }
 
 describe('the one-file CLI bundle', () => {
-  it.each(['xform.cjs', 'patch.cjs'])('%s is ASCII, one function expression (Node\'s CommonJS wrapper) in strict mode, and comes with a code cache that this Node accepts', (name) => {
+  it.each(['xform.cjs', 'short.cjs', 'patch.cjs'])('%s is ASCII, one function expression (Node\'s CommonJS wrapper) in strict mode, and comes with a code cache that this Node accepts', (name) => {
     const script = path.join(REPO, 'cli/dist/process', name);
     const bytes = readFileSync(script);
     expect(bytes.findIndex((b) => b > 0x7f)).toBe(-1);
@@ -86,10 +84,11 @@ describe('the one-file CLI bundle', () => {
     expect(cacheAccepted(bundle, readFileSync(cache))).toBe(true);
   });
 
-  it('patches a compile for an edited model from patch.cjs, whose first patch writes the code cache the next one takes', () => {
-    // A copy of the CLI's scripts without caches (its ES modules are the workspace's, linked).
-    const { xform, project } = cliCopy('patched', ['patch.cjs']);
+  it('answers a compile from short.cjs and patches an edited model from patch.cjs, each writing the code cache the next run takes', () => {
+    // A copy of the CLI's scripts without caches, and without the ES modules that could answer instead.
+    const { xform, project } = cliCopy('patched', ['short.cjs', 'patch.cjs']);
     const patch = path.join(scratch, 'patched-cli/dist/process/patch.cjs');
+    const short = path.join(scratch, 'patched-cli/dist/process/short.cjs');
     writeFileSync(path.join(project, 'models/revenue.sql'), "select id from {{ ref('orders') }}\n");
     const compileAfterEdit = (edit: string) => {
       writeFileSync(path.join(project, 'models/revenue.sql'), `select id from {{ ref('orders') }} -- ${edit}\n`);
@@ -102,7 +101,13 @@ describe('the one-file CLI bundle', () => {
 
     const full = xform('compile');
     expect(full.status, full.stdout + full.stderr).toBe(0);
+    expect(cacheAccepted(short, readFileSync(`${short}.cache`))).toBe(true);
     expect(existsSync(`${patch}.cache`)).toBe(false);
+    const unchanged = xform('compile');
+    expect(unchanged.status, unchanged.stdout + unchanged.stderr).toBe(0);
+    expect(unchanged.stdout).toMatch(/^Compiled 2 models/);
+    const log = readFileSync(path.join(project, 'logs/xform.log'), 'utf8');
+    expect(log.slice(log.lastIndexOf('| xform compile'))).toContain('nothing changed since the last compile');
     compileAfterEdit('first edit');
     expect(cacheAccepted(patch, readFileSync(`${patch}.cache`))).toBe(true);
     // Taken, so not written again.
