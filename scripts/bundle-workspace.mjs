@@ -140,7 +140,7 @@ async function bundle(name, dir, entryPoints, inline) {
  * the functions that ran.
  *
  * Beside it, the other scripts of PROCESS_SCRIPTS the same way: short.cjs, the unchanged-compile short cut
- * (~0.1 MB), which cli/bin/xform.js runs first for `xform compile`, and patch.cjs, the patch and the renderer
+ * (~25 KB), which cli/bin/xform.js runs first for `xform compile`, and patch.cjs, the patch and the renderer
  * it needs (~0.8 MB), which the short cut loads when a few models were edited. Their caches come from
  * compiles of the same throw-away project.
  *

@@ -11,7 +11,7 @@ import vm from 'node:vm';
 // - CommonJS scripts compiled with V8's code cache (<file>.cache beside each), which ES modules do not have in
 //   Node 20 (they are parsed and compiled anew in every process, and each import is resolved):
 //   - dist/process/short.cjs, the compile short cut (cli/src/short-cut.ts): `xform compile` on an unchanged
-//     project is answered from it, loading ~0.1 MB rather than the compiler;
+//     project is answered from it, loading ~25 KB rather than the compiler;
 //   - dist/process/patch.cjs, what patches target/ for a few edited models (cli/src/patch-compile.ts, with the
 //     renderer it needs): the short cut's patch loads it, ~40 ms sooner than core's ES modules;
 //   - dist/process/xform.cjs, the whole CLI: every command the short cut does not answer starts ~0.1 s sooner.
