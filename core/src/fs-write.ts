@@ -243,6 +243,23 @@ export function* encodedChunks(texts: Iterable<string>, bufferBytes = 1 << 20): 
   if (used > 0) yield buffer.subarray(0, used);
 }
 
+/**
+ * The JSON of an object with `members`, as JSON.stringify writes it (a member whose value has no JSON, such as
+ * undefined, is left out), in pieces for encodedChunks: each member's key and value are yielded apart, so no
+ * value's text is copied to be joined to another.
+ */
+export function* jsonObjectTexts(members: Iterable<readonly [string, unknown]>): Generator<string> {
+  let open = '{';
+  for (const [key, value] of members) {
+    const text = JSON.stringify(value);
+    if (text === undefined) continue;
+    yield `${open}${JSON.stringify(key)}:`;
+    yield text;
+    open = ',';
+  }
+  yield open === ',' ? '}' : '{}';
+}
+
 function writeAsideSync(file: string, what: string, options: WriteOptions, write: (tmp: string) => void): void {
   const tmp = tempName(file);
   try {

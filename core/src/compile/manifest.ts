@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { encodedChunks, fsError, writeFileAside } from '../fs-write.js';
+import { encodedChunks, fsError, jsonObjectTexts, writeFileAside } from '../fs-write.js';
 import { besideName, removeLeftoverTrees, startTreeJob, swapTree, treeError, type TreeJob } from './write-tree.js';
 import type { ExecutableNode, ExposureNode, MacroNode, SourceNode, TestNode } from '../graph/types.js';
 import type { ManifestDoc } from './descriptions.js';
@@ -178,15 +178,8 @@ function* manifestTexts(manifest: Manifest): Generator<string> {
       continue;
     }
     first = false;
-    let open = `${lead}{`;
-    for (const id of Object.keys(value)) {
-      const text = JSON.stringify(value[id]);
-      if (text === undefined) continue;
-      yield `${open}${JSON.stringify(id)}:`;
-      yield text;
-      open = ',';
-    }
-    yield open === ',' ? '}' : `${open}}`;
+    yield lead;
+    yield* jsonObjectTexts(Object.entries(value));
   }
   yield first ? '{}' : '}';
 }

@@ -65,9 +65,8 @@ export interface SnapshotFiles {
 }
 
 const CHECKSUM_LENGTH = 64;
-const CHECKSUM = /^[0-9a-f]{64}$/;
-/** Recorded for a file whose checksum is not a sha256 (none is): no contents hash to it, so it counts as changed. */
-const NEVER_MATCHES = '-'.repeat(CHECKSUM_LENGTH);
+/** The checksum as recorded: one that is not a sha256 (none is) becomes one no contents hash to, so the file counts as changed. */
+const recorded = (checksum: string): string => (/^[0-9a-f]{64}$/.test(checksum) ? checksum : '-'.repeat(CHECKSUM_LENGTH));
 
 /** The files' paths, in order. */
 export function filePaths(files: SnapshotFiles): string[] {
@@ -88,7 +87,7 @@ export function withFileStats(files: SnapshotFiles, updates: ReadonlyMap<number,
   for (const [i, update] of [...updates].sort((a, b) => a[0] - b[0])) {
     sizes[i] = update.size;
     mtimes[i] = update.mtimeMs;
-    checksums.push(files.checksums.slice(at, i * CHECKSUM_LENGTH), CHECKSUM.test(update.checksum) ? update.checksum : NEVER_MATCHES);
+    checksums.push(files.checksums.slice(at, i * CHECKSUM_LENGTH), recorded(update.checksum));
     at = (i + 1) * CHECKSUM_LENGTH;
   }
   checksums.push(files.checksums.slice(at));
@@ -127,7 +126,7 @@ export function takeSnapshot(sources: SnapshotSources): InputSnapshot {
     paths.push(file);
     sizes.push(st?.size ?? -1);
     mtimes.push(st?.mtimeMs ?? -1);
-    checksums.push(CHECKSUM.test(checksum) ? checksum : NEVER_MATCHES);
+    checksums.push(recorded(checksum));
   }
   const files: SnapshotFiles = { paths: paths.join('\0'), sizes, mtimes, checksums: checksums.join('') };
   const dirs: InputSnapshot['dirs'] = {};
