@@ -76,7 +76,8 @@ function loadScript(file) {
 }
 
 async function run() {
-  if (!existsSync(whole)) return (await loadModules()).main(argv);
+  // Render helper threads (cli/src/render-helpers.ts) load the CLI as this process did: given where from.
+  if (!existsSync(whole)) return (await loadModules()).main(argv, { code: existsSync(esm) ? { module: pathToFileURL(esm).href } : undefined });
   const shortCutTried = argv[0] === 'compile';
   if (shortCutTried) {
     // Loaded only when the short cut patches.
@@ -90,7 +91,7 @@ async function run() {
     if (code !== undefined) return code;
   }
   const { exports, saveCache } = loadScript(whole);
-  const code = await exports.main(argv, { shortCutTried });
+  const code = await exports.main(argv, { shortCutTried, code: { script: whole } });
   saveCache();
   return code;
 }

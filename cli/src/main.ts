@@ -1,15 +1,22 @@
-import { setInvocation } from './invocation.js';
+import { setCliCode, setInvocation, type CliCode } from './invocation.js';
 import { compileShortCut, guardStreams } from './short-cut.js';
 import { XFORM_VERSION } from './version.js';
 
 export { compileShortCut } from './short-cut.js';
 
+/** A render helper thread's work (render-helpers.ts), loaded only there. */
+export async function runRenderHelper(data: Parameters<typeof import('./render-helpers.js').runRenderHelper>[0]): Promise<void> {
+  await (await import('./render-helpers.js')).runRenderHelper(data);
+}
+
 /**
  * Runs the CLI and returns the process exit code. Never throws. `shortCutTried`: the caller already ran
- * compileShortCut, which answered undefined (cli/bin/xform.js does, from the lighter bundle).
+ * compileShortCut, which answered undefined (cli/bin/xform.js does, from the lighter bundle). `code`: where
+ * this code was loaded from, for render helper threads (cli/bin/xform.js gives it; default: no helpers).
  */
-export async function main(argv: string[], { shortCutTried = false }: { shortCutTried?: boolean } = {}): Promise<number> {
+export async function main(argv: string[], { shortCutTried = false, code }: { shortCutTried?: boolean; code?: CliCode } = {}): Promise<number> {
   setInvocation(argv);
+  setCliCode(code);
   guardStreams();
   if (!shortCutTried) {
     const code = await compileShortCut(argv);

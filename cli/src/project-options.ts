@@ -1,4 +1,5 @@
 /** Options shared by every command that reads a project, and the load + compile step they share. */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import {
@@ -15,9 +16,12 @@ import {
   type CompileOptions,
   type LoadedProject,
   type LoadProjectOptions,
+  type ProjectConfig,
   type WrittenFiles,
 } from '@xform/core';
+import { debug } from './logging.js';
 import { printDiagnostics } from './output.js';
+import { renderHelpers } from './render-helpers.js';
 import { failOnWarnings } from './warn-error.js';
 
 export interface ProjectOptions {
@@ -55,15 +59,23 @@ export function addSelectionOptions(command: Command): Command {
 /** Environment for profiles.yml and env_var(); default process.env. */
 type Env = Record<string, string | undefined>;
 
-export async function loadProjectFromOptions(options: ProjectOptions, env?: Env, schemaCache?: LoadProjectOptions['schemaCache']): Promise<LoadedProject> {
-  const project = await loadProject({
-    env,
-    schemaCache,
+/** What loadProject is given for the command's project options. */
+function loadOptions(options: ProjectOptions): LoadProjectOptions {
+  return {
     projectDir: path.resolve(options.projectDir ?? '.'),
     profilesDir: options.profilesDir === undefined ? undefined : path.resolve(options.profilesDir),
     target: options.target,
     vars: options.vars === undefined ? undefined : parseVarsArg(options.vars),
-  });
+  };
+}
+
+export async function loadProjectFromOptions(
+  options: ProjectOptions,
+  env?: Env,
+  schemaCache?: LoadProjectOptions['schemaCache'],
+  onDiscovered?: LoadProjectOptions['onDiscovered'],
+): Promise<LoadedProject> {
+  const project = await loadProject({ ...loadOptions(options), env, schemaCache, onDiscovered });
   failOnWarnings(project.diagnostics);
   printDiagnostics(project.diagnostics);
   return project;
@@ -85,17 +97,35 @@ export interface CompileExtras {
   onLoaded?: (project: LoadedProject) => void;
   /** Keep what a later patch compile needs (CompileOptions.recordPatch). Default false. */
   recordPatch?: boolean;
+  /**
+   * Whether `renderCache` will hold renders of the project at `root` (then no render helpers start: most
+   * renders are reused). Default: it will not.
+   */
+  rendersCached?: (root: string, config: ProjectConfig) => boolean;
 }
 
 export async function compileFromOptions(options: ProjectOptions, extras: CompileExtras = {}): Promise<CompiledProject> {
   const { env } = extras;
-  const project = await loadProjectFromOptions(options, env, extras.schemaCache);
-  extras.onLoaded?.(project);
-  const [dialect, renderCache] = await Promise.all([
-    loadDialect(project.target.type, { projectRoot: project.root }),
-    extras.renderCache?.(project),
-  ]);
-  const compiled = compileProject(project, { dialect, env, renderCache, empty: extras.empty, log: extras.log, recordPatch: extras.recordPatch });
+  // Started once the project's files are found, if there are enough of them; they render with their own
+  // process.env, and a render whose env_var() values differ from `env`'s is done again here.
+  const helpers = renderHelpers(loadOptions(options), process.env, { empty: extras.empty === true, rendersCached: extras.rendersCached });
+  let compiled: CompiledProject;
+  try {
+    const project = await loadProjectFromOptions(options, env, extras.schemaCache, helpers.onDiscovered);
+    extras.onLoaded?.(project);
+    const [dialect, loadedCache] = await Promise.all([
+      loadDialect(project.target.type, { projectRoot: project.root }),
+      extras.renderCache?.(project),
+    ]);
+    const share = helpers.share();
+    // The helpers' renders come in through a render cache: a command that keeps none uses one for this compile.
+    const renderCache = loadedCache ?? (share ? RenderCache.empty() : undefined);
+    compiled = compileProject(project, { dialect, env, renderCache, share, empty: extras.empty, log: extras.log, recordPatch: extras.recordPatch });
+    if (share && renderCache) debug(`render helpers: ${helpers.count()} thread(s) did ${renderCache.helped} of ${renderCache.rendered} renders`);
+  } finally {
+    helpers.end();
+  }
+  const { project } = compiled;
   const warnings = compiled.diagnostics.filter((d) => !project.diagnostics.includes(d));
   failOnWarnings(warnings);
   printDiagnostics(warnings);
@@ -125,7 +155,7 @@ export function partialParseCaches({ use = true }: { use?: boolean } = {}): {
 } {
   let renderCache: RenderCache | undefined;
   let schemaCache: SchemaFileCache | undefined;
-  const renderCacheFile = (project: LoadedProject) => path.resolve(project.root, project.config.targetPath, RENDER_CACHE_FILE);
+  const renderCacheFile = (project: Pick<LoadedProject, 'root' | 'config'>) => path.resolve(project.root, project.config.targetPath, RENDER_CACHE_FILE);
   let schemaCacheFile: string | undefined;
   return {
     extras: {
@@ -134,6 +164,7 @@ export function partialParseCaches({ use = true }: { use?: boolean } = {}): {
         return (schemaCache = use ? await SchemaFileCache.load(schemaCacheFile) : SchemaFileCache.empty());
       },
       renderCache: async (project) => (renderCache = use ? await RenderCache.load(renderCacheFile(project)) : RenderCache.empty()),
+      rendersCached: (root, config) => use && existsSync(renderCacheFile({ root, config })),
     },
     previouslyWritten: () => (use ? renderCache?.previouslyWritten : undefined),
     async save(project, written) {

@@ -29,7 +29,8 @@ import { TOKEN_PATTERN } from './relation.js';
 import { locateCall, locateConfigValue } from './source-lines.js';
 import { RenderContext, type BatchRender, type RelationResolver, type RenderOverrides } from './render-context.js';
 import { checkMicrobatchInputs, isMicrobatch, keepModelAliases, microbatchConfig, upstreamEventTime } from './microbatch.js';
-import type { RenderCache } from './render-cache.js';
+import type { HelperRender, RenderCache } from './render-cache.js';
+import type { RenderShare } from './render-helpers.js';
 import { pyFunction } from '../template/index.js';
 import { nameRelations } from './naming.js';
 import { checkRelationNames } from './relation-names.js';
@@ -74,6 +75,12 @@ export interface CompileOptions {
   deferred?: ReadonlyMap<string, RelationRef>;
   /** Keep what patchDraft() needs (the compile command's, without --defer or --empty). Default false. */
   recordPatch?: boolean;
+  /**
+   * Helper threads that render a share of the nodes (render-helpers.ts); used with a render cache only, which
+   * takes their renders in. Default: none, this thread renders everything. end() is called when rendering is
+   * over (the caller calls it too when the compile fails before).
+   */
+  share?: RenderShare;
 }
 
 export interface CompiledProject {
@@ -142,6 +149,14 @@ export function compileProject(project: LoadedProject, options: CompileOptions):
   return new Compiler(project, options).compile();
 }
 
+/**
+ * A render helper thread's compile (render-helpers.ts): the project's nodes, none rendered until `render` is
+ * called with a unique_id; it gives what the render cache kept of that node's parse render.
+ */
+export function helperRenderer(project: LoadedProject, options: CompileOptions & { renderCache: RenderCache }): (uniqueId: string) => HelperRender | undefined {
+  return new Compiler(project, options).helperRenderer();
+}
+
 class Compiler implements RelationResolver {
   private readonly bag = new DiagnosticBag();
   private readonly index: NodeIndex;
@@ -197,7 +212,7 @@ class Compiler implements RelationResolver {
   compile(): CompiledProject {
     const { project } = this;
     this.collectNodes();
-    for (const node of [...this.executables, ...this.singularTests]) this.renderParse(node);
+    this.renderAll([...this.executables, ...this.singularTests]);
     this.finishConfigs();
     warnAboutAppends(this.executables, project.config.name, this.bag);
     nameRelations(project, this.executables, this.engine, this.ctx, this.bag);
@@ -388,6 +403,40 @@ class Compiler implements RelationResolver {
       this.singularTests.push(node);
       add(node);
     }
+  }
+
+  /** The parse render of every node, a share of them done by helper threads when the options have some. */
+  private renderAll(nodes: (ExecutableNode | TestNode)[]): void {
+    const cache = this.options.renderCache;
+    const share = cache && this.options.share;
+    if (!share) {
+      for (const node of nodes) this.renderParse(node);
+      return;
+    }
+    try {
+      share.begin(nodes.map((n) => n.unique_id));
+      nodes.forEach((node, i) => {
+        if (!share.claim(i)) {
+          const render = share.result(i);
+          if (render) cache.adopt(node.unique_id, render);
+        }
+        this.renderParse(node);
+      });
+    } finally {
+      share.end();
+    }
+  }
+
+  helperRenderer(): (uniqueId: string) => HelperRender | undefined {
+    this.collectNodes();
+    const nodes = new Map<string, ExecutableNode | TestNode>();
+    for (const node of [...this.executables, ...this.singularTests]) nodes.set(node.unique_id, node);
+    return (uniqueId) => {
+      const node = nodes.get(uniqueId);
+      if (!node || node.resource_type === 'seed') return undefined;
+      this.renderParse(node);
+      return this.options.renderCache!.helperRender(uniqueId);
+    };
   }
 
   private templateFor(node: ExecutableNode | TestNode): CompiledTemplate {

@@ -37,7 +37,7 @@ const DATA_GLOBALS = new Set(['target', 'project_name']);
 const TOKEN_KEYED = /\u0001([^\u0002]*)\u0002/g;
 const TOKEN_INDEXED = /\u0001(\d+)\u0002/g;
 
-interface CachedRender {
+export interface CachedRender {
   /** sha256 of the node before rendering. */
   node: string;
   /** The SQL with relation tokens as keys (`\u0001ref::orders\u0002`). */
@@ -57,6 +57,15 @@ interface CachedRender {
   relations: Record<string, string>;
   /** A run renders the node as this render did (see Compiler.renderForRun). */
   runInvariant: boolean;
+}
+
+/**
+ * A render another thread of the same compile did (render-helpers.ts): the entry it would keep, and the
+ * env_var() values it read as they were (compared with this compile's, then hashed when saved).
+ */
+export interface HelperRender {
+  entry: CachedRender;
+  env: [name: string, value: string | undefined][];
 }
 
 /** What the cache needs from the compile it serves. */
@@ -80,12 +89,15 @@ export class RenderCache {
   written: WrittenFiles = {};
   private host: RenderCacheHost | undefined;
   private readonly nameHashes = new Map<string, string>();
-  /** How many renders were reused / done in the compile that used this cache. */
+  /** How many renders were reused / done in the compile that used this cache, and how many of those a helper thread did. */
   reused = 0;
   rendered = 0;
+  helped = 0;
 
   /** env_var() values read by this compile's fresh renders, by node: hashed only when saved, under the key on disk. */
   private readonly freshEnv = new Map<string, Map<string, string | undefined>>();
+  /** Renders of this compile that a helper thread did, by unique_id (see adopt()). */
+  private readonly fromHelpers = new Map<string, HelperRender>();
 
   private constructor(
     private readonly previous: Map<string, CachedRender>,
@@ -141,19 +153,48 @@ export class RenderCache {
 
   /**
    * The SQL (tokens re-interned for this compile), in-file config and config() call of `node`'s reusable render,
-   * if any. `json` is JSON.stringify(node) when the caller has it.
+   * if any: a helper thread's render of this compile (adopt()), else the previous compile's. `json` is
+   * JSON.stringify(node) when the caller has it.
    */
   reuse(node: ExecutableNode | TestNode, json = JSON.stringify(node)): { sql: string; config: NodeConfig; configCall: ConfigCallArguments; runInvariant: boolean } | undefined {
-    const entry = this.previous.get(node.unique_id);
-    if (!entry || !this.host || entry.node !== sha256(json) || !this.stillValid(entry)) return undefined;
+    const helped = this.fromHelpers.get(node.unique_id);
+    const previous = this.previous.get(node.unique_id);
+    if ((!helped && !previous) || !this.host) return undefined;
+    const hash = sha256(json);
+    let entry: CachedRender;
+    if (helped && helped.entry.node === hash && this.stillValid(helped.entry, helped.env)) {
+      entry = helped.entry;
+      this.freshEnv.set(node.unique_id, new Map(helped.env));
+      this.rendered++;
+      this.helped++;
+    } else if (previous && previous.node === hash && this.stillValid(previous)) {
+      entry = previous;
+      this.freshEnv.delete(node.unique_id);
+      this.reused++;
+    } else {
+      return undefined;
+    }
+    this.fromHelpers.delete(node.unique_id);
     const { ctx } = this.host;
     node.refs.push(...entry.refs);
     node.sources.push(...entry.sources);
     this.next.set(node.unique_id, entry);
-    this.freshEnv.delete(node.unique_id);
-    this.reused++;
     const sql = entry.sql.replace(TOKEN_KEYED, (_, key: string) => `\u0001${ctx.tokenIndexOf(key)}\u0002`);
     return { sql, config: entry.config, configCall: entry.configCall, runInvariant: entry.runInvariant };
+  }
+
+  /**
+   * Offers a render of `uniqueId` that a helper thread of this compile did: reuse() takes it when the node and
+   * everything the render read are the same here (the helper loaded the project on its own).
+   */
+  adopt(uniqueId: string, render: HelperRender): void {
+    this.fromHelpers.set(uniqueId, render);
+  }
+
+  /** In a helper thread: this compile's fresh render of `uniqueId`, when it was kept. */
+  helperRender(uniqueId: string): HelperRender | undefined {
+    const entry = this.next.get(uniqueId);
+    return entry && { entry, env: [...(this.freshEnv.get(uniqueId) ?? [])] };
   }
 
   /** This compile's render of `uniqueId` (reused or fresh) when it is kept for the next one: what it gave. */
@@ -202,12 +243,17 @@ export class RenderCache {
     };
   }
 
-  private stillValid(entry: CachedRender): boolean {
+  /** `env`: the env_var() values a helper's render read (its entry has no hashes yet); default: entry.env. */
+  private stillValid(entry: CachedRender, env?: HelperRender['env']): boolean {
     const host = this.host!;
     for (const [name, hash] of Object.entries(entry.names)) if (this.nameHash(name) !== hash) return false;
     for (const [name, json] of Object.entries(entry.vars)) if ((host.ctx.varJson(name) ?? '') !== json) return false;
-    for (const [name, hash] of Object.entries(entry.env)) {
-      if ((hashEnvValue(this.previousKey!, host.env[name]) ?? '') !== hash) return false;
+    if (env) {
+      for (const [name, value] of env) if (host.env[name] !== value) return false;
+    } else {
+      for (const [name, hash] of Object.entries(entry.env)) {
+        if ((hashEnvValue(this.previousKey!, host.env[name]) ?? '') !== hash) return false;
+      }
     }
     for (const [key, relation] of Object.entries(entry.relations)) {
       const colon = key.indexOf(':');

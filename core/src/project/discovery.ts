@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import type { DiagnosticBag } from '../errors.js';
-import type { ProjectConfig, ProjectFile } from './types.js';
+import type { DiscoveredCounts, ProjectConfig, ProjectFile } from './types.js';
 
 /** Directories never searched, wherever they are (besides hidden ones and the target path). */
 const SKIPPED_DIRS = new Set(['node_modules', 'dbt_packages']);
@@ -35,6 +35,8 @@ export interface DiscoverOptions {
    * partial-parse cache can tell later whether a file was added or removed. Default: none.
    */
   onDirectory?: (dir: string, names: string[] | null) => void;
+  /** Called with how many files of each kind were found, before they are read. Default: none. */
+  onFound?: (counts: DiscoveredCounts) => void;
 }
 
 type Kind = keyof DiscoveredFiles;
@@ -165,6 +167,11 @@ export async function discoverFiles(root: string, config: ProjectConfig, bag: Di
   // The same YAML file reached from two configured paths is one schema file.
   const yamlSeen = new Set<string>();
   const unique = found.filter((f) => f.kind !== 'schemaYaml' || (!yamlSeen.has(f.abs) && (yamlSeen.add(f.abs), true)));
+  if (options.onFound) {
+    const counts: DiscoveredCounts = { models: 0, seeds: 0, tests: 0, macros: 0, snapshots: 0, schemaYaml: 0 };
+    for (const f of unique) counts[f.kind]++;
+    options.onFound(counts);
+  }
   for (const f of unique) if (f.kind !== 'seeds') result[f.kind].push(readText(f));
   result.seeds = await mapBounded(
     unique.filter((f) => f.kind === 'seeds'),

@@ -61,7 +61,8 @@ export async function loadProject(options: LoadProjectOptions = {}): Promise<Loa
     inputs.dirs[dir] = names;
   };
   const { root, env, cliVars, settings, target, projectRender, config } = await readSettings(options, bag, inputs);
-  const files = await discoverFiles(root, config, bag, { onDirectory });
+  const { onDiscovered } = options;
+  const files = await discoverFiles(root, config, bag, { onDirectory, onFound: onDiscovered && ((counts) => onDiscovered(counts, { root, config })) });
   const docs = await readDocBlocks(root, config, bag, inputs);
   const schemaFiles: SchemaFile[] = [];
   const cache = await options.schemaCache?.(path.resolve(root, config.targetPath));

@@ -435,4 +435,19 @@ export interface LoadProjectOptions {
    * added to it. Default: none, every schema file is parsed.
    */
   schemaCache?: (targetDir: string) => Promise<SchemaFileCache>;
+  /**
+   * Called once the project's own files are found, before any is read, with how many of each kind there are
+   * and the project's folder and settings (a compile starts its render helpers then). Default: none.
+   */
+  onDiscovered?: (counts: DiscoveredCounts, project: { root: string; config: ProjectConfig }) => void;
+}
+
+/** How many files of each kind a project has (its own, not its packages'). */
+export interface DiscoveredCounts {
+  models: number;
+  seeds: number;
+  tests: number;
+  macros: number;
+  snapshots: number;
+  schemaYaml: number;
 }
