@@ -38,7 +38,7 @@ import { collectSnapshots, type CollectedSnapshots } from './snapshots.js';
 import { checkSnapshotConfig, withSnapshotDefaults } from './snapshot-config.js';
 import { warnAboutAppends } from './append-warnings.js';
 import { XFORM_CORE_VERSION } from '../version.js';
-import { renderShape, type PatchDraft, type SourceAnswer } from './patch-state.js';
+import { renderShape, tokensJson, type PatchDraft, type SourceAnswer } from './patch-state.js';
 
 export { MODEL_MATERIALIZATIONS };
 
@@ -700,11 +700,16 @@ class Compiler implements RelationResolver {
       if (!pre || node.config.enabled === false || node.config.materialized === 'ephemeral' || node.compiled_code === undefined) continue;
       const kept = cache.kept(node.unique_id);
       if (!kept || node.depends_on.nodes.some(ephemeral)) continue;
-      const tokens: Record<string, string> = {};
-      for (const key of [`this:${node.unique_id}`, ...node.refs.map((r) => `ref:${r.package ?? ''}:${r.name}`)]) tokens[key] = this.replacements.get(key) ?? this.tokenReplacement(key);
+      const thisKey = `this:${node.unique_id}`;
+      // `this` is the node's own relation (no --defer when recording a patch), named in finalizeSql.
+      const tokens: [string, string][] = [[thisKey, node.relation_name ?? this.tokenReplacement(thisKey)]];
+      for (const r of node.refs) {
+        const key = `ref:${r.package ?? ''}:${r.name}`;
+        tokens.push([key, this.replacements.get(key) ?? this.tokenReplacement(key)]);
+      }
       const sources: Record<string, SourceAnswer> = {};
       for (const [source, table] of node.sources) sources[`${source}:${table}`] = this.resolveSource(source, table, node);
-      models.push({ file: pre.file, model: { id: node.unique_id, shape: renderShape(kept), tokens, sources }, node: pre.node });
+      models.push({ file: pre.file, model: { id: node.unique_id, shape: renderShape(kept), tokens: tokensJson(tokens), sources }, node: pre.node });
     }
     const macros = project.macros.map(({ path: file, absPath, rootDir, packageName }) => ({ path: file, absPath, rootDir, ...(packageName === undefined ? {} : { packageName }) }));
     // The nodes' JSON lives on in the draft only, which its caller lays out and lets go.

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ExecutableNode } from '../graph/types.js';
-import { PATCH_NODES_FILE, readPatchRecord, writePatchNodes, type PatchDraft, type PatchState } from './patch-state.js';
+import { PATCH_NODES_FILE, readPatchRecord, tokensJson, writePatchNodes, type PatchDraft, type PatchState } from './patch-state.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -16,7 +16,7 @@ function draftOf(sizes: number[]): PatchDraft {
     macros: [{ path: 'macros/m.sql', absPath: '/p/macros/m.sql', rootDir: '/p' }],
     models: sizes.map((size, i) => {
       const node = { unique_id: `model.p.m${i}`, name: `m${i}`, raw_code: `select 'é${'x'.repeat(size)}' as v` } as unknown as ExecutableNode;
-      return { file: `/p/models/m${i}.sql`, model: { id: node.unique_id, shape: '[]', tokens: { [`this:${node.unique_id}`]: `"main"."m${i}"` }, sources: {} }, node: JSON.stringify(node) };
+      return { file: `/p/models/m${i}.sql`, model: { id: node.unique_id, shape: '[]', tokens: tokensJson([[`this:${node.unique_id}`, `"main"."m${i}"`]]), sources: {} }, node: JSON.stringify(node) };
     }),
   };
 }
@@ -34,7 +34,7 @@ describe('the patch nodes file', () => {
     const state = { index: written.index } as PatchState;
     for (const [i, drafted] of draft.models.entries()) {
       const record = readPatchRecord(target, state, drafted.file);
-      expect(record, drafted.file).toEqual({ ...drafted.model, node: JSON.parse(drafted.node) });
+      expect(record, drafted.file).toEqual({ ...drafted.model, tokens: JSON.parse(drafted.model.tokens), node: JSON.parse(drafted.node) });
       expect(record!.node.raw_code).toContain(`é${'x'.repeat(sizes[i]!)}'`);
     }
     // Nothing but the records, one after the other.
@@ -42,5 +42,20 @@ describe('the patch nodes file', () => {
     const lengths = written.index.trim().split('\n').map((line) => Number(line.split('\t')[2]));
     expect(lengths.reduce((a, b) => a + b, 0)).toBe(bytes.length);
     expect(written.macros).toEqual(draft.macros);
+  });
+});
+
+describe('tokensJson', () => {
+  it('is the JSON of the object of its entries, a key given twice written once with its first value', () => {
+    const entries: [string, string][] = [
+      ['this:model.p.a', '"main"."a"'],
+      ['ref::b', '"main"."b \\ \u00e9"'],
+      ['ref::b', '"main"."other"'],
+      ['ref:pkg:c', '__xform_eph__c'],
+    ];
+    const json = tokensJson(entries);
+    expect(JSON.parse(json)).toEqual({ 'this:model.p.a': '"main"."a"', 'ref::b': '"main"."b \\ \u00e9"', 'ref:pkg:c': '__xform_eph__c' });
+    expect(json).toBe(JSON.stringify(JSON.parse(json)));
+    expect(tokensJson([])).toBe('{}');
   });
 });
