@@ -15,6 +15,15 @@ describe('encodedChunks', () => {
     expect(chunks.every((c) => c.length > 0)).toBe(true);
   });
 
+  it('copies bytes given as they are, and yields bytes longer than the buffer on their own', () => {
+    const items: (string | Uint8Array)[] = ['ab', Buffer.from('é€'), 'c'.repeat(20), Buffer.from('z'.repeat(50)), Buffer.from('q'.repeat(10)), 'end'];
+    const chunks: Buffer[] = [];
+    for (const chunk of encodedChunks(items, 32)) chunks.push(Buffer.from(chunk));
+    expect(Buffer.concat(chunks).toString('utf8')).toBe(`abé€${'c'.repeat(20)}${'z'.repeat(50)}${'q'.repeat(10)}end`);
+    expect(chunks.map((c) => c.length)).toContain(50);
+    expect(chunks.every((c) => c.length <= 32 || c.length === 50)).toBe(true);
+  });
+
   it('yields nothing for no text', () => {
     expect([...encodedChunks([], 16)]).toEqual([]);
     expect([...encodedChunks(['', ''], 16)]).toEqual([]);

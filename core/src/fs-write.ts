@@ -218,17 +218,31 @@ export function writeChunksAtomicSync(file: string, chunks: Iterable<Uint8Array>
 }
 
 /**
- * `texts` as UTF-8, through one reused buffer of `bufferBytes` that is yielded (a view of it) each time it
- * fills: the chunks for writeChunksAtomicSync, which writes each before it asks for the next. A large file
+ * `texts` as UTF-8 (a Uint8Array is taken as UTF-8 already), through one reused buffer of `bufferBytes` that is
+ * yielded (a view of it) each time it fills: the chunks for writeChunksAtomicSync, which writes each before it asks for the next. A large file
  * is then never in memory as one string and its bytes as one buffer: encoding a 10 MB string that
  * JSON.stringify made (a rope V8 flattens first) took ~90 ms here, most of it faulting in fresh pages.
  */
-export function* encodedChunks(texts: Iterable<string>, bufferBytes = 1 << 20): Generator<Uint8Array> {
+export function* encodedChunks(texts: Iterable<string | Uint8Array>, bufferBytes = 1 << 20): Generator<Uint8Array> {
   const buffer = Buffer.allocUnsafe(bufferBytes);
   let used = 0;
   // A UTF-16 code unit is at most 3 bytes of UTF-8: most texts fit without being measured.
   const fits = (text: string) => text.length * 3 <= buffer.length - used || Buffer.byteLength(text) <= buffer.length - used;
   for (const text of texts) {
+    // Bytes already encoded are copied in, or go on their own when they do not fit.
+    if (typeof text !== 'string') {
+      if (text.byteLength > buffer.length - used) {
+        if (used > 0) yield buffer.subarray(0, used);
+        used = 0;
+        if (text.byteLength > buffer.length) {
+          yield text;
+          continue;
+        }
+      }
+      buffer.set(text, used);
+      used += text.byteLength;
+      continue;
+    }
     if (!fits(text)) {
       if (used > 0) yield buffer.subarray(0, used);
       used = 0;

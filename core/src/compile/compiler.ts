@@ -38,7 +38,7 @@ import { collectSnapshots, type CollectedSnapshots } from './snapshots.js';
 import { checkSnapshotConfig, withSnapshotDefaults } from './snapshot-config.js';
 import { warnAboutAppends } from './append-warnings.js';
 import { XFORM_CORE_VERSION } from '../version.js';
-import { renderShape, tokensJson, type PatchDraft, type SourceAnswer } from './patch-state.js';
+import { renderShape, tokensJson, Utf8Store, type PatchDraft, type SourceAnswer } from './patch-state.js';
 
 export { MODEL_MATERIALIZATIONS };
 
@@ -172,8 +172,9 @@ class Compiler implements RelationResolver {
   private readonly needsFinal = new Set<string>();
   /** With recordPatch: root-project model unique_id -> its file's absolute path. */
   private readonly files = new Map<string, string>();
-  /** With recordPatch: root-project models before rendering (as JSON) with their files. */
-  private readonly preRender = new Map<string, { file: string; node: string }>();
+  /** With recordPatch: root-project models before rendering (as JSON, in UTF-8) with their files. */
+  private readonly preRender = new Map<string, { file: string; node: Uint8Array }>();
+  private readonly preRenderBytes = new Utf8Store();
   /** With recordPatch: relation token key -> the text finalizeSql put in its place. */
   private readonly replacements = new Map<string, string>();
   /** Nodes whose compiled body a run's render would give again (see renderForRun). */
@@ -455,8 +456,12 @@ class Compiler implements RelationResolver {
     const cache = this.options.renderCache;
     // The node as its template sees it (`model`): the render cache's key, and the patch state's node.
     const file = this.files.get(node.unique_id);
-    const json = cache || file ? JSON.stringify(node) : undefined;
-    if (file && json !== undefined) this.preRender.set(node.unique_id, { file, node: json });
+    let json: string | Uint8Array | undefined = cache || file ? JSON.stringify(node) : undefined;
+    if (file && json !== undefined) {
+      // Hashed from the bytes kept: the string is garbage at once.
+      json = this.preRenderBytes.add(json);
+      this.preRender.set(node.unique_id, { file, node: json });
+    }
     const reused = cache?.reuse(node, json);
     if (reused) {
       this.bodies.set(node.unique_id, reused.sql);

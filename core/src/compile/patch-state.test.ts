@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ExecutableNode } from '../graph/types.js';
-import { PATCH_NODES_FILE, readPatchRecord, tokensJson, writePatchNodes, type PatchDraft, type PatchState } from './patch-state.js';
+import { PATCH_NODES_FILE, readPatchRecord, tokensJson, Utf8Store, writePatchNodes, type PatchDraft, type PatchState } from './patch-state.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -12,11 +12,13 @@ afterEach(() => {
 
 /** A draft of `sizes.length` models whose raw SQL is about that many bytes (some of it not ASCII). */
 function draftOf(sizes: number[]): PatchDraft {
+  // Small chunks: records' nodes come from several of them, one larger than a chunk.
+  const store = new Utf8Store(700);
   return {
     macros: [{ path: 'macros/m.sql', absPath: '/p/macros/m.sql', rootDir: '/p' }],
     models: sizes.map((size, i) => {
       const node = { unique_id: `model.p.m${i}`, name: `m${i}`, raw_code: `select 'é${'x'.repeat(size)}' as v` } as unknown as ExecutableNode;
-      return { file: `/p/models/m${i}.sql`, model: { id: node.unique_id, shape: '[]', tokens: tokensJson([[`this:${node.unique_id}`, `"main"."m${i}"`]]), sources: {} }, node: JSON.stringify(node) };
+      return { file: `/p/models/m${i}.sql`, model: { id: node.unique_id, shape: '[]', tokens: tokensJson([[`this:${node.unique_id}`, `"main"."m${i}"`]]), sources: {} }, node: store.add(JSON.stringify(node)) };
     }),
   };
 }
@@ -34,7 +36,7 @@ describe('the patch nodes file', () => {
     const state = { index: written.index } as PatchState;
     for (const [i, drafted] of draft.models.entries()) {
       const record = readPatchRecord(target, state, drafted.file);
-      expect(record, drafted.file).toEqual({ ...drafted.model, tokens: JSON.parse(drafted.model.tokens), node: JSON.parse(drafted.node) });
+      expect(record, drafted.file).toEqual({ ...drafted.model, tokens: JSON.parse(drafted.model.tokens), node: JSON.parse(Buffer.from(drafted.node).toString('utf8')) });
       expect(record!.node.raw_code).toContain(`é${'x'.repeat(sizes[i]!)}'`);
     }
     // Nothing but the records, one after the other.
@@ -57,5 +59,15 @@ describe('tokensJson', () => {
     expect(JSON.parse(json)).toEqual({ 'this:model.p.a': '"main"."a"', 'ref::b': '"main"."b \\ \u00e9"', 'ref:pkg:c': '__xform_eph__c' });
     expect(json).toBe(JSON.stringify(JSON.parse(json)));
     expect(tokensJson([])).toBe('{}');
+  });
+});
+
+describe('Utf8Store', () => {
+  it('keeps each text as its UTF-8 bytes, across chunks and in one larger than a chunk', () => {
+    const store = new Utf8Store(16);
+    const texts = ['abc', 'é€😀', 'x'.repeat(15), '', 'y'.repeat(40), 'tail'];
+    const views = texts.map((t) => store.add(t));
+    views.forEach((view, i) => expect(Buffer.from(view).toString('utf8')).toBe(texts[i]));
+    expect(views[1]!.byteLength).toBe(Buffer.byteLength(texts[1]!));
   });
 });

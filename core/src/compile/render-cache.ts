@@ -154,9 +154,9 @@ export class RenderCache {
   /**
    * The SQL (tokens re-interned for this compile), in-file config and config() call of `node`'s reusable render,
    * if any: a helper thread's render of this compile (adopt()), else the previous compile's. `json` is
-   * JSON.stringify(node) when the caller has it.
+   * JSON.stringify(node) (or it in UTF-8) when the caller has it.
    */
-  reuse(node: ExecutableNode | TestNode, json = JSON.stringify(node)): { sql: string; config: NodeConfig; configCall: ConfigCallArguments; runInvariant: boolean } | undefined {
+  reuse(node: ExecutableNode | TestNode, json: string | Uint8Array = JSON.stringify(node)): { sql: string; config: NodeConfig; configCall: ConfigCallArguments; runInvariant: boolean } | undefined {
     const helped = this.fromHelpers.get(node.unique_id);
     const previous = this.previous.get(node.unique_id);
     if ((!helped && !previous) || !this.host) return undefined;
@@ -204,10 +204,10 @@ export class RenderCache {
 
   /**
    * Starts tracking what the render of `node` reads; `names` receives the names it looks up (the caller
-   * has the engine track them: TemplateEngine.trackLookups). `json`: JSON.stringify(node) when the caller
-   * has it.
+   * has the engine track them: TemplateEngine.trackLookups). `json`: JSON.stringify(node) (or it in UTF-8)
+   * when the caller has it.
    */
-  record(node: ExecutableNode | TestNode, names: ReadonlySet<string>, json = JSON.stringify(node)): RenderRecording {
+  record(node: ExecutableNode | TestNode, names: ReadonlySet<string>, json: string | Uint8Array = JSON.stringify(node)): RenderRecording {
     const host = this.host!;
     const before = sha256(json);
     host.ctx.reads = { vars: new Map(), env: new Map() };

@@ -94,7 +94,7 @@ export function withFileStats(files: SnapshotFiles, updates: ReadonlyMap<number,
   return { paths: files.paths, sizes, mtimes, checksums: checksums.join('') };
 }
 
-export const sha256 = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex');
+export const sha256 = (data: string | Uint8Array): string => createHash('sha256').update(data).digest('hex');
 
 export function hashNames(names: readonly string[] | null): string | null {
   return names === null ? null : sha256([...names].sort().join('\u0000'));
