@@ -1,11 +1,13 @@
 /**
  * Compile speed: `xform compile` on generated projects (test/src/fixtures/generate-project.ts: refs to 1-3
  * earlier models, folder and in-file configs, macros, loops, vars, schema YAML with tests).
- * - cold: no target/ folder at all (a fresh clone): wall time and peak RSS. The last run's target/ is moved
- *   aside, not deleted, right before: on a file system without a journal (ext4 as this machine has it),
- *   creating files seconds after deleting tens of thousands makes every new inode scan past the ones just
- *   freed (measured here: 4.8 s of kernel time instead of 1.3 s for the 25,000 compiled files), which a
- *   fresh clone never pays. bench/run.mjs deletes what was moved aside once every suite has run;
+ * - cold: no target/ folder at all (a fresh clone): wall time and peak RSS; for 10,000 models also with one
+ *   render helper thread (XFORM_RENDER_HELPERS=1), which a 2-core machine does not start by default. The
+ *   last run's target/ is moved aside, not deleted, right before: on a file system without a journal (ext4
+ *   as this machine has it), creating files seconds after deleting tens of thousands makes every new inode
+ *   scan past the ones just freed (measured here: 4.8 s of kernel time instead of 1.3 s for the 25,000
+ *   compiled files), which a fresh clone never pays. bench/run.mjs deletes what was moved aside once every
+ *   suite has run;
  * - warm: the same project compiled again with nothing changed (partial-parse cache hit);
  * - one model changed: a different model edited before each compile.
  */
@@ -14,6 +16,9 @@ import path from 'node:path';
 import { writeTree, duckdbProfile } from '../lib/files.mjs';
 import { CACHE_DIR, TRASH_DIR, importTs } from '../lib/load-ts.mjs';
 import { timeXform } from '../lib/measure.mjs';
+
+/** Projects at least this large are also compiled cold with a render helper thread. */
+const HELPER_MODELS = 10000;
 
 const TARGETS = {
   10000: { cold: 1.0, coldRss: 300, warm: 0.15, oneChanged: 0.5 },
@@ -36,18 +41,35 @@ export async function compileSuite({ sizes, runs, record }) {
 
     const cold = [];
     const rss = [];
+    const helped = [];
+    const helpedRss = [];
     await mkdir(TRASH_DIR, { recursive: true });
-    for (let i = 0; i < runs; i++) {
+    const coldCompile = async (i, env) => {
       await rename(path.join(dir, 'target'), path.join(TRASH_DIR, `compile-${models}-${Date.now()}-${i}`)).catch((err) => {
         if (err.code !== 'ENOENT') throw err;
       });
-      const result = await timeXform(['compile'], { cwd: dir });
+      const result = await timeXform(['compile'], { cwd: dir, env });
       checkOutput(result, models);
+      return result;
+    };
+    for (let i = 0; i < runs; i++) {
+      const result = await coldCompile(i, {});
       cold.push(result.ms / 1000);
       rss.push(result.rssMb);
+      // The same with one render helper thread (cli/src/render-helpers.ts), which this machine's core count
+      // may not start by default: alternated with the runs above, so that both see the same machine.
+      if (models >= HELPER_MODELS) {
+        const withHelper = await coldCompile(`${i}h`, { XFORM_RENDER_HELPERS: '1' });
+        helped.push(withHelper.ms / 1000);
+        helpedRss.push(withHelper.rssMb);
+      }
     }
     record({ id: `compile.cold.${models}`, label: `compile, cold, ${label}`, unit: 's', samples: cold, target: targets.cold });
     record({ id: `compile.cold_rss.${models}`, label: `compile, cold, ${label}: peak RSS`, unit: 'MB', samples: rss, target: targets.coldRss, digits: 0 });
+    if (helped.length > 0) {
+      record({ id: `compile.cold_helper.${models}`, label: `compile, cold, ${label}, 1 render helper thread`, unit: 's', samples: helped });
+      record({ id: `compile.cold_helper_rss.${models}`, label: `compile, cold, ${label}, 1 render helper thread: peak RSS`, unit: 'MB', samples: helpedRss, digits: 0 });
+    }
 
     const warm = [];
     for (let i = 0; i < runs; i++) {

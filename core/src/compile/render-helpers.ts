@@ -9,7 +9,8 @@
  *   looked up, every var, env_var and source relation it read are the same in the main thread's project.
  *   A render the cache would not keep (it warned, failed, logged, read the clock or needed a second render)
  *   comes back empty and is done again on the main thread, in order, with its messages;
- * - a helper that fails, or sends nothing for 10 s, only costs time: the main thread renders what it took.
+ * - a helper that fails, or sends nothing for 10 s, only costs time: the main thread renders what it took
+ *   (a node a helper took but had not claimed yet when the main thread got there is rendered by both).
  * The main thread waits with Atomics.wait and reads replies with receiveMessageOnPort: the compile's render
  * loop stays synchronous.
  */
@@ -84,7 +85,8 @@ export function startRenderHelpers(count: number, thread: HelperThread): RenderS
     });
     worker.stdout.resume();
     worker.stderr.resume();
-    // An error ends the helper; its nodes are rendered here (failed() or the stall timeout).
+    // An error ends the helper; the nodes it took are rendered here. (A helper catches its own errors and marks
+    // itself failed; this event reaches a main thread blocked in result() only after STALL_MS.)
     worker.on('error', () => markFailed(control, helper));
     // Never what keeps the process running.
     worker.unref();
