@@ -157,11 +157,17 @@ import(${JSON.stringify(core)}).then((core) => core.helpRender(workerData, async
   return startRenderHelpers(count, { source, workerData: {} });
 }
 
+/** Work for `ms` milliseconds on this thread. */
+function busy(ms: number): void {
+  const end = performance.now() + ms;
+  while (performance.now() < end);
+}
+
 describe('the render share between threads', () => {
   it('gives each node to one thread: the main thread from the front, the helpers from the back', async () => {
     const ids = Array.from({ length: 3000 }, (_, i) => `model.p.m${i}`);
     // The helpers render slowly enough for the main thread to do its part.
-    const share = fakeHelpers(2, "const busy = (ms) => { const end = Date.now() + ms; while (Date.now() < end); }; return (id) => (busy(0.2), ({ entry: { node: id }, env: [] }));");
+    const share = fakeHelpers(2, "const busy = (ms) => { const end = performance.now() + ms; while (performance.now() < end); }; return (id) => (busy(0.2), ({ entry: { node: id }, env: [] }));");
     share.begin(ids);
     const byMain: number[] = [];
     const byHelpers: number[] = [];
@@ -169,8 +175,7 @@ describe('the render share between threads', () => {
     ids.forEach((id, i) => {
       if (share.claim(i)) {
         byMain.push(i);
-        const end = Date.now() + 0.2;
-        while (Date.now() < end);
+        busy(0.2);
         return;
       }
       const render = share.result(i);
@@ -195,8 +200,7 @@ describe('the render share between threads', () => {
     let waited = 0;
     ids.forEach((_, i) => {
       if (share.claim(i)) {
-        const end = Date.now() + 0.2;
-        while (Date.now() < end);
+        busy(0.2);
         return;
       }
       taken++;
