@@ -218,10 +218,11 @@ export function writeChunksAtomicSync(file: string, chunks: Iterable<Uint8Array>
 }
 
 /**
- * `texts` as UTF-8 (a Uint8Array is taken as UTF-8 already), through one reused buffer of `bufferBytes` that is
- * yielded (a view of it) each time it fills: the chunks for writeChunksAtomicSync, which writes each before it asks for the next. A large file
- * is then never in memory as one string and its bytes as one buffer: encoding a 10 MB string that
- * JSON.stringify made (a rope V8 flattens first) took ~90 ms here, most of it faulting in fresh pages.
+ * `texts` as UTF-8 (a Uint8Array is taken as UTF-8 already), through one reused buffer of `bufferBytes` that
+ * is yielded (a view of it) each time it fills: the chunks for writeChunksAtomicSync, which writes each before
+ * it asks for the next. A large file is then never in memory as one string and its bytes as one buffer:
+ * encoding a 10 MB string that JSON.stringify made (a rope V8 flattens first) took ~90 ms here, most of it
+ * faulting in fresh pages.
  */
 export function* encodedChunks(texts: Iterable<string | Uint8Array>, bufferBytes = 1 << 20): Generator<Uint8Array> {
   const buffer = Buffer.allocUnsafe(bufferBytes);

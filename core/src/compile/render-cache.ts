@@ -158,6 +158,7 @@ export class RenderCache {
    */
   reuse(node: ExecutableNode | TestNode, json: string | Uint8Array = JSON.stringify(node)): { sql: string; config: NodeConfig; configCall: ConfigCallArguments; runInvariant: boolean } | undefined {
     const helped = this.fromHelpers.get(node.unique_id);
+    if (helped) this.fromHelpers.delete(node.unique_id);
     const previous = this.previous.get(node.unique_id);
     if ((!helped && !previous) || !this.host) return undefined;
     const hash = sha256(json);
@@ -174,7 +175,6 @@ export class RenderCache {
     } else {
       return undefined;
     }
-    this.fromHelpers.delete(node.unique_id);
     const { ctx } = this.host;
     node.refs.push(...entry.refs);
     node.sources.push(...entry.sources);

@@ -237,7 +237,6 @@ export class LineageGraph {
     return result;
   }
 
-  /** Kahn's algorithm with a min-heap, so that the order does not depend on insertion order. */
   /**
    * Whether removing nodes without parents, again and again, removes them all (no cycle). Kahn's algorithm
    * in whatever order: a compile needs only the answer, and ordering by unique_id (kahn()) costs a heap of
@@ -261,6 +260,7 @@ export class LineageGraph {
     return queue.length === this.nodeMap.size;
   }
 
+  /** Kahn's algorithm with a min-heap, so that the order does not depend on insertion order. */
   private kahn(): string[] {
     const inDegree = new Map<string, number>();
     const heap = new MinHeap();
