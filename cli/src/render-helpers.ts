@@ -34,7 +34,11 @@ import { cliCode, type CliCode } from './invocation.js';
  * generated project renders in ~0.15 s; a helper is ready ~1 s into a 10,000-model compile).
  */
 export const MIN_NODES = 2000;
-const MAX_HELPERS = 7;
+/**
+ * Each helper holds a whole project of its own (~36 MB of heap for 10,000 models, before rendering), and
+ * rendering is about a quarter of a cold compile: past 3 helpers, memory grows faster than the compile shrinks.
+ */
+const MAX_HELPERS = 3;
 const MIN_CORES = 4;
 
 /** How many helpers a compile of a project with `counts` starts. */
