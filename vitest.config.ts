@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -44,11 +45,35 @@ const last = [
  */
 const workers = Number(process.env.XFORM_TEST_WORKERS) || Math.min(12, availableParallelism() * 2 + 1);
 
+/**
+ * Within each group, the longest files start first (test/durations.json, written by scripts/test-durations.mjs
+ * from a full run), so that no long file starts late and runs on alone. vitest does the same from its own
+ * cache, which a fresh clone does not have: there the suite ran its longest file (install.test, ~60 s) from
+ * the 100th second, and the last group in the order it found its files. A file not in the table counts as
+ * UNKNOWN_SECONDS.
+ */
+const durations = JSON.parse(readFileSync(path.join(here, 'test/durations.json'), 'utf8')) as Record<string, number>;
+const UNKNOWN_SECONDS = 3;
+
+class LongestFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const group = (spec: TestSpecification) => `${spec.project.config.sequence.groupOrder}\u0000${spec.project.name}`;
+    const seconds = (spec: TestSpecification) => durations[path.relative(here, spec.moduleId).split(path.sep).join('/')] ?? UNKNOWN_SECONDS;
+    // The base order keeps groups and projects apart; within one, longest first (a stable sort).
+    const base = await super.sort(files);
+    const rank = new Map(base.map((spec, i) => [spec, i]));
+    const firstOfGroup = new Map<string, number>();
+    for (const spec of base) if (!firstOfGroup.has(group(spec))) firstOfGroup.set(group(spec), rank.get(spec)!);
+    return [...base].sort((a, b) => firstOfGroup.get(group(a))! - firstOfGroup.get(group(b))! || seconds(b) - seconds(a) || rank.get(a)! - rank.get(b)!);
+  }
+}
+
 export default defineConfig({
   test: {
     // A guard against hangs, not a speed check (speed lives in `pnpm bench`): an end-to-end test of nine CLI
     // runs on PostgreSQL takes ~4 s alone and 36-60 s in a full run on two loaded cores.
     testTimeout: 120_000,
+    sequence: { sequencer: LongestFirst },
     hookTimeout: 120_000,
     pool: 'forks',
     // The workspace's built packages (what `@xform/core` and `@xform/adapter-*` resolve to) are plain JavaScript:
