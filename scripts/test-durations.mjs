@@ -1,20 +1,27 @@
 #!/usr/bin/env node
 /**
- * Writes test/durations.json from the last full run's .test-output/vitest.json (`npm test` writes it): each test
- * file's wall time in seconds. vitest.config.ts starts the longest files first from it, which a fresh clone
- * (no vitest cache) would otherwise start in the order it finds them. A file not in it counts as a few seconds;
- * run this after adding or reshaping a slow test file.
+ * Writes test/durations.json from vitest's record of the last run (node_modules/.vite/vitest/<hash>/results.json,
+ * which `npm test` leaves): each test file's time in seconds, its hooks included (the JSON report's per-file
+ * times leave out beforeAll: a docs test that builds 10,000 models first shows 1.4 s of its 12). vitest.config.ts
+ * starts the longest files first from it, which a fresh clone (no vitest cache) would otherwise start in the
+ * order it finds them. A file not in it counts as a few seconds: run this after adding or reshaping a slow file.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const report = JSON.parse(readFileSync(path.join(root, '.test-output/vitest.json'), 'utf8'));
+const cacheDir = path.join(root, 'node_modules/.vite/vitest');
+const records = readdirSync(cacheDir)
+  .map((dir) => path.join(cacheDir, dir, 'results.json'))
+  .filter((file) => statSync(file, { throwIfNoEntry: false })?.isFile())
+  .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
+if (records.length === 0) throw new Error(`no vitest results under ${cacheDir}: run the tests first (npm test)`);
+const { results } = JSON.parse(readFileSync(records[0], 'utf8'));
 const durations = {};
-for (const file of [...report.testResults].sort((a, b) => (a.name < b.name ? -1 : 1))) {
-  const seconds = (file.endTime - file.startTime) / 1000;
-  durations[path.relative(root, file.name).split(path.sep).join('/')] = Math.round(seconds * 10) / 10;
+for (const [key, { duration }] of [...results].sort(([a], [b]) => (a < b ? -1 : 1))) {
+  // `<project>:<path>`
+  durations[key.slice(key.indexOf(':') + 1)] = Math.round(duration / 100) / 10;
 }
 writeFileSync(path.join(root, 'test/durations.json'), `${JSON.stringify(durations, null, 1)}\n`);
-console.log(`test/durations.json: ${Object.keys(durations).length} files`);
+console.log(`test/durations.json: ${Object.keys(durations).length} files, from ${path.relative(root, records[0])}`);
