@@ -78,8 +78,8 @@ export default defineConfig({
     // A guard against hangs, not a speed check (speed lives in `pnpm bench`): an end-to-end test of nine CLI
     // runs on PostgreSQL takes ~4 s alone and 36-60 s in a full run on two loaded cores.
     testTimeout: 120_000,
-    sequence: { sequencer: LongestFirst },
     hookTimeout: 120_000,
+    sequence: { sequencer: LongestFirst },
     pool: 'forks',
     // The workspace's built packages (what `@xform/core` and `@xform/adapter-*` resolve to) are plain JavaScript:
     // Node imports them itself. Through Vite, every isolated file transformed them again (import 150 -> 100 s
