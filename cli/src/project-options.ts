@@ -69,13 +69,13 @@ function loadOptions(options: ProjectOptions): LoadProjectOptions {
   };
 }
 
-export async function loadProjectFromOptions(
-  options: ProjectOptions,
-  env?: Env,
-  schemaCache?: LoadProjectOptions['schemaCache'],
-  onDiscovered?: LoadProjectOptions['onDiscovered'],
-): Promise<LoadedProject> {
-  const project = await loadProject({ ...loadOptions(options), env, schemaCache, onDiscovered });
+export async function loadProjectFromOptions(options: ProjectOptions): Promise<LoadedProject> {
+  return loadAndReport(loadOptions(options));
+}
+
+/** Loads the project, printing its warnings (or failing on them with --warn-error). */
+async function loadAndReport(load: LoadProjectOptions): Promise<LoadedProject> {
+  const project = await loadProject(load);
   failOnWarnings(project.diagnostics);
   printDiagnostics(project.diagnostics);
   return project;
@@ -108,10 +108,11 @@ export async function compileFromOptions(options: ProjectOptions, extras: Compil
   const { env } = extras;
   // Started once the project's files are found, if there are enough of them; they render with their own
   // process.env, and a render whose env_var() values differ from `env`'s is done again here.
-  const helpers = renderHelpers(loadOptions(options), process.env, { empty: extras.empty === true, rendersCached: extras.rendersCached });
+  const load = loadOptions(options);
+  const helpers = renderHelpers(load, process.env, { empty: extras.empty === true, rendersCached: extras.rendersCached });
   let compiled: CompiledProject;
   try {
-    const project = await loadProjectFromOptions(options, env, extras.schemaCache, helpers.onDiscovered);
+    const project = await loadAndReport({ ...load, env, schemaCache: extras.schemaCache, onDiscovered: helpers.onDiscovered });
     extras.onLoaded?.(project);
     const [dialect, loadedCache] = await Promise.all([
       loadDialect(project.target.type, { projectRoot: project.root }),

@@ -41,10 +41,16 @@ export const MIN_NODES = 2000;
 const MAX_HELPERS = 3;
 const MIN_CORES = 4;
 
+/** XFORM_RENDER_HELPERS when it is set to something (blank counts as unset). */
+function askedCount(env: Record<string, string | undefined>): string | undefined {
+  const asked = env.XFORM_RENDER_HELPERS;
+  return asked !== undefined && asked.trim() !== '' ? asked : undefined;
+}
+
 /** How many helpers a compile of a project with `counts` starts. */
 export function renderHelperCount(counts: DiscoveredCounts, env: Record<string, string | undefined>, cores = os.availableParallelism()): number {
-  const asked = env.XFORM_RENDER_HELPERS;
-  if (asked !== undefined && asked.trim() !== '') {
+  const asked = askedCount(env);
+  if (asked !== undefined) {
     const n = Number(asked);
     if (!Number.isInteger(n) || n < 0 || n > 64) {
       throw new XformError('XFORM_BAD_ARGUMENT', `XFORM_RENDER_HELPERS must be a whole number from 0 to 64, got '${asked}'`, {
@@ -80,8 +86,7 @@ export function renderHelpers(
       const from = cliCode();
       if (from === undefined || share !== undefined) return;
       const count = renderHelperCount(counts, env);
-      const forced = (env.XFORM_RENDER_HELPERS ?? '').trim() !== '';
-      if (count === 0 || (!forced && rendersCached?.(root, config))) return;
+      if (count === 0 || (askedCount(env) === undefined && rendersCached?.(root, config))) return;
       const data: HelperData = { entry: from, load, empty };
       share = startRenderHelpers(count, { source: HELPER_SOURCE, workerData: { ...data } });
       started = count;

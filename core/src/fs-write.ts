@@ -228,32 +228,26 @@ export function* encodedChunks(texts: Iterable<string | Uint8Array>, bufferBytes
   const buffer = Buffer.allocUnsafe(bufferBytes);
   let used = 0;
   // A UTF-16 code unit is at most 3 bytes of UTF-8: most texts fit without being measured.
-  const fits = (text: string) => text.length * 3 <= buffer.length - used || Buffer.byteLength(text) <= buffer.length - used;
+  const fits = (text: string | Uint8Array) => {
+    const room = buffer.length - used;
+    return typeof text === 'string' ? text.length * 3 <= room || Buffer.byteLength(text) <= room : text.byteLength <= room;
+  };
   for (const text of texts) {
-    // Bytes already encoded are copied in, or go on their own when they do not fit.
-    if (typeof text !== 'string') {
-      if (text.byteLength > buffer.length - used) {
-        if (used > 0) yield buffer.subarray(0, used);
-        used = 0;
-        if (text.byteLength > buffer.length) {
-          yield text;
-          continue;
-        }
-      }
-      buffer.set(text, used);
-      used += text.byteLength;
-      continue;
-    }
     if (!fits(text)) {
       if (used > 0) yield buffer.subarray(0, used);
       used = 0;
       // A text larger than the buffer goes on its own.
       if (!fits(text)) {
-        yield Buffer.from(text);
+        yield typeof text === 'string' ? Buffer.from(text) : text;
         continue;
       }
     }
-    used += buffer.write(text, used);
+    if (typeof text === 'string') {
+      used += buffer.write(text, used);
+    } else {
+      buffer.set(text, used);
+      used += text.byteLength;
+    }
   }
   if (used > 0) yield buffer.subarray(0, used);
 }

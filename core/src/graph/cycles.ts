@@ -60,12 +60,17 @@ function cycleDiagnostic(ring: string[], nodeMap: ReadonlyMap<string, GraphNode>
   return { severity: 'error', code: 'XFORM_CYCLE', message: `cycle: ${path}`, location: nodeLocation(first), hint };
 }
 
-/** Kahn-style peeling from both ends: what is left is every node on a cycle plus nodes between cycles. */
-function nodesNotPeeled(
+/**
+ * Kahn's algorithm in whatever order: removes nodes without parents, again and again, and returns them in the
+ * order removed. What it cannot remove lies on a cycle or downstream of one; all of it is removed when there
+ * is no cycle (no order by unique_id: that costs a heap of string comparisons, ~180 ms of a 10,000-model
+ * compile, and a compile needs only the answer).
+ */
+export function peel(
   nodeMap: ReadonlyMap<string, GraphNode>,
   parentIds: ReadonlyMap<string, readonly string[]>,
   childIds: ReadonlyMap<string, readonly string[]>,
-): Set<string> {
+): string[] {
   const inDegree = new Map<string, number>();
   const queue: string[] = [];
   for (const id of nodeMap.keys()) {
@@ -73,16 +78,23 @@ function nodesNotPeeled(
     inDegree.set(id, d);
     if (d === 0) queue.push(id);
   }
-  const removed = new Set<string>();
   for (let i = 0; i < queue.length; i++) {
-    const id = queue[i]!;
-    removed.add(id);
-    for (const child of childIds.get(id) ?? EMPTY) {
+    for (const child of childIds.get(queue[i]!) ?? EMPTY) {
       const d = inDegree.get(child)! - 1;
       inDegree.set(child, d);
       if (d === 0) queue.push(child);
     }
   }
+  return queue;
+}
+
+/** What peel() leaves: every node on a cycle plus nodes downstream of cycles. */
+function nodesNotPeeled(
+  nodeMap: ReadonlyMap<string, GraphNode>,
+  parentIds: ReadonlyMap<string, readonly string[]>,
+  childIds: ReadonlyMap<string, readonly string[]>,
+): Set<string> {
+  const removed = new Set(peel(nodeMap, parentIds, childIds));
   const remaining = new Set<string>();
   for (const id of nodeMap.keys()) if (!removed.has(id)) remaining.add(id);
   return remaining;

@@ -9,7 +9,7 @@
  */
 import { Graph, type Label } from '@dagrejs/graphlib';
 import { XformError, type Diagnostic } from '../errors.js';
-import { findCycleDiagnostics } from './cycles.js';
+import { findCycleDiagnostics, peel } from './cycles.js';
 import { describeNode, isEnabled, nodeLocation } from './describe.js';
 import { MinHeap } from './min-heap.js';
 import type { GraphNode } from './types.js';
@@ -177,7 +177,8 @@ export class LineageGraph {
    */
   cycleDiagnostics(): Diagnostic[] {
     if (this.acyclic) return [];
-    if (this.peelsCompletely()) {
+    // No order needed (topoOrder() makes the sorted one): peeling whole means no cycle.
+    if (peel(this.nodeMap, this.parentIds, this.childIds).length === this.nodeMap.size) {
       this.acyclic = true;
       return [];
     }
@@ -235,29 +236,6 @@ export class LineageGraph {
       frontier = next;
     }
     return result;
-  }
-
-  /**
-   * Whether removing nodes without parents, again and again, removes them all (no cycle). Kahn's algorithm
-   * in whatever order: a compile needs only the answer, and ordering by unique_id (kahn()) costs a heap of
-   * string comparisons (~180 ms of a 10,000-model compile).
-   */
-  private peelsCompletely(): boolean {
-    const inDegree = new Map<string, number>();
-    const queue: string[] = [];
-    for (const id of this.nodeMap.keys()) {
-      const degree = this.parentIds.get(id)?.length ?? 0;
-      inDegree.set(id, degree);
-      if (degree === 0) queue.push(id);
-    }
-    for (let i = 0; i < queue.length; i++) {
-      for (const child of this.childIds.get(queue[i]!) ?? EMPTY) {
-        const degree = inDegree.get(child)! - 1;
-        inDegree.set(child, degree);
-        if (degree === 0) queue.push(child);
-      }
-    }
-    return queue.length === this.nodeMap.size;
   }
 
   /** Kahn's algorithm with a min-heap, so that the order does not depend on insertion order. */
