@@ -38,6 +38,7 @@ import { collectSnapshots, type CollectedSnapshots } from './snapshots.js';
 import { checkSnapshotConfig, withSnapshotDefaults } from './snapshot-config.js';
 import { warnAboutAppends } from './append-warnings.js';
 import { XFORM_CORE_VERSION } from '../version.js';
+import { flat } from '../flat-string.js';
 import { renderShape, tokensJson, Utf8Store, type PatchDraft, type SourceAnswer } from './patch-state.js';
 
 export { MODEL_MATERIALIZATIONS };
@@ -604,7 +605,7 @@ class Compiler implements RelationResolver {
       const body = this.bodies.get(node.unique_id);
       if (body === undefined) continue;
       node.compiled_code = injectCtes(body, this.ephemeralCtes(node));
-      node.compiled_path = path.posix.join('compiled', this.snapshots.yaml.get(node.unique_id)?.sqlPath ?? node.original_file_path);
+      node.compiled_path = flat(path.posix.join('compiled', this.snapshots.yaml.get(node.unique_id)?.sqlPath ?? node.original_file_path));
       if (node.resource_type !== 'test') {
         const rel = this.ownRelationOf(node as ExecutableNode);
         (node as ExecutableNode).relation_name = typeof rel === 'string' ? undefined : this.quote(rel);

@@ -1,5 +1,5 @@
 /** The manifest: every node of the project after compilation, in dbt's manifest.json shape. */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -61,7 +61,9 @@ export async function writeCompileArtifacts(targetDir: string, manifest: Manifes
   const compiledRoot = path.join(targetDir, 'compiled');
   const previous = options.previous ?? {};
   const written: WrittenFiles = {};
-  const changed: { rel: string; sql: string; hash: string }[] = [];
+  // A file the previous compile did not write is written whatever its contents: its hash, needed only for
+  // the record, is taken once the writing has started (on a first compile, 25,000 hashes off the way).
+  const changed: { rel: string; sql: string; hash: string | undefined }[] = [];
   const unchanged: { rel: string; sql: string; hash: string }[] = [];
   let outside = false;
   for (const node of Object.values(manifest.nodes)) {
@@ -69,9 +71,13 @@ export async function writeCompileArtifacts(targetDir: string, manifest: Manifes
     const sql = node.compiled_code.endsWith('\n') ? node.compiled_code : `${node.compiled_code}\n`;
     const rel = node.compiled_path;
     if (!rel.startsWith('compiled/')) outside = true;
-    const hash = createHash('sha1').update(sql).digest('base64');
     const before = previous[rel];
-    if (before !== undefined && before[0] === hash && untouched(path.join(targetDir, rel), before)) {
+    if (before === undefined) {
+      changed.push({ rel, sql, hash: undefined });
+      continue;
+    }
+    const hash = sqlHash(sql);
+    if (before[0] === hash && untouched(path.join(targetDir, rel), before)) {
       written[rel] = before;
       unchanged.push({ rel, sql, hash });
       continue;
@@ -93,7 +99,7 @@ export async function writeCompileArtifacts(targetDir: string, manifest: Manifes
   const treeExists = inPlace !== undefined;
   const fresh = !outside && (!treeExists || (changed.length >= FRESH_TREE_MIN && changed.length * 2 >= changed.length + unchanged.length));
   let job: TreeJob;
-  let records: { rel: string; hash: string }[];
+  let records: { rel: string; sql: string; hash: string | undefined }[];
   if (fresh) {
     removeLeftoverTrees(compiledRoot);
     const root = besideName(compiledRoot, 'new', tag);
@@ -113,6 +119,7 @@ export async function writeCompileArtifacts(targetDir: string, manifest: Manifes
     job = { root: targetDir, fresh: false, tag, files: changed.map((f) => ({ rel: f.rel, data: f.sql })) };
   }
   const pending = job.files.length > 0 || fresh ? startTreeJob(job) : undefined;
+  for (const f of records) f.hash ??= sqlHash(f.sql);
   // Meanwhile (the tree is written on worker threads): the manifest, beside its place until the tree is in its.
   const manifestFile = writeFileAside(path.join(targetDir, 'manifest.json'), manifestChunks(manifest), 'the manifest', { folderExists: true });
   const [result, manifestAside] = await Promise.all([pending, manifestFile.then((file) => ({ file }), (error: unknown) => ({ error }))]);
@@ -126,7 +133,7 @@ export async function writeCompileArtifacts(targetDir: string, manifest: Manifes
   if (result !== undefined) {
     records.forEach((f, i) => {
       const [size, mtimeMs] = result.stats[i]!;
-      written[f.rel] = [f.hash, size, mtimeMs];
+      written[f.rel] = [f.hash!, size, mtimeMs];
     });
   }
   if (fresh) {
@@ -146,6 +153,11 @@ export async function writeCompileArtifacts(targetDir: string, manifest: Manifes
   const stamp = await manifestAside.file.publish();
   options.onManifest?.(stamp);
   return written;
+}
+
+/** What WrittenFiles records of a compiled file's contents. */
+function sqlHash(sql: string): string {
+  return hash('sha1', sql, 'base64');
 }
 
 /** About this many bytes of manifest text are written at a time. */

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import v8 from 'node:v8';
 import { afterEach, describe, expect, test } from 'vitest';
 import { DiagnosticBag } from '../errors.js';
 import { makeProject, type Fixture } from './__fixtures__/make-project.js';
@@ -20,6 +21,9 @@ async function discover(files: Record<string, string | object>, projectYml = 'na
 }
 
 const paths = (list: { path: string }[]) => list.map((f) => f.path);
+
+/** Whether V8 stores `text` one byte a character (its serializer writes '"' before such a string, 'c' before two-byte ones). */
+const oneByte = (text: string) => v8.serialize(text)[2] === 0x22;
 
 describe('discovery', () => {
   test('classifies files by configured path and extension, sorted by path', async () => {
@@ -106,5 +110,20 @@ describe('discovery', () => {
   test('a UTF-8 byte order mark is not part of the contents', async () => {
     const { found } = await discover({ 'models/bom.sql': '\uFEFFselect 1' });
     expect(found.models[0]!.contents).toBe('select 1');
+  });
+  test('keeps the paths it finds one byte a character while a listing hook keys an object by folder', async () => {
+    // load-project's hook records each folder listed under its path; V8 (11) stores what is concatenated to a
+    // string that has been an object key in two bytes a character, and every node name and path with it.
+    const fx = await makeProject({ 'xform_project.yml': 'name: shop\n', 'models/staging/deep/stg_a.sql': 'select 1', 'models/marts/orders.sql': 'select 2' });
+    fixtures.push(fx);
+    const bag = new DiagnosticBag();
+    const listed: Record<string, string[] | null> = {};
+    const found = await discoverFiles(fx.dir, parseProjectConfig('name: shop\n', bag)!, bag, { onDirectory: (dir, names) => (listed[dir] = names) });
+    expect(Object.keys(listed).length).toBeGreaterThanOrEqual(4);
+    expect(paths(found.models)).toEqual(['models/marts/orders.sql', 'models/staging/deep/stg_a.sql']);
+    for (const f of found.models) {
+      expect(oneByte(f.path), f.path).toBe(true);
+      expect(oneByte(f.absPath), f.absPath).toBe(true);
+    }
   });
 });

@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import type { DiagnosticBag } from '../errors.js';
+import { flat } from '../flat-string.js';
 import type { DiscoveredCounts, ProjectConfig, ProjectFile } from './types.js';
 
 /** Directories never searched, wherever they are (besides hidden ones and the target path). */
@@ -86,7 +87,6 @@ export async function discoverFiles(root: string, config: ProjectConfig, bag: Di
       }
       throw err;
     }
-    options.onDirectory?.(dir, entries.map((e) => e.name));
     for (const entry of entries) {
       if (entry.name.startsWith('.')) continue;
       const abs = path.join(dir, entry.name);
@@ -99,6 +99,11 @@ export async function discoverFiles(root: string, config: ProjectConfig, bag: Di
         files.push(abs);
       }
     }
+    // After the paths under `dir` are made: the hook may key an object by `dir`, which turns the string into a
+    // reference to an internalized copy, and V8 (11) stores what is concatenated to such a reference in two
+    // bytes a character. Every path, name and relation made from them would then take twice the memory, and
+    // the manifest's JSON too.
+    options.onDirectory?.(dir, entries.map((e) => e.name));
     return { dirs, files };
   };
 
@@ -123,7 +128,7 @@ export async function discoverFiles(root: string, config: ProjectConfig, bag: Di
     const key = `${kind}\u0000${abs}`;
     if (seen.has(key)) return;
     seen.add(key);
-    found.push({ kind, abs, rootDir, rel: toPosix(path.relative(root, abs)) });
+    found.push({ kind, abs: flat(abs), rootDir, rel: flat(toPosix(path.relative(root, abs))) });
   };
 
   const scan = (paths: string[], classify: (abs: string, rootDir: string, rootAbs: string) => void) => {

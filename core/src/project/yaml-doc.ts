@@ -8,6 +8,7 @@ import type * as z from 'zod';
 import { lineStarts, linePos, parseFast } from './yaml-fast.js';
 import { yamlLib } from './yaml-lib.js';
 import { didYouMean, likelyTypo, type DiagnosticBag, type SourceLocation } from '../errors.js';
+import { flat } from '../flat-string.js';
 
 export type YamlPath = readonly (string | number)[];
 
@@ -30,7 +31,7 @@ export function formatYamlPath(path: YamlPath): string {
     if (typeof segment === 'number') out += `[${segment}]`;
     else out += out === '' ? segment : `.${segment}`;
   }
-  return out;
+  return flat(out);
 }
 
 /**

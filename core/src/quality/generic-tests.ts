@@ -7,6 +7,7 @@
 import { hash as hashText } from 'node:crypto';
 import path from 'node:path';
 import { XformError, didYouMeanHint, type DiagnosticBag } from '../errors.js';
+import { flat } from '../flat-string.js';
 import { mergeConfig, resolveFolderConfig, TEST_CONFIG_KEYS } from '../project/index.js';
 import type { ColumnTestDef, LoadedProject, NodePatch } from '../project/types.js';
 import type { ExecutableNode, GraphNode, SourceNode, TestNode } from '../graph/types.js';
@@ -74,7 +75,7 @@ export function buildGenericTests(input: GenericTestInput): GenericTests {
   const byKind = new Map<string, ExecutableNode>();
   // A package's YAML tests only its own nodes, even when the root has a node of the same name.
   for (const node of input.models) byKind.set(`${node.resource_type}:${node.package_name}:${node.name}`, node);
-  const templates = new Map<string, ReturnType<TemplateEngine['compile']>>();
+  const templates = new Map<string, SharedCall>();
   const builders = new Map<string, BuiltinTestSql | undefined>();
   const sourcesById = new Map(input.sources.map((s) => [s.unique_id, s]));
   const testMacros = input.engine.macros.filter((m) => m.name.startsWith('test_')).map((m) => m.name.slice(5));
@@ -182,13 +183,19 @@ function macroId(engine: TemplateEngine, macro: string, pkg: string): string {
   return `macro.${info.packageName}.${info.name}`;
 }
 
+/** A test shape's call of its macro (the tests' raw_code), and that call compiled. */
+interface SharedCall {
+  call: string;
+  template: ReturnType<TemplateEngine['compile']>;
+}
+
 function buildOne(
   input: GenericTestInput,
   def: ColumnTestDef,
   attached: GraphNode,
   column: string | undefined,
   file: string,
-  shared: { templates: Map<string, ReturnType<TemplateEngine['compile']>>; builders: Map<string, BuiltinTestSql | undefined> },
+  shared: { templates: Map<string, SharedCall>; builders: Map<string, BuiltinTestSql | undefined> },
   testMacros: string[],
   renderers: Map<string, GenericTestRenderer>,
 ): TestNode | undefined {
@@ -213,7 +220,7 @@ function buildOne(
   const kwargs = column === undefined ? { ...args } : { ...args, column_name: column };
   const typeName = onSource ? `source_${testName}` : testName;
   const names = customName === undefined ? synthesizeTestNames(namespace ? `${namespace}_${typeName}` : typeName, targetName, kwargs) : { name: customName, shortName: customName };
-  const name = names.name;
+  const name = flat(names.name);
   const model = modelArgument(onSource ? { kind: 'source', source: (attached as SourceNode).source_name, table: attached.name } : { kind: 'ref', name: attached.name });
   const idHash = testIdHash(name, { name: testName, ...(namespace ? { namespace } : {}), kwargs: { ...kwargs, model } });
   const fqn = testFqn(pkg, file, name, project.packages?.find((p) => p.name === pkg)?.path);
@@ -231,7 +238,7 @@ function buildOne(
   const refs: TestNode['refs'] = [];
   const sources: [string, string][] = [];
   const node: TestNode = {
-    unique_id: `test.${pkg}.${name}.${idHash}`,
+    unique_id: flat(`test.${pkg}.${name}.${idHash}`),
     resource_type: 'test',
     name,
     package_name: pkg,
@@ -248,7 +255,7 @@ function buildOne(
     test_metadata: { name: testName, namespace, kwargs: { ...args, ...(column ? { column_name: column } : {}) } },
     column_name: column,
     attached_node: attached.unique_id,
-    compiled_path: path.posix.join('compiled', path.posix.dirname(file), `${names.shortName}.sql`),
+    compiled_path: flat(path.posix.join('compiled', path.posix.dirname(file), `${names.shortName}.sql`)),
     checksum: { name: 'sha256', checksum: hash },
     refs,
     sources,
@@ -284,13 +291,15 @@ function buildOne(
 
   const keys = [...Object.keys(values), ...relationArgs.keys()].sort();
   const shape = `${macro}|${column ? 'c' : ''}|${keys.join(',')}`;
-  const call = `{{ ${macro}(model=__xform_model${column ? ', column_name=__xform_column' : ''}${keys.map((k) => `, ${k}=__xform_args[${JSON.stringify(k)}]`).join('')}) }}`;
-  node.raw_code = call;
-  let template = shared.templates.get(shape);
-  if (!template) {
-    template = engine.compile(`${file} (test ${def.name})`, call, node.package_name);
-    shared.templates.set(shape, template);
+  let sharedCall = shared.templates.get(shape);
+  if (!sharedCall) {
+    const call = flat(`{{ ${macro}(model=__xform_model${column ? ', column_name=__xform_column' : ''}${keys.map((k) => `, ${k}=__xform_args[${JSON.stringify(k)}]`).join('')}) }}`);
+    sharedCall = { call, template: engine.compile(`${file} (test ${def.name})`, call, node.package_name) };
+    shared.templates.set(shape, sharedCall);
   }
+  // One string for every test of the shape (15,000 tests: a few dozen calls).
+  node.raw_code = sharedCall.call;
+  const template = sharedCall.template;
   const builderKey = `${pkg}|${macro}`;
   if (!shared.builders.has(builderKey)) shared.builders.set(builderKey, builtinTestSql(engine, project.target.type, macro, pkg));
   const builder = shared.builders.get(builderKey);
@@ -309,7 +318,7 @@ function buildOne(
     const model = typeof where === 'string' && where.trim() !== '' ? new SubqueryRelation(String(modelRelation), where) : modelRelation;
     // The compile's own render of a common built-in test; renders for audits and runs go through the macro.
     const built = overrides === undefined && session === undefined ? builder?.(model, column, argValues) : undefined;
-    if (built !== undefined) return built;
+    if (built !== undefined) return flat(built);
     return engine.render(template, { ...names, __xform_model: model, __xform_column: column, __xform_args: argValues });
   };
   node.compiled_code = render();

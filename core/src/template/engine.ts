@@ -12,6 +12,7 @@ import { generate } from './compiler/codegen.js';
 import { columnTypesApi } from './dbt/column-types.js';
 import { DISPATCH_LOOKUP, dbtGlobals, describeDispatch, type DbtGlobalsOptions, type DispatchEntry, type LogFn } from './dbt/dbt-globals.js';
 import { GLOBAL_MACRO_FILES } from './dbt/macros/index.js';
+import { flat } from '../flat-string.js';
 import { INTERNAL_PACKAGE, MacroNamespaces } from './namespaces.js';
 import { toRenderError } from './render-errors.js';
 import { BUILTIN_GLOBALS } from './runtime/builtins.js';
@@ -271,7 +272,8 @@ export class TemplateEngine {
 
   /** Renders a compiled template with per-render names. Throws XformError with the failing file and line. */
   render(template: CompiledTemplate, context: Record<string, unknown>): string {
-    return this.namespaces.withLocal(template.packageName, () => this.withContext(context, template.path, template.run));
+    // A template's output is a tree of its pieces until flattened (flat-string.ts); nodes keep theirs.
+    return flat(this.namespaces.withLocal(template.packageName, () => this.withContext(context, template.path, template.run)));
   }
 
   renderString(path: string, source: string, context: Record<string, unknown>, packageName?: string): string {
