@@ -1,6 +1,7 @@
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import v8 from 'node:v8';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DialectBase } from '../adapter/dialect-base.js';
 import { isXformError, type XformError } from '../errors.js';
@@ -236,5 +237,34 @@ describe('renderTestForAudit', () => {
     expect(c.renderTestForAudit(singular, { relations })).toBe(
       `select '"main"."customers"' as literal from "main"."customers__xform_tmp" join "main"."customers_segments" on true`,
     );
+  });
+});
+
+describe('memory', () => {
+  /** Whether V8 stores `text` one byte a character (its serializer writes '"' before such a string, 'c' before two-byte ones). */
+  const oneByte = (text: string) => v8.serialize(text)[2] === 0x22;
+
+  it('keeps the nodes of an ASCII project one byte a character, and so their manifest JSON', async () => {
+    // Using a string as an object key (a folder's listing, a column's record) made what V8 (11) built on it
+    // afterwards two bytes a character: paths, names, relations, and tests' names, ids and SQL.
+    const c = await compile({
+      'models/staging/shop/stg_customer_orders.sql': "select 1 as customer_identifier, 'placed' as order_status_code",
+      'models/marts/finance/customer_revenue.sql': "select * from {{ ref('stg_customer_orders') }}",
+      'models/staging/shop/schema.yml': [
+        'version: 2',
+        'models:',
+        '  - name: stg_customer_orders',
+        '    columns:',
+        '      - name: customer_identifier',
+        '        tests: [not_null, unique]',
+        '      - name: order_status_code',
+        "        tests: [{accepted_values: {values: ['placed', 'shipped_to_customer']}}]",
+      ].join('\n'),
+    });
+    const nodes = Object.values(c.manifest.nodes);
+    expect(nodes.filter((n) => n.resource_type === 'test')).toHaveLength(3);
+    for (const node of nodes) expect(oneByte(JSON.stringify(node)), node.unique_id).toBe(true);
+    expect(oneByte(JSON.stringify(c.manifest.parent_map))).toBe(true);
+    expect(oneByte(JSON.stringify(c.manifest.child_map))).toBe(true);
   });
 });
