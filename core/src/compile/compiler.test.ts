@@ -260,10 +260,22 @@ describe('memory', () => {
         '      - name: order_status_code',
         "        tests: [{accepted_values: {values: ['placed', 'shipped_to_customer']}}]",
       ].join('\n'),
+      'models/staging/shop/sources.yml': [
+        'version: 2',
+        'sources:',
+        '  - name: shop_database',
+        '    tables:',
+        '      - name: raw_customer_orders',
+        '        columns:',
+        '          - name: order_identifier',
+        '            tests: [not_null]',
+      ].join('\n'),
+      'models/staging/shop/stg_raw_orders.sql': "select * from {{ source('shop_database', 'raw_customer_orders') }}",
     });
     const nodes = Object.values(c.manifest.nodes);
-    expect(nodes.filter((n) => n.resource_type === 'test')).toHaveLength(3);
+    expect(nodes.filter((n) => n.resource_type === 'test')).toHaveLength(4);
     for (const node of nodes) expect(oneByte(JSON.stringify(node)), node.unique_id).toBe(true);
+    for (const source of Object.values(c.manifest.sources)) expect(oneByte(JSON.stringify(source)), source.unique_id).toBe(true);
     expect(oneByte(JSON.stringify(c.manifest.parent_map))).toBe(true);
     expect(oneByte(JSON.stringify(c.manifest.child_map))).toBe(true);
   });
