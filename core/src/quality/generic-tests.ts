@@ -75,7 +75,7 @@ export function buildGenericTests(input: GenericTestInput): GenericTests {
   const byKind = new Map<string, ExecutableNode>();
   // A package's YAML tests only its own nodes, even when the root has a node of the same name.
   for (const node of input.models) byKind.set(`${node.resource_type}:${node.package_name}:${node.name}`, node);
-  const templates = new Map<string, SharedCall>();
+  const calls = new Map<string, SharedCall>();
   const builders = new Map<string, BuiltinTestSql | undefined>();
   const sourcesById = new Map(input.sources.map((s) => [s.unique_id, s]));
   const testMacros = input.engine.macros.filter((m) => m.name.startsWith('test_')).map((m) => m.name.slice(5));
@@ -83,7 +83,7 @@ export function buildGenericTests(input: GenericTestInput): GenericTests {
   const seen = new Map<string, ColumnTestDef>();
   const make = (def: ColumnTestDef, attached: GraphNode, column: string | undefined, file: string) => {
     try {
-      const node = buildOne(input, def, attached, column, file, { templates, builders }, testMacros, renderers);
+      const node = buildOne(input, def, attached, column, file, { calls, builders }, testMacros, renderers);
       if (!node) return;
       // dbt refuses two tests of one name on one column too: selectors and stored failures could not tell them apart.
       const key = `${attached.unique_id}|${column ?? ''}|${node.name}`;
@@ -195,7 +195,7 @@ function buildOne(
   attached: GraphNode,
   column: string | undefined,
   file: string,
-  shared: { templates: Map<string, SharedCall>; builders: Map<string, BuiltinTestSql | undefined> },
+  shared: { calls: Map<string, SharedCall>; builders: Map<string, BuiltinTestSql | undefined> },
   testMacros: string[],
   renderers: Map<string, GenericTestRenderer>,
 ): TestNode | undefined {
@@ -291,11 +291,11 @@ function buildOne(
 
   const keys = [...Object.keys(values), ...relationArgs.keys()].sort();
   const shape = `${macro}|${column ? 'c' : ''}|${keys.join(',')}`;
-  let sharedCall = shared.templates.get(shape);
+  let sharedCall = shared.calls.get(shape);
   if (!sharedCall) {
     const call = flat(`{{ ${macro}(model=__xform_model${column ? ', column_name=__xform_column' : ''}${keys.map((k) => `, ${k}=__xform_args[${JSON.stringify(k)}]`).join('')}) }}`);
     sharedCall = { call, template: engine.compile(`${file} (test ${def.name})`, call, node.package_name) };
-    shared.templates.set(shape, sharedCall);
+    shared.calls.set(shape, sharedCall);
   }
   // One string for every test of the shape (15,000 tests: a few dozen calls).
   node.raw_code = sharedCall.call;
