@@ -17,7 +17,7 @@
  */
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import path from 'node:path';
-import { encodedChunks, fileStamp, writeChunksAtomicSync, writeFileAtomic } from '../fs-write.js';
+import { encodedChunks, fileStamp, jsonObjectTexts, writeChunksAtomicSync, writeFileAtomic } from '../fs-write.js';
 import { buildStamp } from '../partial-parse/snapshot-file.js';
 import type { ExecutableNode } from '../graph/types.js';
 import type { NodeConfig, ProjectFile } from '../project/types.js';
@@ -105,14 +105,9 @@ export class Utf8Store {
 
 /** PatchModel.tokens as JSON text, from its entries (a key given twice is written once, with its first value). */
 export function tokensJson(entries: Iterable<[key: string, text: string]>): string {
-  const seen = new Set<string>();
-  let json = '';
-  for (const [key, text] of entries) {
-    if (seen.has(key)) continue;
-    seen.add(key);
-    json += `${json === '' ? '{' : ','}${JSON.stringify(key)}:${JSON.stringify(text)}`;
-  }
-  return json === '' ? '{}' : `${json}}`;
+  const first = new Map<string, string>();
+  for (const [key, text] of entries) if (!first.has(key)) first.set(key, text);
+  return [...jsonObjectTexts(first)].join('');
 }
 
 /** The parts of a parse render that other nodes, the graph and the node's config depend on (as JSON). */

@@ -14,12 +14,9 @@ const MAX_CYCLES_PER_COMPONENT = 25;
 const MAX_CYCLES_TOTAL = 100;
 const EMPTY: readonly string[] = [];
 
-export function findCycleDiagnostics(
-  nodeMap: ReadonlyMap<string, GraphNode>,
-  parentIds: ReadonlyMap<string, readonly string[]>,
-  childIds: ReadonlyMap<string, readonly string[]>,
-): Diagnostic[] {
-  const remaining = nodesNotPeeled(nodeMap, parentIds, childIds);
+/** `peeled`: peel()'s answer for this graph, which the caller has already taken to see whether there is a cycle. */
+export function findCycleDiagnostics(nodeMap: ReadonlyMap<string, GraphNode>, childIds: ReadonlyMap<string, readonly string[]>, peeled: readonly string[]): Diagnostic[] {
+  const remaining = nodesNotPeeled(nodeMap, peeled);
   if (remaining.size === 0) return [];
   const children = (id: string): readonly string[] => childIds.get(id) ?? EMPTY;
   const components = stronglyConnected([...remaining].sort(), children, remaining);
@@ -88,13 +85,9 @@ export function peel(
   return queue;
 }
 
-/** What peel() leaves: every node on a cycle plus nodes downstream of cycles. */
-function nodesNotPeeled(
-  nodeMap: ReadonlyMap<string, GraphNode>,
-  parentIds: ReadonlyMap<string, readonly string[]>,
-  childIds: ReadonlyMap<string, readonly string[]>,
-): Set<string> {
-  const removed = new Set(peel(nodeMap, parentIds, childIds));
+/** What peel() left: every node on a cycle plus nodes downstream of cycles. */
+function nodesNotPeeled(nodeMap: ReadonlyMap<string, GraphNode>, peeled: readonly string[]): Set<string> {
+  const removed = new Set(peeled);
   const remaining = new Set<string>();
   for (const id of nodeMap.keys()) if (!removed.has(id)) remaining.add(id);
   return remaining;

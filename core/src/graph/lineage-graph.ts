@@ -178,11 +178,12 @@ export class LineageGraph {
   cycleDiagnostics(): Diagnostic[] {
     if (this.acyclic) return [];
     // No order needed (topoOrder() makes the sorted one): peeling whole means no cycle.
-    if (peel(this.nodeMap, this.parentIds, this.childIds).length === this.nodeMap.size) {
+    const peeled = peel(this.nodeMap, this.parentIds, this.childIds);
+    if (peeled.length === this.nodeMap.size) {
       this.acyclic = true;
       return [];
     }
-    return findCycleDiagnostics(this.nodeMap, this.parentIds, this.childIds);
+    return findCycleDiagnostics(this.nodeMap, this.childIds, peeled);
   }
 
   /** Throws XFORM_CYCLE, with one diagnostic per cycle, if the graph has a cycle. */

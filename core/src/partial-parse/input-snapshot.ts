@@ -65,8 +65,11 @@ export interface SnapshotFiles {
 }
 
 const CHECKSUM_LENGTH = 64;
-/** The checksum as recorded: one that is not a sha256 (none is) becomes one no contents hash to, so the file counts as changed. */
-const recorded = (checksum: string): string => (/^[0-9a-f]{64}$/.test(checksum) ? checksum : '-'.repeat(CHECKSUM_LENGTH));
+const CHECKSUM = /^[0-9a-f]{64}$/;
+/** Recorded for a file whose checksum is not a sha256 (none is): no contents hash to it, so it counts as changed. */
+const NEVER_MATCHES = '-'.repeat(CHECKSUM_LENGTH);
+/** The checksum as recorded (called for every project file: the pattern and the stand-in are made once). */
+const recorded = (checksum: string): string => (CHECKSUM.test(checksum) ? checksum : NEVER_MATCHES);
 
 /** The files' paths, in order. */
 export function filePaths(files: SnapshotFiles): string[] {
