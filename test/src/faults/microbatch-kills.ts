@@ -110,9 +110,14 @@ export async function firstRunKill(makeWarehouse: (root: string) => Warehouse, r
   await insertEvents(made.warehouse, rawSchema, dailyEvents(first, days));
   const plain = ['run', '--log-format', 'json'];
   let killed = false;
+  const whole = (counts: Map<string, number>) => counts.size === days && [...counts.values()].every((n) => n === 3);
   for (let attempt = 1; attempt <= 5 && !killed; attempt++) {
     killed = await killAfter(made.root, 4, 0, plain);
-    log.push(`attempt ${attempt}: ${killed ? 'killed after 4 batches' : 'finished first'}`);
+    // On a loaded machine the run can finish its last batches and publish before the signal lands: a kill
+    // that finds every day whole did not stop the run mid-way (and left what a finished run leaves).
+    const late = killed && whole(await dayCounts(made.warehouse));
+    log.push(`attempt ${attempt}: ${!killed ? 'finished first' : late ? 'killed after the run had published every day' : 'killed after 4 batches'}`);
+    if (late) killed = false;
     if (!killed) await made.warehouse.exec(`drop table if exists ${made.warehouse.schema}.stg_events`);
   }
   if (!killed) anomalies.push('no kill hit the first run');
@@ -121,6 +126,6 @@ export async function firstRunKill(makeWarehouse: (root: string) => Warehouse, r
   const rerun = await runXform(plain, { cwd: made.root });
   if (rerun.code !== 0) anomalies.push(`the run after the kill exited ${rerun.code}: ${(rerun.stderr + rerun.stdout).slice(0, 1500)}`);
   const counts = await dayCounts(made.warehouse);
-  if (counts.size !== days || [...counts.values()].some((n) => n !== 3)) anomalies.push(`after the plain run: ${JSON.stringify([...counts].sort())}, expected ${days} days of 3 rows`);
+  if (!whole(counts)) anomalies.push(`after the plain run: ${JSON.stringify([...counts].sort())}, expected ${days} days of 3 rows`);
   return { anomalies, log, roots: [made.root] };
 }
