@@ -6,17 +6,16 @@
  */
 import type { Args, Expr, Stmt, Target } from '../syntax/ast.js';
 
-function walkArgs(args: Args, visit: (e: Expr) => void): void {
-  args.args.forEach(visit);
-  args.kwargs.forEach(([, e]) => visit(e));
-  if (args.starArgs) visit(args.starArgs);
-  if (args.starKwargs) visit(args.starKwargs);
+function walkArgs(args: Args, onName: (name: string) => void): void {
+  for (const e of args.args) walkExpr(e, onName);
+  for (const [, e] of args.kwargs) walkExpr(e, onName);
+  if (args.starArgs) walkExpr(args.starArgs, onName);
+  if (args.starKwargs) walkExpr(args.starKwargs, onName);
 }
 
 /** Calls `onName` for every name loaded by an expression, in evaluation order. */
 export function walkExpr(expr: Expr | null, onName: (name: string) => void): void {
   if (!expr) return;
-  const visit = (e: Expr) => walkExpr(e, onName);
   switch (expr.kind) {
     case 'name':
       onName(expr.name);
@@ -26,52 +25,57 @@ export function walkExpr(expr: Expr | null, onName: (name: string) => void): voi
     case 'tuple':
     case 'list':
     case 'concat':
-      expr.items.forEach(visit);
+      for (const item of expr.items) walkExpr(item, onName);
       return;
     case 'dict':
-      expr.pairs.forEach(([k, v]) => (visit(k), visit(v)));
+      for (const [k, v] of expr.pairs) {
+        walkExpr(k, onName);
+        walkExpr(v, onName);
+      }
       return;
     case 'getattr':
-      visit(expr.obj);
+      walkExpr(expr.obj, onName);
       return;
     case 'getitem':
-      visit(expr.obj);
-      visit(expr.index);
+      walkExpr(expr.obj, onName);
+      walkExpr(expr.index, onName);
       return;
     case 'slice':
-      [expr.start, expr.stop, expr.step].forEach((e) => e && visit(e));
+      walkExpr(expr.start, onName);
+      walkExpr(expr.stop, onName);
+      walkExpr(expr.step, onName);
       return;
     case 'call':
-      visit(expr.fn);
-      walkArgs(expr, visit);
+      walkExpr(expr.fn, onName);
+      walkArgs(expr, onName);
       return;
     case 'filter':
-      if (expr.node) visit(expr.node);
-      walkArgs(expr, visit);
+      walkExpr(expr.node, onName);
+      walkArgs(expr, onName);
       return;
     case 'test':
-      visit(expr.node);
-      walkArgs(expr, visit);
+      walkExpr(expr.node, onName);
+      walkArgs(expr, onName);
       return;
     case 'condexpr':
-      visit(expr.test);
-      visit(expr.body);
-      if (expr.else_) visit(expr.else_);
+      walkExpr(expr.test, onName);
+      walkExpr(expr.body, onName);
+      walkExpr(expr.else_, onName);
       return;
     case 'binop':
     case 'and':
     case 'or':
-      visit(expr.left);
-      visit(expr.right);
+      walkExpr(expr.left, onName);
+      walkExpr(expr.right, onName);
       return;
     case 'not':
     case 'neg':
     case 'pos':
-      visit(expr.node);
+      walkExpr(expr.node, onName);
       return;
     case 'compare':
-      visit(expr.expr);
-      expr.ops.forEach((op) => visit(op.expr));
+      walkExpr(expr.expr, onName);
+      for (const op of expr.ops) walkExpr(op.expr, onName);
       return;
   }
 }
@@ -86,7 +90,8 @@ type Event = { name: string; store: boolean; conditional: boolean };
 
 /** Loads and stores at this scope's own level (not inside nested scopes), in source order. */
 function scopeEvents(body: Stmt[], conditional: boolean, events: Event[]): void {
-  const load = (e: Expr | null) => walkExpr(e, (name) => events.push({ name, store: false, conditional }));
+  const onLoad = (name: string) => events.push({ name, store: false, conditional });
+  const load = (e: Expr | null) => walkExpr(e, onLoad);
   const store = (target: Target) => {
     if (target.kind === 'nsref') events.push({ name: target.name, store: false, conditional });
     else for (const name of targetNames(target)) events.push({ name, store: true, conditional });
@@ -119,11 +124,11 @@ function scopeEvents(body: Stmt[], conditional: boolean, events: Event[]): void 
         store(stmt.target);
         break;
       case 'assignblock':
-        stmt.filters.forEach((f) => walkArgs(f, (e) => load(e)));
+        stmt.filters.forEach((f) => walkArgs(f, onLoad));
         store(stmt.target);
         break;
       case 'filterblock':
-        stmt.filters.forEach((f) => walkArgs(f, (e) => load(e)));
+        stmt.filters.forEach((f) => walkArgs(f, onLoad));
         break;
       case 'with':
         stmt.values.forEach(load);
@@ -143,7 +148,11 @@ function scopeEvents(body: Stmt[], conditional: boolean, events: Event[]): void 
  * `undefined` when it is unconditionally assigned before any read (a nested scope reading it earlier sees
  * nothing, as in Jinja2).
  */
-export function storedNames(body: Stmt[]): Map<string, 'outer' | 'undefined'> {
+const NO_NAMES: ReadonlyMap<string, 'outer' | 'undefined'> = new Map();
+
+export function storedNames(body: Stmt[]): ReadonlyMap<string, 'outer' | 'undefined'> {
+  // Only names stored at this level are in the answer: a scope that stores none (most templates) needs no walk.
+  if (!storesAny(body)) return NO_NAMES;
   const events: Event[] = [];
   scopeEvents(body, false, events);
   const result = new Map<string, 'outer' | 'undefined'>();
@@ -162,11 +171,30 @@ export function storedNames(body: Stmt[]): Map<string, 'outer' | 'undefined'> {
   return result;
 }
 
+/** Whether scopeEvents would record a store for `body`: an assignment or macro at its level (`if` branches included). */
+function storesAny(body: Stmt[]): boolean {
+  for (const stmt of body) {
+    switch (stmt.kind) {
+      case 'assign':
+      case 'assignblock':
+      case 'macro':
+        return true;
+      case 'if':
+        if (storesAny(stmt.body) || stmt.elifs.some((elif) => storesAny(elif.body)) || storesAny(stmt.else_)) return true;
+        break;
+      default:
+        break;
+    }
+  }
+  return false;
+}
+
 /** Whether any expression anywhere in `body` (nested scopes included) loads `name`. */
 export function mentions(body: Stmt[], name: string): boolean {
   let found = false;
-  const check = (e: Expr | null) => walkExpr(e, (n) => (found ||= n === name));
-  const visitArgs = (a: Args) => walkArgs(a, check);
+  const onName = (n: string) => (found ||= n === name);
+  const check = (e: Expr | null) => walkExpr(e, onName);
+  const visitArgs = (a: Args) => walkArgs(a, onName);
   const visit = (stmts: Stmt[]): void => {
     for (const stmt of stmts) {
       if (found) return;

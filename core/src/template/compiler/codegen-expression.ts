@@ -11,13 +11,23 @@ import { SYNTAX_ERROR } from '../syntax/token-stream.js';
 
 export const q = (s: string): string => JSON.stringify(s);
 
+/** A Jinja2 scope's names and the JS variables holding them (most scopes declare none: the map comes with the first). */
 export class Scope {
-  readonly vars = new Map<string, string>();
+  private vars: Map<string, string> | null = null;
   constructor(readonly parent: Scope | null) {}
+
+  /** Whether this scope itself (not an enclosing one) declares `name`. */
+  has(name: string): boolean {
+    return this.vars !== null && this.vars.has(name);
+  }
+
+  set(name: string, id: string): void {
+    (this.vars ??= new Map()).set(name, id);
+  }
 
   find(name: string): string | undefined {
     for (let s: Scope | null = this; s; s = s.parent) {
-      const id = s.vars.get(name);
+      const id = s.vars?.get(name);
       if (id !== undefined) return id;
     }
     return undefined;

@@ -82,10 +82,10 @@ export class CodeGenerator extends ExpressionGenerator {
     const decls: string[] = [];
     const outer = this.scope.parent;
     for (const [name, state] of storedNames(body)) {
-      if (this.scope.vars.has(name)) continue;
+      if (this.scope.has(name)) continue;
       const init = outer?.find(name) ?? (state === 'outer' ? `R(${q(name)})` : `rt.undef(${q(name)})`);
       const id = this.varId(name);
-      this.scope.vars.set(name, id);
+      this.scope.set(name, id);
       decls.push(`${id} = ${init}`);
     }
     if (decls.length > 0) this.w(`let ${decls.join(', ')};`);
@@ -201,7 +201,7 @@ export class CodeGenerator extends ExpressionGenerator {
 
   private declare(name: string): string {
     const id = this.varId(name);
-    this.scope.vars.set(name, id);
+    this.scope.set(name, id);
     return id;
   }
 
@@ -282,7 +282,7 @@ export class CodeGenerator extends ExpressionGenerator {
     this.scope = new Scope(saved);
     if (loop) {
       this.w(`${loop}.index0 = ${index};`);
-      this.scope.vars.set('loop', loop);
+      this.scope.set('loop', loop);
     }
     this.assign(s.target, item, true);
     this.declareStored(s.body);

@@ -109,9 +109,10 @@ export class ExpressionParser extends TokenStream {
 
   private parseConcat(): Expr {
     const first = this.parseMath2();
+    if (this.peek()?.type !== T.TILDE) return first;
     const items = [first];
     while (this.skipType(T.TILDE)) items.push(this.parseMath2());
-    return items.length === 1 ? first : { kind: 'concat', items, line: first.line, col: first.col };
+    return { kind: 'concat', items, line: first.line, col: first.col };
   }
 
   private parseMath2(): Expr {
@@ -146,17 +147,19 @@ export class ExpressionParser extends TokenStream {
   protected parsePrimary(): Expr {
     const tok = this.next();
     if (!tok) throw this.error('unexpected end of template, expected an expression', null);
-    const at = this.pos(tok);
+    // Every expression's leaves come through here: positions are written out, not spread from a pos() object.
+    const line = tok.lineno + 1;
+    const col = tok.colno + 1;
     switch (tok.type) {
       case T.BOOLEAN:
-        return { kind: 'const', value: tok.value === 'true', ...at };
+        return { kind: 'const', value: tok.value === 'true', line, col };
       case T.NONE:
         // nunjucks lexes `null` as none; in Jinja2 it is an ordinary (usually undefined) name.
-        return tok.value === 'null' ? { kind: 'name', name: 'null', ...at } : { kind: 'const', value: null, ...at };
+        return tok.value === 'null' ? { kind: 'name', name: 'null', line, col } : { kind: 'const', value: null, line, col };
       case T.STRING: {
         let value = tok.value;
         while (this.peek()?.type === T.STRING) value += this.next()!.value; // 'a' 'b' is 'ab', as in Python
-        return { kind: 'const', value, ...at };
+        return { kind: 'const', value, line, col };
       }
       case T.INT:
       case T.FLOAT:
@@ -164,8 +167,8 @@ export class ExpressionParser extends TokenStream {
       case T.SYMBOL:
         if (/^\d/.test(tok.value)) return this.parseNumber(tok);
         if (!isIdentifier(tok.value)) throw this.error(`unexpected '${tok.value}'`, tok);
-        if (tok.value in CONSTANT_NAMES) return { kind: 'const', value: CONSTANT_NAMES[tok.value]!, ...at };
-        return { kind: 'name', name: tok.value, ...at };
+        if (tok.value in CONSTANT_NAMES) return { kind: 'const', value: CONSTANT_NAMES[tok.value]!, line, col };
+        return { kind: 'name', name: tok.value, line, col };
       case T.LEFT_PAREN: {
         const node = this.parseTuple({ explicitParentheses: true });
         this.expectType(T.RIGHT_PAREN, "')'");
@@ -180,7 +183,7 @@ export class ExpressionParser extends TokenStream {
           }
           items.push(this.parseExpression());
         }
-        return { kind: 'list', items, ...at };
+        return { kind: 'list', items, line, col };
       }
       case T.LEFT_CURLY: {
         const pairs: [Expr, Expr][] = [];
@@ -193,7 +196,7 @@ export class ExpressionParser extends TokenStream {
           this.expectType(T.COLON, "':'");
           pairs.push([key, this.parseExpression()]);
         }
-        return { kind: 'dict', pairs, ...at };
+        return { kind: 'dict', pairs, line, col };
       }
       default:
         throw this.error(`unexpected ${describeToken(tok)}`, tok);
@@ -251,11 +254,11 @@ export class ExpressionParser extends TokenStream {
     return { kind: 'tuple', items, ...at };
   }
 
-  private isTupleEnd(endSymbols: string[] = []): boolean {
+  private isTupleEnd(endSymbols: string[] | undefined): boolean {
     const tok = this.peek();
     if (!tok) return true;
     if (tok.type === T.VARIABLE_END || tok.type === T.BLOCK_END || tok.type === T.RIGHT_PAREN) return true;
-    return tok.type === T.SYMBOL && endSymbols.includes(tok.value);
+    return tok.type === T.SYMBOL && endSymbols !== undefined && endSymbols.includes(tok.value);
   }
 
   private parsePostfix(node: Expr): Expr {
@@ -327,7 +330,6 @@ export class ExpressionParser extends TokenStream {
     const open = this.expectType(T.LEFT_PAREN, "'('");
     const result: Args = { args: [], kwargs: [], starArgs: null, starKwargs: null };
     let first = true;
-    const invalid = () => this.error('invalid syntax for function call expression', open);
     while (!this.skipType(T.RIGHT_PAREN)) {
       if (!first) {
         this.expectType(T.COMMA, "','");
@@ -336,25 +338,29 @@ export class ExpressionParser extends TokenStream {
       first = false;
       const tok = this.peek();
       if (this.isOp(tok, '*')) {
-        if (result.starArgs || result.starKwargs) throw invalid();
+        if (result.starArgs || result.starKwargs) throw this.invalidCall(open);
         this.next();
         result.starArgs = this.parseExpression();
       } else if (this.isOp(tok, '**')) {
-        if (result.starKwargs) throw invalid();
+        if (result.starKwargs) throw this.invalidCall(open);
         this.next();
         result.starKwargs = this.parseExpression();
       } else if (tok && tok.type === T.SYMBOL && this.isOp(this.peek2(), '=')) {
-        if (result.starKwargs) throw invalid();
+        if (result.starKwargs) throw this.invalidCall(open);
         this.next();
         this.next();
         if (!isIdentifier(tok.value)) throw this.error(`invalid keyword argument name '${tok.value}'`, tok);
         result.kwargs.push([tok.value, this.parseExpression()]);
       } else {
-        if (result.kwargs.length > 0 || result.starArgs || result.starKwargs) throw invalid();
+        if (result.kwargs.length > 0 || result.starArgs || result.starKwargs) throw this.invalidCall(open);
         result.args.push(this.parseExpression());
       }
     }
     return result;
+  }
+
+  private invalidCall(open: Token) {
+    return this.error('invalid syntax for function call expression', open);
   }
 
   /** `|name(args)|name2`; `startInline` for `{% filter name %}` where no pipe precedes the first name. */

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { BUILTIN_TESTS_SQL } from '../../quality/builtin-tests.js';
-import { tokenize } from './source.js';
+import { tokenize, type Token } from './source.js';
 
 function tokens(src: string, fast = true) {
   const source = tokenize(src, fast);
@@ -43,6 +43,17 @@ describe('tokenize', () => {
     expect(end).toEqual({ lineno: 4, colno: 15 });
   });
 
+  it('reads a string literal with newlines, or one left open, to the same value and position', () => {
+    const { out, end } = tokens("{{ 'a\nbc' ~ \"d\" }}{{ 'open\nx");
+    expect(out.filter(([type]) => type === 'string')).toEqual([
+      ['string', 'a\nbc', 0, 3],
+      ['string', 'd', 1, 6],
+      ['string', 'open\nx', 1, 15],
+    ]);
+    // One past the end, as nunjucks' step over the missing closing quote leaves it.
+    expect(end).toEqual({ lineno: 2, colno: 2 });
+  });
+
   it('reports the position where an unterminated comment ends the template', () => {
     const source = tokenize('a\n{# open\nstill');
     expect(source.nextToken()).toMatchObject({ type: 'data', value: 'a\n' });
@@ -76,9 +87,9 @@ describe('tokenize', () => {
       for (let k = 0; k < length; k++) text += alphabet[Math.floor(random() * alphabet.length)];
       templates.push(text);
     }
-    const read = (src: string, fast: boolean) => {
-      const source = tokenize(src, fast);
-      const out: unknown[] = [];
+    const read = (src: string, fast: boolean, keepWhitespace = true) => {
+      const source = tokenize(src, fast, keepWhitespace);
+      const out: Token[] = [];
       try {
         for (let tok = source.nextToken(); tok; tok = source.nextToken()) out.push(tok);
         return { out, end: source.position() };
@@ -86,6 +97,11 @@ describe('tokenize', () => {
         return { out, error: (err as Error).message, at: source.position() };
       }
     };
-    for (const src of templates) expect(read(src, true), JSON.stringify(src)).toEqual(read(src, false));
+    for (const src of templates) {
+      const reference = read(src, false);
+      expect(read(src, true), JSON.stringify(src)).toEqual(reference);
+      // The parser's stream: the same tokens without the whitespace ones, the same end or error and position.
+      expect(read(src, true, false), JSON.stringify(src)).toEqual({ ...reference, out: reference.out.filter((tok) => tok.type !== 'whitespace') });
+    }
   });
 });

@@ -108,7 +108,9 @@ const WHITESPACE = charSet(WHITESPACE_CHARS);
 const DELIMITER = charSet('()[]{}%*-+~/#,:|.<>=!');
 const WORD_END = charSet(DELIMITERS);
 const INT_CHARS = '0123456789';
-const COMPLEX_OPERATORS = new Set(['==', '===', '!=', '!==', '<=', '>=', '//', '**']);
+/** The delimiters as one-character strings, by code. */
+const ONE_CHARACTER: string[] = [];
+for (const ch of '()[]{}%*-+~/#,:|.<>=!') ONE_CHARACTER[ch.charCodeAt(0)] = ch;
 const DELIMITER_TYPES: Record<string, string> = {
   '(': T.LEFT_PAREN,
   ')': T.RIGHT_PAREN,
@@ -126,10 +128,15 @@ class JinjaTokenizer extends BaseTokenizer {
   /** Open `{` inside the current tag: Jinja2 balances braces, so `{'a': {'b': 1}}` does not end a `{{ }}`. */
   private curlyDepth = 0;
 
-  /** Off: every token comes from nunjucks' own nextToken (the reference the fast path is tested against). */
+  /**
+   * `fast` off: every token comes from nunjucks' own nextToken (the reference the fast path is tested
+   * against). `keepWhitespace` off: whitespace inside a tag is stepped over instead of returned as a token
+   * (the parser has no use for it; on the fast path only).
+   */
   constructor(
     src: string,
     private readonly fast = true,
+    private readonly keepWhitespace = true,
   ) {
     super(src, {});
   }
@@ -185,19 +192,23 @@ class JinjaTokenizer extends BaseTokenizer {
     // `r/`: nunjucks would start a regex literal here; Jinja2 has none, so `r` is just a name.
     if (c === 114 && c1 === 47) return this.word(i, i + 1);
     if (c === 34 || c === 39) return { type: T.STRING, value: this._parseString(str[i]!), lineno, colno };
-    if (WHITESPACE[c] === 1) return { type: T.WHITESPACE, value: this._extractMatching(false, WHITESPACE_CHARS)!, lineno, colno };
+    if (WHITESPACE[c] === 1) {
+      if (!this.keepWhitespace) {
+        this.skipWhitespace();
+        return this.codeToken();
+      }
+      return { type: T.WHITESPACE, value: this._extractMatching(false, WHITESPACE_CHARS)!, lineno, colno };
+    }
     // `%}`, `-%}`, `}}`, `-}}`
     if (c === 37 && c1 === 125) return this.tagEnd(T.BLOCK_END, '%}');
     if (c === 45 && c1 === 37 && str.charCodeAt(i + 2) === 125) return this.tagEnd(T.BLOCK_END, '-%}');
     if (c === 125 && c1 === 125) return this.tagEnd(T.VARIABLE_END, '}}');
     if (c === 45 && c1 === 125 && str.charCodeAt(i + 2) === 125) return this.tagEnd(T.VARIABLE_END, '-}}');
     if (DELIMITER[c] === 1) {
-      let value = str[i]!;
-      const two = str.slice(i, i + 2);
-      if (COMPLEX_OPERATORS.has(two)) {
-        value = two;
-        const three = str.slice(i, i + 3);
-        if (COMPLEX_OPERATORS.has(three)) value = three;
+      // nunjucks' operators of more than one character, read on codes: `==`, `===`, `!=`, `!==`, `<=`, `>=`, `//`, `**`.
+      let value = ONE_CHARACTER[c]!;
+      if (c1 === 61 ? c === 61 || c === 33 || c === 60 || c === 62 : (c === 47 || c === 42) && c1 === c) {
+        value = (c === 61 || c === 33) && str.charCodeAt(i + 2) === 61 ? str.slice(i, i + 3) : str.slice(i, i + 2);
       }
       this.index = i + value.length;
       this.colno += value.length;
@@ -215,7 +226,9 @@ class JinjaTokenizer extends BaseTokenizer {
     const word = str.slice(start, end);
     this.index = end;
     this.colno += end - start;
-    if (/^[-+]?[0-9]+$/.test(word)) {
+    // A word holds no delimiter, so no sign: only one starting with a digit can be a number.
+    const first = word.charCodeAt(0);
+    if (first >= 48 && first <= 57 && /^[-+]?[0-9]+$/.test(word)) {
       if (str.charCodeAt(end) !== 46) return { type: T.INT, value: word, lineno, colno };
       this.forward();
       // At the very end nunjucks' extract gives null, which its concatenation spells out.
@@ -233,6 +246,23 @@ class JinjaTokenizer extends BaseTokenizer {
     this.colno += value.length;
     this.in_code = false;
     return token;
+  }
+
+  /** Steps over the whitespace here as `_extractMatching(false, WHITESPACE_CHARS)` would, without its text. */
+  private skipWhitespace(): void {
+    const { str, len } = this;
+    let i = this.index;
+    for (; i < len; i++) {
+      const c = str.charCodeAt(i);
+      if (WHITESPACE[c] !== 1) break;
+      if (c === 10) {
+        this.lineno++;
+        this.colno = 0;
+      } else {
+        this.colno++;
+      }
+    }
+    this.index = i;
   }
 
   /**
@@ -328,6 +358,19 @@ class JinjaTokenizer extends BaseTokenizer {
 
   /** Python string-literal unescaping: unknown escapes keep their backslash (`'\d'` is two characters). */
   _parseString(delimiter: string): string {
+    if (this.fast) {
+      // Without a backslash the literal is the text up to its delimiter (one slice, not one piece a character);
+      // the loop below, which the reference tokenizer runs, steps the same way.
+      const { str, len } = this;
+      const quote = delimiter.charCodeAt(0);
+      let end = this.index + 1;
+      for (let c = str.charCodeAt(end); end < len && c !== quote && c !== 92; c = str.charCodeAt(++end));
+      if (end >= len || str.charCodeAt(end) === quote) {
+        const out = str.slice(this.index + 1, end);
+        this.advanceTo(this.index, end + 1);
+        return out;
+      }
+    }
     this.forward();
     let out = '';
     while (this.index < this.str.length && this.current() !== delimiter) {
@@ -386,9 +429,12 @@ export interface TokenSource {
   position(): { lineno: number; colno: number };
 }
 
-/** `fast` off: nunjucks' own tokenizer code only (default on; the fast path is tested against it). */
-export function tokenize(source: string, fast = true): TokenSource {
-  const tokenizer = new JinjaTokenizer(source, fast);
+/**
+ * `fast` off: nunjucks' own tokenizer code only (default on; the fast path is tested against it).
+ * `keepWhitespace` off: no whitespace tokens inside tags (the parser's stream).
+ */
+export function tokenize(source: string, fast = true, keepWhitespace = true): TokenSource {
+  const tokenizer = new JinjaTokenizer(source, fast, keepWhitespace);
   return {
     nextToken: () => tokenizer.nextToken(),
     extractRegex: (regex) => tokenizer._extractRegex(regex),

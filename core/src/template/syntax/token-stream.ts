@@ -35,7 +35,7 @@ export class TokenStream {
     source: string,
     readonly file: string,
   ) {
-    this.source = tokenize(source);
+    this.source = tokenize(source, true, false);
   }
 
   protected next(): Token | null {
