@@ -244,7 +244,7 @@ describe('memory', () => {
   /** Whether V8 stores `text` one byte a character (its serializer writes '"' before such a string, 'c' before two-byte ones). */
   const oneByte = (text: string) => v8.serialize(text)[2] === 0x22;
 
-  it('keeps the nodes of an ASCII project one byte a character, and so their manifest JSON', async () => {
+  it('keeps the strings of an ASCII project\'s nodes one byte a character', async () => {
     // Using a string as an object key (a folder's listing, a column's record) made what V8 (11) built on it
     // afterwards two bytes a character: paths, names, relations, and tests' names, ids and SQL.
     const c = await compile({
@@ -274,9 +274,18 @@ describe('memory', () => {
     });
     const nodes = Object.values(c.manifest.nodes);
     expect(nodes.filter((n) => n.resource_type === 'test')).toHaveLength(4);
-    for (const node of nodes) expect(oneByte(JSON.stringify(node)), node.unique_id).toBe(true);
-    for (const source of Object.values(c.manifest.sources)) expect(oneByte(JSON.stringify(source)), source.unique_id).toBe(true);
-    expect(oneByte(JSON.stringify(c.manifest.parent_map))).toBe(true);
-    expect(oneByte(JSON.stringify(c.manifest.child_map))).toBe(true);
+    // Every string value, wherever it is. Property names are left out: V8 keeps one copy of each in the whole
+    // thread, so a name such as `schema` is two-byte here when an earlier test file in this worker made it so
+    // (a template with a non-Latin-1 character using 'schema' as a dict key does).
+    const twoByte = (value: unknown, at: string): string[] => {
+      if (typeof value === 'string') return oneByte(value) ? [] : [at];
+      if (Array.isArray(value)) return value.flatMap((item, i) => twoByte(item, `${at}[${i}]`));
+      if (value !== null && typeof value === 'object') return Object.entries(value).flatMap(([key, item]) => twoByte(item, `${at}.${key}`));
+      return [];
+    };
+    for (const node of nodes) expect(twoByte(node, node.unique_id)).toEqual([]);
+    for (const source of Object.values(c.manifest.sources)) expect(twoByte(source, source.unique_id)).toEqual([]);
+    expect(twoByte(c.manifest.parent_map, 'parent_map')).toEqual([]);
+    expect(twoByte(c.manifest.child_map, 'child_map')).toEqual([]);
   });
 });
