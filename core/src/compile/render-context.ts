@@ -212,8 +212,12 @@ export class RenderContext {
           ? undefined
           : this.relationValue(node as ExecutableNode);
     const batch = target.batch;
-    // dbt's batch context: model.batch.id / event_time_start / event_time_end (None outside a batch).
-    const model = node.resource_type === 'model' ? { ...node, batch: batch ? { id: batch.id, event_time_start: batch.start, event_time_end: batch.end } : NO_BATCH } : node;
+    // dbt's batch context: model.batch.id / event_time_start / event_time_end (None outside a batch). The copy
+    // is made when the render first reads `model`, which most never do (copying a node's fields took ~3 µs,
+    // a tenth of a 10,000-model project's renders); nothing reassigns a node's fields while it renders.
+    let model: object | undefined;
+    const modelValue = () =>
+      (model ??= node.resource_type === 'model' ? { ...node, batch: batch ? { id: batch.id, event_time_start: batch.start, event_time_end: batch.end } : NO_BATCH } : node);
     const execute = target.execute === true;
     const context = this;
     const replace = (names: object, name: string, value: unknown) => Object.defineProperty(names, name, { value, writable: true, enumerable: true, configurable: true });
@@ -223,7 +227,7 @@ export class RenderContext {
       this: thisRelation,
       get model() {
         context.readRunState = true;
-        return model;
+        return modelValue();
       },
       set model(value: unknown) {
         replace(this, 'model', value);
