@@ -6,7 +6,7 @@
  * which can be large, are hashed as streams, a bounded number at a time. Results are sorted by path so that
  * everything downstream is deterministic.
  */
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import { createReadStream, readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import type { DiagnosticBag } from '../errors.js';
@@ -195,7 +195,7 @@ export function withoutBom(text: string): string {
 function readText(f: Found): ProjectFile {
   const bytes = readFileSync(f.abs);
   const contents = withoutBom(bytes.toString('utf8'));
-  return { path: f.rel, absPath: f.abs, contents, checksum: createHash('sha256').update(bytes).digest('hex'), rootDir: f.rootDir };
+  return { path: f.rel, absPath: f.abs, contents, checksum: hash('sha256', bytes, 'hex'), rootDir: f.rootDir };
 }
 
 /**
@@ -204,32 +204,32 @@ function readText(f: Found): ProjectFile {
  * for `state:modified`.
  */
 async function readSeed(f: Found): Promise<ProjectFile> {
-  const hash = createHash('sha256');
+  const lfHash = createHash('sha256');
   const lf = Buffer.from([0x0a]);
   let pendingCr = false;
   for await (const chunk of createReadStream(f.abs)) {
     const bytes = chunk as Buffer;
     let start = 0;
     if (pendingCr) {
-      hash.update(lf);
+      lfHash.update(lf);
       pendingCr = false;
       if (bytes[0] === 0x0a) start = 1;
     }
     for (let cr = bytes.indexOf(0x0d, start); cr !== -1; cr = bytes.indexOf(0x0d, start)) {
-      hash.update(bytes.subarray(start, cr));
+      lfHash.update(bytes.subarray(start, cr));
       start = cr + 1;
       // A CR ending the chunk waits for the next one to see whether an LF follows.
       if (start === bytes.length) {
         pendingCr = true;
         break;
       }
-      hash.update(lf);
+      lfHash.update(lf);
       if (bytes[start] === 0x0a) start++;
     }
-    hash.update(bytes.subarray(start));
+    lfHash.update(bytes.subarray(start));
   }
-  if (pendingCr) hash.update(lf);
-  return { path: f.rel, absPath: f.abs, contents: '', checksum: hash.digest('hex'), rootDir: f.rootDir };
+  if (pendingCr) lfHash.update(lf);
+  return { path: f.rel, absPath: f.abs, contents: '', checksum: lfHash.digest('hex'), rootDir: f.rootDir };
 }
 
 /**

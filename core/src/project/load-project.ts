@@ -3,7 +3,7 @@
  * the whole-project checks. Every problem is collected first; errors are thrown together at the end,
  * warnings are returned in `diagnostics`.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -115,7 +115,7 @@ export async function loadProject(options: LoadProjectOptions = {}): Promise<Loa
   };
 }
 
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+const sha256 = (text: string) => hash('sha256', text, 'hex');
 
 /** xform_project.yml, else dbt_project.yml: when both exist xform's wins (it holds xform-only keys such as layers). */
 async function readProjectFile(root: string): Promise<{ text: string; file: string }> {
