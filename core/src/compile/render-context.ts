@@ -197,10 +197,23 @@ export class RenderContext {
 
   /** Starts rendering `target.node`; returns the per-render names for the template engine. */
   begin(target: RenderTarget): Record<string, unknown> {
+    this.start(target);
+    return this.names(target);
+  }
+
+  /**
+   * begin() without the names: for a render that may call no template (a built-in test's SQL, written in
+   * code). `names(target)` gives them afterwards when it does.
+   */
+  start(target: RenderTarget): void {
     this.current = target;
     this.inFileConfig = {};
     this.needsFinalRender = false;
     this.readRunState = false;
+  }
+
+  /** The per-render names of the render `start(target)` began. */
+  names(target: RenderTarget): Record<string, unknown> {
     const node = target.node;
     const fixtureThis = target.overrides?.relations.get('this');
     const thisRelation =

@@ -13,7 +13,7 @@ import type { ColumnTestDef, LoadedProject, NodePatch } from '../project/types.j
 import type { ExecutableNode, GraphNode, SourceNode, TestNode } from '../graph/types.js';
 import type { NodeIndex } from '../graph/index.js';
 import type { TemplateEngine } from '../template/index.js';
-import type { RenderContext, RenderOverrides } from '../compile/render-context.js';
+import type { RenderContext, RenderOverrides, RenderTarget } from '../compile/render-context.js';
 import type { IntrospectionSession } from '../compile/introspection.js';
 import { TestArgumentRenderer, needsRendering } from './test-arguments.js';
 import { modelArgument, synthesizeTestNames, testIdHash } from './test-names.js';
@@ -305,13 +305,17 @@ function buildOne(
   const builder = shared.builders.get(builderKey);
   const argRenderer = needsRendering(values) ? new TestArgumentRenderer(engine, `${file} (test ${def.name})`, node.package_name) : undefined;
   const render = (overrides?: RenderOverrides, session?: IntrospectionSession): string => {
-    const names = ctx.begin({ node, mode: 'final', ...(overrides ? { overrides } : {}), ...(session ? { execute: true, session } : {}) });
-    // After begin(), so that relations resolve through this render's overrides.
+    const target: RenderTarget = { node, mode: 'final', ...(overrides ? { overrides } : {}), ...(session ? { execute: true, session } : {}) };
+    ctx.start(target);
+    // The template's names only when a template renders: most tests are built-in ones, whose SQL is written in code.
+    let names: Record<string, unknown> | undefined;
+    const namesOf = () => (names ??= ctx.names(target));
+    // After start(), so that relations resolve through this render's overrides.
     // Relations, not their names: dbt passes `model` and ref()/source() arguments as Relation objects, and
     // packages' tests check that (dbt_utils' equality reads their columns).
     const relationOf = (n: GraphNode): unknown =>
       n.resource_type === 'source' ? (ctx.overridden(n.unique_id) ?? ctx.makeRelation(n as SourceNode)) : ctx.relationValue(n as ExecutableNode);
-    const argValues: Record<string, unknown> = argRenderer ? (argRenderer.render(values, names) as Record<string, unknown>) : { ...values };
+    const argValues: Record<string, unknown> = argRenderer ? (argRenderer.render(values, namesOf()) as Record<string, unknown>) : { ...values };
     for (const [key, target] of relationArgs) argValues[key] = relationOf(target);
     const modelRelation = relationOf(attached);
     const where = node.config.where;
@@ -319,7 +323,7 @@ function buildOne(
     // The compile's own render of a common built-in test; renders for audits and runs go through the macro.
     const built = overrides === undefined && session === undefined ? builder?.(model, column, argValues) : undefined;
     if (built !== undefined) return flat(built);
-    return engine.render(template, { ...names, __xform_model: model, __xform_column: column, __xform_args: argValues });
+    return engine.render(template, { ...namesOf(), __xform_model: model, __xform_column: column, __xform_args: argValues });
   };
   node.compiled_code = render();
   if (Object.keys(ctx.inFileConfig).length > 0) {

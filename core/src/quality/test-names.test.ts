@@ -67,6 +67,12 @@ describe("dbt's generic test names", () => {
     expect(testIdHash('my_range_orders_amount__0__1_5___x_y___None', { name: 'my_range', kwargs: { ...range, model: modelArgument({ kind: 'ref', name: 'orders' }) } })).toBe('2457156533');
   });
 
+  it("hashes a mapping's keys in Python's sorted() order, '10' before '2' (JavaScript lists integer-like keys first)", () => {
+    // Expected id from dbt's get_hashable_md() and md5 in Python 3.
+    const kwargs = { column_name: 'id', mapping: { '2': 'b', '10': 'a', x: true }, model: modelArgument({ kind: 'ref', name: 'orders' }) };
+    expect(testIdHash('my_map_orders_id__b__a__True', { name: 'my_map', kwargs })).toBe('d841399aa6');
+  });
+
   it('prefixes tests on sources with source_ and packaged tests with their package', () => {
     const source = synthesizeTestNames('source_not_null', 'raw_orders', { column_name: 'id' }).name;
     expect(source).toBe('source_not_null_raw_orders_id');

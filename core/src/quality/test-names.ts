@@ -99,15 +99,20 @@ export function synthesizeTestNames(testType: string, target: string, args: Reco
   return { name, shortName: `${identifier.slice(0, 30)}_${md5(name)}` };
 }
 
-/** Keys sorted, leaves as Python's str(): the form dbt hashes test metadata in. */
-function hashable(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(hashable);
+/**
+ * Python's repr() of the form dbt hashes test metadata in: mappings with their keys sorted, every leaf as its
+ * str() (so `True` is `'True'`). Written straight from the value, without building that form first.
+ */
+function hashableRepr(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(hashableRepr).join(', ')}]`;
   if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value).sort()) out[key] = hashable((value as Record<string, unknown>)[key]);
-    return out;
+    const record = value as Record<string, unknown>;
+    return `{${Object.keys(record)
+      .sort()
+      .map((key) => `${pyReprString(key)}: ${hashableRepr(record[key])}`)
+      .join(', ')}}`;
   }
-  return pyStr(value);
+  return pyReprString(pyStr(value));
 }
 
 /**
@@ -116,7 +121,7 @@ function hashable(value: unknown): unknown {
  */
 export function testIdHash(name: string, test: { name: string; namespace?: string; kwargs: Record<string, unknown> }): string {
   const metadata = { kwargs: test.kwargs, name: test.name, namespace: test.namespace ?? null };
-  return md5(name + pyRepr(hashable(metadata))).slice(-ID_HASH_LENGTH);
+  return md5(name + hashableRepr(metadata)).slice(-ID_HASH_LENGTH);
 }
 
 /** The `model` argument dbt records for a test: the tested relation, as written in its generated SQL. */
