@@ -13,6 +13,8 @@ const DISPATCH = /adapter\.dispatch\(\s*['"](\w+)['"]\s*(?:,\s*(?:macro_namespac
 /** `{% call name(...) %}` and `{% macro name(...) %}`: the first calls, the second defines. */
 const DEFINITION = /\{%-?\s*macro\s+([A-Za-z_]\w*)/g;
 
+const NO_NAMES: ReadonlySet<string> = new Set();
+
 export interface MacroResolver {
   /** unique_ids of the macros `text` calls, from a template of package `ownPackage`. */
   callsIn(text: string, ownPackage: string): string[];
@@ -50,7 +52,8 @@ export function macroResolver(macros: Iterable<Pick<MacroNode, 'unique_id' | 'na
   };
   return {
     callsIn(text, ownPackage) {
-      const defined = new Set([...text.matchAll(DEFINITION)].map((m) => m[1]!));
+      // The literal words the patterns need are looked for first: most texts define no macro and dispatch none.
+      const defined = text.includes('macro') ? new Set([...text.matchAll(DEFINITION)].map((m) => m[1]!)) : NO_NAMES;
       const out = new Set<string>();
       for (const block of text.match(JINJA_BLOCK) ?? []) {
         for (const m of block.matchAll(CALL)) {
@@ -59,6 +62,7 @@ export function macroResolver(macros: Iterable<Pick<MacroNode, 'unique_id' | 'na
           const id = resolve(name, ownPackage);
           if (id !== undefined) out.add(id);
         }
+        if (!block.includes('adapter.dispatch(')) continue;
         for (const m of block.matchAll(DISPATCH)) for (const id of dispatched(m[1]!, m[2], ownPackage)) out.add(id);
       }
       return [...out].sort();
