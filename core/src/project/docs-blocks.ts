@@ -3,10 +3,10 @@
  * (dbt's `docs-paths`; by default every resource path, as in dbt). Their text is kept as written here; the
  * compiler renders it and the `doc()` calls in descriptions that use it.
  */
-import { createHash } from 'node:crypto';
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { DiagnosticBag } from '../errors.js';
+import { sha256 } from '../partial-parse/input-snapshot.js';
 import type { DocBlockDef, ProjectConfig, ProjectInputs } from './types.js';
 
 const SKIPPED_DIRS = new Set(['node_modules', 'dbt_packages']);
@@ -32,7 +32,7 @@ export async function readDocBlocks(root: string, config: ProjectConfig, bag: Di
   const byName = new Map<string, DocBlockDef>();
   for (const [abs, rootAbs] of [...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const text = await readFile(abs, 'utf8');
-    if (inputs) inputs.files[abs] = createHash('sha256').update(text).digest('hex');
+    if (inputs) inputs.files[abs] = sha256(text);
     const file = path.relative(root, abs).split(path.sep).join('/');
     for (const block of parseDocBlocks(text, file, bag)) {
       const first = byName.get(block.name);

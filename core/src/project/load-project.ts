@@ -3,11 +3,11 @@
  * the whole-project checks. Every problem is collected first; errors are thrown together at the end,
  * warnings are returned in `diagnostics`.
  */
-import { hash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { DiagnosticBag, XformError, type Diagnostic } from '../errors.js';
+import { sha256 } from '../partial-parse/input-snapshot.js';
 import { checkDuplicateFiles, checkSchemaEntries, checkUnusedFolderConfigs } from './cross-checks.js';
 import { discoverFiles } from './discovery.js';
 import { readDocBlocks } from './docs-blocks.js';
@@ -114,8 +114,6 @@ export async function loadProject(options: LoadProjectOptions = {}): Promise<Loa
     inputs,
   };
 }
-
-const sha256 = (text: string) => hash('sha256', text, 'hex');
 
 /** xform_project.yml, else dbt_project.yml: when both exist xform's wins (it holds xform-only keys such as layers). */
 async function readProjectFile(root: string): Promise<{ text: string; file: string }> {

@@ -88,10 +88,13 @@ export function targetNames(target: Target, out: string[] = []): string[] {
 
 type Event = { name: string; store: boolean; conditional: boolean };
 
-/** Loads and stores at this scope's own level (not inside nested scopes), in source order. */
-function scopeEvents(body: Stmt[], conditional: boolean, events: Event[]): void {
-  const onLoad = (name: string) => events.push({ name, store: false, conditional });
-  const load = (e: Expr | null) => walkExpr(e, onLoad);
+/**
+ * Loads and stores at this scope's own level (not inside nested scopes), in source order. `loads` off: the
+ * stores alone (no expression is walked).
+ */
+function scopeEvents(body: Stmt[], conditional: boolean, events: Event[], loads = true): void {
+  const onLoad = loads ? (name: string) => events.push({ name, store: false, conditional }) : () => undefined;
+  const load = loads ? (e: Expr | null) => walkExpr(e, onLoad) : () => undefined;
   const store = (target: Target) => {
     if (target.kind === 'nsref') events.push({ name: target.name, store: false, conditional });
     else for (const name of targetNames(target)) events.push({ name, store: true, conditional });
@@ -103,12 +106,12 @@ function scopeEvents(body: Stmt[], conditional: boolean, events: Event[]): void 
         break;
       case 'if':
         load(stmt.test);
-        scopeEvents(stmt.body, true, events);
+        scopeEvents(stmt.body, true, events, loads);
         for (const elif of stmt.elifs) {
           load(elif.test);
-          scopeEvents(elif.body, true, events);
+          scopeEvents(elif.body, true, events, loads);
         }
-        scopeEvents(stmt.else_, true, events);
+        scopeEvents(stmt.else_, true, events, loads);
         break;
       case 'for':
         load(stmt.iter);
@@ -124,11 +127,11 @@ function scopeEvents(body: Stmt[], conditional: boolean, events: Event[]): void 
         store(stmt.target);
         break;
       case 'assignblock':
-        stmt.filters.forEach((f) => walkArgs(f, onLoad));
+        if (loads) stmt.filters.forEach((f) => walkArgs(f, onLoad));
         store(stmt.target);
         break;
       case 'filterblock':
-        stmt.filters.forEach((f) => walkArgs(f, onLoad));
+        if (loads) stmt.filters.forEach((f) => walkArgs(f, onLoad));
         break;
       case 'with':
         stmt.values.forEach(load);
@@ -142,17 +145,20 @@ function scopeEvents(body: Stmt[], conditional: boolean, events: Event[]): void 
   }
 }
 
+const NO_NAMES: ReadonlyMap<string, 'outer' | 'undefined'> = new Map();
+
 /**
  * The names a scope assigns, each with how it starts: `outer` (the enclosing value, or the context's when
  * no enclosing scope has it) when it is read before it is assigned or assigned only conditionally;
  * `undefined` when it is unconditionally assigned before any read (a nested scope reading it earlier sees
  * nothing, as in Jinja2).
  */
-const NO_NAMES: ReadonlyMap<string, 'outer' | 'undefined'> = new Map();
-
 export function storedNames(body: Stmt[]): ReadonlyMap<string, 'outer' | 'undefined'> {
-  // Only names stored at this level are in the answer: a scope that stores none (most templates) needs no walk.
-  if (!storesAny(body)) return NO_NAMES;
+  // Only names stored at this level are in the answer: the stores are looked for first, without walking any
+  // expression, and a scope that stores none (most templates) needs nothing more.
+  const stores: Event[] = [];
+  scopeEvents(body, false, stores, false);
+  if (!stores.some((event) => event.store)) return NO_NAMES;
   const events: Event[] = [];
   scopeEvents(body, false, events);
   const result = new Map<string, 'outer' | 'undefined'>();
@@ -169,24 +175,6 @@ export function storedNames(body: Stmt[]): ReadonlyMap<string, 'outer' | 'undefi
     if (event.store && !result.has(event.name)) result.set(event.name, 'outer');
   }
   return result;
-}
-
-/** Whether scopeEvents would record a store for `body`: an assignment or macro at its level (`if` branches included). */
-function storesAny(body: Stmt[]): boolean {
-  for (const stmt of body) {
-    switch (stmt.kind) {
-      case 'assign':
-      case 'assignblock':
-      case 'macro':
-        return true;
-      case 'if':
-        if (storesAny(stmt.body) || stmt.elifs.some((elif) => storesAny(elif.body)) || storesAny(stmt.else_)) return true;
-        break;
-      default:
-        break;
-    }
-  }
-  return false;
 }
 
 /** Whether any expression anywhere in `body` (nested scopes included) loads `name`. */

@@ -194,7 +194,7 @@ class JinjaTokenizer extends BaseTokenizer {
     if (c === 34 || c === 39) return { type: T.STRING, value: this._parseString(str[i]!), lineno, colno };
     if (WHITESPACE[c] === 1) {
       if (!this.keepWhitespace) {
-        this.skipWhitespace();
+        this._extractMatching(false, WHITESPACE_CHARS);
         return this.codeToken();
       }
       return { type: T.WHITESPACE, value: this._extractMatching(false, WHITESPACE_CHARS)!, lineno, colno };
@@ -246,23 +246,6 @@ class JinjaTokenizer extends BaseTokenizer {
     this.colno += value.length;
     this.in_code = false;
     return token;
-  }
-
-  /** Steps over the whitespace here as `_extractMatching(false, WHITESPACE_CHARS)` would, without its text. */
-  private skipWhitespace(): void {
-    const { str, len } = this;
-    let i = this.index;
-    for (; i < len; i++) {
-      const c = str.charCodeAt(i);
-      if (WHITESPACE[c] !== 1) break;
-      if (c === 10) {
-        this.lineno++;
-        this.colno = 0;
-      } else {
-        this.colno++;
-      }
-    }
-    this.index = i;
   }
 
   /**
