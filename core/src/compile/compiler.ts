@@ -39,7 +39,7 @@ import { checkSnapshotConfig, withSnapshotDefaults } from './snapshot-config.js'
 import { warnAboutAppends } from './append-warnings.js';
 import { XFORM_CORE_VERSION } from '../version.js';
 import { flat } from '../flat-string.js';
-import { renderShape, tokensJson, Utf8Store, type PatchDraft, type SourceAnswer } from './patch-state.js';
+import { renderShape, tokensJson, Utf8Store, type PatchDraft, type PatchDraftModel, type SourceAnswer } from './patch-state.js';
 
 export { MODEL_MATERIALIZATIONS };
 
@@ -696,11 +696,20 @@ class Compiler implements RelationResolver {
     const { project } = this;
     const cache = this.options.renderCache;
     if (!this.options.recordPatch || !cache) return undefined;
+    const macros = project.macros.map(({ path: file, absPath, rootDir, packageName }) => ({ path: file, absPath, rootDir, ...(packageName === undefined ? {} : { packageName }) }));
+    return { macros, models: this.patchModels(cache) };
+  }
+
+  /**
+   * The draft's models, each made as the writer asks for it: made all at once, 10,000 of them lived long enough
+   * to be copied into the old generation, at the compile's peak memory. The nodes' JSON lives on in the draft
+   * only: once every model has been asked for, the compiler lets it go.
+   */
+  private *patchModels(cache: RenderCache): Generator<PatchDraftModel> {
     const ephemeral = (id: string) => {
       const parent = this.index.get(id);
       return parent?.resource_type === 'model' && parent.config.materialized === 'ephemeral';
     };
-    const models: PatchDraft['models'] = [];
     for (const node of this.executables) {
       const pre = this.preRender.get(node.unique_id);
       if (!pre || node.config.enabled === false || node.config.materialized === 'ephemeral' || node.compiled_code === undefined) continue;
@@ -715,12 +724,9 @@ class Compiler implements RelationResolver {
       }
       const sources: Record<string, SourceAnswer> = {};
       for (const [source, table] of node.sources) sources[`${source}:${table}`] = this.resolveSource(source, table, node);
-      models.push({ file: pre.file, model: { id: node.unique_id, shape: renderShape(kept), tokens: tokensJson(tokens), sources }, node: pre.node });
+      yield { file: pre.file, model: { id: node.unique_id, shape: renderShape(kept), tokens: tokensJson(tokens), sources }, node: pre.node };
     }
-    const macros = project.macros.map(({ path: file, absPath, rootDir, packageName }) => ({ path: file, absPath, rootDir, ...(packageName === undefined ? {} : { packageName }) }));
-    // The nodes' JSON lives on in the draft only, which its caller lays out and lets go.
     this.preRender.clear();
-    return { macros, models };
   }
 
   private renderTestForAudit(test: TestNode, overrides: RenderOverrides, session?: IntrospectionSession): string {

@@ -62,7 +62,7 @@ export async function writeCompileArtifacts(targetDir: string, manifest: Manifes
   const previous = options.previous ?? {};
   const written: WrittenFiles = {};
   // A file the previous compile did not write is written whatever its contents: its hash, needed only for
-  // the record, is taken once the writing has started (on a first compile, 25,000 hashes off the way).
+  // the record, is taken by the writer (on a first compile, 25,000 hashes off this thread).
   const changed: { rel: string; sql: string; hash: string | undefined }[] = [];
   const unchanged: { rel: string; sql: string; hash: string }[] = [];
   let outside = false;
@@ -119,7 +119,6 @@ export async function writeCompileArtifacts(targetDir: string, manifest: Manifes
     job = { root: targetDir, fresh: false, tag, files: changed.map((f) => ({ rel: f.rel, data: f.sql })) };
   }
   const pending = job.files.length > 0 || fresh ? startTreeJob(job) : undefined;
-  for (const f of records) f.hash ??= sqlHash(f.sql);
   // Meanwhile (the tree is written on worker threads): the manifest, beside its place until the tree is in its.
   const manifestFile = writeFileAside(path.join(targetDir, 'manifest.json'), manifestChunks(manifest), 'the manifest', { folderExists: true });
   const [result, manifestAside] = await Promise.all([pending, manifestFile.then((file) => ({ file }), (error: unknown) => ({ error }))]);
@@ -131,9 +130,9 @@ export async function writeCompileArtifacts(targetDir: string, manifest: Manifes
     throw fsError(treeError(result, shownPath), 'the compiled SQL', shownPath);
   }
   if (result !== undefined) {
+    const sha1 = Buffer.from(result.sha1.buffer, result.sha1.byteOffset, result.sha1.byteLength);
     records.forEach((f, i) => {
-      const [size, mtimeMs] = result.stats[i]!;
-      written[f.rel] = [f.hash!, size, mtimeMs];
+      written[f.rel] = [f.hash ?? sha1.toString('base64', 20 * i, 20 * i + 20), result.stats[2 * i]!, result.stats[2 * i + 1]!];
     });
   }
   if (fresh) {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ExecutableNode } from '../graph/types.js';
-import { PATCH_NODES_FILE, readPatchRecord, tokensJson, Utf8Store, writePatchNodes, type PatchDraft, type PatchState } from './patch-state.js';
+import { PATCH_NODES_FILE, readPatchRecord, tokensJson, Utf8Store, writePatchNodes, type PatchDraftModel, type PatchState } from './patch-state.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -11,7 +11,7 @@ afterEach(() => {
 });
 
 /** A draft of `sizes.length` models whose raw SQL is about that many bytes (some of it not ASCII). */
-function draftOf(sizes: number[]): PatchDraft {
+function draftOf(sizes: number[]): { macros: { path: string; absPath: string; rootDir: string }[]; models: PatchDraftModel[] } {
   // Small chunks: records' nodes come from several of them, one larger than a chunk.
   const store = new Utf8Store(700);
   return {

@@ -74,8 +74,15 @@ export type PatchRecord = PatchModel & { node: ExecutableNode };
  */
 export interface PatchDraft {
   macros: MacroFileRef[];
-  /** `node`: its JSON as UTF-8 (see Utf8Store). */
-  models: { file: string; model: Omit<PatchModel, 'tokens'> & { tokens: string }; node: Uint8Array }[];
+  /** Read once, in order. */
+  models: Iterable<PatchDraftModel>;
+}
+
+/** A model of a PatchDraft. `node`: its JSON as UTF-8 (see Utf8Store). */
+export interface PatchDraftModel {
+  file: string;
+  model: Omit<PatchModel, 'tokens'> & { tokens: string };
+  node: Uint8Array;
 }
 
 /**

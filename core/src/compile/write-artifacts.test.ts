@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { hash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -53,9 +54,9 @@ describe('writeCompileArtifacts', () => {
     expect(files.size).toBe(4200);
     expect(files.get('compiled/p/models/f7/m1207.sql')).toBe('select 1207 as id -- v1\n');
     expect(Object.keys(written)).toHaveLength(4200);
-    for (const [rel, [, size, mtimeMs]] of Object.entries(written)) {
+    for (const [rel, [sha1, size, mtimeMs]] of Object.entries(written)) {
       const st = statSync(path.join(target, rel));
-      expect([size, mtimeMs], rel).toEqual([st.size, st.mtimeMs]);
+      expect([sha1, size, mtimeMs], rel).toEqual([hash('sha1', readFileSync(path.join(target, rel)), 'base64'), st.size, st.mtimeMs]);
     }
     expect(JSON.parse(readFileSync(path.join(target, 'manifest.json'), 'utf8')).metadata.invocation_id).toBe('v1');
     expect(besideCompiled(target)).toEqual([]);

@@ -1,3 +1,4 @@
+import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -24,16 +25,19 @@ describe('a tree job packed for a worker thread', () => {
     };
     const packed = packTreeJob(job);
     // Cloned as a worker receives it: the buffer arrives as a plain Uint8Array.
-    const result = runTreeJob(fs, path, structuredClone(packed));
+    const result = runTreeJob(fs, path, crypto, structuredClone(packed));
     expect(result.ok).toBe(true);
     for (const f of job.files) expect(fs.readFileSync(path.join(job.root, f.rel), 'utf8'), f.rel).toBe(f.data);
     expect(fs.statSync(path.join(job.root, 'b/linked.sql')).ino).toBe(fs.statSync(old).ino);
-    if (result.ok) expect(result.stats.map(([size]) => size)).toEqual(job.files.map((f) => Buffer.byteLength(f.data)));
+    if (result.ok) {
+      expect([...result.stats].filter((_, i) => i % 2 === 0)).toEqual(job.files.map((f) => Buffer.byteLength(f.data)));
+      expect(job.files.map((_, i) => Buffer.from(result.sha1.subarray(20 * i, 20 * i + 20)).toString('hex'))).toEqual(job.files.map((f) => crypto.hash('sha1', f.data)));
+    }
   });
 
   it('packs no files as no files', () => {
     const root = path.join(scratch, 'none');
-    expect(runTreeJob(fs, path, packTreeJob({ root, fresh: true, tag: 't', files: [] }))).toEqual({ ok: true, stats: [] });
+    expect(runTreeJob(fs, path, crypto, packTreeJob({ root, fresh: true, tag: 't', files: [] }))).toEqual({ ok: true, stats: new Float64Array(0), sha1: new Uint8Array(0) });
     expect(fs.readdirSync(root)).toEqual([]);
   });
 
