@@ -90,6 +90,38 @@ describe('rendering', () => {
     expect(c.renderForRun(events, { isIncremental: true })).toContain('where ts > (select max(ts) from "main"."events")');
   });
 
+  it('reads relation names as text the way dbt does: filters, string methods, comparisons, slices', async () => {
+    // Expected values from Jinja2 3.1 rendering the same template with str(relation) = '"main"."orders"'.
+    const c = await compile({
+      'models/orders.sql': 'select 1 as id',
+      'macros/name_of.sql': "{% macro name_of(relation) %}{{ relation }}{% endmacro %}",
+      'models/report.sql': [
+        "select '{{ this | replace('\"', '') }}' as a,",
+        "'{{ ref('orders') | upper }}' as b,",
+        "{{ (ref('orders') | string).split('.') | length }} as c,",
+        "'{{ (ref('orders') ~ '').upper() }}' as d,",
+        "{{ 'orders' in (ref('orders') | string) }} as e,",
+        "{{ (ref('orders') | string) == '\"main\".\"orders\"' }} as f,",
+        "'{{ (ref('orders') | string)[1:5] }}' as g,",
+        "'{{ name_of(ref('orders')) | lower | replace('\"', '`') }}' as h",
+        "from {{ ref('orders') }}",
+      ].join('\n'),
+    });
+    expect(model(c, 'report').compiled_code).toBe(
+      [
+        "select 'main.report' as a,",
+        '\'"MAIN"."ORDERS"\' as b,',
+        '2 as c,',
+        '\'"MAIN"."ORDERS"\' as d,',
+        'True as e,',
+        'True as f,',
+        "'main' as g,",
+        "'`main`.`orders`' as h",
+        'from "main"."orders"',
+      ].join('\n'),
+    );
+  });
+
   it('gives macros the calling model’s context', async () => {
     const c = await compile({
       'models/a.sql': 'select {{ whoami() }} as who',

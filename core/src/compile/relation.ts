@@ -6,7 +6,7 @@
  * (hashed by what it renders to, as dbt hashes it).
  */
 import type { RelationRef } from '../graph/types.js';
-import { PY_GETATTR, PY_HASH, PY_MAPPING, Undefined, nativeFunction, pyArg, pyStr, type Kwargs } from '../template/index.js';
+import { PRINTS_TOKEN, PY_GETATTR, PY_HASH, PY_MAPPING, TOKEN_END, TOKEN_START, Undefined, nativeFunction, pyArg, pyStr, type Kwargs } from '../template/index.js';
 
 export type QuoteRelation = (relation: RelationRef) => string;
 
@@ -275,14 +275,14 @@ export function relationApi(make: (path: RelationPath, options?: RelationOptions
  * that model itself is rendered), so ref() first returns a token that is swapped for the final relation name
  * once every node is configured. Attribute access on a pending relation cannot wait: the model that used it is
  * rendered a second time with final relations (`onAttributeAccess`); until then attributes and methods answer
- * from the provisional relation.
+ * from the provisional relation. So is a template that reads a token's text (template/runtime/relation-tokens.ts).
  */
-export const TOKEN_START = '\u0001';
-export const TOKEN_END = '\u0002';
+export { TOKEN_END, TOKEN_START };
 export const TOKEN_PATTERN = /\u0001(\d+)\u0002/g;
 
 export class PendingRelation {
   readonly [PY_MAPPING] = true;
+  readonly [PRINTS_TOKEN] = true;
   private readonly token: string;
 
   constructor(

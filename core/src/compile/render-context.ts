@@ -9,7 +9,7 @@ import { isSecretEnvName, SECRET_ENV_PREFIXES } from '../secrets.js';
 import type { LoadedProject, NodeConfig } from '../project/types.js';
 import { normalizeConfig, mergeConfig } from '../project/index.js';
 import type { ExecutableNode, GraphNode, RelationRef, TestNode } from '../graph/types.js';
-import { pyFunction } from '../template/index.js';
+import { onTokenRead, pyFunction } from '../template/index.js';
 import { PendingRelation, RelationValue, relationApi, type QuoteRelation, type RelationOptions, type RelationPath } from './relation.js';
 import { columnApi, describedColumn } from './column.js';
 import { introspectionGlobals, type IntrospectionSession } from './introspection.js';
@@ -210,7 +210,13 @@ export class RenderContext {
     this.inFileConfig = {};
     this.needsFinalRender = false;
     this.readRunState = false;
+    onTokenRead(this.tokenRead);
   }
+
+  /** A render read a relation token's text (template/runtime/relation-tokens.ts): it renders again with final names. */
+  private readonly tokenRead = (): void => {
+    this.needsFinalRender = true;
+  };
 
   /** The per-render names of the render `start(target)` began. */
   names(target: RenderTarget): Record<string, unknown> {

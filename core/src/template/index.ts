@@ -14,3 +14,4 @@ export { PY_HASH, PY_MAPPING, PyFloat, Undefined, isUndefined, tuple } from './r
 export { TEMPLATE_ERROR } from './render-errors.js';
 export { SYNTAX_ERROR as TEMPLATE_SYNTAX_ERROR, UNSUPPORTED as TEMPLATE_UNSUPPORTED } from './syntax/token-stream.js';
 export { NativeRenderer } from './native.js';
+export { PRINTS_TOKEN, TOKEN_END, TOKEN_START, onTokenRead } from './runtime/relation-tokens.js';

@@ -5,6 +5,7 @@
  */
 import { BoundMethod, PY_GETATTR, callValue, isPyFunction, type Kwargs } from './callables.js';
 import { DICT_METHODS, LIST_METHODS, TUPLE_METHODS, type MethodImpl } from './collection-methods.js';
+import { readsText } from './relation-tokens.js';
 import { STR_METHODS } from './str-methods.js';
 import { PyFloat, Undefined, dictKey, hasOwn, isDict, isHashable, isTuple, isUndefined, tuple, typeError, typeName, undefinedError, num, valueError, fromJsDate } from './values.js';
 
@@ -32,6 +33,7 @@ export function getattr(obj: unknown, name: string): unknown {
   if (BLOCKED.has(name)) return missingAttribute(obj, name);
   const table = methodTable(obj);
   if (table !== null) {
+    if (typeof obj === 'string') readsText(obj);
     if (isDict(obj) && hasOwn(obj, name) && typeof obj[name] === 'function') return obj[name]; // JS namespace objects
     const method = hasOwn(table, name) ? table[name] : undefined;
     if (method) return new BoundMethod(obj, name, method);
@@ -63,6 +65,7 @@ export function getitem(obj: unknown, key: unknown): unknown {
   if (obj === undefined || obj instanceof Undefined) throw undefinedError(obj);
   if (typeof key === 'boolean' || key instanceof PyFloat) key = num(key);
   if (Array.isArray(obj) || typeof obj === 'string') {
+    if (typeof obj === 'string') readsText(obj);
     if (typeof key === 'number' && Number.isInteger(key)) {
       const items = typeof obj === 'string' ? Array.from(obj) : obj;
       const i = normalizeIndex(key, items.length);
@@ -96,6 +99,7 @@ export function slice(obj: unknown, start: unknown, stop: unknown, step: unknown
   if (isUndefined(obj)) throw undefinedError(obj);
   const isString = typeof obj === 'string';
   if (!isString && !Array.isArray(obj)) return new Undefined(`${objectLabel(obj)} is not sliceable`);
+  if (isString) readsText(obj);
   const items = isString ? Array.from(obj as string) : (obj as unknown[]);
   const len = items.length;
   const st = sliceBound(step, 'step') ?? 1;
@@ -121,6 +125,7 @@ export function slice(obj: unknown, start: unknown, stop: unknown, step: unknown
 
 /** `obj.name(args)` without building a bound method for the common cases. */
 export function callMethod(obj: unknown, name: string, args: unknown[], kwargs: Kwargs | null): unknown {
+  if (typeof obj === 'string') readsText(obj);
   const table = methodTable(obj);
   if (table !== null && !(isDict(obj) && hasOwn(obj, name) && typeof obj[name] === 'function')) {
     const method = hasOwn(table, name) ? table[name] : undefined;

@@ -12,6 +12,7 @@ import { TEXT_FILTERS } from './filters-text.js';
 import { roundHalfEven } from './format.js';
 import { htmlSafeJson } from './json.js';
 import { add, eq, iterate, length, compare } from './operators.js';
+import { readsText } from './relation-tokens.js';
 import { pyStr } from './repr.js';
 import { runTest, setFilterNames } from './tests.js';
 import { PyError, PyFloat, Undefined, hasOwn, isDict, isFloat, isUndefined, makeFloat, num, truthy, tuple, typeError, typeName, undefinedError } from './values.js';
@@ -286,5 +287,21 @@ export const FILTERS: Record<string, FilterFn> = {
   groupby: filter('groupby', ['attribute', 'default', 'case_sensitive'], groupby),
   tojson: filter('tojson', ['indent'], (v, indent) => htmlSafeJson(v, (indent ?? null) as number | null)),
 };
+
+/**
+ * Filters that keep a relation token whole (they print, join or pass their value along): every other filter
+ * given text holding a token, or a relation that prints as one, reads the token's text (relation-tokens.ts).
+ */
+const KEEP_TOKENS = new Set(['string', 'safe', 'join', 'default', 'd', 'as_text', 'as_native']);
+
+for (const name of Object.keys(FILTERS)) {
+  if (KEEP_TOKENS.has(name)) continue;
+  const fn = FILTERS[name]!;
+  FILTERS[name] = (value, args, kwargs) => {
+    readsText(value);
+    for (const a of args) if (typeof a === 'string') readsText(a);
+    return fn(value, args, kwargs);
+  };
+}
 
 setFilterNames(() => Object.keys(FILTERS));

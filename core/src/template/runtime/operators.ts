@@ -5,6 +5,7 @@
  */
 import { formatPercent } from './format.js';
 import { pyStr } from './repr.js';
+import { readsText } from './relation-tokens.js';
 import {
   PyFloat,
   Undefined,
@@ -167,6 +168,8 @@ export function concat(items: unknown[]): string {
 
 /** Python `==`, deep on lists, tuples and dicts; a list never equals a tuple. */
 export function eq(a: unknown, b: unknown): boolean {
+  if (typeof a === 'string') readsText(a);
+  if (typeof b === 'string') readsText(b);
   if (a === b) return true;
   const x = asNumber(a);
   if (x !== null) {
@@ -202,7 +205,11 @@ export function compare(a: unknown, b: unknown, op: string): number {
   const x = asNumber(a);
   const y = asNumber(b);
   if (x !== null && y !== null) return x < y ? -1 : x > y ? 1 : x === y ? 0 : NaN;
-  if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
+  if (typeof a === 'string' && typeof b === 'string') {
+    readsText(a);
+    readsText(b);
+    return a < b ? -1 : a > b ? 1 : 0;
+  }
   if (Array.isArray(a) && Array.isArray(b) && isTuple(a) === isTuple(b)) {
     const n = Math.min(a.length, b.length);
     for (let i = 0; i < n; i++) {
@@ -226,7 +233,9 @@ export const ge = (a: unknown, b: unknown) => compare(a, b, '>=') >= 0;
 
 /** `item in container`: substring for strings, membership (by ==) for sequences, key for dicts. */
 export function contains(container: unknown, item: unknown): boolean {
+  if (typeof item === 'string') readsText(item);
   if (typeof container === 'string') {
+    readsText(container);
     if (typeof item !== 'string') throw typeError(`'in <string>' requires string as left operand, not ${typeName(item)}`);
     return container.includes(item);
   }
@@ -249,7 +258,10 @@ export function contains(container: unknown, item: unknown): boolean {
 /** The items a for loop (or a filter) walks over: a list's items, a string's characters, a dict's keys. */
 export function iterate(value: unknown): unknown[] {
   if (Array.isArray(value)) return value;
-  if (typeof value === 'string') return Array.from(value);
+  if (typeof value === 'string') {
+    readsText(value);
+    return Array.from(value);
+  }
   if (isDict(value)) return Object.keys(value);
   if (value instanceof Map) return [...value.keys()];
   if (isUndefined(value)) return [];
@@ -261,7 +273,10 @@ export function iterate(value: unknown): unknown[] {
 
 /** Python len(). */
 export function length(value: unknown): number {
-  if (typeof value === 'string') return Array.from(value).length;
+  if (typeof value === 'string') {
+    readsText(value);
+    return Array.from(value).length;
+  }
   if (Array.isArray(value)) return value.length;
   if (isDict(value)) return Object.keys(value).length;
   if (value instanceof Map || value instanceof Set) return value.size;
