@@ -97,6 +97,8 @@ export interface CompileExtras {
   onLoaded?: (project: LoadedProject) => void;
   /** Keep what a later patch compile needs (CompileOptions.recordPatch). Default false. */
   recordPatch?: boolean;
+  /** CompileOptions.releaseTemplates. Default false. */
+  releaseTemplates?: boolean;
   /**
    * Whether `renderCache` will hold renders of the project at `root` (then no render helpers start: most
    * renders are reused). Default: it will not.
@@ -121,7 +123,7 @@ export async function compileFromOptions(options: ProjectOptions, extras: Compil
     const share = helpers.share();
     // The helpers' renders come in through a render cache: a command that keeps none uses one for this compile.
     const renderCache = loadedCache ?? (share ? RenderCache.empty() : undefined);
-    compiled = compileProject(project, { dialect, env, renderCache, share, empty: extras.empty, log: extras.log, recordPatch: extras.recordPatch });
+    compiled = compileProject(project, { dialect, env, renderCache, share, empty: extras.empty, log: extras.log, recordPatch: extras.recordPatch, releaseTemplates: extras.releaseTemplates });
     if (share && renderCache) debug(`render helpers: ${helpers.count()} thread(s) did ${renderCache.helped} of ${renderCache.rendered} renders`);
   } finally {
     helpers.end();

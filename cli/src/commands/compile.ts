@@ -32,7 +32,8 @@ export function registerCompile(program: Command, setExitCode: (code: number) =>
     // Only a compile of the whole project as it stands leaves what a patch compile starts from.
     const selects = Boolean(options.select?.length || options.exclude?.length || options.selector !== undefined || options.state !== undefined || options.defer);
     const recordPatch = options.inline === undefined && !selects && !options.dryRun;
-    let compiled = await compileFromOptions(options, { env: recorder.env, ...caches.extras, recordPatch });
+    // Renders after the compile are few (nodes that query the warehouse, --inline): templates are not kept.
+    let compiled = await compileFromOptions(options, { env: recorder.env, ...caches.extras, recordPatch, releaseTemplates: true });
     if (options.inline !== undefined) {
       printResult(`${compiled.compileInline(options.inline).trim()}\n`);
       setExitCode(0);

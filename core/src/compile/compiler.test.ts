@@ -14,7 +14,7 @@ afterAll(async () => {
   await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
 });
 
-async function compile(files: Record<string, string>, env: Record<string, string> = {}): Promise<CompiledProject> {
+async function compile(files: Record<string, string>, env: Record<string, string> = {}, options: { releaseTemplates?: boolean } = {}): Promise<CompiledProject> {
   const root = await mkdtemp(path.join(tmpdir(), 'xform-compile-'));
   dirs.push(root);
   const all = { 'xform_project.yml': 'name: shop\nversion: "1"\n', ...files };
@@ -23,7 +23,7 @@ async function compile(files: Record<string, string>, env: Record<string, string
     await writeFile(path.join(root, file), text);
   }
   const project = await loadProject({ projectDir: root, env: { ...env } });
-  return compileProject(project, { dialect: new DialectBase(), env });
+  return compileProject(project, { dialect: new DialectBase(), env, ...options });
 }
 
 async function compileError(files: Record<string, string>): Promise<XformError> {
@@ -88,6 +88,29 @@ describe('rendering', () => {
     const events = model(c, 'events');
     expect(events.compiled_code).not.toContain('where ts');
     expect(c.renderForRun(events, { isIncremental: true })).toContain('where ts > (select max(ts) from "main"."events")');
+  });
+
+  it('renders the same for a run when the compile let its templates go (releaseTemplates)', async () => {
+    const files = {
+      'models/events.sql': [
+        "{{ config(materialized='incremental', unique_key='id') }}",
+        'select * from {{ ref("raw_events") }}',
+        '{% if is_incremental() %}where ts > (select max(ts) from {{ this }}){% endif %}',
+      ].join('\n'),
+      'models/raw_events.sql': "select 1 as id, now() as ts, '{{ this.identifier }}' as name",
+      // Its relation's name is read as text while rendering: it renders again once names are final.
+      'models/names.sql': "select '{{ ref(\"raw_events\") | string | upper }}' as parent from {{ ref('events') }}",
+    };
+    const kept = await compile(files);
+    const released = await compile(files, {}, { releaseTemplates: true });
+    for (const name of ['events', 'raw_events', 'names']) {
+      expect(model(released, name).compiled_code, name).toBe(model(kept, name).compiled_code);
+      for (const isIncremental of [false, true]) {
+        expect(released.renderForRun(model(released, name), { isIncremental }), name).toBe(kept.renderForRun(model(kept, name), { isIncremental }));
+      }
+    }
+    expect(model(released, 'names').compiled_code).toContain('\'"MAIN"."RAW_EVENTS"\' as parent');
+    expect(released.renderForRun(model(released, 'events'), { isIncremental: true })).toContain('where ts > (select max(ts) from "main"."events")');
   });
 
   it('reads relation names as text the way dbt does: filters, string methods, comparisons, slices', async () => {
