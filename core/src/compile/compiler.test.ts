@@ -114,35 +114,30 @@ describe('rendering', () => {
   });
 
   it('reads relation names as text the way dbt does: filters, string methods, comparisons, slices', async () => {
-    // Expected values from Jinja2 3.1 rendering the same template with str(relation) = '"main"."orders"'.
+    // One operation a model (any one of them makes its model render again). Expected values from Jinja2 3.1
+    // rendering the same expressions with str(relation) = '"main"."<name>"'.
+    const cases: Record<string, [expression: string, expected: string]> = {
+      filter_on_this: [`'{{ this | replace('"', '') }}'`, "'main.filter_on_this'"],
+      filter_on_ref: [`'{{ ref('orders') | upper }}'`, `'"MAIN"."ORDERS"'`],
+      method_then_filter: [`{{ (ref('orders') | string).split('.') | length }}`, '2'],
+      method_on_concat: [`'{{ (ref('orders') ~ '').upper() }}'`, `'"MAIN"."ORDERS"'`],
+      in_text: [`{{ '"orders"' in (ref('orders') | string) }}`, 'True'],
+      equal_text: [`{{ (ref('orders') | string) == '"main"."orders"' }}`, 'True'],
+      ordered_text: [`{{ (ref('orders') | string) > '"main"."a"' }}`, 'True'],
+      text_in: [`{{ (ref('orders') | string) in 'from "main"."orders"' }}`, 'True'],
+      sliced_text: [`'{{ (ref('orders') | string)[1:5] }}'`, "'main'"],
+      indexed_text: [`'{{ (ref('orders') | string)[1] }}'`, "'m'"],
+      looped_text: [`'{% for ch in (ref('orders') | string) %}.{% endfor %}'`, "'...............'"],
+      macro_output: [`'{{ name_of(ref('orders')) | lower | replace('"', '\`') }}'`, "'`main`.`orders`'"],
+    };
     const c = await compile({
       'models/orders.sql': 'select 1 as id',
-      'macros/name_of.sql': "{% macro name_of(relation) %}{{ relation }}{% endmacro %}",
-      'models/report.sql': [
-        "select '{{ this | replace('\"', '') }}' as a,",
-        "'{{ ref('orders') | upper }}' as b,",
-        "{{ (ref('orders') | string).split('.') | length }} as c,",
-        "'{{ (ref('orders') ~ '').upper() }}' as d,",
-        "{{ 'orders' in (ref('orders') | string) }} as e,",
-        "{{ (ref('orders') | string) == '\"main\".\"orders\"' }} as f,",
-        "'{{ (ref('orders') | string)[1:5] }}' as g,",
-        "'{{ name_of(ref('orders')) | lower | replace('\"', '`') }}' as h",
-        "from {{ ref('orders') }}",
-      ].join('\n'),
+      'macros/name_of.sql': '{% macro name_of(relation) %}{{ relation }}{% endmacro %}',
+      ...Object.fromEntries(Object.entries(cases).map(([name, [expression]]) => [`models/${name}.sql`, `select ${expression} as v from {{ ref('orders') }}`])),
     });
-    expect(model(c, 'report').compiled_code).toBe(
-      [
-        "select 'main.report' as a,",
-        '\'"MAIN"."ORDERS"\' as b,',
-        '2 as c,',
-        '\'"MAIN"."ORDERS"\' as d,',
-        'True as e,',
-        'True as f,',
-        "'main' as g,",
-        "'`main`.`orders`' as h",
-        'from "main"."orders"',
-      ].join('\n'),
-    );
+    for (const [name, [, expected]] of Object.entries(cases)) {
+      expect(model(c, name).compiled_code, name).toBe(`select ${expected} as v from "main"."orders"`);
+    }
   });
 
   it('gives macros the calling model’s context', async () => {

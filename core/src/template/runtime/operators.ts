@@ -273,10 +273,7 @@ export function iterate(value: unknown): unknown[] {
 
 /** Python len(). */
 export function length(value: unknown): number {
-  if (typeof value === 'string') {
-    readsText(value);
-    return Array.from(value).length;
-  }
+  if (typeof value === 'string') return Array.from(value).length;
   if (Array.isArray(value)) return value.length;
   if (isDict(value)) return Object.keys(value).length;
   if (value instanceof Map || value instanceof Set) return value.size;
