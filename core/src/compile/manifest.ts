@@ -63,26 +63,29 @@ export async function writeCompileArtifacts(targetDir: string, manifest: Manifes
   const written: WrittenFiles = {};
   // A file the previous compile did not write is written whatever its contents: its hash, needed only for
   // the record, is taken by the writer (on a first compile, 25,000 hashes off this thread).
-  const changed: { rel: string; sql: string; hash: string | undefined }[] = [];
-  const unchanged: { rel: string; sql: string; hash: string }[] = [];
+  // A file is the node's SQL and a newline when it does not end with one (`eol`): written after it, not
+  // joined to it, which made a copy of every such SQL (a generic test's) for as long as the writing lasted.
+  const changed: { rel: string; code: string; eol: boolean; hash: string | undefined }[] = [];
+  const unchanged: { rel: string; code: string; eol: boolean; hash: string }[] = [];
   let outside = false;
   for (const node of Object.values(manifest.nodes)) {
-    if (node.compiled_code === undefined || node.compiled_path === undefined) continue;
-    const sql = node.compiled_code.endsWith('\n') ? node.compiled_code : `${node.compiled_code}\n`;
+    const code = node.compiled_code;
+    if (code === undefined || node.compiled_path === undefined) continue;
+    const eol = !code.endsWith('\n');
     const rel = node.compiled_path;
     if (!rel.startsWith('compiled/')) outside = true;
     const before = previous[rel];
     if (before === undefined) {
-      changed.push({ rel, sql, hash: undefined });
+      changed.push({ rel, code, eol, hash: undefined });
       continue;
     }
-    const hash = sqlHash(sql);
+    const hash = sqlHash(eol ? `${code}\n` : code);
     if (before[0] === hash && untouched(path.join(targetDir, rel), before)) {
       written[rel] = before;
-      unchanged.push({ rel, sql, hash });
+      unchanged.push({ rel, code, eol, hash });
       continue;
     }
-    changed.push({ rel, sql, hash });
+    changed.push({ rel, code, eol, hash });
   }
   try {
     mkdirSync(targetDir, { recursive: true });
@@ -99,7 +102,7 @@ export async function writeCompileArtifacts(targetDir: string, manifest: Manifes
   const treeExists = inPlace !== undefined;
   const fresh = !outside && (!treeExists || (changed.length >= FRESH_TREE_MIN && changed.length * 2 >= changed.length + unchanged.length));
   let job: TreeJob;
-  let records: { rel: string; sql: string; hash: string | undefined }[];
+  let records: { rel: string; hash: string | undefined }[];
   if (fresh) {
     removeLeftoverTrees(compiledRoot);
     const root = besideName(compiledRoot, 'new', tag);
@@ -110,13 +113,13 @@ export async function writeCompileArtifacts(targetDir: string, manifest: Manifes
       fresh: true,
       tag,
       files: [
-        ...changed.map((f) => ({ rel: under(f.rel), data: f.sql })),
-        ...unchanged.map((f) => ({ rel: under(f.rel), data: f.sql, linkFrom: path.join(targetDir, f.rel) })),
+        ...changed.map((f) => ({ rel: under(f.rel), data: f.code, eol: f.eol })),
+        ...unchanged.map((f) => ({ rel: under(f.rel), data: f.code, eol: f.eol, linkFrom: path.join(targetDir, f.rel) })),
       ],
     };
   } else {
     records = changed;
-    job = { root: targetDir, fresh: false, tag, files: changed.map((f) => ({ rel: f.rel, data: f.sql })) };
+    job = { root: targetDir, fresh: false, tag, files: changed.map((f) => ({ rel: f.rel, data: f.code, eol: f.eol })) };
   }
   const pending = job.files.length > 0 || fresh ? startTreeJob(job) : undefined;
   // Meanwhile (the tree is written on worker threads): the manifest, beside its place until the tree is in its.

@@ -9,7 +9,7 @@ const scratch = fs.mkdtempSync(path.join(tmpdir(), 'xform-write-tree-'));
 afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
 describe('a tree job packed for a worker thread', () => {
-  it('writes the same bytes as the job it was packed from: non-ASCII text, empty files, hard links', () => {
+  it('writes the same bytes as the job it was packed from: non-ASCII text, empty files, a newline added, hard links', () => {
     const old = path.join(scratch, 'old.sql');
     fs.writeFileSync(old, 'select 1\n');
     const job: TreeJob = {
@@ -19,6 +19,8 @@ describe('a tree job packed for a worker thread', () => {
       files: [
         { rel: 'a/caf\u00e9.sql', data: "select 'caf\u00e9 \u2603 \u{1F600}' as x\n" },
         { rel: 'a/empty.sql', data: '' },
+        { rel: 'a/eol.sql', data: "select '\u00e9'", eol: true },
+        { rel: 'a/eol-only.sql', data: '', eol: true },
         { rel: 'b/linked.sql', data: 'select 1\n', linkFrom: old },
         { rel: 'b/last.sql', data: 'select 2\n' },
       ],
@@ -27,11 +29,12 @@ describe('a tree job packed for a worker thread', () => {
     // Cloned as a worker receives it: the buffer arrives as a plain Uint8Array.
     const result = runTreeJob(fs, path, crypto, structuredClone(packed));
     expect(result.ok).toBe(true);
-    for (const f of job.files) expect(fs.readFileSync(path.join(job.root, f.rel), 'utf8'), f.rel).toBe(f.data);
+    const contents = job.files.map((f) => f.data + (f.eol ? '\n' : ''));
+    job.files.forEach((f, i) => expect(fs.readFileSync(path.join(job.root, f.rel), 'utf8'), f.rel).toBe(contents[i]));
     expect(fs.statSync(path.join(job.root, 'b/linked.sql')).ino).toBe(fs.statSync(old).ino);
     if (result.ok) {
-      expect([...result.stats].filter((_, i) => i % 2 === 0)).toEqual(job.files.map((f) => Buffer.byteLength(f.data)));
-      expect(job.files.map((_, i) => Buffer.from(result.sha1.subarray(20 * i, 20 * i + 20)).toString('hex'))).toEqual(job.files.map((f) => crypto.hash('sha1', f.data)));
+      expect([...result.stats].filter((_, i) => i % 2 === 0)).toEqual(contents.map((text) => Buffer.byteLength(text)));
+      expect(job.files.map((_, i) => Buffer.from(result.sha1.subarray(20 * i, 20 * i + 20)).toString('hex'))).toEqual(contents.map((text) => crypto.hash('sha1', text)));
     }
   });
 

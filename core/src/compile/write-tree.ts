@@ -20,6 +20,8 @@ export interface TreeFile {
   /** Path under the job's root. */
   rel: string;
   data: string;
+  /** A newline follows `data`. Default: none. */
+  eol?: boolean;
   /** Fresh trees only: an existing file with these exact contents, hard-linked instead of written when it can be. */
   linkFrom?: string;
 }
@@ -172,10 +174,13 @@ export function packTreeJob(job: TreeJob, start = 0, end = job.files.length): Pa
   const files = start === 0 && end === job.files.length ? job.files : job.files.slice(start, end);
   const ends = new Float64Array(files.length);
   let size = 0;
-  files.forEach((f, i) => (ends[i] = size += Buffer.byteLength(f.data)));
+  files.forEach((f, i) => (ends[i] = size += Buffer.byteLength(f.data) + (f.eol ? 1 : 0)));
   // Its own memory (not Node's shared pool of small buffers), since it is handed over whole.
   const bytes = Buffer.allocUnsafeSlow(size);
-  files.forEach((f, i) => bytes.write(f.data, i === 0 ? 0 : ends[i - 1]));
+  files.forEach((f, i) => {
+    bytes.write(f.data, i === 0 ? 0 : ends[i - 1]);
+    if (f.eol) bytes[ends[i]! - 1] = 0x0a;
+  });
   const rels = files.map((f) => f.rel).join('\0');
   const links = files.map((f) => f.linkFrom ?? '').join('\0');
   return { root: job.root, fresh: job.fresh, tag: job.tag, rels, links, bytes, ends };
