@@ -275,7 +275,8 @@ export function relationApi(make: (path: RelationPath, options?: RelationOptions
  * that model itself is rendered), so ref() first returns a token that is swapped for the final relation name
  * once every node is configured. Attribute access on a pending relation cannot wait: the model that used it is
  * rendered a second time with final relations (`onAttributeAccess`); until then attributes and methods answer
- * from the provisional relation. So is a template that reads a token's text (template/runtime/relation-tokens.ts).
+ * from the provisional relation. So is a model whose template reads a token's text
+ * (template/runtime/relation-tokens.ts).
  */
 export { TOKEN_END, TOKEN_START };
 export const TOKEN_PATTERN = /\u0001(\d+)\u0002/g;
