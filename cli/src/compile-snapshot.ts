@@ -20,19 +20,14 @@ export function saveCompileSnapshot(
 ): PendingSnapshot {
   const { project } = compiled;
   const files = new Map<string, string>(Object.entries(project.inputs?.files ?? {}));
-  const readStats = new Map<string, readonly [number, number]>();
   for (const list of [project.models, project.seeds, project.tests, project.macros, project.snapshots]) {
-    for (const file of list) {
-      files.set(file.absPath, file.checksum);
-      if (file.readStat) readStats.set(file.absPath, file.readStat);
-    }
+    for (const file of list) files.set(file.absPath, file.checksum);
   }
   const base = {
     key: compileKey(invocationArgs(), process.cwd()),
     startedAt: options.startedAt,
     envReads: options.envReads,
     files,
-    readStats,
     dirs: project.inputs?.dirs ?? {},
     probes: project.inputs?.profilesProbes ?? [],
     outputs: [path.join(options.targetDir, 'manifest.json'), path.join(options.targetDir, 'compiled')],

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -11,16 +11,15 @@ afterEach(() => {
 });
 
 /** A folder `models/` with two files, and the snapshot a compile that read them at `startedAt` would take. */
-function project(startedAt: number): { root: string; models: string; snapshot: (readStats?: Map<string, readonly [number, number]>) => InputSnapshot } {
+function project(startedAt: number): { root: string; models: string; snapshot: () => InputSnapshot } {
   const root = mkdtempSync(path.join(tmpdir(), 'xform-snapshot-'));
   dirs.push(root);
   const models = path.join(root, 'models');
   mkdirSync(models);
   writeFileSync(path.join(models, 'a.sql'), 'select 1');
   writeFileSync(path.join(models, 'b.sql'), 'select 2');
-  const snapshot = (readStats?: Map<string, readonly [number, number]>) =>
+  const snapshot = () =>
     takeSnapshot({
-      readStats,
       key: 'k',
       envKey: KEY,
       startedAt,
@@ -45,21 +44,6 @@ describe('checkUnchanged', () => {
     const { models, snapshot } = project(Date.now());
     age(path.join(models, 'a.sql'), path.join(models, 'b.sql'), models);
     expect(checkUnchanged(snapshot(), now)).toEqual({ unchanged: true });
-  });
-
-  it('takes the stat a file had when it was read: an edit after the read, during the compile, is seen', () => {
-    const { models, snapshot } = project(Date.now());
-    const a = path.join(models, 'a.sql');
-    age(a, path.join(models, 'b.sql'), models);
-    const asRead = statSync(a);
-    writeFileSync(a, 'select 9');
-    const taken = snapshot(new Map([[a, [asRead.size, asRead.mtimeMs]]]));
-    expect([taken.files.sizes[0], taken.files.mtimes[0]]).toEqual([asRead.size, asRead.mtimeMs]);
-    expect(checkUnchanged(taken, now).unchanged).toBe(false);
-    // Put back as it was read: the same bytes, the same stat.
-    writeFileSync(a, 'select 1');
-    utimesSync(a, asRead.atime, asRead.mtime);
-    expect(checkUnchanged(taken, now)).toEqual({ unchanged: true });
   });
 
   it('sees an edit in place, an added, a removed file and a changed environment value', () => {

@@ -113,37 +113,23 @@ export interface SnapshotSources {
   envReads: ReadonlyMap<string, string | undefined>;
   /** Absolute path -> sha256 of the contents that were compiled. */
   files: ReadonlyMap<string, string>;
-  /**
-   * Absolute path -> [size, mtimeMs] of a file stat'ed as it was read, before reading (ProjectFile.readStat).
-   * Default: none; a file without one is stat'ed now.
-   */
-  readStats?: ReadonlyMap<string, readonly [number, number]>;
   dirs: Readonly<Record<string, readonly string[] | null>>;
   probes: { path: string; exists: boolean }[];
   outputs: string[];
   result: unknown;
 }
 
-/**
- * Stats every input file now (after the compile), or takes its stat from before it was read: a file changed
- * since shows as racy or different.
- */
+/** Stats every input file now (after the compile): a file changed since it was read shows as racy or different. */
 export function takeSnapshot(sources: SnapshotSources): InputSnapshot {
   const paths: string[] = [];
   const sizes: number[] = [];
   const mtimes: number[] = [];
   const checksums: string[] = [];
   for (const [file, checksum] of sources.files) {
-    const known = sources.readStats?.get(file);
-    if (known) {
-      sizes.push(known[0]);
-      mtimes.push(known[1]);
-    } else {
-      const st = statOf(file);
-      sizes.push(st?.size ?? -1);
-      mtimes.push(st?.mtimeMs ?? -1);
-    }
+    const st = statOf(file);
     paths.push(file);
+    sizes.push(st?.size ?? -1);
+    mtimes.push(st?.mtimeMs ?? -1);
     checksums.push(recorded(checksum));
   }
   const files: SnapshotFiles = { paths: paths.join('\0'), sizes, mtimes, checksums: checksums.join('') };

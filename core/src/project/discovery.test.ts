@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { statSync } from 'node:fs';
 import v8 from 'node:v8';
 import { afterEach, describe, expect, test } from 'vitest';
 import { DiagnosticBag } from '../errors.js';
@@ -60,7 +59,6 @@ describe('discovery', () => {
       contents: 'select 1',
       checksum: createHash('sha256').update('select 1').digest('hex'),
       rootDir: 'models',
-      readStat: [8, statSync(fx.file('models/staging/stg_a.sql')).mtimeMs],
     });
     expect(found.macros[1]!.rootDir).toBe('tests');
   });

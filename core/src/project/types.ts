@@ -214,11 +214,6 @@ export interface ProjectFile {
   rootDir: string;
   /** The installed package it belongs to (its project name); undefined for the root project. */
   packageName?: string;
-  /**
-   * Its size and mtimeMs as it was read (fstat of the descriptor read through, before reading), for the
-   * partial-parse snapshot. Default: unknown (the snapshot stats the file).
-   */
-  readStat?: readonly [size: number, mtimeMs: number];
 }
 
 export interface ColumnTestDef {
