@@ -6,6 +6,7 @@
  */
 import { PY_GETATTR, callValue, nativeFunction, type Kwargs } from '../runtime/callables.js';
 import { pyRepr, pyStr } from '../runtime/repr.js';
+import { readsText } from '../runtime/relation-tokens.js';
 import { arg } from '../runtime/str-methods.js';
 import { PyError, Undefined, num, tuple, typeError } from '../runtime/values.js';
 
@@ -240,8 +241,10 @@ function compiled(p: unknown, flags: unknown): PyPattern {
   return new PyPattern(p, Number(num(flags ?? 0)));
 }
 
+/** The text a function matches against (it reads it: relation-tokens.ts). */
 const text = (value: unknown) => {
   if (typeof value !== 'string') throw typeError(`expected string or bytes-like object, got '${pyStr(value)}'`);
+  readsText(value);
   return value;
 };
 
