@@ -13,17 +13,22 @@ export const TOKEN_END = '\u0002';
 /** Marks an object that prints as a token (a relation whose name is not final yet). */
 export const PRINTS_TOKEN: unique symbol = Symbol('xform.printsToken');
 
-let listener: (() => void) | null = null;
+/** Held weakly: the last render's listener must not keep its compile (project, nodes) alive once it is done. */
+let listener: WeakRef<() => void> | null = null;
 
-/** Who is told that a render read a token's text: the render under way. Null: nobody. */
+/**
+ * Who is told that a render read a token's text: the render under way (its caller keeps `fn` as long as it
+ * renders). Null: nobody.
+ */
 export function onTokenRead(fn: (() => void) | null): void {
-  listener = fn;
+  if (fn === null) listener = null;
+  else if (listener?.deref() !== fn) listener = new WeakRef(fn);
 }
 
 /** Tells the listener when `value` is text holding a token, or an object that prints as one. */
 export function readsText(value: unknown): void {
   if (listener === null) return;
   if (typeof value === 'string' ? value.includes(TOKEN_START) : typeof value === 'object' && value !== null && (value as { [PRINTS_TOKEN]?: boolean })[PRINTS_TOKEN] === true) {
-    listener();
+    listener.deref()?.();
   }
 }
