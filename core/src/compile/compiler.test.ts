@@ -128,6 +128,8 @@ describe('rendering', () => {
       sliced_text: [`'{{ (ref('orders') | string)[1:5] }}'`, "'main'"],
       indexed_text: [`'{{ (ref('orders') | string)[1] }}'`, "'m'"],
       looped_text: [`'{% for ch in (ref('orders') | string) %}.{% endfor %}'`, "'...............'"],
+      percent_precision: [`'{{ '%.4s' % (ref('orders') | string) }}'`, `'"mai'`],
+      lowercase_test: [`{{ (ref('orders') | string) is lower }}`, 'True'],
       regex_on_text: [`'{{ modules.re.sub('"', '', ref('orders') | string) }}'`, "'main.orders'"],
       macro_output: [`'{{ name_of(ref('orders')) | lower | replace('"', '\`') }}'`, "'`main`.`orders`'"],
     };

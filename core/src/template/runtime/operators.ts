@@ -128,7 +128,12 @@ export function floordiv(a: unknown, b: unknown): unknown {
 }
 
 export function mod(a: unknown, b: unknown): unknown {
-  if (typeof a === 'string') return formatPercent(a, b);
+  if (typeof a === 'string') {
+    // A width, a precision or %r reads the text it formats.
+    readsText(a);
+    for (const arg of Array.isArray(b) ? b : [b]) readsText(arg);
+    return formatPercent(a, b);
+  }
   return numeric(a, b, '%', (x, y, f) => {
     zeroCheck(y, f ? 'float modulo' : 'integer division or modulo by zero');
     const r = x % y;

@@ -2,6 +2,7 @@
 import { isCallable } from './callables.js';
 import { contains, eq, ge, gt, le, lt, mod } from './operators.js';
 import { STR_METHODS } from './str-methods.js';
+import { readsText } from './relation-tokens.js';
 import { pyStr } from './repr.js';
 import { PY_MAPPING, PyError, PyFloat, isDict, isInt, isNumber, isUndefined, truthy } from './values.js';
 
@@ -34,8 +35,14 @@ export const TESTS: Record<string, TestFn> = {
   callable: (v) => isCallable(v),
   sameas: (v, [other]) => v === other || (v instanceof PyFloat && other instanceof PyFloat && v.value === other.value),
   escaped: () => false,
-  lower: (v) => STR_METHODS.islower!(pyStr(v), [], null) === true,
-  upper: (v) => STR_METHODS.isupper!(pyStr(v), [], null) === true,
+  lower: (v) => {
+    readsText(v);
+    return STR_METHODS.islower!(pyStr(v), [], null) === true;
+  },
+  upper: (v) => {
+    readsText(v);
+    return STR_METHODS.isupper!(pyStr(v), [], null) === true;
+  },
   divisibleby: (v, [n]) => eq(mod(v, n), 0),
   even: (v) => eq(mod(v, 2), 0),
   odd: (v) => eq(mod(v, 2), 1),
