@@ -2,8 +2,8 @@
  * Turning discovered files and schema YAML into graph nodes, before any template is rendered: names, fqn,
  * folder + YAML config, descriptions and columns. In-file `config()` is merged later, after rendering.
  */
-import { hash } from 'node:crypto';
 import path from 'node:path';
+import { sha256 } from '../partial-parse/input-snapshot.js';
 import { mergeConfig, resolveFolderConfig } from '../project/index.js';
 import type {
   ColumnDef,
@@ -21,7 +21,7 @@ import type { ExecutableNode, RelationRef, SourceNode, TestNode } from '../graph
  * same commit is not "modified"), nothing of the path or the machine in it.
  */
 export function textChecksum(text: string): string {
-  return hash('sha256', text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text, 'hex');
+  return sha256(text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text);
 }
 
 export function fileStem(file: string): string {

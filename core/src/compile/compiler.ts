@@ -709,9 +709,9 @@ class Compiler implements RelationResolver {
   }
 
   /**
-   * The draft's models, each made as the writer asks for it: made all at once, 10,000 of them lived long enough
-   * to be copied into the old generation, at the compile's peak memory. The nodes' JSON lives on in the draft
-   * only: once every model has been asked for, the compiler lets it go.
+   * The draft's models, each made as the writer asks for it, so that the 10,000 of a large project are never
+   * held at once. The nodes' JSON lives on in the draft only: once every model has been asked for, the
+   * compiler lets it go.
    */
   private *patchModels(cache: RenderCache): Generator<PatchDraftModel> {
     const ephemeral = (id: string) => {

@@ -6,10 +6,11 @@
  * which can be large, are hashed as streams, a bounded number at a time. Results are sorted by path so that
  * everything downstream is deterministic.
  */
-import { createHash, hash } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { createReadStream, readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import type { DiagnosticBag } from '../errors.js';
+import { sha256 } from '../partial-parse/input-snapshot.js';
 import { flat } from '../flat-string.js';
 import type { DiscoveredCounts, ProjectConfig, ProjectFile } from './types.js';
 
@@ -202,7 +203,7 @@ export function withoutBom(text: string): string {
 function readText(f: Found): ProjectFile {
   const bytes = readFileSync(f.abs);
   const contents = withoutBom(bytes.toString('utf8'));
-  return { path: f.rel, absPath: f.abs, contents, checksum: hash('sha256', bytes, 'hex'), rootDir: f.rootDir };
+  return { path: f.rel, absPath: f.abs, contents, checksum: sha256(bytes), rootDir: f.rootDir };
 }
 
 /**

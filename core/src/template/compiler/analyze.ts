@@ -93,7 +93,7 @@ type Event = { name: string; store: boolean; conditional: boolean };
  * stores alone (no expression is walked).
  */
 function scopeEvents(body: Stmt[], conditional: boolean, events: Event[], loads = true): void {
-  const onLoad = loads ? (name: string) => events.push({ name, store: false, conditional }) : () => undefined;
+  const onLoad = (name: string) => events.push({ name, store: false, conditional });
   const load = loads ? (e: Expr | null) => walkExpr(e, onLoad) : () => undefined;
   const store = (target: Target) => {
     if (target.kind === 'nsref') events.push({ name: target.name, store: false, conditional });

@@ -129,7 +129,8 @@ export function floordiv(a: unknown, b: unknown): unknown {
 
 export function mod(a: unknown, b: unknown): unknown {
   if (typeof a === 'string') {
-    // A width, a precision or %r reads the text it formats.
+    // Formatting may read the text (a width, a precision, %r): a token in the format or an argument, even one
+    // a plain %s would keep whole, renders the model again.
     readsText(a);
     for (const arg of Array.isArray(b) ? b : [b]) readsText(arg);
     return formatPercent(a, b);
