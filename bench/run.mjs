@@ -3,9 +3,14 @@
  * every figure against its target and writes bench/results.json.
  *
  *   node bench/run.mjs [--smoke] [--runs N] [--only compile,run,scheduler,incremental,seeds,docs-search,docs-graph] [--out FILE]
+ *                      [--profile missed|all|none]
  *
  * --smoke: tiny sizes and one run, to prove the harness works (CI runs it from a vitest test); its figures
  * say nothing about speed. Generated projects and data live in bench/.cache/ (git-ignored).
+ * --profile: which figures get one more run of the process they time under the CPU profiler and a memory
+ * probe (lib/profile.mjs), printed under the table as what is left and kept in profiles/ beside the results
+ * file. Default: the missed ones (none with --smoke). A figure can be profiled when its suite says how to run
+ * that process once more (`profile` in its record); the others are listed as not profiled.
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
@@ -14,6 +19,8 @@ import { parseArgs } from 'node:util';
 import { REPO_ROOT, TRASH_DIR } from './lib/load-ts.mjs';
 import { stopSharedPostgres } from './lib/postgres.mjs';
 import { formatTable, makeFigure } from './lib/report.mjs';
+import { CLI } from './lib/measure.mjs';
+import { formatProfile, profileNode } from './lib/profile.mjs';
 import { compileSuite } from './suites/compile.mjs';
 import { docsSearchSuite } from './suites/docs-search.mjs';
 import { docsGraphSuite } from './suites/docs-graph.mjs';
@@ -63,6 +70,7 @@ function options() {
       runs: { type: 'string' },
       only: { type: 'string' },
       out: { type: 'string' },
+      profile: { type: 'string' },
     },
   });
   const mode = values.smoke ? 'smoke' : 'full';
@@ -73,23 +81,85 @@ function options() {
     if (!(name in SUITES)) throw new Error(`--only: unknown suite '${name}'; expected some of ${Object.keys(SUITES).join(', ')}`);
   }
   const out = path.resolve(values.out ?? path.join(REPO_ROOT, 'bench', 'results.json'));
-  return { mode, runs, only, out };
+  const profile = values.profile ?? (values.smoke ? 'none' : 'missed');
+  if (!PROFILE_MODES.includes(profile)) throw new Error(`--profile expects one of ${PROFILE_MODES.join(', ')}, got '${profile}'`);
+  return { mode, runs, only, out, profile };
+}
+
+const PROFILE_MODES = ['missed', 'all', 'none'];
+
+/**
+ * Profiles the figures `mode` asks for whose suites said how (see `record`), while their projects and servers
+ * are still there; a run shared by several figures (a cold compile's time and its peak RSS) is profiled once.
+ * Returns [figure, summary] pairs, and the figures asked for that cannot be profiled.
+ */
+async function profileFigures(recorded, mode, dir) {
+  // All: every figure with a way to profile it or a target to meet.
+  const wanted = recorded.filter(({ figure, profile }) => (mode === 'all' && (profile !== undefined || figure.target !== undefined)) || (mode === 'missed' && figure.met === false));
+  const done = new Map();
+  const profiled = [];
+  const unprofiled = [];
+  if (wanted.length > 0) await rm(dir, { recursive: true, force: true });
+  for (const { figure, profile } of wanted) {
+    if (profile === undefined) {
+      unprofiled.push(figure);
+      continue;
+    }
+    let summary = done.get(profile.name);
+    if (summary === undefined) {
+      process.stderr.write(`bench: profiling ${profile.name}\n`);
+      const run = await profile.prepare();
+      summary = await profileNode(run.script ?? CLI, run.args, { cwd: run.cwd, env: run.env, dir: path.join(dir, profile.name) });
+      done.set(profile.name, summary);
+    }
+    profiled.push([figure, summary]);
+  }
+  return { profiled, unprofiled };
+}
+
+/** The figures profiled, each with what its profile shows, for under the table. */
+function formatLeft({ profiled, unprofiled }, mode) {
+  if (profiled.length === 0 && unprofiled.length === 0) return '';
+  const lines = [mode === 'all' ? 'Where it goes: one profiled run of each figure' : 'What is left: one profiled run of each missed figure'];
+  lines.push('(open a .cpuprofile in Chrome DevTools, Performance tab, to see it on a time line)');
+  // Figures that share a run (a cold compile's time and peak RSS) are listed together above its profile.
+  const bySummary = new Map();
+  for (const [figure, summary] of profiled) bySummary.set(summary, [...(bySummary.get(summary) ?? []), figure]);
+  for (const [summary, shared] of bySummary) {
+    lines.push('');
+    for (const figure of shared) {
+      const target = figure.target === undefined ? 'no target' : `target ${figure.target} ${figure.unit}`;
+      lines.push(`${figure.label}: ${figure.value} ${figure.unit}, ${target}`);
+    }
+    lines.push(...formatProfile(summary).map((l) => `  ${l}`));
+  }
+  if (unprofiled.length > 0) lines.push('', `not profiled (their suites measure no single process of ours): ${unprofiled.map((f) => f.id).join(', ')}`);
+  return `${lines.join('\n')}\n`;
 }
 
 async function main() {
-  const { mode, runs, only, out } = options();
+  const { mode, runs, only, out, profile } = options();
   const figures = [];
-  const record = (spec) => {
+  const recorded = [];
+  /**
+   * A figure from its samples (makeFigure). `profile`, when the suite can run the timed process once more:
+   * { name (the profile's folder; figures that share a run share it), prepare() -> { args, cwd, env, script } }
+   * (script: the CLI by default), prepare putting the project in the state the figure measures.
+   */
+  const record = ({ profile: how, ...spec }) => {
     const figure = makeFigure(spec);
     figures.push(figure);
+    recorded.push({ figure, profile: how });
     process.stderr.write(`  ${figure.label}: ${figure.value} ${figure.unit}\n`);
   };
   const started = performance.now();
+  let left;
   try {
     for (const name of only) {
       process.stderr.write(`bench: ${name} (${mode}, ${runs} run${runs === 1 ? '' : 's'})\n`);
       await SUITES[name]({ ...SIZES[mode][name], runs, record, mode });
     }
+    left = await profileFigures(recorded, profile, path.join(path.dirname(out), 'profiles'));
   } finally {
     await stopSharedPostgres();
     await rm(TRASH_DIR, { recursive: true, force: true });
@@ -103,10 +173,13 @@ async function main() {
     seconds: Math.round((performance.now() - started) / 100) / 10,
     figures,
     missed: figures.filter((f) => f.met === false).map((f) => ({ id: f.id, value: f.value, target: f.target, missed_by: f.missed_by })),
+    profiles: left.profiled.map(([figure, summary]) => ({ id: figure.id, ...summary, dir: path.relative(path.dirname(out), summary.dir) })),
   };
   await mkdir(path.dirname(out), { recursive: true });
   await writeFile(out, `${JSON.stringify(results, null, 2)}\n`);
   process.stdout.write(`\n${formatTable(figures)}\n\n`);
+  const leftText = formatLeft(left, profile);
+  if (leftText) process.stdout.write(`${leftText}\n`);
   process.stdout.write(`${results.machine.cores} cores, node ${results.node}, ${mode} mode, medians of ${runs} run${runs === 1 ? '' : 's'}; ${path.relative(process.cwd(), out)}\n`);
 }
 

@@ -44,10 +44,12 @@ export async function compileSuite({ sizes, runs, record }) {
     const helped = [];
     const helpedRss = [];
     await mkdir(TRASH_DIR, { recursive: true });
-    const coldCompile = async (i, env) => {
-      await rename(path.join(dir, 'target'), path.join(TRASH_DIR, `compile-${models}-${Date.now()}-${i}`)).catch((err) => {
+    const moveTargetAside = (i) =>
+      rename(path.join(dir, 'target'), path.join(TRASH_DIR, `compile-${models}-${Date.now()}-${i}`)).catch((err) => {
         if (err.code !== 'ENOENT') throw err;
       });
+    const coldCompile = async (i, env) => {
+      await moveTargetAside(i);
       const result = await timeXform(['compile'], { cwd: dir, env });
       checkOutput(result, models);
       return result;
@@ -64,8 +66,16 @@ export async function compileSuite({ sizes, runs, record }) {
         helpedRss.push(withHelper.rssMb);
       }
     }
-    record({ id: `compile.cold.${models}`, label: `compile, cold, ${label}`, unit: 's', samples: cold, target: targets.cold });
-    record({ id: `compile.cold_rss.${models}`, label: `compile, cold, ${label}: peak RSS`, unit: 'MB', samples: rss, target: targets.coldRss, digits: 0 });
+    // One profiled cold compile serves both figures (bench/run.mjs --profile).
+    const coldProfile = {
+      name: `compile.cold.${models}`,
+      prepare: async () => {
+        await moveTargetAside('profiled');
+        return { args: ['compile'], cwd: dir };
+      },
+    };
+    record({ id: `compile.cold.${models}`, label: `compile, cold, ${label}`, unit: 's', samples: cold, target: targets.cold, profile: coldProfile });
+    record({ id: `compile.cold_rss.${models}`, label: `compile, cold, ${label}: peak RSS`, unit: 'MB', samples: rss, target: targets.coldRss, digits: 0, profile: coldProfile });
     if (helped.length > 0) {
       record({ id: `compile.cold_helper.${models}`, label: `compile, cold, ${label}, 1 render helper thread`, unit: 's', samples: helped });
       record({ id: `compile.cold_helper_rss.${models}`, label: `compile, cold, ${label}, 1 render helper thread: peak RSS`, unit: 'MB', samples: helpedRss, digits: 0 });
@@ -77,7 +87,15 @@ export async function compileSuite({ sizes, runs, record }) {
       checkOutput(result, models);
       warm.push(result.ms / 1000);
     }
-    record({ id: `compile.warm.${models}`, label: `compile, nothing changed, ${label}`, unit: 's', samples: warm, target: targets.warm });
+    // Profiled after every suite: a compile first makes sure that nothing changed since the last one.
+    const warmProfile = {
+      name: `compile.warm.${models}`,
+      prepare: async () => {
+        checkOutput(await timeXform(['compile'], { cwd: dir }), models);
+        return { args: ['compile'], cwd: dir };
+      },
+    };
+    record({ id: `compile.warm.${models}`, label: `compile, nothing changed, ${label}`, unit: 's', samples: warm, target: targets.warm, profile: warmProfile });
 
     const changed = [];
     const modelFiles = Object.keys(files).filter((f) => f.endsWith('.sql') && f.startsWith('models/'));
@@ -88,6 +106,14 @@ export async function compileSuite({ sizes, runs, record }) {
       checkOutput(result, models);
       changed.push(result.ms / 1000);
     }
-    record({ id: `compile.one_changed.${models}`, label: `compile, one model changed, ${label}`, unit: 's', samples: changed, target: targets.oneChanged });
+    const changedProfile = {
+      name: `compile.one_changed.${models}`,
+      prepare: async () => {
+        checkOutput(await timeXform(['compile'], { cwd: dir }), models);
+        await appendFile(path.join(dir, modelFiles[0]), '\n-- edited by the benchmark, profiled run\n');
+        return { args: ['compile'], cwd: dir };
+      },
+    };
+    record({ id: `compile.one_changed.${models}`, label: `compile, one model changed, ${label}`, unit: 's', samples: changed, target: targets.oneChanged, profile: changedProfile });
   }
 }

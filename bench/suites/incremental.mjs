@@ -71,5 +71,15 @@ export async function incrementalSuite({ rows, newFraction, runs, record }) {
     samples: incremental.map((x, i) => x / full[i]),
     value: median(incremental) / median(full),
     target: 0.1,
+    // The incremental run, from the state each measured one started in.
+    profile: {
+      name: 'incremental.ratio',
+      prepare: async () => {
+        await sql([`delete from raw.events where id >= ${rows}`]);
+        await timeXform(['run', '--full-refresh'], { cwd: dir });
+        await sql([`insert into raw.events ${sourceRows(rows, rows + added)}`]);
+        return { args: ['run'], cwd: dir };
+      },
+    },
   });
 }

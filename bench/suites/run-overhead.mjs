@@ -89,5 +89,13 @@ export async function runOverheadSuite({ models, runs, record }) {
     samples: xform.map((x, i) => x / driver[i]),
     value: median(xform) / median(driver),
     target: 1.1,
+    profile: {
+      name: 'run.overhead',
+      prepare: async () => {
+        await rm(db, { force: true });
+        await rm(`${db}.wal`, { force: true });
+        return { args: ['run'], cwd: dir };
+      },
+    },
   });
 }

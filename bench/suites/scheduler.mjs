@@ -56,5 +56,6 @@ export async function schedulerSuite({ models, sleepSeconds, threads, runs, reco
     samples: phase.map((p) => p / ideal),
     value: median(phase) / ideal,
     target: 1.15,
+    profile: { name: 'scheduler.ratio', prepare: async () => ({ args: ['run', '--threads', String(threads)], cwd: dir, env }) },
   });
 }

@@ -93,6 +93,13 @@ export async function seedsSuite({ rows, runs, record }) {
     samples: xform.map((x, i) => x / native[i]),
     value: median(xform) / median(native),
     target: 1.5,
+    profile: {
+      name: 'seeds.ratio',
+      prepare: async () => {
+        await fresh(db);
+        return { args: ['seed'], cwd: dir };
+      },
+    },
   });
   await postgresSeeds({ rows, runs, record, csv, csvName });
 }
@@ -134,5 +141,6 @@ async function postgresSeeds({ rows, runs, record, csv, csvName }) {
     samples: xform.map((x, i) => x / native[i]),
     value: median(xform) / median(native),
     target: 1.5,
+    profile: { name: 'seeds.pg_ratio', prepare: async () => ({ args: ['seed'], cwd: dir, env }) },
   });
 }

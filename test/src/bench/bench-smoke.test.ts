@@ -4,7 +4,7 @@
  * its suites check their own results (row counts after seeds and incremental runs, models built).
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -109,6 +109,57 @@ describe('pnpm bench --smoke', () => {
     }
     // Peak RSS of a real Node process is tens of MB at least.
     expect(byId.get('compile.cold_rss.40')!.value).toBeGreaterThan(20);
+  });
+
+  it('profiles figures on request: where each thread spent its time, and what held the peak memory', { timeout: 120_000 }, async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'xform-bench-profile-'));
+    scratch.push(dir);
+    const out = path.join(dir, 'results.json');
+    const result = await runBench(['--smoke', '--only', 'compile', '--profile', 'all', '--out', out], { XFORM_BENCH_CACHE: path.join(dir, 'cache') });
+    expect(result.stderr).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
+    expect(result.code).toBe(0);
+
+    interface Summary {
+      id: string;
+      dir: string;
+      threads: { main: boolean; busyMs: number; self: { name: string; ms: number }[]; total?: { name: string; ms: number }[] }[];
+      memory: { peakRssMb: number; heapPeak?: { usedMb: number } };
+    }
+    const results = JSON.parse(await readFile(out, 'utf8')) as { profiles: Summary[] };
+    const byId = new Map(results.profiles.map((p) => [p.id, p]));
+    // The cold compile's time and peak RSS share one profiled run; the warm and one-changed compiles have theirs.
+    expect([...byId.keys()].sort()).toEqual(['compile.cold.40', 'compile.cold_rss.40', 'compile.one_changed.40', 'compile.warm.40']);
+    expect(byId.get('compile.cold_rss.40')!.dir).toBe(byId.get('compile.cold.40')!.dir);
+
+    const callees = (id: string) => byId.get(id)!.threads.find((t) => t.main)!.total!.map((f) => f.name);
+    // A cold compile renders every model; an unchanged one is answered by the short cut, without the compiler.
+    expect(callees('compile.cold.40')).toContain('renderAll');
+    expect(callees('compile.warm.40')).toContain('compileShortCut');
+    expect(callees('compile.warm.40')).not.toContain('renderAll');
+    const cold = byId.get('compile.cold.40')!;
+    expect(cold.threads.find((t) => t.main)!.busyMs).toBeGreaterThan(0);
+    expect(cold.memory.peakRssMb).toBeGreaterThan(20);
+    expect(cold.memory.heapPeak!.usedMb).toBeGreaterThan(1);
+
+    // The profiles stay on disk, one per thread, for Chrome DevTools.
+    const profiles = (await readdir(path.join(dir, cold.dir))).filter((f) => f.endsWith('.cpuprofile'));
+    expect(profiles.length).toBeGreaterThan(0);
+    for (const file of profiles) {
+      const profile = JSON.parse(await readFile(path.join(dir, cold.dir, file), 'utf8')) as { nodes: unknown[]; samples: number[] };
+      expect(profile.nodes.length).toBeGreaterThan(0);
+    }
+
+    // Under the table: each profiled figure with what its run shows.
+    const report = result.stdout.slice(result.stdout.indexOf('Where it goes'));
+    expect(report).toMatch(/^compile, cold, 40 models: [\d.]+ s, no target\ncompile, cold, 40 models: peak RSS: \d+ MB, no target\n  one profiled run: /m);
+    expect(report).toMatch(/^ {2}main thread, with callees:\n(?: +\d+ ms +\d+% {2}\S+\n)*? +\d+ ms +\d+% {2}renderAll\n/m);
+    expect(report).toMatch(/^ {2}peak RSS \d+ MB/m);
+  });
+
+  it('refuses an unknown profile choice', async () => {
+    const result = await runBench(['--profile', 'some'], {});
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain("--profile expects one of missed, all, none, got 'some'");
   });
 
   it('refuses an unknown suite with a clear message', async () => {

@@ -33,6 +33,7 @@ const EXCEPTED: Record<string, string> = {
   'pnpm test:faults': 'the long fault-injection series runs for minutes; its quick part is test/src/faults/faults.test.ts',
   'pnpm bench': 'the full benchmark runs for minutes; the same runner is run at tiny sizes by bench-smoke.test.ts',
   'pnpm bench --only seeds,scheduler --runs 3': 'a benchmark run of minutes; --only/--runs are parsed by the runner bench-smoke.test.ts drives',
+  'pnpm bench --only compile --profile all': 'a benchmark run of minutes; bench-smoke.test.ts runs --profile all at tiny sizes',
 };
 
 /** What a block's output must show, keyed by a command in it: proof that the command did its work. */
