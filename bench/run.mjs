@@ -18,7 +18,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { REPO_ROOT, TRASH_DIR } from './lib/load-ts.mjs';
 import { stopSharedPostgres } from './lib/postgres.mjs';
-import { formatTable, makeFigure } from './lib/report.mjs';
+import { formatTable, formatValue, makeFigure } from './lib/report.mjs';
 import { CLI } from './lib/measure.mjs';
 import { formatProfile, profileNode } from './lib/profile.mjs';
 import { compileSuite } from './suites/compile.mjs';
@@ -91,7 +91,8 @@ const PROFILE_MODES = ['missed', 'all', 'none'];
 /**
  * Profiles the figures `mode` asks for whose suites said how (see `record`), while their projects and servers
  * are still there; a run shared by several figures (a cold compile's time and its peak RSS) is profiled once.
- * Returns [figure, summary] pairs, and the figures asked for that cannot be profiled.
+ * Returns [figure, summary] pairs, the figures asked for that cannot be profiled, and those whose profiled
+ * run failed (with why: the measured figures are reported all the same).
  */
 async function profileFigures(recorded, mode, dir) {
   // All: every figure with a way to profile it or a target to meet.
@@ -99,27 +100,32 @@ async function profileFigures(recorded, mode, dir) {
   const done = new Map();
   const profiled = [];
   const unprofiled = [];
+  const failed = [];
   if (wanted.length > 0) await rm(dir, { recursive: true, force: true });
   for (const { figure, profile } of wanted) {
     if (profile === undefined) {
       unprofiled.push(figure);
       continue;
     }
-    let summary = done.get(profile.name);
-    if (summary === undefined) {
+    if (!done.has(profile.name)) {
       process.stderr.write(`bench: profiling ${profile.name}\n`);
-      const run = await profile.prepare();
-      summary = await profileNode(run.script ?? CLI, run.args, { cwd: run.cwd, env: run.env, dir: path.join(dir, profile.name) });
-      done.set(profile.name, summary);
+      try {
+        const run = await profile.prepare();
+        done.set(profile.name, await profileNode(run.script ?? CLI, run.args, { cwd: run.cwd, env: run.env, dir: path.join(dir, profile.name) }));
+      } catch (err) {
+        done.set(profile.name, { error: String(err?.message ?? err).split('\n')[0] });
+      }
     }
-    profiled.push([figure, summary]);
+    const summary = done.get(profile.name);
+    if ('error' in summary) failed.push([figure, summary.error]);
+    else profiled.push([figure, summary]);
   }
-  return { profiled, unprofiled };
+  return { profiled, unprofiled, failed };
 }
 
 /** The figures profiled, each with what its profile shows, for under the table. */
-function formatLeft({ profiled, unprofiled }, mode) {
-  if (profiled.length === 0 && unprofiled.length === 0) return '';
+function formatLeft({ profiled, unprofiled, failed }, mode) {
+  if (profiled.length === 0 && unprofiled.length === 0 && failed.length === 0) return '';
   const lines = [mode === 'all' ? 'Where it goes: one profiled run of each figure' : 'What is left: one profiled run of each missed figure'];
   lines.push('(open a .cpuprofile in Chrome DevTools, Performance tab, to see it on a time line)');
   // Figures that share a run (a cold compile's time and peak RSS) are listed together above its profile.
@@ -128,12 +134,13 @@ function formatLeft({ profiled, unprofiled }, mode) {
   for (const [summary, shared] of bySummary) {
     lines.push('');
     for (const figure of shared) {
-      const target = figure.target === undefined ? 'no target' : `target ${figure.target} ${figure.unit}`;
-      lines.push(`${figure.label}: ${figure.value} ${figure.unit}, ${target}`);
+      const target = figure.target === undefined ? 'no target' : `target <= ${formatValue(figure.target, figure.unit)}`;
+      lines.push(`${figure.label}: ${formatValue(figure.value, figure.unit)}, ${target}`);
     }
     lines.push(...formatProfile(summary).map((l) => `  ${l}`));
   }
   if (unprofiled.length > 0) lines.push('', `not profiled (their suites measure no single process of ours): ${unprofiled.map((f) => f.id).join(', ')}`);
+  for (const [figure, error] of failed) lines.push('', `${figure.label}: the profiled run failed: ${error}`);
   return `${lines.join('\n')}\n`;
 }
 

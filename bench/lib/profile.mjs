@@ -1,13 +1,14 @@
 /**
  * What is left of a figure: one more run of the process it timed, under V8's CPU profiler (Node writes a
  * .cpuprofile per thread) and a memory probe (mem-probe.mjs), summed up as where each thread's time went
- * (own time, and time with callees) and what the main thread was doing when the process held the most memory.
+ * (own time, and time with callees) and what the main thread was doing when the process held the most memory;
+ * for a run that queries a warehouse, whose time is mostly the warehouse's, the slowest statements it logged.
  * The profiles stay on disk for Chrome DevTools (Performance tab, "Load profile"). A profiled run is slower
  * and larger than a measured one (the profilers cost their share): it says where the time and memory go, the
  * table says how much.
  */
 import { spawn } from 'node:child_process';
-import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdir, open, readFile, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -19,9 +20,12 @@ const ROWS = { self: 12, total: 14, worker: 5 };
 
 /**
  * Runs `node <script> ...args` in `cwd` under the profilers, writing into `dir` (emptied first); throws when
- * it fails, with its output. Resolves with the summary (summarizeProfiles).
+ * it fails, with its output. Resolves with the summary (summarizeProfiles), and the statements the run
+ * logged to `<cwd>/logs/xform.log` (the CLI's debug log), slowest first.
  */
 export async function profileNode(script, args, { cwd, env, dir }) {
+  const log = path.join(cwd, 'logs', 'xform.log');
+  const logged = (await stat(log).catch(() => undefined))?.size ?? 0;
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
   const child = spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--import', MEM_PROBE, script, ...args], {
@@ -39,7 +43,63 @@ export async function profileNode(script, args, { cwd, env, dir }) {
   });
   const wallMs = performance.now() - started;
   if (code !== 0) throw new Error(`the profiled run (node ${path.basename(script)} ${args.join(' ')}) exited with ${code} in ${cwd}\n${output}`);
-  return summarizeProfiles(dir, wallMs);
+  const summary = await summarizeProfiles(dir, wallMs);
+  const statements = loggedStatements(await readFrom(log, logged));
+  return statements.count > 0 ? { ...summary, statements } : summary;
+}
+
+/** What `file` holds from byte `offset` on ('' when there is no such file). */
+async function readFrom(file, offset) {
+  const handle = await open(file, 'r').catch(() => undefined);
+  if (handle === undefined) return '';
+  try {
+    const { size } = await handle.stat();
+    const buffer = Buffer.alloc(Math.max(0, size - offset));
+    await handle.read(buffer, 0, buffer.length, offset);
+    return buffer.toString('utf8');
+  } finally {
+    await handle.close();
+  }
+}
+
+const LOG_LINE = /^(\d\d):(\d\d):(\d\d)\.(\d{3}) \[\w+ *\] (.*)$/;
+const SQL_LINE = /^SQL(?: \(([^)]*)\))?: (.*)$/;
+const STATEMENT_ROWS = 6;
+
+/**
+ * The statements in a stretch of the debug log (`SQL (<node>): <text>` lines, each followed by the rest of
+ * its text at the same time stamp), each timed from its line to the next line logged later: exact when one
+ * statement runs at a time, as in a single model's run. The slowest, with their count and total.
+ */
+export function loggedStatements(text) {
+  const lines = [];
+  let previous = -1;
+  let day = 0;
+  for (const line of text.split('\n')) {
+    const m = LOG_LINE.exec(line);
+    if (!m) continue;
+    let ms = ((Number(m[1]) * 60 + Number(m[2])) * 60 + Number(m[3])) * 1000 + Number(m[4]) + day;
+    // Past midnight: the clock starts again.
+    if (ms < previous) {
+      day += 86_400_000;
+      ms += 86_400_000;
+    }
+    previous = ms;
+    lines.push({ ms, text: m[5] });
+  }
+  const statements = [];
+  for (let i = 0; i < lines.length; i++) {
+    const sql = SQL_LINE.exec(lines[i].text);
+    if (!sql) continue;
+    const text = [sql[2]];
+    let j = i + 1;
+    for (; j < lines.length && lines[j].ms === lines[i].ms && !SQL_LINE.test(lines[j].text); j++) text.push(lines[j].text);
+    // The last line of the log: nothing says when it ended.
+    if (j >= lines.length) continue;
+    statements.push({ ms: lines[j].ms - lines[i].ms, node: sql[1] ?? '', sql: text.join(' ').trim().replace(/\s+/g, ' ').slice(0, 100) });
+  }
+  const slowest = [...statements].sort((a, b) => b.ms - a.ms).slice(0, STATEMENT_ROWS);
+  return { count: statements.length, totalMs: statements.reduce((sum, s) => sum + s.ms, 0), slowest };
 }
 
 /** One .cpuprofile as samples: for each, its stack (node ids, root first) and its time. */
@@ -235,6 +295,11 @@ export function formatProfile(summary, cwd = process.cwd()) {
   }
   const gc = Object.entries(m.collections).map(([type, c]) => `${c.count} ${type} ${c.ms} ms`).join(', ');
   if (gc) lines.push(`collections: ${gc}`);
+  if (summary.statements) {
+    const { count, totalMs, slowest } = summary.statements;
+    lines.push(`statements logged: ${count}, ${totalMs} ms in all (each until the next line of logs/xform.log); the slowest:`);
+    for (const s of slowest) lines.push(`  ${String(s.ms).padStart(6)} ms  ${s.node ? `${s.node}: ` : ''}${s.sql}`);
+  }
   lines.push(`profiles: ${path.relative(cwd, summary.dir) || '.'}`);
   return lines;
 }

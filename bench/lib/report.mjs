@@ -21,7 +21,7 @@ export function makeFigure({ id, label, unit, samples, value, target, digits = 3
   return figure;
 }
 
-function formatValue(value, unit) {
+export function formatValue(value, unit) {
   if (unit === 'x') return `${value.toFixed(2)}x`;
   if (unit === 's') return `${value.toFixed(3)} s`;
   if (unit === 'MB') return `${Math.round(value)} MB`;

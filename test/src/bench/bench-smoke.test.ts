@@ -151,7 +151,7 @@ describe('pnpm bench --smoke', () => {
 
     // Under the table: each profiled figure with what its run shows.
     const report = result.stdout.slice(result.stdout.indexOf('Where it goes'));
-    expect(report).toMatch(/^compile, cold, 40 models: [\d.]+ s, no target\ncompile, cold, 40 models: peak RSS: \d+ MB, no target\n  one profiled run: /m);
+    expect(report).toMatch(/^compile, cold, 40 models: \d+\.\d{3} s, no target\ncompile, cold, 40 models: peak RSS: \d+ MB, no target\n  one profiled run: /m);
     expect(report).toMatch(/^ {2}main thread, with callees:\n(?: +\d+ ms +\d+% {2}\S+\n)*? +\d+ ms +\d+% {2}renderAll\n/m);
     expect(report).toMatch(/^ {2}peak RSS \d+ MB/m);
   });
@@ -167,5 +167,34 @@ describe('pnpm bench --smoke', () => {
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain("unknown suite 'compil'");
     expect(result.stderr).toContain('compile, run, scheduler, incremental, seeds, docs-search, docs-graph');
+  });
+});
+
+describe('the statements a profiled run logged', () => {
+  it('times each statement until the next line logged, across its continuation lines and midnight', async () => {
+    const { loggedStatements } = (await import('../../../bench/lib/profile.mjs')) as {
+      loggedStatements(text: string): { count: number; totalMs: number; slowest: { ms: number; node: string; sql: string }[] };
+    };
+    const log = [
+      '23:59:59.900 [info ] Found 1 model',
+      '23:59:59.950 [debug] SQL (model.inc.events): select * from (',
+      '23:59:59.950 [debug]   select id',
+      '23:59:59.950 [debug] ) limit 0',
+      '00:00:00.010 [debug] SQL: begin transaction',
+      '00:00:00.012 [debug] SQL (model.inc.events): merge into "main"."events"',
+      '00:00:00.012 [debug] using new_rows',
+      '00:00:00.400 [debug] SQL: commit',
+      '00:00:00.430 [info ] 1 of 1  OK',
+      'not a line of the log',
+    ].join('\n');
+    const { count, totalMs, slowest } = loggedStatements(log);
+    expect(count).toBe(4);
+    expect(totalMs).toBe(480);
+    expect(slowest).toEqual([
+      { ms: 388, node: 'model.inc.events', sql: 'merge into "main"."events" using new_rows' },
+      { ms: 60, node: 'model.inc.events', sql: 'select * from ( select id ) limit 0' },
+      { ms: 30, node: '', sql: 'commit' },
+      { ms: 2, node: '', sql: 'begin transaction' },
+    ]);
   });
 });
