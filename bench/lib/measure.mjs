@@ -16,11 +16,12 @@ let probeCounter = 0;
 
 /**
  * Runs `node <script> ...args` and resolves with { ms, rssMb, code, stdout, stderr }. Throws when the exit
- * code is not 0 unless `allowFailure`, so that a broken build never passes as a fast one.
+ * code is not 0 unless `allowFailure`, so that a broken build never passes as a fast one. `nodeArgs`: Node's
+ * own options, before the script (a profiled run's).
  */
-export async function timeNode(script, args, { cwd, env, allowFailure = false } = {}) {
+export async function timeNode(script, args, { cwd, env, allowFailure = false, nodeArgs = [] } = {}) {
   const rssFile = path.join(tmpdir(), `xform-bench-rss-${process.pid}-${probeCounter++}`);
-  const child = spawn(process.execPath, ['--import', PROBE, script, ...args], {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', PROBE, script, ...args], {
     cwd,
     env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ...env, XFORM_BENCH_RSS_FILE: rssFile },
     stdio: ['ignore', 'pipe', 'pipe'],

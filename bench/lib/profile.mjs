@@ -7,10 +7,10 @@
  * and larger than a measured one (the profilers cost their share): it says where the time and memory go, the
  * table says how much.
  */
-import { spawn } from 'node:child_process';
 import { mkdir, open, readFile, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { timeNode } from './measure.mjs';
 
 const MEM_PROBE = fileURLToPath(new URL('./mem-probe.mjs', import.meta.url));
 const MEMORY_FILE = 'memory.json';
@@ -28,22 +28,12 @@ export async function profileNode(script, args, { cwd, env, dir }) {
   const logged = (await stat(log).catch(() => undefined))?.size ?? 0;
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
-  const child = spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--import', MEM_PROBE, script, ...args], {
+  const run = await timeNode(script, args, {
     cwd,
-    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ...env, XFORM_BENCH_MEM_FILE: path.join(dir, MEMORY_FILE) },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...env, XFORM_BENCH_MEM_FILE: path.join(dir, MEMORY_FILE) },
+    nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--import', MEM_PROBE],
   });
-  let output = '';
-  child.stdout.on('data', (d) => (output += d));
-  child.stderr.on('data', (d) => (output += d));
-  const started = performance.now();
-  const code = await new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', resolve);
-  });
-  const wallMs = performance.now() - started;
-  if (code !== 0) throw new Error(`the profiled run (node ${path.basename(script)} ${args.join(' ')}) exited with ${code} in ${cwd}\n${output}`);
-  const summary = await summarizeProfiles(dir, wallMs);
+  const summary = await summarizeProfiles(dir, run.ms);
   const statements = loggedStatements(await readFrom(log, logged));
   return statements.count > 0 ? { ...summary, statements } : summary;
 }
