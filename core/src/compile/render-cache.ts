@@ -24,6 +24,7 @@ import type { NodeConfig } from '../project/types.js';
 import type { ExecutableNode, TestNode } from '../graph/types.js';
 import type { TemplateEngine } from '../template/index.js';
 import type { WrittenFiles } from './manifest.js';
+import { TOKEN_END, TOKEN_PATTERN, TOKEN_START } from './relation.js';
 import type { RenderContext } from './render-context.js';
 import type { ConfigCallArguments } from './unrendered-config.js';
 
@@ -34,8 +35,8 @@ const FORMAT = 4;
 const VOLATILE_NAMES: ReadonlySet<string> = new Set(['run_started_at', 'invocation_id', 'modules', 'log', 'print', 'exceptions']);
 /** Run-wide values a render can read as plain data. */
 const DATA_GLOBALS = new Set(['target', 'project_name']);
+/** A relation token as the cache keeps it: its key (`ref::orders`) where this compile's has its index (TOKEN_PATTERN). */
 const TOKEN_KEYED = /\u0001([^\u0002]*)\u0002/g;
-const TOKEN_INDEXED = /\u0001(\d+)\u0002/g;
 
 export interface CachedRender {
   /** sha256 of the node before rendering. */
@@ -179,7 +180,7 @@ export class RenderCache {
     node.refs.push(...entry.refs);
     node.sources.push(...entry.sources);
     this.next.set(node.unique_id, entry);
-    const sql = entry.sql.replace(TOKEN_KEYED, (_, key: string) => `\u0001${ctx.tokenIndexOf(key)}\u0002`);
+    const sql = entry.sql.replace(TOKEN_KEYED, (_, key: string) => `${TOKEN_START}${ctx.tokenIndexOf(key)}${TOKEN_END}`);
     return { sql, config: entry.config, configCall: entry.configCall, runInvariant: entry.runInvariant };
   }
 
@@ -227,7 +228,7 @@ export class RenderCache {
         }
         this.next.set(node.unique_id, {
           node: before,
-          sql: result.sql.replace(TOKEN_INDEXED, (_, i: string) => `\u0001${host.ctx.tokenKeys[Number(i)]}\u0002`),
+          sql: result.sql.replace(TOKEN_PATTERN, (_, i: string) => `${TOKEN_START}${host.ctx.tokenKeys[Number(i)]}${TOKEN_END}`),
           refs: node.refs.map((r) => ({ ...r })),
           sources: node.sources.map(([s, t]) => [s, t]),
           config: result.config,
